@@ -1,1 +1,9 @@
-export const HELLO = 'hello';
+export * from './metadata';
+export * from './validation';
+export * from './error-codes';
+export * from './commands';
+export * from './events';
+export * from './event-envelope';
+export * from './subjects';
+export * from './reply';
+export * from './queries';

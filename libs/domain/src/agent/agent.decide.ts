@@ -1,0 +1,110 @@
+import type { NewKnownEvent } from '../../../events/src/event-envelope';
+import type { TemplateRef } from '../../../events/src/events/template-ref';
+import { ErrorCodes } from '../../../events/src/error-codes';
+import { DomainError } from '../domain-error';
+import { agentNameStreamId, agentStreamId, type AgentNameState, type AgentState } from './agent.state';
+
+export type AgentCommand =
+  | { type: 'deploy'; agentId: string; name: string; template: TemplateRef }
+  | { type: 'adopt'; agentId: string; name: string; containerId: string; containerName: string; image: string; running: boolean }
+  | { type: 'start' }
+  | { type: 'stop' }
+  | { type: 'restart' }
+  | { type: 'remove' };
+
+/** Events for one stream, appended only if the stream is still at `expectedVersion`. */
+export interface StreamAppend {
+  streamId: string;
+  expectedVersion: number;
+  events: NewKnownEvent[];
+}
+
+export interface Decision {
+  appends: StreamAppend[];
+  /** what the command's reply reports; `changed: false` means the agent was already as asked */
+  result: { agentId: string; name: string; changed: boolean; desired: AgentState['desired'] };
+}
+
+const ev = <E extends NewKnownEvent>(e: Omit<E, 'schemaVersion'>): NewKnownEvent => ({ ...e, schemaVersion: 1 }) as NewKnownEvent;
+
+function requireLive(state: AgentState, action: string): void {
+  if (!state.exists) throw new DomainError(ErrorCodes.AGENT_NOT_FOUND, `no agent ${state.agentId || ''} exists`.trim());
+  if (state.desired === 'removed')
+    throw new DomainError(ErrorCodes.AGENT_REMOVED, `cannot ${action} agent "${state.name}": it has been removed`, {
+      agent: state.name,
+      agentId: state.agentId,
+    });
+}
+
+function claimName(name: string, agentId: string, nameState: AgentNameState): StreamAppend {
+  if (nameState.holder)
+    throw new DomainError(ErrorCodes.AGENT_NAME_IN_USE, `the name "${name}" is already used by agent ${nameState.holder}; choose another name or remove that agent first`, {
+      name,
+      agentId: nameState.holder,
+    });
+  return {
+    streamId: agentNameStreamId(name),
+    expectedVersion: nameState.version,
+    events: [ev({ type: 'agent.name_claimed', data: { name, agentId } })],
+  };
+}
+
+/**
+ * Decides what a command on one agent means. `nameState` is the state of the name
+ * stream, needed only where a name is claimed.
+ */
+export function decideAgent(command: AgentCommand, state: AgentState, nameState?: AgentNameState): Decision {
+  const result = (changed: boolean, desired: AgentState['desired'], s: { agentId: string; name: string } = state) => ({
+    agentId: s.agentId,
+    name: s.name,
+    changed,
+    desired,
+  });
+  const onAgent = (events: NewKnownEvent[]): StreamAppend[] =>
+    events.length ? [{ streamId: agentStreamId(state.agentId), expectedVersion: state.version, events }] : [];
+
+  switch (command.type) {
+    case 'deploy':
+    case 'adopt': {
+      if (state.exists) throw new DomainError(ErrorCodes.AGENT_CONFLICT, `agent ${command.agentId} already exists`, { agentId: command.agentId });
+      const claim = claimName(command.name, command.agentId, nameState ?? { holder: null, version: 0 });
+      const event =
+        command.type === 'deploy'
+          ? ev({ type: 'agent.deployed', data: { agentId: command.agentId, name: command.name, template: command.template, generation: 1 } })
+          : ev({
+              type: 'agent.adopted',
+              data: {
+                agentId: command.agentId,
+                name: command.name,
+                containerId: command.containerId,
+                containerName: command.containerName,
+                image: command.image,
+                running: command.running,
+              },
+            });
+      return {
+        appends: [{ streamId: agentStreamId(command.agentId), expectedVersion: 0, events: [event] }, claim],
+        result: result(true, command.type === 'adopt' && !command.running ? 'stopped' : 'running', command),
+      };
+    }
+    case 'start':
+      requireLive(state, 'start');
+      if (state.desired === 'running') return { appends: [], result: result(false, 'running') };
+      return { appends: onAgent([ev({ type: 'agent.start_requested', data: { agentId: state.agentId } })]), result: result(true, 'running') };
+    case 'stop':
+      requireLive(state, 'stop');
+      if (state.desired === 'stopped') return { appends: [], result: result(false, 'stopped') };
+      return { appends: onAgent([ev({ type: 'agent.stop_requested', data: { agentId: state.agentId } })]), result: result(true, 'stopped') };
+    case 'restart':
+      requireLive(state, 'restart');
+      if (state.desired === 'stopped')
+        return { appends: onAgent([ev({ type: 'agent.start_requested', data: { agentId: state.agentId } })]), result: result(true, 'running') };
+      return {
+        appends: onAgent([ev({ type: 'agent.restart_requested', data: { agentId: state.agentId, restartSeq: state.restartSeqRequested + 1 } })]),
+        result: result(true, 'running'),
+      };
+    case 'remove':
+      requireLive(state, 'remove');
+      return { appends: onAgent([ev({ type: 'agent.remove_requested', data: { agentId: state.agentId } })]), result: result(true, 'removed') };
+  }
+}

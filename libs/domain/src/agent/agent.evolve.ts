@@ -1,0 +1,87 @@
+import type { EventDataMap } from '../../../events/src/events';
+import type { AgentNameState, AgentState } from './agent.state';
+
+/** The part of a stored event that folding needs. */
+export type EvolvableEvent = { [K in keyof EventDataMap]: { type: K; data: EventDataMap[K]; metadata: { occurredAt: string } } }[keyof EventDataMap];
+
+/** Folds one event of the agent's stream into its state. Unknown types pass through, so newer writers do not break older readers. */
+export function evolveAgent(state: AgentState, event: EvolvableEvent): AgentState {
+  const at = event.metadata.occurredAt;
+  const s: AgentState = { ...state, version: state.version + 1, updatedAt: at };
+  switch (event.type) {
+    case 'agent.deployed':
+      return {
+        ...s,
+        exists: true,
+        agentId: event.data.agentId,
+        name: event.data.name,
+        template: event.data.template,
+        generation: event.data.generation,
+        desired: 'running',
+        observed: 'pending',
+        createdAt: at,
+      };
+    case 'agent.adopted':
+      return {
+        ...s,
+        exists: true,
+        adopted: true,
+        agentId: event.data.agentId,
+        name: event.data.name,
+        generation: 1,
+        desired: event.data.running ? 'running' : 'stopped',
+        observed: event.data.running ? 'running' : 'stopped',
+        containerId: event.data.containerId,
+        containerName: event.data.containerName,
+        createdAt: at,
+      };
+    case 'agent.start_requested':
+      return { ...s, desired: 'running' };
+    case 'agent.stop_requested':
+      return { ...s, desired: 'stopped' };
+    case 'agent.restart_requested':
+      return { ...s, desired: 'running', restartSeqRequested: event.data.restartSeq };
+    case 'agent.remove_requested':
+      return { ...s, desired: 'removed' };
+    case 'agent.container_created':
+      return {
+        ...s,
+        containerId: event.data.containerId,
+        containerName: event.data.containerName,
+        generation: event.data.generation,
+        observed: 'created',
+        lastError: null,
+      };
+    case 'agent.container_started':
+      return { ...s, containerId: event.data.containerId, observed: 'running', lastError: null };
+    case 'agent.container_stopped':
+      return { ...s, observed: 'stopped', lastExitCode: event.data.exitCode };
+    case 'agent.container_restarted':
+      return {
+        ...s,
+        observed: 'running',
+        restartSeqDone: Math.max(s.restartSeqDone, event.data.restartSeq),
+        restarts: s.restarts + 1,
+        lastError: null,
+      };
+    case 'agent.container_removed':
+      return event.data.containerId === s.containerId ? { ...s, containerId: null, containerName: null, observed: 'absent' } : s;
+    case 'agent.removed':
+      return { ...s, desired: 'removed', observed: 'removed', containerId: null, containerName: null };
+    case 'agent.operation_failed':
+      return { ...s, lastError: { operation: event.data.operation, code: event.data.code, message: event.data.message, at } };
+    default:
+      return s;
+  }
+}
+
+export function evolveAgentName(state: AgentNameState, event: EvolvableEvent): AgentNameState {
+  switch (event.type) {
+    case 'agent.name_claimed':
+      return { holder: event.data.agentId, version: state.version + 1 };
+    case 'agent.name_released':
+      return { holder: null, version: state.version + 1 };
+    default:
+      return { ...state, version: state.version + 1 };
+  }
+}

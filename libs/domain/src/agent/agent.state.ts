@@ -1,0 +1,61 @@
+import type { TemplateRef } from '../../../events/src/events/template-ref';
+
+export type DesiredState = 'running' | 'stopped' | 'removed';
+/** What the control plane last saw of the container. */
+export type ObservedState = 'none' | 'pending' | 'created' | 'running' | 'stopped' | 'absent' | 'removed';
+
+export interface AgentState {
+  exists: boolean;
+  agentId: string;
+  name: string;
+  template: TemplateRef | null;
+  adopted: boolean;
+  generation: number;
+  desired: DesiredState;
+  observed: ObservedState;
+  containerId: string | null;
+  containerName: string | null;
+  lastExitCode: number | null;
+  restartSeqRequested: number;
+  restartSeqDone: number;
+  restarts: number;
+  lastError: { operation: string; code: string; message: string; at: string } | null;
+  createdAt: string | null;
+  updatedAt: string | null;
+  /** number of events in the agent's stream: the version the next append expects */
+  version: number;
+}
+
+export function initialAgentState(agentId = ''): AgentState {
+  return {
+    exists: false,
+    agentId,
+    name: '',
+    template: null,
+    adopted: false,
+    generation: 0,
+    desired: 'stopped',
+    observed: 'none',
+    containerId: null,
+    containerName: null,
+    lastExitCode: null,
+    restartSeqRequested: 0,
+    restartSeqDone: 0,
+    restarts: 0,
+    lastError: null,
+    createdAt: null,
+    updatedAt: null,
+    version: 0,
+  };
+}
+
+/** The name stream: who holds an agent name right now. */
+export interface AgentNameState {
+  holder: string | null;
+  version: number;
+}
+export const initialAgentNameState = (): AgentNameState => ({ holder: null, version: 0 });
+
+export const agentStreamId = (agentId: string) => `agent-${agentId}`;
+export const agentNameStreamId = (name: string) => `agent-name-${name}`;
+export const templateStreamId = (name: string) => `template-${name}`;

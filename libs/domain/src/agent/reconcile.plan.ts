@@ -1,0 +1,66 @@
+import { containerName } from '../container/container-spec.build';
+import type { AgentState } from './agent.state';
+
+/** What the orchestrator sees of one container when it lists Docker. */
+export interface ObservedContainer {
+  id: string;
+  name: string;
+  running: boolean;
+  exitCode: number | null;
+}
+
+export type ReconcileAction =
+  | { kind: 'remove'; containerId: string; why: 'duplicate' | 'agent-removed' | 'stale' }
+  | { kind: 'finish-removal' }
+  | { kind: 'create' }
+  | { kind: 'record-created'; containerId: string; containerName: string }
+  | { kind: 'start'; containerId: string }
+  | { kind: 'record-started'; containerId: string }
+  | { kind: 'restart'; containerId: string; restartSeq: number }
+  | { kind: 'stop'; containerId: string }
+  | { kind: 'record-stopped'; containerId: string; exitCode: number | null }
+  | { kind: 'report-missing'; why: string };
+
+/**
+ * Compares one agent's desired state with the containers that carry its id and
+ * returns the steps that converge them, in order. Level-triggered: the same inputs
+ * give the same plan however often it runs, and an empty plan means converged.
+ * After `create` the caller plans again with the new container.
+ */
+export function planReconcile(state: AgentState, containers: ObservedContainer[]): ReconcileAction[] {
+  if (!state.exists || state.observed === 'removed') return [];
+  if (state.desired === 'removed') {
+    return [
+      ...containers.map((c) => ({ kind: 'remove' as const, containerId: c.id, why: 'agent-removed' as const })),
+      { kind: 'finish-removal' as const },
+    ];
+  }
+
+  const expectedName = state.adopted ? state.containerName : containerName(state);
+  const current =
+    containers.find((c) => c.id === state.containerId) ??
+    containers.find((c) => c.name === expectedName) ??
+    null;
+  const actions: ReconcileAction[] = containers
+    .filter((c) => c !== current)
+    .map((c) => ({ kind: 'remove' as const, containerId: c.id, why: c.name === expectedName ? ('duplicate' as const) : ('stale' as const) }));
+
+  if (!current) {
+    if (state.desired !== 'running') return actions;
+    if (state.adopted) return [...actions, { kind: 'report-missing', why: `the adopted container ${state.containerName ?? state.containerId} no longer exists` }];
+    return [...actions, { kind: 'create' }];
+  }
+  if (current.id !== state.containerId) actions.push({ kind: 'record-created', containerId: current.id, containerName: current.name });
+
+  if (state.desired === 'running') {
+    if (state.restartSeqRequested > state.restartSeqDone)
+      actions.push({ kind: 'restart', containerId: current.id, restartSeq: state.restartSeqRequested });
+    else if (!current.running) actions.push({ kind: 'start', containerId: current.id });
+    else if (state.observed !== 'running' || current.id !== state.containerId) actions.push({ kind: 'record-started', containerId: current.id });
+  } else if (current.running) {
+    actions.push({ kind: 'stop', containerId: current.id });
+  } else if (state.observed !== 'stopped') {
+    actions.push({ kind: 'record-stopped', containerId: current.id, exitCode: current.exitCode });
+  }
+  return actions;
+}

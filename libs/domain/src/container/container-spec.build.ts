@@ -1,0 +1,112 @@
+import type { Template } from '../templates/template.schema';
+import { parseMemorySize } from '../templates/memory-size';
+import type { ContainerSpec } from './container-spec';
+
+export interface AgentIdentity {
+  agentId: string;
+  name: string;
+  generation: number;
+  template: { name: string; version: number; hash: string };
+}
+
+/** Labels under `sacp.`: how the orchestrator finds its containers again after any crash. */
+export const Labels = {
+  managed: 'sacp.managed',
+  instance: 'sacp.instance',
+  agentId: 'sacp.agent.id',
+  agentName: 'sacp.agent.name',
+  generation: 'sacp.generation',
+  template: 'sacp.template',
+  templateVersion: 'sacp.template.version',
+  templateHash: 'sacp.template.hash',
+} as const;
+
+export function containerName(agent: Pick<AgentIdentity, 'agentId' | 'name' | 'generation'>): string {
+  return `sacp-${agent.name}-${agent.agentId.replace(/-/g, '').slice(-8)}-g${agent.generation}`;
+}
+
+export function volumeName(agentId: string, volume: string): string {
+  return `sacp-${agentId.replace(/-/g, '').slice(-12)}-${volume}`;
+}
+
+export class MissingSecretError extends Error {
+  override readonly name = 'MissingSecretError';
+  constructor(readonly secret: string, readonly variable: string) {
+    super(`secret "${secret}" (for ${variable}) is not stored; add it with: sacp secret set ${secret}`);
+  }
+}
+
+/**
+ * Builds the container for one agent generation. Pure: secrets arrive already
+ * decrypted in `secrets`, and only their values reach the container's environment,
+ * never its labels.
+ */
+export function buildContainerSpec(
+  agent: AgentIdentity,
+  template: Template,
+  options: { instance: string; secrets: Record<string, string> },
+): ContainerSpec {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(template.env)) {
+    if (typeof value === 'string') env[key] = value;
+    else {
+      const secret = options.secrets[value.secretRef];
+      if (secret === undefined) throw new MissingSecretError(value.secretRef, key);
+      env[key] = secret;
+    }
+  }
+  env.SACP_AGENT_ID = agent.agentId;
+  env.SACP_AGENT_NAME = agent.name;
+
+  const hc = template.healthCheck;
+  const ports = template.ports.map((p) => ({ containerPort: p.container, hostPort: p.host, protocol: 'tcp' as const }));
+  if (hc?.type === 'http' && !ports.some((p) => p.containerPort === hc.port)) ports.push({ containerPort: hc.port, hostPort: 0, protocol: 'tcp' });
+
+  return {
+    name: containerName(agent),
+    image: template.image,
+    command: template.command,
+    env,
+    labels: {
+      [Labels.managed]: 'true',
+      [Labels.instance]: options.instance,
+      [Labels.agentId]: agent.agentId,
+      [Labels.agentName]: agent.name,
+      [Labels.generation]: String(agent.generation),
+      [Labels.template]: agent.template.name,
+      [Labels.templateVersion]: String(agent.template.version),
+      [Labels.templateHash]: agent.template.hash,
+    },
+    resources: {
+      memoryBytes: parseMemorySize(template.resources.memory),
+      nanoCpus: Math.round(template.resources.cpus * 1e9),
+      pidsLimit: template.resources.pids,
+    },
+    security: {
+      privileged: false,
+      capAdd: template.security.capAdd,
+      capDrop: ['ALL'],
+      noNewPrivileges: true,
+      readOnlyRootfs: template.security.readOnlyRootfs,
+      user: template.security.user,
+    },
+    networkMode: template.network,
+    mounts: template.volumes.map((v) =>
+      'hostPath' in v
+        ? { type: 'bind' as const, source: v.hostPath, target: v.target, readOnly: v.readOnly }
+        : { type: 'volume' as const, source: volumeName(agent.agentId, v.name), target: v.target, readOnly: v.readOnly },
+    ),
+    healthcheck:
+      hc?.type === 'command'
+        ? {
+            test: ['CMD', ...hc.command],
+            intervalMs: hc.intervalSeconds * 1000,
+            timeoutMs: hc.timeoutSeconds * 1000,
+            retries: hc.retries,
+            startPeriodMs: hc.startPeriodSeconds * 1000,
+          }
+        : undefined,
+    ports,
+    stopTimeoutSeconds: template.stopTimeoutSeconds,
+  };
+}

@@ -1,0 +1,44 @@
+import type { EventMetadata } from './metadata';
+import type { EventDataMap, EventType } from './events';
+
+/** An event as stored in the `events` table and published on JetStream. */
+export interface StoredEvent<T extends string = string, D = unknown> {
+  eventId: string;
+  type: T;
+  schemaVersion: number;
+  streamId: string;
+  streamPosition: number;
+  /** position in the global log (a Postgres identity, gaps possible) */
+  globalPosition: string;
+  /** the writing transaction id; together with globalPosition it gives the commit-safe order */
+  transactionId: string;
+  data: D;
+  metadata: EventMetadata;
+  recordedAt: string;
+}
+
+export type KnownEvent = { [K in EventType]: StoredEvent<K, EventDataMap[K]> }[EventType];
+
+/** An event the domain decided on, before the store gives it positions. */
+export interface NewEvent<T extends string = string, D = unknown> {
+  type: T;
+  schemaVersion: number;
+  data: D;
+}
+export type NewKnownEvent = { [K in EventType]: NewEvent<K, EventDataMap[K]> }[EventType];
+
+/** JetStream headers carried by every published event. */
+export const EventHeaders = {
+  eventId: 'Nats-Msg-Id',
+  type: 'Sacp-Event-Type',
+  schemaVersion: 'Sacp-Schema-Version',
+  streamId: 'Sacp-Stream-Id',
+  streamPosition: 'Sacp-Stream-Position',
+  globalPosition: 'Sacp-Global-Position',
+  transactionId: 'Sacp-Transaction-Id',
+  commandId: 'Sacp-Command-Id',
+  correlationId: 'Sacp-Correlation-Id',
+  causationId: 'Sacp-Causation-Id',
+  actor: 'Sacp-Actor',
+  occurredAt: 'Sacp-Occurred-At',
+} as const;

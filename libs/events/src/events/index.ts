@@ -1,0 +1,59 @@
+import { AgentDeployedV1 } from './agent-deployed.v1';
+import { AgentStartRequestedV1 } from './agent-start-requested.v1';
+import { AgentStopRequestedV1 } from './agent-stop-requested.v1';
+import { AgentRestartRequestedV1 } from './agent-restart-requested.v1';
+import { AgentRemoveRequestedV1 } from './agent-remove-requested.v1';
+import { AgentAdoptedV1 } from './agent-adopted.v1';
+import { AgentContainerCreatedV1 } from './agent-container-created.v1';
+import { AgentContainerStartedV1 } from './agent-container-started.v1';
+import { AgentContainerStoppedV1 } from './agent-container-stopped.v1';
+import { AgentContainerRestartedV1 } from './agent-container-restarted.v1';
+import { AgentContainerRemovedV1 } from './agent-container-removed.v1';
+import { AgentRemovedV1 } from './agent-removed.v1';
+import { AgentOperationFailedV1 } from './agent-operation-failed.v1';
+import { AgentNameClaimedV1 } from './agent-name-claimed.v1';
+import { AgentNameReleasedV1 } from './agent-name-released.v1';
+import { TemplateVersionRegisteredV1 } from './template-version-registered.v1';
+
+export * from './template-ref';
+export * from './agent-deployed.v1';
+export * from './agent-start-requested.v1';
+export * from './agent-stop-requested.v1';
+export * from './agent-restart-requested.v1';
+export * from './agent-remove-requested.v1';
+export * from './agent-adopted.v1';
+export * from './agent-container-created.v1';
+export * from './agent-container-started.v1';
+export * from './agent-container-stopped.v1';
+export * from './agent-container-restarted.v1';
+export * from './agent-container-removed.v1';
+export * from './agent-removed.v1';
+export * from './agent-operation-failed.v1';
+export * from './agent-name-claimed.v1';
+export * from './agent-name-released.v1';
+export * from './template-version-registered.v1';
+
+/** Every event contract, keyed by type. Published on `sacp.evt.<type>`. */
+export const EventContracts = {
+  'agent.deployed': AgentDeployedV1,
+  'agent.start_requested': AgentStartRequestedV1,
+  'agent.stop_requested': AgentStopRequestedV1,
+  'agent.restart_requested': AgentRestartRequestedV1,
+  'agent.remove_requested': AgentRemoveRequestedV1,
+  'agent.adopted': AgentAdoptedV1,
+  'agent.container_created': AgentContainerCreatedV1,
+  'agent.container_started': AgentContainerStartedV1,
+  'agent.container_stopped': AgentContainerStoppedV1,
+  'agent.container_restarted': AgentContainerRestartedV1,
+  'agent.container_removed': AgentContainerRemovedV1,
+  'agent.removed': AgentRemovedV1,
+  'agent.operation_failed': AgentOperationFailedV1,
+  'agent.name_claimed': AgentNameClaimedV1,
+  'agent.name_released': AgentNameReleasedV1,
+  'template.version_registered': TemplateVersionRegisteredV1,
+} as const;
+export type EventType = keyof typeof EventContracts;
+export const EVENT_TYPES = Object.keys(EventContracts) as EventType[];
+
+/** The data of each event type, for handlers that switch on `type`. */
+export type EventDataMap = { [K in EventType]: import('zod').infer<(typeof EventContracts)[K]['data']> };

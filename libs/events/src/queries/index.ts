@@ -1,0 +1,49 @@
+import { z } from 'zod';
+
+/** Read-only requests on `sacp.qry.<type>`; answered from read models and Docker. */
+export const QueryContracts = {
+  'agent.status': z.object({ agent: z.string().min(1).max(100).optional() }),
+  'agent.history': z.object({ agent: z.string().min(1).max(100), limit: z.number().int().min(1).max(1000).optional() }),
+  'agent.logs': z.object({
+    agent: z.string().min(1).max(100),
+    lines: z.number().int().min(1).max(10000).default(100),
+    /** when set, lines keep coming on the returned subject until the client sends "stop" to `<subject>.stop` or stops renewing */
+    follow: z.boolean().default(false),
+  }),
+  'template.list': z.object({}),
+} as const;
+export type QueryType = keyof typeof QueryContracts;
+
+export interface AgentStatusView {
+  id: string;
+  name: string;
+  template: { name: string; version: number } | null;
+  state: { desired: 'running' | 'stopped' | 'removed'; observed: string };
+  containerId: string | null;
+  containerName: string | null;
+  generation: number;
+  restarts: number;
+  lastError: { operation: string; code: string; message: string; at: string } | null;
+  createdAt: string;
+  updatedAt: string;
+  version: number;
+}
+
+export interface HistoryEntry {
+  position: string;
+  streamPosition: number;
+  type: string;
+  at: string;
+  actor: { kind: string; id: string; displayName: string };
+  source: string;
+  reason: string | null;
+  commandId: string | null;
+  causationId: string | null;
+  data: unknown;
+}
+
+export interface LogLine {
+  stream: 'stdout' | 'stderr';
+  line: string;
+  ts?: string;
+}

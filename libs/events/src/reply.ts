@@ -1,0 +1,11 @@
+import type { WireError } from './error-codes';
+
+/**
+ * The reply to every command and query. `accepted` is sent after the Postgres
+ * commit; `duplicate` marks the replay of an earlier outcome for the same command id.
+ */
+export type CommandReply<R = Record<string, unknown>> =
+  | { ok: true; commandId: string; duplicate: boolean; result: R; events: { eventId: string; type: string; streamId: string; streamPosition: number }[] }
+  | { ok: false; commandId: string | null; duplicate: boolean; error: WireError };
+
+export type QueryReply<R = unknown> = { ok: true; result: R } | { ok: false; error: WireError };
