@@ -1,0 +1,26 @@
+export { createDockerClient, pingDocker, DEFAULT_DOCKER_HOST, type DockerClient } from './docker-connection';
+export {
+  DockerDriver,
+  type CreatedContainer,
+  type DockerEventsOptions,
+  type FollowLogsOptions,
+  type LabelSelector,
+  type NetworkSummary,
+  type VolumeSummary,
+} from './docker.driver';
+export { toCreateOptions, LOG_MAX_FILES, LOG_MAX_SIZE, PUBLISH_HOST_IP } from './container-spec.to-create-options';
+export type { ContainerHealth, ContainerState, ContainerSummary } from './container-summary';
+export type { DockerEvent } from './docker-event';
+export type { LogLine, LogStream } from './docker-log-lines';
+export {
+  DockerContainerNotFoundError,
+  DockerError,
+  DockerImageNotFoundError,
+  DockerInvalidHostError,
+  DockerInvalidSpecError,
+  DockerOperationFailedError,
+  DockerPermissionDeniedError,
+  DockerUnavailableError,
+  isDockerError,
+  type DockerErrorCode,
+} from './docker.errors';
