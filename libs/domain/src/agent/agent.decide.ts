@@ -89,7 +89,9 @@ export function decideAgent(command: AgentCommand, state: AgentState, nameState?
     }
     case 'start':
       requireLive(state, 'start');
-      if (state.desired === 'running') return { appends: [], result: result(false, 'running') };
+      // already running, or a start is still on its way: nothing to add
+      if (state.desired === 'running' && (state.observed === 'running' || state.startSeqRequested > state.startSeqDone))
+        return { appends: [], result: result(false, 'running') };
       return { appends: onAgent([ev({ type: 'agent.start_requested', data: { agentId: state.agentId } })]), result: result(true, 'running') };
     case 'stop':
       requireLive(state, 'stop');

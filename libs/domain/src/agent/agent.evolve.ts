@@ -19,6 +19,7 @@ export function evolveAgent(state: AgentState, event: EvolvableEvent): AgentStat
         generation: event.data.generation,
         desired: 'running',
         observed: 'pending',
+        startSeqRequested: 1,
         createdAt: at,
       };
     case 'agent.adopted':
@@ -33,10 +34,12 @@ export function evolveAgent(state: AgentState, event: EvolvableEvent): AgentStat
         observed: event.data.running ? 'running' : 'stopped',
         containerId: event.data.containerId,
         containerName: event.data.containerName,
+        startSeqRequested: event.data.running ? 1 : 0,
+        startSeqDone: event.data.running ? 1 : 0,
         createdAt: at,
       };
     case 'agent.start_requested':
-      return { ...s, desired: 'running' };
+      return { ...s, desired: 'running', startSeqRequested: s.startSeqRequested + 1 };
     case 'agent.stop_requested':
       return { ...s, desired: 'stopped' };
     case 'agent.restart_requested':
@@ -53,14 +56,17 @@ export function evolveAgent(state: AgentState, event: EvolvableEvent): AgentStat
         lastError: null,
       };
     case 'agent.container_started':
-      return { ...s, containerId: event.data.containerId, observed: 'running', lastError: null };
+      return { ...s, containerId: event.data.containerId, observed: 'running', startSeqDone: s.startSeqRequested, lastError: null };
     case 'agent.container_stopped':
       return { ...s, observed: 'stopped', lastExitCode: event.data.exitCode };
+    case 'agent.container_exited':
+      return { ...s, observed: 'exited', lastExitCode: event.data.exitCode, lastOomKilled: event.data.oomKilled };
     case 'agent.container_restarted':
       return {
         ...s,
         observed: 'running',
         restartSeqDone: Math.max(s.restartSeqDone, event.data.restartSeq),
+        startSeqDone: s.startSeqRequested,
         restarts: s.restarts + 1,
         lastError: null,
       };

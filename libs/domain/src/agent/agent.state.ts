@@ -2,7 +2,7 @@ import type { TemplateRef } from '../../../events/src/events/template-ref';
 
 export type DesiredState = 'running' | 'stopped' | 'removed';
 /** What the control plane last saw of the container. */
-export type ObservedState = 'none' | 'pending' | 'created' | 'running' | 'stopped' | 'absent' | 'removed';
+export type ObservedState = 'none' | 'pending' | 'created' | 'running' | 'stopped' | 'exited' | 'absent' | 'removed';
 
 export interface AgentState {
   exists: boolean;
@@ -16,8 +16,12 @@ export interface AgentState {
   containerId: string | null;
   containerName: string | null;
   lastExitCode: number | null;
+  /** runs asked for (deploy, start) and runs carried out: a container that exits on its own is not started again unless asked */
+  startSeqRequested: number;
+  startSeqDone: number;
   restartSeqRequested: number;
   restartSeqDone: number;
+  lastOomKilled: boolean;
   restarts: number;
   lastError: { operation: string; code: string; message: string; at: string } | null;
   createdAt: string | null;
@@ -39,8 +43,11 @@ export function initialAgentState(agentId = ''): AgentState {
     containerId: null,
     containerName: null,
     lastExitCode: null,
+    startSeqRequested: 0,
+    startSeqDone: 0,
     restartSeqRequested: 0,
     restartSeqDone: 0,
+    lastOomKilled: false,
     restarts: 0,
     lastError: null,
     createdAt: null,

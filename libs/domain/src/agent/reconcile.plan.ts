@@ -7,6 +7,8 @@ export interface ObservedContainer {
   name: string;
   running: boolean;
   exitCode: number | null;
+  oomKilled: boolean;
+  finishedAt: string | null;
 }
 
 export type ReconcileAction =
@@ -19,13 +21,18 @@ export type ReconcileAction =
   | { kind: 'restart'; containerId: string; restartSeq: number }
   | { kind: 'stop'; containerId: string }
   | { kind: 'record-stopped'; containerId: string; exitCode: number | null }
+  | { kind: 'record-exited'; containerId: string; exitCode: number | null; oomKilled: boolean; finishedAt: string | null }
+  | { kind: 'record-vanished'; containerId: string }
   | { kind: 'report-missing'; why: string };
 
 /**
  * Compares one agent's desired state with the containers that carry its id and
  * returns the steps that converge them, in order. Level-triggered: the same inputs
  * give the same plan however often it runs, and an empty plan means converged.
- * After `create` the caller plans again with the new container.
+ *
+ * The orchestrator starts a container only when a run was asked for (deploy, start,
+ * restart). A container that exits or vanishes on its own is recorded, not revived:
+ * whether to restart it is the recovery policy's decision, taken with back-off.
  */
 export function planReconcile(state: AgentState, containers: ObservedContainer[]): ReconcileAction[] {
   if (!state.exists || state.observed === 'removed') return [];
@@ -37,29 +44,32 @@ export function planReconcile(state: AgentState, containers: ObservedContainer[]
   }
 
   const expectedName = state.adopted ? state.containerName : containerName(state);
-  const current =
-    containers.find((c) => c.id === state.containerId) ??
-    containers.find((c) => c.name === expectedName) ??
-    null;
+  const current = containers.find((c) => c.id === state.containerId) ?? containers.find((c) => c.name === expectedName) ?? null;
   const actions: ReconcileAction[] = containers
     .filter((c) => c !== current)
     .map((c) => ({ kind: 'remove' as const, containerId: c.id, why: c.name === expectedName ? ('duplicate' as const) : ('stale' as const) }));
 
+  const restartPending = state.restartSeqRequested > state.restartSeqDone;
+  const runPending = state.startSeqRequested > state.startSeqDone || restartPending;
+
   if (!current) {
-    if (state.desired !== 'running') return actions;
-    if (state.adopted) return [...actions, { kind: 'report-missing', why: `the adopted container ${state.containerName ?? state.containerId} no longer exists` }];
+    if (state.containerId) return [...actions, { kind: 'record-vanished', containerId: state.containerId }];
+    if (state.desired !== 'running' || !runPending) return actions;
+    if (state.adopted) return [...actions, { kind: 'report-missing', why: `the adopted container ${state.containerName ?? ''} no longer exists and cannot be recreated: it has no template` }];
     return [...actions, { kind: 'create' }];
   }
   if (current.id !== state.containerId) actions.push({ kind: 'record-created', containerId: current.id, containerName: current.name });
 
   if (state.desired === 'running') {
-    if (state.restartSeqRequested > state.restartSeqDone)
-      actions.push({ kind: 'restart', containerId: current.id, restartSeq: state.restartSeqRequested });
-    else if (!current.running) actions.push({ kind: 'start', containerId: current.id });
-    else if (state.observed !== 'running' || current.id !== state.containerId) actions.push({ kind: 'record-started', containerId: current.id });
+    if (restartPending) actions.push({ kind: 'restart', containerId: current.id, restartSeq: state.restartSeqRequested });
+    else if (current.running) {
+      if (state.observed !== 'running' || current.id !== state.containerId || runPending) actions.push({ kind: 'record-started', containerId: current.id });
+    } else if (runPending) actions.push({ kind: 'start', containerId: current.id });
+    else if (state.observed === 'running')
+      actions.push({ kind: 'record-exited', containerId: current.id, exitCode: current.exitCode, oomKilled: current.oomKilled, finishedAt: current.finishedAt });
   } else if (current.running) {
     actions.push({ kind: 'stop', containerId: current.id });
-  } else if (state.observed !== 'stopped') {
+  } else if (state.observed === 'running' || state.observed === 'created' || state.observed === 'pending') {
     actions.push({ kind: 'record-stopped', containerId: current.id, exitCode: current.exitCode });
   }
   return actions;

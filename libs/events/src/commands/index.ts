@@ -6,6 +6,7 @@ import { RestartAgentV1 } from './restart-agent.v1';
 import { StartAgentV1 } from './start-agent.v1';
 import { StopAgentV1 } from './stop-agent.v1';
 import { SyncTemplatesV1 } from './sync-templates.v1';
+import { SetSecretV1 } from './set-secret.v1';
 
 export * from './command-envelope';
 export * from './adopt-agent.v1';
@@ -16,6 +17,7 @@ export * from './restart-agent.v1';
 export * from './start-agent.v1';
 export * from './stop-agent.v1';
 export * from './sync-templates.v1';
+export * from './set-secret.v1';
 
 /** Every command contract, keyed by type. The subject is `sacp.cmd.<type>`. */
 export const CommandContracts = {
@@ -27,6 +29,7 @@ export const CommandContracts = {
   'agent.adopt': AdoptAgentV1,
   'template.sync': SyncTemplatesV1,
   'system.replay': ReplayProjectionsV1,
+  'secret.set': SetSecretV1,
 } as const;
 export type CommandType = keyof typeof CommandContracts;
 export const COMMAND_TYPES = Object.keys(CommandContracts) as CommandType[];

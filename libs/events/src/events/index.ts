@@ -7,12 +7,14 @@ import { AgentAdoptedV1 } from './agent-adopted.v1';
 import { AgentContainerCreatedV1 } from './agent-container-created.v1';
 import { AgentContainerStartedV1 } from './agent-container-started.v1';
 import { AgentContainerStoppedV1 } from './agent-container-stopped.v1';
+import { AgentContainerExitedV1 } from './agent-container-exited.v1';
 import { AgentContainerRestartedV1 } from './agent-container-restarted.v1';
 import { AgentContainerRemovedV1 } from './agent-container-removed.v1';
 import { AgentRemovedV1 } from './agent-removed.v1';
 import { AgentOperationFailedV1 } from './agent-operation-failed.v1';
 import { AgentNameClaimedV1 } from './agent-name-claimed.v1';
 import { AgentNameReleasedV1 } from './agent-name-released.v1';
+import { SecretSetV1 } from './secret-set.v1';
 import { TemplateVersionRegisteredV1 } from './template-version-registered.v1';
 
 export * from './template-ref';
@@ -25,6 +27,7 @@ export * from './agent-adopted.v1';
 export * from './agent-container-created.v1';
 export * from './agent-container-started.v1';
 export * from './agent-container-stopped.v1';
+export * from './agent-container-exited.v1';
 export * from './agent-container-restarted.v1';
 export * from './agent-container-removed.v1';
 export * from './agent-removed.v1';
@@ -32,6 +35,7 @@ export * from './agent-operation-failed.v1';
 export * from './agent-name-claimed.v1';
 export * from './agent-name-released.v1';
 export * from './template-version-registered.v1';
+export * from './secret-set.v1';
 
 /** Every event contract, keyed by type. Published on `sacp.evt.<type>`. */
 export const EventContracts = {
@@ -44,6 +48,7 @@ export const EventContracts = {
   'agent.container_created': AgentContainerCreatedV1,
   'agent.container_started': AgentContainerStartedV1,
   'agent.container_stopped': AgentContainerStoppedV1,
+  'agent.container_exited': AgentContainerExitedV1,
   'agent.container_restarted': AgentContainerRestartedV1,
   'agent.container_removed': AgentContainerRemovedV1,
   'agent.removed': AgentRemovedV1,
@@ -51,6 +56,7 @@ export const EventContracts = {
   'agent.name_claimed': AgentNameClaimedV1,
   'agent.name_released': AgentNameReleasedV1,
   'template.version_registered': TemplateVersionRegisteredV1,
+  'secret.set': SecretSetV1,
 } as const;
 export type EventType = keyof typeof EventContracts;
 export const EVENT_TYPES = Object.keys(EventContracts) as EventType[];

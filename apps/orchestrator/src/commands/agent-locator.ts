@@ -1,0 +1,47 @@
+import { ErrorCodes } from '../../../../libs/events/src/error-codes';
+import { DomainError } from '../../../../libs/domain/src/domain-error';
+import { evolveAgent, evolveAgentName, type EvolvableEvent } from '../../../../libs/domain/src/agent/agent.evolve';
+import {
+  agentNameStreamId,
+  agentStreamId,
+  initialAgentNameState,
+  initialAgentState,
+  type AgentNameState,
+  type AgentState,
+} from '../../../../libs/domain/src/agent/agent.state';
+import type { StoredEvent } from '../../../../libs/events/src/event-envelope';
+import type { PgEventStore } from '../../../../libs/event-store/src/pg-event-store';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const asEvolvable = (e: StoredEvent) => e as unknown as EvolvableEvent;
+
+/** Reads agents from their streams: the authoritative state every decision is based on. */
+export class AgentLocator {
+  constructor(private readonly store: PgEventStore) {}
+
+  async load(agentId: string): Promise<{ state: AgentState; events: StoredEvent[] }> {
+    const events = await this.store.readStream(agentStreamId(agentId));
+    return { state: events.reduce((s, e) => evolveAgent(s, asEvolvable(e)), initialAgentState(agentId)), events };
+  }
+
+  async loadName(name: string): Promise<AgentNameState> {
+    const events = await this.store.readStream(agentNameStreamId(name));
+    return events.reduce((s, e) => evolveAgentName(s, asEvolvable(e)), initialAgentNameState());
+  }
+
+  /** An agent by name or id. A name resolves only while an agent holds it; an id resolves for ever. */
+  async resolve(ref: string): Promise<{ state: AgentState; events: StoredEvent[] }> {
+    let agentId = ref;
+    if (!UUID.test(ref)) {
+      const holder = (await this.loadName(ref)).holder;
+      if (!holder) throw notFound(ref);
+      agentId = holder;
+    }
+    const loaded = await this.load(agentId);
+    if (!loaded.state.exists) throw notFound(ref);
+    return loaded;
+  }
+}
+
+export const notFound = (ref: string) =>
+  new DomainError(ErrorCodes.AGENT_NOT_FOUND, `no agent named "${ref}": see "sacp status" for the agents that exist`, { agent: ref });

@@ -1,0 +1,69 @@
+import type {
+  AdoptAgentPayloadV1,
+  CommandEnvelope,
+  DeployAgentPayloadV1,
+  StartAgentPayloadV1,
+} from '../../../../libs/events/src/commands';
+import { ErrorCodes } from '../../../../libs/events/src/error-codes';
+import { decideAgent, type AgentCommand } from '../../../../libs/domain/src/agent/agent.decide';
+import { initialAgentState } from '../../../../libs/domain/src/agent/agent.state';
+import { Labels } from '../../../../libs/domain/src/container/container-spec.build';
+import { DomainError } from '../../../../libs/domain/src/domain-error';
+import type { DockerDriver } from '../../../../libs/docker/src/docker.driver';
+import { uuidv7 } from '../../../../libs/event-store/src/ids';
+import type { AgentRegistryReader } from '../queries/agent-registry.reader';
+import type { TemplateCatalog } from '../templates/template-catalog';
+import type { AgentLocator } from './agent-locator';
+import type { UseCaseOutcome } from './command-pipeline';
+
+/** deploy: claim the name, register the template version if the file changed, and ask for a running agent. */
+export async function deployAgent(cmd: CommandEnvelope<DeployAgentPayloadV1>, deps: { catalog: TemplateCatalog; agents: AgentLocator }): Promise<UseCaseOutcome> {
+  const { ref, registration } = await deps.catalog.resolve(cmd.payload.template);
+  const agentId = uuidv7();
+  const name = cmd.payload.name ?? `${cmd.payload.template}-${agentId.replace(/-/g, '').slice(-6)}`;
+  const nameState = await deps.agents.loadName(name);
+  const decision = decideAgent({ type: 'deploy', agentId, name, template: ref }, initialAgentState(agentId), nameState);
+  return {
+    appends: [...(registration ? [registration] : []), ...decision.appends],
+    result: { ...decision.result, template: ref },
+    target: `agent "${name}"`,
+  };
+}
+
+/** start, stop, restart, remove: a change of desired state, carried out by the reconciler. */
+export async function changeAgent(
+  type: 'start' | 'stop' | 'restart' | 'remove',
+  cmd: CommandEnvelope<StartAgentPayloadV1>,
+  deps: { agents: AgentLocator },
+): Promise<UseCaseOutcome> {
+  const { state } = await deps.agents.resolve(cmd.payload.agent);
+  const decision = decideAgent({ type } as AgentCommand, state);
+  return { appends: decision.appends, result: decision.result, target: `agent "${state.name}"` };
+}
+
+/** adopt: a container made outside the control plane becomes an agent, keeping its container. */
+export async function adoptAgent(
+  cmd: CommandEnvelope<AdoptAgentPayloadV1>,
+  deps: { agents: AgentLocator; docker: DockerDriver; registry: AgentRegistryReader },
+): Promise<UseCaseOutcome> {
+  const container = await deps.docker.inspect(cmd.payload.container);
+  if (!container)
+    throw new DomainError(ErrorCodes.CONTAINER_NOT_FOUND, `no container "${cmd.payload.container}" exists on this Docker engine (${deps.docker.endpoint})`, {
+      container: cmd.payload.container,
+    });
+  if (container.labels[Labels.managed] === 'true')
+    throw new DomainError(ErrorCodes.CONTAINER_ALREADY_MANAGED, `container ${container.name} is already managed as agent ${container.labels[Labels.agentName] ?? container.labels[Labels.agentId]}`, {
+      container: container.name,
+    });
+  const owner = await deps.registry.findByContainer(container.id);
+  if (owner) throw new DomainError(ErrorCodes.CONTAINER_ALREADY_MANAGED, `container ${container.name} is already managed as agent ${owner.name}`, { container: container.name, agent: owner.name });
+  const name = cmd.payload.name ?? container.name.toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/^-+/, '').slice(0, 63);
+  const agentId = uuidv7();
+  const nameState = await deps.agents.loadName(name);
+  const decision = decideAgent(
+    { type: 'adopt', agentId, name, containerId: container.id, containerName: container.name, image: container.image, running: container.running },
+    initialAgentState(agentId),
+    nameState,
+  );
+  return { appends: decision.appends, result: { ...decision.result, containerId: container.id }, target: `container ${container.name}` };
+}

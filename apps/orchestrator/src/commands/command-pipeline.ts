@@ -1,0 +1,140 @@
+import { ErrorCodes } from '../../../../libs/events/src/error-codes';
+import { CommandContracts, CommandEnvelopeSchema, type CommandEnvelope, type CommandType } from '../../../../libs/events/src/commands';
+import type { EventMetadata } from '../../../../libs/events/src/metadata';
+import type { CommandReply } from '../../../../libs/events/src/reply';
+import { describeIssues, validate } from '../../../../libs/events/src/validation';
+import { DomainError } from '../../../../libs/domain/src/domain-error';
+import type { AuditEntry, CommandAudit } from '../../../../libs/event-store/src/command-audit';
+import { ConcurrencyError, StoreUnavailableError } from '../../../../libs/event-store/src/errors';
+import type { AppendRequest, PgEventStore } from '../../../../libs/event-store/src/pg-event-store';
+import type { PoolClient } from 'pg';
+import type { JsonLogger } from '../../../../libs/platform/src/logger';
+
+/** What a use case decided: the appends and what the reply reports. */
+export interface UseCaseOutcome {
+  appends: AppendRequest[];
+  result: Record<string, unknown>;
+  /** how a conflict on these appends is described to the user, e.g. `agent "coder-1"` */
+  target: string;
+  /** writes that commit with the events, in the same transaction */
+  alsoInTransaction?: (client: PoolClient) => Promise<void>;
+  /** runs after the commit (e.g. a projection rebuild); its result is merged into the reply */
+  afterCommit?: () => Promise<Record<string, unknown>>;
+}
+
+export type UseCase = (command: CommandEnvelope<never>) => Promise<UseCaseOutcome>;
+
+type Reply = CommandReply;
+
+/**
+ * The one path every command takes: validate → deduplicate → decide → append →
+ * reply, with an audit entry for each outcome. A command is "accepted" only after
+ * the Postgres commit.
+ */
+export class CommandPipeline {
+  constructor(
+    private readonly store: PgEventStore,
+    private readonly audit: CommandAudit,
+    private readonly useCases: Record<CommandType, UseCase>,
+    private readonly log: JsonLogger,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  async handle(subjectType: string, body: unknown): Promise<Reply> {
+    const envelope = validate(CommandEnvelopeSchema, body);
+    if (!envelope.ok) {
+      const commandId = typeof (body as { commandId?: unknown })?.commandId === 'string' ? (body as { commandId: string }).commandId : null;
+      return this.malformed(commandId, subjectType, body, `malformed command: ${describeIssues(envelope.issues)}`, { issues: envelope.issues });
+    }
+    const cmd = envelope.value;
+    if (cmd.type !== subjectType)
+      return this.malformed(cmd.commandId, subjectType, body, `command type "${cmd.type}" was sent on the subject for "${subjectType}"`);
+    const contract = CommandContracts[cmd.type as CommandType];
+    if (!contract) return this.malformed(cmd.commandId, cmd.type, body, `unknown command type "${cmd.type}"`, {}, ErrorCodes.COMMAND_UNKNOWN);
+    if (cmd.version !== contract.version)
+      return this.malformed(cmd.commandId, cmd.type, body, `${cmd.type} version ${cmd.version} is not supported; send version ${contract.version}`);
+    const payload = validate(contract.payload, cmd.payload);
+    if (!payload.ok) return this.malformed(cmd.commandId, cmd.type, body, `invalid ${cmd.type} payload: ${describeIssues(payload.issues)}`, { issues: payload.issues });
+    const command = { ...cmd, payload: payload.value } as CommandEnvelope<never>;
+
+    const redacted = 'redact' in contract ? Object.fromEntries(Object.entries(payload.value as object).map(([k, v]) => [k, (contract.redact as readonly string[]).includes(k) ? '[redacted]' : v])) : payload.value;
+    const auditBase = { commandId: cmd.commandId, commandType: cmd.type, actor: cmd.actor, source: cmd.source, reason: cmd.reason ?? null, payload: redacted };
+    try {
+      const seen = await this.store.findCommand(cmd.commandId);
+      if (seen) {
+        await this.audit.record({ ...auditBase, outcome: 'duplicate' });
+        return { ...(seen.reply as Reply), duplicate: true };
+      }
+      const outcome = await this.useCases[cmd.type as CommandType](command);
+      const metadata: EventMetadata = {
+        commandId: cmd.commandId,
+        correlationId: cmd.correlationId ?? cmd.commandId,
+        causationId: cmd.causationId ?? null,
+        actor: cmd.actor,
+        source: cmd.source,
+        reason: cmd.reason ?? null,
+        occurredAt: this.clock().toISOString(),
+      };
+      const appended = await this.store.append(outcome.appends, metadata, {
+        commandId: cmd.commandId,
+        commandType: cmd.type,
+        buildReply: (events): Reply => ({
+          ok: true,
+          commandId: cmd.commandId,
+          duplicate: false,
+          result: outcome.result,
+          events: events.map((e) => ({ eventId: e.eventId, type: e.type, streamId: e.streamId, streamPosition: e.streamPosition })),
+        }),
+      }, outcome.alsoInTransaction).catch((err: unknown) => {
+        if (err instanceof ConcurrencyError) Object.assign(err, { target: outcome.target });
+        throw err;
+      });
+      if (appended.duplicate) {
+        await this.audit.record({ ...auditBase, outcome: 'duplicate' });
+        return { ...(appended.reply as Reply), duplicate: true };
+      }
+      await this.audit.record({ ...auditBase, outcome: 'accepted' });
+      let reply = appended.reply as Reply;
+      if (outcome.afterCommit && reply.ok) reply = { ...reply, result: { ...reply.result, ...(await outcome.afterCommit()) } };
+      this.log.info('command accepted', { commandId: cmd.commandId, type: cmd.type, actor: cmd.actor.id, events: appended.events.length });
+      return reply;
+    } catch (err) {
+      return this.failure(err, cmd, auditBase);
+    }
+  }
+
+  private async failure(err: unknown, cmd: { commandId: string; type: string }, auditBase: Omit<AuditEntry, 'outcome'>): Promise<Reply> {
+    if (err instanceof DomainError) {
+      const reply: Reply = { ok: false, commandId: cmd.commandId, duplicate: false, error: { code: err.code, message: err.message, details: err.details } };
+      await this.audit.recordRejection(cmd.commandId, cmd.type, reply);
+      await this.audit.record({ ...auditBase, outcome: 'rejected', errorCode: err.code, message: err.message });
+      this.log.info('command rejected', { commandId: cmd.commandId, type: cmd.type, code: err.code });
+      return reply;
+    }
+    if (err instanceof ConcurrencyError) {
+      const target = (err as ConcurrencyError & { target?: string }).target ?? err.streamId;
+      const message = `${target} was changed by another command at the same time (stream ${err.streamId} is at version ${err.actualVersion}, this command expected ${err.expectedVersion}); nothing was recorded: check its state and retry`;
+      await this.audit.record({ ...auditBase, outcome: 'conflict', errorCode: ErrorCodes.AGENT_CONFLICT, message }).catch(() => undefined);
+      return { ok: false, commandId: cmd.commandId, duplicate: false, error: { code: ErrorCodes.AGENT_CONFLICT, message, details: { streamId: err.streamId, target } } };
+    }
+    if (err instanceof StoreUnavailableError) {
+      this.log.error('event store unavailable', { commandId: cmd.commandId, type: cmd.type, error: err.message });
+      return { ok: false, commandId: cmd.commandId, duplicate: false, error: { code: ErrorCodes.STORE_UNAVAILABLE, message: err.message } };
+    }
+    const code = (err as { code?: string }).code;
+    if (typeof code === 'string' && /^(DOCKER|BUS|TEMPLATE|SECRET)\./.test(code)) {
+      await this.audit.record({ ...auditBase, outcome: 'failed', errorCode: code, message: (err as Error).message }).catch(() => undefined);
+      return { ok: false, commandId: cmd.commandId, duplicate: false, error: { code, message: (err as Error).message } };
+    }
+    this.log.error('command failed', { commandId: cmd.commandId, type: cmd.type, error: err });
+    await this.audit.record({ ...auditBase, outcome: 'failed', errorCode: ErrorCodes.INTERNAL, message: (err as Error).message }).catch(() => undefined);
+    return { ok: false, commandId: cmd.commandId, duplicate: false, error: { code: ErrorCodes.INTERNAL, message: `internal error: ${(err as Error).message}` } };
+  }
+
+  private async malformed(commandId: string | null, type: string, body: unknown, message: string, details: Record<string, unknown> = {}, code: string = ErrorCodes.COMMAND_MALFORMED): Promise<Reply> {
+    await this.audit
+      .record({ commandId, commandType: type, actor: null, source: null, outcome: 'malformed', errorCode: code, message, payload: typeof body === 'symbol' || type.startsWith('secret.') ? null : body })
+      .catch(() => undefined);
+    return { ok: false, commandId, duplicate: false, error: { code, message, details } };
+  }
+}

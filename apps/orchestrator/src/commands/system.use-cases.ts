@@ -1,0 +1,52 @@
+import type { AppendRequest } from '../../../../libs/event-store/src/pg-event-store';
+import type { Projector } from '../../../../libs/event-store/src/projections/projector';
+import type { TemplateCatalog } from '../templates/template-catalog';
+import type { UseCaseOutcome } from './command-pipeline';
+
+/** template.sync: every changed, valid template file becomes a new version; invalid files are reported. */
+export async function syncTemplates(deps: { catalog: TemplateCatalog }): Promise<UseCaseOutcome> {
+  const { templates, problems } = deps.catalog.readAll();
+  const appends: AppendRequest[] = [];
+  const registered: { name: string; version: number }[] = [];
+  const unchanged: { name: string; version: number }[] = [];
+  for (const t of templates) {
+    const r = await deps.catalog.resolve(t.template.name);
+    if (r.registration) {
+      appends.push(r.registration);
+      registered.push({ name: r.ref.name, version: r.ref.version });
+    } else unchanged.push({ name: r.ref.name, version: r.ref.version });
+  }
+  return { appends, result: { registered, unchanged, problems }, target: 'the template registry' };
+}
+
+/** system.replay: rebuild every read model from the events table after the command is recorded. */
+export async function replayProjections(deps: { projector: Projector }): Promise<UseCaseOutcome> {
+  return {
+    appends: [],
+    result: {},
+    target: 'the read models',
+    afterCommit: async () => {
+      const started = Date.now();
+      const { events } = await deps.projector.rebuild();
+      return { events, millis: Date.now() - started };
+    },
+  };
+}
+
+/** secret.set: the encrypted value and the `secret.set` event commit together. */
+export async function setSecret(
+  cmd: { payload: { name: string; value: string } },
+  deps: { secrets: import('../secrets/secret-store').SecretStore; store: import('../../../../libs/event-store/src/pg-event-store').PgEventStore },
+): Promise<UseCaseOutcome> {
+  const streamId = `secret-${cmd.payload.name}`;
+  const expectedVersion = await deps.store.streamVersion(streamId);
+  const version = (await deps.secrets.currentVersion(cmd.payload.name)) + 1;
+  return {
+    appends: [{ streamId, expectedVersion, events: [{ type: 'secret.set', schemaVersion: 1, data: { name: cmd.payload.name, version } }] }],
+    result: { name: cmd.payload.name, version },
+    target: `secret "${cmd.payload.name}"`,
+    alsoInTransaction: async (client) => {
+      await deps.secrets.put(client, cmd.payload.name, cmd.payload.value);
+    },
+  };
+}

@@ -1,0 +1,194 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { NatsConnection, Subscription } from '@nats-io/nats-core';
+import type { Pool } from 'pg';
+import { COMMAND_TYPES, type CommandEnvelope, type CommandType } from '../../../libs/events/src/commands';
+import { ErrorCodes } from '../../../libs/events/src/error-codes';
+import { SYSTEM_ACTOR } from '../../../libs/events/src/metadata';
+import { ORCHESTRATOR_QUEUE, Subjects } from '../../../libs/events/src/subjects';
+import type { ContainerPolicy } from '../../../libs/domain/src/container/container-policy';
+import { DockerDriver } from '../../../libs/docker/src/docker.driver';
+import { serveRequests } from '../../../libs/bus/src/request-server';
+import { CommandAudit } from '../../../libs/event-store/src/command-audit';
+import { ConcurrencyError } from '../../../libs/event-store/src/errors';
+import { LeaderLock } from '../../../libs/event-store/src/leader-lock';
+import { PgEventStore } from '../../../libs/event-store/src/pg-event-store';
+import { Projector } from '../../../libs/event-store/src/projections/projector';
+import type { JsonLogger } from '../../../libs/platform/src/logger';
+import { PgNotifications } from '../../../libs/platform/src/pg-notifications';
+import { AgentLocator } from './commands/agent-locator';
+import { adoptAgent, changeAgent, deployAgent } from './commands/agent.use-cases';
+import { CommandPipeline, type UseCase } from './commands/command-pipeline';
+import { replayProjections, setSecret, syncTemplates } from './commands/system.use-cases';
+import type { OrchestratorConfig } from './config';
+import { AgentRegistryReader } from './queries/agent-registry.reader';
+import { queryHandlers } from './queries/query-handlers';
+import { Reconciler } from './reconcile/reconciler';
+import { EventRelay } from './relay/event-relay';
+import { SecretStore } from './secrets/secret-store';
+import { TemplateCatalog } from './templates/template-catalog';
+import { CONFIG, LOGGER, NATS, PG_POOL, POLICY } from './tokens';
+
+/**
+ * Starts what the orchestrator does once its connections exist: command and query
+ * handlers (every replica, one queue group) and the elected roles (reconciler,
+ * relay, projector) on exactly one replica at a time.
+ */
+@Injectable()
+export class OrchestratorRuntime implements OnApplicationBootstrap, OnApplicationShutdown {
+  readonly pipeline: CommandPipeline;
+  readonly reconciler: Reconciler;
+  readonly relay: EventRelay;
+  private readonly leader: LeaderLock;
+  private readonly notifications: PgNotifications;
+  private subscriptions: Subscription[] = [];
+  private projecting: Promise<void> | null = null;
+  private projectAgain = false;
+  private projectorTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    @Inject(CONFIG) private readonly config: OrchestratorConfig,
+    @Inject(LOGGER) private readonly log: JsonLogger,
+    @Inject(PG_POOL) private readonly pool: Pool,
+    @Inject(NATS) private readonly nc: NatsConnection,
+    @Inject(POLICY) policy: ContainerPolicy,
+    private readonly store: PgEventStore,
+    audit: CommandAudit,
+    private readonly agents: AgentLocator,
+    private readonly registry: AgentRegistryReader,
+    private readonly projector: Projector,
+    private readonly catalog: TemplateCatalog,
+    private readonly docker: DockerDriver,
+    secrets: SecretStore,
+  ) {
+    const useCases: Record<CommandType, UseCase> = {
+      'agent.deploy': (c) => deployAgent(c as CommandEnvelope<never>, { catalog, agents }),
+      'agent.start': (c) => changeAgent('start', c, { agents }),
+      'agent.stop': (c) => changeAgent('stop', c, { agents }),
+      'agent.restart': (c) => changeAgent('restart', c, { agents }),
+      'agent.remove': (c) => changeAgent('remove', c, { agents }),
+      'agent.adopt': (c) => adoptAgent(c, { agents, docker, registry }),
+      'template.sync': () => syncTemplates({ catalog }),
+      'system.replay': () => replayProjections({ projector }),
+      'secret.set': (c) => setSecret(c, { secrets, store }),
+    };
+    this.pipeline = new CommandPipeline(store, audit, useCases, log);
+    this.reconciler = new Reconciler({
+      store,
+      agents,
+      registry,
+      docker,
+      catalog,
+      policy,
+      instance: config.SACP_INSTANCE,
+      log,
+      intervalMs: config.SACP_RECONCILE_INTERVAL_MS,
+      secrets: (t) => secrets.resolveFor(t),
+    });
+    this.relay = new EventRelay(store, nc, log, config.SACP_POLL_INTERVAL_MS);
+    this.leader = new LeaderLock({
+      connection: { connectionString: config.DATABASE_URL },
+      name: `sacp-orchestrator-leader:${config.SACP_INSTANCE}`,
+      onElected: () => {
+        this.reconciler.activate();
+        this.relay.activate();
+        this.scheduleProjection();
+      },
+      onLost: () => {
+        this.reconciler.deactivate();
+        void this.relay.deactivate();
+      },
+      log: (m, x) => log.info(m, x),
+    });
+    this.notifications = new PgNotifications(
+      config.DATABASE_URL,
+      'sacp_events',
+      (streamId) => {
+        if (!this.leader.isLeader) return;
+        this.relay.notify();
+        this.scheduleProjection();
+        this.reconciler.onStreamChanged(streamId);
+      },
+      log,
+    );
+  }
+
+  get isLeader(): boolean {
+    return this.leader.isLeader;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.registerTemplates();
+    this.subscriptions = serveRequests(this.nc, {
+      queue: ORCHESTRATOR_QUEUE,
+      handlers: {
+        ...Object.fromEntries(COMMAND_TYPES.map((t) => [Subjects.command(t), (body: unknown) => this.pipeline.handle(t, body)])),
+        ...queryHandlers({ agents: this.agents, registry: this.registry, docker: this.docker, catalog: this.catalog, nc: this.nc, pool: this.pool, log: this.log }),
+      },
+      onError: (subject, err) => {
+        this.log.error('request handler failed', { subject, error: err });
+        return { ok: false, commandId: null, duplicate: false, error: { code: ErrorCodes.INTERNAL, message: `internal error: ${(err as Error).message}` } };
+      },
+    });
+    await this.nc.flush();
+    this.notifications.start();
+    this.leader.start();
+    this.projectorTimer = setInterval(() => this.leader.isLeader && this.scheduleProjection(), this.config.SACP_POLL_INTERVAL_MS);
+    this.log.info('orchestrator ready', { instance: this.config.SACP_INSTANCE, subjects: COMMAND_TYPES.length });
+  }
+
+  /** Template files seen at start-up are recorded as versions, by the system. */
+  private async registerTemplates(): Promise<void> {
+    try {
+      const outcome = await syncTemplates({ catalog: this.catalog });
+      const problems = (outcome.result.problems as { file: string; field: string; message: string }[]) ?? [];
+      for (const p of problems) this.log.warn('template file is invalid and was not registered', { ...p });
+      if (!outcome.appends.length) return;
+      const now = new Date().toISOString();
+      await this.store.append(outcome.appends, {
+        commandId: null,
+        correlationId: `startup-${now}`,
+        causationId: null,
+        actor: SYSTEM_ACTOR,
+        source: 'orchestrator:startup',
+        reason: 'template files changed',
+        occurredAt: now,
+      });
+      this.log.info('template versions registered', { registered: outcome.result.registered });
+    } catch (err) {
+      if (err instanceof ConcurrencyError) return; // another replica registered them first
+      throw err;
+    }
+  }
+
+  /** Projector passes never overlap; a request during one runs another after it. */
+  scheduleProjection(): void {
+    if (this.projecting) {
+      this.projectAgain = true;
+      return;
+    }
+    this.projecting = (async () => {
+      do {
+        this.projectAgain = false;
+        try {
+          await this.projector.catchUp();
+        } catch (err) {
+          this.log.warn('projection pass failed; will retry', { error: err });
+        }
+      } while (this.projectAgain);
+      this.projecting = null;
+    })();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.projectorTimer) clearInterval(this.projectorTimer);
+    for (const s of this.subscriptions) s.unsubscribe();
+    this.reconciler.deactivate();
+    await this.relay.deactivate();
+    await this.reconciler.idle();
+    await this.projecting;
+    await this.notifications.stop();
+    await this.leader.stop();
+    await this.nc.drain().catch(() => undefined);
+    await this.pool.end().catch(() => undefined);
+  }
+}

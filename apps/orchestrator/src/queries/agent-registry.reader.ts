@@ -1,0 +1,62 @@
+import type { Pool } from 'pg';
+import type { AgentStatusView } from '../../../../libs/events/src/queries';
+
+interface Row {
+  agent_id: string;
+  name: string;
+  template_name: string | null;
+  template_version: number | null;
+  generation: number;
+  desired: AgentStatusView['state']['desired'];
+  observed: string;
+  container_id: string | null;
+  container_name: string | null;
+  restarts: number;
+  last_error: AgentStatusView['lastError'];
+  created_at: Date | null;
+  updated_at: Date | null;
+  version: number;
+}
+
+const toView = (r: Row): AgentStatusView => ({
+  id: r.agent_id,
+  name: r.name,
+  template: r.template_name ? { name: r.template_name, version: r.template_version ?? 0 } : null,
+  state: { desired: r.desired, observed: r.observed },
+  containerId: r.container_id,
+  containerName: r.container_name,
+  generation: r.generation,
+  restarts: r.restarts,
+  lastError: r.last_error,
+  createdAt: r.created_at?.toISOString() ?? '',
+  updatedAt: r.updated_at?.toISOString() ?? '',
+  version: r.version,
+});
+
+/** Reads the agent registry projection: what `sacp status` shows. */
+export class AgentRegistryReader {
+  constructor(private readonly pool: Pool) {}
+
+  async list(options: { includeRemoved?: boolean } = {}): Promise<AgentStatusView[]> {
+    const { rows } = await this.pool.query<Row>(
+      `select * from agent_registry ${options.includeRemoved ? '' : "where observed <> 'removed'"} order by created_at, name`,
+    );
+    return rows.map(toView);
+  }
+
+  async get(agentId: string): Promise<AgentStatusView | null> {
+    const { rows } = await this.pool.query<Row>('select * from agent_registry where agent_id = $1', [agentId]);
+    return rows[0] ? toView(rows[0]) : null;
+  }
+
+  async findByContainer(containerId: string): Promise<AgentStatusView | null> {
+    const { rows } = await this.pool.query<Row>("select * from agent_registry where container_id = $1 and observed <> 'removed'", [containerId]);
+    return rows[0] ? toView(rows[0]) : null;
+  }
+
+  /** Agents whose desired state still needs Docker work; the reconciler's worklist. */
+  async activeAgentIds(): Promise<string[]> {
+    const { rows } = await this.pool.query<{ agent_id: string }>("select agent_id from agent_registry where observed <> 'removed'");
+    return rows.map((r) => r.agent_id);
+  }
+}

@@ -1,0 +1,138 @@
+import { randomUUID } from 'node:crypto';
+import type { Msg, NatsConnection } from '@nats-io/nats-core';
+import { QueryContracts, type HistoryEntry, type LogLine } from '../../../../libs/events/src/queries';
+import type { QueryReply } from '../../../../libs/events/src/reply';
+import { Subjects } from '../../../../libs/events/src/subjects';
+import { describeIssues, validate } from '../../../../libs/events/src/validation';
+import { ErrorCodes } from '../../../../libs/events/src/error-codes';
+import { DomainError } from '../../../../libs/domain/src/domain-error';
+import type { DockerDriver } from '../../../../libs/docker/src/docker.driver';
+import type { JsonLogger } from '../../../../libs/platform/src/logger';
+import type { AgentLocator } from '../commands/agent-locator';
+import type { TemplateCatalog } from '../templates/template-catalog';
+import type { AgentRegistryReader } from './agent-registry.reader';
+import type { Pool } from 'pg';
+
+export interface QueryDeps {
+  agents: AgentLocator;
+  registry: AgentRegistryReader;
+  docker: DockerDriver;
+  catalog: TemplateCatalog;
+  nc: NatsConnection;
+  pool: Pool;
+  log: JsonLogger;
+}
+
+/** How long a followed log stream lives without a keep-alive from its reader. */
+const FOLLOW_LEASE_MS = 30_000;
+
+/** Read-only requests, answered by any replica. */
+export function queryHandlers(d: QueryDeps): Record<string, (body: unknown, msg: Msg) => Promise<QueryReply>> {
+  const parse = <K extends keyof typeof QueryContracts>(type: K, body: unknown) => {
+    const v = validate(QueryContracts[type], body ?? {});
+    if (!v.ok) throw new DomainError(ErrorCodes.COMMAND_MALFORMED, `invalid ${type} request: ${describeIssues(v.issues)}`, { issues: v.issues });
+    return v.value as ReturnType<(typeof QueryContracts)[K]['parse']>;
+  };
+  const answer = async (fn: () => Promise<unknown>): Promise<QueryReply> => {
+    try {
+      return { ok: true, result: await fn() };
+    } catch (err) {
+      const e = err as { code?: string; message: string; details?: Record<string, unknown> };
+      if (!e.code) d.log.error('query failed', { error: err });
+      return { ok: false, error: { code: e.code ?? ErrorCodes.INTERNAL, message: e.message, details: e.details } };
+    }
+  };
+
+  return {
+    [Subjects.query('agent.status')]: (body) =>
+      answer(async () => {
+        const q = parse('agent.status', body);
+        if (!q.agent) return d.registry.list();
+        const { state } = await d.agents.resolve(q.agent);
+        const view = await d.registry.get(state.agentId);
+        return view ? [view] : [];
+      }),
+    [Subjects.query('agent.history')]: (body) =>
+      answer(async () => {
+        const q = parse('agent.history', body);
+        const { events } = await d.agents.resolve(q.agent);
+        const entries: HistoryEntry[] = events.map((e) => ({
+          position: e.globalPosition,
+          streamPosition: e.streamPosition,
+          type: e.type,
+          at: e.metadata.occurredAt,
+          actor: e.metadata.actor,
+          source: e.metadata.source,
+          reason: e.metadata.reason,
+          commandId: e.metadata.commandId,
+          causationId: e.metadata.causationId,
+          data: e.data,
+        }));
+        return q.limit ? entries.slice(-q.limit) : entries;
+      }),
+    [Subjects.query('agent.logs')]: (body) =>
+      answer(async () => {
+        const q = parse('agent.logs', body);
+        const { state } = await d.agents.resolve(q.agent);
+        if (!state.containerId)
+          throw new DomainError(ErrorCodes.CONTAINER_NOT_FOUND, `agent "${state.name}" has no container yet (observed: ${state.observed})`, { agent: state.name });
+        if (!q.follow) return { agent: state.name, lines: await d.docker.logsTail(state.containerId, q.lines) };
+        const subject = Subjects.logStream(state.agentId, randomUUID().replace(/-/g, ''));
+        followLogs(d, state.containerId, subject, q.lines);
+        return { agent: state.name, subject, keepAliveMs: FOLLOW_LEASE_MS / 3 };
+      }),
+    [Subjects.query('template.list')]: () =>
+      answer(async () => {
+        const { templates, problems } = d.catalog.readAll();
+        const { rows } = await d.pool.query<{ name: string; version: number; hash: string }>('select name, version, hash from template_registry');
+        const registered = new Map(rows.map((r) => [r.name, r]));
+        return {
+          templates: templates.map((t) => {
+            const r = registered.get(t.template.name);
+            return {
+              name: t.template.name,
+              description: t.template.description,
+              image: t.template.image,
+              file: t.file,
+              version: r?.version ?? null,
+              changedSinceRegistered: r ? r.hash !== t.hash : true,
+              resources: t.template.resources,
+            };
+          }),
+          problems,
+        };
+      }),
+  };
+}
+
+/**
+ * Streams a container's log lines to `subject` until the reader sends anything to
+ * `<subject>.stop`, stops renewing its lease on `<subject>.alive`, or the container stops.
+ * The stream ends with an empty message carrying header-free JSON `{ "end": true }`.
+ */
+function followLogs(d: QueryDeps, containerId: string, subject: string, tail: number): void {
+  const controller = new AbortController();
+  let lease = setTimeout(() => controller.abort(), FOLLOW_LEASE_MS);
+  const control = d.nc.subscribe(`${subject}.*`, {
+    callback: (_err, msg) => {
+      if (msg.subject.endsWith('.stop')) controller.abort();
+      else {
+        clearTimeout(lease);
+        lease = setTimeout(() => controller.abort(), FOLLOW_LEASE_MS);
+      }
+    },
+  });
+  void (async () => {
+    try {
+      for await (const line of d.docker.followLogs(containerId, { tail, signal: controller.signal }) as AsyncIterable<LogLine>) {
+        d.nc.publish(subject, JSON.stringify(line));
+      }
+    } catch (err) {
+      if (!controller.signal.aborted) d.log.warn('log follow ended with an error', { containerId, error: err });
+    } finally {
+      clearTimeout(lease);
+      control.unsubscribe();
+      d.nc.publish(subject, JSON.stringify({ end: true }));
+    }
+  })();
+}

@@ -1,0 +1,130 @@
+import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
+import { headers, type NatsConnection } from '@nats-io/nats-core';
+import { EVENT_STREAM, Subjects } from '../../../../libs/events/src/subjects';
+import { EventHeaders, type StoredEvent } from '../../../../libs/events/src/event-envelope';
+import { ensureEventStream } from '../../../../libs/bus/src/event-stream';
+import { checkpointOf, type Checkpoint, type PgEventStore } from '../../../../libs/event-store/src/pg-event-store';
+import type { JsonLogger } from '../../../../libs/platform/src/logger';
+
+const CHECKPOINT = 'relay';
+
+/** Total order of checkpoints: (transaction id, global position). */
+export function compareCheckpoints(a: Checkpoint, b: Checkpoint): number {
+  const t = BigInt(a.transactionId) - BigInt(b.transactionId);
+  if (t !== 0n) return t < 0n ? -1 : 1;
+  const p = BigInt(a.globalPosition) - BigInt(b.globalPosition);
+  return p === 0n ? 0 : p < 0n ? -1 : 1;
+}
+
+/**
+ * The outbox relay: publishes committed events, in commit-safe global order, to the
+ * SACP_EVENTS stream with Nats-Msg-Id = event id, and moves its checkpoint only after
+ * JetStream acknowledged. A crash re-publishes at most the unacknowledged tail, which
+ * JetStream drops as duplicates; on start it also skips what the stream already holds.
+ * Runs on the elected replica only.
+ */
+export class EventRelay {
+  private active = false;
+  private wake: (() => void) | null = null;
+  private loopDone: Promise<void> | null = null;
+  published = 0;
+
+  constructor(
+    private readonly store: PgEventStore,
+    private readonly nc: NatsConnection,
+    private readonly log: JsonLogger,
+    private readonly pollMs: number,
+    private readonly batchSize = 256,
+  ) {}
+
+  activate(): void {
+    if (this.active) return;
+    this.active = true;
+    this.loopDone = this.run().catch((err) => this.log.error('relay stopped', { error: err }));
+  }
+
+  async deactivate(): Promise<void> {
+    this.active = false;
+    this.wake?.();
+    await this.loopDone;
+  }
+
+  /** A commit happened: publish without waiting for the next poll. */
+  notify(): void {
+    this.wake?.();
+  }
+
+  private async sleep(ms: number): Promise<void> {
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, ms);
+      this.wake = () => {
+        clearTimeout(t);
+        resolve();
+      };
+    });
+    this.wake = null;
+  }
+
+  /** Where the stream already is: the headers of its last message. */
+  private async streamHead(): Promise<Checkpoint | null> {
+    const jsm = await ensureEventStream(this.nc);
+    const info = await jsm.streams.info(EVENT_STREAM);
+    if (!info.state.last_seq) return null;
+    const msg = await jsm.streams.getMessage(EVENT_STREAM, { seq: info.state.last_seq }).catch(() => null);
+    const tx = msg?.header.get(EventHeaders.transactionId);
+    const pos = msg?.header.get(EventHeaders.globalPosition);
+    return tx && pos ? { transactionId: tx, globalPosition: pos } : null;
+  }
+
+  private async run(): Promise<void> {
+    let js: JetStreamClient | null = null;
+    let cp: Checkpoint | null = null;
+    while (this.active) {
+      try {
+        if (!js || !cp) {
+          js = jetstream(this.nc);
+          cp = await this.store.readCheckpoint(CHECKPOINT);
+          const head = await this.streamHead();
+          if (head && compareCheckpoints(head, cp) > 0) {
+            this.log.info('relay fast-forwards to the stream head', { from: cp, to: head });
+            cp = head;
+          }
+          this.log.info('relay active', { checkpoint: cp });
+        }
+        const batch = await this.store.readAll(cp, this.batchSize);
+        if (!batch.length) {
+          await this.sleep(this.pollMs);
+          continue;
+        }
+        // published in order over one connection; acknowledged before the checkpoint moves
+        const acks = await Promise.all(batch.map((e) => js!.publish(Subjects.event(e.type), JSON.stringify(e), { msgID: e.eventId, headers: toHeaders(e) })));
+        const duplicates = acks.filter((a) => a.duplicate).length;
+        cp = checkpointOf(batch[batch.length - 1]!);
+        await this.store.writeCheckpoint(CHECKPOINT, cp);
+        this.published += batch.length - duplicates;
+        this.log.debug('relayed events', { count: batch.length, duplicates, checkpoint: cp });
+      } catch (err) {
+        this.log.warn('relay cycle failed; retrying', { error: err });
+        js = null;
+        cp = null;
+        await this.sleep(Math.max(this.pollMs, 500));
+      }
+    }
+  }
+}
+
+function toHeaders(e: StoredEvent) {
+  const h = headers();
+  h.set(EventHeaders.type, e.type);
+  h.set(EventHeaders.schemaVersion, String(e.schemaVersion));
+  h.set(EventHeaders.streamId, e.streamId);
+  h.set(EventHeaders.streamPosition, String(e.streamPosition));
+  h.set(EventHeaders.globalPosition, e.globalPosition);
+  h.set(EventHeaders.transactionId, e.transactionId);
+  if (e.metadata.commandId) h.set(EventHeaders.commandId, e.metadata.commandId);
+  h.set(EventHeaders.correlationId, e.metadata.correlationId);
+  if (e.metadata.causationId) h.set(EventHeaders.causationId, e.metadata.causationId);
+  h.set(EventHeaders.actor, `${e.metadata.actor.kind}:${e.metadata.actor.id}`);
+  h.set(EventHeaders.occurredAt, e.metadata.occurredAt);
+  return h;
+}

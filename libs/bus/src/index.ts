@@ -1,0 +1,5 @@
+export * from './bus.errors';
+export * from './nats-connection';
+export * from './request-server';
+export * from './request-client';
+export * from './event-stream';

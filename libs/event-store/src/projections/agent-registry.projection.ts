@@ -1,0 +1,65 @@
+import type { PoolClient } from 'pg';
+import type { StoredEvent } from '../../../events/src/event-envelope';
+import { evolveAgent, type EvolvableEvent } from '../../../domain/src/agent/agent.evolve';
+import { initialAgentState, type AgentState } from '../../../domain/src/agent/agent.state';
+import type { Projection } from './projection';
+
+const isAgentStream = (e: StoredEvent) => e.streamId.startsWith('agent-') && !e.streamId.startsWith('agent-name-');
+
+/** One row per agent: what `sacp status` shows. */
+export const agentRegistryProjection: Projection = {
+  name: 'agent_registry',
+  tables: ['agent_registry'],
+  async applyBatch(client: PoolClient, events: StoredEvent[]): Promise<void> {
+    const relevant = events.filter(isAgentStream);
+    if (!relevant.length) return;
+    const ids = [...new Set(relevant.map((e) => e.streamId.slice('agent-'.length)))];
+    const { rows } = await client.query<{ agent_id: string; state: AgentState }>('select agent_id, state from agent_registry where agent_id = any($1)', [ids]);
+    const states = new Map(rows.map((r) => [r.agent_id, r.state]));
+    for (const e of relevant) {
+      const id = e.streamId.slice('agent-'.length);
+      const state = states.get(id) ?? initialAgentState(id);
+      // redelivery guard: an event at or below the row's version was applied already
+      if (e.streamPosition <= state.version) continue;
+      states.set(id, evolveAgent(state, e as unknown as EvolvableEvent));
+    }
+    const touched = ids.map((id) => states.get(id)!).filter((s) => s.exists);
+    if (!touched.length) return;
+    await client.query(
+      `insert into agent_registry (agent_id, name, template_name, template_version, adopted, generation, desired, observed,
+         container_id, container_name, last_exit_code, restarts, last_error, created_at, updated_at, version, state)
+       select * from jsonb_to_recordset($1::jsonb) as x(agent_id text, name text, template_name text, template_version int, adopted bool,
+         generation int, desired text, observed text, container_id text, container_name text, last_exit_code int, restarts int,
+         last_error jsonb, created_at timestamptz, updated_at timestamptz, version int, state jsonb)
+       on conflict (agent_id) do update set name = excluded.name, template_name = excluded.template_name,
+         template_version = excluded.template_version, adopted = excluded.adopted, generation = excluded.generation,
+         desired = excluded.desired, observed = excluded.observed, container_id = excluded.container_id,
+         container_name = excluded.container_name, last_exit_code = excluded.last_exit_code, restarts = excluded.restarts,
+         last_error = excluded.last_error, created_at = excluded.created_at, updated_at = excluded.updated_at,
+         version = excluded.version, state = excluded.state`,
+      [
+        JSON.stringify(
+          touched.map((s) => ({
+            agent_id: s.agentId,
+            name: s.name,
+            template_name: s.template?.name ?? null,
+            template_version: s.template?.version ?? null,
+            adopted: s.adopted,
+            generation: s.generation,
+            desired: s.desired,
+            observed: s.observed,
+            container_id: s.containerId,
+            container_name: s.containerName,
+            last_exit_code: s.lastExitCode,
+            restarts: s.restarts,
+            last_error: s.lastError,
+            created_at: s.createdAt,
+            updated_at: s.updatedAt,
+            version: s.version,
+            state: s,
+          })),
+        ),
+      ],
+    );
+  },
+};

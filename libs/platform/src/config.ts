@@ -1,0 +1,43 @@
+import { z } from 'zod';
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/**
+ * Reads the environment against a schema, once. Every missing or invalid key is
+ * named in one error, so an operator fixes them all in one go.
+ */
+export function readConfig<S extends z.ZodObject>(service: string, schema: S, env: NodeJS.ProcessEnv): z.infer<S> {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((i) => {
+    const key = i.path.join('.');
+    const given = env[key];
+    return given === undefined || given === '' ? `${key} is not set (${i.message})` : `${key}=${JSON.stringify(given)} is invalid: ${i.message}`;
+  });
+  throw new ConfigError(`${service} cannot start; fix its environment:\n  - ${problems.join('\n  - ')}`);
+}
+
+/** The keys every service shares. */
+export const CommonConfigShape = {
+  DATABASE_URL: z
+    .string({ error: 'the Postgres URL, e.g. postgres://sacp:sacp@127.0.0.1:5432/sacp' })
+    .regex(/^postgres(ql)?:\/\//, 'expected postgres://user:password@host:port/database'),
+  NATS_URL: z
+    .string({ error: 'the NATS URL, e.g. nats://127.0.0.1:4222' })
+    .regex(/^(nats|tls):\/\/[^,]+(,(nats|tls):\/\/[^,]+)*$/, 'expected nats://host:port'),
+  DOCKER_HOST: z
+    .string()
+    .regex(/^(unix|tcp|http|https):\/\//, 'expected unix:///var/run/docker.sock or tcp://host:port')
+    .optional(),
+  SACP_CONFIG_DIR: z.string().min(1).default('./configs'),
+  SACP_INSTANCE: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_.-]{0,62}$/, 'lower-case letters, digits, "_", "." and "-"')
+    .default('default'),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+};
+
+export const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+export const millis = (fallback: number) => z.coerce.number().int().min(10).max(3_600_000).default(fallback);
