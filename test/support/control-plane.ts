@@ -1,0 +1,131 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
+import type { NatsConnection } from '@nats-io/nats-core';
+import type { Pool } from 'pg';
+import { connectBus } from '../../libs/bus/src/nats-connection';
+import { requestJson } from '../../libs/bus/src/request-client';
+import type { AgentStatusView } from '../../libs/events/src/queries';
+import type { CommandReply, QueryReply } from '../../libs/events/src/reply';
+import { Subjects } from '../../libs/events/src/subjects';
+import { DockerDriver } from '../../libs/docker/src/docker.driver';
+import { createTestDatabase, testPool } from './postgres';
+import { startNats, type TestNats } from './nats-server';
+import { waitFor } from './ports';
+import { REPO_ROOT, ServiceProcess } from './service-process';
+
+export const FIXTURE_CONFIG_DIR = resolve(REPO_ROOT, 'test/fixtures/configs');
+export const TEST_ACTOR = { kind: 'cli' as const, id: 'tester', displayName: 'Test Operator' };
+
+export interface ControlPlaneOptions {
+  configDir?: string;
+  orchestrators?: number;
+  env?: Record<string, string>;
+}
+
+/**
+ * A whole control plane for one test file: its own database, its own NATS with
+ * JetStream, real orchestrator processes, and a Docker instance label so cleanup
+ * removes exactly what this file created.
+ */
+export class TestControlPlane {
+  orchestrators: ServiceProcess[] = [];
+  nc!: NatsConnection;
+  pool!: Pool;
+  nats!: TestNats;
+  databaseUrl = '';
+  readonly instance = `t${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
+  readonly docker = DockerDriver.connect();
+  readonly secretKey = randomBytes(32).toString('base64');
+  private dropDb: (() => Promise<void>) | null = null;
+
+  constructor(private readonly options: ControlPlaneOptions = {}) {}
+
+  get env(): Record<string, string> {
+    return {
+      DATABASE_URL: this.databaseUrl,
+      NATS_URL: this.nats.url,
+      SACP_CONFIG_DIR: this.options.configDir ?? FIXTURE_CONFIG_DIR,
+      SACP_INSTANCE: this.instance,
+      SACP_SECRET_KEY: this.secretKey,
+      SACP_RECONCILE_INTERVAL_MS: '1000',
+      SACP_POLL_INTERVAL_MS: '200',
+      LOG_LEVEL: 'info',
+      ...this.options.env,
+    };
+  }
+
+  async start(): Promise<this> {
+    const db = await createTestDatabase();
+    this.databaseUrl = db.url;
+    this.dropDb = db.drop;
+    this.nats = await startNats();
+    this.pool = testPool(this.databaseUrl);
+    for (let i = 0; i < (this.options.orchestrators ?? 1); i++) await this.addOrchestrator();
+    this.nc = await connectBus({ url: this.nats.url, name: 'test-client', reconnect: true });
+    return this;
+  }
+
+  async addOrchestrator(options: { waitReady?: boolean } = {}): Promise<ServiceProcess> {
+    const o = new ServiceProcess('orchestrator', this.env, 'ORCHESTRATOR_HTTP_PORT');
+    await o.start(options);
+    this.orchestrators.push(o);
+    return o;
+  }
+
+  /** Sends a command envelope; `commandId` defaults to a new id. */
+  async command<R = Record<string, unknown>>(type: string, payload: unknown, extra: Record<string, unknown> = {}): Promise<CommandReply<R>> {
+    return requestJson<CommandReply<R>>(
+      this.nc,
+      Subjects.command(type),
+      { type, version: 1, commandId: randomUUID(), actor: TEST_ACTOR, source: 'test', payload, ...extra },
+      30_000,
+    );
+  }
+
+  async query<R>(type: string, body: unknown = {}): Promise<QueryReply<R>> {
+    return requestJson<QueryReply<R>>(this.nc, Subjects.query(type), body, 30_000);
+  }
+
+  async status(agent?: string): Promise<AgentStatusView[]> {
+    const r = await this.query<AgentStatusView[]>('agent.status', agent ? { agent } : {});
+    if (!r.ok) throw new Error(`status failed: ${r.error.code} ${r.error.message}`);
+    return r.result;
+  }
+
+  /** Deploys and returns the agent id, failing with the reply if refused. */
+  async deploy(template: string, name?: string): Promise<string> {
+    const r = await this.command<{ agentId: string }>('agent.deploy', { template, ...(name ? { name } : {}) });
+    if (!r.ok) throw new Error(`deploy refused: ${r.error.code} ${r.error.message}`);
+    return r.result.agentId;
+  }
+
+  async waitForAgent(agentId: string, predicate: (a: AgentStatusView) => boolean, what: string, timeoutMs = 30_000): Promise<AgentStatusView> {
+    return waitFor(
+      `agent ${agentId} ${what}`,
+      async () => {
+        const { rows } = await this.pool.query<{ state: unknown }>('select agent_id from agent_registry where agent_id = $1', [agentId]);
+        if (!rows.length) return null;
+        const [view] = await this.status(agentId);
+        return view && predicate(view) ? view : null;
+      },
+      timeoutMs,
+      100,
+    );
+  }
+
+  /** Containers of this control plane, straight from Docker. */
+  containers() {
+    return this.docker.listByLabels({ 'sacp.instance': this.instance });
+  }
+
+  async stop(): Promise<void> {
+    for (const o of this.orchestrators) await o.kill('SIGTERM').catch(() => undefined);
+    await this.nc?.close().catch(() => undefined);
+    for (const c of await this.containers().catch(() => [])) await this.docker.remove(c.id, { force: true }).catch(() => undefined);
+    const volumes = await this.docker['client'].api.listVolumes({ filters: JSON.stringify({ label: [`sacp.instance=${this.instance}`] }) }).catch(() => ({ Volumes: [] }));
+    for (const v of volumes.Volumes ?? []) await this.docker.removeVolume(v.Name).catch(() => undefined);
+    await this.pool?.end().catch(() => undefined);
+    await this.nats?.stop().catch(() => undefined);
+    await this.dropDb?.().catch(() => undefined);
+  }
+}
