@@ -132,6 +132,11 @@ export class PgEventStore {
       broken = isConnectionError(err);
       await client.query('rollback').catch(() => (broken = true));
       if (broken) throw new StoreUnavailableError(err);
+      if (command && err instanceof ConcurrencyError) {
+        // the conflict may be this very command, committed by a concurrent twin
+        const seen = await this.findCommand(command.commandId);
+        if (seen) return { duplicate: true, reply: seen.reply };
+      }
       throw err;
     } finally {
       client.release(broken);
