@@ -1,0 +1,125 @@
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { TestControlPlane } from '../../support/control-plane';
+import { dockerTestContext, removeTestObjects, testAgentSpec } from '../../support/docker';
+import { explain, parseTable, sacp } from './sacp';
+
+/** The commands around agents: templates, secrets, replay, adopt, failures and retries. */
+describe('sacp: templates, secrets, replay, adopt and failures', () => {
+  let cp: TestControlPlane;
+  let env: Record<string, string>;
+  const docker = dockerTestContext();
+  const run = (...args: string[]) => sacp(args, { env });
+
+  before(async () => {
+    cp = await new TestControlPlane().start();
+    env = { NATS_URL: cp.env.NATS_URL, SACP_ACTOR: 'bob' };
+  });
+  after(async () => {
+    await removeTestObjects(docker).catch(() => undefined);
+    await cp?.stop();
+  });
+
+  test('templates list shows the fixture templates and the files with problems', async () => {
+    const r = await run('templates', 'list');
+    assert.equal(r.code, 0, explain(r));
+    const rows = parseTable(r.stdout.split('\n\n')[0]);
+    const sim = rows.find((row) => row.NAME === 'sim');
+    assert.ok(sim, r.stdout);
+    assert.equal(sim.IMAGE, 'sacp/sim-agent:latest');
+    assert.equal(sim.MEMORY, '64m');
+    assert.equal(sim.DESCRIPTION, 'The sim agent with small limits, for tests');
+
+    const j = await run('templates', 'list', '--json');
+    const listing = JSON.parse(j.stdout) as { templates: { name: string }[]; problems: unknown[] };
+    assert.deepEqual(listing.templates.map((t) => t.name).sort(), ['keyed', 'missing-image', 'sim']);
+  });
+
+  test('templates sync records each template as a version', async () => {
+    const r = await run('templates', 'sync', '--reason', 'e2e: first sync');
+    assert.equal(r.code, 0, explain(r));
+    assert.match(r.stdout, /^(registered|unchanged)\s+sim@1$/m);
+    const again = await run('templates', 'sync', '--json');
+    assert.equal(again.code, 0, explain(again));
+    const out = JSON.parse(again.stdout) as { registered: unknown[]; unchanged: { name: string; version: number }[] };
+    assert.deepEqual(out.registered, [], 'nothing changed since the first sync');
+    assert.ok(out.unchanged.some((t) => t.name === 'sim' && t.version === 1), again.stdout);
+  });
+
+  test('secret set reads the value from stdin, never echoes it, and agents get it', async () => {
+    const value = `sk-e2e-${randomUUID()}`;
+    const r = await sacp(['secret', 'set', 'test-api-key'], { env, input: `${value}\n` });
+    assert.equal(r.code, 0, explain(r));
+    assert.equal(r.stdout, 'secret "test-api-key" stored (version 1)\n');
+    assert.ok(!r.stdout.includes(value) && !r.stderr.includes(value), 'the value is never printed');
+
+    const d = await run('deploy', 'keyed', '--name', 'keyed-1', '--json');
+    assert.equal(d.code, 0, explain(d));
+    const info = await cp.docker['client'].api.getContainer(JSON.parse(d.stdout).containerId).inspect();
+    assert.ok(info.Config.Env.includes(`API_KEY=${value}`), 'the agent got the value without the trailing newline');
+
+    const empty = await sacp(['secret', 'set', 'test-api-key'], { env, input: '\n' });
+    assert.equal(empty.code, 2, explain(empty));
+    assert.match(empty.stderr, /^sacp: the value for secret "test-api-key" is empty/);
+  });
+
+  test('replay reports how many events it replayed', async () => {
+    const r = await run('replay', '--reason', 'e2e: check projections');
+    assert.equal(r.code, 0, explain(r));
+    const m = /^replayed (\d+) events into the read models in \d+ ms\n$/.exec(r.stdout);
+    assert.ok(m, r.stdout);
+    assert.ok(Number(m[1]) > 0);
+    // the registry rebuilt from events is the same as before
+    const s = await run('status', 'keyed-1', '--json');
+    assert.equal(JSON.parse(s.stdout)[0].state.observed, 'running');
+  });
+
+  test('a deploy whose container cannot be created fails with the reason and exit 1', async () => {
+    const r = await run('deploy', 'missing-image', '--name', 'broken-1');
+    assert.equal(r.code, 1, explain(r));
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, /^sacp: agent "broken-1" did not become running: DOCKER\.IMAGE_NOT_FOUND: .*sacp\/never-built:latest/);
+    const s = await run('status', 'broken-1');
+    assert.match(parseTable(s.stdout)[0].ERROR, /^DOCKER\.IMAGE_NOT_FOUND/);
+  });
+
+  test('--timeout bounds the wait and says what state the agent is in', async () => {
+    const r = await run('--timeout', '0.5', 'deploy', 'sim', '--name', 'slow-1');
+    // a container starts in ~0.25 s here: either it made it, or the CLI says where it is
+    if (r.code === 0) return;
+    assert.equal(r.code, 1, explain(r));
+    assert.match(r.stderr, /^sacp: WAIT\.TIMEOUT: agent "slow-1" is not running after 0\.5 s \(desired running, observed \w+\)/);
+  });
+
+  test('--no-wait returns once recorded; a retry with the same --command-id deploys nothing new', async () => {
+    const commandId = randomUUID();
+    const first = await run('--command-id', commandId, 'deploy', 'sim', '--name', 'retry-1', '--no-wait', '--json');
+    assert.equal(first.code, 0, explain(first));
+    const a = JSON.parse(first.stdout);
+    assert.equal(a.state.desired, 'running');
+    const second = await run('deploy', 'sim', '--name', 'retry-1', '--json', '--command-id', commandId);
+    assert.equal(second.code, 0, explain(second));
+    const b = JSON.parse(second.stdout);
+    assert.equal(b.agentId, a.agentId, 'the same agent, not a second one');
+    assert.equal(b.state.observed, 'running');
+    const all = JSON.parse((await run('status', '--json')).stdout) as { name: string }[];
+    assert.equal(all.filter((v) => v.name === 'retry-1').length, 1);
+  });
+
+  test('adopt brings an existing container under management', async () => {
+    const created = await cp.docker.createContainer(testAgentSpec(docker, 'legacy'));
+    await cp.docker.start(created.id);
+    const r = await run('adopt', docker.name('legacy'), '--name', 'legacy-1', '--json');
+    assert.equal(r.code, 0, explain(r));
+    const out = JSON.parse(r.stdout);
+    assert.equal(out.name, 'legacy-1');
+    assert.equal(out.containerId, created.id);
+    const s = JSON.parse((await run('status', 'legacy-1', '--json')).stdout);
+    assert.equal(s[0].containerId, created.id);
+
+    const missing = await run('adopt', 'no-such-container-here');
+    assert.equal(missing.code, 1, explain(missing));
+    assert.match(missing.stderr, /^sacp: adopt: CONTAINER\.NOT_FOUND: no container "no-such-container-here"/);
+  });
+});
