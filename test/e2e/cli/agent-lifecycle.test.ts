@@ -93,7 +93,7 @@ describe('sacp: an agent from deploy to rm', () => {
   test('logs -f streams new lines and exits 0 on Ctrl-C', async () => {
     // watch the session's control subjects: Ctrl-C must tell the orchestrator to stop streaming
     const control: string[] = [];
-    const watch = cp.nc.subscribe(`sacp.logs.${agentId}.>`, { callback: (_e, m) => control.push(`${m.subject.split('.').slice(3).join('.') || 'line'} ${m.string()}`) });
+    const watch = cp.nc.subscribe(`sacp.logs.${agentId}.>`, { callback: (_e, m) => void control.push(`${m.subject.split('.').slice(4).join('.') || 'line'} ${m.string()}`) });
     await cp.nc.flush();
     const child = spawnSacp(['logs', 'cli-a', '-f', '-n', '1'], { env });
     child.stdin!.end();

@@ -85,11 +85,11 @@ describe('sacp: templates, secrets, replay, adopt and failures', () => {
   });
 
   test('--timeout bounds the wait and says what state the agent is in', async () => {
-    const r = await run('--timeout', '0.5', 'deploy', 'sim', '--name', 'slow-1');
+    const r = await run('--timeout', '0.3', 'deploy', 'sim', '--name', 'slow-1');
     // a container starts in ~0.25 s here: either it made it, or the CLI says where it is
     if (r.code === 0) return;
     assert.equal(r.code, 1, explain(r));
-    assert.match(r.stderr, /^sacp: WAIT\.TIMEOUT: agent "slow-1" is not running after 0\.5 s \(desired running, observed \w+\)/);
+    assert.match(r.stderr, /^sacp: WAIT\.TIMEOUT: agent "slow-1" is not running after 0\.3 s \(desired running, observed \w+\)/);
   });
 
   test('--no-wait returns once recorded; a retry with the same --command-id deploys nothing new', async () => {
