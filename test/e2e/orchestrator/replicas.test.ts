@@ -18,9 +18,9 @@ describe('two orchestrator replicas (real processes, one queue group)', () => {
     const replies: CommandReply<{ agentId: string }>[] = await Promise.all(sends);
     assert.ok(replies.every((r) => r.ok), JSON.stringify(replies.filter((r) => !r.ok)));
     for (let i = 0; i < N; i++) {
-      const a = replies[2 * i]!;
-      const b = replies[2 * i + 1]!;
-      assert.ok(a.ok && b.ok);
+      const a: CommandReply<{ agentId: string }> = replies[2 * i]!;
+      const b: CommandReply<{ agentId: string }> = replies[2 * i + 1]!;
+      if (!a.ok || !b.ok) return assert.fail('both deliveries are accepted');
       assert.equal(a.result.agentId, b.result.agentId, 'both deliveries name the same agent');
     }
     const ids = [...new Set(replies.map((r) => (r.ok ? r.result.agentId : '')))];
