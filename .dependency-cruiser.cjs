@@ -1,0 +1,72 @@
+/**
+ * Dependency rules, checked in CI (`npm run lint:deps`): dependencies point inward.
+ * libs/domain is pure decision logic; libs/events is the wire contract; apps never
+ * import each other.
+ */
+const IO_AND_FRAMEWORKS = [
+  '^(node:)?(fs|fs/promises|net|http|https|http2|child_process|dgram|dns|tls|cluster|worker_threads|os)$',
+  'node_modules/(pg|pg-[a-z-]+|@nats-io/[^/]+|dockerode|docker-modem|@nestjs/[^/]+|discord\\.js|@discordjs/[^/]+|express|ws)/',
+];
+
+module.exports = {
+  forbidden: [
+    {
+      name: 'domain-is-pure',
+      comment: 'libs/domain decides; it does no I/O and knows no framework, bus, database or Docker client.',
+      severity: 'error',
+      from: { path: '^libs/domain/' },
+      to: { dependencyTypes: ['core', 'npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg', 'npm-unknown'], path: IO_AND_FRAMEWORKS },
+    },
+    {
+      name: 'domain-depends-on-contracts-only',
+      comment: 'libs/domain may use libs/events (the contracts) and nothing else of the repo.',
+      severity: 'error',
+      from: { path: '^libs/domain/' },
+      to: { path: '^(apps|cli|libs/(?!domain|events))' },
+    },
+    {
+      name: 'events-are-plain-contracts',
+      comment: 'libs/events is the public wire contract: schemas only.',
+      severity: 'error',
+      from: { path: '^libs/events/' },
+      to: { path: '^(apps|cli|libs/(?!events))' },
+    },
+    {
+      name: 'events-no-io',
+      severity: 'error',
+      from: { path: '^libs/events/' },
+      to: { dependencyTypes: ['core', 'npm', 'npm-no-pkg', 'npm-unknown'], path: IO_AND_FRAMEWORKS },
+    },
+    {
+      name: 'libs-never-import-apps',
+      severity: 'error',
+      from: { path: '^libs/' },
+      to: { path: '^(apps|cli)/' },
+    },
+    {
+      name: 'apps-never-import-each-other',
+      comment: 'Services talk only through NATS.',
+      severity: 'error',
+      from: { path: '^apps/([^/]+)/' },
+      to: { path: '^apps/([^/]+)/', pathNot: '^apps/$1/' },
+    },
+    {
+      name: 'cli-talks-through-the-bus',
+      severity: 'error',
+      from: { path: '^cli/' },
+      to: { path: '^apps/' },
+    },
+    {
+      name: 'no-circular',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    exclude: { path: '(^|/)dist/' },
+  },
+};

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# The test command (README, CI): prepares this machine, then runs every tier against
+# real Postgres, NATS with JetStream and Docker.
+#   1. installs and starts Postgres, NATS and Docker (scripts/services.sh)
+#   2. installs npm dependencies, builds, and builds the images offline
+#   3. checks dependency rules, then runs unit, integration and end-to-end tests
+# Set SACP_TEST_TIERS="unit integration" to run only some tiers.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '{"level":"info","component":"test","msg":"%s"}\n' "$*"; }
+
+step "1/5 services: Postgres, NATS with JetStream, Docker"
+bash scripts/services.sh
+
+step "2/5 npm dependencies"
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi
+
+step "3/5 build and images"
+npm run build
+bash scripts/build-images.sh
+
+step "4/5 dependency rules"
+npm run --silent lint:deps
+
+tiers=${SACP_TEST_TIERS:-unit integration e2e}
+step "5/5 tests: $tiers"
+status=0
+for tier in $tiers; do
+  case $tier in
+    unit) node scripts/run-tests.js --concurrency 2 dist/test/unit || status=1 ;;
+    integration) node scripts/run-tests.js dist/test/integration || status=1 ;;
+    e2e) node scripts/run-tests.js dist/test/e2e || status=1 ;;
+    *) echo "unknown test tier: $tier (expected unit, integration, e2e)" >&2; exit 2 ;;
+  esac
+done
+if [ $status -ne 0 ]; then
+  step "tests failed: see the 'not ok' lines above"
+else
+  step "all tests passed"
+fi
+exit $status
