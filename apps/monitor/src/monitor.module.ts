@@ -33,11 +33,13 @@ export function monitorModule(config: MonitorConfig, log: JsonLogger) {
     constructor(
       @Inject(PG_POOL) private readonly pool: Pool,
       @Inject(NATS) private readonly nc: NatsConnection,
+      @Inject(LOGGER) private readonly log: JsonLogger,
     ) {}
 
-    async onApplicationShutdown(): Promise<void> {
+    async onApplicationShutdown(signal?: string): Promise<void> {
       await this.nc.drain().catch(() => undefined);
       await this.pool.end().catch(() => undefined);
+      this.log.info('stopped', { signal });
     }
   }
   return MonitorModule;

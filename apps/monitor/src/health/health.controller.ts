@@ -26,7 +26,8 @@ export class HealthController {
   async ready(@Res() res: Response) {
     const { ready, checks } = await checkReadiness({
       postgres: () => this.pool.query('select 1'),
-      nats: () => (this.nc.isClosed() ? 'closed' : 'ok'),
+      // a PING round trip: fails while the client is closed or reconnecting, not only once closed
+      nats: () => this.nc.rtt(),
       docker: () => this.docker.ping(2000),
     });
     res.status(ready ? 200 : 503).json({ status: ready ? 'ok' : 'unavailable', checks });

@@ -1,0 +1,33 @@
+import { HttpException } from '@nestjs/common';
+import { ErrorCodes, type WireError } from '../../../../libs/events/src/error-codes';
+
+/**
+ * The one place where a stable error code (from the bus or from the orchestrator's
+ * reply) becomes an HTTP status. Body: `{ error: { code, message, details? } }`.
+ */
+const STATUS: Record<string, number> = {
+  [ErrorCodes.COMMAND_MALFORMED]: 400,
+  [ErrorCodes.COMMAND_UNKNOWN]: 400,
+  [ErrorCodes.AGENT_NAME_INVALID]: 400,
+  [ErrorCodes.TEMPLATE_INVALID]: 400,
+  [ErrorCodes.POLICY_VIOLATION]: 400,
+  [ErrorCodes.AGENT_NOT_FOUND]: 404,
+  [ErrorCodes.CONTAINER_NOT_FOUND]: 404,
+  [ErrorCodes.TEMPLATE_NOT_FOUND]: 404,
+  [ErrorCodes.SECRET_NOT_FOUND]: 404,
+  [ErrorCodes.AGENT_NAME_IN_USE]: 409,
+  [ErrorCodes.AGENT_REMOVED]: 409,
+  [ErrorCodes.AGENT_CONFLICT]: 409,
+  [ErrorCodes.CONTAINER_ALREADY_MANAGED]: 409,
+  [ErrorCodes.STORE_CONFLICT]: 409,
+  [ErrorCodes.BUS_UNAVAILABLE]: 503,
+  [ErrorCodes.BUS_NO_RESPONDERS]: 503,
+  [ErrorCodes.DOCKER_UNAVAILABLE]: 503,
+  [ErrorCodes.STORE_UNAVAILABLE]: 503,
+  [ErrorCodes.BUS_TIMEOUT]: 504,
+};
+
+export const httpStatusOf = (code: string): number => STATUS[code] ?? 500;
+
+export const toHttpException = (error: WireError): HttpException =>
+  new HttpException({ error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } }, httpStatusOf(error.code));

@@ -1,0 +1,31 @@
+import { Controller, Get, Inject } from '@nestjs/common';
+import type { NatsConnection } from '@nats-io/nats-core';
+import { BusError } from '../../../../libs/bus/src/bus.errors';
+import { requestJson } from '../../../../libs/bus/src/request-client';
+import type { QueryReply } from '../../../../libs/events/src/reply';
+import { Subjects } from '../../../../libs/events/src/subjects';
+import type { ApiConfig } from '../config';
+import { toHttpException } from '../http/wire-error.to-http';
+import { CONFIG, NATS } from '../tokens';
+
+/** GET /api/status: every agent as the orchestrator's read model sees it, via `sacp.qry.agent.status`. */
+@Controller('api/status')
+export class StatusController {
+  constructor(
+    @Inject(NATS) private readonly nc: NatsConnection,
+    @Inject(CONFIG) private readonly config: ApiConfig,
+  ) {}
+
+  @Get()
+  async status(): Promise<{ agents: unknown[] }> {
+    let reply: QueryReply<unknown[]>;
+    try {
+      reply = await requestJson<QueryReply<unknown[]>>(this.nc, Subjects.query('agent.status'), {}, this.config.API_BUS_TIMEOUT_MS, this.config.NATS_URL);
+    } catch (err) {
+      if (err instanceof BusError) throw toHttpException({ code: err.code, message: err.message });
+      throw err;
+    }
+    if (!reply.ok) throw toHttpException(reply.error);
+    return { agents: reply.result };
+  }
+}
