@@ -67,7 +67,7 @@ describe('sacp: an agent from deploy to rm', () => {
     assert.equal(rows.length, 1, r.stdout);
     assert.deepEqual(Object.keys(rows[0]), ['NAME', 'ID', 'TEMPLATE', 'DESIRED', 'OBSERVED', 'CONTAINER', 'RESTARTS', 'ERROR']);
     assert.equal(rows[0].NAME, 'cli-a');
-    assert.equal(rows[0].ID, agentId.replace(/-/g, '').slice(0, 8));
+    assert.equal(rows[0].ID, agentId.replace(/-/g, '').slice(-8), 'the random end of the UUIDv7, not its timestamp');
     assert.match(rows[0].TEMPLATE, /^sim@\d+$/);
     assert.equal(rows[0].DESIRED, 'running');
     assert.equal(rows[0].OBSERVED, 'running');

@@ -1,10 +1,11 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startNats, type TestNats } from '../../support/nats-server';
-import { explain, sacp } from './sacp';
+import { explain, sacp, SACP_BIN } from './sacp';
 
 /** What the CLI does without a working control plane: unreachable bus, usage errors, local validation, help. */
 describe('sacp without a control plane', () => {
@@ -46,8 +47,8 @@ describe('sacp without a control plane', () => {
       [['status', '--bogus'], /^sacp: unknown option '--bogus'\nusage: sacp status/],
       [['logs', 'a1', '-n', 'many'], /^sacp: option '-n, --lines <n>' argument 'many' is invalid\. expected a whole number/],
       [['--timeout', '-1', 'status'], /argument '-1' is invalid\. expected a number of seconds/],
-      [['deploy', 'sim', '--name', 'Not_Valid'], /^sacp: invalid --name: agent names are 1-63 characters/],
-      [['secret', 'set', 'BAD NAME'], /^sacp: invalid secret name: secret names use a-z/],
+      [['deploy', 'sim', '--name', 'Not_Valid'], /^sacp: invalid --name: agent names are 1-63 characters.*\n\(see "sacp deploy --help"\)/],
+      [['secret', 'set', 'BAD NAME'], /^sacp: invalid secret name: secret names use a-z.*\n\(see "sacp secret set --help"\)/],
       [['templates', 'validate'], /^sacp: missing required argument 'files'/],
     ];
     for (const [args, expected] of cases) {
@@ -83,6 +84,15 @@ describe('sacp without a control plane', () => {
     const allowed = await sacp(['templates', 'validate', mounts], { env: { SACP_ALLOWED_HOST_PATHS: '/srv, /etc' } });
     assert.equal(allowed.code, 0, explain(allowed));
     assert.equal(allowed.stdout, `${mounts}: ok\n`);
+  });
+
+  test('an unbuilt checkout says how to build and exits 2', async () => {
+    // bin/sacp.js finds the build relative to itself: a copy with no dist/ beside it is "not built"
+    mkdirSync(join(dir, 'bin'));
+    copyFileSync(SACP_BIN, join(dir, 'bin/sacp.js'));
+    const r = spawnSync(process.execPath, [join(dir, 'bin/sacp.js'), 'status'], { encoding: 'utf8' });
+    assert.equal(r.status, 2);
+    assert.equal(r.stderr, 'sacp is not built: run npm run build\n');
   });
 
   test('--help shows the commands, and each command its usage and examples', async () => {

@@ -1,0 +1,90 @@
+import { randomUUID } from 'node:crypto';
+import type { NatsConnection, Subscription } from '@nats-io/nats-core';
+import { connectBus } from '../../libs/bus/src/nats-connection';
+import { requestJson } from '../../libs/bus/src/request-client';
+import type { CommandEnvelope, CommandType } from '../../libs/events/src/commands';
+import type { Actor } from '../../libs/events/src/metadata';
+import type { QueryType } from '../../libs/events/src/queries';
+import type { CommandReply, QueryReply } from '../../libs/events/src/reply';
+import { Subjects } from '../../libs/events/src/subjects';
+import { refused } from './errors';
+
+export interface ControlPlaneClientOptions {
+  url: string;
+  actor: Actor;
+  source: string;
+  /** how long one request waits for its reply */
+  requestTimeoutMs: number;
+  /** the id of the (single) command this invocation sends; a retry with the same id is idempotent */
+  commandId?: string;
+}
+
+export type AcceptedReply<R> = Extract<CommandReply<R>, { ok: true }>;
+
+/**
+ * The CLI's one door to the control plane: commands and queries over NATS
+ * request/reply, in the wire contract of libs/events. Connects on first use, so
+ * commands that never touch the bus (e.g. `templates validate`) never need NATS.
+ */
+export class ControlPlaneClient {
+  private nc: NatsConnection | null = null;
+  readonly commandId: string;
+
+  constructor(private readonly o: ControlPlaneClientOptions) {
+    this.commandId = o.commandId ?? randomUUID();
+  }
+
+  get url(): string {
+    return this.o.url;
+  }
+
+  async connection(): Promise<NatsConnection> {
+    this.nc ??= await connectBus({ url: this.o.url, name: `sacp-cli ${this.o.actor.id}`, reconnect: false });
+    return this.nc;
+  }
+
+  /** Sends one command; resolves with the accepted reply, throws a CliError (exit 1) when refused. */
+  async command<R = Record<string, unknown>>(type: CommandType, payload: unknown, options: { reason?: string; what?: string } = {}): Promise<AcceptedReply<R>> {
+    const envelope: CommandEnvelope = {
+      type,
+      version: 1,
+      commandId: this.commandId,
+      actor: this.o.actor,
+      source: this.o.source,
+      ...(options.reason ? { reason: options.reason } : {}),
+      payload,
+    };
+    const reply = await requestJson<CommandReply<R>>(await this.connection(), Subjects.command(type), envelope, this.o.requestTimeoutMs, this.o.url);
+    if (!reply.ok) throw refused(reply.error, options.what ?? type);
+    return reply;
+  }
+
+  /** The raw reply of a query, for callers that treat some errors as answers. */
+  async queryReply<R>(type: QueryType, body: unknown): Promise<QueryReply<R>> {
+    return requestJson<QueryReply<R>>(await this.connection(), Subjects.query(type), body, this.o.requestTimeoutMs, this.o.url);
+  }
+
+  /** A query's result; throws a CliError (exit 1) when the control plane answers with an error. */
+  async query<R>(type: QueryType, body: unknown, what: string = type): Promise<R> {
+    const reply = await this.queryReply<R>(type, body);
+    if (!reply.ok) throw refused(reply.error, what);
+    return reply.result;
+  }
+
+  async subscribe(subject: string): Promise<Subscription> {
+    return (await this.connection()).subscribe(subject);
+  }
+
+  async publish(subject: string, data = ''): Promise<void> {
+    (await this.connection()).publish(subject, data);
+  }
+
+  /** Flushes what was published, then closes; safe to call more than once. */
+  async close(): Promise<void> {
+    const nc = this.nc;
+    this.nc = null;
+    if (!nc || nc.isClosed()) return;
+    await nc.flush().catch(() => undefined);
+    await nc.close().catch(() => undefined);
+  }
+}

@@ -1,0 +1,83 @@
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { SetSecretV1 } from '../../../libs/events/src/commands/set-secret.v1';
+import type { CliContext } from '../context';
+import { UsageError } from '../errors';
+import { checkLocally, REASON_HELP } from '../options';
+import { json } from '../output/format';
+import type { Runtime } from '../runtime';
+
+export function registerSecret(program: Command, rt: Runtime): void {
+  const secret = program.command('secret').summary('manage secrets (API keys, tokens) stored encrypted by the control plane');
+  secret
+    .command('set')
+    .summary('store a secret value, read from stdin or a file (never from the command line)')
+    .description(
+      'Stores a secret, encrypted at rest. The value is read from stdin (one trailing newline is dropped) or from --from-file; it is never echoed, logged or put in an event: the audit trail records the name only.',
+    )
+    .argument('<name>', 'secret name, as templates refer to it ({"secretRef": "<name>"})')
+    .option('--from-file <file>', 'read the value from this file instead of stdin')
+    .option('--reason <text>', REASON_HELP)
+    .option('--json', 'print the result as JSON')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ sacp secret set xai-api-key                # type the value, then Enter (not shown)
+  $ pass show xai | sacp secret set xai-api-key
+  $ sacp secret set xai-api-key --from-file ~/.config/xai/key`,
+    )
+    .action(rt.action(setSecret));
+}
+
+async function setSecret(ctx: CliContext, name: string, o: { fromFile?: string; reason?: string; json?: boolean }): Promise<void> {
+  checkLocally(SetSecretV1.payload.shape.name, name, 'secret name');
+  const raw = o.fromFile !== undefined ? await readSecretFile(o.fromFile) : ctx.io.stdin.isTTY ? await promptHidden(ctx, name) : await readAll(ctx.io.stdin);
+  const value = raw.replace(/\r?\n$/, '');
+  if (!value) throw new UsageError(`the value for secret "${name}" is empty: pipe it on stdin or use --from-file`);
+  const reply = await ctx.client.command<{ name: string; version: number }>('secret.set', { name, value }, { reason: o.reason, what: 'secret set' });
+  if (o.json) return ctx.io.out(json({ name: reply.result.name, version: reply.result.version, duplicate: reply.duplicate }));
+  ctx.io.out(`secret "${reply.result.name}" stored (version ${reply.result.version})\n`);
+}
+
+async function readSecretFile(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`cannot read --from-file ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+  }
+}
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Reads one line from the terminal with echo off. */
+function promptHidden(ctx: CliContext, name: string): Promise<string> {
+  const stdin = ctx.io.stdin;
+  ctx.io.err(`value for secret "${name}" (not shown, Enter to finish): `);
+  return new Promise((resolve, reject) => {
+    let value = '';
+    const done = (err?: Error) => {
+      stdin.setRawMode(false);
+      stdin.pause();
+      stdin.off('data', onData);
+      ctx.io.err('\n');
+      if (err) reject(err);
+      else resolve(value);
+    };
+    const onData = (chunk: Buffer) => {
+      for (const ch of chunk.toString('utf8')) {
+        if (ch === '\r' || ch === '\n') return done();
+        if (ch === '\u0003') return done(new UsageError('cancelled'));
+        if (ch === '\u007f' || ch === '\b') value = value.slice(0, -1);
+        else value += ch;
+      }
+    };
+    stdin.setRawMode(true);
+    stdin.resume();
+    stdin.on('data', onData);
+  });
+}
