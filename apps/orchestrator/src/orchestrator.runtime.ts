@@ -117,6 +117,9 @@ export class OrchestratorRuntime implements OnApplicationBootstrap, OnApplicatio
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    await this.docker.ping(3000).catch((err: Error) =>
+      this.log.error('Docker is not usable; agents cannot be started until it is', { error: err.message, code: (err as { code?: string }).code }),
+    );
     await this.registerTemplates();
     this.subscriptions = serveRequests(this.nc, {
       queue: ORCHESTRATOR_QUEUE,

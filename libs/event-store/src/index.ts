@@ -8,3 +8,4 @@ export * from './projections/projection';
 export * from './projections/projector';
 export * from './projections/agent-registry.projection';
 export * from './projections/template-registry.projection';
+export * from './with-client';

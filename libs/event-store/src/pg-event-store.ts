@@ -3,6 +3,7 @@ import type { StoredEvent, NewEvent } from '../../events/src/event-envelope';
 import type { EventMetadata } from '../../events/src/metadata';
 import { ConcurrencyError, StoreUnavailableError, isConnectionError } from './errors';
 import { uuidv7 } from './ids';
+import { EarlyReturn, inTransaction } from './with-client';
 
 export interface AppendRequest {
   streamId: string;
@@ -100,46 +101,30 @@ export class PgEventStore {
       const seen = await this.findCommand(command.commandId);
       if (seen) return { duplicate: true, reply: seen.reply };
     }
-    let client: PoolClient;
     try {
-      client = await this.pool.connect();
-    } catch (err) {
-      throw new StoreUnavailableError(err);
-    }
-    let broken = false;
-    try {
-      await client.query('begin');
-      const stored: StoredEvent[] = [];
-      for (const a of appends) stored.push(...(await this.appendOne(client, a, metadata)));
-      if (alsoInTransaction) await alsoInTransaction(client);
-      let reply: unknown = null;
-      if (command) {
-        reply = command.buildReply(stored);
-        const ins = await client.query(
-          `insert into commands (command_id, command_type, outcome, reply) values ($1, $2, 'accepted', $3) on conflict (command_id) do nothing`,
-          [command.commandId, command.commandType, JSON.stringify(reply)],
-        );
-        if (ins.rowCount === 0) {
-          // a concurrent twin of this command committed first: its outcome stands
-          await client.query('rollback');
-          const seen = await this.findCommand(command.commandId);
-          return { duplicate: true, reply: seen?.reply };
+      return await inTransaction(this.pool, async (client) => {
+        const stored: StoredEvent[] = [];
+        for (const a of appends) stored.push(...(await this.appendOne(client, a, metadata)));
+        if (alsoInTransaction) await alsoInTransaction(client);
+        let reply: unknown = null;
+        if (command) {
+          reply = command.buildReply(stored);
+          const ins = await client.query(
+            `insert into commands (command_id, command_type, outcome, reply) values ($1, $2, 'accepted', $3) on conflict (command_id) do nothing`,
+            [command.commandId, command.commandType, JSON.stringify(reply)],
+          );
+          // a concurrent twin of this command committed first: roll back, its outcome stands
+          if (ins.rowCount === 0) throw new EarlyReturn(null);
         }
-      }
-      await client.query('commit');
-      return { duplicate: false, events: stored, reply };
+        return { duplicate: false as const, events: stored, reply };
+      });
     } catch (err) {
-      broken = isConnectionError(err);
-      await client.query('rollback').catch(() => (broken = true));
-      if (broken) throw new StoreUnavailableError(err);
-      if (command && err instanceof ConcurrencyError) {
+      if (command && (err instanceof EarlyReturn || err instanceof ConcurrencyError)) {
         // the conflict may be this very command, committed by a concurrent twin
         const seen = await this.findCommand(command.commandId);
         if (seen) return { duplicate: true, reply: seen.reply };
       }
       throw err;
-    } finally {
-      client.release(broken);
     }
   }
 

@@ -2,6 +2,7 @@ import { Controller, Get, HttpCode, Inject, Res } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { Pool } from 'pg';
 import { DockerDriver } from '../../../../libs/docker/src/docker.driver';
+import { checkReadiness } from '../../../../libs/platform/src/readiness';
 import { OrchestratorRuntime } from '../orchestrator.runtime';
 import { NATS, PG_POOL } from '../tokens';
 
@@ -25,20 +26,12 @@ export class HealthController {
 
   @Get('ready')
   async ready(@Res() res: Response) {
-    const check = async (fn: () => Promise<unknown>) => {
-      try {
-        await fn();
-        return 'ok';
-      } catch (err) {
-        return (err as Error).message;
-      }
-    };
-    const checks = {
-      postgres: await check(() => this.pool.query('select 1')),
-      nats: this.nc.isClosed() ? 'closed' : 'ok',
-      docker: await check(() => this.docker.ping(2000)),
-    };
-    const ok = Object.values(checks).every((v) => v === 'ok');
-    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'unavailable', leader: this.runtime.isLeader, checks });
+    const { ready, checks } = await checkReadiness({
+      postgres: () => this.pool.query('select 1'),
+      // a PING round trip: fails while the client is reconnecting, not only once closed
+      nats: () => this.nc.rtt(),
+      docker: () => this.docker.ping(2000),
+    });
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ok' : 'unavailable', leader: this.runtime.isLeader, checks });
   }
 }

@@ -9,6 +9,8 @@ const MIGRATION_LOCK = 7_310_001;
 /** Applies the hand-written migrations in order, once, under an advisory lock so replicas can start together. */
 export async function migrate(pool: Pool): Promise<string[]> {
   const client = await pool.connect();
+  const onError = () => undefined; // a dropped connection fails the pending query instead of the process
+  client.on('error', onError);
   const applied: string[] = [];
   try {
     await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
@@ -29,6 +31,7 @@ export async function migrate(pool: Pool): Promise<string[]> {
     }
   } finally {
     await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    client.off('error', onError);
     client.release();
   }
   return applied;

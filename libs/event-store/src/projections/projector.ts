@@ -1,6 +1,7 @@
 import type { Pool, PoolClient } from 'pg';
 import { PgEventStore, START, checkpointOf } from '../pg-event-store';
 import type { Projection } from './projection';
+import { inTransaction } from '../with-client';
 
 const PROJECTOR_LOCK = 'sacp-projector';
 const CHECKPOINT = 'projections';
@@ -57,20 +58,10 @@ export class Projector {
     return batch.length;
   }
 
-  private async inTransaction<T>(fn: (c: PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    let broken = false;
-    try {
-      await client.query('begin');
+  private inTransaction<T>(fn: (c: PoolClient) => Promise<T>): Promise<T> {
+    return inTransaction(this.pool, async (client) => {
       await client.query('select pg_advisory_xact_lock(hashtext($1))', [PROJECTOR_LOCK]);
-      const result = await fn(client);
-      await client.query('commit');
-      return result;
-    } catch (err) {
-      await client.query('rollback').catch(() => (broken = true));
-      throw err;
-    } finally {
-      client.release(broken);
-    }
+      return fn(client);
+    });
   }
 }
