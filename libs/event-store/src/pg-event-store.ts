@@ -1,5 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import type { StoredEvent, NewEvent } from '../../events/src/event-envelope';
+import { eventDataProblems } from '../../events/src/events';
 import type { EventMetadata } from '../../events/src/metadata';
 import { ConcurrencyError, StoreUnavailableError, isConnectionError } from './errors';
 import { uuidv7 } from './ids';
@@ -130,6 +131,10 @@ export class PgEventStore {
 
   private async appendOne(client: PoolClient, a: AppendRequest, metadata: EventMetadata): Promise<StoredEvent[]> {
     if (a.events.length === 0) return [];
+    for (const e of a.events) {
+      const problem = eventDataProblems(e.type, e.schemaVersion, e.data);
+      if (problem) throw new Error(`refusing to store an event that breaks its contract: ${problem}`);
+    }
     const next = a.expectedVersion + a.events.length;
     const res =
       a.expectedVersion === 0

@@ -52,6 +52,14 @@ describe('event store guarantees (real Postgres)', () => {
     assert.equal(await store.streamVersion('s-a'), 0);
   });
 
+  test('an event whose data breaks its contract is refused before anything is written', async () => {
+    await assert.rejects(
+      store.append([{ streamId: 'agent-x', expectedVersion: 0, events: [{ type: 'agent.stop_requested', schemaVersion: 1, data: { agent: 'x' } }] }], metadata()),
+      /refusing to store an event that breaks its contract: agent\.stop_requested: agentId/,
+    );
+    assert.equal(await store.streamVersion('agent-x'), 0);
+  });
+
   test('the same command id, sequentially or concurrently, gives one set of events and the first reply', async () => {
     let n = 0;
     const send = () =>

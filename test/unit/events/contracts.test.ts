@@ -3,6 +3,11 @@ import assert from 'node:assert/strict';
 import { CommandContracts, CommandEnvelopeSchema } from '../../../libs/events/src/commands';
 import { EventContracts } from '../../../libs/events/src/events';
 import { EventMetadataSchema } from '../../../libs/events/src/metadata';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../../support/service-process';
+
+const EXAMPLES = join(REPO_ROOT, 'libs/events/examples');
 
 describe('wire contracts', () => {
   test('every event version has an example its schema accepts', () => {
@@ -19,6 +24,23 @@ describe('wire contracts', () => {
       const envelope = { type, version: c.version, commandId: 'c-1', actor: { kind: 'cli', id: 'u', displayName: 'U' }, source: 'cli', payload: c.example };
       assert.ok(CommandEnvelopeSchema.safeParse(envelope).success, type);
       assert.ok(c.payload.safeParse(c.example).success, type);
+    }
+  });
+
+  test('every published version has a frozen JSON example that still parses', () => {
+    const files = readdirSync(EXAMPLES).sort();
+    const expected = [
+      ...Object.values(EventContracts).map((c) => `event.${c.type}.v${c.version}.json`),
+      ...Object.values(CommandContracts).map((c) => `command.${c.type}.v${c.version}.json`),
+    ].sort();
+    assert.deepEqual(files, expected, 'one frozen example per contract version');
+    for (const f of files) {
+      const [, kind, type, version] = /^(event|command)\.(.+)\.v(\d+)\.json$/.exec(f)!;
+      const contracts = (kind === 'event' ? EventContracts : CommandContracts) as Record<string, { version: number; data?: { safeParse(x: unknown): { success: boolean } }; payload?: { safeParse(x: unknown): { success: boolean } } }>;
+      const c = contracts[type!]!;
+      assert.equal(c.version, Number(version));
+      const schema = c.data ?? c.payload!;
+      assert.ok(schema.safeParse(JSON.parse(readFileSync(join(EXAMPLES, f), 'utf8'))).success, `${f} no longer parses: a published version is frozen; add a new version instead`);
     }
   });
 

@@ -63,3 +63,15 @@ export const EVENT_TYPES = Object.keys(EventContracts) as EventType[];
 
 /** The data of each event type, for handlers that switch on `type`. */
 export type EventDataMap = { [K in EventType]: import('zod').infer<(typeof EventContracts)[K]['data']> };
+
+/**
+ * Checks an event's data against its contract before it is stored. Types this
+ * version does not know are passed through (other writers may be newer).
+ */
+export function eventDataProblems(type: string, schemaVersion: number, data: unknown): string | null {
+  const contract = (EventContracts as Record<string, { version: number; data: import('zod').ZodType }>)[type];
+  if (!contract) return null;
+  if (contract.version !== schemaVersion) return `${type} has schema version ${contract.version} here, not ${schemaVersion}`;
+  const r = contract.data.safeParse(data);
+  return r.success ? null : `${type}: ${r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`;
+}
