@@ -87,11 +87,14 @@ describe('sacp: templates, secrets, replay, adopt and failures', () => {
   });
 
   test('--timeout bounds the wait and says what state the agent is in', async () => {
-    const r = await run('--timeout', '0.3', 'deploy', 'sim', '--name', 'slow-1');
-    // a container starts in ~0.25 s here: either it made it, or the CLI says where it is
-    if (r.code === 0) return;
+    // the stubborn agent ignores SIGTERM: its stop takes the template's 20 s stop timeout
+    const deployed = await run('deploy', 'stubborn', '--name', 'slow-1');
+    assert.equal(deployed.code, 0, explain(deployed));
+    const started = Date.now();
+    const r = await run('--timeout', '1', 'stop', 'slow-1');
     assert.equal(r.code, 1, explain(r));
-    assert.match(r.stderr, /^sacp: WAIT\.TIMEOUT: agent "slow-1" is not running after 0\.3 s \(desired running, observed \w+\)/);
+    assert.ok(Date.now() - started < 15_000, 'the CLI gave up at its timeout, not the stop timeout');
+    assert.match(r.stderr, /^sacp: WAIT\.TIMEOUT: agent "slow-1" is not stopped after 1 s \(desired stopped, observed running\)/);
   });
 
   test('--no-wait returns once recorded; a retry with the same --command-id deploys nothing new', async () => {
