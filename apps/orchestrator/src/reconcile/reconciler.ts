@@ -217,6 +217,8 @@ export class Reconciler {
           throw new OperationFailure('create', ErrorCodes.POLICY_VIOLATION, `container refused by policy: ${violations.map((v) => `${v.field}: ${v.message}`).join('; ')}`);
         const labels = { [Labels.managed]: 'true', [Labels.instance]: this.d.instance, [Labels.agentId]: agentId };
         for (const m of spec.mounts) if (m.type === 'volume' && m.source) await this.docker('create', () => this.d.docker.ensureVolume(m.source!, labels));
+        if (spec.networkMode !== 'bridge')
+          await this.docker('create', () => this.d.docker.ensureNetwork(spec.networkMode, { [Labels.managed]: 'true', [Labels.instance]: this.d.instance }));
         const created = await this.docker('create', () => this.d.docker.createContainer(spec));
         this.d.log.info('container created', { agentId, name: state.name, containerId: created.id, existed: !created.created });
         return this.record(state, cause, [e('agent.container_created', { agentId, containerId: created.id, containerName: created.name, generation: state.generation })]);
