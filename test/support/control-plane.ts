@@ -49,6 +49,7 @@ export class TestControlPlane {
       SACP_SECRET_KEY: this.secretKey,
       SACP_RECONCILE_INTERVAL_MS: '1000',
       SACP_POLL_INTERVAL_MS: '200',
+      SACP_ALLOWED_NETWORKS: 'sacp-agents',
       LOG_LEVEL: 'info',
       ...this.options.env,
     };
@@ -124,6 +125,8 @@ export class TestControlPlane {
     for (const c of await this.containers().catch(() => [])) await this.docker.remove(c.id, { force: true }).catch(() => undefined);
     const volumes = await this.docker['client'].api.listVolumes({ filters: JSON.stringify({ label: [`sacp.instance=${this.instance}`] }) }).catch(() => ({ Volumes: [] }));
     for (const v of volumes.Volumes ?? []) await this.docker.removeVolume(v.Name).catch(() => undefined);
+    const networks = await this.docker['client'].api.listNetworks({ filters: JSON.stringify({ label: [`sacp.instance=${this.instance}`] }) }).catch(() => []);
+    for (const n of networks) await this.docker['client'].api.getNetwork(n.Id).remove().catch(() => undefined);
     await this.pool?.end().catch(() => undefined);
     await this.nats?.stop().catch(() => undefined);
     await this.dropDb?.().catch(() => undefined);

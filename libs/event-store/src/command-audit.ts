@@ -38,12 +38,13 @@ export class CommandAudit {
   }
 
   /** Stores a domain rejection as the command's final outcome, so a duplicate is rejected the same way. */
-  async recordRejection(commandId: string, commandType: string, reply: unknown): Promise<unknown> {
-    const { rows } = await this.pool.query<{ reply: unknown }>(
+  async recordRejection(commandId: string, commandType: string, reply: unknown): Promise<{ first: boolean; reply: unknown }> {
+    // xmax = 0 only for a freshly inserted row: otherwise an earlier outcome of this command id stands
+    const { rows } = await this.pool.query<{ reply: unknown; first: boolean }>(
       `insert into commands (command_id, command_type, outcome, reply) values ($1, $2, 'rejected', $3)
-       on conflict (command_id) do update set command_id = commands.command_id returning reply`,
+       on conflict (command_id) do update set command_id = commands.command_id returning reply, (xmax = 0) as first`,
       [commandId, commandType, JSON.stringify(reply)],
     );
-    return rows[0]?.reply ?? reply;
+    return { first: rows[0]?.first ?? true, reply: rows[0]?.reply ?? reply };
   }
 }

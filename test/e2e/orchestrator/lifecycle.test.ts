@@ -40,6 +40,23 @@ describe('agent lifecycle through the orchestrator (real NATS, Postgres, Docker)
     assert.equal(c.Config.Labels['sacp.template.version'], '1');
   });
 
+  test('a template volume and an allowed network are created for the agent, labelled as its own', async () => {
+    const id = await cp.deploy('networked', 'net-1');
+    const view = await cp.waitForAgent(id, (a) => a.state.observed === 'running', 'running');
+    const info = (await cp.docker['client'].api.getContainer(view.containerId!).inspect()) as unknown as {
+      HostConfig: { NetworkMode: string };
+      Mounts: { Type: string; Name: string; Destination: string }[];
+    };
+    assert.equal(info.HostConfig.NetworkMode, 'sacp-agents');
+    const mount = info.Mounts.find((m) => m.Destination === '/workspace');
+    assert.equal(mount?.Type, 'volume');
+    const volume = await cp.docker['client'].api.getVolume(mount!.Name).inspect();
+    assert.equal(volume.Labels['sacp.agent.id'], id);
+    assert.equal(volume.Labels['sacp.instance'], cp.instance);
+    await cp.command('agent.remove', { agent: 'net-1' });
+    await cp.waitForAgent(id, (a) => a.state.observed === 'removed', 'removed');
+  });
+
   test('logs come back from the running agent', async () => {
     const lines = await waitFor('heartbeat lines', async () => {
       const r = await cp.query<{ lines: LogLine[] }>('agent.logs', { agent: 'worker-1', lines: 20 });

@@ -79,4 +79,24 @@ describe('gap-safe global order (real Postgres, concurrent writers)', () => {
     // the scenario really happened: a reader that trusts positions alone skipped late commits
     assert.ok(naiveSeen.size < committed.size, `the naive reader should have missed late commits (saw ${naiveSeen.size} of ${committed.size})`);
   });
+
+  test('transaction ids are ordered as numbers, not text, where they gain a digit (9999 → 10000)', async () => {
+    const ids = ['9998', '9998', '9999', '9999', '10000', '10000', '10001', '10001'];
+    for (const [i, xid] of ids.entries())
+      await pool.query(
+        `insert into events (stream_id, stream_position, event_id, type, schema_version, data, metadata, transaction_id)
+         values ('digits', $1, gen_random_uuid(), 'test.happened', 1, '{}', '{}', $2::xid8)`,
+        [i + 1, xid],
+      );
+    const seen: string[] = [];
+    let cp = START;
+    for (;;) {
+      const page = await store.readAll(cp, 2);
+      if (!page.length) break;
+      seen.push(...page.filter((e) => e.streamId === 'digits').map((e) => e.transactionId));
+      cp = checkpointOf(page[page.length - 1]!);
+    }
+    assert.deepEqual(seen, ids);
+  });
 });
+

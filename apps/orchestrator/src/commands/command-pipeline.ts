@@ -106,7 +106,12 @@ export class CommandPipeline {
   private async failure(err: unknown, cmd: { commandId: string; type: string }, auditBase: Omit<AuditEntry, 'outcome'>): Promise<Reply> {
     if (err instanceof DomainError) {
       const reply: Reply = { ok: false, commandId: cmd.commandId, duplicate: false, error: { code: err.code, message: err.message, details: err.details } };
-      await this.audit.recordRejection(cmd.commandId, cmd.type, reply);
+      // a twin of this command (another delivery, another replica) may have been decided first: its outcome stands
+      const stored = await this.audit.recordRejection(cmd.commandId, cmd.type, reply);
+      if (!stored.first) {
+        await this.audit.record({ ...auditBase, outcome: 'duplicate' });
+        return { ...(stored.reply as Reply), duplicate: true };
+      }
       await this.audit.record({ ...auditBase, outcome: 'rejected', errorCode: err.code, message: err.message });
       this.log.info('command rejected', { commandId: cmd.commandId, type: cmd.type, code: err.code });
       return reply;
