@@ -1,0 +1,64 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { TestControlPlane } from '../../support/control-plane';
+import { ServiceProcess } from '../../support/service-process';
+
+const SERVICES = [
+  { service: 'monitor', port: 'MONITOR_HTTP_PORT' },
+  { service: 'discord-gateway', port: 'DISCORD_GATEWAY_HTTP_PORT' },
+  { service: 'api', port: 'API_HTTP_PORT' },
+] as const;
+
+describe('every service boots on the shared configuration and reports health (real processes)', () => {
+  const cp = new TestControlPlane();
+  const running: ServiceProcess[] = [];
+  before(async () => {
+    await cp.start();
+  });
+  after(async () => {
+    for (const s of running) await s.kill();
+    await cp.stop();
+  });
+
+  for (const { service, port } of SERVICES) {
+    test(`${service} becomes ready with DATABASE_URL and NATS_URL, and answers liveness`, async () => {
+      const s = new ServiceProcess(service, cp.env, port);
+      running.push(s);
+      await s.start();
+      const live = await fetch(`http://127.0.0.1:${s.port}/health/live`);
+      assert.equal(live.status, 200);
+      const ready = (await (await fetch(`http://127.0.0.1:${s.port}/health/ready`)).json()) as { checks: Record<string, string> };
+      assert.equal(ready.checks.postgres, 'ok');
+      assert.equal(ready.checks.nats, 'ok');
+      assert.ok(s.logs.split('\n').filter(Boolean).every((l) => l.startsWith('{')), 'every log line is structured JSON');
+    });
+
+    test(`${service} refuses to start without its settings, naming each`, async () => {
+      const s = new ServiceProcess(service, { NATS_URL: 'localhost:4222' }, port);
+      await s.start({ waitReady: false });
+      assert.equal(await s.exited(), 78);
+      assert.match(s.logs, /DATABASE_URL is not set/);
+      assert.match(s.logs, /NATS_URL="localhost:4222" is invalid/);
+    });
+  }
+
+  test('the api shows the agents the orchestrator knows', async () => {
+    const api = running.find((s) => s.service === 'api')!;
+    const id = await cp.deploy('sim', 'via-api');
+    await cp.waitForAgent(id, (a) => a.state.observed === 'running', 'running');
+    const res = await fetch(`http://127.0.0.1:${api.port}/api/status`);
+    assert.equal(res.status, 200);
+    const body = (await res.json()) as { agents: { id: string; name: string; state: { observed: string } }[] };
+    assert.deepEqual(body.agents.map((a) => [a.name, a.state.observed]), [['via-api', 'running']]);
+  });
+
+  test('the api says plainly when no orchestrator answers', async () => {
+    const api = running.find((s) => s.service === 'api')!;
+    for (const o of cp.orchestrators) await o.kill();
+    const res = await fetch(`http://127.0.0.1:${api.port}/api/status`);
+    assert.equal(res.status, 503);
+    const body = (await res.json()) as { error: { code: string; message: string } };
+    assert.equal(body.error.code, 'BUS.NO_RESPONDERS');
+    assert.match(body.error.message, /is the orchestrator running\?/);
+  });
+});
