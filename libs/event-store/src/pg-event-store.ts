@@ -4,7 +4,7 @@ import { eventDataProblems } from '../../events/src/events';
 import type { EventMetadata } from '../../events/src/metadata';
 import { ConcurrencyError, StoreUnavailableError, isConnectionError } from './errors';
 import { uuidv7 } from './ids';
-import { EarlyReturn, inTransaction } from './with-client';
+import { inTransaction } from './with-client';
 
 export interface AppendRequest {
   streamId: string;
@@ -16,7 +16,16 @@ export interface AppendRequest {
 export interface CommandRecord {
   commandId: string;
   commandType: string;
-  buildReply: (events: StoredEvent[]) => unknown;
+  /** the reply is stored with the events, so it is built from what is known before the insert */
+  buildReply: (events: PendingEvent[]) => unknown;
+}
+
+/** An event about to be appended: its id and stream position are chosen before the insert. */
+export interface PendingEvent {
+  eventId: string;
+  type: string;
+  streamId: string;
+  streamPosition: number;
 }
 
 /** Where a reader is in the commit-safe global order. */
@@ -98,63 +107,47 @@ export class PgEventStore {
     /** more writes that must commit or fail with the events (e.g. an encrypted secret) */
     alsoInTransaction?: (client: PoolClient) => Promise<void>,
   ): Promise<AppendOutcome> {
-    if (command) {
-      const seen = await this.findCommand(command.commandId);
-      if (seen) return { duplicate: true, reply: seen.reply };
-    }
+    const pending: PendingEvent[] = [];
+    const payload = appends.map((a) => ({
+      streamId: a.streamId,
+      expectedVersion: a.expectedVersion,
+      events: a.events.map((e, i) => {
+        const problem = eventDataProblems(e.type, e.schemaVersion, e.data);
+        if (problem) throw new Error(`refusing to store an event that breaks its contract: ${problem}`);
+        const eventId = uuidv7();
+        pending.push({ eventId, type: e.type, streamId: a.streamId, streamPosition: a.expectedVersion + i + 1 });
+        return { eventId, type: e.type, schemaVersion: e.schemaVersion, data: e.data };
+      }),
+    }));
+    const reply = command ? command.buildReply(pending) : null;
+    const params = [JSON.stringify(payload), JSON.stringify(metadata), command?.commandId ?? null, command?.commandType ?? null, JSON.stringify(reply)];
+    const sql = `select ${COLUMNS} from sacp_append($1, $2, $3, $4, $5)`;
     try {
-      return await inTransaction(this.pool, async (client) => {
-        const stored: StoredEvent[] = [];
-        for (const a of appends) stored.push(...(await this.appendOne(client, a, metadata)));
-        if (alsoInTransaction) await alsoInTransaction(client);
-        let reply: unknown = null;
-        if (command) {
-          reply = command.buildReply(stored);
-          const ins = await client.query(
-            `insert into commands (command_id, command_type, outcome, reply) values ($1, $2, 'accepted', $3) on conflict (command_id) do nothing`,
-            [command.commandId, command.commandType, JSON.stringify(reply)],
-          );
-          // a concurrent twin of this command committed first: roll back, its outcome stands
-          if (ins.rowCount === 0) throw new EarlyReturn(null);
-        }
-        return { duplicate: false as const, events: stored, reply };
-      });
+      const rows = alsoInTransaction
+        ? await inTransaction(this.pool, async (client) => {
+            const r = await client.query<EventRow>(sql, params);
+            await alsoInTransaction(client);
+            return r.rows;
+          })
+        : (await this.run((c) => c.query<EventRow>(sql, params))).rows;
+      return { duplicate: false, events: rows.map(toStoredEvent), reply };
     } catch (err) {
-      if (command && (err instanceof EarlyReturn || err instanceof ConcurrencyError)) {
+      const e = err as { code?: string; detail?: string };
+      if (e.code === 'SA409') {
+        const d = JSON.parse(e.detail ?? '{}') as { streamId: string; expected: number; actual: number };
+        const conflict = new ConcurrencyError(d.streamId, d.expected, d.actual);
+        if (!command) throw conflict;
         // the conflict may be this very command, committed by a concurrent twin
         const seen = await this.findCommand(command.commandId);
         if (seen) return { duplicate: true, reply: seen.reply };
+        throw conflict;
+      }
+      if (e.code === 'SA208' && command) {
+        const seen = await this.findCommand(command.commandId);
+        return { duplicate: true, reply: seen?.reply };
       }
       throw err;
     }
-  }
-
-  private async appendOne(client: PoolClient, a: AppendRequest, metadata: EventMetadata): Promise<StoredEvent[]> {
-    if (a.events.length === 0) return [];
-    for (const e of a.events) {
-      const problem = eventDataProblems(e.type, e.schemaVersion, e.data);
-      if (problem) throw new Error(`refusing to store an event that breaks its contract: ${problem}`);
-    }
-    const next = a.expectedVersion + a.events.length;
-    const res =
-      a.expectedVersion === 0
-        ? await client.query('insert into streams (stream_id, version) values ($1, $2) on conflict (stream_id) do nothing', [a.streamId, next])
-        : await client.query('update streams set version = $3 where stream_id = $1 and version = $2', [a.streamId, a.expectedVersion, next]);
-    if (res.rowCount !== 1) {
-      const { rows } = await client.query<{ version: number }>('select version from streams where stream_id = $1', [a.streamId]);
-      throw new ConcurrencyError(a.streamId, a.expectedVersion, rows[0]?.version ?? 0);
-    }
-    const values: unknown[] = [];
-    const tuples = a.events.map((e, i) => {
-      values.push(a.streamId, a.expectedVersion + i + 1, uuidv7(), e.type, e.schemaVersion, JSON.stringify(e.data), JSON.stringify(metadata));
-      const b = i * 7;
-      return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}, $${b + 7})`;
-    });
-    const { rows } = await client.query<EventRow>(
-      `insert into events (stream_id, stream_position, event_id, type, schema_version, data, metadata) values ${tuples.join(', ')} returning ${COLUMNS}`,
-      values,
-    );
-    return rows.map(toStoredEvent);
   }
 
   /**

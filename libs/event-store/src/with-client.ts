@@ -33,10 +33,3 @@ export async function inTransaction<T>(pool: Pool, fn: (client: PoolClient) => P
     client.release(broken);
   }
 }
-
-/** Thrown inside a transaction to roll it back and hand a value out. */
-export class EarlyReturn<T> extends Error {
-  constructor(readonly value: T) {
-    super('early return');
-  }
-}

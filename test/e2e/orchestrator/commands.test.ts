@@ -39,14 +39,18 @@ describe('commands: idempotency, conflicts and refusals (real NATS, Postgres, Do
     await blocker.connect();
     await blocker.query('begin');
     await blocker.query('select * from streams where stream_id = $1 for update', [`agent-${agentId}`]);
-    const both = Promise.all([cp.command('agent.stop', { agent: 'contested' }), cp.command('agent.remove', { agent: 'contested' })]);
-    await waitFor('both commands to wait on the stream', async () => {
-      const { rows } = await cp.pool.query("select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like 'update streams%'");
-      return rows[0].n === 2;
-    });
-    await blocker.query('rollback');
-    await blocker.end();
-    const replies = await both;
+    let replies: CommandReply[];
+    try {
+      const both = Promise.all([cp.command('agent.stop', { agent: 'contested' }), cp.command('agent.remove', { agent: 'contested' })]);
+      await waitFor('both commands to wait on the stream', async () => {
+        const { rows } = await cp.pool.query("select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like '%sacp_append%'");
+        return rows[0].n === 2;
+      });
+      await blocker.query('rollback');
+      replies = await both;
+    } finally {
+      await blocker.end();
+    }
     const won = replies.filter((r) => r.ok);
     const lost = replies.filter((r): r is Extract<CommandReply, { ok: false }> => !r.ok);
     assert.equal(won.length, 1, JSON.stringify(replies));

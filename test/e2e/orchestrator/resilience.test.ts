@@ -23,15 +23,19 @@ describe('resilience: Postgres, NATS and Docker going away (real processes)', ()
     await blocker.query('begin');
     await blocker.query('select * from streams where stream_id = $1 for update', [`agent-${agentId}`]);
     const commandId = randomUUID();
-    const pending = cp.command('agent.stop', { agent: 'db-drop' }, { commandId });
-    const pid = await waitFor('the command to wait inside its transaction', async () => {
-      const { rows } = await cp.pool.query("select pid from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like 'update streams%'");
-      return rows[0]?.pid as number | undefined;
-    });
-    await cp.pool.query('select pg_terminate_backend($1)', [pid]);
-    const reply = await pending;
-    await blocker.query('rollback');
-    await blocker.end();
+    let reply: CommandReply;
+    try {
+      const pending = cp.command('agent.stop', { agent: 'db-drop' }, { commandId });
+      const pid = await waitFor('the command to wait inside its transaction', async () => {
+        const { rows } = await cp.pool.query("select pid from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like '%sacp_append%'");
+        return rows[0]?.pid as number | undefined;
+      });
+      await cp.pool.query('select pg_terminate_backend($1)', [pid]);
+      reply = await pending;
+    } finally {
+      await blocker.query('rollback').catch(() => undefined);
+      await blocker.end();
+    }
     assert.equal(!reply.ok && reply.error.code, 'STORE.UNAVAILABLE', JSON.stringify(reply));
     assert.match(!reply.ok ? reply.error.message : '', /nothing was recorded, retry with the same command id/);
     const { rows } = await cp.pool.query("select count(*)::int as n from events where stream_id = $1 and type = 'agent.stop_requested'", [`agent-${agentId}`]);
