@@ -10,6 +10,7 @@ import { migrate } from '../../../libs/event-store/src/migrations/migrate';
 import { Projector } from '../../../libs/event-store/src/projections/projector';
 import { agentRegistryProjection } from '../../../libs/event-store/src/projections/agent-registry.projection';
 import { templateRegistryProjection } from '../../../libs/event-store/src/projections/template-registry.projection';
+import { Subjects } from '../../../libs/events/src/subjects';
 import { JsonLogger } from '../../../libs/platform/src/logger';
 import { createPool } from '../../../libs/platform/src/pg-pool';
 import { list, type OrchestratorConfig } from './config';
@@ -41,7 +42,11 @@ export function orchestratorModule(config: OrchestratorConfig, log: JsonLogger) 
         allowedHostPaths: list(config.SACP_ALLOWED_HOST_PATHS),
         allowedNetworks: list(config.SACP_ALLOWED_NETWORKS),
       })),
-      provide(PgEventStore, [PG_POOL], (pool: Pool) => new PgEventStore(pool)),
+      provide(PgEventStore, [PG_POOL, NATS], (pool: Pool, nc: NatsConnection) =>
+        new PgEventStore(pool, (streamIds) => {
+          if (!nc.isClosed()) nc.publish(Subjects.appended, JSON.stringify(streamIds));
+        }),
+      ),
       provide(CommandAudit, [PG_POOL], (pool: Pool) => new CommandAudit(pool)),
       provide(AgentLocator, [PgEventStore], (store: PgEventStore) => new AgentLocator(store)),
       provide(AgentRegistryReader, [PG_POOL], (pool: Pool) => new AgentRegistryReader(pool)),

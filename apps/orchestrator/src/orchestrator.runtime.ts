@@ -14,7 +14,6 @@ import { LeaderLock } from '../../../libs/event-store/src/leader-lock';
 import { PgEventStore } from '../../../libs/event-store/src/pg-event-store';
 import { Projector } from '../../../libs/event-store/src/projections/projector';
 import type { JsonLogger } from '../../../libs/platform/src/logger';
-import { PgNotifications } from '../../../libs/platform/src/pg-notifications';
 import { AgentLocator } from './commands/agent-locator';
 import { adoptAgent, changeAgent, deployAgent } from './commands/agent.use-cases';
 import { CommandPipeline, type UseCase } from './commands/command-pipeline';
@@ -39,7 +38,6 @@ export class OrchestratorRuntime implements OnApplicationBootstrap, OnApplicatio
   readonly reconciler: Reconciler;
   readonly relay: EventRelay;
   private readonly leader: LeaderLock;
-  private readonly notifications: PgNotifications;
   private subscriptions: Subscription[] = [];
   private projecting: Promise<void> | null = null;
   private projectAgain = false;
@@ -90,6 +88,7 @@ export class OrchestratorRuntime implements OnApplicationBootstrap, OnApplicatio
       name: `sacp-orchestrator-leader:${config.SACP_INSTANCE}`,
       onElected: () => {
         this.reconciler.activate();
+        this.relay.notify();
         this.relay.activate();
         this.scheduleProjection();
       },
@@ -99,17 +98,6 @@ export class OrchestratorRuntime implements OnApplicationBootstrap, OnApplicatio
       },
       log: (m, x) => log.info(m, x),
     });
-    this.notifications = new PgNotifications(
-      config.DATABASE_URL,
-      'sacp_events',
-      (streamId) => {
-        if (!this.leader.isLeader) return;
-        this.relay.notify();
-        this.scheduleProjection();
-        this.reconciler.onStreamChanged(streamId);
-      },
-      log,
-    );
   }
 
   get isLeader(): boolean {
@@ -132,8 +120,24 @@ export class OrchestratorRuntime implements OnApplicationBootstrap, OnApplicatio
         return { ok: false, commandId: null, duplicate: false, error: { code: ErrorCodes.INTERNAL, message: `internal error: ${(err as Error).message}` } };
       },
     });
+    // writers (any replica) announce their commits; the leader reacts at once instead of at the next poll
+    this.subscriptions.push(
+      this.nc.subscribe(Subjects.appended, {
+        callback: (_err, msg) => {
+          if (!this.leader.isLeader) return;
+          this.relay.notify();
+          this.scheduleProjection();
+          let streams: unknown = [];
+          try {
+            streams = JSON.parse(msg.string());
+          } catch {
+            return;
+          }
+          if (Array.isArray(streams)) for (const s of streams) if (typeof s === 'string') this.reconciler.onStreamChanged(s);
+        },
+      }),
+    );
     await this.nc.flush();
-    this.notifications.start();
     this.leader.start();
     this.projectorTimer = setInterval(() => this.leader.isLeader && this.scheduleProjection(), this.config.SACP_POLL_INTERVAL_MS);
     this.log.info('orchestrator ready', { instance: this.config.SACP_INSTANCE, subjects: COMMAND_TYPES.length });
@@ -189,7 +193,6 @@ export class OrchestratorRuntime implements OnApplicationBootstrap, OnApplicatio
     await this.relay.deactivate();
     await this.reconciler.idle();
     await this.projecting;
-    await this.notifications.stop();
     await this.leader.stop();
     await this.nc.drain().catch(() => undefined);
     await this.pool.end().catch(() => undefined);

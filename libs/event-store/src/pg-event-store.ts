@@ -72,7 +72,11 @@ export type AppendOutcome = { duplicate: false; events: StoredEvent[]; reply: un
  * streams, each checked against the version its decision was based on.
  */
 export class PgEventStore {
-  constructor(readonly pool: Pool) {}
+  constructor(
+    readonly pool: Pool,
+    /** called after every committed append with the streams it wrote: a hint for readers to look now */
+    private readonly onAppended: (streamIds: string[]) => void = () => undefined,
+  ) {}
 
   async readStream(streamId: string, client?: PoolClient): Promise<StoredEvent[]> {
     const { rows } = await this.run((c) =>
@@ -130,7 +134,9 @@ export class PgEventStore {
             return r.rows;
           })
         : (await this.run((c) => c.query<EventRow>(sql, params))).rows;
-      return { duplicate: false, events: rows.map(toStoredEvent), reply };
+      const events = rows.map(toStoredEvent);
+      if (events.length) this.onAppended([...new Set(events.map((e) => e.streamId))]);
+      return { duplicate: false, events, reply };
     } catch (err) {
       const e = err as { code?: string; detail?: string };
       if (e.code === 'SA409') {

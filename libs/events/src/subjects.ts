@@ -9,6 +9,8 @@ export const Subjects = {
   /** JetStream events: sacp.evt.<aggregate>.<event> */
   event: (type: string) => `sacp.evt.${type}`,
   eventWildcard: 'sacp.evt.>',
+  /** internal hint from a writer that it committed to these streams (JSON array); not a contract for tools */
+  appended: 'sacp.internal.appended',
   /** a followed log stream, one subject per follow session */
   logStream: (agentId: string, session: string) => `sacp.logs.${agentId}.${session}`,
 } as const;

@@ -1,5 +1,4 @@
 export * from './config';
 export * from './logger';
 export * from './pg-pool';
-export * from './pg-notifications';
 export * from './readiness';

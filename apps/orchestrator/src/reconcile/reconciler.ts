@@ -52,7 +52,7 @@ const toObserved = (c: ContainerSummary): ObservedContainer => ({
 /**
  * Level-triggered convergence of desired state (the event store) and actual state
  * (containers found by label). Runs on the elected replica only. Reacts to appends
- * (Postgres notifications) and Docker events as hints, and makes a full pass on an
+ * (announced on the bus) and Docker events as hints, and makes a full pass on an
  * interval, so a missed hint only delays convergence.
  */
 export class Reconciler {
