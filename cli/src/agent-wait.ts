@@ -35,11 +35,18 @@ export async function waitForAgent(
   agentId: string,
   deadline: number,
   check: (o: Observation) => WaitVerdict,
+  progress: (line: string) => void = () => undefined,
 ): Promise<WaitOutcome> {
   let last: AgentStatusView | null = null;
+  let shown = '';
   for (;;) {
     const o = await observeAgent(client, agentId);
-    if ('view' in o) last = o.view;
+    if ('view' in o) {
+      last = o.view;
+      const state = `${o.view.name}: ${o.view.state.observed}`;
+      if (state !== shown) progress(`  ${state}\n`);
+      shown = state;
+    }
     const verdict = check(o);
     if (verdict && 'done' in verdict) return { kind: 'done', view: last };
     if (verdict && 'failed' in verdict) return { kind: 'failed', view: last, reason: verdict.failed };

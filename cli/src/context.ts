@@ -6,12 +6,15 @@ import type { CliEnvironment } from './config';
 export interface Io {
   out(text: string): void;
   err(text: string): void;
+  /** a line about work in progress: shown on an interactive terminal only, never in pipes or --json output */
+  progress(text: string): void;
   stdin: NodeJS.ReadStream;
 }
 
 export const processIo = (): Io => ({
   out: (text) => void process.stdout.write(text),
   err: (text) => void process.stderr.write(text),
+  progress: (text) => void (process.stderr.isTTY && process.stderr.write(text)),
   stdin: process.stdin,
 });
 

@@ -61,7 +61,7 @@ async function changeAgent(ctx: CliContext, agent: string, o: ChangeOptions, spe
         if (error) return { failed: error };
       }
       return spec.isDone(obs, before, seen) ? { done: true } : undefined;
-    });
+    }, o.json ? undefined : ctx.io.progress);
     view = outcome.view;
     if (outcome.kind !== 'done') {
       if (o.json) ctx.io.out(json(output(r, view)));

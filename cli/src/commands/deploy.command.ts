@@ -50,7 +50,7 @@ async function deploy(ctx: CliContext, template: string, o: ChangeOptions & { na
       const error = newError(obs.view, null);
       if (error) return { failed: error };
       return obs.view.state.observed === 'running' ? { done: true } : undefined;
-    });
+    }, o.json ? undefined : ctx.io.progress);
     view = outcome.view;
     if (outcome.kind !== 'done') {
       if (o.json) ctx.io.out(json(summary(r, view)));
