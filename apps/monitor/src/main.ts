@@ -1,31 +1,5 @@
-import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
-import { ConfigError } from '../../../libs/platform/src/config';
-import { JsonLogger } from '../../../libs/platform/src/logger';
-import { loadConfig, type MonitorConfig } from './config';
+import { runService } from '../../../libs/platform/src/nest/run-service';
+import { loadConfig } from './config';
 import { monitorModule } from './monitor.module';
 
-async function main(): Promise<void> {
-  let config: MonitorConfig;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      process.exit(78); // EX_CONFIG
-    }
-    throw err;
-  }
-  const log = new JsonLogger('monitor', config.LOG_LEVEL);
-  const app = await NestFactory.create(monitorModule(config, log), { logger: log, abortOnError: false });
-  app.enableShutdownHooks();
-  await app.listen(config.MONITOR_HTTP_PORT, '127.0.0.1');
-  const address = app.getHttpServer().address();
-  const port = typeof address === 'object' && address ? address.port : config.MONITOR_HTTP_PORT;
-  log.info('monitor listening', { health: `http://127.0.0.1:${port}/health/ready`, instance: config.SACP_INSTANCE });
-}
-
-main().catch((err) => {
-  process.stderr.write(`${JSON.stringify({ ts: new Date().toISOString(), level: 'error', service: 'monitor', msg: 'failed to start', error: (err as Error).message })}\n`);
-  process.exit(1);
-});
+runService({ service: 'monitor', loadConfig, module: monitorModule, port: (c) => c.MONITOR_HTTP_PORT });

@@ -4,43 +4,23 @@
  * not watch agents yet: health checks, resource sampling, auto-recovery, idle stop
  * and alerts arrive with their own issues, as handlers of events on the bus.
  */
-import { Inject, Module, type FactoryProvider, type OnApplicationShutdown } from '@nestjs/common';
-import type { NatsConnection } from '@nats-io/nats-core';
-import type { Pool } from 'pg';
-import { connectBus } from '../../../libs/bus/src/nats-connection';
+import { Module } from '@nestjs/common';
 import { DockerDriver } from '../../../libs/docker/src/docker.driver';
-import { JsonLogger } from '../../../libs/platform/src/logger';
-import { createPool } from '../../../libs/platform/src/pg-pool';
+import type { JsonLogger } from '../../../libs/platform/src/logger';
+import { coreProviders, provide } from '../../../libs/platform/src/nest/core-providers';
+import { HealthController, type ServiceReadiness } from '../../../libs/platform/src/nest/health.controller';
+import { READINESS } from '../../../libs/platform/src/nest/tokens';
 import type { MonitorConfig } from './config';
-import { HealthController } from './health/health.controller';
-import { CONFIG, LOGGER, NATS, PG_POOL } from './tokens';
-
-const provide = <T>(token: unknown, inject: unknown[], useFactory: (...args: never[]) => T | Promise<T>): FactoryProvider<T> =>
-  ({ provide: token, inject, useFactory }) as FactoryProvider<T>;
 
 export function monitorModule(config: MonitorConfig, log: JsonLogger) {
   @Module({
     controllers: [HealthController],
     providers: [
-      { provide: CONFIG, useValue: config },
-      { provide: LOGGER, useValue: log },
-      provide(PG_POOL, [], () => createPool(config.DATABASE_URL, log, 4)),
-      provide(NATS, [], () => connectBus({ url: config.NATS_URL, name: 'sacp-monitor', reconnect: true, log: (l, m, x) => log.write(l, m, x) })),
+      ...coreProviders('monitor', config, log),
       provide(DockerDriver, [], () => DockerDriver.connect(config.DOCKER_HOST)),
+      provide(READINESS, [DockerDriver], (docker: DockerDriver): ServiceReadiness => ({ probes: { docker: () => docker.ping(2000) } })),
     ],
   })
-  class MonitorModule implements OnApplicationShutdown {
-    constructor(
-      @Inject(PG_POOL) private readonly pool: Pool,
-      @Inject(NATS) private readonly nc: NatsConnection,
-      @Inject(LOGGER) private readonly log: JsonLogger,
-    ) {}
-
-    async onApplicationShutdown(signal?: string): Promise<void> {
-      await this.nc.drain().catch(() => undefined);
-      await this.pool.end().catch(() => undefined);
-      this.log.info('stopped', { signal });
-    }
-  }
+  class MonitorModule {}
   return MonitorModule;
 }

@@ -1,9 +1,8 @@
-import { Module, type FactoryProvider } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { Pool } from 'pg';
 import { DEFAULT_POLICY, type ContainerPolicy } from '../../../libs/domain/src/container/container-policy';
 import { DockerDriver } from '../../../libs/docker/src/docker.driver';
-import { connectBus } from '../../../libs/bus/src/nats-connection';
 import { CommandAudit } from '../../../libs/event-store/src/command-audit';
 import { PgEventStore } from '../../../libs/event-store/src/pg-event-store';
 import { migrate } from '../../../libs/event-store/src/migrations/migrate';
@@ -11,32 +10,23 @@ import { Projector } from '../../../libs/event-store/src/projections/projector';
 import { agentRegistryProjection } from '../../../libs/event-store/src/projections/agent-registry.projection';
 import { templateRegistryProjection } from '../../../libs/event-store/src/projections/template-registry.projection';
 import { Subjects } from '../../../libs/events/src/subjects';
-import { JsonLogger } from '../../../libs/platform/src/logger';
-import { createPool } from '../../../libs/platform/src/pg-pool';
+import type { JsonLogger } from '../../../libs/platform/src/logger';
+import { coreProviders, provide } from '../../../libs/platform/src/nest/core-providers';
+import { HealthController, type ServiceReadiness } from '../../../libs/platform/src/nest/health.controller';
+import { NATS, PG_POOL, READINESS } from '../../../libs/platform/src/nest/tokens';
 import { list, type OrchestratorConfig } from './config';
 import { AgentLocator } from './commands/agent-locator';
-import { HealthController } from './health/health.controller';
 import { OrchestratorRuntime } from './orchestrator.runtime';
 import { AgentRegistryReader } from './queries/agent-registry.reader';
 import { TemplateCatalog } from './templates/template-catalog';
-import { CONFIG, LOGGER, NATS, PG_POOL, POLICY } from './tokens';
+import { POLICY } from './tokens';
 import { SecretStore } from './secrets/secret-store';
-
-const provide = <T>(token: unknown, inject: unknown[], useFactory: (...args: never[]) => T | Promise<T>): FactoryProvider<T> =>
-  ({ provide: token, inject, useFactory }) as FactoryProvider<T>;
 
 export function orchestratorModule(config: OrchestratorConfig, log: JsonLogger) {
   @Module({
     controllers: [HealthController],
     providers: [
-      { provide: CONFIG, useValue: config },
-      { provide: LOGGER, useValue: log },
-      provide(PG_POOL, [], async () => {
-        const pool = createPool(config.DATABASE_URL, log);
-        await migrate(pool);
-        return pool;
-      }),
-      provide(NATS, [], () => connectBus({ url: config.NATS_URL, name: 'sacp-orchestrator', reconnect: true, log: (l, m, x) => log.write(l, m, x) })),
+      ...coreProviders('orchestrator', config, log, { poolSize: 10, beforeReady: async (pool) => void (await migrate(pool)) }),
       provide(POLICY, [], (): ContainerPolicy => ({
         ...DEFAULT_POLICY,
         allowedHostPaths: list(config.SACP_ALLOWED_HOST_PATHS),
@@ -55,10 +45,13 @@ export function orchestratorModule(config: OrchestratorConfig, log: JsonLogger) 
       provide(DockerDriver, [], () => DockerDriver.connect(config.DOCKER_HOST)),
       provide(SecretStore, [PG_POOL], (pool: Pool) => new SecretStore(pool, config.SACP_SECRET_KEY)),
       OrchestratorRuntime,
+      provide(READINESS, [DockerDriver, OrchestratorRuntime], (docker: DockerDriver, runtime: OrchestratorRuntime): ServiceReadiness => ({
+        probes: { docker: () => docker.ping(2000) },
+        details: () => ({ leader: runtime.isLeader }),
+      })),
     ],
   })
   class OrchestratorModule {}
   return OrchestratorModule;
 }
 
-export type { NatsConnection };

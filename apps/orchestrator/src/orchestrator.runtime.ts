@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { NatsConnection, Subscription } from '@nats-io/nats-core';
 import type { Pool } from 'pg';
 import { COMMAND_TYPES, type CommandEnvelope, type CommandType } from '../../../libs/events/src/commands';
@@ -25,7 +25,8 @@ import { Reconciler } from './reconcile/reconciler';
 import { EventRelay } from './relay/event-relay';
 import { SecretStore } from './secrets/secret-store';
 import { TemplateCatalog } from './templates/template-catalog';
-import { CONFIG, LOGGER, NATS, PG_POOL, POLICY } from './tokens';
+import { CONFIG, LOGGER, NATS, PG_POOL } from '../../../libs/platform/src/nest/tokens';
+import { POLICY } from './tokens';
 
 /**
  * Starts what the orchestrator does once its connections exist: command and query
@@ -33,7 +34,7 @@ import { CONFIG, LOGGER, NATS, PG_POOL, POLICY } from './tokens';
  * relay, projector) on exactly one replica at a time.
  */
 @Injectable()
-export class OrchestratorRuntime implements OnApplicationBootstrap, OnApplicationShutdown {
+export class OrchestratorRuntime implements OnApplicationBootstrap, BeforeApplicationShutdown {
   readonly pipeline: CommandPipeline;
   readonly reconciler: Reconciler;
   readonly relay: EventRelay;
@@ -186,7 +187,8 @@ export class OrchestratorRuntime implements OnApplicationBootstrap, OnApplicatio
     })();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Stops the work first; the shared connections close after (ConnectionsShutdown). */
+  async beforeApplicationShutdown(): Promise<void> {
     if (this.projectorTimer) clearInterval(this.projectorTimer);
     for (const s of this.subscriptions) s.unsubscribe();
     this.reconciler.deactivate();
@@ -194,7 +196,5 @@ export class OrchestratorRuntime implements OnApplicationBootstrap, OnApplicatio
     await this.reconciler.idle();
     await this.projecting;
     await this.leader.stop();
-    await this.nc.drain().catch(() => undefined);
-    await this.pool.end().catch(() => undefined);
   }
 }

@@ -1,6 +1,2 @@
-/** Injection tokens for providers that are not classes. */
-export const CONFIG = Symbol('CONFIG');
-export const PG_POOL = Symbol('PG_POOL');
-export const NATS = Symbol('NATS');
-export const LOGGER = Symbol('LOGGER');
+/** Injection tokens of the orchestrator's own; the shared ones are in libs/platform/src/nest/tokens. */
 export const POLICY = Symbol('POLICY');

@@ -6,7 +6,7 @@ import type { QueryReply } from '../../../../libs/events/src/reply';
 import { Subjects } from '../../../../libs/events/src/subjects';
 import type { ApiConfig } from '../config';
 import { toHttpException } from '../http/wire-error.to-http';
-import { CONFIG, NATS } from '../tokens';
+import { CONFIG, NATS } from '../../../../libs/platform/src/nest/tokens';
 
 /** GET /api/status: every agent as the orchestrator's read model sees it, via `sacp.qry.agent.status`. */
 @Controller('api/status')

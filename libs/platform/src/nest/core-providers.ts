@@ -1,0 +1,47 @@
+import { Inject, Injectable, type FactoryProvider, type OnApplicationShutdown, type Provider } from '@nestjs/common';
+import type { NatsConnection } from '@nats-io/nats-core';
+import type { Pool } from 'pg';
+import { connectBus } from '../../../bus/src/nats-connection';
+import type { JsonLogger } from '../logger';
+import { createPool } from '../pg-pool';
+import { CONFIG, LOGGER, NATS, PG_POOL } from './tokens';
+
+/** A factory provider with its injections, typed loosely enough for tokens that are symbols. */
+export const provide = <T>(token: unknown, inject: unknown[], useFactory: (...args: never[]) => T | Promise<T>): FactoryProvider<T> =>
+  ({ provide: token, inject, useFactory }) as FactoryProvider<T>;
+
+/** Closes the shared connections last, after every service's own shutdown work. */
+@Injectable()
+export class ConnectionsShutdown implements OnApplicationShutdown {
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    @Inject(NATS) private readonly nc: NatsConnection,
+    @Inject(LOGGER) private readonly log: JsonLogger,
+  ) {}
+
+  async onApplicationShutdown(signal?: string): Promise<void> {
+    await this.nc.drain().catch(() => undefined);
+    await this.pool.end().catch(() => undefined);
+    this.log.info('stopped', { signal });
+  }
+}
+
+/** The configuration, the logger, a Postgres pool and a NATS connection that reconnects for ever. */
+export function coreProviders(
+  service: string,
+  config: { DATABASE_URL: string; NATS_URL: string },
+  log: JsonLogger,
+  options: { poolSize?: number; beforeReady?: (pool: Pool) => Promise<void> } = {},
+): Provider[] {
+  return [
+    { provide: CONFIG, useValue: config },
+    { provide: LOGGER, useValue: log },
+    provide(PG_POOL, [], async () => {
+      const pool = createPool(config.DATABASE_URL, log, options.poolSize ?? 4);
+      await options.beforeReady?.(pool);
+      return pool;
+    }),
+    provide(NATS, [], () => connectBus({ url: config.NATS_URL, name: `sacp-${service}`, reconnect: true, log: (l, m, x) => log.write(l, m, x) })),
+    ConnectionsShutdown,
+  ];
+}
