@@ -19,6 +19,7 @@ export const TEST_ACTOR = { kind: 'cli' as const, id: 'tester', displayName: 'Te
 export interface ControlPlaneOptions {
   configDir?: string;
   orchestrators?: number;
+  monitors?: number;
   env?: Record<string, string>;
 }
 
@@ -29,6 +30,7 @@ export interface ControlPlaneOptions {
  */
 export class TestControlPlane {
   orchestrators: ServiceProcess[] = [];
+  monitors: ServiceProcess[] = [];
   nc!: NatsConnection;
   pool!: Pool;
   nats!: TestNats;
@@ -62,6 +64,7 @@ export class TestControlPlane {
     this.nats = await startNats();
     this.pool = testPool(this.databaseUrl);
     for (let i = 0; i < (this.options.orchestrators ?? 1); i++) await this.addOrchestrator();
+    for (let i = 0; i < (this.options.monitors ?? 0); i++) await this.addMonitor();
     this.nc = await connectBus({ url: this.nats.url, name: 'test-client', reconnect: true });
     return this;
   }
@@ -71,6 +74,13 @@ export class TestControlPlane {
     await o.start(options);
     this.orchestrators.push(o);
     return o;
+  }
+
+  async addMonitor(options: { waitReady?: boolean } = {}): Promise<ServiceProcess> {
+    const m = new ServiceProcess('monitor', this.env, 'MONITOR_HTTP_PORT');
+    await m.start(options);
+    this.monitors.push(m);
+    return m;
   }
 
   /** Sends a command envelope; `commandId` defaults to a new id. */
@@ -120,6 +130,7 @@ export class TestControlPlane {
   }
 
   async stop(): Promise<void> {
+    for (const m of this.monitors) await m.kill('SIGTERM').catch(() => undefined);
     for (const o of this.orchestrators) await o.kill('SIGTERM').catch(() => undefined);
     await this.nc?.close().catch(() => undefined);
     for (const c of await this.containers().catch(() => [])) await this.docker.remove(c.id, { force: true }).catch(() => undefined);

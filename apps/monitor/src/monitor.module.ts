@@ -9,7 +9,12 @@ import { DockerDriver } from '../../../libs/docker/src/docker.driver';
 import type { JsonLogger } from '../../../libs/platform/src/logger';
 import { coreProviders, provide } from '../../../libs/platform/src/nest/core-providers';
 import { HealthController, type ServiceReadiness } from '../../../libs/platform/src/nest/health.controller';
-import { READINESS } from '../../../libs/platform/src/nest/tokens';
+import { NATS, READINESS } from '../../../libs/platform/src/nest/tokens';
+import type { NatsConnection } from '@nats-io/nats-core';
+import { FleetView } from './fleet/fleet-view';
+import { MonitorRuntime } from './monitor.runtime';
+import { ControlPlaneCommands } from './recovery/control-plane-commands';
+import { RecoveryService } from './recovery/recovery.service';
 import type { MonitorConfig } from './config';
 
 export function monitorModule(config: MonitorConfig, log: JsonLogger) {
@@ -19,6 +24,10 @@ export function monitorModule(config: MonitorConfig, log: JsonLogger) {
       ...coreProviders('monitor', config, log),
       provide(DockerDriver, [], () => DockerDriver.connect(config.DOCKER_HOST)),
       provide(READINESS, [DockerDriver], (docker: DockerDriver): ServiceReadiness => ({ probes: { docker: () => docker.ping(2000) } })),
+      provide(FleetView, [NATS], (nc: NatsConnection) => new FleetView(nc, log)),
+      provide(ControlPlaneCommands, [NATS], (nc: NatsConnection) => new ControlPlaneCommands(nc, log)),
+      provide(RecoveryService, [FleetView, ControlPlaneCommands, DockerDriver], (f: FleetView, c: ControlPlaneCommands, d: DockerDriver) => new RecoveryService(f, c, d, log)),
+      MonitorRuntime,
     ],
   })
   class MonitorModule {}

@@ -15,7 +15,7 @@ import { PgEventStore } from '../../../libs/event-store/src/pg-event-store';
 import { Projector } from '../../../libs/event-store/src/projections/projector';
 import type { JsonLogger } from '../../../libs/platform/src/logger';
 import { AgentLocator } from './commands/agent-locator';
-import { adoptAgent, changeAgent, deployAgent } from './commands/agent.use-cases';
+import { adoptAgent, alertCommand, changeAgent, deployAgent, recoveryCommand } from './commands/agent.use-cases';
 import { CommandPipeline, type UseCase } from './commands/command-pipeline';
 import { replayProjections, setSecret, syncTemplates } from './commands/system.use-cases';
 import type { OrchestratorConfig } from './config';
@@ -59,6 +59,7 @@ export class OrchestratorRuntime implements OnApplicationBootstrap, BeforeApplic
     private readonly docker: DockerDriver,
     secrets: SecretStore,
   ) {
+    const clock = () => new Date();
     const useCases: Record<CommandType, UseCase> = {
       'agent.deploy': (c) => deployAgent(c as CommandEnvelope<never>, { catalog, agents }),
       'agent.start': (c) => changeAgent('start', c, { agents }),
@@ -69,8 +70,13 @@ export class OrchestratorRuntime implements OnApplicationBootstrap, BeforeApplic
       'template.sync': () => syncTemplates({ catalog }),
       'system.replay': () => replayProjections({ projector }),
       'secret.set': (c) => setSecret(c, { secrets, store }),
+      'agent.schedule_restart': (c) => recoveryCommand(c, { agents, clock }),
+      'agent.abandon_recovery': (c) => recoveryCommand(c, { agents, clock }),
+      'agent.report_health': (c) => recoveryCommand(c, { agents, clock }),
+      'alert.raise': (c) => alertCommand(c, { agents, store }),
+      'alert.resolve': (c) => alertCommand(c, { agents, store }),
     };
-    this.pipeline = new CommandPipeline(store, audit, useCases, log);
+    this.pipeline = new CommandPipeline(store, audit, useCases, log, clock);
     this.reconciler = new Reconciler({
       store,
       agents,

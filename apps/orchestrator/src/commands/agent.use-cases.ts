@@ -1,4 +1,9 @@
 import type {
+  AbandonRecoveryPayloadV1,
+  RaiseAlertPayloadV1,
+  ReportHealthPayloadV1,
+  ResolveAlertPayloadV1,
+  ScheduleRestartPayloadV1,
   AdoptAgentPayloadV1,
   CommandEnvelope,
   DeployAgentPayloadV1,
@@ -6,7 +11,10 @@ import type {
 } from '../../../../libs/events/src/commands';
 import { ErrorCodes } from '../../../../libs/events/src/error-codes';
 import { decideAgent, type AgentCommand } from '../../../../libs/domain/src/agent/agent.decide';
-import { initialAgentState } from '../../../../libs/domain/src/agent/agent.state';
+import { alertStreamId, initialAgentState, type AlertState } from '../../../../libs/domain/src/agent/agent.state';
+import { evolveAlert, type EvolvableEvent } from '../../../../libs/domain/src/agent/agent.evolve';
+import { decideAlert } from '../../../../libs/domain/src/agent/alert.decide';
+import type { PgEventStore } from '../../../../libs/event-store/src/pg-event-store';
 import { Labels } from '../../../../libs/domain/src/container/container-spec.build';
 import { DomainError } from '../../../../libs/domain/src/domain-error';
 import type { DockerDriver } from '../../../../libs/docker/src/docker.driver';
@@ -66,4 +74,59 @@ export async function adoptAgent(
     nameState,
   );
   return { appends: decision.appends, result: { ...decision.result, containerId: container.id }, target: `container ${container.name}` };
+}
+
+/** Recovery and health reports from the monitor: decided on the agent's stream like any other command. */
+export async function recoveryCommand(
+  cmd: CommandEnvelope<ScheduleRestartPayloadV1 | AbandonRecoveryPayloadV1 | ReportHealthPayloadV1>,
+  deps: { agents: AgentLocator; clock: () => Date },
+): Promise<UseCaseOutcome> {
+  const { state } = await deps.agents.resolve(cmd.payload.agent);
+  const p = cmd.payload;
+  const command: AgentCommand =
+    cmd.type === 'agent.schedule_restart'
+      ? { type: 'schedule_restart', ...(p as ScheduleRestartPayloadV1), now: deps.clock().toISOString() }
+      : cmd.type === 'agent.abandon_recovery'
+        ? { type: 'abandon_recovery', ...(p as AbandonRecoveryPayloadV1) }
+        : { type: 'report_health', ...(p as ReportHealthPayloadV1) };
+  const decision = decideAgent(command, state);
+  return { appends: decision.appends, result: decision.result, target: `agent "${state.name}"` };
+}
+
+/** alert.raise / alert.resolve: one open alert per key. */
+export async function alertCommand(
+  cmd: CommandEnvelope<RaiseAlertPayloadV1 | ResolveAlertPayloadV1>,
+  deps: { agents: AgentLocator; store: PgEventStore },
+): Promise<UseCaseOutcome> {
+  const key = cmd.payload.key;
+  const events = await deps.store.readStream(alertStreamId(key));
+  const state = events.reduce((s, e) => evolveAlert(s, e as unknown as EvolvableEvent), { open: false, version: 0 } as AlertState);
+  let agent: { agentId: string; name: string } | null = null;
+  if ('agent' in cmd.payload && cmd.payload.agent) {
+    const { state: a } = await deps.agents.resolve(cmd.payload.agent);
+    agent = { agentId: a.agentId, name: a.name };
+  } else if (cmd.type === 'alert.resolve') {
+    const raised = [...events].reverse().find((e) => e.type === 'alert.raised');
+    const id = (raised?.data as { agentId?: string | null } | undefined)?.agentId ?? null;
+    agent = id ? { agentId: id, name: '' } : null;
+  }
+  const decision =
+    cmd.type === 'alert.raise'
+      ? decideAlert(
+          {
+            type: 'raise',
+            alert: {
+              key,
+              severity: (cmd.payload as RaiseAlertPayloadV1).severity,
+              agentId: agent?.agentId ?? null,
+              agentName: agent?.name ?? null,
+              cause: (cmd.payload as RaiseAlertPayloadV1).cause,
+              message: (cmd.payload as RaiseAlertPayloadV1).message,
+              lastLogLines: (cmd.payload as RaiseAlertPayloadV1).lastLogLines,
+            },
+          },
+          state,
+        )
+      : decideAlert({ type: 'resolve', key, agentId: agent?.agentId ?? null, message: cmd.payload.message }, state);
+  return { appends: decision.appends, result: { key, changed: decision.changed, open: cmd.type === 'alert.raise' }, target: `alert "${key}"` };
 }

@@ -12,6 +12,12 @@ interface Row {
   container_id: string | null;
   container_name: string | null;
   restarts: number;
+  last_exit_code: number | null;
+  last_oom_killed: boolean;
+  health: AgentStatusView['health'];
+  restart_due_at: Date | null;
+  recovery_abandoned: boolean;
+  last_alert: AgentStatusView['lastAlert'];
   last_error: AgentStatusView['lastError'];
   created_at: Date | null;
   updated_at: Date | null;
@@ -27,6 +33,11 @@ const toView = (r: Row): AgentStatusView => ({
   containerName: r.container_name,
   generation: r.generation,
   restarts: r.restarts,
+  health: r.health,
+  lastExit: r.last_exit_code === null && !r.last_oom_killed ? null : { code: r.last_exit_code, oomKilled: r.last_oom_killed },
+  restartDueAt: r.restart_due_at?.toISOString() ?? null,
+  recoveryAbandoned: r.recovery_abandoned,
+  lastAlert: r.last_alert,
   lastError: r.last_error,
   createdAt: r.created_at?.toISOString() ?? '',
   updatedAt: r.updated_at?.toISOString() ?? '',

@@ -61,6 +61,8 @@ export class Reconciler {
   private readonly inFlight = new Map<string, Promise<void>>();
   private readonly again = new Set<string>();
   private dockerEvents: AbortController | null = null;
+  /** wake-ups for restarts the recovery policy scheduled: one timer per agent, rebuilt from state on every pass */
+  private readonly dueTimers = new Map<string, NodeJS.Timeout>();
 
   constructor(private readonly d: ReconcilerDeps) {}
 
@@ -79,6 +81,8 @@ export class Reconciler {
   deactivate(): void {
     this.active = false;
     if (this.timer) clearTimeout(this.timer);
+    for (const t of this.dueTimers.values()) clearTimeout(t);
+    this.dueTimers.clear();
     this.dockerEvents?.abort();
     this.dockerEvents = null;
   }
@@ -155,8 +159,9 @@ export class Reconciler {
         }
         return;
       }
+      this.wakeWhenDue(state);
       const containers = await this.containersOf(state);
-      const [action] = planReconcile(state, containers.map(toObserved));
+      const [action] = planReconcile(state, containers.map(toObserved), (this.d.clock?.() ?? new Date()).toISOString());
       if (!action) return;
       try {
         await this.execute(action, state, events[events.length - 1]!);
@@ -166,6 +171,23 @@ export class Reconciler {
         throw err;
       }
     }
+  }
+
+  /** A scheduled restart lives in the event store; the timer only makes it happen on time, and the periodic pass is the fallback. */
+  private wakeWhenDue(state: AgentState): void {
+    const existing = this.dueTimers.get(state.agentId);
+    if (existing) clearTimeout(existing);
+    this.dueTimers.delete(state.agentId);
+    if (!state.restartDueAt || state.restartSeqRequested <= state.restartSeqDone) return;
+    const wait = Date.parse(state.restartDueAt) - (this.d.clock?.() ?? new Date()).getTime();
+    if (wait <= 0) return;
+    this.dueTimers.set(
+      state.agentId,
+      setTimeout(() => {
+        this.dueTimers.delete(state.agentId);
+        if (this.active) void this.schedule(state.agentId);
+      }, wait + 5),
+    );
   }
 
   private metadata(cause: StoredEvent): EventMetadata {

@@ -1,5 +1,6 @@
 import type { NewKnownEvent } from '../../../events/src/event-envelope';
 import type { TemplateRef } from '../../../events/src/events/template-ref';
+import type { RecoveryCause } from '../../../events/src/events/recovery-cause';
 import { ErrorCodes } from '../../../events/src/error-codes';
 import { DomainError } from '../domain-error';
 import { agentNameStreamId, agentStreamId, type AgentNameState, type AgentState } from './agent.state';
@@ -10,7 +11,10 @@ export type AgentCommand =
   | { type: 'start' }
   | { type: 'stop' }
   | { type: 'restart' }
-  | { type: 'remove' };
+  | { type: 'remove' }
+  | { type: 'schedule_restart'; attempt: number; delayMs: number; cause: RecoveryCause; now: string }
+  | { type: 'abandon_recovery'; attempts: number; windowSeconds: number; cause: RecoveryCause }
+  | { type: 'report_health'; containerId: string; status: 'healthy' | 'unhealthy'; probe: 'docker' | 'command' | 'http'; output: string };
 
 /** Events for one stream, appended only if the stream is still at `expectedVersion`. */
 export interface StreamAppend {
@@ -108,5 +112,40 @@ export function decideAgent(command: AgentCommand, state: AgentState, nameState?
     case 'remove':
       requireLive(state, 'remove');
       return { appends: onAgent([ev({ type: 'agent.remove_requested', data: { agentId: state.agentId } })]), result: result(true, 'removed') };
+    case 'schedule_restart': {
+      requireLive(state, 'restart');
+      // an operator's stop, a policy that gave up, or the same failure reported twice: nothing to schedule
+      if (state.desired !== 'running' || state.recoveryAbandoned || state.lastRecoveryCauseId === command.cause.eventId)
+        return { appends: [], result: result(false, state.desired) };
+      const dueAt = new Date(Date.parse(command.now) + command.delayMs).toISOString();
+      return {
+        appends: onAgent([
+          ev({
+            type: 'agent.restart_scheduled',
+            data: { agentId: state.agentId, restartSeq: state.restartSeqRequested + 1, attempt: command.attempt, delayMs: command.delayMs, dueAt, cause: command.cause },
+          }),
+        ]),
+        result: result(true, 'running'),
+      };
+    }
+    case 'abandon_recovery':
+      requireLive(state, 'give up on');
+      if (state.recoveryAbandoned || state.lastRecoveryCauseId === command.cause.eventId) return { appends: [], result: result(false, state.desired) };
+      return {
+        appends: onAgent([
+          ev({ type: 'agent.recovery_abandoned', data: { agentId: state.agentId, attempts: command.attempts, windowSeconds: command.windowSeconds, cause: command.cause } }),
+        ]),
+        result: result(true, state.desired),
+      };
+    case 'report_health':
+      requireLive(state, 'report health of');
+      // a verdict on an older container, or no change: nothing to record
+      if (command.containerId !== state.containerId || command.status === state.health) return { appends: [], result: result(false, state.desired) };
+      return {
+        appends: onAgent([
+          ev({ type: 'agent.health_changed', data: { agentId: state.agentId, containerId: command.containerId, status: command.status, probe: command.probe, output: command.output } }),
+        ]),
+        result: result(true, state.desired),
+      };
   }
 }

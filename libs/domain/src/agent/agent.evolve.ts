@@ -1,5 +1,5 @@
 import type { EventDataMap } from '../../../events/src/events';
-import type { AgentNameState, AgentState } from './agent.state';
+import type { AgentNameState, AgentState, AlertState } from './agent.state';
 
 /** The part of a stored event that folding needs. */
 export type EvolvableEvent = { [K in keyof EventDataMap]: { type: K; data: EventDataMap[K]; metadata: { occurredAt: string } } }[keyof EventDataMap];
@@ -39,11 +39,23 @@ export function evolveAgent(state: AgentState, event: EvolvableEvent): AgentStat
         createdAt: at,
       };
     case 'agent.start_requested':
-      return { ...s, desired: 'running', startSeqRequested: s.startSeqRequested + 1 };
+      return { ...s, desired: 'running', startSeqRequested: s.startSeqRequested + 1, recoveryAbandoned: false };
     case 'agent.stop_requested':
       return { ...s, desired: 'stopped' };
     case 'agent.restart_requested':
-      return { ...s, desired: 'running', restartSeqRequested: event.data.restartSeq };
+      return { ...s, desired: 'running', restartSeqRequested: event.data.restartSeq, restartDueAt: null, recoveryAbandoned: false };
+    case 'agent.restart_scheduled':
+      return {
+        ...s,
+        restartSeqRequested: event.data.restartSeq,
+        restartDueAt: event.data.dueAt,
+        restartHistory: [...s.restartHistory, at].slice(-50),
+        lastRecoveryCauseId: event.data.cause.eventId,
+      };
+    case 'agent.recovery_abandoned':
+      return { ...s, recoveryAbandoned: true, lastRecoveryCauseId: event.data.cause.eventId };
+    case 'agent.health_changed':
+      return event.data.containerId === s.containerId ? { ...s, health: event.data.status } : s;
     case 'agent.remove_requested':
       return { ...s, desired: 'removed' };
     case 'agent.container_created':
@@ -56,28 +68,50 @@ export function evolveAgent(state: AgentState, event: EvolvableEvent): AgentStat
         lastError: null,
       };
     case 'agent.container_started':
-      return { ...s, containerId: event.data.containerId, observed: 'running', startSeqDone: s.startSeqRequested, lastError: null };
+      return {
+        ...s,
+        containerId: event.data.containerId,
+        observed: 'running',
+        startSeqDone: s.startSeqRequested,
+        lastError: null,
+        health: 'unknown',
+        runningSince: s.observed === 'running' && s.containerId === event.data.containerId ? s.runningSince : at,
+      };
     case 'agent.container_stopped':
-      return { ...s, observed: 'stopped', lastExitCode: event.data.exitCode };
+      return { ...s, observed: 'stopped', lastExitCode: event.data.exitCode, runningSince: null, health: 'unknown' };
     case 'agent.container_exited':
-      return { ...s, observed: 'exited', lastExitCode: event.data.exitCode, lastOomKilled: event.data.oomKilled };
+      return { ...s, observed: 'exited', lastExitCode: event.data.exitCode, lastOomKilled: event.data.oomKilled, runningSince: null, health: 'unknown' };
     case 'agent.container_restarted':
       return {
         ...s,
         observed: 'running',
         restartSeqDone: Math.max(s.restartSeqDone, event.data.restartSeq),
         startSeqDone: s.startSeqRequested,
+        restartDueAt: null,
+        health: 'unknown',
+        runningSince: at,
         restarts: s.restarts + 1,
         lastError: null,
       };
     case 'agent.container_removed':
-      return event.data.containerId === s.containerId ? { ...s, containerId: null, containerName: null, observed: 'absent' } : s;
+      return event.data.containerId === s.containerId ? { ...s, containerId: null, containerName: null, observed: 'absent', runningSince: null, health: 'unknown' } : s;
     case 'agent.removed':
       return { ...s, desired: 'removed', observed: 'removed', containerId: null, containerName: null };
     case 'agent.operation_failed':
       return { ...s, lastError: { operation: event.data.operation, code: event.data.code, message: event.data.message, at } };
     default:
       return s;
+  }
+}
+
+export function evolveAlert(state: AlertState, event: EvolvableEvent): AlertState {
+  switch (event.type) {
+    case 'alert.raised':
+      return { open: true, version: state.version + 1 };
+    case 'alert.resolved':
+      return { open: false, version: state.version + 1 };
+    default:
+      return { ...state, version: state.version + 1 };
   }
 }
 

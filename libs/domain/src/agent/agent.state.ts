@@ -22,6 +22,17 @@ export interface AgentState {
   restartSeqRequested: number;
   restartSeqDone: number;
   lastOomKilled: boolean;
+  /** when a restart asked for by the recovery policy is due; null when none waits */
+  restartDueAt: string | null;
+  /** times restarts were scheduled by the recovery policy (newest last, at most 50) */
+  restartHistory: string[];
+  /** the failure the last scheduled restart answered: a second report of it changes nothing */
+  lastRecoveryCauseId: string | null;
+  /** the policy gave up; cleared by an operator's start, restart or deploy */
+  recoveryAbandoned: boolean;
+  health: 'unknown' | 'healthy' | 'unhealthy';
+  /** since when the current container has run; null while it does not */
+  runningSince: string | null;
   restarts: number;
   lastError: { operation: string; code: string; message: string; at: string } | null;
   createdAt: string | null;
@@ -48,6 +59,12 @@ export function initialAgentState(agentId = ''): AgentState {
     restartSeqRequested: 0,
     restartSeqDone: 0,
     lastOomKilled: false,
+    restartDueAt: null,
+    restartHistory: [],
+    lastRecoveryCauseId: null,
+    recoveryAbandoned: false,
+    health: 'unknown',
+    runningSince: null,
     restarts: 0,
     lastError: null,
     createdAt: null,
@@ -66,3 +83,10 @@ export const initialAgentNameState = (): AgentNameState => ({ holder: null, vers
 export const agentStreamId = (agentId: string) => `agent-${agentId}`;
 export const agentNameStreamId = (name: string) => `agent-name-${name}`;
 export const templateStreamId = (name: string) => `template-${name}`;
+export const alertStreamId = (key: string) => `alert-${key}`;
+
+/** An alert's stream: open or not. */
+export interface AlertState {
+  open: boolean;
+  version: number;
+}

@@ -31,10 +31,10 @@ export type ReconcileAction =
  * give the same plan however often it runs, and an empty plan means converged.
  *
  * The orchestrator starts a container only when a run was asked for (deploy, start,
- * restart). A container that exits or vanishes on its own is recorded, not revived:
+ * restart) and, for a scheduled restart, once it is due at `now`. A container that exits or vanishes on its own is recorded, not revived:
  * whether to restart it is the recovery policy's decision, taken with back-off.
  */
-export function planReconcile(state: AgentState, containers: ObservedContainer[]): ReconcileAction[] {
+export function planReconcile(state: AgentState, containers: ObservedContainer[], now: string): ReconcileAction[] {
   if (!state.exists || state.observed === 'removed') return [];
   if (state.desired === 'removed') {
     return [
@@ -49,7 +49,8 @@ export function planReconcile(state: AgentState, containers: ObservedContainer[]
     .filter((c) => c !== current)
     .map((c) => ({ kind: 'remove' as const, containerId: c.id, why: c.name === expectedName ? ('duplicate' as const) : ('stale' as const) }));
 
-  const restartPending = state.restartSeqRequested > state.restartSeqDone;
+  // a restart the recovery policy scheduled waits for its time; an operator's is due at once
+  const restartPending = state.restartSeqRequested > state.restartSeqDone && (!state.restartDueAt || state.restartDueAt <= now);
   const runPending = state.startSeqRequested > state.startSeqDone || restartPending;
 
   if (!current) {

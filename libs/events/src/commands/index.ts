@@ -7,6 +7,11 @@ import { StartAgentV1 } from './start-agent.v1';
 import { StopAgentV1 } from './stop-agent.v1';
 import { SyncTemplatesV1 } from './sync-templates.v1';
 import { SetSecretV1 } from './set-secret.v1';
+import { ScheduleRestartV1 } from './schedule-restart.v1';
+import { AbandonRecoveryV1 } from './abandon-recovery.v1';
+import { ReportHealthV1 } from './report-health.v1';
+import { RaiseAlertV1 } from './raise-alert.v1';
+import { ResolveAlertV1 } from './resolve-alert.v1';
 
 export * from './command-envelope';
 export * from './adopt-agent.v1';
@@ -18,6 +23,11 @@ export * from './start-agent.v1';
 export * from './stop-agent.v1';
 export * from './sync-templates.v1';
 export * from './set-secret.v1';
+export * from './schedule-restart.v1';
+export * from './abandon-recovery.v1';
+export * from './report-health.v1';
+export * from './raise-alert.v1';
+export * from './resolve-alert.v1';
 
 /** Every command contract, keyed by type. The subject is `sacp.cmd.<type>`. */
 export const CommandContracts = {
@@ -30,6 +40,11 @@ export const CommandContracts = {
   'template.sync': SyncTemplatesV1,
   'system.replay': ReplayProjectionsV1,
   'secret.set': SetSecretV1,
+  'agent.schedule_restart': ScheduleRestartV1,
+  'agent.abandon_recovery': AbandonRecoveryV1,
+  'agent.report_health': ReportHealthV1,
+  'alert.raise': RaiseAlertV1,
+  'alert.resolve': ResolveAlertV1,
 } as const;
 export type CommandType = keyof typeof CommandContracts;
 export const COMMAND_TYPES = Object.keys(CommandContracts) as CommandType[];

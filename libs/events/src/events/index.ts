@@ -15,6 +15,11 @@ import { AgentOperationFailedV1 } from './agent-operation-failed.v1';
 import { AgentNameClaimedV1 } from './agent-name-claimed.v1';
 import { AgentNameReleasedV1 } from './agent-name-released.v1';
 import { SecretSetV1 } from './secret-set.v1';
+import { AgentRestartScheduledV1 } from './agent-restart-scheduled.v1';
+import { AgentRecoveryAbandonedV1 } from './agent-recovery-abandoned.v1';
+import { AgentHealthChangedV1 } from './agent-health-changed.v1';
+import { AlertRaisedV1 } from './alert-raised.v1';
+import { AlertResolvedV1 } from './alert-resolved.v1';
 import { TemplateVersionRegisteredV1 } from './template-version-registered.v1';
 
 export * from './template-ref';
@@ -36,6 +41,12 @@ export * from './agent-name-claimed.v1';
 export * from './agent-name-released.v1';
 export * from './template-version-registered.v1';
 export * from './secret-set.v1';
+export * from './recovery-cause';
+export * from './agent-restart-scheduled.v1';
+export * from './agent-recovery-abandoned.v1';
+export * from './agent-health-changed.v1';
+export * from './alert-raised.v1';
+export * from './alert-resolved.v1';
 
 /** Every event contract, keyed by type. Published on `sacp.evt.<type>`. */
 export const EventContracts = {
@@ -57,6 +68,11 @@ export const EventContracts = {
   'agent.name_released': AgentNameReleasedV1,
   'template.version_registered': TemplateVersionRegisteredV1,
   'secret.set': SecretSetV1,
+  'agent.restart_scheduled': AgentRestartScheduledV1,
+  'agent.recovery_abandoned': AgentRecoveryAbandonedV1,
+  'agent.health_changed': AgentHealthChangedV1,
+  'alert.raised': AlertRaisedV1,
+  'alert.resolved': AlertResolvedV1,
 } as const;
 export type EventType = keyof typeof EventContracts;
 export const EVENT_TYPES = Object.keys(EventContracts) as EventType[];

@@ -23,6 +23,12 @@ export interface AgentStatusView {
   containerName: string | null;
   generation: number;
   restarts: number;
+  health: 'unknown' | 'healthy' | 'unhealthy';
+  lastExit: { code: number | null; oomKilled: boolean } | null;
+  /** a restart the recovery policy scheduled and when it is due */
+  restartDueAt: string | null;
+  recoveryAbandoned: boolean;
+  lastAlert: { key: string; state: 'open' | 'resolved'; severity: string | null; cause: string | null; message: string; at: string } | null;
   lastError: { operation: string; code: string; message: string; at: string } | null;
   createdAt: string;
   updatedAt: string;

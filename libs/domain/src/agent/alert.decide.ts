@@ -1,0 +1,18 @@
+import type { NewKnownEvent } from '../../../events/src/event-envelope';
+import type { AlertRaisedDataV1 } from '../../../events/src/events/alert-raised.v1';
+import { alertStreamId, type AlertState } from './agent.state';
+import type { StreamAppend } from './agent.decide';
+
+export type AlertCommand = { type: 'raise'; alert: AlertRaisedDataV1 } | { type: 'resolve'; key: string; agentId: string | null; message: string };
+
+/** One open alert per key: a repeat while it is open, or a resolve of a closed one, records nothing. */
+export function decideAlert(command: AlertCommand, state: AlertState): { appends: StreamAppend[]; changed: boolean } {
+  const key = command.type === 'raise' ? command.alert.key : command.key;
+  const append = (event: NewKnownEvent) => ({ appends: [{ streamId: alertStreamId(key), expectedVersion: state.version, events: [event] }], changed: true });
+  if (command.type === 'raise') {
+    if (state.open) return { appends: [], changed: false };
+    return append({ type: 'alert.raised', schemaVersion: 1, data: command.alert } as NewKnownEvent);
+  }
+  if (!state.open) return { appends: [], changed: false };
+  return append({ type: 'alert.resolved', schemaVersion: 1, data: { key, agentId: command.agentId, message: command.message } } as NewKnownEvent);
+}
