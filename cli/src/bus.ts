@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { NatsConnection, Subscription } from '@nats-io/nats-core';
+import { BusError } from '../../libs/bus/src/bus.errors';
 import { connectBus } from '../../libs/bus/src/nats-connection';
 import { requestJson } from '../../libs/bus/src/request-client';
 import type { CommandEnvelope, CommandType } from '../../libs/events/src/commands';
@@ -27,7 +28,7 @@ export type AcceptedReply<R> = Extract<CommandReply<R>, { ok: true }>;
  * commands that never touch the bus (e.g. `templates validate`) never need NATS.
  */
 export class ControlPlaneClient {
-  private nc: NatsConnection | null = null;
+  private connecting: Promise<NatsConnection> | null = null;
   readonly commandId: string;
 
   constructor(private readonly o: ControlPlaneClientOptions) {
@@ -38,9 +39,13 @@ export class ControlPlaneClient {
     return this.o.url;
   }
 
+  /** One connection however many requests ask for it at once. */
   async connection(): Promise<NatsConnection> {
-    this.nc ??= await connectBus({ url: this.o.url, name: `sacp-cli ${this.o.actor.id}`, reconnect: false });
-    return this.nc;
+    this.connecting ??= connectBus({ url: this.o.url, name: `sacp-cli ${this.o.actor.id}`, reconnect: false }).catch((err: unknown) => {
+      this.connecting = null;
+      throw err;
+    });
+    return this.connecting;
   }
 
   /** Sends one command; resolves with the accepted reply, throws a CliError (exit 1) when refused. */
@@ -71,6 +76,20 @@ export class ControlPlaneClient {
     return reply.result;
   }
 
+  /**
+   * A request to something that may not be running (e.g. the monitor): resolves with
+   * its reply, or null when nothing answers within `timeoutMs` (no responders,
+   * timeout). Other failures, such as NATS being unreachable, still throw.
+   */
+  async optionalRequest<R>(subject: string, body: unknown, timeoutMs: number): Promise<R | null> {
+    try {
+      return await requestJson<R>(await this.connection(), subject, body, Math.min(timeoutMs, this.o.requestTimeoutMs), this.o.url);
+    } catch (err) {
+      if (err instanceof BusError && (err.code === 'BUS.NO_RESPONDERS' || err.code === 'BUS.TIMEOUT')) return null;
+      throw err;
+    }
+  }
+
   async subscribe(subject: string): Promise<Subscription> {
     return (await this.connection()).subscribe(subject);
   }
@@ -81,8 +100,9 @@ export class ControlPlaneClient {
 
   /** Flushes what was published, then closes; safe to call more than once. */
   async close(): Promise<void> {
-    const nc = this.nc;
-    this.nc = null;
+    const connecting = this.connecting;
+    this.connecting = null;
+    const nc = connecting ? await connecting.catch(() => null) : null;
     if (!nc || nc.isClosed()) return;
     await nc.flush().catch(() => undefined);
     await nc.close().catch(() => undefined);

@@ -13,6 +13,7 @@ import { registerStart } from './commands/start.command';
 import { registerStatus } from './commands/status.command';
 import { registerStop } from './commands/stop.command';
 import { registerTemplates } from './commands/templates.command';
+import { registerWhy } from './commands/why.command';
 import { DEFAULT_NATS_URL, ENVIRONMENT_HELP, readCliEnvironment, type CliEnvironment } from './config';
 import { processIo, type Io } from './context';
 import { ExitCode, toCliError, UsageError } from './errors';
@@ -49,6 +50,7 @@ Examples:
   $ sacp status
   $ sacp logs coder-1 -f
   $ sacp history coder-1
+  $ sacp why coder-1
   $ sacp stop coder-1 --reason "over budget"
   $ sacp --nats nats://cp.internal:4222 status --json
 
@@ -66,6 +68,7 @@ ${EXIT_CODES_HELP}`,
   registerRm(program, rt);
   registerLogs(program, rt);
   registerHistory(program, rt);
+  registerWhy(program, rt);
   registerTemplates(program, rt);
   registerReplay(program, rt);
   registerSecret(program, rt);

@@ -51,10 +51,11 @@ describe('sacp: an agent from deploy to rm', () => {
   test('status --json lists the agent with its state and container', async () => {
     const r = await run('status', '--json');
     assert.equal(r.code, 0, explain(r));
-    const views = JSON.parse(r.stdout) as { id: string; name: string; state: unknown; containerId: string; template: unknown }[];
+    const views = JSON.parse(r.stdout) as { id: string; name: string; state: unknown; containerId: string; template: unknown; resources: unknown }[];
     const a = views.find((v) => v.id === agentId);
     assert.ok(a, `agent ${agentId} is listed: ${r.stdout}`);
     assert.equal(a.name, 'cli-a');
+    assert.equal(a.resources, null, 'no monitor answers for resource figures here');
     assert.deepEqual(a.state, { desired: 'running', observed: 'running' });
     assert.equal(a.containerId, containerId);
     assert.deepEqual(views.map((v) => v.name).sort(), ['cli-a', 'cli-b']);
@@ -65,7 +66,7 @@ describe('sacp: an agent from deploy to rm', () => {
     assert.equal(r.code, 0, explain(r));
     const rows = parseTable(r.stdout);
     assert.equal(rows.length, 1, r.stdout);
-    assert.deepEqual(Object.keys(rows[0]), ['NAME', 'ID', 'TEMPLATE', 'DESIRED', 'OBSERVED', 'CONTAINER', 'RESTARTS', 'ERROR']);
+    assert.deepEqual(Object.keys(rows[0]), ['NAME', 'ID', 'TEMPLATE', 'DESIRED', 'OBSERVED', 'HEALTH', 'CPU', 'MEM', 'RESTARTS', 'LAST EXIT', 'NEXT RESTART', 'CONTAINER', 'ALERT', 'ERROR']);
     assert.equal(rows[0].NAME, 'cli-a');
     assert.equal(rows[0].ID, agentId.replace(/-/g, '').slice(-8), 'the random end of the UUIDv7, not its timestamp');
     assert.match(rows[0].TEMPLATE, /^sim@\d+$/);
@@ -74,6 +75,37 @@ describe('sacp: an agent from deploy to rm', () => {
     assert.equal(rows[0].CONTAINER, containerId.slice(0, 12));
     assert.equal(rows[0].RESTARTS, '0');
     assert.equal(rows[0].ERROR, '-');
+    // no monitor runs in this file: no health verdict, no resource figures, no recovery
+    for (const column of ['HEALTH', 'CPU', 'MEM', 'LAST EXIT', 'NEXT RESTART', 'ALERT']) assert.equal(rows[0][column], '-', column);
+  });
+
+  test('status shows CPU and MEM from the monitor\'s metrics reply, and "-" when it is too slow', async () => {
+    // stands in for the monitor: the reply of sacp.qry.metrics.agents as its contract describes it
+    let delayMs = 0;
+    const sample = { cpuPercent: 12.34, memoryBytes: 8.4 * 1024 * 1024, memoryLimitBytes: 64 * 1024 * 1024, networkRxBytes: 1200, networkTxBytes: 800, pids: 3, at: new Date().toISOString() };
+    const sub = cp.nc.subscribe('sacp.qry.metrics.agents', {
+      callback: (_e, m) => void setTimeout(() => m.respond(JSON.stringify({ ok: true, result: { host: null, agents: { [agentId]: sample } } })), delayMs),
+    });
+    await cp.nc.flush();
+    try {
+      const r = await run('status', 'cli-a');
+      assert.equal(r.code, 0, explain(r));
+      const [row] = parseTable(r.stdout);
+      assert.equal(row.CPU, '12%');
+      assert.equal(row.MEM, '8.4MiB/64MiB');
+      const j = await run('status', 'cli-a', '--json');
+      assert.deepEqual(JSON.parse(j.stdout)[0].resources, sample);
+
+      delayMs = 3000;
+      const began = Date.now();
+      const slow = await run('status', 'cli-a');
+      assert.equal(slow.code, 0, explain(slow));
+      assert.ok(Date.now() - began < 2900, `status did not wait for the slow monitor (${Date.now() - began} ms)`);
+      const [slowRow] = parseTable(slow.stdout);
+      assert.deepEqual([slowRow.CPU, slowRow.MEM, slowRow.OBSERVED], ['-', '-', 'running']);
+    } finally {
+      sub.unsubscribe();
+    }
   });
 
   test('logs prints the agent\'s heartbeat lines', async () => {
@@ -181,7 +213,7 @@ describe('sacp: an agent from deploy to rm', () => {
   });
 
   test('an unknown agent is refused with AGENT.NOT_FOUND and exit 1', async () => {
-    for (const args of [['stop', 'no-such-agent'], ['status', 'no-such-agent'], ['logs', 'no-such-agent'], ['history', 'cli-a']]) {
+    for (const args of [['stop', 'no-such-agent'], ['status', 'no-such-agent'], ['logs', 'no-such-agent'], ['history', 'cli-a'], ['why', 'no-such-agent']]) {
       const r = await run(...args);
       assert.equal(r.code, 1, `${args.join(' ')}: ${explain(r)}`);
       assert.equal(r.stdout, '');

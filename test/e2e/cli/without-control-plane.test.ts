@@ -98,7 +98,7 @@ describe('sacp without a control plane', () => {
   test('--help shows the commands, and each command its usage and examples', async () => {
     const r = await sacp(['--help']);
     assert.equal(r.code, 0, explain(r));
-    for (const cmd of ['deploy', 'status', 'stop', 'start', 'restart', 'rm', 'logs', 'history', 'templates', 'replay', 'secret', 'adopt']) assert.match(r.stdout, new RegExp(`^  ${cmd} `, 'm'));
+    for (const cmd of ['deploy', 'status', 'stop', 'start', 'restart', 'rm', 'logs', 'history', 'why', 'templates', 'replay', 'secret', 'adopt']) assert.match(r.stdout, new RegExp(`^  ${cmd} `, 'm'));
     assert.match(r.stdout, /Exit codes:/);
 
     const d = await sacp(['deploy', '--help']);

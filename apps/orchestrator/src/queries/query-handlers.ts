@@ -57,6 +57,7 @@ export function queryHandlers(d: QueryDeps): Record<string, (body: unknown, msg:
         const q = parse('agent.history', body);
         const { events } = await d.agents.resolve(q.agent);
         const entries: HistoryEntry[] = events.map((e) => ({
+          eventId: e.eventId,
           position: e.globalPosition,
           streamPosition: e.streamPosition,
           type: e.type,

@@ -36,6 +36,8 @@ export interface AgentStatusView {
 }
 
 export interface HistoryEntry {
+  /** the event's id: what other events' `causationId` points at */
+  eventId: string;
   position: string;
   streamPosition: number;
   type: string;

@@ -1,0 +1,128 @@
+import type { Command } from 'commander';
+import type { HistoryEntry } from '../../../libs/events/src/queries';
+import type { CliContext } from '../context';
+import { CliError, ExitCode } from '../errors';
+import { parseCount } from '../options';
+import { summarizeEvent } from '../output/event-summary';
+import { json, shortId, timeLabel } from '../output/format';
+import { renderTable } from '../output/table';
+import type { Runtime } from '../runtime';
+
+/**
+ * Events that change what an agent is or does: its desired state, its container, its
+ * health or its recovery. `sacp why` explains the last of these.
+ */
+export const STATE_CHANGES: ReadonlySet<string> = new Set([
+  'agent.deployed',
+  'agent.adopted',
+  'agent.start_requested',
+  'agent.stop_requested',
+  'agent.restart_requested',
+  'agent.remove_requested',
+  'agent.container_created',
+  'agent.container_started',
+  'agent.container_stopped',
+  'agent.container_exited',
+  'agent.container_restarted',
+  'agent.container_removed',
+  'agent.removed',
+  'agent.operation_failed',
+  'agent.restart_scheduled',
+  'agent.recovery_abandoned',
+  'agent.health_changed',
+]);
+
+/** One link of the chain: the history entry and what it means in words. */
+export interface WhyStep extends HistoryEntry {
+  summary: string;
+}
+
+export interface CausationChain {
+  /** oldest first; the last step is the agent's last state change */
+  steps: WhyStep[];
+  /** the first step's cause when that is not an event of this agent's history */
+  unresolvedCause: string | null;
+  /** --depth cut the chain short: the first step has a known cause that is not shown */
+  truncated: boolean;
+}
+
+/**
+ * Follows `causationId` back from the last state change through the agent's own
+ * history, for as long as the cause is found there (and never round a loop).
+ */
+export function causationChain(entries: HistoryEntry[], depth = Infinity): CausationChain | null {
+  const last = [...entries].reverse().find((e) => STATE_CHANGES.has(e.type));
+  if (!last) return null;
+  const byId = new Map(entries.map((e) => [e.eventId, e]));
+  const chain: HistoryEntry[] = [last];
+  const seen = new Set([last.eventId]);
+  let truncated = false;
+  for (let cur = last; ; ) {
+    const cause = cur.causationId ? byId.get(cur.causationId) : undefined;
+    if (!cause || seen.has(cause.eventId)) break;
+    if (chain.length >= depth) {
+      truncated = true;
+      break;
+    }
+    seen.add(cause.eventId);
+    chain.unshift(cause);
+    cur = cause;
+  }
+  const first = chain[0]!;
+  return {
+    steps: chain.map((e) => ({ ...e, summary: summarizeEvent(e) })),
+    unresolvedCause: first.causationId && !byId.has(first.causationId) ? first.causationId : null,
+    truncated,
+  };
+}
+
+export function registerWhy(program: Command, rt: Runtime): void {
+  program
+    .command('why')
+    .summary("explain an agent's last state change: the chain of events that caused it")
+    .description("Prints the causation chain of the agent's last state change, oldest first.")
+    .argument('<agent>', 'agent name or id (a removed agent by its id)')
+    .option('--depth <n>', 'only the last n steps of the chain', parseCount(1000))
+    .option('--json', 'print the chain as a JSON array of HistoryEntry objects, oldest first, each with a "summary"')
+    .addHelpText(
+      'after',
+      `
+Every event records the event that caused it. This starts at the agent's last state
+change and follows those links back through its history for as long as the cause is
+found there. Each line: when, the event, what it means, who acted, and a reason when
+one was given. "system:monitor" is auto-recovery; "system:control plane" is the
+orchestrator making Docker match the desired state; cli:, api: and discord: are
+operators.
+
+State changes: deployed, adopted; start, stop, restart or remove requested; container
+created, started, stopped, exited (exit code, OOM kill), restarted or removed; agent
+removed; a failed Docker operation; a restart scheduled; recovery given up; health
+changed.
+
+Examples:
+  $ sacp why coder-1
+      2026-11-26 10:00:01Z  agent.container_exited     exit 137, OOM killed             system:control plane
+      2026-11-26 10:00:01Z  agent.restart_scheduled    restart #3 in 8s (oom_killed)    system:monitor
+      2026-11-26 10:00:09Z  agent.container_restarted  restarted (restart #3)           system:control plane
+  $ sacp why coder-1 --depth 2
+  $ sacp why coder-1 --json | jq -r '.[0].actor.displayName'`,
+    )
+    .action(rt.action(why));
+}
+
+async function why(ctx: CliContext, agent: string, o: { json?: boolean; depth?: number }): Promise<void> {
+  const entries = await ctx.client.query<HistoryEntry[]>('agent.history', { agent }, 'why');
+  if (entries.length && entries.some((e) => typeof e.eventId !== 'string'))
+    throw new CliError('why: the orchestrator sends history without event ids; upgrade it to follow causation chains', ExitCode.FAILED, 'UNSUPPORTED');
+  const chain = causationChain(entries, o.depth);
+  if (o.json) return ctx.io.out(json(chain?.steps ?? []));
+  if (!chain) return ctx.io.out(`${agent} has no recorded state change\n`);
+  const table = renderTable(
+    ['TIME', 'EVENT', 'WHAT', 'ACTOR', 'WHY'],
+    chain.steps.map((s) => [timeLabel(s.at), s.type, s.summary, `${s.actor.kind}:${s.actor.displayName}`, s.reason ? `reason: ${s.reason}` : '']),
+  );
+  // the header only names the columns; the chain reads better without it, as in the examples
+  ctx.io.out(table.slice(table.indexOf('\n') + 1));
+  if (chain.truncated) ctx.io.out(`(earlier causes left out by --depth ${o.depth})\n`);
+  if (chain.unresolvedCause) ctx.io.out(`(the first step was caused by ${shortId(chain.unresolvedCause)}, which is not in this agent's history)\n`);
+}

@@ -1,0 +1,51 @@
+import type { EventDataMap, EventType, RecoveryCause } from '../../../libs/events/src/events';
+import type { HistoryEntry } from '../../../libs/events/src/queries';
+import { duration, shortContainer, truncate } from './format';
+
+const MAX_OUTPUT = 80;
+
+type Summarizers = { [K in EventType]?: (data: EventDataMap[K]) => string };
+
+const exitText = (code: number | null, oomKilled: boolean): string =>
+  [code === null ? 'exit code unknown' : `exit ${code}`, ...(oomKilled ? ['OOM killed'] : [])].join(', ');
+
+const causeText = (c: RecoveryCause): string => `${c.kind}${c.detail ? `: ${truncate(c.detail, 60)}` : ''}`;
+
+/**
+ * One line per event type saying what happened in words: "exit 137, OOM killed",
+ * "restart #3 in 8s (oom_killed)". Written against the v1 contracts; data that does not
+ * have the expected shape (a newer writer) falls back to the event type.
+ */
+const SUMMARIZERS: Summarizers = {
+  'agent.deployed': (d) => `deployed as ${d.name} from ${d.template.name}@${d.template.version}`,
+  'agent.adopted': (d) => `adopted container ${d.containerName} (${d.image}, ${d.running ? 'running' : 'not running'})`,
+  'agent.start_requested': () => 'start requested',
+  'agent.stop_requested': () => 'stop requested',
+  'agent.restart_requested': (d) => `restart #${d.restartSeq} requested`,
+  'agent.remove_requested': () => 'removal requested',
+  'agent.container_created': (d) => `container ${d.containerName} created (generation ${d.generation})`,
+  'agent.container_started': (d) => `started container ${shortContainer(d.containerId)}`,
+  'agent.container_stopped': (d) => (d.exitCode === null ? 'stopped' : `stopped (exit ${d.exitCode})`),
+  'agent.container_exited': (d) => exitText(d.exitCode, d.oomKilled),
+  'agent.container_restarted': (d) => `restarted (restart #${d.restartSeq})`,
+  'agent.container_removed': (d) => `container ${shortContainer(d.containerId)} removed`,
+  'agent.removed': (d) => `agent ${d.name} removed, name released`,
+  'agent.operation_failed': (d) => `${d.operation} failed: ${d.code}: ${truncate(d.message, 60)}`,
+  'agent.restart_scheduled': (d) => `restart #${d.attempt} in ${duration(d.delayMs)} (${d.cause.kind})`,
+  'agent.recovery_abandoned': (d) => `gave up after ${d.attempts} restart${d.attempts === 1 ? '' : 's'} within ${d.windowSeconds}s (${causeText(d.cause)})`,
+  'agent.health_changed': (d) => `${d.status} (${d.probe} probe${d.output ? `: ${truncate(d.output, MAX_OUTPUT)}` : ''})`,
+  'alert.raised': (d) => `${d.severity} alert: ${truncate(d.message, MAX_OUTPUT)}`,
+  'alert.resolved': (d) => `alert resolved: ${truncate(d.message, MAX_OUTPUT)}`,
+  'agent.name_claimed': (d) => `name ${d.name} claimed`,
+  'agent.name_released': (d) => `name ${d.name} released`,
+};
+
+export function summarizeEvent(e: Pick<HistoryEntry, 'type' | 'data'>): string {
+  const fn = (SUMMARIZERS as Record<string, ((data: unknown) => string) | undefined>)[e.type];
+  if (!fn) return e.type;
+  try {
+    return fn(e.data);
+  } catch {
+    return e.type;
+  }
+}
