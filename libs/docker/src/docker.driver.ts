@@ -2,6 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type Docker from 'dockerode';
 import type { ContainerSpec } from '../../domain/src/container/container-spec';
 import { toCreateOptions } from './container-spec.to-create-options';
+import { toContainerStats, toHealthDetail, type ContainerHealthDetail, type ContainerStats } from './container-stats';
 import { toContainerSummary, type ContainerSummary } from './container-summary';
 import { createDockerClient, pingDocker, type DockerClient } from './docker-connection';
 import { dockerMessage, dockerStatusCode, toDockerError } from './docker-error.map';
@@ -146,6 +147,36 @@ export class DockerDriver {
   async inspect(id: string): Promise<ContainerSummary | null> {
     const info = await this.inspectRaw(id, 'inspect container');
     return info ? toContainerSummary(info) : null;
+  }
+
+  /**
+   * One reading of the container's resource counters. `oneShot` (the default) answers
+   * at once without Docker's own previous reading, so `cpuPercent` is null and the
+   * caller turns two readings of `cpuUsageNanos` into a share; without it Docker
+   * waits about a second to take two readings itself. Null when there is no such container.
+   */
+  async stats(id: string, options: { oneShot?: boolean } = {}): Promise<ContainerStats | null> {
+    try {
+      const raw = await this.api.getContainer(id).stats({ stream: false, 'one-shot': options.oneShot ?? true });
+      return toContainerStats(raw);
+    } catch (error) {
+      if (dockerStatusCode(error) === 404) return null;
+      throw this.fail(error, { operation: 'read stats of container', target: id });
+    }
+  }
+
+  /** The HEALTHCHECK state with its latest output; null when the container has no healthcheck or does not exist. */
+  async health(id: string): Promise<ContainerHealthDetail | null> {
+    const info = await this.inspectRaw(id, 'inspect health of container');
+    return info ? toHealthDetail(info) : null;
+  }
+
+  /** The host address a container port is published on, or null when it is not published (or the container is gone). */
+  async publishedPort(id: string, containerPort: number, protocol: 'tcp' | 'udp' = 'tcp'): Promise<{ hostIp: string; hostPort: number } | null> {
+    const info = await this.inspectRaw(id, 'inspect ports of container');
+    const bindings = (info?.NetworkSettings?.Ports as Record<string, Array<{ HostIp: string; HostPort: string }> | null> | undefined)?.[`${containerPort}/${protocol}`];
+    const b = bindings?.find((x) => x.HostPort) ?? null;
+    return b ? { hostIp: b.HostIp || '0.0.0.0', hostPort: Number(b.HostPort) } : null;
   }
 
   /** All containers (running or not) carrying every given label. */

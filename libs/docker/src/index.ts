@@ -10,6 +10,7 @@ export {
 } from './docker.driver';
 export { toCreateOptions, LOG_MAX_FILES, LOG_MAX_SIZE, PUBLISH_HOST_IP } from './container-spec.to-create-options';
 export type { ContainerHealth, ContainerState, ContainerSummary } from './container-summary';
+export type { ContainerHealthDetail, ContainerStats } from './container-stats';
 export type { DockerEvent } from './docker-event';
 export type { LogLine, LogStream } from './docker-log-lines';
 export {

@@ -91,7 +91,7 @@ export const TemplateSchema = z
       resetAfterSeconds: 300,
       backoff: { initialMs: 1000, maxMs: 60_000, multiplier: 2, jitter: 0.2 },
     }),
-    idleTimeoutSeconds: z.number().int().min(10).max(604_800).nullable().default(null),
+    idleTimeoutSeconds: z.number().int().min(5).max(604_800).nullable().default(null),
     healthCheck: HealthCheckSchema.nullable().default(null),
     volumes: z.array(VolumeSchema).default([]),
     ports: z.array(z.object({ container: z.number().int().min(1).max(65535), host: z.number().int().min(0).max(65535).default(0) }).strict()).default([]),
