@@ -1,9 +1,33 @@
 import { z } from 'zod';
-import { CommonConfigShape, port, readConfig } from '../../../libs/platform/src/config';
+import { CommonConfigShape, millis, port, readConfig } from '../../../libs/platform/src/config';
+
+const percent = (fallback: number) => z.coerce.number().min(0).max(100).default(fallback);
 
 const MonitorConfigSchema = z.object({
   ...CommonConfigShape,
   MONITOR_HTTP_PORT: port(3102),
+  /** how often host and agent resources are sampled (also the idle check's pace) */
+  MONITOR_SAMPLE_INTERVAL_MS: millis(5000),
+  /** how often Docker's HEALTHCHECK status is read besides its event stream, and the HTTP probe scheduler's tick */
+  MONITOR_HEALTH_TICK_MS: millis(1000),
+  /** alert thresholds for the host, in % used */
+  MONITOR_HOST_MEMORY_ALERT_PERCENT: percent(90),
+  MONITOR_HOST_DISK_ALERT_PERCENT: percent(90),
+  /** the 5-minute load average per CPU above which the host is overloaded */
+  MONITOR_HOST_LOAD_ALERT_PER_CPU: z.coerce.number().min(0).max(1000).default(2),
+  /** the filesystem whose use is sampled and alerted on */
+  MONITOR_DISK_PATH: z.string().min(1).default('/'),
+  /** an agent using more than this % of its memory limit raises an alert */
+  MONITOR_AGENT_MEMORY_ALERT_PERCENT: percent(90),
+  /** an alert resolves only once the value is this many points below its threshold */
+  MONITOR_ALERT_HYSTERESIS_PERCENT: percent(5),
+  /**
+   * CPU above this % of one core, averaged over MONITOR_IDLE_CPU_WINDOW_MS, counts as
+   * activity for the idle stop. Not lower: a Docker HEALTHCHECK exec every 2 s alone
+   * costs an idle sim agent about 1% of a core.
+   */
+  MONITOR_IDLE_CPU_PERCENT: z.coerce.number().min(0).max(100).default(2),
+  MONITOR_IDLE_CPU_WINDOW_MS: millis(10_000),
 });
 
 export type MonitorConfig = z.infer<typeof MonitorConfigSchema>;

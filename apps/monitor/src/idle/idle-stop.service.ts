@@ -1,0 +1,80 @@
+import type { StoredEvent } from '../../../../libs/events/src/event-envelope';
+import { decideIdle, observeIdle, startIdleClock, type IdleClock, type IdleThresholds } from '../../../../libs/domain/src/monitoring/idle-clock';
+import type { DockerDriver } from '../../../../libs/docker/src/docker.driver';
+import type { JsonLogger } from '../../../../libs/platform/src/logger';
+import type { FleetView } from '../fleet/fleet-view';
+import type { ControlPlaneCommands } from '../recovery/control-plane-commands';
+import type { SamplePass } from '../resources/resource-sampler.service';
+
+const SOURCE = 'monitor:idle';
+
+/**
+ * Stops agents whose template sets `idleTimeoutSeconds` once they have shown no
+ * activity for that long. Activity is CPU above a small share of a core, bytes sent
+ * on the network, or a new log line (see libs/domain/src/monitoring/idle-clock.ts);
+ * each resource sample pass is one observation, and the log check reads the newest
+ * line's timestamp. The clock restarts when the container (re)starts.
+ *
+ * The command id is derived from the run (`idle:<containerId>:<runningSince>`), so a
+ * retry or another replica cannot stop the agent twice for the same idle period, and
+ * an agent started again (by any command) is a new run with a new clock.
+ */
+export class IdleStopper {
+  private readonly clocks = new Map<string, IdleClock>();
+  /** the event that started each agent's current run: the cause of an idle stop */
+  private readonly runStarts = new Map<string, StoredEvent>();
+  private readonly stopping = new Set<string>();
+
+  constructor(
+    private readonly fleet: FleetView,
+    private readonly docker: DockerDriver,
+    private readonly commands: ControlPlaneCommands,
+    private readonly thresholds: IdleThresholds,
+    private readonly log: JsonLogger,
+  ) {
+    fleet.onChange(({ event, after }) => {
+      if (event.type === 'agent.container_started' || event.type === 'agent.container_restarted') this.runStarts.set(after.agentId, event);
+    });
+  }
+
+  async onPass(pass: SamplePass): Promise<void> {
+    const seen = new Set<string>();
+    for (const { agent, sample, cpuUsageNanos } of pass.agents) {
+      const timeout = this.fleet.template(agent.template)?.idleTimeoutSeconds;
+      if (!timeout || agent.desired !== 'running' || !agent.runningSince || sample.containerId !== agent.containerId) continue;
+      const runKey = `${agent.containerId}:${agent.runningSince}`;
+      seen.add(agent.agentId);
+      let clock = this.clocks.get(agent.agentId);
+      if (!clock || `${clock.containerId}:${clock.runningSince}` !== runKey) clock = startIdleClock(agent.containerId!, agent.runningSince, pass.at);
+      const lastLogAt = await this.newestLogAt(agent.containerId!);
+      if (lastLogAt === undefined) continue; // could not read the logs: this pass observes nothing
+      clock = observeIdle(
+        clock,
+        { at: pass.at, cpuUsageNanos, networkBytes: sample.networkTxBytes, lastLogAt },
+        this.thresholds,
+      );
+      this.clocks.set(agent.agentId, clock);
+      const decision = decideIdle(clock, pass.at, timeout, this.thresholds);
+      if (decision.action === 'stop' && !this.stopping.has(runKey)) {
+        this.stopping.add(runKey);
+        this.log.info('stopping an idle agent', { agentId: agent.agentId, name: agent.name, reason: decision.reason });
+        const reply = await this.commands.send('agent.stop', { agent: agent.agentId }, { commandId: `idle:${runKey}`, cause: this.runStarts.get(agent.agentId) ?? null, source: SOURCE, reason: decision.reason });
+        if (!reply) this.stopping.delete(runKey); // not delivered: the next pass tries again with the same id
+      }
+    }
+    for (const id of this.clocks.keys()) if (!seen.has(id)) this.clocks.delete(id);
+    const current = new Set([...this.clocks.values()].map((c) => `${c.containerId}:${c.runningSince}`));
+    for (const k of this.stopping) if (!current.has(k)) this.stopping.delete(k);
+  }
+
+  /** timestamp of the newest log line; null when there is none; undefined when it could not be read */
+  private async newestLogAt(containerId: string): Promise<string | null | undefined> {
+    try {
+      const [line] = await this.docker.logsTail(containerId, 1);
+      return line?.ts ?? null;
+    } catch (err) {
+      this.log.debug('could not read logs for the idle check', { containerId, error: err });
+      return undefined;
+    }
+  }
+}

@@ -1,0 +1,34 @@
+import { LeaderLock } from '../../../libs/event-store/src/leader-lock';
+import type { JsonLogger } from '../../../libs/platform/src/logger';
+
+/**
+ * Elects the one monitor replica that probes, samples, raises threshold alerts and
+ * stops idle agents: a Postgres advisory lock, released by Postgres when the holder's
+ * connection dies, so another replica takes over. (Recovery does not need it: its
+ * command ids are derived from the failure it answers.)
+ */
+export class MonitorLeader {
+  private readonly lock: LeaderLock;
+
+  constructor(databaseUrl: string, instance: string, log: JsonLogger) {
+    this.lock = new LeaderLock({
+      connection: { connectionString: databaseUrl },
+      name: `sacp-monitor-leader:${instance}`,
+      onElected: () => undefined,
+      onLost: () => undefined,
+      log: (m, x) => log.info(m, x),
+    });
+  }
+
+  get isLeader(): boolean {
+    return this.lock.isLeader;
+  }
+
+  start(): void {
+    this.lock.start();
+  }
+
+  stop(): Promise<void> {
+    return this.lock.stop();
+  }
+}

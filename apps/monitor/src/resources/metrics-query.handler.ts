@@ -1,0 +1,72 @@
+import type { NatsConnection, Subscription } from '@nats-io/nats-core';
+import type { AgentResourceSample, HostResourceSample, MetricsAgentsReply } from '../../../../libs/domain/src/monitoring/resource-sample';
+import { serveRequests } from '../../../../libs/bus/src/request-server';
+import { ErrorCodes } from '../../../../libs/events/src/error-codes';
+import type { QueryReply } from '../../../../libs/events/src/reply';
+import type { JsonLogger } from '../../../../libs/platform/src/logger';
+import type { FleetView } from '../fleet/fleet-view';
+import { MONITOR_QUEUE, MetricsSubjects } from './metrics.subjects';
+
+/**
+ * Answers `sacp.qry.metrics.agents` with the latest sample of each agent and of the
+ * host. Every replica listens to the published samples, so whichever replica the queue
+ * group picks can answer, not only the one that samples.
+ */
+export class MetricsQueryHandler {
+  private host: HostResourceSample | null = null;
+  private readonly agents = new Map<string, AgentResourceSample>();
+  private subs: Subscription[] = [];
+
+  constructor(
+    private readonly nc: NatsConnection,
+    private readonly fleet: FleetView,
+    /** samples older than this are dropped from answers: the agent stopped, or sampling did */
+    private readonly maxAgeMs: number,
+    private readonly log: JsonLogger,
+  ) {}
+
+  start(): void {
+    this.subs.push(
+      this.nc.subscribe(MetricsSubjects.wildcard, {
+        callback: (err, msg) => {
+          if (err) return;
+          try {
+            if (msg.subject === MetricsSubjects.host) this.host = msg.json<HostResourceSample>();
+            else {
+              const s = msg.json<AgentResourceSample>();
+              if (msg.subject === MetricsSubjects.agent(s.agentId)) this.agents.set(s.agentId, s);
+            }
+          } catch {
+            this.log.warn('ignored a malformed metrics sample', { subject: msg.subject });
+          }
+        },
+      }),
+    );
+    this.subs.push(
+      ...serveRequests(this.nc, {
+        queue: MONITOR_QUEUE,
+        handlers: { [MetricsSubjects.agentsQuery]: async (): Promise<QueryReply<MetricsAgentsReply>> => ({ ok: true, result: this.latest() }) },
+        onError: (subject, err): QueryReply => {
+          this.log.error('metrics query failed', { subject, error: err });
+          return { ok: false, error: { code: ErrorCodes.INTERNAL, message: `internal error: ${(err as Error).message}` } };
+        },
+      }),
+    );
+  }
+
+  latest(now = Date.now()): MetricsAgentsReply {
+    const agents: Record<string, AgentResourceSample> = {};
+    for (const [id, s] of this.agents) {
+      const a = this.fleet.agent(id);
+      const current = a && a.observed === 'running' && a.containerId === s.containerId && now - Date.parse(s.at) <= this.maxAgeMs;
+      if (current) agents[id] = s;
+      else if (now - Date.parse(s.at) > this.maxAgeMs) this.agents.delete(id);
+    }
+    return { host: this.host, agents };
+  }
+
+  stop(): void {
+    for (const s of this.subs) s.unsubscribe();
+    this.subs = [];
+  }
+}

@@ -1,0 +1,92 @@
+import type { NatsConnection } from '@nats-io/nats-core';
+import type { AgentState } from '../../../../libs/domain/src/agent/agent.state';
+import { cpuPercentBetween, type AgentResourceSample, type CpuReading, type HostResourceSample } from '../../../../libs/domain/src/monitoring/resource-sample';
+import type { DockerDriver } from '../../../../libs/docker/src/docker.driver';
+import type { JsonLogger } from '../../../../libs/platform/src/logger';
+import type { FleetView } from '../fleet/fleet-view';
+import type { HostSampler } from './host-sampler';
+import { MetricsSubjects } from './metrics.subjects';
+
+/** Docker stats calls in flight at once: enough to sample a large fleet within one interval without swamping the daemon. */
+const STATS_CONCURRENCY = 8;
+
+export interface SamplePass {
+  at: string;
+  host: HostResourceSample | null;
+  /** the agents sampled in this pass, with their state at the time */
+  /** with the container's cumulative CPU counter, for checks that average over their own window */
+  agents: Array<{ agent: AgentState; sample: AgentResourceSample; cpuUsageNanos: number }>;
+}
+
+export type SampleListener = (pass: SamplePass) => Promise<void>;
+
+/**
+ * Samples the host and every running agent's container, publishes the samples on
+ * NATS core subjects and hands each pass to listeners (threshold alerts, idle stop).
+ * Run only by the elected replica.
+ */
+export class ResourceSampler {
+  /** the previous CPU counter of each container, to turn two readings into a share */
+  private readonly cpu = new Map<string, CpuReading>();
+  private readonly listeners: SampleListener[] = [];
+
+  constructor(
+    private readonly fleet: FleetView,
+    private readonly docker: DockerDriver,
+    private readonly host: HostSampler,
+    private readonly nc: NatsConnection,
+    private readonly log: JsonLogger,
+  ) {}
+
+  onPass(listener: SampleListener): void {
+    this.listeners.push(listener);
+  }
+
+  async pass(now = new Date()): Promise<SamplePass> {
+    const at = now.toISOString();
+    const host = await this.host.sample(at).catch((err) => {
+      this.log.warn('host sample failed', { error: err });
+      return null;
+    });
+    if (host) this.nc.publish(MetricsSubjects.host, JSON.stringify(host));
+
+    const running = this.fleet.all().filter((a) => a.observed === 'running' && a.containerId);
+    const agents: SamplePass['agents'] = [];
+    for (let i = 0; i < running.length; i += STATS_CONCURRENCY) {
+      const batch = await Promise.all(running.slice(i, i + STATS_CONCURRENCY).map((a) => this.sampleAgent(a)));
+      for (const s of batch) if (s) agents.push(s);
+    }
+    const live = new Set(running.map((a) => a.containerId));
+    for (const id of this.cpu.keys()) if (!live.has(id)) this.cpu.delete(id);
+
+    const pass = { at, host, agents };
+    for (const l of this.listeners) await l(pass).catch((err) => this.log.warn('a sample listener failed', { error: err }));
+    return pass;
+  }
+
+  private async sampleAgent(agent: AgentState): Promise<SamplePass['agents'][number] | null> {
+    const containerId = agent.containerId!;
+    const stats = await this.docker.stats(containerId).catch((err) => {
+      this.log.debug('stats failed', { agentId: agent.agentId, containerId, error: err });
+      return null;
+    });
+    if (!stats) return null;
+    const reading = { usageNanos: stats.cpuUsageNanos, at: stats.readAt };
+    const prev = this.cpu.get(containerId) ?? null;
+    const cpuPercent = cpuPercentBetween(prev, reading);
+    this.cpu.set(containerId, reading);
+    const sample: AgentResourceSample = {
+      agentId: agent.agentId,
+      containerId,
+      cpuPercent,
+      memoryBytes: stats.memoryBytes,
+      memoryLimitBytes: stats.memoryLimitBytes,
+      networkRxBytes: stats.networkRxBytes,
+      networkTxBytes: stats.networkTxBytes,
+      pids: stats.pids,
+      at: stats.readAt,
+    };
+    this.nc.publish(MetricsSubjects.agent(agent.agentId), JSON.stringify(sample));
+    return { agent, sample, cpuUsageNanos: stats.cpuUsageNanos };
+  }
+}
