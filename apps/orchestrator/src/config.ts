@@ -8,6 +8,8 @@ const OrchestratorConfigSchema = z.object({
   SACP_RECONCILE_INTERVAL_MS: millis(5000),
   /** how often the relay and projector poll when no notification arrives */
   SACP_POLL_INTERVAL_MS: millis(1000),
+  /** Docker's event stream is a hint for faster reaction; off, the periodic pass alone converges */
+  SACP_WATCH_DOCKER_EVENTS: z.enum(['true', 'false']).default('true'),
   /** comma-separated host paths templates may mount */
   SACP_ALLOWED_HOST_PATHS: z.string().default(''),
   SACP_ALLOWED_NETWORKS: z.string().default(''),

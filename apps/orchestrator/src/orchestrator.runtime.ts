@@ -87,6 +87,7 @@ export class OrchestratorRuntime implements OnApplicationBootstrap, BeforeApplic
       instance: config.SACP_INSTANCE,
       log,
       intervalMs: config.SACP_RECONCILE_INTERVAL_MS,
+      watchDockerEvents: config.SACP_WATCH_DOCKER_EVENTS === 'true',
       secrets: (t) => secrets.resolveFor(t),
     });
     this.relay = new EventRelay(store, nc, log, config.SACP_POLL_INTERVAL_MS);

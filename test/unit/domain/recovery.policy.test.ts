@@ -77,6 +77,11 @@ describe('recovery policy (controlled clock)', () => {
     assert.equal((first.appends[0]!.events[0]!.data as { dueAt: string }).dueAt, at(1));
     const after = evolveAgent(s, { ...first.appends[0]!.events[0]!, metadata: { occurredAt: at(0) } } as never);
     assert.deepEqual(decideAgent({ type: 'schedule_restart', attempt: 1, delayMs: 1000, cause: crash('e1'), now: at(0) }, after).appends, []);
+    assert.deepEqual(
+      decideAgent({ type: 'schedule_restart', attempt: 2, delayMs: 1000, cause: { eventId: 'e2', kind: 'vanished', detail: 'gone' }, now: at(0) }, after).appends,
+      [],
+      'one incident seen twice (killed, then gone) gets one restart',
+    );
   });
 
   test('a scheduled restart waits for its time; an operator restart is due at once', () => {

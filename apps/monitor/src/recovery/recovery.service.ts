@@ -95,6 +95,7 @@ export class RecoveryService {
     const f = this.pending.get(agentId);
     if (!f) return true;
     if (!state.exists || state.desired !== 'running' || state.lastRecoveryCauseId === f.cause.eventId) return true;
+    if (state.restartSeqRequested > state.restartSeqDone) return true; // a restart is on its way already
     // an unhealthy container still runs: answered once it is healthy again or restarted
     if (f.cause.kind === 'unhealthy') return state.health !== 'unhealthy';
     return state.observed === 'running';

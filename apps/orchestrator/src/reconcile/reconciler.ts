@@ -26,6 +26,7 @@ export interface ReconcilerDeps {
   instance: string;
   log: JsonLogger;
   intervalMs: number;
+  watchDockerEvents: boolean;
   secrets: (template: Template) => Promise<Record<string, string>>;
   clock?: () => Date;
 }
@@ -75,7 +76,7 @@ export class Reconciler {
     this.active = true;
     this.d.log.info('reconciler active', { instance: this.d.instance });
     void this.loop();
-    this.watchDocker();
+    if (this.d.watchDockerEvents) this.watchDocker();
   }
 
   deactivate(): void {

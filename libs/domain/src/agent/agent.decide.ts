@@ -114,8 +114,9 @@ export function decideAgent(command: AgentCommand, state: AgentState, nameState?
       return { appends: onAgent([ev({ type: 'agent.remove_requested', data: { agentId: state.agentId } })]), result: result(true, 'removed') };
     case 'schedule_restart': {
       requireLive(state, 'restart');
-      // an operator's stop, a policy that gave up, or the same failure reported twice: nothing to schedule
-      if (state.desired !== 'running' || state.recoveryAbandoned || state.lastRecoveryCauseId === command.cause.eventId)
+      // an operator's stop, a policy that gave up, the same failure reported twice, or a restart
+      // already on its way (one incident can be seen twice: a killed container, then gone): nothing to schedule
+      if (state.desired !== 'running' || state.recoveryAbandoned || state.lastRecoveryCauseId === command.cause.eventId || state.restartSeqRequested > state.restartSeqDone)
         return { appends: [], result: result(false, state.desired) };
       const dueAt = new Date(Date.parse(command.now) + command.delayMs).toISOString();
       return {
