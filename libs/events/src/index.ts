@@ -7,3 +7,4 @@ export * from './event-envelope';
 export * from './subjects';
 export * from './reply';
 export * from './queries';
+export * from './metrics';

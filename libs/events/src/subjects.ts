@@ -11,6 +11,10 @@ export const Subjects = {
   eventWildcard: 'sacp.evt.>',
   /** internal hint from a writer that it committed to these streams (JSON array); not a contract for tools */
   appended: 'sacp.internal.appended',
+  /** resource samples (NATS core, not JetStream): latest host and per-agent use */
+  metricsHost: 'sacp.metrics.host',
+  metricsAgent: (agentId: string) => `sacp.metrics.agent.${agentId}`,
+  metricsWildcard: 'sacp.metrics.>',
   /** a followed log stream, one subject per follow session */
   logStream: (agentId: string, session: string) => `sacp.logs.${agentId}.${session}`,
 } as const;
@@ -18,3 +22,5 @@ export const Subjects = {
 export const EVENT_STREAM = 'SACP_EVENTS';
 /** queue group shared by orchestrator replicas: each command is handled once */
 export const ORCHESTRATOR_QUEUE = 'sacp-orchestrator';
+/** queue group shared by monitor replicas: each metrics query is answered once */
+export const MONITOR_QUEUE = 'sacp-monitor';
