@@ -73,4 +73,15 @@ describe('resource samples and threshold alerts (real monitor, orchestrator and 
     const [view] = await cp.status('sampled-1');
     assert.equal(view!.lastAlert?.state, 'resolved');
   });
+
+  test("a template's own thresholds override the monitor's: CPU and memory alerts per agent", async () => {
+    const agentId = await cp.deploy('watched', 'watched-1');
+    await cp.waitForAgent(agentId, (a) => a.state.observed === 'running', 'running');
+    const cpu = await waitFor('the CPU alert', async () => (await alerts(`agent:${agentId}:cpu`))[0], 15_000);
+    assert.equal(cpu.data.cause, 'agent_cpu');
+    assert.match(cpu.data.message, /^watched-1 uses [\d.]+% of its CPU limit of 0.5 cores \(threshold 20%\)$/);
+    const memory = await waitFor('the memory alert', async () => (await alerts(`agent:${agentId}:memory`))[0], 15_000);
+    assert.match(memory.data.message, /threshold 3%\)$/, 'the template threshold, not the monitor default of 5%');
+    await cp.command('agent.stop', { agent: 'watched-1' });
+  });
 });

@@ -81,18 +81,35 @@ export class ThresholdAlerts {
       });
     }
     for (const { agent, sample } of pass.agents) {
-      if (sample.memoryLimitBytes <= 0) continue;
-      const used = (sample.memoryBytes / sample.memoryLimitBytes) * 100;
-      const mib = (b: number) => `${Math.round(b / 2 ** 20)} MiB`;
-      checks.push({
-        key: `agent:${agent.agentId}:memory`,
-        agent: agent.agentId,
-        cause: 'agent_memory',
-        value: used,
-        threshold: t(this.config.agentMemoryPercent),
-        raise: `${agent.name} uses ${pct(used)} of its memory limit (${mib(sample.memoryBytes)} of ${mib(sample.memoryLimitBytes)}; threshold ${pct(this.config.agentMemoryPercent)})`,
-        resolve: `${agent.name} uses ${pct(used)} of its memory limit`,
-      });
+      // a template's own thresholds override the monitor's defaults
+      const template = this.fleet.template(agent.template);
+      if (sample.memoryLimitBytes > 0) {
+        const used = (sample.memoryBytes / sample.memoryLimitBytes) * 100;
+        const limit = template?.alerts.memoryPercent ?? this.config.agentMemoryPercent;
+        const mib = (b: number) => `${Math.round(b / 2 ** 20)} MiB`;
+        checks.push({
+          key: `agent:${agent.agentId}:memory`,
+          agent: agent.agentId,
+          cause: 'agent_memory',
+          value: used,
+          threshold: t(limit),
+          raise: `${agent.name} uses ${pct(used)} of its memory limit (${mib(sample.memoryBytes)} of ${mib(sample.memoryLimitBytes)}; threshold ${pct(limit)})`,
+          resolve: `${agent.name} uses ${pct(used)} of its memory limit`,
+        });
+      }
+      const cpuLimit = template?.alerts.cpuPercent;
+      if (template && cpuLimit !== undefined) {
+        const used = sample.cpuPercent / template.resources.cpus; // % of one core → % of its CPU limit
+        checks.push({
+          key: `agent:${agent.agentId}:cpu`,
+          agent: agent.agentId,
+          cause: 'agent_cpu',
+          value: used,
+          threshold: t(cpuLimit),
+          raise: `${agent.name} uses ${pct(used)} of its CPU limit of ${template.resources.cpus} cores (threshold ${pct(cpuLimit)})`,
+          resolve: `${agent.name} uses ${pct(used)} of its CPU limit`,
+        });
+      }
     }
     for (const c of checks) {
       const action = crossThreshold(this.alerts.isOpen(c.key), c.value, c.threshold);

@@ -106,6 +106,16 @@ export const TemplateSchema = z
       .strict()
       .default({ privileged: false, capAdd: [], readOnlyRootfs: false }),
     stopTimeoutSeconds: z.number().int().min(0).max(300).default(10),
+    /** resource alert thresholds for this template's agents, overriding the monitor's defaults */
+    alerts: z
+      .object({
+        /** % of the memory limit */
+        memoryPercent: z.number().min(1).max(100).optional(),
+        /** % of the CPU limit, averaged over one sample interval */
+        cpuPercent: z.number().min(1).max(100).optional(),
+      })
+      .strict()
+      .default({}),
   })
   .strict();
 
