@@ -87,7 +87,7 @@ async function validateFiles(ctx: CliContext, files: string[], o: { json?: boole
         text = await readFile(file, 'utf8');
       } catch (err) {
         const e = err as NodeJS.ErrnoException;
-        return { file, ok: false, problems: [{ file, field: '(file)', message: `cannot read it: ${e.code === 'ENOENT' ? 'no such file' : e.message}` }] };
+        return { file, ok: false, problems: [{ file, field: '(file)', message: `cannot read it: ${e.code === 'ENOENT' ? 'no such file' : e.message}`, kind: 'invalid' as const }] };
       }
       const parsed = parseTemplate(file, text, policy);
       return parsed.ok ? { file, ok: true, template: parsed.template.name, problems: [] } : { file, ok: false, problems: parsed.problems };

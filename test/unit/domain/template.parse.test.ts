@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { DEFAULT_POLICY } from '../../../libs/domain/src/container/container-policy';
 import { buildContainerSpec, MissingSecretError } from '../../../libs/domain/src/container/container-spec.build';
 import { checkContainerPolicy } from '../../../libs/domain/src/container/container-policy';
-import { parseTemplate } from '../../../libs/domain/src/templates/template.parse';
+import { parseTemplate, type TemplateProblem } from '../../../libs/domain/src/templates/template.parse';
 import { templateHash } from '../../../libs/domain/src/templates/template.hash';
 import { REPO_ROOT } from '../../support/service-process';
 
@@ -14,7 +14,7 @@ const parse = (obj: unknown, file = 'agents/hostile.json') => parseTemplate(file
 const problems = (obj: unknown) => {
   const r = parse(obj);
   assert.equal(r.ok, false, 'expected the template to be refused');
-  return (r as { problems: { file: string; field: string; message: string }[] }).problems;
+  return (r as { problems: TemplateProblem[] }).problems;
 };
 
 describe('agent templates', () => {
@@ -40,7 +40,7 @@ describe('agent templates', () => {
     assert.match(byField['security.capAdd']!, /capability SYS_ADMIN is refused/);
     assert.match(byField['network']!, /network "host" is refused/);
     assert.match(byField['volumes.0.hostPath']!, /host path \/etc may not be mounted/);
-    assert.ok(p.every((x) => x.file === 'agents/hostile.json'));
+    assert.ok(p.every((x) => x.file === 'agents/hostile.json' && x.kind === 'policy'));
   });
 
   test('a host path is allowed only below a path the admin allows', () => {
@@ -53,7 +53,7 @@ describe('agent templates', () => {
 
   test('errors name the file, the field and the problem', () => {
     assert.deepEqual(problems({ ...base, resources: { memory: 'lots', cpus: 0.5 } }), [
-      { file: 'agents/hostile.json', field: 'resources.memory', message: 'expected a size like "256m" or "1g"' },
+      { file: 'agents/hostile.json', field: 'resources.memory', message: 'expected a size like "256m" or "1g"', kind: 'invalid' },
     ]);
     const [unknown] = problems({ ...base, imagee: 'x' });
     assert.equal(unknown!.field, '(root)');

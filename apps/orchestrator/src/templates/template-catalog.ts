@@ -49,7 +49,7 @@ export class TemplateCatalog {
   readAll(): { templates: TemplateFile[]; problems: TemplateProblem[] } {
     const templates: TemplateFile[] = [];
     const problems: TemplateProblem[] = [];
-    if (!existsSync(this.agentsDir)) return { templates, problems: [{ file: this.agentsDir, field: '(directory)', message: 'the template directory does not exist; set SACP_CONFIG_DIR' }] };
+    if (!existsSync(this.agentsDir)) return { templates, problems: [{ file: this.agentsDir, field: '(directory)', message: 'the template directory does not exist; set SACP_CONFIG_DIR', kind: 'invalid' }] };
     for (const entry of readdirSync(this.agentsDir).filter((f) => f.endsWith('.json')).sort()) {
       const parsed = this.parseFile(entry.slice(0, -'.json'.length));
       if ('problems' in parsed) problems.push(...parsed.problems);
@@ -76,7 +76,7 @@ export class TemplateCatalog {
     }
     const parsed = this.parseFile(name);
     if ('problems' in parsed) {
-      const violation = parsed.problems.some((p) => /refused|may not be mounted|not in the admin/.test(p.message));
+      const violation = parsed.problems.some((p) => p.kind === 'policy');
       throw new DomainError(violation ? ErrorCodes.POLICY_VIOLATION : ErrorCodes.TEMPLATE_INVALID, describeTemplateProblems(parsed.problems), {
         template: name,
         problems: parsed.problems,

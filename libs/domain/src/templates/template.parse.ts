@@ -6,6 +6,8 @@ export interface TemplateProblem {
   file: string;
   field: string;
   message: string;
+  /** `policy`: valid, but refused by the container policy */
+  kind: 'invalid' | 'policy';
 }
 
 export type ParsedTemplate = { ok: true; template: Template } | { ok: false; problems: TemplateProblem[] };
@@ -19,21 +21,21 @@ export function parseTemplate(file: string, text: string, policy: ContainerPolic
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    return { ok: false, problems: [{ file, field: '(file)', message: `not valid JSON: ${(err as Error).message}` }] };
+    return { ok: false, problems: [{ file, field: '(file)', message: `not valid JSON: ${(err as Error).message}`, kind: 'invalid' }] };
   }
   const result = validate(TemplateSchema, raw);
   if (!result.ok) {
-    return { ok: false, problems: result.issues.map((i) => ({ file, field: i.path, message: i.message })) };
+    return { ok: false, problems: result.issues.map((i) => ({ file, field: i.path, message: i.message, kind: 'invalid' as const })) };
   }
   const expectedName = file.replace(/^.*\//, '').replace(/\.json$/, '');
   if (result.value.name !== expectedName) {
     return {
       ok: false,
-      problems: [{ file, field: 'name', message: `the template is named "${result.value.name}" but its file is ${expectedName}.json; they must match` }],
+      problems: [{ file, field: 'name', message: `the template is named "${result.value.name}" but its file is ${expectedName}.json; they must match`, kind: 'invalid' }],
     };
   }
   const violations = checkTemplatePolicy(result.value, policy);
-  if (violations.length) return { ok: false, problems: violations.map((v) => ({ file, ...v })) };
+  if (violations.length) return { ok: false, problems: violations.map((v) => ({ file, ...v, kind: 'policy' as const })) };
   return { ok: true, template: result.value };
 }
 
