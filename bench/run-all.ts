@@ -9,14 +9,18 @@
  */
 import { performance } from 'node:perf_hooks';
 import { run as commandToRunning } from './command-to-running.bench';
+import { run as crashRecovery } from './crash-recovery.bench';
 import { run as eventAppend } from './event-append.bench';
 import { run as replay } from './replay.bench';
+import { run as monitorFootprint } from './monitor-footprint.bench';
 import { type BenchResult, machineNote, printResult, printTable } from './report';
 
 const BENCHES: [string, () => Promise<BenchResult>][] = [
   ['command-to-running', commandToRunning],
   ['event-append', eventAppend],
   ['replay', replay],
+  ['crash-recovery', crashRecovery],
+  ['monitor-footprint', monitorFootprint],
 ];
 
 async function main(): Promise<void> {
