@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { registerAdopt } from './commands/adopt.command';
 import { registerDeploy } from './commands/deploy.command';
+import { registerDiscord } from './commands/discord.command';
 import { registerHistory } from './commands/history.command';
 import { registerLogs } from './commands/logs.command';
 import { registerReplay } from './commands/replay.command';
@@ -53,6 +54,7 @@ Examples:
   $ sacp why coder-1
   $ sacp stop coder-1 --reason "over budget"
   $ sacp --nats nats://cp.internal:4222 status --json
+  $ sacp discord seal-token --key-file discord.key --out discord-token.sealed < token.txt
 
 ${ENVIRONMENT_HELP}
 
@@ -72,6 +74,7 @@ ${EXIT_CODES_HELP}`,
   registerTemplates(program, rt);
   registerReplay(program, rt);
   registerSecret(program, rt);
+  registerDiscord(program, rt);
   registerAdopt(program, rt);
 
   configureTree(program, io);

@@ -31,6 +31,7 @@ export interface ControlPlaneOptions {
 export class TestControlPlane {
   orchestrators: ServiceProcess[] = [];
   monitors: ServiceProcess[] = [];
+  gateways: ServiceProcess[] = [];
   nc!: NatsConnection;
   pool!: Pool;
   nats!: TestNats;
@@ -83,6 +84,14 @@ export class TestControlPlane {
     return m;
   }
 
+  /** A Discord gateway process of this control plane, with its own settings (token, stand-in URLs, roles). */
+  async addDiscordGateway(env: Record<string, string>, options: { waitReady?: boolean } = {}): Promise<ServiceProcess> {
+    const g = new ServiceProcess('discord-gateway', { ...this.env, ...env }, 'DISCORD_GATEWAY_HTTP_PORT');
+    this.gateways.push(g);
+    await g.start(options);
+    return g;
+  }
+
   /** Sends a command envelope; `commandId` defaults to a new id. */
   async command<R = Record<string, unknown>>(type: string, payload: unknown, extra: Record<string, unknown> = {}): Promise<CommandReply<R>> {
     return requestJson<CommandReply<R>>(
@@ -130,6 +139,7 @@ export class TestControlPlane {
   }
 
   async stop(): Promise<void> {
+    for (const g of this.gateways) await g.kill('SIGTERM').catch(() => undefined);
     for (const m of this.monitors) await m.kill('SIGTERM').catch(() => undefined);
     for (const o of this.orchestrators) await o.kill('SIGTERM').catch(() => undefined);
     await this.nc?.close().catch(() => undefined);

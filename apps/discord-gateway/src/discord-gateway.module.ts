@@ -1,19 +1,20 @@
 /*
- * The Discord gateway service, as it stands: it connects to Postgres and NATS and
- * reports whether it can reach them (GET /health/live, GET /health/ready). It does
- * not connect to Discord yet: the bot (slash commands and buttons turned into NATS
- * commands, role mapping, replies) arrives with its own issue.
+ * The Discord gateway service: the bot (prefix and slash commands turned into NATS
+ * commands, role checks, confirmations, replies) and the alert poster, plus health
+ * (GET /health/live, GET /health/ready, which includes the Discord connection).
  */
 import { Module } from '@nestjs/common';
 import type { JsonLogger } from '../../../libs/platform/src/logger';
-import { coreProviders } from '../../../libs/platform/src/nest/core-providers';
+import { coreProviders, provide } from '../../../libs/platform/src/nest/core-providers';
 import { HealthController } from '../../../libs/platform/src/nest/health.controller';
+import { READINESS } from '../../../libs/platform/src/nest/tokens';
 import type { DiscordGatewayConfig } from './config';
+import { DiscordGatewayRuntime } from './discord-gateway.runtime';
 
 export function discordGatewayModule(config: DiscordGatewayConfig, log: JsonLogger) {
   @Module({
     controllers: [HealthController],
-    providers: coreProviders('discord-gateway', config, log),
+    providers: [...coreProviders('discord-gateway', config, log), DiscordGatewayRuntime, provide(READINESS, [DiscordGatewayRuntime], (r: DiscordGatewayRuntime) => r.readiness())],
   })
   class DiscordGatewayModule {}
   return DiscordGatewayModule;

@@ -17,7 +17,7 @@ import type { JsonLogger } from '../../../libs/platform/src/logger';
 import { AgentLocator } from './commands/agent-locator';
 import { adoptAgent, alertCommand, changeAgent, deployAgent, recoveryCommand } from './commands/agent.use-cases';
 import { CommandPipeline, type UseCase } from './commands/command-pipeline';
-import { replayProjections, setSecret, syncTemplates } from './commands/system.use-cases';
+import { refuseAccess, replayProjections, setSecret, syncTemplates } from './commands/system.use-cases';
 import type { OrchestratorConfig } from './config';
 import { AgentRegistryReader } from './queries/agent-registry.reader';
 import { queryHandlers } from './queries/query-handlers';
@@ -75,6 +75,7 @@ export class OrchestratorRuntime implements OnApplicationBootstrap, BeforeApplic
       'agent.report_health': (c) => recoveryCommand(c, { agents, clock }),
       'alert.raise': (c) => alertCommand(c, { agents, store }),
       'alert.resolve': (c) => alertCommand(c, { agents, store }),
+      'access.refuse': (c) => refuseAccess(c as never, { store }),
     };
     this.pipeline = new CommandPipeline(store, audit, useCases, log, clock);
     this.reconciler = new Reconciler({

@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import type { Actor } from '../../events/src/metadata';
 
-export type AuditOutcome = 'accepted' | 'rejected' | 'duplicate' | 'conflict' | 'failed' | 'malformed';
+export type AuditOutcome = 'accepted' | 'rejected' | 'refused' | 'duplicate' | 'conflict' | 'failed' | 'malformed';
 
 export interface AuditEntry {
   commandId: string | null;

@@ -25,6 +25,7 @@ export const ErrorCodes = {
   BUS_UNAVAILABLE: 'BUS.UNAVAILABLE',
   BUS_NO_RESPONDERS: 'BUS.NO_RESPONDERS',
   BUS_TIMEOUT: 'BUS.TIMEOUT',
+  ACCESS_DENIED: 'ACCESS.DENIED',
   INTERNAL: 'INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

@@ -4,6 +4,12 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
+/** Keys whose values an error never echoes. */
+const SECRET_CONFIG_KEY = /token|secret|password|key/i;
+
+/** `postgres://user:pw@host` → `postgres://user:[redacted]@host`: a URL's password is a secret too. */
+const withoutUrlPassword = (value: string): string => value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/?#@\s]*):[^/?#\s]*@/i, '$1:[redacted]@');
+
 /**
  * Reads the environment against a schema, once. Every missing or invalid key is
  * named in one error, so an operator fixes them all in one go.
@@ -14,7 +20,10 @@ export function readConfig<S extends z.ZodObject>(service: string, schema: S, en
   const problems = result.error.issues.map((i) => {
     const key = i.path.join('.');
     const given = env[key];
-    return given === undefined || given === '' ? `${key} is not set (${i.message})` : `${key}=${JSON.stringify(given)} is invalid: ${i.message}`;
+    if (given === undefined || given === '') return `${key} is not set (${i.message})`;
+    // a secret's value is never echoed, not even inside the schema's message
+    if (SECRET_CONFIG_KEY.test(key)) return `${key}=[redacted] is invalid: ${given.length >= 4 ? i.message.split(given).join('[redacted]') : i.message}`;
+    return `${key}=${JSON.stringify(withoutUrlPassword(given))} is invalid: ${i.message}`;
   });
   throw new ConfigError(`${service} cannot start; fix its environment:\n  - ${problems.join('\n  - ')}`);
 }

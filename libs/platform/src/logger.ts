@@ -13,8 +13,39 @@ function redact(value: unknown, depth = 0): unknown {
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, SECRET_KEYS.test(k) ? '[redacted]' : redact(v, depth + 1)]));
 }
 
+/** Values (not keys) never written: registered with `JsonLogger.redactValue`, process-wide. Longest first. */
+let secretValues: string[] = [];
+const MIN_SECRET_LENGTH = 8;
+
+/** `value` as it appears inside a JSON string, escaped `depth` times (a JSON text quoted inside another). */
+function jsonEscaped(value: string, depth: number): string {
+  let v = value;
+  for (let i = 0; i < depth; i++) v = JSON.stringify(v).slice(1, -1);
+  return v;
+}
+
+function redactLine(line: string): string {
+  let out = line;
+  for (const secret of secretValues) if (out.includes(secret)) out = out.split(secret).join('[redacted]');
+  return out;
+}
+
 /** Structured JSON logs, one line each, on stdout (errors on stderr). */
 export class JsonLogger implements LoggerService {
+  /**
+   * Registers a secret (e.g. the Discord bot token once opened) that no log line of
+   * this process may contain: wherever it appears in a line written afterwards (the
+   * message, an error's message, any field), it is written as `[redacted]`. Values
+   * shorter than 8 characters are ignored: replacing them would mangle ordinary text.
+   */
+  static redactValue(value: string): void {
+    if (typeof value !== 'string' || value.length < MIN_SECRET_LENGTH) return;
+    const forms = new Set(secretValues);
+    // raw, and as JSON.stringify writes it: once, and twice (JSON quoted inside a message)
+    for (let depth = 0; depth <= 2; depth++) forms.add(jsonEscaped(value, depth));
+    secretValues = [...forms].sort((a, b) => b.length - a.length);
+  }
+
   constructor(
     private readonly service: string,
     private readonly level: Level = 'info',
@@ -22,7 +53,8 @@ export class JsonLogger implements LoggerService {
 
   write(level: Level, msg: string, extra: Record<string, unknown> = {}): void {
     if (ORDER[level] < ORDER[this.level]) return;
-    const line = JSON.stringify({ ts: new Date().toISOString(), level, service: this.service, msg, ...(redact(extra) as object) });
+    let line = JSON.stringify({ ts: new Date().toISOString(), level, service: this.service, msg, ...(redact(extra) as object) });
+    if (secretValues.length) line = redactLine(line);
     (level === 'error' ? process.stderr : process.stdout).write(line + '\n');
   }
 

@@ -54,6 +54,11 @@ export function channelPayload(c: ChannelFixture, withGuildId = true): Json {
   };
 }
 
+/** A DM channel (type 1) as POST /users/@me/channels and GET /channels/:id return it. */
+export function dmChannelPayload(dm: { id: string; lastMessageId: string | null }, recipient: UserFixture): Json {
+  return { id: dm.id, type: 1, last_message_id: dm.lastMessageId, flags: 0, recipients: [userPayload(recipient)] };
+}
+
 /** A guild member; `withUser` false for MESSAGE_CREATE's `member` (the user is the author). */
 export function memberPayload(idx: WorldIndex, m: MemberFixture, withUser = true, guildId?: string): Json {
   const u = idx.findUser(m.userId);

@@ -46,6 +46,19 @@ export interface StoredMessage {
   interactionId?: string;
 }
 
+/** A DM channel between the bot and one user (POST /users/@me/channels), one per user. */
+export interface DmChannelRecord {
+  id: string;
+  /** the recipient */
+  userId: string;
+  createdAt: number;
+  /** successful POST /users/@me/channels answers for this user (the first one created the channel) */
+  opens: number;
+  /** DELETE /channels/:id ("close DM") answers; the channel and its id survive, as on Discord */
+  closes: number;
+  lastMessageId: string | null;
+}
+
 export interface InteractionRecord {
   id: string;
   token: string;

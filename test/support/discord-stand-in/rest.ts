@@ -167,6 +167,20 @@ export class RestApi {
       const u = idx.findUser(params.userId!);
       return u ? ok(userPayload(u)) : apiError(404, 10013, 'Unknown User');
     });
+    // a DM channel with a user: created once, then the same channel (also after DELETE /channels/:id)
+    this.route('POST', '/users/@me/channels', {}, ({ body }) => {
+      const rid = ((body ?? {}) as Json).recipient_id;
+      if (rid === undefined || rid === null)
+        return apiError(400, 50035, 'Invalid Form Body', { errors: { recipient_id: { _errors: [{ code: 'BASE_TYPE_REQUIRED', message: 'This field is required' }] } } });
+      if ((typeof rid !== 'string' && typeof rid !== 'number') || !/^\d{1,20}$/.test(String(rid)))
+        return apiError(400, 50035, 'Invalid Form Body', { errors: { recipient_id: { _errors: [{ code: 'NUMBER_TYPE_COERCE', message: `Value "${String(rid)}" is not snowflake.` }] } } });
+      const u = idx.findUser(String(rid));
+      // Discord answers an unknown (or the bot's own) id with 400/50033, not 404/10013
+      if (!u || u.id === world.bot.id) return apiError(400, 50033, 'Invalid Recipient(s)');
+      const dm = st.openDm(u.id);
+      dm.opens++;
+      return ok(st.findChannel(dm.id)!.payload());
+    });
     this.route('GET', '/applications/@me', {}, () =>
       ok({
         id: world.application.id,
@@ -278,10 +292,18 @@ export class RestApi {
 
     // --- channels and messages ------------------------------------------------------------
     const c = { major: ['channelId'] };
-    const channelOr404 = (id: string) => idx.findChannel(id);
+    const channelOr404 = (id: string) => st.findChannel(id);
     this.route('GET', '/channels/:channelId', c, ({ params }) => {
       const ch = channelOr404(params.channelId!);
-      return ch ? ok(channelPayload(ch)) : apiError(404, 10003, 'Unknown Channel');
+      return ch ? ok(ch.payload()) : apiError(404, 10003, 'Unknown Channel');
+    });
+    // closing a DM (discord.js users.deleteDM): answers the channel, which keeps its id; guild channels are not deletable here
+    this.route('DELETE', '/channels/:channelId', c, ({ params }) => {
+      const ch = channelOr404(params.channelId!);
+      if (!ch) return apiError(404, 10003, 'Unknown Channel');
+      if (!ch.dm) return apiError(500, 0, 'stand-in: deleting guild channels is not modelled');
+      ch.dm.closes++;
+      return ok(ch.payload());
     });
     this.route('POST', '/channels/:channelId/typing', c, ({ params }) => (channelOr404(params.channelId!) ? noContent : apiError(404, 10003, 'Unknown Channel')));
     this.route('GET', '/channels/:channelId/messages', c, ({ params, query }) => {
@@ -299,6 +321,8 @@ export class RestApi {
       const b = (body ?? {}) as Json;
       const bad = checkMessageBody({ ...b, attachments: files.length ? files : b.attachments });
       if (bad) return bad;
+      // a user who closed DMs (no shared guild / privacy settings / blocked the bot), and bots, cannot be DM'd
+      if (ch.dm && (st.closedDms.has(ch.dm.userId) || idx.user(ch.dm.userId).bot)) return apiError(403, 50007, 'Cannot send messages to this user');
       const ref = b.message_reference as Json | undefined;
       if (ref?.message_id && !st.messages.has(ref.message_id as string) && ref.fail_if_not_exists !== false)
         return apiError(400, 50035, 'Invalid Form Body', { errors: { message_reference: { _errors: [{ code: 'MESSAGE_REFERENCE_UNKNOWN_MESSAGE', message: 'Unknown message' }] } } });
@@ -312,7 +336,7 @@ export class RestApi {
         attachments: files.map((f, i) => ({ id: String(i), filename: f.filename, size: f.size, url: `http://stand-in/attachments/${f.filename}` })),
         flags: (b.flags as number | undefined) ?? 0,
         tts: b.tts === true,
-        ...(ref?.message_id ? { messageReference: { type: 0, message_id: ref.message_id, channel_id: ch.id, guild_id: ch.guildId } } : {}),
+        ...(ref?.message_id ? { messageReference: { type: 0, message_id: ref.message_id, channel_id: ch.id, ...(ch.guildId ? { guild_id: ch.guildId } : {}) } } : {}),
         source: 'bot',
       });
       return ok(message);

@@ -10,7 +10,7 @@ import { defaultWorld, WorldIndex, type World } from './fixtures';
 import { Gateway, PRIVILEGED_INTENTS } from './gateway';
 import { channelPayload, memberPayload, userPayload, type Json } from './payloads';
 import { RateLimiter, type BucketLimit } from './rate-limits';
-import type { GatewayFrame, InteractionRecord, RecordedRequest, StoredMessage } from './records';
+import type { DmChannelRecord, GatewayFrame, InteractionRecord, RecordedRequest, StoredMessage } from './records';
 import { RestApi } from './rest';
 import { randomToken, snowflake } from './snowflake';
 import { StandInState } from './state';
@@ -139,6 +139,16 @@ export class DiscordStandIn {
 
   setRestLatency(ms: number): void {
     this.latencyMs = ms;
+  }
+
+  /**
+   * Closes (or with `closed` false reopens) a user's DMs to the bot: creating the DM
+   * channel still works, posting in it answers 403/50007 "Cannot send messages to this user".
+   */
+  closeDirectMessages(user: string, closed = true): void {
+    const u = this.idx.user(user);
+    if (closed) this.state.closedDms.add(u.id);
+    else this.state.closedDms.delete(u.id);
   }
 
   // --- gateway hooks ------------------------------------------------------------------
@@ -280,16 +290,33 @@ export class DiscordStandIn {
 
   // --- queries ------------------------------------------------------------------------
 
-  /** Visible messages of a channel (by id or fixture name), oldest first. */
-  messagesIn(channel: string, opts: { includeEphemeral?: boolean; includeDeleted?: boolean } = {}): Json[] {
-    return this.state.channelMessages(this.idx.channel(channel).id, opts);
+  /** A guild channel by id or fixture name, or a DM channel by id → its id. */
+  private channelId(channel: string): string {
+    return this.state.dmChannelById(channel)?.id ?? this.idx.channel(channel).id;
   }
-  /** Messages the bot wrote (REST, interaction replies and follow-ups), oldest first. */
+  /** Visible messages of a channel (guild channel by id or fixture name, or DM channel by id), oldest first. */
+  messagesIn(channel: string, opts: { includeEphemeral?: boolean; includeDeleted?: boolean } = {}): Json[] {
+    return this.state.channelMessages(this.channelId(channel), opts);
+  }
+  /** Messages the bot wrote (REST, interaction replies and follow-ups; DMs included), oldest first; optionally of one channel (as for messagesIn). */
   botMessages(channel?: string): Json[] {
-    const chId = channel ? this.idx.channel(channel).id : undefined;
+    const chId = channel ? this.channelId(channel) : undefined;
     return [...this.state.messages.values()]
       .filter((m) => (m.source === 'bot' || m.source === 'interaction') && !m.deleted && (!chId || m.channelId === chId))
       .map((m) => m.message);
+  }
+  /** The bot's messages in its DM channel with a user (name or id), oldest first; [] when there is no DM channel. */
+  directMessagesTo(user: string): Json[] {
+    const dm = this.dmChannel(user);
+    return dm ? this.botMessages(dm.id) : [];
+  }
+  /** The bot's DM channel with a user (name or id), if POST /users/@me/channels created one. */
+  dmChannel(user: string): DmChannelRecord | undefined {
+    return this.state.dmChannels.get(this.idx.user(user).id);
+  }
+  /** Every DM channel the bot opened, in creation order. */
+  dmChannels(): DmChannelRecord[] {
+    return [...this.state.dmChannels.values()];
   }
   message(id: string): StoredMessage | undefined {
     return this.state.messages.get(id);

@@ -1,17 +1,31 @@
 /** Messages, interactions and application commands, and the gateway dispatches they cause. */
 import type { WorldIndex } from './fixtures';
 import { Intent, type Gateway, type GatewaySession } from './gateway';
-import { memberPayload, messagePayload, userPayload, type Json, type MessageInit } from './payloads';
-import type { InteractionRecord, StoredMessage } from './records';
+import { channelPayload, dmChannelPayload, memberPayload, messagePayload, userPayload, type Json, type MessageInit } from './payloads';
+import type { DmChannelRecord, InteractionRecord, StoredMessage } from './records';
 import { snowflake } from './snowflake';
 
 const EPHEMERAL = 1 << 6;
+
+/** A channel the REST routes can address: a guild text channel or one of the bot's DM channels. */
+export interface AddressableChannel {
+  id: string;
+  /** null for a DM channel */
+  guildId: string | null;
+  dm: DmChannelRecord | null;
+  /** the GET /channels/:id object */
+  payload(): Json;
+}
 
 export class StandInState {
   readonly messages = new Map<string, StoredMessage>();
   readonly interactions = new Map<string, InteractionRecord>();
   /** scope ('global' or a guild id) → registered commands */
   readonly commands = new Map<string, Json[]>();
+  /** recipient user id → the bot's DM channel with that user */
+  readonly dmChannels = new Map<string, DmChannelRecord>();
+  /** users whose DMs are closed to the bot (posting there answers 403/50007) */
+  readonly closedDms = new Set<string>();
 
   constructor(
     readonly idx: WorldIndex,
@@ -22,6 +36,30 @@ export class StandInState {
     return userPayload(this.idx.world.bot);
   }
 
+  /** The bot's DM channel with a user: created on the first call, the same one afterwards. */
+  openDm(userId: string): DmChannelRecord {
+    let dm = this.dmChannels.get(userId);
+    if (!dm) {
+      dm = { id: snowflake(), userId, createdAt: Date.now(), opens: 0, closes: 0, lastMessageId: null };
+      this.dmChannels.set(userId, dm);
+    }
+    return dm;
+  }
+
+  dmChannelById(id: string): DmChannelRecord | undefined {
+    for (const dm of this.dmChannels.values()) if (dm.id === id) return dm;
+    return undefined;
+  }
+
+  /** A guild text channel or DM channel by id. */
+  findChannel(id: string): AddressableChannel | undefined {
+    const ch = this.idx.findChannel(id);
+    if (ch) return { id: ch.id, guildId: ch.guildId, dm: null, payload: () => channelPayload(ch) };
+    const dm = this.dmChannelById(id);
+    if (dm) return { id: dm.id, guildId: null, dm, payload: () => dmChannelPayload(dm, this.idx.user(dm.userId)) };
+    return undefined;
+  }
+
   createMessage(init: Omit<MessageInit, 'id'> & { id?: string; source: StoredMessage['source']; interactionId?: string }): Json {
     const message = messagePayload({ ...init, id: init.id ?? snowflake() });
     message.mentions = (message.mentions as Json[]).map((m) => {
@@ -29,6 +67,8 @@ export class StandInState {
       return u ? userPayload(u) : m;
     });
     const ephemeral = ((init.flags ?? 0) & EPHEMERAL) !== 0;
+    const dm = init.guildId ? undefined : this.dmChannelById(init.channelId);
+    if (dm) dm.lastMessageId = message.id as string;
     this.messages.set(message.id as string, {
       message,
       channelId: init.channelId,

@@ -50,3 +50,28 @@ export async function setSecret(
     },
   };
 }
+
+/**
+ * access.refuse: a front door refused a command for lack of a role. The refusal is an
+ * event on the actor's access stream and an audit entry for the refused command.
+ */
+export async function refuseAccess(
+  cmd: import('../../../../libs/events/src/commands').CommandEnvelope<import('../../../../libs/events/src/commands').RefuseAccessPayloadV1>,
+  deps: { store: import('../../../../libs/event-store/src/pg-event-store').PgEventStore },
+): Promise<UseCaseOutcome> {
+  const streamId = `access-${cmd.actor.kind}-${cmd.actor.id}`.slice(0, 200);
+  const expectedVersion = await deps.store.streamVersion(streamId);
+  const p = cmd.payload;
+  return {
+    appends: [{ streamId, expectedVersion, events: [{ type: 'access.refused', schemaVersion: 1, data: { command: p.command, arguments: p.arguments, required: p.required, held: p.held, message: p.message } }] }],
+    result: { refused: p.command },
+    target: `the access log of ${cmd.actor.displayName}`,
+    alsoInTransaction: async (client) => {
+      await client.query(
+        `insert into command_audit (command_id, command_type, actor, source, reason, outcome, error_code, message, payload)
+         values ($1, $2, $3, $4, $5, 'refused', 'ACCESS.DENIED', $6, $7)`,
+        [cmd.commandId, p.command, JSON.stringify(cmd.actor), cmd.source, cmd.reason ?? null, p.message, JSON.stringify(p.arguments)],
+      );
+    },
+  };
+}

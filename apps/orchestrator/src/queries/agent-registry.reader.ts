@@ -22,6 +22,7 @@ interface Row {
   created_at: Date | null;
   updated_at: Date | null;
   version: number;
+  state: { runningSince?: string | null } | null;
 }
 
 const toView = (r: Row): AgentStatusView => ({
@@ -33,6 +34,7 @@ const toView = (r: Row): AgentStatusView => ({
   containerName: r.container_name,
   generation: r.generation,
   restarts: r.restarts,
+  runningSince: r.state?.runningSince ?? null,
   health: r.health,
   lastExit: r.last_exit_code === null && !r.last_oom_killed ? null : { code: r.last_exit_code, oomKilled: r.last_oom_killed },
   restartDueAt: r.restart_due_at?.toISOString() ?? null,

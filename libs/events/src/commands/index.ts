@@ -12,6 +12,7 @@ import { AbandonRecoveryV1 } from './abandon-recovery.v1';
 import { ReportHealthV1 } from './report-health.v1';
 import { RaiseAlertV1 } from './raise-alert.v1';
 import { ResolveAlertV1 } from './resolve-alert.v1';
+import { RefuseAccessV1 } from './refuse-access.v1';
 
 export * from './command-envelope';
 export * from './adopt-agent.v1';
@@ -28,6 +29,7 @@ export * from './abandon-recovery.v1';
 export * from './report-health.v1';
 export * from './raise-alert.v1';
 export * from './resolve-alert.v1';
+export * from './refuse-access.v1';
 
 /** Every command contract, keyed by type. The subject is `sacp.cmd.<type>`. */
 export const CommandContracts = {
@@ -45,6 +47,7 @@ export const CommandContracts = {
   'agent.report_health': ReportHealthV1,
   'alert.raise': RaiseAlertV1,
   'alert.resolve': ResolveAlertV1,
+  'access.refuse': RefuseAccessV1,
 } as const;
 export type CommandType = keyof typeof CommandContracts;
 export const COMMAND_TYPES = Object.keys(CommandContracts) as CommandType[];

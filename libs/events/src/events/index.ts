@@ -20,6 +20,7 @@ import { AgentRecoveryAbandonedV1 } from './agent-recovery-abandoned.v1';
 import { AgentHealthChangedV1 } from './agent-health-changed.v1';
 import { AlertRaisedV1 } from './alert-raised.v1';
 import { AlertResolvedV1 } from './alert-resolved.v1';
+import { AccessRefusedV1 } from './access-refused.v1';
 import { TemplateVersionRegisteredV1 } from './template-version-registered.v1';
 
 export * from './template-ref';
@@ -47,6 +48,7 @@ export * from './agent-recovery-abandoned.v1';
 export * from './agent-health-changed.v1';
 export * from './alert-raised.v1';
 export * from './alert-resolved.v1';
+export * from './access-refused.v1';
 
 /** Every event contract, keyed by type. Published on `sacp.evt.<type>`. */
 export const EventContracts = {
@@ -73,6 +75,7 @@ export const EventContracts = {
   'agent.health_changed': AgentHealthChangedV1,
   'alert.raised': AlertRaisedV1,
   'alert.resolved': AlertResolvedV1,
+  'access.refused': AccessRefusedV1,
 } as const;
 export type EventType = keyof typeof EventContracts;
 export const EVENT_TYPES = Object.keys(EventContracts) as EventType[];

@@ -23,6 +23,8 @@ export interface AgentStatusView {
   containerName: string | null;
   generation: number;
   restarts: number;
+  /** when its container last started running; null when it is not running */
+  runningSince: string | null;
   health: 'unknown' | 'healthy' | 'unhealthy';
   lastExit: { code: number | null; oomKilled: boolean } | null;
   /** a restart the recovery policy scheduled and when it is due */

@@ -1,5 +1,5 @@
-import type { EventDataMap, EventType, RecoveryCause } from '../../../libs/events/src/events';
-import type { HistoryEntry } from '../../../libs/events/src/queries';
+import type { EventDataMap, EventType, RecoveryCause } from '../../events/src/events';
+import type { HistoryEntry } from '../../events/src/queries';
 import { duration, shortContainer, truncate } from './format';
 
 const MAX_OUTPUT = 80;

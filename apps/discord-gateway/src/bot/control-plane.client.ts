@@ -1,0 +1,83 @@
+import type { NatsConnection } from '@nats-io/nats-core';
+import { BusError } from '../../../../libs/bus/src/bus.errors';
+import { requestJson } from '../../../../libs/bus/src/request-client';
+import { ErrorCodes, type WireError } from '../../../../libs/events/src/error-codes';
+import type { Actor } from '../../../../libs/events/src/metadata';
+import type { CommandReply, QueryReply } from '../../../../libs/events/src/reply';
+import { Subjects } from '../../../../libs/events/src/subjects';
+import type { JsonLogger } from '../../../../libs/platform/src/logger';
+
+export interface SendOptions {
+  commandId: string;
+  actor: Actor;
+  source: string;
+  reason?: string | null;
+  /** called once when the bus does not answer and the command is being retried */
+  onWaiting?: (error: WireError) => void | Promise<void>;
+}
+
+const BUS_CODES = new Set<string>([ErrorCodes.BUS_UNAVAILABLE, ErrorCodes.BUS_NO_RESPONDERS, ErrorCodes.BUS_TIMEOUT]);
+
+/**
+ * The bot's side of the bus. A command keeps its id across retries, so retrying
+ * while NATS or the orchestrator is away can never run it twice: the orchestrator
+ * answers a repeated id with the first outcome.
+ */
+export class ControlPlaneClient {
+  constructor(
+    private readonly nc: NatsConnection,
+    private readonly log: JsonLogger,
+    private readonly opts: { requestTimeoutMs: number; retryForMs: number; natsUrl: string },
+  ) {}
+
+  async command<R = Record<string, unknown>>(type: string, payload: unknown, o: SendOptions): Promise<CommandReply<R>> {
+    const body = { type, version: 1, commandId: o.commandId, actor: o.actor, source: o.source, ...(o.reason ? { reason: o.reason } : {}), payload };
+    return this.withRetry(
+      () => requestJson<CommandReply<R>>(this.nc, Subjects.command(type), body, this.opts.requestTimeoutMs, this.opts.natsUrl),
+      (error) => ({ ok: false, commandId: o.commandId, duplicate: false, error }) as CommandReply<R>,
+      { what: type, commandId: o.commandId, onWaiting: o.onWaiting },
+    );
+  }
+
+  async query<R>(type: string, payload: unknown, onWaiting?: SendOptions['onWaiting']): Promise<QueryReply<R>> {
+    return this.withRetry(
+      () => requestJson<QueryReply<R>>(this.nc, Subjects.query(type), payload, this.opts.requestTimeoutMs, this.opts.natsUrl),
+      (error) => ({ ok: false, error }) as QueryReply<R>,
+      { what: type, commandId: null, onWaiting, retryForMs: Math.min(this.opts.retryForMs, 10_000) },
+    );
+  }
+
+  private async withRetry<T>(
+    attempt: () => Promise<T>,
+    failed: (e: WireError) => T,
+    o: { what: string; commandId: string | null; onWaiting?: SendOptions['onWaiting']; retryForMs?: number },
+  ): Promise<T> {
+    const deadline = Date.now() + (o.retryForMs ?? this.opts.retryForMs);
+    let told = false;
+    let delay = 250;
+    let timedOut = false;
+    for (let n = 1; ; n++) {
+      try {
+        return await attempt();
+      } catch (err) {
+        if (!(err instanceof BusError) && !BUS_CODES.has((err as { code?: string }).code ?? '')) throw err;
+        const e = err as BusError;
+        if (e.code === 'BUS.TIMEOUT') timedOut = true;
+        this.log.warn('the bus did not answer; retrying with the same command id', { what: o.what, commandId: o.commandId, attempt: n, code: e.code });
+        if (!told && o.onWaiting) {
+          told = true;
+          await Promise.resolve(o.onWaiting({ code: e.code, message: e.message })).catch(() => undefined);
+        }
+        if (Date.now() + delay > deadline) {
+          const seconds = Math.round((o.retryForMs ?? this.opts.retryForMs) / 1000);
+          const message = timedOut && o.commandId
+            ? `the control plane did not confirm this within ${seconds} s; it may still happen. Check with status before you repeat it`
+            : `the control plane cannot be reached (${e.code === 'BUS.NO_RESPONDERS' ? 'no orchestrator is answering' : 'the message bus is down'}); nothing was done. Try again when it is back`;
+          return failed({ code: e.code, message, details: { attempts: n } });
+        }
+        await new Promise((r) => setTimeout(r, delay));
+        delay = Math.min(delay * 2, 2000);
+      }
+    }
+  }
+}

@@ -1,0 +1,421 @@
+/*
+ * The Discord side: a discord.js client that turns `!` messages, slash commands and
+ * buttons into control-plane commands. Every command is checked against the
+ * member's roles here (Discord's own command permissions are never relied on),
+ * carries the Discord user as its actor, and uses the message or interaction id as
+ * its command id, so a redelivered message or interaction never runs twice.
+ */
+import {
+  Client,
+  DiscordAPIError,
+  GatewayIntentBits,
+  MessageFlags,
+  Partials,
+  Routes,
+  type ButtonInteraction,
+  type ChatInputCommandInteraction,
+  type Guild,
+  type GuildMember,
+  type Interaction,
+  type Message,
+} from 'discord.js';
+import { SimpleShardingStrategy, type WebSocketManager } from '@discordjs/ws';
+import type { Role } from '../../../../libs/events/src/commands/refuse-access.v1';
+import type { Actor } from '../../../../libs/events/src/metadata';
+import type { JsonLogger } from '../../../../libs/platform/src/logger';
+import { parsePrefixed, parseSlash, slashDefinitions, specOf, type CommandSpec, type ParsedCommand } from './command-specs';
+import type { CommandRunner } from './command-runner';
+import type { ControlPlaneClient } from './control-plane.client';
+import { confirmReply, errorReply, refusedReply, usageReply, type BotReply } from './replies';
+import { allows, roleOf, type RoleMap } from './roles';
+
+export interface DiscordBotOptions {
+  token: string;
+  apiUrl: string;
+  gatewayUrl?: string;
+  prefix: string;
+  roles: RoleMap;
+  guildIds: string[];
+  registerCommands: boolean;
+}
+
+const CONFIRM_TTL_MS = 5 * 60_000;
+
+interface PendingConfirmation {
+  command: ParsedCommand;
+  requesterId: string;
+  expires: number;
+  /** set once a click has started it: later clicks are told, not run */
+  started: boolean;
+}
+
+/** Ids seen recently, so a redelivered gateway event is recognised (the command id makes it safe anyway). */
+class RecentIds {
+  private readonly ids = new Map<string, number>();
+  constructor(private readonly max = 20_000) {}
+  /** true the first time an id is seen */
+  add(id: string): boolean {
+    if (this.ids.has(id)) return false;
+    this.ids.set(id, Date.now());
+    if (this.ids.size > this.max) this.ids.delete(this.ids.keys().next().value!);
+    return true;
+  }
+}
+
+export class DiscordBot {
+  readonly client: Client;
+  private readonly recent = new RecentIds();
+  private readonly pending = new Map<string, PendingConfirmation>();
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private readyResolve!: () => void;
+  readonly ready = new Promise<void>((r) => (this.readyResolve = r));
+  connected = false;
+
+  constructor(
+    private readonly o: DiscordBotOptions,
+    private readonly runner: CommandRunner,
+    private readonly cp: ControlPlaneClient,
+    private readonly log: JsonLogger,
+  ) {
+    const gatewayUrl = o.gatewayUrl;
+    this.client = new Client({
+      intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent],
+      partials: [Partials.GuildMember],
+      rest: { api: o.apiUrl },
+      ws: gatewayUrl
+        ? {
+            buildStrategy: (manager: WebSocketManager) => {
+              const fetchInfo = manager.fetchGatewayInformation.bind(manager);
+              manager.fetchGatewayInformation = async (force?: boolean) => ({ ...(await fetchInfo(force)), url: gatewayUrl });
+              return new SimpleShardingStrategy(manager);
+            },
+          }
+        : {},
+    } as ConstructorParameters<typeof Client>[0]);
+    this.client.on('clientReady', () => void this.onReady());
+    this.client.on('guildCreate', (g) => void this.registerCommands(g));
+    this.client.on('messageCreate', (m) => this.track(this.onMessage(m)));
+    this.client.on('interactionCreate', (i) => this.track(this.onInteraction(i)));
+    this.client.on('shardDisconnect', (e, shard) => {
+      this.connected = false;
+      this.log.warn('Discord gateway disconnected', { shard, code: e.code });
+    });
+    this.client.on('shardResume', (shard, replayed) => {
+      this.connected = true;
+      this.log.info('Discord gateway resumed', { shard, replayed });
+    });
+    this.client.on('shardReady', () => (this.connected = true));
+    this.client.on('error', (err) => this.log.error('Discord client error', { error: err }));
+    this.client.on('warn', (msg) => this.log.warn('Discord client warning', { message: msg }));
+  }
+
+  async start(): Promise<void> {
+    await this.client.login(this.o.token);
+  }
+
+  /** Lets commands in progress finish (their replies are sent), then disconnects. */
+  async stop(timeoutMs = 10_000): Promise<void> {
+    await Promise.race([Promise.allSettled([...this.inFlight]), new Promise((r) => setTimeout(r, timeoutMs))]);
+    await this.client.destroy();
+  }
+
+  private track(p: Promise<void>): void {
+    const q = p.catch((err) => this.log.error('handling a Discord event failed', { error: err }));
+    this.inFlight.add(q);
+    void q.finally(() => this.inFlight.delete(q));
+  }
+
+  private async onReady(): Promise<void> {
+    this.connected = true;
+    this.log.info('connected to Discord', { user: this.client.user?.tag, guilds: this.client.guilds.cache.size });
+    await Promise.all(this.client.guilds.cache.map((g) => this.registerCommands(g)));
+    this.readyResolve();
+  }
+
+  private serves(guildId: string | null): boolean {
+    return guildId !== null && (this.o.guildIds.length === 0 || this.o.guildIds.includes(guildId));
+  }
+
+  /**
+   * Registers the slash commands in one guild, only when they differ from what is
+   * registered: a restart changes nothing on Discord.
+   */
+  async registerCommands(guild: Guild): Promise<void> {
+    if (!this.o.registerCommands || !this.serves(guild.id)) return;
+    const appId = this.client.application?.id ?? this.client.user?.id;
+    if (!appId) return;
+    const wanted = slashDefinitions();
+    try {
+      const existing = (await this.client.rest.get(Routes.applicationGuildCommands(appId, guild.id))) as Record<string, unknown>[];
+      if (sameCommands(existing, wanted)) {
+        this.log.info('slash commands up to date', { guild: guild.id, commands: wanted.length });
+        return;
+      }
+      await this.client.rest.put(Routes.applicationGuildCommands(appId, guild.id), { body: wanted });
+      this.log.info('slash commands registered', { guild: guild.id, commands: wanted.length });
+    } catch (err) {
+      this.log.error('could not register slash commands; prefix commands still work. Does the bot have the applications.commands scope in this guild?', { guild: guild.id, error: err });
+    }
+  }
+
+  private actorOf(member: GuildMember | null, user: { id: string; username: string; globalName?: string | null }): Actor {
+    return { kind: 'discord', id: user.id, displayName: (member?.displayName || user.globalName || user.username).slice(0, 200) };
+  }
+
+  private roleIdsOf(member: unknown): string[] {
+    const m = member as { roles?: string[] | { cache: Map<string, unknown> } } | null;
+    if (!m?.roles) return [];
+    return Array.isArray(m.roles) ? m.roles : [...m.roles.cache.keys()];
+  }
+
+  private heldRole(member: unknown): Role | null {
+    return roleOf(this.roleIdsOf(member), this.o.roles);
+  }
+
+  /** Records a refusal in the audit trail and the event log (the refused user has been told already). */
+  private async auditRefusal(spec: CommandSpec, cmd: ParsedCommand | null, commandId: string, actor: Actor, source: string, held: Role | null): Promise<void> {
+    const reply = await this.cp.command(
+      'access.refuse',
+      {
+        command: spec.busCommand ?? `query.${spec.name}`,
+        arguments: cmd?.args ?? {},
+        required: spec.role!,
+        held,
+        message: `${spec.doing} needs the ${spec.role} role; ${actor.displayName} has ${held ?? 'none'}`,
+      },
+      { commandId, actor, source },
+    );
+    if (!reply.ok) this.log.error('could not record a refused command', { commandId, code: reply.error.code, error: reply.error.message });
+    else this.log.info('command refused', { commandId, command: spec.name, actor: actor.id, held, required: spec.role });
+  }
+
+  // --- prefix messages -------------------------------------------------------------------
+
+  private async onMessage(message: Message): Promise<void> {
+    if (message.author.bot || !message.inGuild() || !this.serves(message.guildId)) return;
+    const parsed = parsePrefixed(message.content, this.o.prefix);
+    if (!parsed) return;
+    if (!this.recent.add(`m${message.id}`)) return;
+    const started = Date.now();
+    let member = message.member;
+    if (!member) member = await message.guild.members.fetch(message.author.id).catch(() => null);
+    const actor = this.actorOf(member, message.author);
+    const source = `discord:${message.guildId}/${message.channelId}`;
+    const commandId = `discord-${message.id}`;
+    const responder = new MessageResponder(message, this.log);
+
+    // usage and help are no secret: they are answered in the channel; refusals go by DM
+    if (!parsed.ok) return responder.send(usageReply(parsed.problem, parsed.usage));
+    const cmd = parsed.command;
+    const held = this.heldRole(member);
+    if (!allows(held, cmd.spec.role)) {
+      await responder.privately(refusedReply(cmd.spec, held));
+      return this.auditRefusal(cmd.spec, cmd, commandId, actor, source, held);
+    }
+    if (cmd.spec.destructive && !cmd.yes) {
+      this.pending.set(message.id, { command: cmd, requesterId: message.author.id, expires: Date.now() + CONFIRM_TTL_MS, started: false });
+      return responder.send(confirmReply(cmd.spec, String(cmd.args.agent), message.id, message.author.id));
+    }
+    const final = await this.runner.run(cmd, { commandId, actor, source, held, progress: (r) => responder.send(r) });
+    await responder.send(final);
+    this.log.info('command answered', { commandId, command: cmd.spec.name, actor: actor.id, millis: Date.now() - started });
+  }
+
+  // --- interactions --------------------------------------------------------------------------
+
+  private async onInteraction(interaction: Interaction): Promise<void> {
+    if (!interaction.inGuild() || !this.serves(interaction.guildId)) return;
+    if (!this.recent.add(`i${interaction.id}`)) {
+      this.log.info('interaction delivered again; already handled', { interaction: interaction.id });
+      return;
+    }
+    if (interaction.isChatInputCommand()) return this.onSlash(interaction);
+    if (interaction.isButton()) return this.onButton(interaction);
+  }
+
+  private async onSlash(interaction: ChatInputCommandInteraction): Promise<void> {
+    const options: Record<string, string | number | boolean> = {};
+    for (const o of interaction.options.data) if (o.value !== undefined && o.value !== null) options[o.name] = o.value as string | number | boolean;
+    const parsed = parseSlash(interaction.commandName, options);
+    const member = interaction.member as GuildMember | null;
+    const actor = this.actorOf(interaction.member && 'displayName' in interaction.member ? (interaction.member as GuildMember) : null, interaction.user);
+    const source = `discord:${interaction.guildId}/${interaction.channelId}`;
+    const commandId = `discord-${interaction.id}`;
+    const responder = new InteractionResponder(interaction, this.log);
+
+    if (!parsed.ok) return responder.privately(usageReply(parsed.problem, parsed.usage));
+    const cmd = parsed.command;
+    const held = this.heldRole(member);
+    if (!allows(held, cmd.spec.role)) {
+      await responder.privately(refusedReply(cmd.spec, held));
+      return this.auditRefusal(cmd.spec, cmd, commandId, actor, source, held);
+    }
+    if (cmd.spec.destructive && !cmd.yes) {
+      this.pending.set(interaction.id, { command: cmd, requesterId: interaction.user.id, expires: Date.now() + CONFIRM_TTL_MS, started: false });
+      return responder.send(confirmReply(cmd.spec, String(cmd.args.agent), interaction.id, interaction.user.id));
+    }
+    if (cmd.spec.name === 'help') return responder.privately(await this.runner.run(cmd, { commandId, actor, source, held, progress: async () => undefined }));
+    await responder.defer();
+    const final = await this.runner.run(cmd, { commandId, actor, source, held, progress: (r) => responder.send(r) });
+    await responder.send(final);
+  }
+
+  private async onButton(interaction: ButtonInteraction): Promise<void> {
+    const [ns, kind, ...rest] = interaction.customId.split(':');
+    if (ns !== 'sacp') return;
+    const member = interaction.member as GuildMember | null;
+    const held = this.heldRole(member);
+    const actor = this.actorOf(interaction.member && 'displayName' in interaction.member ? (interaction.member as GuildMember) : null, interaction.user);
+    const source = `discord:${interaction.guildId}/${interaction.channelId}`;
+    const responder = new InteractionResponder(interaction, this.log);
+
+    if (kind === 'page') {
+      const status = specOf('status')!;
+      if (!allows(held, status.role)) return responder.privately(refusedReply(status, held));
+      const [page, target] = rest;
+      await interaction.deferUpdate();
+      const reply = await this.runner.status(target ? decodeURIComponent(target) : null, Number(page) || 1);
+      await responder.send(reply);
+      return;
+    }
+    if (kind !== 'confirm' && kind !== 'cancel') return;
+    const origin = rest[0] ?? '';
+    const p = this.pending.get(origin);
+    if (!p || p.expires < Date.now()) {
+      this.pending.delete(origin);
+      return responder.privately({ content: '⌛ this confirmation has expired (they last 5 minutes, and not across a bot restart): run the command again' });
+    }
+    if (interaction.user.id !== p.requesterId) return responder.privately({ content: `only <@${p.requesterId}> can confirm or cancel this` });
+    if (p.started) return responder.privately({ content: 'already confirmed; the command runs once' });
+    if (kind === 'cancel') {
+      this.pending.delete(origin);
+      await interaction.update({ content: `✖️ cancelled: ${p.command.spec.name} ${String(p.command.args.agent)} was not run`, components: [] });
+      return;
+    }
+    // roles are checked again at the click: they may have changed in the meantime
+    if (!allows(held, p.command.spec.role)) {
+      await responder.privately(refusedReply(p.command.spec, held));
+      return this.auditRefusal(p.command.spec, p.command, `discord-${interaction.id}`, actor, source, held);
+    }
+    p.started = true;
+    await interaction.update({ content: `⏳ ${p.command.spec.name} ${String(p.command.args.agent)}: confirmed by <@${interaction.user.id}>…`, components: [] });
+    responder.acknowledged = true;
+    // the command id is the original message's or interaction's: confirming twice, or a retried click, runs it once
+    const final = await this.runner.run(p.command, { commandId: `discord-${origin}`, actor, source, held, progress: (r) => responder.send(r) });
+    await responder.send(final);
+    setTimeout(() => this.pending.delete(origin), CONFIRM_TTL_MS).unref();
+  }
+}
+
+/** Replies to a `!` message: the first reply is a message, later ones edit it. Private replies go by DM. */
+class MessageResponder {
+  private reply: Message | null = null;
+  private chain: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly message: Message,
+    private readonly log: JsonLogger,
+  ) {}
+
+  send(r: BotReply): Promise<void> {
+    const body = { content: r.content ?? '', embeds: r.embeds ?? [], components: r.components ?? [], allowedMentions: { parse: [] as never[], users: [this.message.author.id] } };
+    // replies are sent in order; an interim reply never overtakes the final one
+    const next = this.chain.then(async () => {
+      try {
+        if (this.reply) this.reply = await this.reply.edit(body);
+        else this.reply = await this.message.reply({ ...body, failIfNotExists: false });
+      } catch (err) {
+        this.log.error('could not reply on Discord', { message: this.message.id, error: err });
+      }
+    });
+    this.chain = next;
+    return next;
+  }
+
+  async privately(r: BotReply): Promise<void> {
+    try {
+      await this.message.author.send({ content: r.content ?? '', embeds: r.embeds ?? [] });
+      await this.message.react('📬').catch(() => undefined);
+    } catch (err) {
+      // closed DMs (50007): say it in the channel, addressed to them
+      if (!(err instanceof DiscordAPIError)) this.log.warn('could not send a direct message', { user: this.message.author.id, error: err });
+      await this.send({ ...r, content: `<@${this.message.author.id}> ${r.content ?? ''}`.slice(0, 2000) });
+    }
+  }
+}
+
+/** Replies to an interaction within Discord's 3 s: deferred first when the answer takes a bus round trip. */
+class InteractionResponder {
+  acknowledged = false;
+  private chain: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly interaction: ChatInputCommandInteraction | ButtonInteraction,
+    private readonly log: JsonLogger,
+  ) {}
+
+  async defer(): Promise<void> {
+    try {
+      await this.interaction.deferReply();
+      this.acknowledged = true;
+    } catch (err) {
+      // 40060: another delivery of this interaction was acknowledged first
+      this.log.warn('could not acknowledge an interaction', { interaction: this.interaction.id, error: err });
+      this.acknowledged = true;
+    }
+  }
+
+  send(r: BotReply): Promise<void> {
+    const body = { content: r.content ?? '', embeds: r.embeds ?? [], components: r.components ?? [], allowedMentions: { parse: [] as never[] } };
+    const next = this.chain.then(async () => {
+      try {
+        if (this.acknowledged || this.interaction.deferred || this.interaction.replied) await this.interaction.editReply(body);
+        else {
+          await this.interaction.reply(body);
+          this.acknowledged = true;
+        }
+      } catch (err) {
+        this.log.error('could not reply to an interaction', { interaction: this.interaction.id, error: err });
+      }
+    });
+    this.chain = next;
+    return next;
+  }
+
+  async privately(r: BotReply): Promise<void> {
+    const body = { content: r.content ?? '', embeds: r.embeds ?? [], flags: MessageFlags.Ephemeral as const };
+    try {
+      if (this.acknowledged || this.interaction.deferred || this.interaction.replied) await this.interaction.followUp(body);
+      else {
+        await this.interaction.reply(body);
+        this.acknowledged = true;
+      }
+    } catch (err) {
+      this.log.error('could not reply privately to an interaction', { interaction: this.interaction.id, error: err });
+    }
+  }
+}
+
+/** Compares registered slash commands with the wanted ones on the fields that matter. */
+function sameCommands(existing: Record<string, unknown>[], wanted: ReturnType<typeof slashDefinitions>): boolean {
+  const norm = (cmds: Record<string, unknown>[]) =>
+    JSON.stringify(
+      cmds
+        .map((c) => ({
+          name: c.name,
+          description: c.description,
+          options: ((c.options as Record<string, unknown>[] | undefined) ?? []).map((o) => ({
+            type: o.type,
+            name: o.name,
+            description: o.description,
+            required: o.required === true,
+            min_value: o.min_value ?? null,
+            max_value: o.max_value ?? null,
+            max_length: o.max_length ?? null,
+          })),
+        }))
+        .sort((a, b) => String(a.name).localeCompare(String(b.name))),
+    );
+  return norm(existing) === norm(wanted);
+}
+

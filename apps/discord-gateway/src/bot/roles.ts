@@ -1,0 +1,53 @@
+import { ROLES, type Role } from '../../../../libs/events/src/commands/refuse-access.v1';
+
+/** Discord role ids per control-plane role. A member holds the highest role any of their Discord roles maps to. */
+export type RoleMap = Record<Role, string[]>;
+
+const RANK: Record<Role, number> = { viewer: 1, operator: 2, admin: 3 };
+
+/**
+ * Reads `DISCORD_ROLES`: JSON (`{"admin":["123"],"operator":["456"],"viewer":["789"]}`)
+ * or the short form `admin=123;operator=456,457;viewer=789`. Throws a message naming
+ * the problem.
+ */
+export function parseRoleMap(text: string): RoleMap {
+  const map: RoleMap = { viewer: [], operator: [], admin: [] };
+  const add = (role: string, ids: unknown) => {
+    if (!(ROLES as readonly string[]).includes(role)) throw new Error(`unknown role "${role}": use viewer, operator or admin`);
+    const list = Array.isArray(ids) ? ids : [ids];
+    for (const id of list) {
+      const s = String(id).trim();
+      if (!/^\d{5,25}$/.test(s)) throw new Error(`"${s}" is not a Discord role id (a number such as 1189403234567890123; copy it with Developer Mode → Copy Role ID)`);
+      map[role as Role].push(s);
+    }
+  };
+  const t = text.trim();
+  if (!t) return map;
+  if (t.startsWith('{')) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(t);
+    } catch (err) {
+      throw new Error(`not valid JSON (${(err as Error).message})`);
+    }
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('expected an object such as {"operator":["123"]}');
+    for (const [role, ids] of Object.entries(parsed)) add(role, ids);
+  } else {
+    for (const part of t.split(';').map((p) => p.trim()).filter(Boolean)) {
+      const eq = part.indexOf('=');
+      if (eq < 0) throw new Error(`"${part}" should read role=id[,id…], e.g. operator=1189403234567890123`);
+      add(part.slice(0, eq).trim(), part.slice(eq + 1).split(',').filter((s) => s.trim() !== ''));
+    }
+  }
+  return map;
+}
+
+/** The highest role the member's Discord roles map to, or null. */
+export function roleOf(memberRoleIds: Iterable<string>, map: RoleMap): Role | null {
+  let best: Role | null = null;
+  const ids = new Set(memberRoleIds);
+  for (const role of ROLES) if (map[role].some((id) => ids.has(id)) && (!best || RANK[role] > RANK[best])) best = role;
+  return best;
+}
+
+export const allows = (held: Role | null, required: Role | null): boolean => required === null || (held !== null && RANK[held] >= RANK[required]);
