@@ -76,6 +76,8 @@ export class BotHarness {
   }
 
   async stop(): Promise<void> {
+    // the gateway's own log, for whoever reads a failure
+    if (this.gateway) writeFileSync(join(tmpdir(), `sacp-discord-gateway-${this.cp.instance}.log`), this.gateway.logs);
     await this.cp.stop().catch(() => undefined);
     await this.standIn.stop().catch(() => undefined);
     rmSync(this.dir, { recursive: true, force: true });

@@ -50,7 +50,9 @@ export type DiscordGatewayConfig = z.infer<typeof DiscordGatewayConfigSchema> & 
  * runs without Discord (health only) and says so. No error ever contains the token.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): DiscordGatewayConfig {
-  const c = readConfig('discord-gateway', DiscordGatewayConfigSchema, env);
+  // an empty value (e.g. compose's ${VAR:-}) means "not set"
+  const given = Object.fromEntries(Object.entries(env).filter(([k, v]) => !(k.startsWith('DISCORD_') && v === '')));
+  const c = readConfig('discord-gateway', DiscordGatewayConfigSchema, given);
   const problems: string[] = [];
   let roles: RoleMap = { viewer: [], operator: [], admin: [] };
   try {

@@ -52,7 +52,13 @@ export class DiscordGatewayRuntime implements OnApplicationBootstrap, BeforeAppl
         cp,
         this.log,
       );
-      await this.bot.start();
+      await this.bot.start().catch((err: Error & { code?: string; status?: number }) => {
+        if (err.code === 'TokenInvalid' || err.status === 401)
+          throw new Error('Discord refused the bot token (401). Check DISCORD_TOKEN or the sealed DISCORD_TOKEN_FILE; reset the token in the Discord Developer Portal (Bot → Reset Token) if it leaked or expired');
+        if (err.code === 'DisallowedIntents' || /disallowed intent/i.test(err.message))
+          throw new Error('Discord refused the gateway intents: enable "Message Content Intent" for the bot in the Discord Developer Portal (Bot → Privileged Gateway Intents)');
+        throw new Error(`cannot connect to Discord at ${c.DISCORD_API_URL}: ${err.message}. Check DISCORD_API_URL and the network`);
+      });
     }
     if (webhook) this.sink = new WebhookSink(webhook);
     else if (c.DISCORD_ALERT_CHANNEL_ID) {

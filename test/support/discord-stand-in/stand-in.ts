@@ -338,10 +338,11 @@ export class DiscordStandIn {
     return this.gateway.frames.filter((f) => (filter.direction === undefined || f.direction === filter.direction) && (filter.op === undefined || f.op === filter.op) && (filter.t === undefined || f.t === filter.t));
   }
 
-  async waitFor<T>(what: string, fn: () => T | undefined | null | false, timeoutMs = 10_000): Promise<T> {
+  /** Polls `fn` (which may be async) until it returns something truthy. */
+  async waitFor<T>(what: string, fn: () => T | undefined | null | false | Promise<T | undefined | null | false>, timeoutMs = 10_000): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const v = fn();
+      const v = await fn();
       if (v) return v;
       if (Date.now() > deadline) throw new Error(`stand-in: timed out after ${timeoutMs} ms waiting for ${what}`);
       await new Promise((r) => setTimeout(r, 10));

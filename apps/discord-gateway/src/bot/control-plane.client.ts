@@ -1,5 +1,5 @@
 import type { NatsConnection } from '@nats-io/nats-core';
-import { BusError } from '../../../../libs/bus/src/bus.errors';
+import { BusError, busUnavailable } from '../../../../libs/bus/src/bus.errors';
 import { requestJson } from '../../../../libs/bus/src/request-client';
 import { ErrorCodes, type WireError } from '../../../../libs/events/src/error-codes';
 import type { Actor } from '../../../../libs/events/src/metadata';
@@ -24,16 +24,31 @@ const BUS_CODES = new Set<string>([ErrorCodes.BUS_UNAVAILABLE, ErrorCodes.BUS_NO
  * answers a repeated id with the first outcome.
  */
 export class ControlPlaneClient {
+  /** false between a disconnect and the next reconnect: requests then fail at once instead of waiting out a timeout */
+  private connected = true;
+
   constructor(
     private readonly nc: NatsConnection,
     private readonly log: JsonLogger,
     private readonly opts: { requestTimeoutMs: number; retryForMs: number; natsUrl: string },
-  ) {}
+  ) {
+    void (async () => {
+      for await (const s of nc.status()) {
+        if (s.type === 'disconnect') this.connected = false;
+        else if (s.type === 'reconnect') this.connected = true;
+      }
+    })().catch(() => undefined);
+  }
+
+  private request<R>(subject: string, body: unknown): Promise<R> {
+    if (!this.connected || this.nc.isClosed()) return Promise.reject(busUnavailable(this.opts.natsUrl, new Error('disconnected; reconnecting')));
+    return requestJson<R>(this.nc, subject, body, this.opts.requestTimeoutMs, this.opts.natsUrl);
+  }
 
   async command<R = Record<string, unknown>>(type: string, payload: unknown, o: SendOptions): Promise<CommandReply<R>> {
     const body = { type, version: 1, commandId: o.commandId, actor: o.actor, source: o.source, ...(o.reason ? { reason: o.reason } : {}), payload };
     return this.withRetry(
-      () => requestJson<CommandReply<R>>(this.nc, Subjects.command(type), body, this.opts.requestTimeoutMs, this.opts.natsUrl),
+      () => this.request<CommandReply<R>>(Subjects.command(type), body),
       (error) => ({ ok: false, commandId: o.commandId, duplicate: false, error }) as CommandReply<R>,
       { what: type, commandId: o.commandId, onWaiting: o.onWaiting },
     );
@@ -41,7 +56,7 @@ export class ControlPlaneClient {
 
   async query<R>(type: string, payload: unknown, onWaiting?: SendOptions['onWaiting']): Promise<QueryReply<R>> {
     return this.withRetry(
-      () => requestJson<QueryReply<R>>(this.nc, Subjects.query(type), payload, this.opts.requestTimeoutMs, this.opts.natsUrl),
+      () => this.request<QueryReply<R>>(Subjects.query(type), payload),
       (error) => ({ ok: false, error }) as QueryReply<R>,
       { what: type, commandId: null, onWaiting, retryForMs: Math.min(this.opts.retryForMs, 10_000) },
     );

@@ -167,7 +167,8 @@ export function logsReply(agent: string, lines: { line: string; stream: string }
   const body: string[] = [];
   let size = header.length + 8;
   for (let i = lines.length - 1; i >= 0; i--) {
-    const l = codeSafe(lines[i]!.line).slice(0, 300);
+    const full = codeSafe(lines[i]!.line);
+    const l = full.length > 300 ? `${full.slice(0, 299)}…` : full;
     if (size + l.length + 1 > 1990) break;
     body.unshift(l);
     size += l.length + 1;

@@ -1,0 +1,235 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { BotHarness, textOf } from '../../support/discord-bot-harness';
+import type { Json } from '../../support/discord-stand-in';
+
+/**
+ * The bot as operators use it: the real discord-gateway process with the real
+ * discord.js client, against the Discord stand-in and a real control plane
+ * (orchestrator, Postgres, NATS/JetStream, Docker).
+ */
+describe('Discord bot: commands become control-plane commands', () => {
+  const h = new BotHarness();
+  const agentOf = (text: string): string => /\*\*([a-z0-9-]+)\*\*/.exec(text)?.[1] ?? '';
+
+  before(async () => {
+    await h.start();
+    const secret = await h.cp.command('secret.set', { name: 'xai-api-key', value: 'xai-test-value-for-discord' });
+    assert.ok(secret.ok);
+  });
+
+  after(async () => {
+    await h.stop();
+  });
+
+  test('slash commands are registered in the guild once: every command, with its options', async () => {
+    const names = h.standIn.commands(h.guildId).map((c) => c.name as string).sort();
+    assert.deepEqual(names, ['deploy', 'help', 'history', 'logs', 'restart', 'rm', 'start', 'status', 'stop', 'templates', 'why']);
+    const stop = h.standIn.commands(h.guildId).find((c) => c.name === 'stop')!;
+    assert.deepEqual((stop.options as Json[]).map((o) => [o.name, o.required === true]), [['agent', true], ['yes', false], ['reason', false]]);
+    assert.equal(h.standIn.requestsTo('PUT /applications/:appId/guilds/:guildId/commands').length, 1);
+  });
+
+  let deployed = '';
+  test('!deploy grok4 by an operator: a running container, a reply naming the agent, and alice as the actor', async () => {
+    const msg = h.say('alice', '!deploy grok4 --reason "sprint 12"');
+    const reply = await h.waitReply(msg, (t) => /is running/.test(t), 'says the agent is running', 60_000);
+    const text = textOf(reply);
+    deployed = agentOf(text);
+    assert.match(deployed, /^grok4-/, text);
+    assert.ok(h.replyVersions(msg).some((v) => v.includes(`deploying **${deployed}**`)), 'the first reply said it was deploying');
+
+    const [view] = await h.cp.status(deployed);
+    assert.equal(view!.state.observed, 'running');
+    const containers = await h.cp.containers();
+    const c = containers.find((x) => x.id === view!.containerId);
+    assert.ok(c, 'the container exists in Docker');
+    assert.equal(c.state, 'running');
+
+    const events = await h.eventsOfCommand(`discord-${msg}`);
+    const deployedEvent = events.find((e) => e.type === 'agent.deployed');
+    assert.ok(deployedEvent, `events of the command: ${events.map((e) => e.type).join(', ')}`);
+    assert.deepEqual(deployedEvent.actor, { kind: 'discord', id: h.userId('alice'), displayName: 'alice' });
+    assert.equal(deployedEvent.source, `discord:${h.guildId}/${h.channelId()}`);
+    const { rows } = await h.cp.pool.query(`select metadata->>'reason' as reason from events where metadata->>'commandId' = $1 limit 1`, [`discord-${msg}`]);
+    assert.equal(rows[0].reason, 'sprint 12');
+  });
+
+  test('/status shows the agent with its state, health and uptime; /status <template> filters', async () => {
+    const i = h.slash('bob', 'status');
+    const res = await h.waitResponse(i.id, (t) => t.includes(deployed), 'lists the agent');
+    const text = textOf(res);
+    assert.match(text, /running/);
+    assert.match(text, /up \d/);
+    assert.match(text, /grok4@1/);
+    assert.ok(h.standIn.interaction(i.id)!.ack, 'acknowledged');
+    assert.equal(h.standIn.interaction(i.id)!.ack!.type, 5, 'deferred first (type 5), then edited');
+
+    const byTemplate = h.slash('bob', 'status', { target: 'grok4' });
+    assert.match(textOf(await h.waitResponse(byTemplate.id, (t) => t.includes(deployed), 'lists grok4 agents')), /Agents from template grok4/);
+    const unknown = h.slash('bob', 'status', { target: 'nope' });
+    assert.match(textOf(await h.waitResponse(unknown.id, (t) => t.startsWith('❌'), 'is an error')), /no agent or template named "nope"/);
+  });
+
+  test('/templates, /logs, /history, /why and /help answer in plain words', async () => {
+    const t = h.slash('bob', 'templates');
+    const tText = textOf(await h.waitResponse(t.id, (x) => x.includes('grok4'), 'lists templates'));
+    assert.match(tText, /claude/);
+    assert.match(tText, /manager/);
+
+    const logs = h.slash('bob', 'logs', { agent: deployed, lines: 5 });
+    const lText = textOf(await h.waitResponse(logs.id, (x) => x.includes('```'), 'shows a code block'));
+    assert.match(lText, new RegExp(`lines? of \\*\\*${deployed}\\*\\*`));
+
+    const hist = h.slash('bob', 'history', { agent: deployed });
+    const hText = textOf(await h.waitResponse(hist.id, (x) => x.includes('agent.deployed'), 'lists events'));
+    assert.match(hText, /discord:alice/);
+    assert.match(hText, /sprint 12/);
+
+    const why = h.slash('bob', 'why', { agent: deployed });
+    const wText = textOf(await h.waitResponse(why.id, (x) => x.includes('Why'), 'explains'));
+    assert.match(wText, /agent\.container_started/);
+
+    const help = h.slash('bob', 'help');
+    await h.standIn.waitFor('help reply', () => h.privateRepliesTo(help.id).length > 0);
+    const helpText = h.privateRepliesTo(help.id).join('\n');
+    assert.match(helpText, /Your role here: \*\*viewer\*\*/);
+    assert.match(helpText, /🔒 `!stop <agent>/);
+    assert.match(helpText, /✅ `!status \[target\]`/);
+  });
+
+  test('/restart and /stop yes:true by an operator; /start brings it back', async () => {
+    const [before] = await h.cp.status(deployed);
+    const r = h.slash('alice', 'restart', { agent: deployed });
+    await h.waitResponse(r.id, (x) => /restarted and is running/.test(x), 'says restarted', 45_000);
+    const [after] = await h.cp.status(deployed);
+    assert.ok(after!.restarts > before!.restarts || after!.runningSince !== before!.runningSince, 'the container was restarted');
+
+    const s = h.slash('alice', 'stop', { agent: deployed, yes: true, reason: 'over budget' });
+    await h.waitResponse(s.id, (x) => /is stopped/.test(x), 'says stopped', 45_000);
+    assert.equal((await h.cp.status(deployed))[0]!.state.observed !== 'running', true);
+    const stopEvents = await h.eventsOfCommand(`discord-${s.id}`);
+    assert.deepEqual(stopEvents.map((e) => e.type), ['agent.stop_requested']);
+
+    const st = h.slash('alice', 'start', { agent: deployed });
+    await h.waitResponse(st.id, (x) => /is running/.test(x), 'says running', 45_000);
+    assert.equal((await h.cp.status(deployed))[0]!.state.observed, 'running');
+  });
+
+  test("a viewer's stop is refused privately, changes nothing, and is audited with who and what", async () => {
+    const i = h.slash('bob', 'stop', { agent: deployed, yes: true });
+    await h.standIn.waitFor('a private refusal', () => h.privateRepliesTo(i.id).find((t) => t.includes('⛔')));
+    assert.match(h.privateRepliesTo(i.id)[0]!, /stopping an agent needs the \*\*operator\*\* role; you have \*\*viewer\*\*/);
+    assert.equal(h.responseOf(i.id)?.flags !== undefined ? ((h.responseOf(i.id)!.flags as number) & 64) === 64 : true, true, 'the refusal is ephemeral');
+
+    const refused = (await h.standIn.waitFor('the refusal in the event log', async () => {
+      const e = await h.eventsOfCommand(`discord-${i.id}`);
+      return e.length ? e : undefined;
+    }))!;
+    assert.deepEqual(refused.map((e) => e.type), ['access.refused']);
+    assert.deepEqual(refused[0]!.actor, { kind: 'discord', id: h.userId('bob'), displayName: 'bob' });
+    assert.equal(refused[0]!.data.command, 'agent.stop');
+    assert.deepEqual(refused[0]!.data.arguments, { agent: deployed });
+    assert.equal(refused[0]!.data.held, 'viewer');
+    const { rows } = await h.cp.pool.query(`select command_type, outcome, error_code, actor from command_audit where command_id = $1 and outcome = 'refused'`, [`discord-${i.id}`]);
+    assert.equal(rows.length, 1);
+    assert.equal(rows[0].command_type, 'agent.stop');
+    assert.equal(rows[0].error_code, 'ACCESS.DENIED');
+    assert.equal(rows[0].actor.id, h.userId('bob'));
+    assert.equal((await h.cp.status(deployed))[0]!.state.desired, 'running', 'nothing changed');
+
+    // the prefix form: refused by direct message; someone without any role gets the same
+    const m = h.say('mallory', `!stop ${deployed} --yes`);
+    const dm = await h.waitDirectMessage('mallory', (t) => t.includes('⛔'));
+    assert.match(textOf(dm), /you have no control-plane role/);
+    assert.equal(h.replyTo(m), undefined, 'nothing said in the channel');
+    await h.standIn.waitFor('the prefix refusal audited', async () => ((await h.eventsOfCommand(`discord-${m}`)).length ? true : undefined));
+  });
+
+  test('bad arguments get a usage message naming the problem', async () => {
+    const m1 = h.say('alice', '!deploy');
+    assert.match(textOf(await h.waitReply(m1, () => true, 'exists')), /deploy needs a template[\s\S]*Usage: `!deploy <template> \[name\]/);
+    const m2 = h.say('alice', `!logs ${deployed} 5000`);
+    assert.match(textOf(await h.waitReply(m2, () => true, 'exists')), /lines must be a whole number from 1 to 200, not "5000"/);
+    const m3 = h.say('alice', '!frobnicate');
+    assert.match(textOf(await h.waitReply(m3, () => true, 'exists')), /there is no command "frobnicate"; try !help/);
+    const m4 = h.say('alice', `!stop ${deployed} --force`);
+    assert.match(textOf(await h.waitReply(m4, () => true, 'exists')), /stop has no option --force/);
+    const i = h.slash('alice', 'logs', { agent: deployed, lines: 0 });
+    await h.standIn.waitFor('a private usage reply', () => h.privateRepliesTo(i.id).find((t) => t.includes('Usage')));
+    assert.match(h.privateRepliesTo(i.id)[0]!, /lines must be a whole number from 1 to 200/);
+    const unknownAgent = h.slash('alice', 'restart', { agent: 'no-such-agent' });
+    assert.match(textOf(await h.waitResponse(unknownAgent.id, (t) => t.startsWith('❌'), 'is an error')), /no-such-agent/);
+    const unknownTemplate = h.say('alice', '!deploy gpt-17');
+    assert.match(textOf(await h.waitReply(unknownTemplate, (t) => t.startsWith('❌'), 'is an error')), /gpt-17[\s\S]*templates/);
+  });
+
+  test('stop asks for a confirmation: nothing happens until the requester clicks, once', async () => {
+    const m = h.say('alice', `!stop ${deployed}`);
+    const prompt = await h.waitReply(m, (t) => t.includes('confirm'), 'asks to confirm');
+    const buttons = ((prompt.components as Json[])[0]!.components as Json[]).map((b) => b.custom_id as string);
+    const confirm = buttons.find((b) => b.startsWith('sacp:confirm:'))!;
+    await new Promise((r) => setTimeout(r, 500));
+    assert.deepEqual(await h.eventsOfCommand(`discord-${m}`), [], 'not stopped before the click');
+
+    const byOther = h.standIn.buttonClick({ user: 'carol', messageId: prompt.id as string, customId: confirm });
+    await h.standIn.waitFor('a private no', () => h.privateRepliesTo(byOther.id).find((t) => t.includes('only')));
+
+    const click = h.standIn.buttonClick({ user: 'alice', messageId: prompt.id as string, customId: confirm });
+    const again = h.standIn.buttonClick({ user: 'alice', messageId: prompt.id as string, customId: confirm });
+    h.standIn.redeliverInteraction(click.id);
+    await h.waitReply(m, (t) => /is stopped/.test(t), 'says stopped', 45_000);
+    const events = await h.eventsOfCommand(`discord-${m}`);
+    assert.deepEqual(events.map((e) => e.type), ['agent.stop_requested'], 'stopped exactly once');
+    assert.deepEqual(events[0]!.actor.id, h.userId('alice'));
+    await h.standIn.waitFor('the second click told', () => h.privateRepliesTo(again.id).find((t) => /already confirmed/.test(t)) ?? (h.standIn.interaction(again.id)!.ack ? 'acked' : undefined));
+
+    // cancel leaves the agent alone
+    await h.cp.command('agent.start', { agent: deployed });
+    const m2 = h.say('carol', `!rm ${deployed}`);
+    const p2 = await h.waitReply(m2, (t) => t.includes('confirm'), 'asks to confirm');
+    const cancel = ((p2.components as Json[])[0]!.components as Json[]).map((b) => b.custom_id as string).find((b) => b.startsWith('sacp:cancel:'))!;
+    h.standIn.buttonClick({ user: 'carol', messageId: p2.id as string, customId: cancel });
+    await h.waitReply(m2, (t) => t.includes('cancelled'), 'says cancelled');
+    assert.deepEqual(await h.eventsOfCommand(`discord-${m2}`), []);
+  });
+
+  test('the same deploy interaction delivered twice deploys once and answers once', async () => {
+    const before = (await h.cp.status()).length;
+    const i = h.slash('alice', 'deploy', { template: 'grok4', name: 'twice-1' });
+    h.standIn.redeliverInteraction(i.id);
+    await h.waitResponse(i.id, (t) => /is running/.test(t), 'says running', 60_000);
+    h.standIn.redeliverInteraction(i.id);
+    await new Promise((r) => setTimeout(r, 1000));
+    const events = await h.eventsOfCommand(`discord-${i.id}`);
+    assert.equal(events.filter((e) => e.type === 'agent.deployed').length, 1);
+    const agents = await h.cp.status();
+    assert.equal(agents.length, before + 1);
+    assert.equal(agents.filter((a) => a.name === 'twice-1').length, 1);
+    const containers = (await h.cp.containers()).filter((c) => c.labels['sacp.agent.name'] === 'twice-1');
+    assert.equal(containers.length, 1, 'one container');
+    assert.equal(h.standIn.interaction(i.id)!.callbacks.filter((c) => c.status < 300).length, 1, 'acknowledged once');
+  });
+
+  test('/rm by an admin with yes removes the agent and its container', async () => {
+    const i = h.slash('carol', 'rm', { agent: 'twice-1', yes: true });
+    await h.waitResponse(i.id, (t) => /is removed/.test(t), 'says removed', 45_000);
+    assert.equal((await h.cp.containers()).filter((c) => c.labels['sacp.agent.name'] === 'twice-1').length, 0);
+    const i2 = h.slash('alice', 'rm', { agent: deployed, yes: true });
+    await h.standIn.waitFor('operator refused rm', () => h.privateRepliesTo(i2.id).find((t) => /needs the \*\*admin\*\* role/.test(t)));
+  });
+
+  test('status pages: more agents than fit one page get ◀ ▶ buttons that turn the page', async () => {
+    const many = Array.from({ length: 11 }, (_, n) => `page-${String(n).padStart(2, '0')}`);
+    for (const name of many) assert.ok((await h.cp.command('agent.deploy', { template: 'grok4', name })).ok);
+    await h.standIn.waitFor('all listed', async () => ((await h.cp.status()).length >= 12 ? true : undefined), 30_000);
+    const i = h.slash('bob', 'status');
+    const page1 = await h.waitResponse(i.id, (t) => /page 1\/2/.test(t), 'is page 1 of 2');
+    const next = ((page1.components as Json[])[0]!.components as Json[]).find((b) => (b.label as string).startsWith('next'))!;
+    const click = h.standIn.buttonClick({ user: 'bob', messageId: page1.id as string, customId: next.custom_id as string });
+    await h.standIn.waitFor('page 2', () => /page 2\/2/.test(textOf(h.standIn.message(page1.id as string)!.message)) || undefined);
+    assert.equal(h.standIn.interaction(click.id)!.ack!.type, 6, 'the click was acknowledged as an update');
+    const fields = (((h.standIn.message(page1.id as string)!.message.embeds as Json[])[0]!.fields as Json[]) ?? []).map((f) => f.name as string);
+    assert.ok(fields.length >= 1 && fields.length <= 10);
+  });
+});

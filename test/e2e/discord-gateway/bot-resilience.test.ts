@@ -1,0 +1,142 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { BotHarness, textOf } from '../../support/discord-bot-harness';
+import { Op, type Json } from '../../support/discord-stand-in';
+import { generateSealingKey } from '../../../libs/platform/src/sealed-secret';
+
+const ALERT_MESSAGES = 'POST /channels/:channelId/messages';
+
+/** How many alerts a message in #alerts carries: a summary says how many, a single alert is one. */
+function alertsIn(m: Json): number {
+  return ((m.embeds as { title?: string }[] | undefined) ?? []).reduce((n, e) => {
+    const summary = /^🚨 (\d+) alerts/.exec(e.title ?? '');
+    return n + (summary ? Number(summary[1]) : 1);
+  }, 0);
+}
+
+describe('Discord bot: disconnects, bus outages, alert bursts and the token', () => {
+  const h = new BotHarness();
+
+  before(async () => {
+    await h.start();
+    assert.ok((await h.cp.command('secret.set', { name: 'xai-api-key', value: 'xai-test-value-for-discord' })).ok);
+  });
+
+  after(async () => {
+    await h.stop();
+  });
+
+  const deployedOnce = async (commandId: string, name: string) => {
+    const events = await h.eventsOfCommand(commandId);
+    assert.equal(events.filter((e) => e.type === 'agent.deployed').length, 1, `one agent.deployed for ${commandId}`);
+    assert.equal((await h.cp.status()).filter((a) => a.name === name).length, 1, `one agent named ${name}`);
+    assert.equal((await h.cp.containers()).filter((c) => c.labels['sacp.agent.name'] === name).length, 1, `one container for ${name}`);
+  };
+
+  test('a gateway disconnect and resume in the middle of commands leaves exactly one effect each', async () => {
+    const resumesBefore = h.standIn.frames({ direction: 'in', op: Op.Resume }).length;
+    const m = h.say('alice', '!deploy grok4 resume-msg');
+    h.standIn.dropGateway({ code: 4000, reason: 'test: connection lost' });
+    // dispatched while the bot is away: Discord replays it after the resume
+    const i = h.slash('alice', 'deploy', { template: 'grok4', name: 'resume-slash' });
+    await h.standIn.waitFor('the bot to resume', () => h.standIn.frames({ direction: 'in', op: Op.Resume }).length > resumesBefore || undefined, 20_000);
+    await h.waitReply(m, (t) => /is running/.test(t), 'says running', 60_000);
+    await h.waitResponse(i.id, (t) => /is running/.test(t), 'says running', 60_000);
+    // and a redelivery after the resume changes nothing either
+    h.standIn.redeliverInteraction(i.id);
+    h.standIn.redeliverMessage(m);
+    await new Promise((r) => setTimeout(r, 1500));
+    await deployedOnce(`discord-${m}`, 'resume-msg');
+    await deployedOnce(`discord-${i.id}`, 'resume-slash');
+    const replies = h.standIn.botMessages(h.channelId()).filter((x) => (x.message_reference as Json | undefined)?.message_id === m);
+    assert.equal(replies.length, 1, 'one reply message (edited as it progressed)');
+    assert.equal(h.standIn.interaction(i.id)!.callbacks.filter((c) => c.status < 300).length, 1, 'acknowledged once');
+  });
+
+  test('no orchestrator: the user is told, the command is retried with its id, and runs once when it is back', async () => {
+    const orchestrator = h.cp.orchestrators[0]!;
+    await orchestrator.kill('SIGTERM');
+    await orchestrator.exited();
+    const m = h.say('alice', '!deploy grok4 outage-1');
+    await h.waitReply(m, (t) => /control plane is not answering \(no orchestrator\)/.test(t), 'says nobody answers', 20_000);
+    await h.cp.addOrchestrator();
+    await h.waitReply(m, (t) => /is running/.test(t), 'says running', 60_000);
+    await deployedOnce(`discord-${m}`, 'outage-1');
+  });
+
+  test('NATS down mid-command: the user is told, nothing is lost, nothing runs twice', async () => {
+    await h.cp.nats.kill();
+    await h.standIn.waitFor('the gateway to notice', async () => (await fetch(`http://127.0.0.1:${h.gateway.port}/health/ready`)).status === 503 || undefined, 15_000);
+    const m = h.say('alice', '!deploy grok4 outage-2');
+    await h.standIn.waitFor('the user told the bus is unreachable', () => h.replyVersions(m).some((t) => /message bus unreachable/.test(t)) || undefined, 20_000);
+    await new Promise((r) => setTimeout(r, 1000));
+    await h.cp.nats.start();
+    await h.waitReply(m, (t) => /is running/.test(t), 'says running', 60_000);
+    await deployedOnce(`discord-${m}`, 'outage-2');
+  });
+
+  test('50 alerts in a burst become a bounded number of messages; 429s are waited out; nothing is dropped', async () => {
+    const alerts = h.channelId('alerts');
+    const before = h.standIn.botMessages(alerts).length;
+    const requestsBefore = h.standIn.requestsTo(ALERT_MESSAGES).length;
+    h.standIn.forceRateLimit(ALERT_MESSAGES, { count: 2, retryAfterSeconds: 1 });
+    const burst = Array.from({ length: 50 }, (_, n) => n);
+    await Promise.all(
+      burst.map((n) => h.cp.command('alert.raise', { key: `test:burst:${n}`, severity: n % 10 === 0 ? 'critical' : 'warning', agent: null, cause: n % 2 ? 'crash_loop' : 'oom_killed', message: `agent ${n} crashed`, lastLogLines: [] })),
+    );
+    const posted = await h.standIn.waitFor(
+      'all 50 alerts in #alerts',
+      () => {
+        const msgs = h.standIn.botMessages(alerts).slice(before);
+        return msgs.reduce((n, x) => n + alertsIn(x), 0) >= 50 ? msgs : undefined;
+      },
+      30_000,
+    );
+    assert.ok(posted.length <= 3, `${posted.length} messages for 50 alerts`);
+    assert.equal(posted.reduce((n, x) => n + alertsIn(x), 0), 50, 'every alert accounted for, none twice');
+    assert.match(posted.map(textOf).join("\n"), /crash\\?_loop ×25/);
+    const limited = h.standIn.requestsTo(ALERT_MESSAGES).slice(requestsBefore).filter((r) => r.status === 429);
+    assert.ok(limited.length >= 1, 'Discord answered 429 at least once');
+
+    // resolving one posts that it resolved
+    assert.ok((await h.cp.command('alert.resolve', { key: 'test:burst:7', message: 'agent 7 is running again' })).ok);
+    const resolved = await h.standIn.waitFor('the resolution posted', () => h.standIn.botMessages(alerts).slice(before + posted.length).find((x) => /resolved/.test(textOf(x))), 15_000);
+    assert.match(textOf(resolved), /agent 7 is running again/);
+  });
+
+  test('the token never appears in logs, events, the audit trail or anything the bot sent', async () => {
+    const token = h.standIn.token;
+    assert.ok(token.length > 20);
+    assert.ok(!h.gateway.logs.includes(token), 'gateway logs');
+    for (const o of h.cp.orchestrators) assert.ok(!o.logs.includes(token), 'orchestrator logs');
+    const { rows: ev } = await h.cp.pool.query(`select count(*)::int as n from events where data::text like $1 or metadata::text like $1`, [`%${token}%`]);
+    assert.equal(ev[0].n, 0, 'events');
+    const { rows: au } = await h.cp.pool.query(`select count(*)::int as n from command_audit where coalesce(payload::text, '') || coalesce(message, '') || coalesce(actor::text, '') like $1`, [`%${token}%`]);
+    assert.equal(au[0].n, 0, 'audit trail');
+    const sent = h.standIn.requests.filter((r) => JSON.stringify(r.body ?? '').includes(token));
+    assert.equal(sent.length, 0, 'request bodies sent to Discord');
+  });
+
+  test('a wrong token or a wrong key stops the gateway with advice, never echoing the token', async () => {
+    const bad = `${h.standIn.token.slice(0, -6)}XXXXXX`;
+    const g1 = await h.cp.addDiscordGateway({ ...h.gatewayEnv({ DISCORD_ALERT_CHANNEL_ID: '' }), DISCORD_TOKEN_FILE: '', DISCORD_TOKEN_KEY_FILE: '', DISCORD_TOKEN: bad }, { waitReady: false });
+    assert.equal(await g1.exited(30_000), 1);
+    assert.match(g1.logs, /Discord refused the bot token \(401\)/);
+    assert.ok(!g1.logs.includes(bad), 'the wrong token is not in the output');
+    assert.ok(!g1.logs.includes(bad.slice(0, 24)), 'not even its first part');
+
+    const env = h.gatewayEnv();
+    const otherKey = join(tmpdir(), `sacp-other-${randomUUID()}.key`);
+    writeFileSync(otherKey, generateSealingKey());
+    const g2 = await h.cp.addDiscordGateway({ ...env, DISCORD_TOKEN_KEY_FILE: otherKey }, { waitReady: false });
+    assert.equal(await g2.exited(30_000), 78);
+    assert.match(g2.logs, /DISCORD_TOKEN_FILE cannot be opened: .*the key does not open this file/);
+    assert.ok(!g2.logs.includes(h.standIn.token));
+    assert.ok(!g2.logs.includes(readFileSync(env.DISCORD_TOKEN_KEY_FILE!, 'utf8').trim()), 'nor the key');
+    assert.ok(!readFileSync(env.DISCORD_TOKEN_FILE!, 'utf8').includes(h.standIn.token), 'the sealed file does not hold the token in clear');
+  });
+});
