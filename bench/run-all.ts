@@ -13,6 +13,7 @@ import { run as crashRecovery } from './crash-recovery.bench';
 import { run as eventAppend } from './event-append.bench';
 import { run as replay } from './replay.bench';
 import { run as monitorFootprint } from './monitor-footprint.bench';
+import { run as discordCommand } from './discord-command.bench';
 import { type BenchResult, machineNote, printResult, printTable } from './report';
 
 const BENCHES: [string, () => Promise<BenchResult>][] = [
@@ -21,6 +22,7 @@ const BENCHES: [string, () => Promise<BenchResult>][] = [
   ['replay', replay],
   ['crash-recovery', crashRecovery],
   ['monitor-footprint', monitorFootprint],
+  ['discord-command', discordCommand],
 ];
 
 async function main(): Promise<void> {
