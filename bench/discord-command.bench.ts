@@ -10,9 +10,10 @@
  *   ack      the bot's first answer: for a message, its reply (POST …/messages, sent once
  *            the orchestrator accepted the command); for a slash command, the deferral
  *            (interaction callback type 5, sent before any bus round trip);
- *   running  the edit of that reply saying the agent is running (the bot polls the
- *            agent's status every 250 ms), and, for reference, the moment the agent
- *            registry shows observed = running (polled from Postgres every 10 ms).
+ *   running  the edit of that reply saying the agent is running (the bot wakes on the
+ *            agent's events as the relay publishes them, and polls its status every
+ *            250 ms as a fallback), and, for reference, the moment the agent registry
+ *            shows observed = running (polled from Postgres every 10 ms).
  * Baseline (B): the same deploy sent straight on NATS (what the CLI and scripts do):
  *   accepted = the orchestrator's reply; running = the registry shows running.
  * A and B alternate (A,B,A,B…). Every agent stays up until the end; all are removed
@@ -138,7 +139,7 @@ export async function run(): Promise<BenchResult> {
             row('B: deploy on NATS → registry running (baseline)', s.bReg, null),
           ],
           notes: [
-            'the bot follows the agent by polling its status every 250 ms: the edit lags the registry by up to that.',
+            "the bot follows the agent's events on the bus (agent.container_started), with its status polled every 250 ms as a fallback; the edit can land before the registry (a projection) shows running.",
             `p99 of ${N} samples is the nearest-rank value (≈ the maximum). sanity: ${running}/${3 * (N + 1)} agents running at the end.`,
           ],
         },

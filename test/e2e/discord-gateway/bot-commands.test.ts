@@ -39,8 +39,7 @@ describe('Discord bot: commands become control-plane commands', () => {
     assert.match(deployed, /^grok4-/, text);
     assert.ok(h.replyVersions(msg).some((v) => v.includes(`deploying **${deployed}**`)), 'the first reply said it was deploying');
 
-    const [view] = await h.cp.status(deployed);
-    assert.equal(view!.state.observed, 'running');
+    const view = await h.standIn.waitFor('status to show it running', async () => (await h.cp.status(deployed)).find((v) => v.state.observed === 'running'));
     const containers = await h.cp.containers();
     const c = containers.find((x) => x.id === view!.containerId);
     assert.ok(c, 'the container exists in Docker');
@@ -102,18 +101,18 @@ describe('Discord bot: commands become control-plane commands', () => {
     const [before] = await h.cp.status(deployed);
     const r = h.slash('alice', 'restart', { agent: deployed });
     await h.waitResponse(r.id, (x) => /restarted and is running/.test(x), 'says restarted', 45_000);
-    const [after] = await h.cp.status(deployed);
-    assert.ok(after!.restarts > before!.restarts || after!.runningSince !== before!.runningSince, 'the container was restarted');
+    await h.standIn.waitFor('status to show the restart', async () => (await h.cp.status(deployed)).find((a) => a.restarts > before!.restarts || (a.runningSince !== before!.runningSince && a.state.observed === 'running')));
 
     const s = h.slash('alice', 'stop', { agent: deployed, yes: true, reason: 'over budget' });
     await h.waitResponse(s.id, (x) => /is stopped/.test(x), 'says stopped', 45_000);
-    assert.equal((await h.cp.status(deployed))[0]!.state.observed !== 'running', true);
+    // the reply follows the events; the registry (a projection) catches up a moment later
+    await h.standIn.waitFor('status to show it stopped', async () => ((await h.cp.status(deployed))[0]!.state.observed !== 'running' ? true : undefined));
     const stopEvents = await h.eventsOfCommand(`discord-${s.id}`);
     assert.deepEqual(stopEvents.map((e) => e.type), ['agent.stop_requested']);
 
     const st = h.slash('alice', 'start', { agent: deployed });
     await h.waitResponse(st.id, (x) => /is running/.test(x), 'says running', 45_000);
-    assert.equal((await h.cp.status(deployed))[0]!.state.observed, 'running');
+    await h.standIn.waitFor('status to show it running', async () => ((await h.cp.status(deployed))[0]!.state.observed === 'running' ? true : undefined));
   });
 
   test("a viewer's stop is refused privately, changes nothing, and is audited with who and what", async () => {

@@ -10,6 +10,7 @@ import type { Actor } from '../../../../libs/events/src/metadata';
 import type { MetricsAgentsReply } from '../../../../libs/events/src/metrics';
 import type { AgentStatusView, HistoryEntry, LogLine } from '../../../../libs/events/src/queries';
 import { Subjects } from '../../../../libs/events/src/subjects';
+import type { StoredEvent } from '../../../../libs/events/src/event-envelope';
 import type { JsonLogger } from '../../../../libs/platform/src/logger';
 import type { ParsedCommand } from './command-specs';
 import type { ControlPlaneClient } from './control-plane.client';
@@ -27,7 +28,12 @@ export interface RunContext {
 
 const POLL_MS = 250;
 
+type Listener = (e: StoredEvent) => void;
+
 export class CommandRunner {
+  private readonly watchers = new Map<string, Set<Listener>>();
+  private subscribed = false;
+
   constructor(
     private readonly cp: ControlPlaneClient,
     private readonly nc: NatsConnection,
@@ -103,39 +109,108 @@ export class CommandRunner {
   }
 
   /**
-   * Watches the agent until it reaches the goal, fails, or DISCORD_FOLLOW_MS pass. Level
-   * triggered: it polls the status the orchestrator answers from the event store.
+   * Watches the agent until it reaches the goal, fails, or DISCORD_FOLLOW_MS pass.
+   * The agent's events, as the relay publishes them, decide at once; its status (read
+   * from the event store's registry) is polled as well, so a missed event only costs
+   * a poll interval.
    */
   private async follow(agentId: string, name: string, goal: 'running' | 'stopped' | 'removed', doneText: string, restart = false): Promise<BotReply> {
     const deadline = Date.now() + this.opts.followMs;
     const since = Date.now() - 2000;
-    let before: AgentStatusView | null = null;
-    let last: AgentStatusView | null = null;
-    let firstRestarts: number | null = null;
-    for (;;) {
-      const r = await this.cp.query<AgentStatusView[]>('agent.status', { agent: agentId });
-      if (!r.ok) {
-        if (goal === 'removed' && r.error.code === 'AGENT.NOT_FOUND') return { content: doneText };
-        if (r.error.code !== 'AGENT.NOT_FOUND') return { content: `⚠️ ${name} was accepted, but its progress cannot be followed: ${r.error.message}` };
-      } else if (r.result[0]) {
-        const v = r.result[0];
-        before ??= v;
-        last = v;
-        firstRestarts ??= v.restarts;
-        const observed = v.state.observed;
-        if (goal === 'removed' && (observed === 'removed' || v.state.desired === 'removed' && observed === 'absent')) return { content: doneText };
-        if (goal === 'stopped' && (observed === 'stopped' || observed === 'exited' || observed === 'absent')) return { content: doneText };
-        if (goal === 'running' && observed === 'running' && (!restart || v.restarts > firstRestarts || v.generation > before.generation || v.runningSince !== before.runningSince))
-          return { content: `${doneText}${v.containerId ? ` · container \`${v.containerId.slice(0, 12)}\`` : ''}` };
-        // an error from before this command (an earlier attempt) does not count
-        const err = v.lastError && Date.parse(v.lastError.at) >= since ? v.lastError : null;
-        if (err) return { content: `❌ **${name}** did not become ${goal}: ${err.code}: ${err.message} (while trying to ${err.operation})` };
-        if (v.recoveryAbandoned && goal === 'running') return { content: `❌ **${name}** keeps crashing; auto-recovery gave up. See \`${this.opts.prefix}why ${name}\`` };
+    const events = this.watch(agentId);
+    try {
+      let before: AgentStatusView | null = null;
+      let last: AgentStatusView | null = null;
+      const running = (containerId: string | null) => ({ content: `${doneText}${containerId ? ` · container \`${containerId.slice(0, 12)}\`` : ''}` });
+      for (;;) {
+        // 1. the events that arrived since the last look
+        for (const e of events.take()) {
+          const d = e.data as { containerId?: string; operation?: string; code?: string; message?: string };
+          if (goal === 'running' && (e.type === 'agent.container_started' || e.type === 'agent.container_restarted')) return running(d.containerId ?? null);
+          if (goal === 'stopped' && (e.type === 'agent.container_stopped' || e.type === 'agent.container_exited')) return { content: doneText };
+          if (goal === 'removed' && e.type === 'agent.removed') return { content: doneText };
+          if (e.type === 'agent.operation_failed') return { content: `❌ **${name}** did not become ${goal}: ${d.code}: ${d.message} (while trying to ${d.operation})` };
+          if (e.type === 'agent.recovery_abandoned' && goal === 'running') return { content: `❌ **${name}** keeps crashing; auto-recovery gave up. See \`${this.opts.prefix}why ${name}\`` };
+        }
+        // 2. the status, for what happened before the watch began
+        const r = await this.cp.query<AgentStatusView[]>('agent.status', { agent: agentId });
+        if (!r.ok) {
+          if (goal === 'removed' && r.error.code === 'AGENT.NOT_FOUND') return { content: doneText };
+          if (r.error.code !== 'AGENT.NOT_FOUND') return { content: `⚠️ ${name} was accepted, but its progress cannot be followed: ${r.error.message}` };
+        } else if (r.result[0]) {
+          const v = r.result[0];
+          before ??= v;
+          last = v;
+          const observed = v.state.observed;
+          if (goal === 'removed' && observed === 'removed') return { content: doneText };
+          if (goal === 'stopped' && (observed === 'stopped' || observed === 'exited' || observed === 'absent')) return { content: doneText };
+          if (goal === 'running' && observed === 'running' && (!restart || v.restarts > before.restarts || v.runningSince !== before.runningSince)) return running(v.containerId);
+          // an error from before this command (an earlier attempt) does not count
+          const err = v.lastError && Date.parse(v.lastError.at) >= since ? v.lastError : null;
+          if (err) return { content: `❌ **${name}** did not become ${goal}: ${err.code}: ${err.message} (while trying to ${err.operation})` };
+          if (v.recoveryAbandoned && goal === 'running') return { content: `❌ **${name}** keeps crashing; auto-recovery gave up. See \`${this.opts.prefix}why ${name}\`` };
+        }
+        if (Date.now() + POLL_MS > deadline)
+          return { content: `⏳ **${name}** was accepted but is not ${goal} after ${Math.round(this.opts.followMs / 1000)} s (now ${last ? last.state.observed : 'not yet visible'}); it may still get there: check \`${this.opts.prefix}status ${name}\`` };
+        await events.next(POLL_MS);
       }
-      if (Date.now() + POLL_MS > deadline)
-        return { content: `⏳ **${name}** was accepted but is not ${goal} after ${Math.round(this.opts.followMs / 1000)} s (now ${last ? last.state.observed : 'not yet visible'}); it may still get there: check \`${this.opts.prefix}status ${name}\`` };
-      await new Promise((res) => setTimeout(res, POLL_MS));
+    } finally {
+      events.close();
     }
+  }
+
+  /** The agent's events as they are published (a core subscription on the event subjects; JetStream publishes reach it too). */
+  private watch(agentId: string): { take(): StoredEvent[]; next(timeoutMs: number): Promise<void>; close(): void } {
+    let buffer: StoredEvent[] = [];
+    let wake: (() => void) | null = null;
+    const listener = (e: StoredEvent) => {
+      buffer.push(e);
+      wake?.();
+    };
+    let set = this.watchers.get(agentId);
+    if (!set) this.watchers.set(agentId, (set = new Set()));
+    set.add(listener);
+    this.ensureEventSubscription();
+    return {
+      take: () => {
+        const out = buffer;
+        buffer = [];
+        return out;
+      },
+      next: (timeoutMs) =>
+        buffer.length
+          ? Promise.resolve()
+          : new Promise<void>((res) => {
+              const t = setTimeout(() => ((wake = null), res()), timeoutMs);
+              wake = () => {
+                clearTimeout(t);
+                wake = null;
+                res();
+              };
+            }),
+      close: () => {
+        set!.delete(listener);
+        if (!set!.size) this.watchers.delete(agentId);
+      },
+    };
+  }
+
+  private ensureEventSubscription(): void {
+    if (this.subscribed) return;
+    this.subscribed = true;
+    this.nc.subscribe(Subjects.event('agent.>'), {
+      callback: (_err, msg) => {
+        if (!this.watchers.size) return;
+        let e: StoredEvent;
+        try {
+          e = msg.json<StoredEvent>();
+        } catch {
+          return;
+        }
+        const id = (e.data as { agentId?: string } | null)?.agentId;
+        if (id) for (const l of this.watchers.get(id) ?? []) l(e);
+      },
+    });
   }
 
   /** A status page: one agent, the agents of one template, or all of them. */

@@ -83,14 +83,16 @@ export class ControlPlaneClient {
           told = true;
           await Promise.resolve(o.onWaiting({ code: e.code, message: e.message })).catch(() => undefined);
         }
-        if (Date.now() + delay > deadline) {
+        // the last attempt is made at the deadline: the whole window is tried, not only the part whole delays fit in
+        const left = deadline - Date.now();
+        if (left <= 0) {
           const seconds = Math.round((o.retryForMs ?? this.opts.retryForMs) / 1000);
           const message = timedOut && o.commandId
             ? `the control plane did not confirm this within ${seconds} s; it may still happen. Check with status before you repeat it`
             : `the control plane cannot be reached (${e.code === 'BUS.NO_RESPONDERS' ? 'no orchestrator is answering' : 'the message bus is down'}); nothing was done. Try again when it is back`;
           return failed({ code: e.code, message, details: { attempts: n } });
         }
-        await new Promise((r) => setTimeout(r, delay));
+        await new Promise((r) => setTimeout(r, Math.min(delay, left)));
         delay = Math.min(delay * 2, 2000);
       }
     }

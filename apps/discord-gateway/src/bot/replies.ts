@@ -59,7 +59,7 @@ export function uptimeLabel(v: Pick<AgentStatusView, 'runningSince'>, now = Date
 }
 
 /** One agent as a field: state, health, uptime, resources, restarts, and what is wrong. */
-export function agentField(v: AgentStatusView, r: AgentResourceSample | null, now = Date.now()): { name: string; value: string; inline: boolean } {
+export function agentField(v: AgentStatusView, r: AgentResourceSample | null, now = Date.now(), messageMax = 200): { name: string; value: string; inline: boolean } {
   const facts = [
     (v.state.desired === 'running') !== (v.state.observed === 'running') && v.state.desired !== 'removed' ? `${v.state.observed} (should be ${v.state.desired})` : v.state.observed,
     v.health === 'unknown' ? null : v.health,
@@ -72,8 +72,8 @@ export function agentField(v: AgentStatusView, r: AgentResourceSample | null, no
   if (v.lastExit && v.state.observed !== 'running') lines.push(`last exit: ${v.lastExit.code ?? '?'}${v.lastExit.oomKilled ? ' (killed: out of memory)' : ''}`);
   if (v.recoveryAbandoned) lines.push('⛔ auto-recovery gave up: start it when fixed');
   else if (v.restartDueAt) lines.push(`↻ restart ${relativeTime(v.restartDueAt, now)}`);
-  if (v.lastAlert?.state === 'open') lines.push(`⚠️ ${v.lastAlert.severity ?? 'alert'}: ${clip(v.lastAlert.message, 200)}`);
-  if (v.lastError) lines.push(`❗ ${v.lastError.operation} failed: ${clip(v.lastError.message, 200)}`);
+  if (v.lastAlert?.state === 'open') lines.push(`⚠️ ${v.lastAlert.severity ?? 'alert'}: ${clip(v.lastAlert.message, messageMax)}`);
+  if (v.lastError) lines.push(`❗ ${v.lastError.operation} failed: ${clip(v.lastError.message, messageMax)}`);
   return { name: clip(`${stateIcon(v)} ${v.name}`, 256), value: clip(lines.join('\n'), 1024), inline: false };
 }
 
@@ -97,17 +97,24 @@ export function statusPage(i: StatusPageInput): BotReply {
   const unhealthy = i.views.filter((v) => v.health === 'unhealthy').length;
   const alerts = i.views.filter((v) => v.lastAlert?.state === 'open').length;
   const summary = [`${i.views.length} agent${i.views.length === 1 ? '' : 's'}`, `${running} running`, ...(unhealthy ? [`${unhealthy} unhealthy`] : []), ...(alerts ? [`${alerts} with open alerts`] : [])].join(' · ');
+  const title = clip(i.title, 256);
+  const description = clip(`${summary}${i.resources ? '' : '\n(resource figures unavailable: no monitor answered)'}`, 4096);
+  const footer = `page ${page}/${pages} · agents ${i.views.length ? (page - 1) * AGENTS_PER_PAGE + 1 : 0}–${(page - 1) * AGENTS_PER_PAGE + shown.length} of ${i.views.length}`;
+  // ten agents in trouble can exceed what one embed holds; fitEmbed would then drop the last
+  // ones, which are on no other page: each agent gets an even share instead
+  const share = Math.floor((EMBED_BUDGET - title.length - description.length - footer.length) / Math.max(1, shown.length));
   const embed: Embed = {
-    title: clip(i.title, 256),
-    description: `${summary}${i.resources ? '' : '\n(resource figures unavailable: no monitor answered)'}`,
+    title,
+    description,
     color: unhealthy || alerts ? Colors.warn : running === i.views.length ? Colors.ok : Colors.info,
-    fields: shown.map((v) => agentField(v, i.resources?.[v.id] ?? null, now)),
-    footer: { text: `page ${page}/${pages} · agents ${i.views.length ? (page - 1) * AGENTS_PER_PAGE + 1 : 0}–${(page - 1) * AGENTS_PER_PAGE + shown.length} of ${i.views.length}` },
+    fields: shown.map((v) => fittedField(v, i.resources?.[v.id] ?? null, now, share)),
+    footer: { text: footer },
     timestamp: new Date(now).toISOString(),
   };
   const reply: BotReply = { embeds: [fitEmbed(embed)] };
   if (pages > 1) {
-    const target = encodeURIComponent(i.target ?? '').slice(0, 60);
+    // the target comes back whole when it fits (every valid agent or template name does), and is never cut inside a %-escape
+    const target = encodedWithin(i.target ?? '', 100 - Math.max(`sacp:page:${page + 1}:`.length, `sacp:page:${page}::refresh`.length));
     reply.components = [
       {
         type: 1,
@@ -122,12 +129,33 @@ export function statusPage(i: StatusPageInput): BotReply {
   return reply;
 }
 
+/** An agent's field in at most `room` characters (name and value): its messages shortened first, then the value cut. */
+function fittedField(v: AgentStatusView, r: AgentResourceSample | null, now: number, room: number): ReturnType<typeof agentField> {
+  let f = agentField(v, r, now);
+  for (let max = 160; f.name.length + f.value.length > room && max >= 40; max -= 40) f = agentField(v, r, now, max);
+  return f.name.length + f.value.length > room ? { ...f, value: clip(f.value, Math.max(1, room - f.name.length)) } : f;
+}
+
+/** `text` URI-encoded in at most `room` characters, dropping whole characters from its end when it does not fit. */
+function encodedWithin(text: string, room: number): string {
+  const chars = [...text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD')];
+  let encoded = encodeURIComponent(chars.join(''));
+  while (encoded.length > room && chars.length) {
+    chars.pop();
+    encoded = encodeURIComponent(chars.join(''));
+  }
+  return encoded;
+}
+
+/** What fitEmbed keeps an embed under: Discord's 6000-character total, with a margin. */
+const EMBED_BUDGET = 5900;
+
 /** Trims fields until the embed fits Discord's 6000-character total. */
 export function fitEmbed(e: Embed): Embed {
   const size = (x: Embed) => (x.title?.length ?? 0) + (x.description?.length ?? 0) + (x.footer?.text.length ?? 0) + (x.fields ?? []).reduce((n, f) => n + f.name.length + f.value.length, 0);
   const out: Embed = { ...e, fields: [...(e.fields ?? [])].slice(0, 25) };
   if (out.description) out.description = clip(out.description, 4096);
-  while (size(out) > 5900 && out.fields!.length) out.fields!.pop();
+  while (size(out) > EMBED_BUDGET && out.fields!.length) out.fields!.pop();
   return out;
 }
 
@@ -163,9 +191,12 @@ const describeLast = (type: string): string => type.replace(/^agent\./, '').repl
 
 export function logsReply(agent: string, lines: { line: string; stream: string }[]): BotReply {
   if (!lines.length) return { content: `${agent} has written nothing yet` };
-  const header = `Last ${lines.length} line${lines.length === 1 ? '' : 's'} of **${agent}**:\n`;
+  const name = clip(agent, 100);
+  const header = `Last ${lines.length} line${lines.length === 1 ? '' : 's'} of **${name}**:\n`;
+  const cutHeader = (shown: number) => `Last ${shown} of ${lines.length} lines of **${name}** (older ones do not fit a message):\n`;
   const body: string[] = [];
-  let size = header.length + 8;
+  // room for the longer header, used when older lines are left out, and the code fences
+  let size = Math.max(header.length, cutHeader(lines.length).length) + 8;
   for (let i = lines.length - 1; i >= 0; i--) {
     const full = codeSafe(lines[i]!.line);
     const l = full.length > 300 ? `${full.slice(0, 299)}…` : full;
@@ -174,7 +205,7 @@ export function logsReply(agent: string, lines: { line: string; stream: string }
     size += l.length + 1;
   }
   const cut = lines.length - body.length;
-  return { content: `${cut ? `Last ${body.length} of ${lines.length} lines of **${agent}** (older ones do not fit a message):\n` : header}\`\`\`\n${body.join('\n')}\n\`\`\`` };
+  return { content: `${cut ? cutHeader(body.length) : header}\`\`\`\n${body.join('\n')}\n\`\`\`` };
 }
 
 export interface TemplateInfo {

@@ -16,6 +16,9 @@ export function parseRoleMap(text: string): RoleMap {
     if (!(ROLES as readonly string[]).includes(role)) throw new Error(`unknown role "${role}": use viewer, operator or admin`);
     const list = Array.isArray(ids) ? ids : [ids];
     for (const id of list) {
+      // a JSON number above 2^53 has already lost its last digits (ids are 17-20 digits): refuse it rather than map a role nobody holds
+      if (typeof id === 'number' && !Number.isSafeInteger(id))
+        throw new Error(`the ${role} role id ${String(id)} is written as a JSON number, which cannot hold it exactly: put it in quotes, e.g. {"${role}":["1189403234567890123"]}`);
       const s = String(id).trim();
       if (!/^\d{5,25}$/.test(s)) throw new Error(`"${s}" is not a Discord role id (a number such as 1189403234567890123; copy it with Developer Mode → Copy Role ID)`);
       map[role as Role].push(s);
