@@ -25,6 +25,19 @@ module.exports = {
       to: { path: '^(apps|cli|libs/(?!domain|events))' },
     },
     {
+      name: 'presentation-is-pure',
+      comment: 'libs/presentation turns contracts into words: no I/O, no framework, only libs/events and libs/domain.',
+      severity: 'error',
+      from: { path: '^libs/presentation/' },
+      to: { dependencyTypes: ['core', 'npm', 'npm-no-pkg', 'npm-unknown'], path: IO_AND_FRAMEWORKS },
+    },
+    {
+      name: 'presentation-depends-on-contracts-only',
+      severity: 'error',
+      from: { path: '^libs/presentation/' },
+      to: { path: '^(apps|cli|libs/(?!presentation|events|domain))' },
+    },
+    {
       name: 'events-are-plain-contracts',
       comment: 'libs/events is the public wire contract: schemas only.',
       severity: 'error',

@@ -24,6 +24,9 @@
 #   ORCHESTRATOR_HTTP_PORT 3101   MONITOR_HTTP_PORT 3102
 #   DISCORD_GATEWAY_HTTP_PORT 3103   API_HTTP_PORT 3100   API_HOST 127.0.0.1
 #   SACP_UP_TIMEOUT        seconds to wait for every /health/ready (60)
+#   SACP_DISCORD_ENV       $SACP_STATE_DIR/discord.env: KEY=value lines for the Discord bot only
+#                          (DISCORD_TOKEN_FILE, DISCORD_TOKEN_KEY_FILE, DISCORD_ROLES, DISCORD_ALERT_CHANNEL_ID, ...);
+#                          without a token the discord-gateway runs with the bot off
 #   any other key a service's config.ts reads (SACP_INSTANCE, LOG_LEVEL, ...) passes through.
 set -euo pipefail
 
@@ -32,6 +35,7 @@ STATE_DIR=${SACP_STATE_DIR:-/var/lib/sacp}
 LOG_DIR=$STATE_DIR/logs
 RUN_DIR=$STATE_DIR/run
 KEY_FILE=$STATE_DIR/secret.key
+DISCORD_ENV=${SACP_DISCORD_ENV:-$STATE_DIR/discord.env}
 TIMEOUT=${SACP_UP_TIMEOUT:-60}
 SERVICES=(orchestrator monitor discord-gateway api)
 
@@ -129,6 +133,9 @@ for s in "${SERVICES[@]}"; do
   # Only the orchestrator reads the secret key; the others do not get it in their environment.
   if [ "$s" = orchestrator ]; then
     SACP_SECRET_KEY=$SACP_SECRET_KEY setsid node "dist/apps/$s/main.js" >>"$LOG_DIR/$s.log" 2>&1 </dev/null &
+  elif [ "$s" = discord-gateway ] && [ -f "$DISCORD_ENV" ]; then
+    # the bot's settings (DISCORD_TOKEN_FILE, DISCORD_TOKEN_KEY_FILE, DISCORD_ROLES, ...) for this process only
+    (set -a && . "$DISCORD_ENV" && set +a && exec env -u SACP_SECRET_KEY setsid node "dist/apps/$s/main.js") >>"$LOG_DIR/$s.log" 2>&1 </dev/null &
   else
     env -u SACP_SECRET_KEY setsid node "dist/apps/$s/main.js" >>"$LOG_DIR/$s.log" 2>&1 </dev/null &
   fi
