@@ -9,7 +9,8 @@ import type { Json } from '../../support/discord-stand-in';
  * (orchestrator, Postgres, NATS/JetStream, Docker).
  */
 describe('Discord bot: commands become control-plane commands', () => {
-  const h = new BotHarness();
+  // a monitor samples resources every second, so status shows CPU and memory
+  const h = new BotHarness({ controlPlane: { monitors: 1, env: { MONITOR_SAMPLE_INTERVAL_MS: '1000' } } });
   const agentOf = (text: string): string => /\*\*([a-z0-9-]+)\*\*/.exec(text)?.[1] ?? '';
 
   before(async () => {
@@ -63,6 +64,14 @@ describe('Discord bot: commands become control-plane commands', () => {
     assert.match(text, /grok4@1/);
     assert.ok(h.standIn.interaction(i.id)!.ack, 'acknowledged');
     assert.equal(h.standIn.interaction(i.id)!.ack!.type, 5, 'deferred first (type 5), then edited');
+
+    // the monitor's figures, once it has sampled the container
+    const withResources = await h.standIn.waitFor('status with resource figures', async () => {
+      const again = h.slash('bob', 'status', { target: deployed });
+      const t = textOf(await h.waitResponse(again.id, (x) => x.includes(deployed), 'shows the agent'));
+      return /CPU \d[\d.]*% · MEM \d[\d.]*[KMG]iB\/256MiB/.test(t) ? t : undefined;
+    }, 20_000);
+    assert.match(withResources, /Agent grok4-/);
 
     const byTemplate = h.slash('bob', 'status', { target: 'grok4' });
     assert.match(textOf(await h.waitResponse(byTemplate.id, (t) => t.includes(deployed), 'lists grok4 agents')), /Agents from template grok4/);

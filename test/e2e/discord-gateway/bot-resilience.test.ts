@@ -4,6 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { createServer, connect, type Server } from 'node:net';
 import { BotHarness, textOf } from '../../support/discord-bot-harness';
 import { Op, type Json } from '../../support/discord-stand-in';
 import { generateSealingKey } from '../../../libs/platform/src/sealed-secret';
@@ -138,5 +139,27 @@ describe('Discord bot: disconnects, bus outages, alert bursts and the token', ()
     assert.ok(!g2.logs.includes(h.standIn.token));
     assert.ok(!g2.logs.includes(readFileSync(env.DISCORD_TOKEN_KEY_FILE!, 'utf8').trim()), 'nor the key');
     assert.ok(!readFileSync(env.DISCORD_TOKEN_FILE!, 'utf8').includes(h.standIn.token), 'the sealed file does not hold the token in clear');
+  });
+
+  test('DISCORD_GATEWAY_URL overrides the gateway address Discord hands out', async () => {
+    // a TCP relay in front of the stand-in's gateway: only a bot that uses the override goes through it
+    let relayed = 0;
+    const relay: Server = createServer((client) => {
+      relayed++;
+      const upstream = connect(h.standIn.address.port, '127.0.0.1');
+      client.pipe(upstream).pipe(client);
+      client.on('error', () => upstream.destroy());
+      upstream.on('error', () => client.destroy());
+    });
+    await new Promise<void>((r) => relay.listen(0, '127.0.0.1', () => r()));
+    const port = (relay.address() as { port: number }).port;
+    try {
+      const g = await h.cp.addDiscordGateway({ ...h.gatewayEnv({ DISCORD_ALERT_CHANNEL_ID: '', DISCORD_REGISTER_COMMANDS: 'false' }), DISCORD_GATEWAY_URL: `ws://127.0.0.1:${port}/gateway` });
+      assert.ok(relayed >= 1, 'the bot connected through the overriding address');
+      assert.match(g.logs, /connected to Discord/);
+      await g.kill('SIGTERM');
+    } finally {
+      relay.close();
+    }
   });
 });

@@ -192,6 +192,7 @@ describe('alert poster: JetStream alerts to Discord', () => {
     assert.match(summary.description!, /memory\\_high ×17/);
     assert.match(summary.description!, /Agents \(50\):\*\* worker-1, worker-2, .*worker-10 …and 40 more/);
     assert.ok(!/worker-11\b/.test(summary.description!));
+    await standIn.waitFor('the poster to count them', () => p.posted >= msgs.length);
     assert.equal(p.posted, msgs.length);
     await p.stop();
   });
@@ -241,6 +242,8 @@ describe('alert poster: JetStream alerts to Discord', () => {
     assert.equal(reqs.length, 1);
     assert.equal(reqs[0]!.status, 200);
     assert.equal(reqs[0]!.auth, 'missing', 'webhooks are posted without the bot token');
+    // the poster counts a message once Discord's answer is back, a moment after the stand-in stored it
+    await standIn.waitFor('the poster to count it', () => p.posted >= 1);
     assert.equal(p.posted, 1);
     await p.stop();
     sink.close();
