@@ -4,6 +4,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { registerAdopt } from './commands/adopt.command';
 import { registerDeploy } from './commands/deploy.command';
 import { registerDiscord } from './commands/discord.command';
+import { registerAudit } from './commands/audit.command';
 import { registerHistory } from './commands/history.command';
 import { registerLogs } from './commands/logs.command';
 import { registerReplay } from './commands/replay.command';
@@ -52,6 +53,7 @@ Examples:
   $ sacp logs coder-1 -f
   $ sacp history coder-1
   $ sacp why coder-1
+  $ sacp audit --outcome refused
   $ sacp stop coder-1 --reason "over budget"
   $ sacp --nats nats://cp.internal:4222 status --json
   $ sacp discord seal-token --key-file discord.key --out discord-token.sealed < token.txt
@@ -70,6 +72,7 @@ ${EXIT_CODES_HELP}`,
   registerRm(program, rt);
   registerLogs(program, rt);
   registerHistory(program, rt);
+  registerAudit(program, rt);
   registerWhy(program, rt);
   registerTemplates(program, rt);
   registerReplay(program, rt);

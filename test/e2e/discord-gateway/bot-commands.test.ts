@@ -2,6 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BotHarness, textOf } from '../../support/discord-bot-harness';
 import type { Json } from '../../support/discord-stand-in';
+import { sacp } from '../cli/sacp';
 
 /**
  * The bot as operators use it: the real discord-gateway process with the real
@@ -145,6 +146,18 @@ describe('Discord bot: commands become control-plane commands', () => {
     assert.equal(rows[0].error_code, 'ACCESS.DENIED');
     assert.equal(rows[0].actor.id, h.userId('bob'));
     assert.equal((await h.cp.status(deployed))[0]!.state.desired, 'running', 'nothing changed');
+
+    // operators read it with `sacp audit`
+    const cli = await sacp(['audit', '--outcome', 'refused', '--actor', `discord:${h.userId('bob')}`], { env: { NATS_URL: h.cp.nats.url } });
+    assert.equal(cli.code, 0, cli.stderr);
+    assert.match(cli.stdout, /discord:bob\s+agent\.stop\s+refused\s+discord:\d+\/\d+/);
+    assert.match(cli.stdout, /ACCESS\.DENIED: stopping an agent needs the operator role; bob has viewer *$/m);
+    const asJson = await sacp(['audit', '--outcome', 'refused', '--json'], { env: { NATS_URL: h.cp.nats.url } });
+    const entries = JSON.parse(asJson.stdout) as { commandId: string; actor: { id: string } }[];
+    assert.ok(entries.some((e) => e.commandId === `discord-${i.id}` && e.actor.id === h.userId('bob')));
+    const bad = await sacp(['audit', '--outcome', 'nope'], { env: { NATS_URL: h.cp.nats.url } });
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--outcome must be one of accepted, rejected, refused/);
 
     // the prefix form: refused by direct message; someone without any role gets the same
     const m = h.say('mallory', `!stop ${deployed} --yes`);

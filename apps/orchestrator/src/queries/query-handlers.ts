@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Msg, NatsConnection } from '@nats-io/nats-core';
-import { QueryContracts, type HistoryEntry, type LogLine } from '../../../../libs/events/src/queries';
+import { QueryContracts, type AuditEntryView, type HistoryEntry, type LogLine } from '../../../../libs/events/src/queries';
 import type { QueryReply } from '../../../../libs/events/src/reply';
 import { Subjects } from '../../../../libs/events/src/subjects';
 import { describeIssues, validate } from '../../../../libs/events/src/validation';
@@ -81,6 +81,31 @@ export function queryHandlers(d: QueryDeps): Record<string, (body: unknown, msg:
         const subject = Subjects.logStream(state.agentId, randomUUID().replace(/-/g, ''));
         followLogs(d, state.containerId, subject, q.lines);
         return { agent: state.name, subject, keepAliveMs: FOLLOW_LEASE_MS / 3 };
+      }),
+    [Subjects.query('audit.list')]: (body) =>
+      answer(async () => {
+        const q = parse('audit.list', body);
+        const [kind, id] = q.actor?.includes(':') ? [q.actor.slice(0, q.actor.indexOf(':')), q.actor.slice(q.actor.indexOf(':') + 1)] : [null, q.actor ?? null];
+        const { rows } = await d.pool.query<{ recorded_at: Date; command_id: string | null; command_type: string | null; actor: AuditEntryView['actor']; source: string | null; reason: string | null; outcome: string; error_code: string | null; message: string | null }>(
+          `select recorded_at, command_id, command_type, actor, source, reason, outcome, error_code, message from command_audit
+            where ($1::text is null or outcome = $1) and ($2::text is null or actor->>'kind' = $2) and ($3::text is null or actor->>'id' = $3)
+              and ($4::text is null or command_type = $4)
+            order by id desc limit $5`,
+          [q.outcome ?? null, kind, id, q.commandType ?? null, q.limit],
+        );
+        return rows.map(
+          (r): AuditEntryView => ({
+            at: r.recorded_at.toISOString(),
+            commandId: r.command_id,
+            commandType: r.command_type,
+            actor: r.actor,
+            source: r.source,
+            reason: r.reason,
+            outcome: r.outcome,
+            errorCode: r.error_code,
+            message: r.message,
+          }),
+        );
       }),
     [Subjects.query('template.list')]: () =>
       answer(async () => {

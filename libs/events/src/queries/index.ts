@@ -11,6 +11,14 @@ export const QueryContracts = {
     follow: z.boolean().default(false),
   }),
   'template.list': z.object({}),
+  /** the audit trail: every command received, newest first */
+  'audit.list': z.object({
+    outcome: z.enum(['accepted', 'rejected', 'refused', 'duplicate', 'conflict', 'failed', 'malformed']).optional(),
+    /** "<kind>:<id>" (e.g. "discord:1189403234567890123") or a bare id */
+    actor: z.string().min(1).max(200).optional(),
+    commandType: z.string().min(1).max(100).optional(),
+    limit: z.number().int().min(1).max(1000).default(50),
+  }),
 } as const;
 export type QueryType = keyof typeof QueryContracts;
 
@@ -56,4 +64,17 @@ export interface LogLine {
   stream: 'stdout' | 'stderr';
   line: string;
   ts?: string;
+}
+
+/** One row of the audit trail (`command_audit`). */
+export interface AuditEntryView {
+  at: string;
+  commandId: string | null;
+  commandType: string | null;
+  actor: { kind: string; id: string; displayName: string } | null;
+  source: string | null;
+  reason: string | null;
+  outcome: string;
+  errorCode: string | null;
+  message: string | null;
 }
