@@ -12,6 +12,7 @@ import {
 } from '../../../libs/platform/src/sealed-secret';
 import type { CliContext } from '../context';
 import { CliError, ExitCode, UsageError } from '../errors';
+import { promptHidden } from '../prompt';
 import type { Runtime } from '../runtime';
 
 /** The largest token input accepted: a bot token is one line of about 70 characters. */
@@ -94,7 +95,7 @@ async function keygen(ctx: CliContext, o: { out?: string }): Promise<void> {
 
 async function sealToken(ctx: CliContext, o: KeyOptions & { out: string }): Promise<void> {
   const key = await readKey(o);
-  const raw = ctx.io.stdin.isTTY ? await promptHidden(ctx) : await readAll(ctx.io.stdin);
+  const raw = ctx.io.stdin.isTTY ? await promptHidden(ctx, 'Discord bot token') : await readAll(ctx.io.stdin);
   const token = raw.trim();
   if (!token) throw new UsageError('the token is empty: pipe the bot token on stdin, e.g. sacp discord seal-token ... < token.txt');
   if (/\s/.test(token)) throw new UsageError('the token contains whitespace: give the bot token alone, on one line');
@@ -198,30 +199,3 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** Reads one line from the terminal with echo off. */
-function promptHidden(ctx: CliContext): Promise<string> {
-  const stdin = ctx.io.stdin;
-  ctx.io.err('Discord bot token (not shown, Enter to finish): ');
-  return new Promise((resolvePromise, reject) => {
-    let value = '';
-    const done = (err?: Error) => {
-      stdin.setRawMode(false);
-      stdin.pause();
-      stdin.off('data', onData);
-      ctx.io.err('\n');
-      if (err) reject(err);
-      else resolvePromise(value);
-    };
-    const onData = (chunk: Buffer) => {
-      for (const ch of chunk.toString('utf8')) {
-        if (ch === '\r' || ch === '\n') return done();
-        if (ch === '\u0003') return done(new UsageError('cancelled'));
-        if (ch === '\u007f' || ch === '\b') value = value.slice(0, -1);
-        else value += ch;
-      }
-    };
-    stdin.setRawMode(true);
-    stdin.resume();
-    stdin.on('data', onData);
-  });
-}

@@ -5,6 +5,7 @@ import type { CliContext } from '../context';
 import { UsageError } from '../errors';
 import { checkLocally, REASON_HELP } from '../options';
 import { json } from '../output/format';
+import { promptHidden } from '../prompt';
 import type { Runtime } from '../runtime';
 
 export function registerSecret(program: Command, rt: Runtime): void {
@@ -32,7 +33,7 @@ Examples:
 
 async function setSecret(ctx: CliContext, name: string, o: { fromFile?: string; reason?: string; json?: boolean }): Promise<void> {
   checkLocally(SetSecretV1.payload.shape.name, name, 'secret name');
-  const raw = o.fromFile !== undefined ? await readSecretFile(o.fromFile) : ctx.io.stdin.isTTY ? await promptHidden(ctx, name) : await readAll(ctx.io.stdin);
+  const raw = o.fromFile !== undefined ? await readSecretFile(o.fromFile) : ctx.io.stdin.isTTY ? await promptHidden(ctx, `value for secret "${name}"`) : await readAll(ctx.io.stdin);
   const value = raw.replace(/\r?\n$/, '');
   if (!value) throw new UsageError(`the value for secret "${name}" is empty: pipe it on stdin or use --from-file`);
   const reply = await ctx.client.command<{ name: string; version: number }>('secret.set', { name, value }, { reason: o.reason, what: 'secret set' });
@@ -54,30 +55,3 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** Reads one line from the terminal with echo off. */
-function promptHidden(ctx: CliContext, name: string): Promise<string> {
-  const stdin = ctx.io.stdin;
-  ctx.io.err(`value for secret "${name}" (not shown, Enter to finish): `);
-  return new Promise((resolve, reject) => {
-    let value = '';
-    const done = (err?: Error) => {
-      stdin.setRawMode(false);
-      stdin.pause();
-      stdin.off('data', onData);
-      ctx.io.err('\n');
-      if (err) reject(err);
-      else resolve(value);
-    };
-    const onData = (chunk: Buffer) => {
-      for (const ch of chunk.toString('utf8')) {
-        if (ch === '\r' || ch === '\n') return done();
-        if (ch === '\u0003') return done(new UsageError('cancelled'));
-        if (ch === '\u007f' || ch === '\b') value = value.slice(0, -1);
-        else value += ch;
-      }
-    };
-    stdin.setRawMode(true);
-    stdin.resume();
-    stdin.on('data', onData);
-  });
-}

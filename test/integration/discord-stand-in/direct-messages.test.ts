@@ -1,24 +1,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ChannelType, Client, DiscordAPIError, DMChannel, GatewayIntentBits, type ClientEvents } from 'discord.js';
+import { ChannelType, Client, DiscordAPIError, DMChannel, GatewayIntentBits } from 'discord.js';
+import { nextEvent } from '../../support/discord-events';
 import { DiscordStandIn, defaultWorld, type World } from '../../support/discord-stand-in';
 
-/** The next `event` whose arguments satisfy `pred`, or a timeout error. */
-function nextEvent<K extends keyof ClientEvents>(client: Client, event: K, pred: (...args: ClientEvents[K]) => boolean = () => true, timeoutMs = 10_000): Promise<ClientEvents[K]> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      client.off(event, listener);
-      reject(new Error(`no ${String(event)} within ${timeoutMs} ms`));
-    }, timeoutMs);
-    const listener = (...args: ClientEvents[K]) => {
-      if (!pred(...args)) return;
-      clearTimeout(timer);
-      client.off(event, listener);
-      resolve(args);
-    };
-    client.on(event, listener as never);
-  });
-}
 
 /** The rejection of `p` (fails the test if it resolves). */
 async function rejection(p: Promise<unknown>): Promise<unknown> {

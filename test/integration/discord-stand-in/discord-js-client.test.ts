@@ -8,29 +8,13 @@ import {
   Client,
   DiscordAPIError,
   GatewayIntentBits,
-  type ClientEvents,
   type Interaction,
   type Message,
   type TextChannel,
 } from 'discord.js';
+import { nextEvent } from '../../support/discord-events';
 import { DiscordStandIn, Op } from '../../support/discord-stand-in';
 
-/** The next `event` whose arguments satisfy `pred`, or a timeout error. */
-function nextEvent<K extends keyof ClientEvents>(client: Client, event: K, pred: (...args: ClientEvents[K]) => boolean = () => true, timeoutMs = 10_000): Promise<ClientEvents[K]> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      client.off(event, listener);
-      reject(new Error(`no ${String(event)} within ${timeoutMs} ms`));
-    }, timeoutMs);
-    const listener = (...args: ClientEvents[K]) => {
-      if (!pred(...args)) return;
-      clearTimeout(timer);
-      client.off(event, listener);
-      resolve(args);
-    };
-    client.on(event, listener as never);
-  });
-}
 
 const MESSAGES = 'POST /channels/:channelId/messages';
 

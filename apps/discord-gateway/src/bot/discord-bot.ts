@@ -23,7 +23,7 @@ import { SimpleShardingStrategy, type WebSocketManager } from '@discordjs/ws';
 import type { Role } from '../../../../libs/events/src/commands/refuse-access.v1';
 import type { Actor } from '../../../../libs/events/src/metadata';
 import type { JsonLogger } from '../../../../libs/platform/src/logger';
-import { parsePrefixed, parseSlash, slashDefinitions, specOf, type CommandSpec, type ParsedCommand } from './command-specs';
+import { parsePrefixed, parseSlash, slashDefinitions, specOf, type CommandSpec, type ParsedCommand, type ParseResult } from './command-specs';
 import type { CommandRunner } from './command-runner';
 import type { ControlPlaneClient } from './control-plane.client';
 import { confirmReply, errorReply, refusedReply, usageReply, type BotReply } from './replies';
@@ -199,26 +199,43 @@ export class DiscordBot {
     const started = Date.now();
     let member = message.member;
     if (!member) member = await message.guild.members.fetch(message.author.id).catch(() => null);
-    const actor = this.actorOf(member, message.author);
-    const source = `discord:${message.guildId}/${message.channelId}`;
-    const commandId = `discord-${message.id}`;
-    const responder = new MessageResponder(message, this.log);
+    await this.handle(parsed, {
+      originId: message.id,
+      userId: message.author.id,
+      member,
+      actor: this.actorOf(member, message.author),
+      source: `discord:${message.guildId}/${message.channelId}`,
+      responder: new MessageResponder(message, this.log),
+      started,
+    });
+  }
 
-    // usage and help are no secret: they are answered in the channel; refusals go by DM
-    if (!parsed.ok) return responder.send(usageReply(parsed.problem, parsed.usage));
+  /**
+   * One command, whichever way it came: usage errors and refusals answered (refusals
+   * privately, and audited), destructive ones held for a confirmation, the rest run
+   * with the message or interaction id as the command id.
+   */
+  private async handle(
+    parsed: ParseResult,
+    c: { originId: string; userId: string; member: unknown; actor: Actor; source: string; responder: Responder; started: number },
+  ): Promise<void> {
+    const { responder, actor, source } = c;
+    const commandId = `discord-${c.originId}`;
+    if (!parsed.ok) return responder.answer(usageReply(parsed.problem, parsed.usage));
     const cmd = parsed.command;
-    const held = this.heldRole(member);
+    const held = this.heldRole(c.member);
     if (!allows(held, cmd.spec.role)) {
       await responder.privately(refusedReply(cmd.spec, held));
       return this.auditRefusal(cmd.spec, cmd, commandId, actor, source, held);
     }
     if (cmd.spec.destructive && !cmd.yes) {
-      this.pending.set(message.id, { command: cmd, requesterId: message.author.id, expires: Date.now() + CONFIRM_TTL_MS, started: false });
-      return responder.send(confirmReply(cmd.spec, String(cmd.args.agent), message.id, message.author.id));
+      this.pending.set(c.originId, { command: cmd, requesterId: c.userId, expires: Date.now() + CONFIRM_TTL_MS, started: false });
+      return responder.answer(confirmReply(cmd.spec, String(cmd.args.agent), c.originId, c.userId));
     }
-    const final = await this.runner.run(cmd, { commandId, actor, source, held, progress: (r) => responder.send(r) });
-    await responder.send(final);
-    this.log.info('command answered', { commandId, command: cmd.spec.name, actor: actor.id, millis: Date.now() - started });
+    if (cmd.spec.name !== 'help') await responder.defer();
+    const final = await this.runner.run(cmd, { commandId, actor, source, held, progress: (r) => responder.answer(r) });
+    await responder.answer(final);
+    this.log.info('command answered', { commandId, command: cmd.spec.name, actor: actor.id, millis: Date.now() - c.started });
   }
 
   // --- interactions --------------------------------------------------------------------------
@@ -236,28 +253,15 @@ export class DiscordBot {
   private async onSlash(interaction: ChatInputCommandInteraction): Promise<void> {
     const options: Record<string, string | number | boolean> = {};
     for (const o of interaction.options.data) if (o.value !== undefined && o.value !== null) options[o.name] = o.value as string | number | boolean;
-    const parsed = parseSlash(interaction.commandName, options);
-    const member = interaction.member as GuildMember | null;
-    const actor = this.actorOf(interaction.member && 'displayName' in interaction.member ? (interaction.member as GuildMember) : null, interaction.user);
-    const source = `discord:${interaction.guildId}/${interaction.channelId}`;
-    const commandId = `discord-${interaction.id}`;
-    const responder = new InteractionResponder(interaction, this.log);
-
-    if (!parsed.ok) return responder.privately(usageReply(parsed.problem, parsed.usage));
-    const cmd = parsed.command;
-    const held = this.heldRole(member);
-    if (!allows(held, cmd.spec.role)) {
-      await responder.privately(refusedReply(cmd.spec, held));
-      return this.auditRefusal(cmd.spec, cmd, commandId, actor, source, held);
-    }
-    if (cmd.spec.destructive && !cmd.yes) {
-      this.pending.set(interaction.id, { command: cmd, requesterId: interaction.user.id, expires: Date.now() + CONFIRM_TTL_MS, started: false });
-      return responder.send(confirmReply(cmd.spec, String(cmd.args.agent), interaction.id, interaction.user.id));
-    }
-    if (cmd.spec.name === 'help') return responder.privately(await this.runner.run(cmd, { commandId, actor, source, held, progress: async () => undefined }));
-    await responder.defer();
-    const final = await this.runner.run(cmd, { commandId, actor, source, held, progress: (r) => responder.send(r) });
-    await responder.send(final);
+    await this.handle(parseSlash(interaction.commandName, options), {
+      originId: interaction.id,
+      userId: interaction.user.id,
+      member: interaction.member,
+      actor: this.actorOf(interaction.member && 'displayName' in interaction.member ? (interaction.member as GuildMember) : null, interaction.user),
+      source: `discord:${interaction.guildId}/${interaction.channelId}`,
+      responder: new InteractionResponder(interaction, this.log),
+      started: Date.now(),
+    });
   }
 
   private async onButton(interaction: ButtonInteraction): Promise<void> {
@@ -275,7 +279,7 @@ export class DiscordBot {
       const [page, target] = rest;
       await interaction.deferUpdate();
       const reply = await this.runner.status(target ? decodeURIComponent(target) : null, Number(page) || 1);
-      await responder.send(reply);
+      await responder.answer(reply);
       return;
     }
     if (kind !== 'confirm' && kind !== 'cancel') return;
@@ -301,14 +305,24 @@ export class DiscordBot {
     await interaction.update({ content: `⏳ ${p.command.spec.name} ${String(p.command.args.agent)}: confirmed by <@${interaction.user.id}>…`, components: [] });
     responder.acknowledged = true;
     // the command id is the original message's or interaction's: confirming twice, or a retried click, runs it once
-    const final = await this.runner.run(p.command, { commandId: `discord-${origin}`, actor, source, held, progress: (r) => responder.send(r) });
-    await responder.send(final);
+    const final = await this.runner.run(p.command, { commandId: `discord-${origin}`, actor, source, held, progress: (r) => responder.answer(r) });
+    await responder.answer(final);
     setTimeout(() => this.pending.delete(origin), CONFIRM_TTL_MS).unref();
   }
 }
 
+/** How a command's answers reach the user who sent it. */
+interface Responder {
+  /** the first answer, or an edit of it; a reply marked private is shown only to the user where Discord allows */
+  answer(r: BotReply): Promise<void>;
+  /** only the user sees it */
+  privately(r: BotReply): Promise<void>;
+  /** acknowledges before a slow answer */
+  defer(): Promise<void>;
+}
+
 /** Replies to a `!` message: the first reply is a message, later ones edit it. Private replies go by DM. */
-class MessageResponder {
+class MessageResponder implements Responder {
   private reply: Message | null = null;
   private chain: Promise<unknown> = Promise.resolve();
 
@@ -317,7 +331,11 @@ class MessageResponder {
     private readonly log: JsonLogger,
   ) {}
 
-  send(r: BotReply): Promise<void> {
+  /** a message needs no acknowledgement: its first reply follows the orchestrator's answer */
+  async defer(): Promise<void> {}
+
+  /** usage and help are no secret: a message's answers all go to the channel (refusals use `privately`) */
+  answer(r: BotReply): Promise<void> {
     const body = { content: r.content ?? '', embeds: r.embeds ?? [], components: r.components ?? [], allowedMentions: { parse: [] as never[], users: [this.message.author.id] } };
     // replies are sent in order; an interim reply never overtakes the final one
     const next = this.chain.then(async () => {
@@ -339,13 +357,13 @@ class MessageResponder {
     } catch (err) {
       // closed DMs (50007): say it in the channel, addressed to them
       if (!(err instanceof DiscordAPIError)) this.log.warn('could not send a direct message', { user: this.message.author.id, error: err });
-      await this.send({ ...r, content: `<@${this.message.author.id}> ${r.content ?? ''}`.slice(0, 2000) });
+      await this.answer({ ...r, content: `<@${this.message.author.id}> ${r.content ?? ''}`.slice(0, 2000) });
     }
   }
 }
 
 /** Replies to an interaction within Discord's 3 s: deferred first when the answer takes a bus round trip. */
-class InteractionResponder {
+class InteractionResponder implements Responder {
   acknowledged = false;
   private chain: Promise<unknown> = Promise.resolve();
 
@@ -365,7 +383,8 @@ class InteractionResponder {
     }
   }
 
-  send(r: BotReply): Promise<void> {
+  answer(r: BotReply): Promise<void> {
+    if (r.private && !this.acknowledged && !this.interaction.deferred && !this.interaction.replied) return this.privately(r);
     const body = { content: r.content ?? '', embeds: r.embeds ?? [], components: r.components ?? [], allowedMentions: { parse: [] as never[] } };
     const next = this.chain.then(async () => {
       try {
