@@ -162,4 +162,25 @@ describe('Discord bot: disconnects, bus outages, alert bursts and the token', ()
       relay.close();
     }
   });
+
+  test('alerts through a webhook, with the bot off: the webhook token stays out of the logs', async () => {
+    const hook = h.standIn.idx.webhook('alerts-hook');
+    const g = await h.cp.addDiscordGateway({
+      ...h.gatewayEnv(),
+      DISCORD_TOKEN_FILE: '',
+      DISCORD_TOKEN_KEY_FILE: '',
+      DISCORD_ROLES: '',
+      DISCORD_ALERT_CHANNEL_ID: '',
+      DISCORD_ALERT_WEBHOOK_URL: `${h.standIn.restUrl}/webhooks/${hook.id}/${hook.token}`,
+      // its own durable consumer: this gateway sees every new alert
+      SACP_INSTANCE: `${h.cp.instance}-hook`,
+    });
+    assert.match(g.logs, /no Discord token configured: the bot is off/);
+    assert.ok((await h.cp.command('alert.raise', { key: 'test:hook', severity: 'critical', agent: null, cause: 'disk_full', message: 'disk 97% full', lastLogLines: [] })).ok);
+    const posted = await h.standIn.waitFor('the alert through the webhook', () => h.standIn.messagesIn('alerts').find((m) => m.webhook_id === hook.id && /disk_full/.test(textOf(m))), 15_000);
+    assert.match(textOf(posted), /critical/);
+    assert.match(textOf(posted), /disk 97% full/);
+    await g.kill('SIGTERM');
+    assert.ok(!g.logs.includes(hook.token), 'the webhook token is not logged');
+  });
 });
