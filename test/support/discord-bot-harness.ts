@@ -58,7 +58,6 @@ export class BotHarness {
       DISCORD_API_URL: this.standIn.restUrl,
       DISCORD_ROLES: `admin=${role('admin')};operator=${role('operator')};viewer=${role('viewer')}`,
       DISCORD_ALERT_CHANNEL_ID: this.channelId('alerts'),
-      DISCORD_ALERT_BURST_WINDOW_MS: '1000',
       DISCORD_FOLLOW_MS: '45000',
       DISCORD_BUS_RETRY_MS: '30000',
       LOG_LEVEL: 'debug',

@@ -253,4 +253,23 @@ describe('Discord bot: commands become control-plane commands', () => {
     const fields = (((h.standIn.message(page1.id as string)!.message.embeds as Json[])[0]!.fields as Json[]) ?? []).map((f) => f.name as string);
     assert.ok(fields.length >= 1 && fields.length <= 10);
   });
+
+  test('a restarted gateway registers nothing again and goes on answering; an old confirmation says it expired', async () => {
+    const m = h.say('alice', `!stop page-00`);
+    const prompt = await h.waitReply(m, (t) => t.includes('confirm'), 'asks to confirm');
+    const confirm = ((prompt.components as Json[])[0]!.components as Json[]).map((b) => b.custom_id as string).find((b) => b.startsWith('sacp:confirm:'))!;
+
+    await h.gateway.kill('SIGTERM');
+    await h.gateway.exited();
+    h.gateway = await h.cp.addDiscordGateway(h.gatewayEnv());
+    await h.standIn.waitFor('the new session to check the commands', () => h.gateway.logs.includes('slash commands up to date') || undefined, 20_000);
+    assert.equal(h.standIn.requestsTo('PUT /applications/:appId/guilds/:guildId/commands').length, 1, 'registered once, across restarts');
+
+    const click = h.standIn.buttonClick({ user: 'alice', messageId: prompt.id as string, customId: confirm });
+    await h.standIn.waitFor('the expiry told', () => h.privateRepliesTo(click.id).find((t) => /expired/.test(t)));
+    assert.deepEqual(await h.eventsOfCommand(`discord-${m}`), [], 'nothing was stopped');
+
+    const again = h.say('bob', '!status page-00');
+    assert.match(textOf(await h.waitReply(again, (t) => t.includes('page-00'), 'shows the agent')), /Agent page-00/);
+  });
 });
