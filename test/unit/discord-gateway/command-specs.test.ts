@@ -292,3 +292,11 @@ describe('slashDefinitions: what Discord accepts', () => {
     assert.equal(reason.max_length, 500);
   });
 });
+
+describe('slashDefinitions: suggestions', () => {
+  test('agent, template and target options are autocompleted; numbers, flags and names are not', () => {
+    const flagged = slashDefinitions().flatMap((c) => c.options.filter((o) => o.autocomplete === true).map((o) => `${c.name}.${o.name as string}`)).sort();
+    assert.deepEqual(flagged, ['deploy.template', 'history.agent', 'logs.agent', 'restart.agent', 'rm.agent', 'start.agent', 'status.target', 'stop.agent', 'why.agent']);
+    for (const c of slashDefinitions()) for (const o of c.options) if (o.autocomplete === true) assert.equal(o.type, 3, `${c.name}.${o.name as string} is a string option`);
+  });
+});

@@ -234,6 +234,40 @@ export class CommandRunner {
     return statusPage({ views, resources, page, target, title });
   }
 
+  /**
+   * Names to suggest while a user types: agents, templates or both, those starting
+   * with the typed text first, at most 25 (Discord's limit). Answered from a list at
+   * most 2 s old, within Discord's 3 s; nothing when the control plane is slow.
+   */
+  async suggest(kind: 'agent' | 'template' | 'target', typed: string): Promise<string[]> {
+    const needle = typed.trim().toLowerCase();
+    const [agents, templates] = await Promise.all([kind !== 'template' ? this.cachedNames('agent.status') : [], kind !== 'agent' ? this.cachedNames('template.list') : []]);
+    const all = [...new Set([...agents, ...templates])];
+    const starts = all.filter((n) => n.toLowerCase().startsWith(needle)).sort();
+    const contains = all.filter((n) => !n.toLowerCase().startsWith(needle) && n.toLowerCase().includes(needle)).sort();
+    return [...starts, ...contains].slice(0, 25);
+  }
+
+  private readonly nameCache = new Map<string, { at: number; names: Promise<string[]> }>();
+
+  private cachedNames(query: 'agent.status' | 'template.list'): Promise<string[]> {
+    const hit = this.nameCache.get(query);
+    if (hit && Date.now() - hit.at < 2000) return hit.names;
+    const names = (async () => {
+      try {
+        const msg = await this.nc.request(Subjects.query(query), '{}', { timeout: 1500 });
+        const r = msg.json<{ ok: boolean; result?: unknown }>();
+        if (!r.ok) return [];
+        if (query === 'agent.status') return (r.result as AgentStatusView[]).map((v) => v.name);
+        return (r.result as { templates: { name: string }[] }).templates.map((t) => t.name);
+      } catch {
+        return [];
+      }
+    })();
+    this.nameCache.set(query, { at: Date.now(), names });
+    return names;
+  }
+
   /** The monitor's latest samples; status is shown without them when no monitor answers within a second. */
   private async resources(): Promise<MetricsAgentsReply['agents'] | null> {
     try {

@@ -157,6 +157,9 @@ export function parsePrefixed(content: string, prefix = '!'): ParseResult | null
   return buildCommand(spec, given, { yes, reason }, prefix);
 }
 
+/** arguments whose values the bot suggests (slash command autocomplete) */
+export const SUGGESTED: ReadonlySet<ArgKind> = new Set<ArgKind>(['agent', 'template', 'target']);
+
 // Discord application command option types
 const STRING = 3;
 const INTEGER = 4;
@@ -177,6 +180,8 @@ export function slashDefinitions(): { name: string; description: string; type: 1
           description: a.description.slice(0, 100),
           required: a.required,
           ...(limit ? { min_value: limit.min, max_value: limit.max } : { max_length: 100 }),
+          // agent and template names are suggested while the user types
+          ...(SUGGESTED.has(a.name) ? { autocomplete: true } : {}),
         };
       }),
       ...(spec.destructive ? [{ type: BOOLEAN, name: 'yes', description: 'skip the confirmation', required: false }] : []),

@@ -12,6 +12,7 @@ import {
   MessageFlags,
   Partials,
   Routes,
+  type AutocompleteInteraction,
   type ButtonInteraction,
   type ChatInputCommandInteraction,
   type Guild,
@@ -246,6 +247,7 @@ export class DiscordBot {
       this.log.info('interaction delivered again; already handled', { interaction: interaction.id });
       return;
     }
+    if (interaction.isAutocomplete()) return this.onAutocomplete(interaction);
     if (interaction.isChatInputCommand()) return this.onSlash(interaction);
     if (interaction.isButton()) return this.onButton(interaction);
   }
@@ -262,6 +264,14 @@ export class DiscordBot {
       responder: new InteractionResponder(interaction, this.log),
       started: Date.now(),
     });
+  }
+
+  /** Suggests agent and template names while a slash command is typed; nothing for those without a role. */
+  private async onAutocomplete(interaction: AutocompleteInteraction): Promise<void> {
+    const focused = interaction.options.getFocused(true);
+    const kind = focused.name as 'agent' | 'template' | 'target';
+    const names = allows(this.heldRole(interaction.member), 'viewer') ? await this.runner.suggest(kind, String(focused.value ?? '')) : [];
+    await interaction.respond(names.map((n) => ({ name: n, value: n }))).catch((err: unknown) => this.log.warn('could not answer an autocomplete', { interaction: interaction.id, error: err }));
   }
 
   private async onButton(interaction: ButtonInteraction): Promise<void> {
@@ -431,6 +441,7 @@ function sameCommands(existing: Record<string, unknown>[], wanted: ReturnType<ty
             min_value: o.min_value ?? null,
             max_value: o.max_value ?? null,
             max_length: o.max_length ?? null,
+            autocomplete: o.autocomplete === true,
           })),
         }))
         .sort((a, b) => String(a.name).localeCompare(String(b.name))),
