@@ -254,6 +254,19 @@ describe('Discord bot: commands become control-plane commands', () => {
     assert.ok(fields.length >= 1 && fields.length <= 10);
   });
 
+  test('slash options suggest agent and template names as they are typed, only to members with a role', async () => {
+    const a = h.standIn.autocomplete({ channel: 'control', user: 'bob', name: 'stop', options: { agent: 'page-0' }, focused: 'agent' });
+    const choices = await h.standIn.waitFor('suggestions', () => h.standIn.autocompleteChoices(a.id));
+    assert.deepEqual(choices.map((c) => c.name), Array.from({ length: 10 }, (_, n) => `page-0${n}`));
+    const t = h.standIn.autocomplete({ channel: 'control', user: 'alice', name: 'deploy', options: { template: 'cl' }, focused: 'template' });
+    assert.deepEqual((await h.standIn.waitFor('template suggestions', () => h.standIn.autocompleteChoices(t.id))).map((c) => c.value), ['claude']);
+    const all = h.standIn.autocomplete({ channel: 'control', user: 'bob', name: 'status', options: { target: '' }, focused: 'target' });
+    const names = (await h.standIn.waitFor('every name', () => h.standIn.autocompleteChoices(all.id))).map((c) => c.name);
+    assert.ok(names.length <= 25 && names.includes('grok4') && names.includes('page-00'), names.join(','));
+    const none = h.standIn.autocomplete({ channel: 'control', user: 'mallory', name: 'stop', options: { agent: 'page' }, focused: 'agent' });
+    assert.deepEqual(await h.standIn.waitFor('an empty answer', () => h.standIn.autocompleteChoices(none.id)), [], 'no names for someone without a role');
+  });
+
   test('a restarted gateway registers nothing again and goes on answering; an old confirmation says it expired', async () => {
     const m = h.say('alice', `!stop page-00`);
     const prompt = await h.waitReply(m, (t) => t.includes('confirm'), 'asks to confirm');

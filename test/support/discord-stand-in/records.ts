@@ -62,7 +62,7 @@ export interface DmChannelRecord {
 export interface InteractionRecord {
   id: string;
   token: string;
-  /** 2 application command, 3 component, 5 modal submit */
+  /** 2 application command, 3 component, 4 application command autocomplete, 5 modal submit */
   type: number;
   payload: Json;
   firstDispatchedAt: number;
@@ -72,6 +72,15 @@ export interface InteractionRecord {
   /** the response message (callback 4/5) or, for components acknowledged with 6/7, the component's message */
   originalMessageId: string | null;
   followUpIds: string[];
+  /** autocomplete (type 4) only: the choices of the accepted type-8 callback, null while unanswered */
+  choices?: AutocompleteChoice[] | null;
+}
+
+/** One choice of an APPLICATION_COMMAND_AUTOCOMPLETE_RESULT (callback type 8), as the bot sent it. */
+export interface AutocompleteChoice {
+  name: string;
+  value: string | number;
+  name_localizations?: Record<string, string> | null;
 }
 
 export interface CommandRecord {

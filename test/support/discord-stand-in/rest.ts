@@ -8,7 +8,7 @@ import { parseBody, readRaw } from './http-body';
 import { checkMessageBody } from './message-limits';
 import { channelPayload, guildPayload, memberPayload, rolePayload, userPayload, type Json } from './payloads';
 import type { RateLimiter } from './rate-limits';
-import { apiError, type InteractionRecord, type RecordedRequest } from './records';
+import { apiError, type AutocompleteChoice, type InteractionRecord, type RecordedRequest } from './records';
 import { snowflake } from './snowflake';
 import type { StandInState } from './state';
 
@@ -369,12 +369,18 @@ export class RestApi {
       };
       if (rec.ack) return fail(apiError(400, 40060, 'Interaction has already been acknowledged.'));
       if (at - rec.firstDispatchedAt > this.o.interactionAckDeadlineMs) return fail(apiError(404, 10062, 'Unknown interaction'));
+      // an autocomplete (4) takes only a type-8 result, which no other interaction type takes
       const isComponent = rec.type === 3 || rec.type === 5;
       const valid = isComponent ? [4, 5, 6, 7, 9] : rec.type === 4 ? [8] : [4, 5, 9];
       if (!valid.includes(type)) return fail(apiError(400, 50035, 'Invalid Form Body', { errors: { type: { _errors: [{ code: 'INTERACTION_RESPONSE_TYPE_INVALID', message: `Interaction response type ${type} is not valid for interaction type ${rec.type}` }] } } }));
       if (type === 4 || type === 7) {
         const bad = checkMessageBody(type === 7 ? { content: 'x', ...data } : data);
         if (bad) return fail(bad);
+      }
+      if (type === 8) {
+        const bad = checkAutocompleteChoices(data, focusedOptionType(rec.payload));
+        if (bad) return fail(bad);
+        rec.choices = structuredClone(data.choices as AutocompleteChoice[]);
       }
       const p = rec.payload;
       const channelId = (p.channel as Json).id as string;
@@ -441,7 +447,8 @@ export class RestApi {
       if (bad) return bad;
       if (t.kind === 'interaction') {
         const rec = t.rec;
-        if (!rec.ack) return apiError(404, 10015, 'Unknown Webhook');
+        // no follow-ups before an acknowledgement, and none at all for autocomplete
+        if (!rec.ack || rec.type === 4) return apiError(404, 10015, 'Unknown Webhook');
         const p = rec.payload;
         const msg = st.createMessage({
           channelId: (p.channel as Json).id as string,
@@ -504,4 +511,48 @@ export class RestApi {
       return id && st.deleteMessage(id) ? noContent : apiError(404, 10008, 'Unknown Message');
     });
   }
+}
+
+/** The type of the option an autocomplete interaction focuses (3 string when unknown). */
+function focusedOptionType(payload: Json): number {
+  const find = (list: Json[]): Json | undefined => {
+    for (const o of list) {
+      if (o.focused === true) return o;
+      const inner = Array.isArray(o.options) ? find(o.options as Json[]) : undefined;
+      if (inner) return inner;
+    }
+    return undefined;
+  };
+  const data = (payload.data ?? {}) as Json;
+  return (find((data.options as Json[] | undefined) ?? [])?.type as number | undefined) ?? 3;
+}
+
+/**
+ * Discord's checks of an APPLICATION_COMMAND_AUTOCOMPLETE_RESULT: `choices` is required,
+ * at most 25; each has a name of 1–100 characters and a value, a string of at most 100
+ * characters for a string option, a number (an integer for an integer option) otherwise.
+ */
+function checkAutocompleteChoices(data: Json, optionType: number): ReturnType<typeof apiError> | null {
+  const invalid = (errors: Json) => apiError(400, 50035, 'Invalid Form Body', { errors: { data: { choices: errors } } });
+  const choices = data.choices;
+  if (choices === undefined || choices === null) return invalid({ _errors: [{ code: 'BASE_TYPE_REQUIRED', message: 'This field is required' }] });
+  if (!Array.isArray(choices)) return invalid({ _errors: [{ code: 'LIST_TYPE_CONVERT', message: 'Only iterables may be used in a ListType' }] });
+  if (choices.length > 25) return invalid({ _errors: [{ code: 'BASE_TYPE_MAX_LENGTH', message: 'Must be 25 or fewer in length.' }] });
+  const errors: Json = {};
+  choices.forEach((c: unknown, i) => {
+    const e: Json = {};
+    const choice = (typeof c === 'object' && c !== null ? c : {}) as Json;
+    if (typeof choice.name !== 'string') e.name = { _errors: [{ code: choice.name === undefined ? 'BASE_TYPE_REQUIRED' : 'BASE_TYPE_STRING', message: choice.name === undefined ? 'This field is required' : 'Could not interpret as string.' }] };
+    else if (choice.name.length < 1 || choice.name.length > 100) e.name = { _errors: [{ code: 'BASE_TYPE_BAD_LENGTH', message: 'Must be between 1 and 100 in length.' }] };
+    const v = choice.value;
+    if (v === undefined || v === null) e.value = { _errors: [{ code: 'BASE_TYPE_REQUIRED', message: 'This field is required' }] };
+    else if (optionType === 3) {
+      if (typeof v !== 'string') e.value = { _errors: [{ code: 'BASE_TYPE_STRING', message: 'Could not interpret as string.' }] };
+      else if (v.length > 100) e.value = { _errors: [{ code: 'BASE_TYPE_MAX_LENGTH', message: 'Must be 100 or fewer in length.' }] };
+    } else if (typeof v !== 'number' || !Number.isFinite(v) || (optionType === 4 && !Number.isInteger(v))) {
+      e.value = { _errors: [{ code: 'NUMBER_TYPE_COERCE', message: `Value "${String(v)}" is not ${optionType === 4 ? 'int' : 'a valid number'}.` }] };
+    }
+    if (Object.keys(e).length) errors[String(i)] = e;
+  });
+  return Object.keys(errors).length ? invalid(errors) : null;
 }

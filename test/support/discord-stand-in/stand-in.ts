@@ -10,7 +10,7 @@ import { defaultWorld, WorldIndex, type World } from './fixtures';
 import { Gateway, PRIVILEGED_INTENTS } from './gateway';
 import { channelPayload, memberPayload, userPayload, type Json } from './payloads';
 import { RateLimiter, type BucketLimit } from './rate-limits';
-import type { DmChannelRecord, GatewayFrame, InteractionRecord, RecordedRequest, StoredMessage } from './records';
+import type { AutocompleteChoice, DmChannelRecord, GatewayFrame, InteractionRecord, RecordedRequest, StoredMessage } from './records';
 import { RestApi } from './rest';
 import { randomToken, snowflake } from './snowflake';
 import { StandInState } from './state';
@@ -224,30 +224,37 @@ export class DiscordStandIn {
       callbacks: [],
       originalMessageId: null,
       followUpIds: [],
+      ...(type === 4 ? { choices: null } : {}),
     };
     this.state.interactions.set(rec.id, rec);
     return this.redeliverInteraction(rec.id);
+  }
+
+  /** The chat-input command a slash command / autocomplete names (guild first, then global), and its options as Discord sends them. */
+  private chatInputData(guildId: string, name: string, given: SlashOptions | undefined): { cmd: Json | undefined; registered: boolean; options: Json[] | undefined } {
+    const guildCmd = (this.state.commands.get(guildId) ?? []).find((c) => c.name === name && (c.type ?? 1) === 1);
+    const global = (this.state.commands.get('global') ?? []).find((c) => c.name === name && (c.type ?? 1) === 1);
+    const cmd = guildCmd ?? global;
+    let options: Json[] | undefined;
+    if (Array.isArray(given)) options = structuredClone(given);
+    else if (given) {
+      const defs = (cmd?.options as Json[] | undefined) ?? [];
+      options = Object.entries(given).map(([optName, value]) => {
+        const def = defs.find((d) => d.name === optName);
+        const type =
+          (def?.type as number | undefined) ??
+          (typeof value === 'boolean' ? OPTION_TYPE.boolean : typeof value === 'number' ? (Number.isInteger(value) ? OPTION_TYPE.integer : OPTION_TYPE.number) : OPTION_TYPE.string);
+        return { name: optName, type, value };
+      });
+    }
+    return { cmd, registered: guildCmd !== undefined, options };
   }
 
   /** A user runs a slash command (INTERACTION_CREATE type 2). */
   slashCommand(opts: { channel: string; user: string; name: string; options?: SlashOptions; resolved?: Json }): InteractionRecord {
     const { payload, token } = this.interactionBase(2, opts.channel, opts.user);
     const guildId = payload.guild_id as string;
-    const registered = (this.state.commands.get(guildId) ?? []).find((c) => c.name === opts.name && (c.type ?? 1) === 1);
-    const global = (this.state.commands.get('global') ?? []).find((c) => c.name === opts.name && (c.type ?? 1) === 1);
-    const cmd = registered ?? global;
-    let options: Json[] | undefined;
-    if (Array.isArray(opts.options)) options = opts.options;
-    else if (opts.options) {
-      const defs = (cmd?.options as Json[] | undefined) ?? [];
-      options = Object.entries(opts.options).map(([name, value]) => {
-        const def = defs.find((d) => d.name === name);
-        const type =
-          (def?.type as number | undefined) ??
-          (typeof value === 'boolean' ? OPTION_TYPE.boolean : typeof value === 'number' ? (Number.isInteger(value) ? OPTION_TYPE.integer : OPTION_TYPE.number) : OPTION_TYPE.string);
-        return { name, type, value };
-      });
-    }
+    const { cmd, registered, options } = this.chatInputData(guildId, opts.name, opts.options);
     payload.data = {
       id: (cmd?.id as string | undefined) ?? snowflake(),
       name: opts.name,
@@ -257,6 +264,58 @@ export class DiscordStandIn {
       ...(opts.resolved ? { resolved: opts.resolved } : {}),
     };
     return this.deliver(2, payload, token);
+  }
+
+  /**
+   * A user is typing option `focused` of a slash command (INTERACTION_CREATE type 4,
+   * APPLICATION_COMMAND_AUTOCOMPLETE). `options` are the values typed so far, built as for
+   * slashCommand; the focused option carries `focused: true` and its partial text as a
+   * string (`''` when it is not among `options`, or given raw options with that name
+   * nested in a sub-command). When the command is registered and defines the focused
+   * option, that definition must have `autocomplete: true` (Discord sends nothing else).
+   * The bot answers with callback type 8 (see autocompleteChoices); no other answer and no
+   * follow-ups are accepted.
+   */
+  autocomplete(opts: { channel: string; user: string; name: string; options?: SlashOptions; focused: string }): InteractionRecord {
+    const { payload, token } = this.interactionBase(4, opts.channel, opts.user);
+    const guildId = payload.guild_id as string;
+    const { cmd, registered, options: built } = this.chatInputData(guildId, opts.name, opts.options);
+    const options = built ?? [];
+    const defs = (cmd?.options as Json[] | undefined) ?? [];
+    const findDef = (list: Json[]): Json | undefined => {
+      for (const d of list) {
+        if (d.name === opts.focused && d.type !== OPTION_TYPE.subCommand && d.type !== OPTION_TYPE.subCommandGroup) return d;
+        const inner = Array.isArray(d.options) ? findDef(d.options as Json[]) : undefined;
+        if (inner) return inner;
+      }
+      return undefined;
+    };
+    const def = findDef(defs);
+    if (def && def.autocomplete !== true) throw new Error(`option ${opts.focused} of /${opts.name} is not registered with autocomplete: true`);
+    const findOpt = (list: Json[]): Json | undefined => {
+      for (const o of list) {
+        if (o.name === opts.focused && o.type !== OPTION_TYPE.subCommand && o.type !== OPTION_TYPE.subCommandGroup) return o;
+        const inner = Array.isArray(o.options) ? findOpt(o.options as Json[]) : undefined;
+        if (inner) return inner;
+      }
+      return undefined;
+    };
+    const opt = findOpt(options);
+    if (opt) {
+      // the partial text is a string whatever the option's type
+      opt.value = opt.value === undefined || opt.value === null ? '' : String(opt.value);
+      opt.focused = true;
+    } else {
+      options.push({ name: opts.focused, type: (def?.type as number | undefined) ?? OPTION_TYPE.string, value: '', focused: true });
+    }
+    payload.data = {
+      id: (cmd?.id as string | undefined) ?? snowflake(),
+      name: opts.name,
+      type: 1,
+      ...(registered ? { guild_id: guildId } : {}),
+      options,
+    };
+    return this.deliver(4, payload, token);
   }
 
   /** A user clicks a button on a stored message (INTERACTION_CREATE type 3, with the full message). */
@@ -323,6 +382,13 @@ export class DiscordStandIn {
   }
   interaction(id: string): InteractionRecord | undefined {
     return this.state.interactions.get(id);
+  }
+  /** The choices the bot answered an autocomplete interaction with (callback type 8); undefined while unanswered. */
+  autocompleteChoices(interactionId: string): AutocompleteChoice[] | undefined {
+    const rec = this.state.interactions.get(interactionId);
+    if (!rec) throw new Error(`no interaction ${interactionId}`);
+    if (rec.type !== 4) throw new Error(`interaction ${interactionId} is of type ${rec.type}, not an autocomplete (4)`);
+    return rec.choices ?? undefined;
   }
   /** Registered application commands of a guild (id or name), or the global ones. */
   commands(scope: 'global' | string = 'global'): Json[] {
