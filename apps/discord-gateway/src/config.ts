@@ -11,6 +11,8 @@ const snowflakeList = z
 
 const DiscordGatewayConfigSchema = z.object({
   ...CommonConfigShape,
+  // the gateway talks only to the bus: it holds no database credentials (a DATABASE_URL given is ignored)
+  DATABASE_URL: z.string().optional().transform(() => undefined),
   DISCORD_GATEWAY_HTTP_PORT: port(3103),
   /** the bot token in clear (prefer DISCORD_TOKEN_FILE with a key given separately) */
   DISCORD_TOKEN: z.string().min(20, 'a Discord bot token is at least 20 characters').optional(),

@@ -32,6 +32,14 @@ describe('Discord bot: commands become control-plane commands', () => {
     assert.equal(h.standIn.requestsTo('PUT /applications/:appId/guilds/:guildId/commands').length, 1);
   });
 
+  test('readiness: the bus and the Discord connection; the gateway holds no database connection', async () => {
+    const res = await fetch(`http://127.0.0.1:${h.gateway.port}/health/ready`);
+    assert.equal(res.status, 200);
+    const body = (await res.json()) as { discord: string; checks: Record<string, string> };
+    assert.deepEqual(body.checks, { nats: 'ok', discord: 'ok' });
+    assert.equal(body.discord, 'connected');
+  });
+
   let deployed = '';
   test('!deploy grok4 by an operator: a running container, a reply naming the agent, and alice as the actor', async () => {
     const msg = h.say('alice', '!deploy grok4 --reason "sprint 12"');
