@@ -165,10 +165,16 @@ export class DockerDriver {
     }
   }
 
-  /** The HEALTHCHECK state with its latest output; null when the container has no healthcheck or does not exist. */
+  /**
+   * The HEALTHCHECK state with its latest output; null when the container has no
+   * healthcheck, does not exist, or is not running (a stopping or removed container's
+   * last health is no verdict on the agent: its exit or removal is).
+   */
   async health(id: string): Promise<ContainerHealthDetail | null> {
     const info = await this.inspectRaw(id, 'inspect health of container');
-    return info ? toHealthDetail(info) : null;
+    const state = info?.State as { Running?: boolean; Restarting?: boolean; Status?: string } | undefined;
+    if (!info || state?.Running !== true || state.Restarting === true || state.Status === 'removing') return null;
+    return toHealthDetail(info);
   }
 
   /** The host address a container port is published on, or null when it is not published (or the container is gone). */

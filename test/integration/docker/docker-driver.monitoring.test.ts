@@ -66,6 +66,8 @@ describe('DockerDriver: stats, health and published ports against the real engin
     });
     assert.ok(unhealthy.failingStreak >= 1);
     assert.equal(unhealthy.last?.exitCode, 1);
+    await driver.stop(id, 1);
+    assert.equal(await driver.health(id), null, 'a stopped container has no verdict, even its last one was unhealthy');
 
     const plain = await driver.createContainer(testAgentSpec(ctx, 'nohealth', { healthcheck: { test: ['NONE'], intervalMs: 0, timeoutMs: 0, retries: 0, startPeriodMs: 0 } }));
     await driver.start(plain.id);
