@@ -27,7 +27,7 @@ export class BotHarness {
   gateway!: ServiceProcess;
   private readonly dir = mkdtempSync(join(tmpdir(), 'sacp-bot-'));
 
-  constructor(private readonly o: { controlPlane?: ControlPlaneOptions; standIn?: DiscordStandInOptions; gatewayEnv?: Record<string, string> } = {}) {
+  constructor(private readonly o: { controlPlane?: ControlPlaneOptions; standIn?: DiscordStandInOptions; gatewayEnv?: Record<string, string> | ((h: BotHarness) => Record<string, string>) } = {}) {
     this.standIn = new DiscordStandIn({ heartbeatIntervalMs: 1000, ...o.standIn });
     this.cp = new TestControlPlane({ configDir: PRODUCT_CONFIG_DIR, ...o.controlPlane });
   }
@@ -61,7 +61,7 @@ export class BotHarness {
       DISCORD_FOLLOW_MS: '45000',
       DISCORD_BUS_RETRY_MS: '30000',
       LOG_LEVEL: 'debug',
-      ...this.o.gatewayEnv,
+      ...(typeof this.o.gatewayEnv === 'function' ? this.o.gatewayEnv(this) : this.o.gatewayEnv),
       ...extra,
     };
   }

@@ -35,6 +35,10 @@ const DiscordGatewayConfigSchema = z.object({
   DISCORD_ALERT_CHANNEL_ID: z.string().regex(/^\d{5,25}$/, 'a Discord channel id (a number)').optional(),
   /** checked by parseWebhookUrl, whose errors never repeat the webhook's token */
   DISCORD_ALERT_WEBHOOK_URL: z.string().min(1).optional(),
+  /** a role pinged when a critical alert is raised (e.g. on-call); nobody is pinged otherwise */
+  DISCORD_ALERT_MENTION_ROLE_ID: z.string().regex(/^\d{5,25}$/, 'a Discord role id (a number)').optional(),
+  /** commands are read only in these channels (empty: every channel the bot can see) */
+  DISCORD_COMMAND_CHANNEL_IDS: snowflakeList,
   DISCORD_ALERT_BURST_WINDOW_MS: millis(2000),
   DISCORD_ALERT_BURST_THRESHOLD: z.coerce.number().int().min(1).max(1000).default(5),
   /** how long one bus request may take, and how long a command is retried while the bus is away */

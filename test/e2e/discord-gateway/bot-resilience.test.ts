@@ -20,7 +20,8 @@ function alertsIn(m: Json): number {
 }
 
 describe('Discord bot: disconnects, bus outages, alert bursts and the token', () => {
-  const h = new BotHarness();
+  // commands only in #control; critical alerts ping the operator role
+  const h = new BotHarness({ gatewayEnv: (x) => ({ DISCORD_COMMAND_CHANNEL_IDS: x.channelId('control'), DISCORD_ALERT_MENTION_ROLE_ID: x.standIn.idx.role('operator').id }) });
 
   before(async () => {
     await h.start();
@@ -100,6 +101,13 @@ describe('Discord bot: disconnects, bus outages, alert bursts and the token', ()
     assert.ok(posted.length <= 3, `${posted.length} messages for 50 alerts`);
     assert.equal(posted.reduce((n, x) => n + alertsIn(x), 0), 50, 'every alert accounted for, none twice');
     assert.match(posted.map(textOf).join("\n"), /crash\\?_loop ×25/);
+    // the critical ones ping the on-call role (here: operator), once per message, and nobody else
+    const operator = h.standIn.idx.role('operator').id;
+    const pinging = posted.filter((x) => (x.content as string | undefined)?.startsWith(`<@&${operator}>`));
+    assert.ok(pinging.length >= 1, 'the on-call role is pinged');
+    assert.equal(pinging.reduce((n, x) => n + Number(/(\d+) critical alert/.exec(x.content as string)![1]), 0), 5, 'five critical alerts named');
+    const sentBodies = h.standIn.requestsTo(ALERT_MESSAGES).slice(requestsBefore).filter((r) => r.status === 200).map((r) => r.body as { allowed_mentions?: unknown });
+    assert.ok(sentBodies.every((b) => JSON.stringify(b.allowed_mentions) === JSON.stringify({ parse: [], roles: [operator] }) || JSON.stringify(b.allowed_mentions) === JSON.stringify({ parse: [] })));
     const limited = h.standIn.requestsTo(ALERT_MESSAGES).slice(requestsBefore).filter((r) => r.status === 429);
     assert.ok(limited.length >= 1, 'Discord answered 429 at least once');
 
@@ -107,6 +115,7 @@ describe('Discord bot: disconnects, bus outages, alert bursts and the token', ()
     assert.ok((await h.cp.command('alert.resolve', { key: 'test:burst:7', message: 'agent 7 is running again' })).ok);
     const resolved = await h.standIn.waitFor('the resolution posted', () => h.standIn.botMessages(alerts).slice(before + posted.length).find((x) => /resolved/.test(textOf(x))), 15_000);
     assert.match(textOf(resolved), /agent 7 is running again/);
+    assert.equal(resolved.content ?? '', '', 'a resolution pings nobody');
   });
 
   test('the token never appears in logs, events, the audit trail or anything the bot sent', async () => {
@@ -182,5 +191,16 @@ describe('Discord bot: disconnects, bus outages, alert bursts and the token', ()
     assert.match(textOf(posted), /disk 97% full/);
     await g.kill('SIGTERM');
     assert.ok(!g.logs.includes(hook.token), 'the webhook token is not logged');
+  });
+
+  test('commands are read only in the command channels: elsewhere a message is chat, a slash command is pointed there', async () => {
+    const m = h.say('alice', '!status', 'alerts');
+    const i = h.slash('alice', 'status', undefined, 'alerts');
+    const told = await h.standIn.waitFor('a private pointer', () => h.privateRepliesTo(i.id).find((t) => /commands are taken in/.test(t)));
+    assert.equal(told, `commands are taken in <#${h.channelId('control')}> only`);
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.equal(h.replyTo(m), undefined, 'no answer in #alerts');
+    const ok = h.say('alice', '!status');
+    await h.waitReply(ok, (t) => /agents?/i.test(t), 'answers in #control');
   });
 });

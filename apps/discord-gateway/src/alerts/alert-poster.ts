@@ -47,6 +47,8 @@ export interface AlertPosterOptions {
   burstThreshold?: number;
   /** only when the durable consumer is first created: 'new' (default) skips alerts already in the stream */
   startFrom?: 'new' | 'all';
+  /** a role pinged by messages that carry a critical alert being raised (e.g. the on-call role); nobody is pinged otherwise */
+  mentionRoleId?: string | null;
   /** first retry delay after a failed send (default 1000 ms), doubled up to retryMaxMs (default 30000 ms) */
   retryInitialMs?: number;
   retryMaxMs?: number;
@@ -264,7 +266,7 @@ export class AlertPoster {
     if (skipped.length) await this.ack(skipped);
     if (alerts.length === 0) return;
 
-    const posts = composePosts(alerts, this.threshold);
+    const posts = mentionOnCall(composePosts(alerts, this.threshold), alerts, this.opts.mentionRoleId ?? null);
     for (let i = 0; i < posts.length; i++) {
       const ok = await this.deliver(posts[i]!);
       if (!ok) {
@@ -387,6 +389,20 @@ export function composePosts(alerts: AlertItem[], burstThreshold: number): Alert
     posts[posts.length - 1]!.alerts++;
   }
   return posts;
+}
+
+/**
+ * Pings the on-call role on the messages that carry a critical alert being raised,
+ * and on nothing else (resolutions and warnings stay quiet).
+ */
+export function mentionOnCall(posts: AlertPost[], alerts: AlertItem[], roleId: string | null): AlertPost[] {
+  if (!roleId) return posts;
+  const critical = new Set(alerts.filter((a) => a.kind === 'raised' && a.data.severity === 'critical').map((a) => a.seq));
+  return posts.map((p) => {
+    const n = p.seqs.filter((s) => critical.has(s)).length;
+    if (!n) return p;
+    return { ...p, message: { ...p.message, content: `<@&${roleId}> ${n} critical alert${n === 1 ? '' : 's'}`, allowedMentions: { parse: [], roles: [roleId] } } };
+  });
 }
 
 /** One alert as an embed: at most about 3500 characters, whatever the alert holds. */

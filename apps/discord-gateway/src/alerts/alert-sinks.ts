@@ -11,7 +11,8 @@ import { Routes, WebhookClient, type APIEmbed, type Client } from 'discord.js';
 export interface AlertMessage {
   content?: string;
   embeds?: APIEmbed[];
-  allowedMentions?: { parse: [] };
+  /** nobody is pinged, except the roles listed (the on-call role for critical alerts) */
+  allowedMentions?: { parse: []; roles?: string[] };
 }
 
 export interface AlertSink {

@@ -37,6 +37,8 @@ export interface DiscordBotOptions {
   prefix: string;
   roles: RoleMap;
   guildIds: string[];
+  /** channels commands are read in; empty: all */
+  channelIds: string[];
   registerCommands: boolean;
 }
 
@@ -133,6 +135,10 @@ export class DiscordBot {
     this.readyResolve();
   }
 
+  private listensIn(channelId: string | null): boolean {
+    return this.o.channelIds.length === 0 || (channelId !== null && this.o.channelIds.includes(channelId));
+  }
+
   private serves(guildId: string | null): boolean {
     return guildId !== null && (this.o.guildIds.length === 0 || this.o.guildIds.includes(guildId));
   }
@@ -194,6 +200,8 @@ export class DiscordBot {
 
   private async onMessage(message: Message): Promise<void> {
     if (message.author.bot || !message.inGuild() || !this.serves(message.guildId)) return;
+    // outside the command channels a message is ordinary chat, whatever it starts with
+    if (!this.listensIn(message.channelId)) return;
     const parsed = parsePrefixed(message.content, this.o.prefix);
     if (!parsed) return;
     if (!this.recent.add(`m${message.id}`)) return;
@@ -248,6 +256,11 @@ export class DiscordBot {
       return;
     }
     if (interaction.isAutocomplete()) return this.onAutocomplete(interaction);
+    if (interaction.isChatInputCommand() && !this.listensIn(interaction.channelId)) {
+      const where = this.o.channelIds.map((id) => `<#${id}>`).join(', ');
+      await new InteractionResponder(interaction, this.log).privately({ content: `commands are taken in ${where} only` });
+      return;
+    }
     if (interaction.isChatInputCommand()) return this.onSlash(interaction);
     if (interaction.isButton()) return this.onButton(interaction);
   }
