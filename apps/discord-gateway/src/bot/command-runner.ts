@@ -150,8 +150,10 @@ export class CommandRunner {
           if (err) return { content: `❌ **${name}** did not become ${goal}: ${err.code}: ${err.message} (while trying to ${err.operation})` };
           if (v.recoveryAbandoned && goal === 'running') return { content: `❌ **${name}** keeps crashing; auto-recovery gave up. See \`${this.opts.prefix}why ${name}\`` };
         }
-        if (Date.now() + POLL_MS > deadline)
+        if (Date.now() + POLL_MS > deadline) {
+          this.log.info('stopped following an agent: not at its goal in time', { agentId, goal, observed: last?.state.observed ?? null, followMs: this.opts.followMs });
           return { content: `⏳ **${name}** was accepted but is not ${goal} after ${Math.round(this.opts.followMs / 1000)} s (now ${last ? last.state.observed : 'not yet visible'}); it may still get there: check \`${this.opts.prefix}status ${name}\`` };
+        }
         await events.next(POLL_MS);
       }
     } finally {
@@ -260,7 +262,8 @@ export class CommandRunner {
         if (!r.ok) return [];
         if (query === 'agent.status') return (r.result as AgentStatusView[]).map((v) => v.name);
         return (r.result as { templates: { name: string }[] }).templates.map((t) => t.name);
-      } catch {
+      } catch (err) {
+        this.log.debug('no names to suggest: the control plane did not answer in time', { query, error: err });
         return [];
       }
     })();

@@ -27,7 +27,7 @@ import type { JsonLogger } from '../../../../libs/platform/src/logger';
 import { parsePrefixed, parseSlash, slashDefinitions, specOf, type CommandSpec, type ParsedCommand, type ParseResult } from './command-specs';
 import type { CommandRunner } from './command-runner';
 import type { ControlPlaneClient } from './control-plane.client';
-import { confirmReply, errorReply, refusedReply, usageReply, type BotReply } from './replies';
+import { confirmReply, refusedReply, usageReply, type BotReply } from './replies';
 import { allows, roleOf, type RoleMap } from './roles';
 
 export interface DiscordBotOptions {
