@@ -64,6 +64,15 @@ describe('Discord bot: commands become control-plane commands', () => {
     assert.equal(rows[0].reason, 'sprint 12');
   });
 
+  test('a deploy that cannot run says why, in the reply that said it was deploying', async () => {
+    // claude needs the secret anthropic-api-key, which nobody has set here
+    const msg = h.say('alice', '!deploy claude no-key-1');
+    const reply = await h.waitReply(msg, (t) => t.startsWith('❌'), 'says it failed', 60_000);
+    assert.match(textOf(reply), /\*\*no-key-1\*\* did not become running: SECRET\.NOT_FOUND: .*anthropic-api-key/);
+    assert.ok(h.replyVersions(msg).some((v) => v.includes('deploying **no-key-1**')), 'it said it was deploying first');
+    assert.ok((await h.cp.command('agent.remove', { agent: 'no-key-1' })).ok);
+  });
+
   test('/status shows the agent with its state, health and uptime; /status <template> filters', async () => {
     const i = h.slash('bob', 'status');
     const res = await h.waitResponse(i.id, (t) => t.includes(deployed), 'lists the agent');
