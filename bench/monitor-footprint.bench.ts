@@ -12,23 +12,23 @@
  *   - CPU: utime + stime of the monitor process from /proc/<pid>/stat, as % of one core;
  *   - memory: VmRSS from /proc/<pid>/status, the median of one reading a second in the window;
  *   - pass time: the monitor's resource pass (host sample, then one one-shot Docker
- *     stats call per running agent, 8 in flight, each published on NATS), timed from
+ *     stats call per running agent, up to 100 in flight, each published on NATS), timed from
  *     outside: from the pass start (the `at` of the host sample on `sacp.metrics.host`)
  *     to the arrival of the last agent sample of that pass on `sacp.metrics.agent.*`.
  * Baselines in the same run:
  *   - the monitor with 0 agents (same window), so the figures become per-agent increments;
  *   - the raw pass, done by this process with the same DockerDriver: one container
- *     listing by label plus one one-shot stats call per container, (a) 8 in flight as
- *     the monitor does (the baseline for the monitor's pass) and (b) all in flight at
- *     once (the floor Docker's stats API allows), plus, for information, (c) the same
- *     figures read straight from the cgroup files (what a sample costs without Docker).
- *     (b) and (c) run right after a monitor pass ended, in the interval's pause; (a)
- *     follows and, from 50 agents on, outlasts the pause and overlaps the monitor's
- *     next pass (both wait on Docker's 1 s stats-collector ticks, not on CPU).
+ *     listing by label plus one one-shot stats call per container, (a) as many in
+ *     flight as the monitor allows (its STATS_CONCURRENCY, 100: the baseline for the
+ *     monitor's pass) and (b) all in flight at once (the floor Docker's stats API
+ *     allows), plus, for information, (c) the same figures read straight from the
+ *     cgroup files (what a sample costs without Docker). All run right after a monitor
+ *     pass ended, in the interval's pause (each takes a collector tick or two).
  *
  * Docker 20.10 answers a one-shot stats call on its stats collector's next tick
  * (about a second) except for a container's first call; concurrent calls share the
- * tick. So with 8 calls in flight a pass costs about a second per 8 agents.
+ * tick. So a pass costs about a second per batch of calls in flight (the monitor sends up
+ * to 100 at once, so a second per 100 agents).
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -39,6 +39,7 @@ import { createDockerClient } from '../libs/docker/src/docker-connection';
 import { Subjects } from '../libs/events/src/subjects';
 import { TestControlPlane } from '../test/support/control-plane';
 import { requireTestAgentImage } from '../test/support/docker';
+import { STATS_CONCURRENCY } from '../apps/monitor/src/resources/resource-sampler.service';
 import { type BenchResult, ms, onInterrupt, percentile, progressFor, ratio, round, runStandalone, sleep } from './report';
 
 const TEMPLATE = process.env.BENCH_FOOTPRINT_TEMPLATE ?? 'fleet';
@@ -47,8 +48,6 @@ const SAMPLE_INTERVAL_MS = Number(process.env.BENCH_MONITOR_SAMPLE_INTERVAL_MS ?
 const WINDOW_MS = Number(process.env.BENCH_FOOTPRINT_WINDOW_MS ?? 20_000);
 const DEPLOY_CONCURRENCY = 8;
 const IDLE_SETTLE_MS = 10_000;
-/** ResourceSampler's STATS_CONCURRENCY */
-const STATS_CONCURRENCY = 8;
 const CLK_TCK = 100; // getconf CLK_TCK on Linux/x86-64
 /** the services' own defaults (the test harness shortens them) */
 const SERVICE_ENV = {
@@ -282,9 +281,8 @@ export async function run(): Promise<BenchResult> {
       const samples = inWindow.reduce((n, p) => n + p.agents, 0);
       progress(`${agents} agents: window ${windowS.toFixed(1)} s (${inWindow.length} passes): monitor CPU ${(((cpu1 - cpu0) / windowS) * 100).toFixed(2)}% of a core, RSS ${(rss / 1024).toFixed(1)} MiB`);
 
-      // the raw passes. All in flight takes ~1-2 s: both right after a monitor pass ended, inside the
-      // interval's pause. 8 in flight takes ~1 s per 8 containers, longer than the pause from 50 agents on,
-      // so the monitor's next pass runs alongside it (both wait on the same collector ticks, see the notes).
+      // the raw passes, right after a monitor pass ended, inside the interval's pause: each costs a
+      // collector tick per batch (one batch up to 100 containers), ~1-2 s.
       const c8: Awaited<ReturnType<typeof rawPass>>[] = [];
       const all: Awaited<ReturnType<typeof rawPass>>[] = [];
       const cgroup: number[] = [];
@@ -303,7 +301,7 @@ export async function run(): Promise<BenchResult> {
       const done = tracker.passes.slice(firstIndex).filter((p) => p.agents >= agents);
       const passMs = done.map(PassTracker.duration);
       progress(
-        `${agents} agents: monitor pass p50 ${ms(percentile(passMs, 50))} (n=${passMs.length}); raw, 8 in flight ${c8.map((r) => ms(r.total)).join(', ')}; all in flight ${all.map((r) => ms(r.total)).join(', ')}; cgroup files ${cgroup.map(ms).join(', ') || 'n/a'}`,
+        `${agents} agents: monitor pass p50 ${ms(percentile(passMs, 50))} (n=${passMs.length}); raw, ${STATS_CONCURRENCY} in flight ${c8.map((r) => ms(r.total)).join(', ')}; all in flight ${all.map((r) => ms(r.total)).join(', ')}; cgroup files ${cgroup.map(ms).join(', ') || 'n/a'}`,
       );
       return {
         agents,
@@ -392,11 +390,11 @@ export async function run(): Promise<BenchResult> {
         },
         {
           title: 'One full observation pass (resource sampling of every running agent)',
-          headers: ['agents', 'monitor pass p50', 'monitor pass max', 'passes', 'raw, 8 in flight (baseline)', 'ratio', 'raw, all in flight', 'ratio', 'cgroup files (info)', 'listing alone'],
+          headers: ['agents', 'monitor pass p50', 'monitor pass max', 'passes', `raw, ${STATS_CONCURRENCY} in flight (baseline)`, 'ratio', 'raw, all in flight', 'ratio', 'cgroup files (info)', 'listing alone'],
           rows: passRows,
           notes: [
             `monitor pass = the host sample's \`at\` → the last agent sample of that pass arriving on NATS; the monitor makes ${STATS_CONCURRENCY} one-shot stats calls at a time.`,
-            `raw = this process, same DockerDriver: listContainers by label + one one-shot stats per container, all in flight at once (twice, right after a monitor pass ended, inside the ${SAMPLE_INTERVAL_MS} ms pause) and ${STATS_CONCURRENCY} in flight as the monitor does (the baseline; twice, once above 100 agents, right after those: from 50 agents on it outlasts the pause and runs alongside the monitor's next pass, both waiting on the same collector ticks).`,
+            `raw = this process, same DockerDriver: listContainers by label + one one-shot stats per container, ${STATS_CONCURRENCY} in flight as the monitor does (the baseline) and all in flight at once, each twice (once above 100 agents), right after a monitor pass ended, inside the ${SAMPLE_INTERVAL_MS} ms pause.`,
             `cgroup files = the same listing, then cpuacct.usage, memory.usage_in_bytes and pids.current read straight from cgroup v1 (no network counters, no daemon): what a sample costs without Docker's stats API.`,
             `ratio = monitor pass / raw pass in the same run. The next pass starts ${SAMPLE_INTERVAL_MS} ms after one ends, so the sampling period is ${SAMPLE_INTERVAL_MS} ms + the pass time.`,
             `Docker ${dockerVersion} (here) answers a one-shot stats call on its stats collector's next tick (≈ 1 s) except for a container's first call, and concurrent calls share the tick: a pass costs ≈ 1 s per ${STATS_CONCURRENCY} agents with ${STATS_CONCURRENCY} in flight, ≈ 1 s with all in flight.`,
@@ -433,7 +431,7 @@ export async function run(): Promise<BenchResult> {
         .flatMap((l) => [
           { measure: `monitor CPU at ${l.agents} agents (per agent)`, subject: `${l.cpuPercent.toFixed(2)}% (${perAgent(l).cpu.toFixed(3)}%)`, baseline: `${idle.cpuPercent.toFixed(2)}% idle`, ratio: ratio(l.cpuPercent, idle.cpuPercent) },
           { measure: `monitor RSS at ${l.agents} agents (per agent)`, subject: `${l.rssMiB.toFixed(1)} MiB (${perAgent(l).rssKiB.toFixed(0)} KiB)`, baseline: `${idle.rssMiB.toFixed(1)} MiB idle`, ratio: ratio(l.rssMiB, idle.rssMiB) },
-          { measure: `observation pass at ${l.agents} agents p50 (vs raw, 8 in flight)`, subject: ms(p50(l.passMs)), baseline: ms(p50(l.rawMs)), ratio: ratio(p50(l.passMs), p50(l.rawMs)) },
+          { measure: `observation pass at ${l.agents} agents p50 (vs raw, ${STATS_CONCURRENCY} in flight)`, subject: ms(p50(l.passMs)), baseline: ms(p50(l.rawMs)), ratio: ratio(p50(l.passMs), p50(l.rawMs)) },
           { measure: `observation pass at ${l.agents} agents p50 (vs raw, all in flight)`, subject: ms(p50(l.passMs)), baseline: ms(p50(l.rawAllMs)), ratio: ratio(p50(l.passMs), p50(l.rawAllMs)) },
         ]),
     };

@@ -12,7 +12,7 @@ import { MetricsSubjects } from './metrics.subjects';
  * together share a tick: a pass costs about one tick per batch. Batches of 8 took
  * 27 s for 200 agents (bench/monitor-footprint), where all calls at once took 1.5 s.
  */
-const STATS_CONCURRENCY = 100;
+export const STATS_CONCURRENCY = 100;
 
 export interface SamplePass {
   at: string;
