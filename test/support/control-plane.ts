@@ -22,6 +22,8 @@ export interface ControlPlaneOptions {
   orchestrators?: number;
   monitors?: number;
   env?: Record<string, string>;
+  /** false: leave the database unmigrated (the owner migrates it before any service starts otherwise) */
+  migrate?: boolean;
 }
 
 /**
@@ -69,11 +71,13 @@ export class TestControlPlane {
     this.migrationUrl = db.ownerUrl;
     this.dropDb = db.drop;
     // as scripts/up.sh does: the owner migrates first, the services never hold its password
-    const owner = testPool(db.ownerUrl);
-    try {
-      await migrate(owner);
-    } finally {
-      await owner.end();
+    if (this.options.migrate !== false) {
+      const owner = testPool(db.ownerUrl);
+      try {
+        await migrate(owner);
+      } finally {
+        await owner.end();
+      }
     }
     this.nats = await startNats();
     this.pool = testPool(db.adminUrl);
@@ -83,8 +87,8 @@ export class TestControlPlane {
     return this;
   }
 
-  async addOrchestrator(options: { waitReady?: boolean } = {}): Promise<ServiceProcess> {
-    const o = new ServiceProcess('orchestrator', this.env, 'ORCHESTRATOR_HTTP_PORT');
+  async addOrchestrator(options: { waitReady?: boolean; env?: Record<string, string> } = {}): Promise<ServiceProcess> {
+    const o = new ServiceProcess('orchestrator', { ...this.env, ...options.env }, 'ORCHESTRATOR_HTTP_PORT');
     await o.start(options);
     this.orchestrators.push(o);
     return o;
