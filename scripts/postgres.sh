@@ -11,8 +11,8 @@
 #   sacp_app         LOGIN, member of sacp_service, nothing else: the services connect as
 #                    it (DATABASE_URL).
 #   sacp_test_admin  only with SACP_PG_TEST_ADMIN=1 (scripts/test.sh): LOGIN CREATEDB,
-#                    member of sacp_owner and pg_signal_backend, so the tests can create,
-#                    own and drop a database per test file.
+#                    member of sacp_owner, pg_signal_backend and pg_read_all_stats, so the
+#                    tests can create, own, watch and drop a database per test file.
 # Passwords are generated once (random, URL-safe) and kept with the URLs in
 # $SACP_STATE_DIR/postgres/ (directory 700, files 600, for root only):
 #   app.env          DATABASE_URL=postgres://sacp_app:...@127.0.0.1:PORT/DB
@@ -88,7 +88,7 @@ grant sacp_service to sacp_app;
 \if :test_admin
 select 'create role sacp_test_admin' where not exists (select 1 from pg_roles where rolname = 'sacp_test_admin') \gexec
 alter role sacp_test_admin login createdb nosuperuser nocreaterole noreplication nobypassrls inherit password :'test_admin_pw';
-grant sacp_owner, pg_signal_backend to sacp_test_admin;
+grant sacp_owner, pg_signal_backend, pg_read_all_stats to sacp_test_admin;
 \endif
 SQL
 
