@@ -14,6 +14,7 @@ import { Projector } from '../../../libs/event-store/src/projections/projector';
 import { agentRegistryProjection } from '../../../libs/event-store/src/projections/agent-registry.projection';
 import { templateRegistryProjection } from '../../../libs/event-store/src/projections/template-registry.projection';
 import { metadata, testEvent, testEventStore } from '../../support/event-store';
+import { waitFor } from '../../support/ports';
 import { REPO_ROOT } from '../../support/service-process';
 
 /**
@@ -64,6 +65,7 @@ describe('the database enforces its own rules on the services (real Postgres, th
       { super: false, createrole: false, createdb: false, replication: false, bypassrls: false, inGroup: true, owner: false },
     );
     assert.deepEqual((await checkSchema(pool)).warnings, [], 'the schema check sees a migrated store and a role the rules bind');
+    assert.match((await checkSchema(ownerPool)).warnings.join('\n'), /connects as sacp_owner, which owns the events table/, 'a service given the owner is warned about');
   });
 
   const refusals: { table: string; sql: string; error: RegExp }[] = [];
@@ -161,7 +163,8 @@ describe('the database enforces its own rules on the services (real Postgres, th
     assert.equal(first.duplicate, false);
     assert.equal((await store.append([{ streamId: `agent-${agentId}`, expectedVersion: 1, events: [testEvent(9)] }], metadata(), cmd)).duplicate, true);
     assert.equal((await store.readStream(`agent-${agentId}`)).length, 1);
-    assert.ok((await store.readAll(START, 100)).length >= 4);
+    // readers see a commit once no older transaction runs anywhere on the server (other test files may hold one)
+    await waitFor('the appends to be readable in commit order', async () => (await store.readAll(START, 100)).length >= 4);
     assert.deepEqual(await store.findCommand('deploy-1'), { outcome: 'accepted', reply: { ok: true } });
 
     // the audit and a rejection recorded once, replayed for its duplicate
@@ -174,7 +177,7 @@ describe('the database enforces its own rules on the services (real Postgres, th
     const projector = new Projector(pool, store, [agentRegistryProjection, templateRegistryProjection]);
     assert.ok((await projector.catchUp()) >= 4);
     await store.append([{ streamId: 'alerts', expectedVersion: 0, events: [{ type: 'alert.raised', schemaVersion: 1, data: example('alert.raised') }] }], metadata());
-    assert.equal(await projector.catchUp(), 1);
+    await waitFor('the alert to be projected', async () => (await projector.catchUp()) === 1);
     const registry = async () => (await pool.query('select agent_id, name, last_alert is not null as alerted from agent_registry')).rows;
     assert.deepEqual(await registry(), [{ agent_id: agentId, name: 'coder-1', alerted: true }]);
     assert.deepEqual((await pool.query('select name, version from template_registry')).rows, [{ name: 'grok4', version: 2 }]);
