@@ -57,7 +57,6 @@ export function orchestratorModule(config: OrchestratorConfig, log: JsonLogger) 
   return OrchestratorModule;
 }
 
-
 /**
  * With DATABASE_MIGRATION_URL (the owning role) the orchestrator migrates first, on a
  * connection it closes at once; then, as the services' role, it refuses to run on a
