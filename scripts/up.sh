@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # up.sh — bring the whole control plane up on this machine (Debian 12, as root):
 #
-#   1. scripts/services.sh      installs/starts Postgres 15, NATS with JetStream, Docker
+#   1. scripts/services.sh      installs/starts Postgres 15, NATS with JetStream, Docker;
+#                               Postgres roles and their URLs in $SACP_STATE_DIR/postgres/
 #   2. npm ci                   only when node_modules is missing or older than the lock
 #   3. npm run build            everything into dist/
 #   4. scripts/build-images.sh  sacp/base:local and sacp/sim-agent:latest, offline
+#   4b. migrations              node dist/apps/orchestrator/migrate.js as the database's owner;
+#                               the only step that gets the owner's URL
 #   5. a secret key, once       $SACP_STATE_DIR/secret.key (base64 of 32 bytes, mode 600),
 #                               unless SACP_SECRET_KEY is set
 #   6. the four services        orchestrator, monitor, discord-gateway, api as background
@@ -18,7 +21,9 @@
 #
 # Environment (all optional):
 #   SACP_STATE_DIR         /var/lib/sacp
-#   DATABASE_URL           postgres://sacp:sacp@127.0.0.1:5432/sacp
+#   DATABASE_URL           the services' role (sacp_app): DATABASE_URL= in $SACP_STATE_DIR/postgres/app.env
+#   DATABASE_MIGRATION_URL the owner (sacp_owner), for the migration step only:
+#                          DATABASE_MIGRATION_URL= in $SACP_STATE_DIR/postgres/owner.env
 #   NATS_URL               nats://127.0.0.1:4222
 #   SACP_SECRET_KEY        base64 of 32 bytes; otherwise read from (or created in) the key file
 #   ORCHESTRATOR_HTTP_PORT 3101   MONITOR_HTTP_PORT 3102
@@ -39,7 +44,6 @@ DISCORD_ENV=${SACP_DISCORD_ENV:-$STATE_DIR/discord.env}
 TIMEOUT=${SACP_UP_TIMEOUT:-60}
 SERVICES=(orchestrator monitor discord-gateway api)
 
-export DATABASE_URL=${DATABASE_URL:-postgres://sacp:sacp@127.0.0.1:5432/sacp}
 export NATS_URL=${NATS_URL:-nats://127.0.0.1:4222}
 export SACP_CONFIG_DIR=${SACP_CONFIG_DIR:-$REPO/configs}
 
@@ -90,6 +94,14 @@ cd "$REPO"
 
 # 1. Postgres, NATS, Docker
 bash "$REPO/scripts/services.sh"
+# the services connect as sacp_app; the owner's URL goes to the migration step alone (4b)
+env_value() { sed -n "s/^$1=//p" "$STATE_DIR/postgres/$2" 2>/dev/null; }
+DATABASE_URL=${DATABASE_URL:-$(env_value DATABASE_URL app.env)}
+DATABASE_MIGRATION_URL=${DATABASE_MIGRATION_URL:-$(env_value DATABASE_MIGRATION_URL owner.env)}
+[ -n "$DATABASE_URL" ] && [ -n "$DATABASE_MIGRATION_URL" ] ||
+  fail "no database URLs in $STATE_DIR/postgres (app.env, owner.env): scripts/services.sh writes them, or set DATABASE_URL and DATABASE_MIGRATION_URL"
+export DATABASE_URL
+export -n DATABASE_MIGRATION_URL
 
 # 2. dependencies: npm keeps its own copy of the lock in node_modules/.package-lock.json
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ] ||
@@ -107,6 +119,11 @@ done
 
 # 4. images the orchestrator runs agents from
 bash "$REPO/scripts/build-images.sh"
+
+# 4b. the event store's schema, migrated as the database's owner
+log "migrating the event store"
+DATABASE_MIGRATION_URL=$DATABASE_MIGRATION_URL node dist/apps/orchestrator/migrate.js >>"$LOG_DIR/migrate.log" 2>&1 ||
+  fail "migrating the event store failed" "$LOG_DIR/migrate.log"
 
 # 5. the key that encrypts secret values at rest
 if [ -z "${SACP_SECRET_KEY:-}" ]; then
@@ -135,7 +152,10 @@ for s in "${SERVICES[@]}"; do
     SACP_SECRET_KEY=$SACP_SECRET_KEY setsid node "dist/apps/$s/main.js" >>"$LOG_DIR/$s.log" 2>&1 </dev/null &
   elif [ "$s" = discord-gateway ] && [ -f "$DISCORD_ENV" ]; then
     # the bot's settings (DISCORD_TOKEN_FILE, DISCORD_TOKEN_KEY_FILE, DISCORD_ROLES, ...) for this process only
-    (set -a && . "$DISCORD_ENV" && set +a && exec env -u SACP_SECRET_KEY setsid node "dist/apps/$s/main.js") >>"$LOG_DIR/$s.log" 2>&1 </dev/null &
+    (set -a && . "$DISCORD_ENV" && set +a && exec env -u SACP_SECRET_KEY -u DATABASE_URL setsid node "dist/apps/$s/main.js") >>"$LOG_DIR/$s.log" 2>&1 </dev/null &
+  elif [ "$s" = discord-gateway ]; then
+    # the gateway talks only to the bus: no database credentials in its environment
+    env -u SACP_SECRET_KEY -u DATABASE_URL setsid node "dist/apps/$s/main.js" >>"$LOG_DIR/$s.log" 2>&1 </dev/null &
   else
     env -u SACP_SECRET_KEY setsid node "dist/apps/$s/main.js" >>"$LOG_DIR/$s.log" 2>&1 </dev/null &
   fi
