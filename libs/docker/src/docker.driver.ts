@@ -329,6 +329,17 @@ export class DockerDriver {
     }
   }
 
+  /** The image's USER ('' when it sets none, i.e. root); undefined when the image is not here. */
+  async imageUser(image: string): Promise<string | undefined> {
+    try {
+      const info = await this.api.getImage(image).inspect();
+      return info.Config?.User ?? '';
+    } catch (error) {
+      if (dockerStatusCode(error) === 404) return undefined;
+      throw this.fail(error, { operation: 'inspect image', target: image });
+    }
+  }
+
   private get api(): Docker {
     return this.client.api;
   }
