@@ -51,9 +51,9 @@ describe('sacp: templates, secrets, replay, adopt and failures', () => {
 
   test('secret set reads the value from stdin, never echoes it, and agents get it', async () => {
     const value = `sk-e2e-${randomUUID()}`;
-    const r = await sacp(['secret', 'set', 'test-api-key'], { env, input: `${value}\n` });
+    const r = await sacp(['secret', 'set', 'test-api-key', '--templates', 'keyed'], { env, input: `${value}\n` });
     assert.equal(r.code, 0, explain(r));
-    assert.equal(r.stdout, 'secret "test-api-key" stored (version 1)\n');
+    assert.equal(r.stdout, 'secret "test-api-key" stored (version 1); usable by keyed\n');
     assert.ok(!r.stdout.includes(value) && !r.stderr.includes(value), 'the value is never printed');
 
     const d = await run('deploy', 'keyed', '--name', 'keyed-1', '--json');

@@ -35,18 +35,30 @@ export async function replayProjections(deps: { projector: Projector }): Promise
 
 /** secret.set: the encrypted value and the `secret.set` event commit together. */
 export async function setSecret(
-  cmd: { payload: { name: string; value: string } },
+  cmd: { payload: { name: string; value: string; templates?: string[] } },
   deps: { secrets: import('../secrets/secret-store').SecretStore; store: import('../../../../libs/event-store/src/pg-event-store').PgEventStore },
 ): Promise<UseCaseOutcome> {
-  const streamId = `secret-${cmd.payload.name}`;
+  const { name, value } = cmd.payload;
+  const templates = cmd.payload.templates && [...new Set(cmd.payload.templates)].sort();
+  const streamId = `secret-${name}`;
   const expectedVersion = await deps.store.streamVersion(streamId);
-  const version = (await deps.secrets.currentVersion(cmd.payload.name)) + 1;
+  const version = (await deps.secrets.currentVersion(name)) + 1;
+  const granted = templates ?? (await deps.secrets.grants(name)) ?? [];
   return {
-    appends: [{ streamId, expectedVersion, events: [{ type: 'secret.set', schemaVersion: 1, data: { name: cmd.payload.name, version } }] }],
-    result: { name: cmd.payload.name, version },
-    target: `secret "${cmd.payload.name}"`,
+    appends: [
+      {
+        streamId,
+        expectedVersion,
+        events: [
+          { type: 'secret.set', schemaVersion: 1, data: { name, version } },
+          ...(templates ? [{ type: 'secret.granted' as const, schemaVersion: 1, data: { name, templates } }] : []),
+        ],
+      },
+    ],
+    result: { name, version, templates: granted },
+    target: `secret "${name}"`,
     alsoInTransaction: async (client) => {
-      await deps.secrets.put(client, cmd.payload.name, cmd.payload.value);
+      await deps.secrets.put(client, name, value, templates);
     },
   };
 }

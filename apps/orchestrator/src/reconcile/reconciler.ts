@@ -228,7 +228,7 @@ export class Reconciler {
         try {
           secrets = await this.d.secrets(template);
         } catch (err) {
-          throw new OperationFailure('create', ErrorCodes.SECRET_NOT_FOUND, (err as Error).message);
+          throw new OperationFailure('create', (err as { code?: string }).code ?? ErrorCodes.SECRET_NOT_FOUND, (err as Error).message);
         }
         let spec: ContainerSpec;
         try {
