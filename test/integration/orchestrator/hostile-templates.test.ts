@@ -97,6 +97,8 @@ const cases: Array<Omit<Case, 'template'> & { template: Record<string, unknown> 
   { name: 'cap_add at the top level', template: { cap_add: ['SYS_ADMIN'] }, field: 'cap_add', reason: /capabilities go in security.capAdd/ },
   { name: 'raw binds', template: { binds: ['/:/host'] }, field: 'binds', reason: /host paths go in volumes\[\]\.hostPath/ },
   { name: 'volumes_from', template: { volumes_from: ['sacp-postgres'] }, field: 'volumes_from', reason: /other containers' volumes are refused/ },
+  { name: 'shared mount propagation', template: () => ({ volumes: [{ hostPath: join(allowed, 'models'), target: '/m', propagation: 'rshared' }] }), field: 'volumes.0.propagation', reason: /mount propagation stays private/ },
+  { name: 'a port published on every interface', template: { ports: [{ container: 8080, host: 20080, hostIp: '0.0.0.0' }] }, field: 'ports.0.hostIp', reason: /published on 127\.0\.0\.1 only/ },
   { name: 'another runtime', template: { runtime: 'runc-unsafe' }, field: 'runtime', reason: /container runtime is not chosen/ },
   { name: 'OOM killer off', template: { resources: { memory: '64m', cpus: 0.25, pids: 64, oomKillDisable: true } }, field: 'resources.oomKillDisable', reason: /OOM killer always applies/ },
   { name: 'an unknown field', template: { entrypointOverride: ['sh'] }, field: 'entrypointOverride', reason: /unknown field "entrypointOverride": a template has only name, description, image/ },

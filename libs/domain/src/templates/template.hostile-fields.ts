@@ -43,26 +43,40 @@ const REASONS: Record<string, string> = {
   oomkilldisable: 'the OOM killer always applies',
   ulimits: 'ulimits are not set by templates; use resources',
   capadd: 'capabilities go in security.capAdd, where the policy checks them',
+  propagation: 'mount propagation stays private: a shared mount would carry mounts back to the host',
+  bindpropagation: 'mount propagation stays private: a shared mount would carry mounts back to the host',
+  hostip: 'ports are published on 127.0.0.1 only',
 };
 
 const norm = (key: string) => key.toLowerCase().replace(/[_-]/g, '');
 
-/** Where a template may hide such options: at the top, in `security` and in `resources`. */
-const SCOPES: Array<{ path: string[]; except: string[] }> = [
-  { path: [], except: [] },
-  { path: ['security'], except: ['privileged', 'capadd'] },
-  { path: ['resources'], except: [] },
+/** Where a template may hide such options: at the top, in `security`, `resources`, each volume and each port. */
+const SCOPES: Array<{ path: string; except: string[] }> = [
+  { path: '', except: [] },
+  { path: 'security', except: ['privileged', 'capadd'] },
+  { path: 'resources', except: [] },
+  { path: 'volumes.*', except: [] },
+  { path: 'ports.*', except: [] },
 ];
+
+const isRecord = (x: unknown): x is Record<string, unknown> => !!x && typeof x === 'object' && !Array.isArray(x);
+
+/** The objects at a scope's path, with their dotted paths; `*` is every element of an array. */
+function nodesAt(raw: unknown, path: string[], at: string[] = []): Array<{ at: string[]; node: Record<string, unknown> }> {
+  if (!path.length) return isRecord(raw) ? [{ at, node: raw }] : [];
+  const [head, ...rest] = path as [string, ...string[]];
+  if (head === '*') return Array.isArray(raw) ? raw.flatMap((item, i) => nodesAt(item, rest, [...at, String(i)])) : [];
+  return isRecord(raw) ? nodesAt(raw[head], rest, [...at, head]) : [];
+}
 
 export function hostileFields(raw: unknown): PolicyViolation[] {
   const out: PolicyViolation[] = [];
   for (const scope of SCOPES) {
-    let node: unknown = raw;
-    for (const key of scope.path) node = node && typeof node === 'object' && !Array.isArray(node) ? (node as Record<string, unknown>)[key] : undefined;
-    if (!node || typeof node !== 'object' || Array.isArray(node)) continue;
-    for (const key of Object.keys(node)) {
-      const reason = REASONS[norm(key)];
-      if (reason && !scope.except.includes(norm(key))) out.push({ field: [...scope.path, key].join('.'), message: `${key} is refused: ${reason}` });
+    for (const { at, node } of nodesAt(raw, scope.path ? scope.path.split('.') : [])) {
+      for (const key of Object.keys(node)) {
+        const reason = REASONS[norm(key)];
+        if (reason && !scope.except.includes(norm(key))) out.push({ field: [...at, key].join('.'), message: `${key} is refused: ${reason}` });
+      }
     }
   }
   return out;
@@ -74,9 +88,9 @@ export function withoutFields(raw: unknown, fields: string[]): unknown {
   const copy = structuredClone(raw) as Record<string, unknown>;
   for (const field of fields) {
     const path = field.split('.');
-    let node: Record<string, unknown> | undefined = copy;
-    for (const key of path.slice(0, -1)) node = node?.[key] as Record<string, unknown> | undefined;
-    if (node) delete node[path[path.length - 1]!];
+    let node: unknown = copy;
+    for (const key of path.slice(0, -1)) node = node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined;
+    if (node && typeof node === 'object') delete (node as Record<string, unknown>)[path[path.length - 1]!];
   }
   return copy;
 }
