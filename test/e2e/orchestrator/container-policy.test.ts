@@ -1,5 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +17,8 @@ describe('container policy and secret grants in the orchestrator', () => {
   const allowed = join(dir, 'allowed');
   const agents = join(dir, 'configs/agents');
   let cp: TestControlPlane;
+  // an image that runs as root because it says so: the sim agent with USER root
+  const rootImage = `sacp-test/rootful:${randomUUID().slice(0, 8)}`;
 
   const template = (name: string, body: Record<string, unknown>) =>
     writeFileSync(
@@ -32,11 +35,18 @@ describe('container policy and secret grants in the orchestrator', () => {
     template('mounted', { volumes: [{ hostPath: join(allowed, 'models-link'), target: '/models' }] });
     template('keyed', { env: { API_KEY: { secretRef: 'test-api-key' } } });
     template('other-keyed', { env: { STOLEN: { secretRef: 'test-api-key' } } });
+    template('rootful', { image: rootImage, security: {} });
+    execFileSync('docker', ['build', '-q', '-t', rootImage, '-'], { input: 'FROM sacp/sim-agent:latest\nUSER root\n', stdio: ['pipe', 'ignore', 'inherit'] });
     cp = await new TestControlPlane({ configDir: join(dir, 'configs'), env: { SACP_ALLOWED_HOST_PATHS: allowed } }).start();
   });
 
   after(async () => {
     await cp?.stop();
+    try {
+      execFileSync('docker', ['rmi', '-f', rootImage], { stdio: 'ignore' });
+    } catch {
+      // already gone
+    }
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -86,5 +96,14 @@ describe('container policy and secret grants in the orchestrator', () => {
     assert.ok(revoked.ok && revoked.result.templates.length === 0);
     const nobody = await cp.command('agent.deploy', { template: 'keyed', name: 'keyed-2' });
     assert.ok(!nobody.ok && nobody.error.code === 'SECRET.NOT_GRANTED' && /it is granted to no template/.test(nobody.error.message), JSON.stringify(nobody));
+  });
+
+  test("a template without a user is refused at creation when its image runs as root, and never started", async () => {
+    const agentId = await cp.deploy('rootful', 'rootful-1');
+    const view = await cp.waitForAgent(agentId, (a) => a.lastError !== null, 'a recorded refusal');
+    assert.equal(view.lastError!.code, 'POLICY.VIOLATION');
+    assert.match(view.lastError!.message, /security\.user: security\.user is not set and the image's USER is "root": user "root" is root.*SACP_ALLOW_ROOT_TEMPLATES=rootful/);
+    assert.equal(view.containerId, null);
+    assert.ok(!(await cp.containers()).some((c) => c.labels['sacp.agent.id'] === agentId), 'no container');
   });
 });
