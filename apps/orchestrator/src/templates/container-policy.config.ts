@@ -2,7 +2,7 @@ import { availableParallelism, totalmem } from 'node:os';
 import { CONTROL_PLANE_PORTS, DEFAULT_POLICY, RUNTIME_SOCKETS, type ContainerPolicy } from '../../../../libs/domain/src/container/container-policy';
 import { parseMemorySize } from '../../../../libs/domain/src/templates/memory-size';
 import { list, type OrchestratorConfig } from '../config';
-import { withRealPaths } from './host-paths';
+import { withRealPaths } from '../../../../libs/platform/src/host-paths';
 
 const urlPorts = (urls: string, fallback: number): number[] =>
   urls.split(',').map((u) => {

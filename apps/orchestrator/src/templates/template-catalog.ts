@@ -7,7 +7,7 @@ import { templateStreamId } from '../../../../libs/domain/src/agent/agent.state'
 import type { ContainerPolicy } from '../../../../libs/domain/src/container/container-policy';
 import { TemplateSchema, type Template } from '../../../../libs/domain/src/templates/template.schema';
 import { describeTemplateProblems, parseTemplate, type TemplateProblem } from '../../../../libs/domain/src/templates/template.parse';
-import { resolveHostPath } from './host-paths';
+import { resolveHostPath } from '../../../../libs/platform/src/host-paths';
 import { templateHash } from '../../../../libs/domain/src/templates/template.hash';
 import type { AppendRequest, PgEventStore } from '../../../../libs/event-store/src/pg-event-store';
 
