@@ -15,7 +15,7 @@ import { coreProviders, provide } from '../../../libs/platform/src/nest/core-pro
 import { HealthController, type ServiceReadiness } from '../../../libs/platform/src/nest/health.controller';
 import { NATS, PG_POOL, READINESS } from '../../../libs/platform/src/nest/tokens';
 import type { OrchestratorConfig } from './config';
-import { containerPolicyFromConfig } from './templates/container-policy.config';
+import { containerPolicyFromConfig, hostSize } from './templates/container-policy.config';
 import { AgentLocator } from './commands/agent-locator';
 import { OrchestratorRuntime } from './orchestrator.runtime';
 import { AgentRegistryReader } from './queries/agent-registry.reader';
@@ -28,7 +28,7 @@ export function orchestratorModule(config: OrchestratorConfig, log: JsonLogger) 
     controllers: [HealthController],
     providers: [
       ...coreProviders('orchestrator', config, log, { poolSize: 10, beforeReady: async (pool) => void (await migrate(pool)) }),
-      provide(POLICY, [], (): ContainerPolicy => containerPolicyFromConfig(config)),
+      provide(POLICY, [DockerDriver], async (docker: DockerDriver): Promise<ContainerPolicy> => containerPolicyFromConfig(config, await hostSize(docker, log))),
       provide(PgEventStore, [PG_POOL, NATS], (pool: Pool, nc: NatsConnection) =>
         new PgEventStore(pool, (streamIds) => {
           if (!nc.isClosed()) nc.publish(Subjects.appended, JSON.stringify(streamIds));

@@ -1,6 +1,8 @@
 import { availableParallelism, totalmem } from 'node:os';
 import { CONTROL_PLANE_PORTS, DEFAULT_POLICY, RUNTIME_SOCKETS, type ContainerPolicy } from '../../../../libs/domain/src/container/container-policy';
 import { parseMemorySize } from '../../../../libs/domain/src/templates/memory-size';
+import type { DockerDriver } from '../../../../libs/docker/src/docker.driver';
+import type { JsonLogger } from '../../../../libs/platform/src/logger';
 import { list, type OrchestratorConfig } from '../config';
 import { withRealPaths } from '../../../../libs/platform/src/host-paths';
 
@@ -19,7 +21,7 @@ const urlPorts = (urls: string, fallback: number): number[] =>
  * ports (defaults and the configured ones) reserved; limits capped by the host's
  * memory and CPUs.
  */
-export function containerPolicyFromConfig(config: OrchestratorConfig, host = { memoryBytes: totalmem(), cpus: availableParallelism() }): ContainerPolicy {
+export function containerPolicyFromConfig(config: OrchestratorConfig, host: HostSize = localHostSize()): ContainerPolicy {
   const [min, max] = config.SACP_HOST_PORT_RANGE.trim().split('-').map(Number) as [number, number];
   const dockerSocket = config.DOCKER_HOST?.startsWith('unix://') ? [config.DOCKER_HOST.slice('unix://'.length)] : [];
   const reserved = new Set([...CONTROL_PLANE_PORTS, config.ORCHESTRATOR_HTTP_PORT, ...urlPorts(config.DATABASE_URL, 5432), ...urlPorts(config.NATS_URL, 4222)]);
@@ -36,4 +38,28 @@ export function containerPolicyFromConfig(config: OrchestratorConfig, host = { m
     maxCpus: Math.min(config.SACP_MAX_CPUS ?? Number.POSITIVE_INFINITY, host.cpus),
     maxPids: config.SACP_MAX_PIDS,
   };
+}
+
+export interface HostSize {
+  memoryBytes: number;
+  cpus: number;
+}
+
+const localHostSize = (): HostSize => ({ memoryBytes: totalmem(), cpus: availableParallelism() });
+
+/** The Docker host's size, or this machine's when Docker does not answer in time (it is the same host in every supported setup). */
+export async function hostSize(docker: Pick<DockerDriver, 'hostSize'>, log: Pick<JsonLogger, 'warn'>, timeoutMs = 3000): Promise<HostSize> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      docker.hostSize(),
+      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer in ${timeoutMs} ms`)), timeoutMs))),
+    ]);
+  } catch (err) {
+    const local = localHostSize();
+    log.warn("Docker's host size is unknown; template limits are capped by this machine's", { error: (err as Error).message, ...local });
+    return local;
+  } finally {
+    clearTimeout(timer);
+  }
 }
