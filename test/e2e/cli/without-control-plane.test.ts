@@ -49,6 +49,7 @@ describe('sacp without a control plane', () => {
       [['--timeout', '-1', 'status'], /argument '-1' is invalid\. expected a number of seconds/],
       [['deploy', 'sim', '--name', 'Not_Valid'], /^sacp: invalid --name: agent names are 1-63 characters.*\n\(see "sacp deploy --help"\)/],
       [['secret', 'set', 'BAD NAME'], /^sacp: invalid secret name: secret names use a-z.*\n\(see "sacp secret set --help"\)/],
+      [['secret', 'set', 'k', '--templates', 'grok4,Not A Template'], /^sacp: invalid --templates: template names use a-z, 0-9, "_" and "-"\n\(see "sacp secret set --help"\)/],
       [['templates', 'validate'], /^sacp: missing required argument 'files'/],
     ];
     for (const [args, expected] of cases) {
