@@ -214,4 +214,21 @@ describe('hostile templates are refused by the orchestrator, each with its field
     assert.throws(() => loadConfig({ DATABASE_URL: 'postgres://x@h/x', NATS_URL: 'nats://h:4222', SACP_HOST_PORT_RANGE: '1-65535' }), /SACP_HOST_PORT_RANGE.*below 1024 are never published/);
     assert.ok(readFileSync(join(agents, 'needs-root.json'), 'utf8').includes('"0"'));
   });
+
+  test("the policy reserves the configured ports of Postgres, NATS and the health endpoint, and caps limits by the admin's maximum and the host", () => {
+    const config = loadConfig({
+      DATABASE_URL: 'postgres://sacp@127.0.0.1:25433/sacp',
+      NATS_URL: 'nats://127.0.0.1:24223,nats://127.0.0.1:24224',
+      ORCHESTRATOR_HTTP_PORT: '23101',
+      SACP_MAX_MEMORY: '1g',
+      SACP_MAX_CPUS: '16',
+      SACP_ALLOWED_CAPABILITIES: 'net_bind_service, CAP_KILL',
+    });
+    const p = containerPolicyFromConfig(config, HOST);
+    for (const port of [25433, 24223, 24224, 23101, 5432, 4222, 3100, 3103]) assert.ok(p.reservedPorts.includes(port), String(port));
+    assert.equal(p.maxMemoryBytes, GIB, "the admin's maximum is below the host's");
+    assert.equal(p.maxCpus, 4, "the host's CPUs are below the admin's maximum");
+    assert.deepEqual(p.allowedCapabilities, ['NET_BIND_SERVICE', 'KILL']);
+    assert.ok(p.forbiddenHostPaths.includes('/var/run/docker.sock') && p.forbiddenHostPaths.includes('/run/docker.sock'));
+  });
 });
