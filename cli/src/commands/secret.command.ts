@@ -30,18 +30,45 @@ Examples:
   $ sacp secret set xai-api-key --from-file ~/.config/xai/key   # new value, same grant`,
     )
     .action(rt.action(setSecret));
+  secret
+    .command('grant')
+    .summary('choose the templates that may use a stored secret, without its value')
+    .description(
+      'Replaces the templates a stored secret is granted to. A deploy of a template that refers to a secret it is not granted is refused, and its containers never get the value. The value is neither needed nor changed.',
+    )
+    .argument('<name>', 'secret name')
+    .requiredOption('--templates <names>', 'the templates that may use it, comma-separated ("" grants none)')
+    .option('--reason <text>', REASON_HELP)
+    .option('--json', 'print the result as JSON')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ sacp secret grant xai-api-key --templates grok4,manager
+  $ sacp secret grant xai-api-key --templates ""      # usable by no template`,
+    )
+    .action(rt.action(grantSecret));
+}
+
+function templateList(names: string): string[] {
+  const templates = names
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
+  return checkLocally(SetSecretV1.payload.shape.templates, templates, '--templates')!;
+}
+
+async function grantSecret(ctx: CliContext, name: string, o: { templates: string; reason?: string; json?: boolean }): Promise<void> {
+  checkLocally(SetSecretV1.payload.shape.name, name, 'secret name');
+  const templates = templateList(o.templates);
+  const reply = await ctx.client.command<{ name: string; version: number; templates: string[] }>('secret.set', { name, templates }, { reason: o.reason, what: 'secret grant' });
+  if (o.json) return ctx.io.out(json({ name: reply.result.name, templates: reply.result.templates, duplicate: reply.duplicate }));
+  ctx.io.out(`secret "${reply.result.name}" ${reply.result.templates.length ? `usable by ${reply.result.templates.join(', ')}` : 'usable by no template'}\n`);
 }
 
 async function setSecret(ctx: CliContext, name: string, o: { fromFile?: string; templates?: string; reason?: string; json?: boolean }): Promise<void> {
   checkLocally(SetSecretV1.payload.shape.name, name, 'secret name');
-  const templates =
-    o.templates === undefined
-      ? undefined
-      : o.templates
-          .split(',')
-          .map((t) => t.trim())
-          .filter(Boolean);
-  if (templates) checkLocally(SetSecretV1.payload.shape.templates, templates, '--templates');
+  const templates = o.templates === undefined ? undefined : templateList(o.templates);
   const raw = o.fromFile !== undefined ? await readSecretFile(o.fromFile) : ctx.io.stdin.isTTY ? await promptHidden(ctx, `value for secret "${name}"`) : await readAll(ctx.io.stdin);
   const value = raw.replace(/\r?\n$/, '');
   if (!value) throw new UsageError(`the value for secret "${name}" is empty: pipe it on stdin or use --from-file`);
@@ -54,7 +81,7 @@ async function setSecret(ctx: CliContext, name: string, o: { fromFile?: string; 
   if (o.json) return ctx.io.out(json({ name: reply.result.name, version: reply.result.version, templates: granted, duplicate: reply.duplicate }));
   ctx.io.out(
     `secret "${reply.result.name}" stored (version ${reply.result.version}); ${
-      granted.length ? `usable by ${granted.join(', ')}` : `usable by no template yet: grant it with --templates <template,...>`
+      granted.length ? `usable by ${granted.join(', ')}` : `usable by no template yet: sacp secret grant ${reply.result.name} --templates <template,...>`
     }\n`,
   );
 }

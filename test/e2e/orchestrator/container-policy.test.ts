@@ -80,7 +80,7 @@ describe('container policy and secret grants in the orchestrator', () => {
     assert.equal(refused.ok, false);
     if (refused.ok) return;
     assert.equal(refused.error.code, 'SECRET.NOT_GRANTED');
-    assert.equal(refused.error.message, 'template "other-keyed" may not use secret "test-api-key": it is granted to keyed; an admin grants it with: sacp secret set test-api-key --templates keyed,other-keyed');
+    assert.equal(refused.error.message, 'template "other-keyed" may not use secret "test-api-key": it is granted to keyed; an admin grants it with: sacp secret grant test-api-key --templates keyed,other-keyed');
     const audit = await cp.pool.query("select outcome, error_code from command_audit where command_type = 'agent.deploy' and error_code = 'SECRET.NOT_GRANTED'");
     assert.deepEqual(audit.rows, [{ outcome: 'rejected', error_code: 'SECRET.NOT_GRANTED' }]);
 
@@ -89,13 +89,25 @@ describe('container policy and secret grants in the orchestrator', () => {
     const info = await cp.docker['client'].api.getContainer(running.containerId!).inspect();
     assert.ok(info.Config.Env.includes(`API_KEY=${value}`));
 
-    // a new value without --templates keeps the grant; an empty list revokes it
-    const again = await cp.command<{ templates: string[] }>('secret.set', { name: 'test-api-key', value: `${value}-2` });
-    assert.ok(again.ok && again.result.templates.includes('keyed'));
-    const revoked = await cp.command<{ templates: string[] }>('secret.set', { name: 'test-api-key', value: `${value}-3`, templates: [] });
+    // a new value without templates keeps the grant; templates without a value change only the grant
+    const again = await cp.command<{ version: number; templates: string[] }>('secret.set', { name: 'test-api-key', value: `${value}-2` });
+    assert.ok(again.ok && again.result.version === 2 && again.result.templates.includes('keyed'), JSON.stringify(again));
+    const widened = await cp.command<{ version: number; templates: string[] }>('secret.set', { name: 'test-api-key', templates: ['keyed', 'other-keyed'] });
+    assert.ok(widened.ok && widened.result.version === 2, JSON.stringify(widened));
+    assert.deepEqual(widened.result.templates, ['keyed', 'other-keyed']);
+    assert.ok(await cp.deploy('other-keyed', 'granted-1'));
+    const revoked = await cp.command<{ templates: string[] }>('secret.set', { name: 'test-api-key', templates: [] });
     assert.ok(revoked.ok && revoked.result.templates.length === 0);
     const nobody = await cp.command('agent.deploy', { template: 'keyed', name: 'keyed-2' });
     assert.ok(!nobody.ok && nobody.error.code === 'SECRET.NOT_GRANTED' && /it is granted to no template/.test(nobody.error.message), JSON.stringify(nobody));
+    const stored = await cp.pool.query("select type from events where stream_id = 'secret-test-api-key' order by stream_position");
+    assert.deepEqual(stored.rows.map((r) => r.type), ['secret.set', 'secret.granted', 'secret.set', 'secret.granted', 'secret.granted']);
+
+    // nothing to grant before a value is stored; a payload with neither is malformed
+    const absent = await cp.command('secret.set', { name: 'never-stored', templates: ['keyed'] });
+    assert.ok(!absent.ok && absent.error.code === 'SECRET.NOT_FOUND' && /store it with: sacp secret set never-stored --templates keyed/.test(absent.error.message), JSON.stringify(absent));
+    const neither = await cp.command('secret.set', { name: 'test-api-key' });
+    assert.ok(!neither.ok && neither.error.code === 'COMMAND.MALFORMED' && /value: give the value, the templates to grant it to, or both/.test(neither.error.message), JSON.stringify(neither));
   });
 
   test("a template without a user is refused at creation when its image runs as root, and never started", async () => {

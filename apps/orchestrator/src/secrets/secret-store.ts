@@ -24,12 +24,8 @@ export class SecretStore {
     return this.key;
   }
 
-  /**
-   * Encrypts and stores a value; returns its new version. With `templates`, the grant
-   * is replaced by exactly those; without, it stays as it is. Runs inside the caller's
-   * transaction.
-   */
-  async put(client: PoolClient | Pool, name: string, value: string, templates?: string[]): Promise<number> {
+  /** Encrypts and stores a value; returns its new version. Runs inside the caller's transaction. */
+  async put(client: PoolClient | Pool, name: string, value: string): Promise<number> {
     const iv = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', this.requireKey(), iv);
     cipher.setAAD(Buffer.from(name));
@@ -41,11 +37,13 @@ export class SecretStore {
        returning version`,
       [name, iv, cipher.getAuthTag(), ciphertext],
     );
-    if (templates !== undefined) {
-      await client.query('delete from secret_grants where secret_name = $1', [name]);
-      await client.query('insert into secret_grants (secret_name, template_name) select $1, unnest($2::text[]) on conflict do nothing', [name, templates]);
-    }
     return rows[0]!.version;
+  }
+
+  /** Replaces the templates a stored secret is granted to. Runs inside the caller's transaction. */
+  async grant(client: PoolClient | Pool, name: string, templates: string[]): Promise<void> {
+    await client.query('delete from secret_grants where secret_name = $1', [name]);
+    await client.query('insert into secret_grants (secret_name, template_name) select $1, unnest($2::text[]) on conflict do nothing', [name, templates]);
   }
 
   /** The templates a secret is granted to, or null when no such secret is stored. */
@@ -107,7 +105,7 @@ const secretNames = (template: Template): string[] => [...new Set(Object.values(
 function notGranted(secret: string, template: string, granted: string[]): DomainError {
   return new DomainError(
     ErrorCodes.SECRET_NOT_GRANTED,
-    `template "${template}" may not use secret "${secret}": it is granted to ${granted.length ? granted.join(', ') : 'no template'}; an admin grants it with: sacp secret set ${secret} --templates ${[...granted, template].join(',')}`,
+    `template "${template}" may not use secret "${secret}": it is granted to ${granted.length ? granted.join(', ') : 'no template'}; an admin grants it with: sacp secret grant ${secret} --templates ${[...granted, template].join(',')}`,
     { secret, template, granted },
   );
 }
