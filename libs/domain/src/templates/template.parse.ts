@@ -51,7 +51,10 @@ export function parseTemplate(file: string, text: string, policy: ContainerPolic
   if (template.name !== expectedName) {
     return {
       ok: false,
-      problems: [{ file, field: 'name', message: `the template is named "${template.name}" but its file is ${expectedName}.json; they must match`, kind: 'invalid' }],
+      problems: [
+        { file, field: 'name', message: `the template is named "${template.name}" but its file is ${expectedName}.json; they must match`, kind: 'invalid' },
+        ...hostile.map((h) => ({ file, ...h, kind: 'policy' as const })),
+      ],
     };
   }
   const violations = [...hostile, ...checkTemplatePolicy(template, policy, resolveHostPath)];
