@@ -61,7 +61,7 @@ export class OrchestratorRuntime implements OnApplicationBootstrap, BeforeApplic
   ) {
     const clock = () => new Date();
     const useCases: Record<CommandType, UseCase> = {
-      'agent.deploy': (c) => deployAgent(c as CommandEnvelope<never>, { catalog, agents }),
+      'agent.deploy': (c) => deployAgent(c as CommandEnvelope<never>, { catalog, agents, secrets }),
       'agent.start': (c) => changeAgent('start', c, { agents }),
       'agent.stop': (c) => changeAgent('stop', c, { agents }),
       'agent.restart': (c) => changeAgent('restart', c, { agents }),

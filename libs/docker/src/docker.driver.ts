@@ -329,6 +329,27 @@ export class DockerDriver {
     }
   }
 
+  /** The Docker host's memory and CPU count: no container can use more. */
+  async hostSize(): Promise<{ memoryBytes: number; cpus: number }> {
+    try {
+      const info = (await this.api.info()) as { MemTotal?: number; NCPU?: number };
+      return { memoryBytes: Number(info.MemTotal) || Number.POSITIVE_INFINITY, cpus: Number(info.NCPU) || Number.POSITIVE_INFINITY };
+    } catch (error) {
+      throw this.fail(error, { operation: 'read the host size' });
+    }
+  }
+
+  /** The image's USER ('' when it sets none, i.e. root); undefined when the image is not here. */
+  async imageUser(image: string): Promise<string | undefined> {
+    try {
+      const info = await this.api.getImage(image).inspect();
+      return info.Config?.User ?? '';
+    } catch (error) {
+      if (dockerStatusCode(error) === 404) return undefined;
+      throw this.fail(error, { operation: 'inspect image', target: image });
+    }
+  }
+
   private get api(): Docker {
     return this.client.api;
   }
