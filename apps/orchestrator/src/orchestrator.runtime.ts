@@ -124,7 +124,7 @@ export class OrchestratorRuntime implements OnApplicationBootstrap, BeforeApplic
       queue: ORCHESTRATOR_QUEUE,
       handlers: {
         ...Object.fromEntries(COMMAND_TYPES.map((t) => [Subjects.command(t), (body: unknown) => this.pipeline.handle(t, body)])),
-        ...queryHandlers({ agents: this.agents, registry: this.registry, docker: this.docker, catalog: this.catalog, nc: this.nc, pool: this.pool, log: this.log }),
+        ...queryHandlers({ agents: this.agents, registry: this.registry, docker: this.docker, catalog: this.catalog, nc: this.nc, pool: this.pool, store: this.store, log: this.log }),
       },
       requestLimit: (subject) =>
         subject.startsWith(Subjects.query('')) ? { bytes: Limits.QUERY_MAX_BYTES, name: 'QUERY_MAX_BYTES' } : { bytes: Limits.COMMAND_MAX_BYTES, name: 'COMMAND_MAX_BYTES' },
