@@ -30,6 +30,11 @@ const POLL_MS = 250;
 
 type Listener = (e: StoredEvent) => void;
 
+/** Most pages one bot reply reads; what is beyond is for `sacp`, which reads them all. */
+const MAX_PAGES = 5;
+/** Events `why` reads back through (the causation chain of the latest change). */
+const WHY_EVENTS = 500;
+
 export class CommandRunner {
   private readonly watchers = new Map<string, Set<Listener>>();
   private subscribed = false;
@@ -58,14 +63,25 @@ export class CommandRunner {
         return r.ok ? templatesReply(r.result.templates, r.result.problems, this.opts.prefix) : errorReply(r.error, this.opts.prefix);
       }
       case 'logs': {
-        const r = await this.cp.query<{ agent: string; lines: LogLine[] }>('agent.logs', { agent: a.agent, lines: a.lines ?? 20, follow: false }, this.waiting(ctx));
-        return r.ok ? logsReply(r.result.agent, r.result.lines) : errorReply(r.error, this.opts.prefix);
+        // pages come oldest first: keep only the latest one (a message shows the last lines anyway)
+        let body: Record<string, unknown> = { agent: a.agent, lines: a.lines ?? 20, follow: false };
+        let last: { agent: string; lines: LogLine[] } | null = null;
+        for (let pages = 0; pages < MAX_PAGES; pages++) {
+          const r = await this.cp.query<{ agent: string; lines: LogLine[] }>('agent.logs', body, this.waiting(ctx));
+          if (!r.ok) return errorReply(r.error, this.opts.prefix);
+          last = r.result;
+          if (!r.nextCursor) break;
+          body = { ...body, cursor: r.nextCursor };
+        }
+        return logsReply(last!.agent, last!.lines);
       }
       case 'history':
       case 'why': {
-        const r = await this.cp.query<HistoryEntry[]>('agent.history', { agent: a.agent }, this.waiting(ctx));
+        // only what a message can show: the last events (a longer history is in `sacp history`)
+        const limit = cmd.spec.name === 'why' ? WHY_EVENTS : Number(a.limit ?? 15);
+        const r = await this.listPages<HistoryEntry>('agent.history', { agent: a.agent, limit }, this.waiting(ctx));
         if (!r.ok) return errorReply(r.error, this.opts.prefix);
-        return cmd.spec.name === 'why' ? whyReply(String(a.agent), r.result) : historyReply(String(a.agent), r.result, Number(a.limit ?? 15));
+        return cmd.spec.name === 'why' ? whyReply(String(a.agent), r.items) : historyReply(String(a.agent), r.items, limit);
       }
       case 'deploy':
         return this.deploy(cmd, ctx);
@@ -218,22 +234,44 @@ export class CommandRunner {
   /** A status page: one agent, the agents of one template, or all of them. */
   async status(target: string | null, page: number, ctx?: Pick<RunContext, 'progress'>): Promise<BotReply> {
     const onWaiting = ctx ? this.waiting(ctx as RunContext) : undefined;
-    const [list, resources] = await Promise.all([this.cp.query<AgentStatusView[]>('agent.status', target ? { agent: target } : {}, onWaiting), this.resources()]);
+    const [list, resources] = await Promise.all([this.listPages<AgentStatusView>('agent.status', target ? { agent: target } : {}, onWaiting), this.resources()]);
     let views: AgentStatusView[];
     let title = 'Agents';
+    let more = false;
     if (list.ok) {
-      views = list.result;
+      views = list.items;
+      more = list.more;
       if (target && views[0]) title = `Agent ${views[0].name}`;
     } else if (target && list.error.code === 'AGENT.NOT_FOUND') {
-      const all = await this.cp.query<AgentStatusView[]>('agent.status', {}, onWaiting);
+      const all = await this.listPages<AgentStatusView>('agent.status', {}, onWaiting);
       if (!all.ok) return errorReply(all.error, this.opts.prefix);
-      views = all.result.filter((v) => v.template?.name === target);
+      more = all.more;
+      views = all.items.filter((v) => v.template?.name === target);
       if (!views.length) return errorReply({ code: 'AGENT.NOT_FOUND', message: `there is no agent or template named "${target}"` }, this.opts.prefix);
       title = `Agents from template ${target}`;
     } else return errorReply(list.error, this.opts.prefix);
     if (!views.length) return { content: `no agents yet: deploy one with \`${this.opts.prefix}deploy <template>\` (see \`${this.opts.prefix}templates\`)` };
     views.sort((x, y) => x.name.localeCompare(y.name));
-    return statusPage({ views, resources, page, target, title });
+    const reply = statusPage({ views, resources, page, target, title });
+    if (more) reply.content = `Showing the first ${views.length} agents; there are more: see one with \`${this.opts.prefix}status <name>\`, or all of them with \`sacp status\`.`;
+    return reply;
+  }
+
+  /**
+   * The items of a paginated query, following its cursor for at most MAX_PAGES pages:
+   * a reply stays bounded however many there are; `more` says some were left out.
+   */
+  private async listPages<T>(type: string, body: Record<string, unknown>, onWaiting?: (e: WireError) => void | Promise<void>): Promise<{ ok: true; items: T[]; more: boolean } | { ok: false; error: WireError }> {
+    const items: T[] = [];
+    let cursor: string | undefined;
+    for (let pages = 0; pages < MAX_PAGES; pages++) {
+      const r = await this.cp.query<T[]>(type, cursor ? { ...body, cursor } : body, onWaiting);
+      if (!r.ok) return r;
+      items.push(...r.result);
+      cursor = r.nextCursor;
+      if (!cursor) return { ok: true, items, more: false };
+    }
+    return { ok: true, items, more: true };
   }
 
   /**
