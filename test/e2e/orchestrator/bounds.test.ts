@@ -47,10 +47,14 @@ describe('bounded replies, requests and events (real orchestrator, NATS, Postgre
     const agentId = await cp.deploy('sim', 'loud');
     const view = await cp.waitForAgent(agentId, (a) => a.state.observed === 'running' && !!a.containerId, 'running');
     const containerId = view.containerId!;
-    const exec = await cp.docker['client'].api.getContainer(containerId).exec({ Cmd: ['sim-ctl', 'print', '10000', String(16 * 1024)], AttachStdout: true, AttachStderr: true });
-    const stream = await exec.start({});
-    await new Promise((res) => stream.on('end', res).resume());
+    const simCtl = async (...args: string[]) => {
+      const exec = await cp.docker['client'].api.getContainer(containerId).exec({ Cmd: ['sim-ctl', ...args], AttachStdout: true, AttachStderr: true });
+      const stream = await exec.start({});
+      await new Promise((res) => stream.on('end', res).resume());
+    };
+    await simCtl('print', '10000', String(16 * 1024));
     await waitFor('the 10,000th line in the container log', async () => (await cp.docker.logsTail(containerId, 3)).some((l) => l.line.startsWith('line 9999/10000 ')), 120_000, 500);
+    await simCtl('idle'); // no heartbeats from here on: the log stands still while it is compared
     // what Docker itself holds of that tail (its json-file log rotates at 3 × 10 MB)
     const kept = (await cp.docker.logsTail(containerId, 10_000)).map((l) => l.line);
 
