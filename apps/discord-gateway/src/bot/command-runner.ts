@@ -8,7 +8,7 @@ import type { Role } from '../../../../libs/events/src/commands/refuse-access.v1
 import type { WireError } from '../../../../libs/events/src/error-codes';
 import type { Actor } from '../../../../libs/events/src/metadata';
 import type { MetricsAgentsReply } from '../../../../libs/events/src/metrics';
-import type { AgentStatusView, HistoryEntry, LogLine } from '../../../../libs/events/src/queries';
+import type { AgentStatusView, HistoryEntry, LogsPage } from '../../../../libs/events/src/queries';
 import { Subjects } from '../../../../libs/events/src/subjects';
 import type { StoredEvent } from '../../../../libs/events/src/event-envelope';
 import type { JsonLogger } from '../../../../libs/platform/src/logger';
@@ -63,17 +63,20 @@ export class CommandRunner {
         return r.ok ? templatesReply(r.result.templates, r.result.problems, this.opts.prefix) : errorReply(r.error, this.opts.prefix);
       }
       case 'logs': {
-        // pages come oldest first: keep only the latest one (a message shows the last lines anyway)
-        let body: Record<string, unknown> = { agent: a.agent, lines: a.lines ?? 20, follow: false };
-        let last: { agent: string; lines: LogLine[] } | null = null;
-        for (let pages = 0; pages < MAX_PAGES; pages++) {
-          const r = await this.cp.query<{ agent: string; lines: LogLine[] }>('agent.logs', body, this.waiting(ctx));
-          if (!r.ok) return errorReply(r.error, this.opts.prefix);
-          last = r.result;
-          if (!r.nextCursor) break;
-          body = { ...body, cursor: r.nextCursor };
-        }
-        return logsReply(last!.agent, last!.lines);
+        const lines = Number(a.lines ?? 20);
+        const first = await this.cp.query<LogsPage>('agent.logs', { agent: a.agent, lines, follow: false }, this.waiting(ctx));
+        if (!first.ok) return errorReply(first.error, this.opts.prefix);
+        if (!first.nextCursor) return logsReply(first.result.agent, first.result.lines);
+        // more than a page: pages come oldest first, and a message shows the newest
+        // lines, so ask again for only as many as fit one page
+        const last = await this.cp.query<LogsPage>('agent.logs', { agent: a.agent, lines: Math.max(1, first.result.lines.length), follow: false }, this.waiting(ctx));
+        if (!last.ok) return errorReply(last.error, this.opts.prefix);
+        const note = `\n(the ${lines} lines asked for are more than one reply holds; all of them: \`sacp logs ${String(a.agent)} -n ${lines}\`)`;
+        let shown = last.result.lines;
+        let reply = logsReply(last.result.agent, shown);
+        // room for the note within Discord's 2000 characters: drop the oldest lines shown
+        while ((reply.content ?? '').length + note.length > 2000 && shown.length > 1) reply = logsReply(last.result.agent, (shown = shown.slice(1)));
+        return { ...reply, content: `${reply.content ?? ''}${note}` };
       }
       case 'history':
       case 'why': {
