@@ -16,6 +16,9 @@ interface LogsCursor extends Record<string, unknown> {
   r: number;
 }
 
+/** Lines a container may write between two pages without costing a full read. */
+const SLACK_LINES = 1000;
+
 export interface LogsPageRequest {
   agent: string;
   containerId: string;
@@ -75,8 +78,10 @@ export async function readLogsPage(docker: DockerDriver, q: LogsPageRequest): Pr
     return { page, next, first, cut };
   };
 
-  // the tail from the cursor's line holds k + r lines unless the container wrote more since
-  let got = await read(position ? position.k + position.r : q.lines);
+  // the tail from the cursor's line holds k + r lines, plus what the container wrote
+  // since: SLACK_LINES covers a chatty one (Docker drops the older ones by `since`);
+  // a container that wrote more still gets every line, read from `since` on
+  let got = await read(position ? position.k + position.r + SLACK_LINES : q.lines);
   if (position && got.first?.ts && rfc3339Nanos(got.first.ts).toString() !== position.s) got = await read(undefined);
 
   const left = remaining - got.page.length;
