@@ -145,6 +145,10 @@ describe('bounded replies, requests and events (real orchestrator, NATS, Postgre
     const under = await cp.command('agent.deploy', { template: 'sim', name: 'too-big', padding: 'x'.repeat(900 * 1024) });
     assert.equal(!under.ok && under.error.code, 'COMMAND.TOO_LARGE', JSON.stringify(under).slice(0, 300));
     assert.match(!under.ok ? under.error.message : '', /limit is 262144 bytes \(COMMAND_MAX_BYTES\)/);
+    await waitFor('the refusal in the audit trail', async () => {
+      const audited = await cp.query<AuditEntryView[]>('audit.list', { outcome: 'malformed', commandType: 'agent.deploy', limit: 1 });
+      return audited.ok && audited.result[0]?.errorCode === 'COMMAND.TOO_LARGE';
+    }, 10_000);
 
     await assert.rejects(cp.command('agent.deploy', { template: 'sim', name: 'too-big', padding: 'x'.repeat(2 * 1024 * 1024) }), (err: unknown) => {
       assert.ok(err instanceof RequestTooLargeError);

@@ -141,6 +141,11 @@ export class CommandPipeline {
     return { ok: false, commandId: cmd.commandId, duplicate: false, error: { code: ErrorCodes.INTERNAL, message: `internal error: ${(err as Error).message}` } };
   }
 
+  /** Puts a command refused before it could be read (over the size limit) in the audit trail; never fails. */
+  recordUnread(commandType: string | null, code: string, message: string): void {
+    void this.audit.record({ commandId: null, commandType, actor: null, source: null, outcome: 'malformed', errorCode: code, message }).catch(() => undefined);
+  }
+
   private async malformed(commandId: string | null, type: string, body: unknown, message: string, details: Record<string, unknown> = {}, code: string = ErrorCodes.COMMAND_MALFORMED): Promise<Reply> {
     await this.audit
       .record({ commandId, commandType: type, actor: null, source: null, outcome: 'malformed', errorCode: code, message, payload: typeof body === 'symbol' || type.startsWith('secret.') ? null : body })
