@@ -112,6 +112,10 @@ describe('bounded replies, requests and events (real orchestrator, NATS, Postgre
     let lastN = 0;
     const small = await allPages<HistoryEntry[]>(cp, 'agent.history', { agent: agentId, limit: 250, pageSize: 100 }, (entries) => (lastN += entries.length));
     assert.deepEqual([lastN, small], [250, 3]);
+    const cli = await sacp(['history', agentId, '--limit', '1200', '--json'], { env: { NATS_URL: cp.nats.url }, timeoutMs: 120_000 });
+    assert.equal(cli.code, 0, cli.stderr);
+    const printed = JSON.parse(cli.stdout) as HistoryEntry[];
+    assert.deepEqual([printed.length, printed[0]!.streamPosition, printed[1199]!.streamPosition], [1200, total - 1199, total], 'the CLI followed the pages');
     const bad = await cp.query('agent.history', { agent: agentId, cursor: 'bm90LWEtY3Vyc29y' });
     assert.equal(!bad.ok && bad.error.code, 'QUERY.CURSOR_INVALID');
     alive(cp);
