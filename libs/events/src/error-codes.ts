@@ -5,6 +5,16 @@
 export const ErrorCodes = {
   COMMAND_MALFORMED: 'COMMAND.MALFORMED',
   COMMAND_UNKNOWN: 'COMMAND.UNKNOWN',
+  /** the command envelope is over Limits.COMMAND_MAX_BYTES */
+  COMMAND_TOO_LARGE: 'COMMAND.TOO_LARGE',
+  /** a query body is over Limits.QUERY_MAX_BYTES */
+  QUERY_TOO_LARGE: 'QUERY.TOO_LARGE',
+  /** a page cursor that is not one this control plane handed out, or no longer applies */
+  QUERY_CURSOR_INVALID: 'QUERY.CURSOR_INVALID',
+  /** the reply would be over Limits.REPLY_MAX_BYTES */
+  REPLY_TOO_LARGE: 'REPLY.TOO_LARGE',
+  /** an event's data or metadata is over its limit */
+  EVENT_TOO_LARGE: 'EVENT.TOO_LARGE',
   AGENT_NOT_FOUND: 'AGENT.NOT_FOUND',
   AGENT_NAME_IN_USE: 'AGENT.NAME_IN_USE',
   AGENT_NAME_INVALID: 'AGENT.NAME_INVALID',
