@@ -29,7 +29,9 @@ Columns:
   NEXT RESTART       when auto-recovery restarts it ("in 8s"); "gave up" after
                      too many failures, until an operator starts it
   ALERT              the open alert about it: severity and message
-  ERROR              the last failed Docker operation
+  ERROR              the last failed Docker operation; while one keeps failing,
+                     "failing 2/5, next in 8s" (retried with back-off) or
+                     "failing 5/5, gave up" (waits for start, restart or stop)
 
 Examples:
   $ sacp status
@@ -69,7 +71,7 @@ async function status(ctx: CliContext, agent: string | undefined, o: { json?: bo
           nextRestartLabel(v, now),
           shortContainer(v.containerId),
           alertLabel(v.lastAlert),
-          v.lastError ? truncate(`${v.lastError.code}: ${v.lastError.message}`, MAX_ERROR_WIDTH) : dash(null),
+          errorLabel(v, now),
         ];
       }),
     ),
@@ -92,6 +94,17 @@ export function nextRestartLabel(v: Pick<AgentStatusView, 'restartDueAt' | 'reco
   const late = now - Date.parse(v.restartDueAt);
   if (late > 2000) return `overdue ${duration(late)}`;
   return relativeTime(v.restartDueAt, now);
+}
+
+/** The last error, and while an operation keeps failing, its count and next attempt. */
+export function errorLabel(v: Pick<AgentStatusView, 'lastError' | 'failing'>, now: number): string {
+  const f = v.failing;
+  if (f) {
+    const of = f.limit ? `${f.failures}/${f.limit}` : String(f.failures);
+    const when = f.gaveUp ? 'gave up' : f.nextAttemptAt ? `next ${relativeTime(f.nextAttemptAt, now)}` : 'retrying';
+    return truncate(`failing ${of}, ${when}: ${f.code}: ${f.message}`, MAX_ERROR_WIDTH);
+  }
+  return v.lastError ? truncate(`${v.lastError.code}: ${v.lastError.message}`, MAX_ERROR_WIDTH) : dash(null);
 }
 
 /** An open alert as "critical: <message>"; a resolved one is history (see "sacp why"), not status. */
