@@ -12,7 +12,7 @@ export interface OperationRetryPolicy {
   multiplier: number;
 }
 
-export const DEFAULT_OPERATION_RETRY_POLICY: OperationRetryPolicy = { limit: 5, initialMs: 2_000, maxMs: 300_000, multiplier: 2 };
+export const DEFAULT_OPERATION_RETRY_POLICY: OperationRetryPolicy = { limit: 5, initialMs: 5_000, maxMs: 300_000, multiplier: 2 };
 
 export type DockerOperation = AgentOperationFailedDataV2['operation'];
 
