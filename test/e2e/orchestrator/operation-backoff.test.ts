@@ -116,6 +116,8 @@ describe('a Docker operation that keeps failing backs off, then waits for an ope
     assert.ok(restart.ok, JSON.stringify(restart));
     const running = await cp.waitForAgent(agentId, (a) => a.state.observed === 'running', 'running after the port is free', 30_000);
     assert.equal(running.failing, null);
+    const resolved = await cp.waitForAgent(agentId, (a) => a.lastAlert?.state === 'resolved', 'its alert resolved');
+    assert.match(resolved.lastAlert!.message, /blocked is running again/);
   });
 
   test('a missing image: one failure per attempt, never one per pass', async () => {

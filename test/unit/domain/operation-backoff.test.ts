@@ -6,6 +6,7 @@ import {
   decideOperationFailure,
   normalizeFailureMessage,
   operationAlertKey,
+  operationAlertResolution,
   operationGate,
   operationRetryDelay,
   type OperationFailure,
@@ -105,6 +106,17 @@ describe('operation back-off (pure, time as input)', () => {
   test('given failures, when the container finally starts, then the back-off is cleared', () => {
     const s = evolveAgent(failedAt(0, 1000), event('agent.container_started', { containerId: 'c1' }));
     assert.equal(s.operationFailure, null);
+  });
+
+  test('given an agent that gave up, when it runs again after an operator restart, then its alert is resolved; a plain success resolves nothing', () => {
+    const gaveUp = failedAt(0, 1000, 3000, 7000);
+    assert.equal(gaveUp.operationAlertOpen, true);
+    const restarted = evolveAgent(gaveUp, event('agent.restart_requested', { restartSeq: 1 }));
+    assert.equal(operationAlertResolution(gaveUp, restarted), null, 'asking is not yet succeeding');
+    const running = evolveAgent(restarted, event('agent.container_restarted', { containerId: 'c1', restartSeq: 1 }));
+    assert.deepEqual(operationAlertResolution(restarted, running), { key: operationAlertKey(gaveUp.agentId), agentId: gaveUp.agentId, message: 'coder-1 is running again: the failing Docker operation went through' });
+    const fine = given(deployed());
+    assert.equal(operationAlertResolution(fine, evolveAgent(fine, event('agent.container_started', { containerId: 'c1' }))), null);
   });
 
   test('a different error does not reset the count: alternating failures still reach the limit', () => {

@@ -10,10 +10,10 @@ import type { Template } from '../../../../libs/domain/src/templates/template.sc
 import type { DockerDriver } from '../../../../libs/docker/src/docker.driver';
 import type { ContainerSummary } from '../../../../libs/docker/src/container-summary';
 import { ConcurrencyError } from '../../../../libs/event-store/src/errors';
-import { decideOperationFailure, DEFAULT_OPERATION_RETRY_POLICY, isSameFailure, operationGate, type OperationRetryPolicy } from '../../../../libs/domain/src/agent/operation-backoff';
-import { decideAlert } from '../../../../libs/domain/src/agent/alert.decide';
+import { decideOperationFailure, DEFAULT_OPERATION_RETRY_POLICY, isSameFailure, operationAlertResolution, operationGate, type OperationRetryPolicy } from '../../../../libs/domain/src/agent/operation-backoff';
+import { decideAlert, type AlertCommand } from '../../../../libs/domain/src/agent/alert.decide';
 import { alertStreamId, type AlertState } from '../../../../libs/domain/src/agent/agent.state';
-import { evolveAlert, type EvolvableEvent } from '../../../../libs/domain/src/agent/agent.evolve';
+import { evolveAgent, evolveAlert, type EvolvableEvent } from '../../../../libs/domain/src/agent/agent.evolve';
 import type { AppendRequest, PgEventStore } from '../../../../libs/event-store/src/pg-event-store';
 import type { JsonLogger } from '../../../../libs/platform/src/logger';
 import type { AgentLocator } from '../commands/agent-locator';
@@ -241,7 +241,18 @@ export class Reconciler {
   }
 
   private async record(state: AgentState, cause: StoredEvent, events: NewKnownEvent[], more: AppendRequest[] = []): Promise<void> {
-    await this.d.store.append([{ streamId: agentStreamId(state.agentId), expectedVersion: state.version, events }, ...more], this.metadata(cause));
+    const metadata = this.metadata(cause);
+    const after = events.reduce((s, e) => evolveAgent(s, { ...e, metadata } as unknown as EvolvableEvent), state);
+    const resolution = operationAlertResolution(state, after);
+    if (resolution) more = [...more, ...(await this.alertAppends({ type: 'resolve', ...resolution }))];
+    await this.d.store.append([{ streamId: agentStreamId(state.agentId), expectedVersion: state.version, events }, ...more], metadata);
+  }
+
+  private async alertAppends(command: AlertCommand): Promise<AppendRequest[]> {
+    const key = command.type === 'raise' ? command.alert.key : command.key;
+    const alertEvents = await this.d.store.readStream(alertStreamId(key));
+    const alertState = alertEvents.reduce((s, e) => evolveAlert(s, e as unknown as EvolvableEvent), { open: false, version: 0 } as AlertState);
+    return decideAlert(command, alertState).appends;
   }
 
   private async docker<T>(operation: OperationFailure['operation'], fn: () => Promise<T>): Promise<T> {
@@ -357,12 +368,7 @@ export class Reconciler {
       failures: decision.failures,
       nextAttemptAt: decision.nextAttemptAt,
     });
-    const more: AppendRequest[] = [];
-    if (decision.alert) {
-      const alertEvents = await this.d.store.readStream(alertStreamId(decision.alert.key));
-      const alertState = alertEvents.reduce((s, e) => evolveAlert(s, e as unknown as EvolvableEvent), { open: false, version: 0 } as AlertState);
-      more.push(...decideAlert({ type: 'raise', alert: decision.alert }, alertState).appends);
-    }
+    const more = decision.alert ? await this.alertAppends({ type: 'raise', alert: decision.alert }) : [];
     try {
       await this.record(state, cause, decision.events, more);
     } catch (err) {

@@ -76,11 +76,12 @@ export function evolveAgent(state: AgentState, event: EvolvableEvent): AgentStat
         startSeqDone: s.startSeqRequested,
         lastError: null,
         operationFailure: null,
+        operationAlertOpen: false,
         health: 'unknown',
         runningSince: s.observed === 'running' && s.containerId === event.data.containerId ? s.runningSince : at,
       };
     case 'agent.container_stopped':
-      return { ...s, operationFailure: s.desired === 'running' ? s.operationFailure : null, observed: 'stopped', lastExitCode: event.data.exitCode, runningSince: null, health: 'unknown' };
+      return { ...s, ...(s.desired === 'running' ? {} : { operationFailure: null, operationAlertOpen: false }), observed: 'stopped', lastExitCode: event.data.exitCode, runningSince: null, health: 'unknown' };
     case 'agent.container_exited':
       return { ...s, observed: 'exited', lastExitCode: event.data.exitCode, lastOomKilled: event.data.oomKilled, runningSince: null, health: 'unknown' };
     case 'agent.container_restarted':
@@ -95,11 +96,12 @@ export function evolveAgent(state: AgentState, event: EvolvableEvent): AgentStat
         restarts: s.restarts + 1,
         lastError: null,
         operationFailure: null,
+        operationAlertOpen: false,
       };
     case 'agent.container_removed':
       return event.data.containerId === s.containerId ? { ...s, containerId: null, containerName: null, observed: 'absent', runningSince: null, health: 'unknown' } : s;
     case 'agent.removed':
-      return { ...s, desired: 'removed', observed: 'removed', containerId: null, containerName: null, operationFailure: null };
+      return { ...s, desired: 'removed', observed: 'removed', containerId: null, containerName: null, operationFailure: null, operationAlertOpen: false };
     case 'agent.operation_failed': {
       const d = event.data as EventDataMap['agent.operation_failed'] | AgentOperationFailedDataV1;
       const lastError = { operation: d.operation, code: d.code, message: d.message, at };
@@ -109,6 +111,7 @@ export function evolveAgent(state: AgentState, event: EvolvableEvent): AgentStat
       return {
         ...s,
         lastError,
+        operationAlertOpen: s.operationAlertOpen || (v2 !== null && v2.nextAttemptAt === null),
         operationFailure: {
           operation: d.operation,
           code: d.code,

@@ -37,6 +37,8 @@ export interface AgentState {
   lastError: { operation: string; code: string; message: string; at: string } | null;
   /** a Docker operation that keeps failing and its back-off; null once one succeeds or an operator acts */
   operationFailure: OperationFailureState | null;
+  /** an alert about a failing operation was raised and is resolved when the agent next reaches its desired state */
+  operationAlertOpen: boolean;
   createdAt: string | null;
   updatedAt: string | null;
   /** number of events in the agent's stream: the version the next append expects */
@@ -70,6 +72,7 @@ export function initialAgentState(agentId = ''): AgentState {
     restarts: 0,
     lastError: null,
     operationFailure: null,
+    operationAlertOpen: false,
     createdAt: null,
     updatedAt: null,
     version: 0,

@@ -91,3 +91,13 @@ export function decideOperationFailure(state: AgentState, failure: OperationFail
 
 /** Whether a new failure is the one already recorded (for logs and status: the count goes on either way). */
 export const isSameFailure = (state: AgentState, failure: OperationFailure) => !!state.operationFailure && sameFailure(state.operationFailure, failure);
+
+/**
+ * The agent reached what was asked after an operation had given up: the alert that
+ * said so is resolved in the same append as the events that show it. `after` is the
+ * state those events lead to.
+ */
+export function operationAlertResolution(before: AgentState, after: AgentState): { key: string; agentId: string; message: string } | null {
+  if (!before.operationAlertOpen || after.operationAlertOpen) return null;
+  return { key: operationAlertKey(before.agentId), agentId: before.agentId, message: `${before.name} is ${after.observed === 'removed' ? 'removed' : after.observed} again: the failing Docker operation went through` };
+}
