@@ -1,6 +1,6 @@
 import { ErrorCodes } from '../../../../libs/events/src/error-codes';
 import { createHash } from 'node:crypto';
-import { CommandContracts, CommandEnvelopeSchema, canonicalJson, reservedCommandIdPrefix, type CommandEnvelope, type CommandType } from '../../../../libs/events/src/commands';
+import { CommandContracts, CommandEnvelopeSchema, canonicalJson, commandIdReservation, type CommandEnvelope, type CommandType } from '../../../../libs/events/src/commands';
 import type { EventMetadata } from '../../../../libs/events/src/metadata';
 import type { CommandReply } from '../../../../libs/events/src/reply';
 import { describeIssues, validate } from '../../../../libs/events/src/validation';
@@ -61,11 +61,12 @@ export class CommandPipeline {
 
     const redacted = 'redact' in contract ? Object.fromEntries(Object.entries(payload.value as object).map(([k, v]) => [k, (contract.redact as readonly string[]).includes(k) ? '[redacted]' : v])) : payload.value;
     const auditBase = { commandId: cmd.commandId, commandType: cmd.type, actor: cmd.actor, source: cmd.source, reason: cmd.reason ?? null, payload: redacted };
-    const reserved = reservedCommandIdPrefix(cmd.commandId);
-    if (reserved && cmd.actor.kind !== 'system') {
-      const message = `command ids starting with "${reserved}" are reserved for the control plane's own commands; send this one with another command id`;
+    const reserved = commandIdReservation(cmd.commandId);
+    if (reserved && cmd.actor.kind !== reserved.kind) {
+      const owner = reserved.kind === 'system' ? "the control plane's own commands" : `commands from ${reserved.kind}`;
+      const message = `command ids starting with "${reserved.prefix}" are reserved for ${owner}; send this one with another command id`;
       await this.audit.record({ ...auditBase, outcome: 'refused', errorCode: ErrorCodes.COMMAND_ID_RESERVED, message }).catch(() => undefined);
-      return { ok: false, commandId: cmd.commandId, duplicate: false, error: { code: ErrorCodes.COMMAND_ID_RESERVED, message, details: { prefix: reserved } } };
+      return { ok: false, commandId: cmd.commandId, duplicate: false, error: { code: ErrorCodes.COMMAND_ID_RESERVED, message, details: { prefix: reserved.prefix, reservedFor: reserved.kind } } };
     }
     // the id is bound to this command: its type, its payload (secret values redacted: their hash would be a way to guess them) and its sender's kind
     const binding: CommandBinding = {

@@ -1,13 +1,27 @@
-/**
- * Command ids the control plane derives itself (the monitor's idle stops, health
- * reports, threshold alerts and recovery; see apps/monitor). They are predictable,
- * so only the system may use them: another sender who took one first would turn the
- * monitor's later command into a "duplicate" of theirs.
- */
-export const SYSTEM_COMMAND_ID_PREFIXES = ['idle:', 'health:', 'threshold:', 'recovery:', 'alert:', 'alert-resolve:'] as const;
+import type { Actor } from '../metadata';
 
-/** The reserved prefix `commandId` starts with, or null. */
-export const reservedCommandIdPrefix = (commandId: string): string | null => SYSTEM_COMMAND_ID_PREFIXES.find((p) => commandId.startsWith(p)) ?? null;
+/**
+ * Command ids the control plane derives itself, and the only actor kind that may use
+ * each: the monitor's idle stops, health reports, threshold alerts and recovery (see
+ * apps/monitor), and the Discord gateway's ids made of a message or interaction id.
+ * They are predictable, so another sender who took one first would turn the rightful
+ * sender's command into a "duplicate" of theirs.
+ */
+export const RESERVED_COMMAND_ID_PREFIXES: Readonly<Record<string, Actor['kind']>> = {
+  'idle:': 'system',
+  'health:': 'system',
+  'threshold:': 'system',
+  'recovery:': 'system',
+  'alert:': 'system',
+  'alert-resolve:': 'system',
+  'discord-': 'discord',
+};
+
+/** The reserved prefix `commandId` starts with and the actor kind it is kept for, or null. */
+export function commandIdReservation(commandId: string): { prefix: string; kind: Actor['kind'] } | null {
+  const prefix = Object.keys(RESERVED_COMMAND_ID_PREFIXES).find((p) => commandId.startsWith(p));
+  return prefix ? { prefix, kind: RESERVED_COMMAND_ID_PREFIXES[prefix]! } : null;
+}
 
 /** JSON with object keys sorted at every level: equal payloads give equal text whatever order their keys came in. */
 export function canonicalJson(value: unknown): string {
