@@ -126,6 +126,20 @@ describe('operation back-off (pure, time as input)', () => {
     assert.equal(s.state.operationFailure?.code, 'DOCKER.IMAGE_NOT_FOUND');
   });
 
+  test('given the Docker engine is down, then it is retried at the capped delay and never given up on', () => {
+    const down: OperationFailure = { operation: 'create', code: 'DOCKER.UNAVAILABLE', message: 'connect ENOENT /var/run/docker.sock' };
+    let s = given(deployed());
+    let t = 0;
+    for (let i = 1; i <= 10; i++) {
+      const r = when(s, down, at(t));
+      assert.equal(r.decision.alert, null);
+      assert.ok(r.decision.nextAttemptAt, `attempt ${i} has a next one`);
+      s = r.state;
+      t = Date.parse(r.decision.nextAttemptAt!) - T0;
+    }
+    assert.equal(operationRetryDelay(policy, 10), policy.maxMs, 'at most one event per maxMs: bounded per hour');
+  });
+
   test('Docker ids in messages do not make a failure distinct', () => {
     assert.equal(normalizeFailureMessage('endpoint sacp-x (3f2a9c0e1b2d3c4e): port'), normalizeFailureMessage('endpoint sacp-x (9a8b7c6d5e4f3a2b): port'));
   });

@@ -22,6 +22,9 @@ export interface OperationFailure {
   message: string;
 }
 
+/** Failures of the Docker engine itself: retried at the capped delay for as long as they last, never given up on. */
+export const ENGINE_DOWN_CODES: ReadonlySet<string> = new Set(['DOCKER.UNAVAILABLE']);
+
 /** Wait after the n-th consecutive failure: `initialMs`, then `multiplier` times more each time, never above `maxMs`. */
 export function operationRetryDelay(policy: OperationRetryPolicy, failures: number): number {
   return Math.round(Math.min(policy.maxMs, policy.initialMs * policy.multiplier ** Math.max(0, failures - 1)));
@@ -29,6 +32,9 @@ export function operationRetryDelay(policy: OperationRetryPolicy, failures: numb
 
 /** The alert's key: one open alert per agent for operations that gave up. */
 export const operationAlertKey = (agentId: string) => `agent:${agentId}:operation`;
+
+const MAX_MESSAGE = 2000;
+const clip = (s: string, max: number) => (s.length <= max ? s : `${s.slice(0, max - 1)}…`);
 
 export type OperationGate = { go: true } | { go: false; until: string | null; why: string };
 
@@ -71,9 +77,12 @@ export function decideOperationFailure(state: AgentState, failure: OperationFail
   if (previous && !operationGate(state, now).go) return none;
   // a failure of the same kind within one streak counts on; a different one counts on too: alternating errors must not reset the limit
   const failures = (previous?.failures ?? 0) + 1;
-  const gaveUp = failures >= policy.limit;
+  // an engine that is down is not this agent's fault nor an operator's decision per agent: keep trying, at the longest delay
+  const gaveUp = failures >= policy.limit && !ENGINE_DOWN_CODES.has(failure.code);
   const nextAttemptAt = gaveUp ? null : new Date(Date.parse(now) + operationRetryDelay(policy, failures)).toISOString();
-  const data: AgentOperationFailedDataV2 = { agentId: state.agentId, ...failure, failures, limit: policy.limit, nextAttemptAt };
+  // Docker's messages are unbounded; events and alerts are not
+  const message = clip(failure.message, MAX_MESSAGE);
+  const data: AgentOperationFailedDataV2 = { agentId: state.agentId, operation: failure.operation, code: failure.code, message, failures, limit: policy.limit, nextAttemptAt };
   const events = [{ type: 'agent.operation_failed', schemaVersion: 2, data } as unknown as NewKnownEvent];
   const alert: AlertRaisedDataV1 | null = gaveUp
     ? {
@@ -82,7 +91,7 @@ export function decideOperationFailure(state: AgentState, failure: OperationFail
         agentId: state.agentId,
         agentName: state.name,
         cause: 'operation_failed',
-        message: `${state.name}: Docker ${failure.operation} failed ${failures} times in a row (${failure.code}: ${failure.message}); automatic attempts stopped: fix the cause, then start, restart or stop the agent`,
+        message: `${state.name}: Docker ${failure.operation} failed ${failures} times in a row (${failure.code}: ${clip(message, 500)}); automatic attempts stopped: fix the cause, then start, restart or stop the agent`,
         lastLogLines: [],
       }
     : null;
