@@ -128,6 +128,17 @@ describe('a Docker operation that keeps failing backs off, then waits for an ope
     const [view] = await cp.status(agentId);
     assert.equal(view!.failing!.code, 'DOCKER.IMAGE_NOT_FOUND');
     assert.equal(view!.failing!.operation, 'create');
+
+    // an operator's start is not "already on its way": it starts the back-off afresh
+    const start = await cp.command<{ changed: boolean }>('agent.start', { agent: 'imageless' });
+    assert.ok(start.ok && start.result.changed, JSON.stringify(start));
+    await waitFor('a new attempt after the start', async () => (await failuresOf(cp, agentId)) > LIMIT, 10_000, 100);
+    await cp.waitForAgent(agentId, (a) => !!a.failing?.gaveUp && a.failing.failures === LIMIT && a.failing.since > view!.failing!.since, 'giving up again', 30_000);
+    const { rows } = await cp.pool.query<{ failures: number }>(
+      "select (data->>'failures')::int as failures from events where stream_id = 'agent-'||$1 and type = 'agent.operation_failed' order by stream_position",
+      [agentId],
+    );
+    assert.deepEqual(rows.map((r) => r.failures), [1, 2, 3, 1, 2, 3], 'the count started afresh after the start');
   });
 });
 

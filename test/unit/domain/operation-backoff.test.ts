@@ -13,6 +13,7 @@ import {
   type OperationRetryPolicy,
 } from '../../../libs/domain/src/agent/operation-backoff';
 import { AgentOperationFailedV2 } from '../../../libs/events/src/events/agent-operation-failed.v2';
+import { decideAgent } from '../../../libs/domain/src/agent/agent.decide';
 import { deployed, event, given } from '../../factories/agent-events';
 
 const policy: OperationRetryPolicy = { limit: 4, initialMs: 1000, maxMs: 5000, multiplier: 2 };
@@ -101,6 +102,16 @@ describe('operation back-off (pure, time as input)', () => {
       assert.deepEqual(operationGate(s, at(7001)), { go: true });
       assert.equal(when(s, portTaken, at(7001)).decision.failures, 1, type);
     }
+  });
+
+  test('given an agent whose start keeps failing, when an operator sends start or stop, then the decider records it (a reset), where it would otherwise change nothing', () => {
+    const gaveUp = failedAt(0, 1000, 3000, 7000);
+    const start = decideAgent({ type: 'start' }, gaveUp);
+    assert.deepEqual(start.appends.flatMap((a) => a.events.map((e) => e.type)), ['agent.start_requested']);
+    assert.equal(start.result.changed, true);
+    assert.equal(decideAgent({ type: 'start' }, given(deployed())).appends.length, 0, 'a start on its way, nothing failing: unchanged');
+    const stopping = evolveAgent(evolveAgent(given(deployed()), event('agent.stop_requested')), event('agent.operation_failed', { operation: 'stop', code: 'X', message: 'm', failures: 4, limit: 4, nextAttemptAt: null }));
+    assert.deepEqual(decideAgent({ type: 'stop' }, stopping).appends.flatMap((a) => a.events.map((e) => e.type)), ['agent.stop_requested']);
   });
 
   test('given failures, when the container finally starts, then the back-off is cleared', () => {
