@@ -30,8 +30,8 @@ Columns:
                      too many failures, until an operator starts it
   ALERT              the open alert about it: severity and message
   ERROR              the last failed Docker operation; while one keeps failing,
-                     "failing 2/5, next in 8s" (retried with back-off) or
-                     "failing 5/5, gave up" (waits for start, restart or stop)
+                     its failures so far and the next attempt: "(2/5, next in 8s)"
+                     or "(5/5, gave up)": it waits for start, restart or stop
 
 Examples:
   $ sacp status
@@ -102,7 +102,7 @@ export function errorLabel(v: Pick<AgentStatusView, 'lastError' | 'failing'>, no
   if (f) {
     const of = f.limit ? `${f.failures}/${f.limit}` : String(f.failures);
     const when = f.gaveUp ? 'gave up' : f.nextAttemptAt ? `next ${relativeTime(f.nextAttemptAt, now)}` : 'retrying';
-    return truncate(`failing ${of}, ${when}: ${f.code}: ${f.message}`, MAX_ERROR_WIDTH);
+    return truncate(`${f.code} (${of}, ${when}): ${f.message}`, MAX_ERROR_WIDTH);
   }
   return v.lastError ? truncate(`${v.lastError.code}: ${v.lastError.message}`, MAX_ERROR_WIDTH) : dash(null);
 }

@@ -108,7 +108,7 @@ describe('a Docker operation that keeps failing backs off, then waits for an ope
     const status = await sacp(['status'], { env: { NATS_URL: cp.env.NATS_URL } });
     assert.equal(status.code, 0, explain(status));
     const row = parseTable(status.stdout).find((r) => r['NAME'] === 'blocked');
-    assert.match(row?.['ERROR'] ?? '', new RegExp(`^failing ${LIMIT}/${LIMIT}, gave up`), status.stdout);
+    assert.match(row?.['ERROR'] ?? '', new RegExp(`^DOCKER\\.\\w+ \\(${LIMIT}/${LIMIT}, gave up\\): `), status.stdout);
 
     // the operator frees the port and restarts it: the back-off starts afresh and the agent runs
     await new Promise<void>((r) => listener.close(() => r()));
