@@ -112,6 +112,9 @@ describe('operation back-off (pure, time as input)', () => {
     assert.equal(decideAgent({ type: 'start' }, given(deployed())).appends.length, 0, 'a start on its way, nothing failing: unchanged');
     const stopping = evolveAgent(evolveAgent(given(deployed()), event('agent.stop_requested')), event('agent.operation_failed', { operation: 'stop', code: 'X', message: 'm', failures: 4, limit: 4, nextAttemptAt: null }));
     assert.deepEqual(decideAgent({ type: 'stop' }, stopping).appends.flatMap((a) => a.events.map((e) => e.type)), ['agent.stop_requested']);
+    const removing = evolveAgent(evolveAgent(given(deployed()), event('agent.remove_requested')), event('agent.operation_failed', { operation: 'remove', code: 'X', message: 'm', failures: 4, limit: 4, nextAttemptAt: null }));
+    assert.deepEqual(decideAgent({ type: 'remove' }, removing).appends.flatMap((a) => a.events.map((e) => e.type)), ['agent.remove_requested']);
+    assert.equal(evolveAgent(removing, event('agent.remove_requested')).operationFailure, null);
   });
 
   test('given failures, when the container finally starts, then the back-off is cleared', () => {

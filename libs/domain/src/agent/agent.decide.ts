@@ -110,6 +110,9 @@ export function decideAgent(command: AgentCommand, state: AgentState, nameState?
         result: result(true, 'running'),
       };
     case 'remove':
+      // a removal Docker keeps failing: asking again is how an operator resets its back-off
+      if (state.exists && state.desired === 'removed' && state.observed !== 'removed' && state.operationFailure)
+        return { appends: onAgent([ev({ type: 'agent.remove_requested', data: { agentId: state.agentId } })]), result: result(true, 'removed') };
       requireLive(state, 'remove');
       return { appends: onAgent([ev({ type: 'agent.remove_requested', data: { agentId: state.agentId } })]), result: result(true, 'removed') };
     case 'schedule_restart': {
