@@ -113,6 +113,8 @@ describe('command ids are bound to their command (real NATS, Postgres, Docker)',
     const { rows: stops } = await cp.pool.query("select count(*)::int as n from events where metadata->>'commandId' = $1", [T]);
     assert.equal(stops[0].n, 1);
 
+    // the reconciler records the stop on the same stream: let it finish first, so only the two rivals meet in the append
+    await cp.waitForAgent(agentId, (a) => a.state.observed === 'stopped', 'stopped');
     const U = `u-${randomUUID()}`;
     const rivals = await race(agentId, () => cp.command('agent.restart', { agent: 'raced' }, { commandId: U }), () => cp.command('agent.remove', { agent: 'raced' }, { commandId: U }));
     const won = rivals.filter((r) => r.ok);
@@ -153,5 +155,10 @@ describe('command ids are bound to their command (real NATS, Postgres, Docker)',
     // the system itself may use it
     const idle = await cp.command('agent.stop', { agent: 'watched-1' }, { commandId: `idle:${agentId}:1`, actor: SYSTEM });
     assert.ok(idle.ok && !idle.duplicate, JSON.stringify(idle));
+    // a second monitor replica answering the same cause in other words is a duplicate, not a reuse
+    const twin = await cp.command('agent.stop', { agent: agentId }, { commandId: `idle:${agentId}:1`, actor: SYSTEM, reason: 'the other replica' });
+    assert.ok(twin.ok && twin.duplicate, JSON.stringify(twin));
+    const other = refusal(await cp.command('agent.start', { agent: agentId }, { commandId: `idle:${agentId}:1`, actor: SYSTEM }));
+    assert.equal(other.error.code, 'COMMAND.ID_REUSED', 'another type is still refused');
   });
 });

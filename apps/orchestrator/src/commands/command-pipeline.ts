@@ -68,10 +68,13 @@ export class CommandPipeline {
       await this.audit.record({ ...auditBase, outcome: 'refused', errorCode: ErrorCodes.COMMAND_ID_RESERVED, message }).catch(() => undefined);
       return { ok: false, commandId: cmd.commandId, duplicate: false, error: { code: ErrorCodes.COMMAND_ID_RESERVED, message, details: { prefix: reserved.prefix, reservedFor: reserved.kind } } };
     }
-    // the id is bound to this command: its type, its payload (secret values redacted: their hash would be a way to guess them) and its sender's kind
+    // The id is bound to this command: its type, its payload (secret values redacted: their hash would be a way to
+    // guess them) and its sender's kind. An id the system derives from a cause names that cause already, and two
+    // monitor replicas answering it may word their payloads differently (a jittered delay, a probe's output): the
+    // second is a duplicate, so such ids bind type and sender kind only.
     const binding: CommandBinding = {
       commandType: cmd.type,
-      payloadHash: createHash('sha256').update(canonicalJson({ version: cmd.version, payload: redacted })).digest('hex'),
+      payloadHash: reserved?.kind === 'system' ? null : createHash('sha256').update(canonicalJson({ version: cmd.version, payload: redacted })).digest('hex'),
       actorKind: cmd.actor.kind,
     };
     try {
