@@ -17,6 +17,11 @@ const OrchestratorConfigSchema = z.object({
   ORCHESTRATOR_HTTP_PORT: port(3101),
   /** how often the full level-triggered pass compares every agent with Docker */
   SACP_RECONCILE_INTERVAL_MS: millis(5000),
+  /** a Docker operation that keeps failing is retried with exponential back-off, then waits for an operator after this many failed attempts */
+  SACP_OPERATION_RETRY_LIMIT: z.coerce.number().int().min(1).max(100).default(5),
+  SACP_OPERATION_RETRY_INITIAL_MS: millis(5000),
+  SACP_OPERATION_RETRY_MAX_MS: millis(300_000),
+  SACP_OPERATION_RETRY_MULTIPLIER: z.coerce.number().min(1).max(10).default(2),
   /** how often the relay and projector poll when no notification arrives */
   SACP_POLL_INTERVAL_MS: millis(1000),
   /** Docker's event stream is a hint for faster reaction; off, the periodic pass alone converges */

@@ -91,6 +91,12 @@ export class OrchestratorRuntime implements OnApplicationBootstrap, BeforeApplic
       log,
       intervalMs: config.SACP_RECONCILE_INTERVAL_MS,
       watchDockerEvents: config.SACP_WATCH_DOCKER_EVENTS === 'true',
+      retry: {
+        limit: config.SACP_OPERATION_RETRY_LIMIT,
+        initialMs: config.SACP_OPERATION_RETRY_INITIAL_MS,
+        maxMs: config.SACP_OPERATION_RETRY_MAX_MS,
+        multiplier: config.SACP_OPERATION_RETRY_MULTIPLIER,
+      },
       secrets: (t) => secrets.resolveFor(t),
     });
     this.relay = new EventRelay(store, nc, log, config.SACP_POLL_INTERVAL_MS);

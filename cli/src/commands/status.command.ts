@@ -30,7 +30,9 @@ Columns:
   NEXT RESTART       when auto-recovery restarts it ("in 8s"); "gave up" after
                      too many failures, until an operator starts it
   ALERT              the open alert about it: severity and message
-  ERROR              the last failed Docker operation
+  ERROR              the last failed Docker operation; while one keeps failing,
+                     its failures so far and the next attempt: "(2/5, next in 8s)"
+                     or "(5/5, gave up)": it waits for start, restart or stop
 
 Examples:
   $ sacp status
@@ -70,7 +72,7 @@ async function status(ctx: CliContext, agent: string | undefined, o: { json?: bo
           nextRestartLabel(v, now),
           shortContainer(v.containerId),
           alertLabel(v.lastAlert),
-          v.lastError ? truncate(`${v.lastError.code}: ${v.lastError.message}`, MAX_ERROR_WIDTH) : dash(null),
+          errorLabel(v, now),
         ];
       }),
     ),
@@ -93,6 +95,17 @@ export function nextRestartLabel(v: Pick<AgentStatusView, 'restartDueAt' | 'reco
   const late = now - Date.parse(v.restartDueAt);
   if (late > 2000) return `overdue ${duration(late)}`;
   return relativeTime(v.restartDueAt, now);
+}
+
+/** The last error, and while an operation keeps failing, its count and next attempt. */
+export function errorLabel(v: Pick<AgentStatusView, 'lastError' | 'failing'>, now: number): string {
+  const f = v.failing;
+  if (f) {
+    const of = f.limit ? `${f.failures}/${f.limit}` : String(f.failures);
+    const when = f.gaveUp ? 'gave up' : f.nextAttemptAt ? `next ${relativeTime(f.nextAttemptAt, now)}` : 'retrying';
+    return truncate(`${f.code} (${of}, ${when}): ${f.message}`, MAX_ERROR_WIDTH);
+  }
+  return v.lastError ? truncate(`${v.lastError.code}: ${v.lastError.message}`, MAX_ERROR_WIDTH) : dash(null);
 }
 
 /** An open alert as "critical: <message>"; a resolved one is history (see "sacp why"), not status. */

@@ -10,3 +10,4 @@ export * from './templates/template.schema';
 export * from './templates/template.parse';
 export * from './templates/template.hash';
 export * from './templates/memory-size';
+export * from './agent/operation-backoff';

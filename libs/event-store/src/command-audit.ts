@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import type { Actor } from '../../events/src/metadata';
+import { checkBinding, type CommandBinding, type StoredCommand } from './command-binding';
 
 export type AuditOutcome = 'accepted' | 'rejected' | 'refused' | 'duplicate' | 'conflict' | 'failed' | 'malformed';
 
@@ -37,14 +38,23 @@ export class CommandAudit {
     );
   }
 
-  /** Stores a domain rejection as the command's final outcome, so a duplicate is rejected the same way. */
-  async recordRejection(commandId: string, commandType: string, reply: unknown): Promise<{ first: boolean; reply: unknown }> {
+  /**
+   * Stores a domain rejection as the command's final outcome, so a duplicate is
+   * rejected the same way. When the id was taken first by a twin, its outcome stands;
+   * when it was taken by another command, CommandIdReusedError.
+   */
+  async recordRejection(commandId: string, binding: CommandBinding, reply: unknown): Promise<{ first: boolean; reply: unknown }> {
     // xmax = 0 only for a freshly inserted row: otherwise an earlier outcome of this command id stands
-    const { rows } = await this.pool.query<{ reply: unknown; first: boolean }>(
-      `insert into commands (command_id, command_type, outcome, reply) values ($1, $2, 'rejected', $3)
-       on conflict (command_id) do update set command_id = commands.command_id returning reply, (xmax = 0) as first`,
-      [commandId, commandType, JSON.stringify(reply)],
+    const { rows } = await this.pool.query<{ reply: unknown; first: boolean; outcome: string; command_type: string; payload_hash: string | null; actor_kind: string | null; recorded_at: Date }>(
+      `insert into commands (command_id, command_type, outcome, reply, payload_hash, actor_kind) values ($1, $2, 'rejected', $3, $4, $5)
+       on conflict (command_id) do update set command_id = commands.command_id
+       returning reply, (xmax = 0) as first, outcome, command_type, payload_hash, actor_kind, recorded_at`,
+      [commandId, binding.commandType, JSON.stringify(reply), binding.payloadHash, binding.actorKind],
     );
-    return { first: rows[0]?.first ?? true, reply: rows[0]?.reply ?? reply };
+    const r = rows[0];
+    if (!r || r.first) return { first: true, reply: r?.reply ?? reply };
+    const first: StoredCommand = { outcome: r.outcome, reply: r.reply, commandType: r.command_type, payloadHash: r.payload_hash, actorKind: r.actor_kind, recordedAt: r.recorded_at.toISOString() };
+    checkBinding(commandId, first, binding);
+    return { first: false, reply: r.reply };
   }
 }

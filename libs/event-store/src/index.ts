@@ -2,6 +2,7 @@ export * from './errors';
 export * from './ids';
 export * from './pg-event-store';
 export * from './command-audit';
+export * from './command-binding';
 export * from './leader-lock';
 export * from './migrations/migrate';
 export * from './migrations/schema-check';

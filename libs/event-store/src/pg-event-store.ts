@@ -5,6 +5,7 @@ import type { EventMetadata } from '../../events/src/metadata';
 import { ConcurrencyError, StoreUnavailableError, isConnectionError } from './errors';
 import { uuidv7 } from './ids';
 import { inTransaction } from './with-client';
+import { checkBinding, type StoredCommand } from './command-binding';
 
 export interface AppendRequest {
   streamId: string;
@@ -16,6 +17,9 @@ export interface AppendRequest {
 export interface CommandRecord {
   commandId: string;
   commandType: string;
+  /** what else binds the id: another command under it is refused, not taken for a duplicate */
+  payloadHash?: string | null;
+  actorKind?: string | null;
   /** the reply is stored with the events, so it is built from what is known before the insert */
   buildReply: (events: PendingEvent[]) => unknown;
 }
@@ -104,10 +108,23 @@ export class PgEventStore {
     return rows[0]?.version ?? 0;
   }
 
-  /** The stored reply of a command id already processed, or null. */
-  async findCommand(commandId: string): Promise<{ outcome: string; reply: unknown } | null> {
-    const { rows } = await this.run((c) => c.query<{ outcome: string; reply: unknown }>('select outcome, reply from commands where command_id = $1', [commandId]));
-    return rows[0] ?? null;
+  /** The first outcome of a command id already processed and what the id is bound to, or null. */
+  async findCommand(commandId: string): Promise<StoredCommand | null> {
+    const { rows } = await this.run((c) =>
+      c.query<{ outcome: string; reply: unknown; command_type: string; payload_hash: string | null; actor_kind: string | null; recorded_at: Date }>(
+        'select outcome, reply, command_type, payload_hash, actor_kind, recorded_at from commands where command_id = $1',
+        [commandId],
+      ),
+    );
+    const r = rows[0];
+    return r ? { outcome: r.outcome, reply: r.reply, commandType: r.command_type, payloadHash: r.payload_hash, actorKind: r.actor_kind, recordedAt: r.recorded_at.toISOString() } : null;
+  }
+
+  /** The first outcome of this very command, or CommandIdReusedError when the id named another command. */
+  private async duplicateOf(command: CommandRecord): Promise<StoredCommand | null> {
+    const seen = await this.findCommand(command.commandId);
+    if (seen) checkBinding(command.commandId, seen, { commandType: command.commandType, payloadHash: command.payloadHash ?? null, actorKind: command.actorKind ?? null });
+    return seen;
   }
 
   /**
@@ -134,8 +151,16 @@ export class PgEventStore {
       }),
     }));
     const reply = command ? command.buildReply(pending) : null;
-    const params = [JSON.stringify(payload), JSON.stringify(metadata), command?.commandId ?? null, command?.commandType ?? null, JSON.stringify(reply)];
-    const sql = `select ${COLUMNS} from sacp_append($1, $2, $3, $4, $5)`;
+    const params = [
+      JSON.stringify(payload),
+      JSON.stringify(metadata),
+      command?.commandId ?? null,
+      command?.commandType ?? null,
+      JSON.stringify(reply),
+      command?.payloadHash ?? null,
+      command?.actorKind ?? null,
+    ];
+    const sql = `select ${COLUMNS} from sacp_append($1, $2, $3, $4, $5, $6, $7)`;
     try {
       const rows = alsoInTransaction
         ? await inTransaction(this.pool, async (client) => {
@@ -153,13 +178,13 @@ export class PgEventStore {
         const d = JSON.parse(e.detail ?? '{}') as { streamId: string; expected: number; actual: number };
         const conflict = new ConcurrencyError(d.streamId, d.expected, d.actual);
         if (!command) throw conflict;
-        // the conflict may be this very command, committed by a concurrent twin
-        const seen = await this.findCommand(command.commandId);
+        // the conflict may be this very command, committed by a concurrent twin (or another command under its id)
+        const seen = await this.duplicateOf(command);
         if (seen) return { duplicate: true, reply: seen.reply };
         throw conflict;
       }
       if (e.code === 'SA208' && command) {
-        const seen = await this.findCommand(command.commandId);
+        const seen = await this.duplicateOf(command);
         return { duplicate: true, reply: seen?.reply };
       }
       throw err;

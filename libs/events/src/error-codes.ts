@@ -15,6 +15,10 @@ export const ErrorCodes = {
   REPLY_TOO_LARGE: 'REPLY.TOO_LARGE',
   /** an event's data or metadata is over its limit */
   EVENT_TOO_LARGE: 'EVENT.TOO_LARGE',
+  /** the command id was used before by another command (type, payload or sender kind) */
+  COMMAND_ID_REUSED: 'COMMAND.ID_REUSED',
+  /** the command id has a prefix only the control plane itself may use */
+  COMMAND_ID_RESERVED: 'COMMAND.ID_RESERVED',
   AGENT_NOT_FOUND: 'AGENT.NOT_FOUND',
   AGENT_NAME_IN_USE: 'AGENT.NAME_IN_USE',
   AGENT_NAME_INVALID: 'AGENT.NAME_INVALID',

@@ -30,7 +30,9 @@ const SUMMARIZERS: Summarizers = {
   'agent.container_restarted': (d) => `restarted (restart #${d.restartSeq})`,
   'agent.container_removed': (d) => `container ${shortContainer(d.containerId)} removed`,
   'agent.removed': (d) => `agent ${d.name} removed, name released`,
-  'agent.operation_failed': (d) => `${d.operation} failed: ${d.code}: ${truncate(d.message, 60)}`,
+  // version 1 has no back-off fields
+  'agent.operation_failed': (d) =>
+    `${d.operation} failed${typeof d.failures === 'number' ? ` (${d.failures}/${d.limit}, ${d.nextAttemptAt ? `next attempt ${d.nextAttemptAt}` : 'gave up'})` : ''}: ${d.code}: ${truncate(d.message, 60)}`,
   'agent.restart_scheduled': (d) => `restart #${d.attempt} in ${duration(d.delayMs)} (${d.cause.kind})`,
   'agent.recovery_abandoned': (d) => `gave up after ${d.attempts} restart${d.attempts === 1 ? '' : 's'} within ${d.windowSeconds}s (${causeText(d.cause)})`,
   'agent.health_changed': (d) => `${d.status} (${d.probe} probe${d.output ? `: ${truncate(d.output, MAX_OUTPUT)}` : ''})`,

@@ -170,9 +170,10 @@ describe('the database enforces its own rules on the services (real Postgres, th
 
     // the audit and a rejection recorded once, replayed for its duplicate
     const audit = new CommandAudit(pool);
+    const stopBinding = { commandType: 'agent.stop', payloadHash: 'h1', actorKind: 'cli' };
     await audit.record({ commandId: 'stop-1', commandType: 'agent.stop', actor: null, source: 'test', outcome: 'rejected', errorCode: 'AGENT.NOT_FOUND' });
-    assert.deepEqual(await audit.recordRejection('stop-1', 'agent.stop', { ok: false, n: 1 }), { first: true, reply: { ok: false, n: 1 } });
-    assert.deepEqual(await audit.recordRejection('stop-1', 'agent.stop', { ok: false, n: 2 }), { first: false, reply: { ok: false, n: 1 } });
+    assert.deepEqual(await audit.recordRejection('stop-1', stopBinding, { ok: false, n: 1 }), { first: true, reply: { ok: false, n: 1 } });
+    assert.deepEqual(await audit.recordRejection('stop-1', stopBinding, { ok: false, n: 2 }), { first: false, reply: { ok: false, n: 1 } });
 
     // the projector's batches, its rebuild (which empties the read models) and its checkpoint
     const projector = new Projector(pool, store, [agentRegistryProjection, templateRegistryProjection]);

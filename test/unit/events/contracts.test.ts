@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CommandContracts, CommandEnvelopeSchema } from '../../../libs/events/src/commands';
-import { EventContracts } from '../../../libs/events/src/events';
+import { EventContracts, PreviousEventContracts } from '../../../libs/events/src/events';
 import { EventMetadataSchema } from '../../../libs/events/src/metadata';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,6 +15,11 @@ describe('wire contracts', () => {
       assert.equal(c.type, type);
       const r = c.data.safeParse(c.example);
       assert.ok(r.success, `${type}: ${!r.success && r.error.message}`);
+    }
+    for (const c of PreviousEventContracts) {
+      const current = EventContracts[c.type];
+      assert.ok(current && current.version > c.version, `${c.type} v${c.version} is older than the current version`);
+      assert.ok(c.data.safeParse(c.example).success, `${c.type} v${c.version}`);
     }
   });
 
@@ -30,14 +35,15 @@ describe('wire contracts', () => {
   test('every published version has a frozen JSON example that still parses', () => {
     const files = readdirSync(EXAMPLES).sort();
     const expected = [
-      ...Object.values(EventContracts).map((c) => `event.${c.type}.v${c.version}.json`),
+      ...[...Object.values(EventContracts), ...PreviousEventContracts].map((c) => `event.${c.type}.v${c.version}.json`),
       ...Object.values(CommandContracts).map((c) => `command.${c.type}.v${c.version}.json`),
     ].sort();
     assert.deepEqual(files, expected, 'one frozen example per contract version');
     for (const f of files) {
       const [, kind, type, version] = /^(event|command)\.(.+)\.v(\d+)\.json$/.exec(f)!;
       const contracts = (kind === 'event' ? EventContracts : CommandContracts) as Record<string, { version: number; data?: { safeParse(x: unknown): { success: boolean } }; payload?: { safeParse(x: unknown): { success: boolean } } }>;
-      const c = contracts[type!]!;
+      const previous = kind === 'event' ? PreviousEventContracts.find((p) => p.type === type && p.version === Number(version)) : undefined;
+      const c = (previous ?? contracts[type!]!) as (typeof contracts)[string];
       assert.equal(c.version, Number(version));
       const schema = c.data ?? c.payload!;
       assert.ok(schema.safeParse(JSON.parse(readFileSync(join(EXAMPLES, f), 'utf8'))).success, `${f} no longer parses: a published version is frozen; add a new version instead`);

@@ -16,6 +16,8 @@ const STATUS: Record<string, number> = {
   [ErrorCodes.CONTAINER_NOT_FOUND]: 404,
   [ErrorCodes.TEMPLATE_NOT_FOUND]: 404,
   [ErrorCodes.SECRET_NOT_FOUND]: 404,
+  [ErrorCodes.COMMAND_ID_RESERVED]: 403,
+  [ErrorCodes.COMMAND_ID_REUSED]: 409,
   [ErrorCodes.AGENT_NAME_IN_USE]: 409,
   [ErrorCodes.AGENT_REMOVED]: 409,
   [ErrorCodes.AGENT_CONFLICT]: 409,

@@ -1,12 +1,14 @@
 import { ErrorCodes } from '../../../../libs/events/src/error-codes';
+import { createHash } from 'node:crypto';
 import { jsonBytes, Limits, overLimitMessage } from '../../../../libs/events/src/limits';
-import { CommandContracts, CommandEnvelopeSchema, type CommandEnvelope, type CommandType } from '../../../../libs/events/src/commands';
+import { CommandContracts, CommandEnvelopeSchema, canonicalJson, commandIdReservation, type CommandEnvelope, type CommandType } from '../../../../libs/events/src/commands';
 import type { EventMetadata } from '../../../../libs/events/src/metadata';
 import type { CommandReply } from '../../../../libs/events/src/reply';
 import { describeIssues, validate } from '../../../../libs/events/src/validation';
 import { DomainError } from '../../../../libs/domain/src/domain-error';
 import type { AuditEntry, CommandAudit } from '../../../../libs/event-store/src/command-audit';
 import { ConcurrencyError, StoreUnavailableError } from '../../../../libs/event-store/src/errors';
+import { checkBinding, CommandIdReusedError, type CommandBinding } from '../../../../libs/event-store/src/command-binding';
 import type { AppendRequest, PgEventStore } from '../../../../libs/event-store/src/pg-event-store';
 import type { PoolClient } from 'pg';
 import type { JsonLogger } from '../../../../libs/platform/src/logger';
@@ -60,9 +62,26 @@ export class CommandPipeline {
 
     const redacted = 'redact' in contract ? Object.fromEntries(Object.entries(payload.value as object).map(([k, v]) => [k, (contract.redact as readonly string[]).includes(k) ? '[redacted]' : v])) : payload.value;
     const auditBase = { commandId: cmd.commandId, commandType: cmd.type, actor: cmd.actor, source: cmd.source, reason: cmd.reason ?? null, payload: redacted };
+    const reserved = commandIdReservation(cmd.commandId);
+    if (reserved && cmd.actor.kind !== reserved.kind) {
+      const owner = reserved.kind === 'system' ? "the control plane's own commands" : `commands from ${reserved.kind}`;
+      const message = `command ids starting with "${reserved.prefix}" are reserved for ${owner}; send this one with another command id`;
+      await this.audit.record({ ...auditBase, outcome: 'refused', errorCode: ErrorCodes.COMMAND_ID_RESERVED, message }).catch(() => undefined);
+      return { ok: false, commandId: cmd.commandId, duplicate: false, error: { code: ErrorCodes.COMMAND_ID_RESERVED, message, details: { prefix: reserved.prefix, reservedFor: reserved.kind } } };
+    }
+    // The id is bound to this command: its type, its payload (secret values redacted: their hash would be a way to
+    // guess them) and its sender's kind. An id the system derives from a cause names that cause already, and two
+    // monitor replicas answering it may word their payloads differently (a jittered delay, a probe's output): the
+    // second is a duplicate, so such ids bind type and sender kind only.
+    const binding: CommandBinding = {
+      commandType: cmd.type,
+      payloadHash: reserved?.kind === 'system' ? null : createHash('sha256').update(canonicalJson({ version: cmd.version, payload: redacted })).digest('hex'),
+      actorKind: cmd.actor.kind,
+    };
     try {
       const seen = await this.store.findCommand(cmd.commandId);
       if (seen) {
+        checkBinding(cmd.commandId, seen, binding);
         await this.audit.record({ ...auditBase, outcome: 'duplicate' });
         return { ...(seen.reply as Reply), duplicate: true };
       }
@@ -83,6 +102,8 @@ export class CommandPipeline {
       const appended = await this.store.append(outcome.appends, metadata, {
         commandId: cmd.commandId,
         commandType: cmd.type,
+        payloadHash: binding.payloadHash,
+        actorKind: binding.actorKind,
         buildReply: (events): Reply => ({
           ok: true,
           commandId: cmd.commandId,
@@ -104,15 +125,26 @@ export class CommandPipeline {
       this.log.info('command accepted', { commandId: cmd.commandId, type: cmd.type, actor: cmd.actor.id, events: appended.events.length });
       return reply;
     } catch (err) {
-      return this.failure(err, cmd, auditBase);
+      return this.failure(err, cmd, auditBase, binding).catch((again: unknown) => this.failure(again, cmd, auditBase, binding));
     }
   }
 
-  private async failure(err: unknown, cmd: { commandId: string; type: string }, auditBase: Omit<AuditEntry, 'outcome'>): Promise<Reply> {
+  private async failure(err: unknown, cmd: { commandId: string; type: string }, auditBase: Omit<AuditEntry, 'outcome'>, binding: CommandBinding): Promise<Reply> {
+    if (err instanceof CommandIdReusedError) {
+      // nothing was recorded under the id: it stays the first command's
+      await this.audit.record({ ...auditBase, outcome: 'refused', errorCode: err.code, message: err.message }).catch(() => undefined);
+      this.log.warn('command id reused for another command', { commandId: cmd.commandId, type: cmd.type, firstType: err.first.commandType, mismatch: err.mismatch });
+      return {
+        ok: false,
+        commandId: cmd.commandId,
+        duplicate: false,
+        error: { code: err.code, message: err.message, details: { first: { type: err.first.commandType, at: err.first.recordedAt }, differs: err.mismatch } },
+      };
+    }
     if (err instanceof DomainError) {
       const reply: Reply = { ok: false, commandId: cmd.commandId, duplicate: false, error: { code: err.code, message: err.message, details: err.details } };
       // a twin of this command (another delivery, another replica) may have been decided first: its outcome stands
-      const stored = await this.audit.recordRejection(cmd.commandId, cmd.type, reply);
+      const stored = await this.audit.recordRejection(cmd.commandId, binding, reply);
       if (!stored.first) {
         await this.audit.record({ ...auditBase, outcome: 'duplicate' });
         return { ...(stored.reply as Reply), duplicate: true };

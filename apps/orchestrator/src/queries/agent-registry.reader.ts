@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import type { AgentStatusView } from '../../../../libs/events/src/queries';
+import type { OperationFailureState } from '../../../../libs/domain/src/agent/agent.state';
 
 interface Row {
   agent_id: string;
@@ -22,7 +23,7 @@ interface Row {
   created_at: Date | null;
   updated_at: Date | null;
   version: number;
-  state: { runningSince?: string | null } | null;
+  state: { runningSince?: string | null; operationFailure?: OperationFailureState | null } | null;
 }
 
 const toView = (r: Row): AgentStatusView => ({
@@ -41,6 +42,7 @@ const toView = (r: Row): AgentStatusView => ({
   recoveryAbandoned: r.recovery_abandoned,
   lastAlert: r.last_alert,
   lastError: r.last_error,
+  failing: failingView(r.state?.operationFailure ?? null),
   createdAt: r.created_at?.toISOString() ?? '',
   updatedAt: r.updated_at?.toISOString() ?? '',
   version: r.version,
@@ -51,6 +53,11 @@ export interface StatusKey {
   at: string;
   name: string;
   id: string;
+}
+
+function failingView(f: OperationFailureState | null): AgentStatusView['failing'] {
+  if (!f) return null;
+  return { operation: f.operation, code: f.code, message: f.message, failures: f.failures, limit: f.limit, since: f.firstAt, nextAttemptAt: f.nextAttemptAt, gaveUp: f.gaveUp };
 }
 
 /** Reads the agent registry projection: what `sacp status` shows. */

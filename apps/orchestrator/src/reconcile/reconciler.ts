@@ -12,6 +12,10 @@ import type { Template } from '../../../../libs/domain/src/templates/template.sc
 import type { DockerDriver } from '../../../../libs/docker/src/docker.driver';
 import type { ContainerSummary } from '../../../../libs/docker/src/container-summary';
 import { ConcurrencyError } from '../../../../libs/event-store/src/errors';
+import { decideOperationFailure, DEFAULT_OPERATION_RETRY_POLICY, isSameFailure, operationAlertResolution, operationGate, type OperationRetryPolicy } from '../../../../libs/domain/src/agent/operation-backoff';
+import { decideAlert, type AlertCommand } from '../../../../libs/domain/src/agent/alert.decide';
+import { alertStreamId, type AlertState } from '../../../../libs/domain/src/agent/agent.state';
+import { evolveAgent, evolveAlert, type EvolvableEvent } from '../../../../libs/domain/src/agent/agent.evolve';
 import type { AppendRequest, PgEventStore } from '../../../../libs/event-store/src/pg-event-store';
 import type { JsonLogger } from '../../../../libs/platform/src/logger';
 import type { AgentLocator } from '../commands/agent-locator';
@@ -30,8 +34,13 @@ export interface ReconcilerDeps {
   intervalMs: number;
   watchDockerEvents: boolean;
   secrets: (template: Template) => Promise<Record<string, string>>;
+  /** back-off for Docker operations that keep failing */
+  retry?: OperationRetryPolicy;
   clock?: () => Date;
 }
+
+/** Actions that call Docker and so wait for the back-off; the others only record what Docker shows. */
+const DOCKER_ACTIONS = new Set<ReconcileAction['kind']>(['create', 'start', 'restart', 'stop', 'remove', 'report-missing']);
 
 class OperationFailure extends Error {
   constructor(
@@ -66,6 +75,8 @@ export class Reconciler {
   private dockerEvents: AbortController | null = null;
   /** wake-ups for restarts the recovery policy scheduled: one timer per agent, rebuilt from state on every pass */
   private readonly dueTimers = new Map<string, NodeJS.Timeout>();
+  /** wake-ups for the next attempt of a failing operation: rebuilt from state on every pass like `dueTimers` */
+  private readonly retryTimers = new Map<string, NodeJS.Timeout>();
 
   constructor(private readonly d: ReconcilerDeps) {}
 
@@ -86,6 +97,8 @@ export class Reconciler {
     if (this.timer) clearTimeout(this.timer);
     for (const t of this.dueTimers.values()) clearTimeout(t);
     this.dueTimers.clear();
+    for (const t of this.retryTimers.values()) clearTimeout(t);
+    this.retryTimers.clear();
     this.dockerEvents?.abort();
     this.dockerEvents = null;
   }
@@ -164,8 +177,14 @@ export class Reconciler {
       }
       this.wakeWhenDue(state);
       const containers = await this.containersOf(state);
-      const [action] = planReconcile(state, containers.map(toObserved), (this.d.clock?.() ?? new Date()).toISOString());
+      const now = (this.d.clock?.() ?? new Date()).toISOString();
+      const [action] = planReconcile(state, containers.map(toObserved), now);
+      this.clearRetryTimer(agentId);
       if (!action) return;
+      if (DOCKER_ACTIONS.has(action.kind)) {
+        const gate = operationGate(state, now);
+        if (!gate.go) return this.wakeForRetry(agentId, gate.until, now);
+      }
       try {
         await this.execute(action, state, events[events.length - 1]!);
       } catch (err) {
@@ -174,6 +193,24 @@ export class Reconciler {
         throw err;
       }
     }
+  }
+
+  private clearRetryTimer(agentId: string): void {
+    const t = this.retryTimers.get(agentId);
+    if (t) clearTimeout(t);
+    this.retryTimers.delete(agentId);
+  }
+
+  /** The next attempt's time lives in the event store; the timer only makes it happen on time (the periodic pass is the fallback). */
+  private wakeForRetry(agentId: string, until: string | null, now: string): void {
+    if (!until) return; // gave up: an operator's command wakes the agent
+    this.retryTimers.set(
+      agentId,
+      setTimeout(() => {
+        this.retryTimers.delete(agentId);
+        if (this.active) void this.schedule(agentId);
+      }, Math.max(0, Date.parse(until) - Date.parse(now)) + 5),
+    );
   }
 
   /** A scheduled restart lives in the event store; the timer only makes it happen on time, and the periodic pass is the fallback. */
@@ -206,7 +243,18 @@ export class Reconciler {
   }
 
   private async record(state: AgentState, cause: StoredEvent, events: NewKnownEvent[], more: AppendRequest[] = []): Promise<void> {
-    await this.d.store.append([{ streamId: agentStreamId(state.agentId), expectedVersion: state.version, events }, ...more], this.metadata(cause));
+    const metadata = this.metadata(cause);
+    const after = events.reduce((s, e) => evolveAgent(s, { ...e, metadata } as unknown as EvolvableEvent), state);
+    const resolution = operationAlertResolution(state, after);
+    if (resolution) more = [...more, ...(await this.alertAppends({ type: 'resolve', ...resolution }))];
+    await this.d.store.append([{ streamId: agentStreamId(state.agentId), expectedVersion: state.version, events }, ...more], metadata);
+  }
+
+  private async alertAppends(command: AlertCommand): Promise<AppendRequest[]> {
+    const key = command.type === 'raise' ? command.alert.key : command.key;
+    const alertEvents = await this.d.store.readStream(alertStreamId(key));
+    const alertState = alertEvents.reduce((s, e) => evolveAlert(s, e as unknown as EvolvableEvent), { open: false, version: 0 } as AlertState);
+    return decideAlert(command, alertState).appends;
   }
 
   private async docker<T>(operation: OperationFailure['operation'], fn: () => Promise<T>): Promise<T> {
@@ -303,15 +351,36 @@ export class Reconciler {
     return (await this.d.catalog.definitionAt(state.template.name, state.template.version)).stopTimeoutSeconds;
   }
 
-  /** A failure is recorded once per cause; the next pass retries while the desired state stands. */
+  /**
+   * One event per failed attempt, with the back-off's count and next attempt; none on
+   * the passes in between. At the limit, a critical alert in the same append.
+   */
   private async recordFailure(state: AgentState, cause: StoredEvent, failure: OperationFailure): Promise<void> {
-    this.d.log.warn('docker operation failed', { agentId: state.agentId, name: state.name, operation: failure.operation, code: failure.code, error: failure.message });
-    if (state.lastError?.code === failure.code && state.lastError.operation === failure.operation && state.lastError.message === failure.message) return;
-    await this.record(state, cause, [
-      { type: 'agent.operation_failed', schemaVersion: 1, data: { agentId: state.agentId, operation: failure.operation, code: failure.code, message: failure.message } } as NewKnownEvent,
-    ]).catch((err) => {
-      if (!(err instanceof ConcurrencyError)) throw err;
+    const now = (this.d.clock?.() ?? new Date()).toISOString();
+    const policy = this.d.retry ?? DEFAULT_OPERATION_RETRY_POLICY;
+    const failureData = { operation: failure.operation, code: failure.code, message: failure.message };
+    const decision = decideOperationFailure(state, failureData, now, policy);
+    if (!decision.events.length) return;
+    const log = decision.alert ? this.d.log.error.bind(this.d.log) : this.d.log.warn.bind(this.d.log);
+    log(decision.alert ? 'docker operation keeps failing; waiting for an operator' : 'docker operation failed; retrying with back-off', {
+      agentId: state.agentId,
+      name: state.name,
+      operation: failure.operation,
+      code: failure.code,
+      error: failure.message,
+      same: isSameFailure(state, failureData),
+      failures: decision.failures,
+      nextAttemptAt: decision.nextAttemptAt,
     });
+    const more = decision.alert ? await this.alertAppends({ type: 'raise', alert: decision.alert }) : [];
+    try {
+      await this.record(state, cause, decision.events, more);
+    } catch (err) {
+      if (!(err instanceof ConcurrencyError)) throw err;
+      // the agent changed meanwhile (an operator's command): the next pass looks again
+      return;
+    }
+    if (decision.nextAttemptAt) this.wakeForRetry(state.agentId, decision.nextAttemptAt, now);
   }
 
   private watchDocker(): void {

@@ -93,13 +93,13 @@ export function decideAgent(command: AgentCommand, state: AgentState, nameState?
     }
     case 'start':
       requireLive(state, 'start');
-      // already running, or a start is still on its way: nothing to add
-      if (state.desired === 'running' && (state.observed === 'running' || state.startSeqRequested > state.startSeqDone))
+      // already running, or a start is still on its way: nothing to add, unless Docker keeps failing it (the operator's start resets the back-off)
+      if (state.desired === 'running' && !state.operationFailure && (state.observed === 'running' || state.startSeqRequested > state.startSeqDone))
         return { appends: [], result: result(false, 'running') };
       return { appends: onAgent([ev({ type: 'agent.start_requested', data: { agentId: state.agentId } })]), result: result(true, 'running') };
     case 'stop':
       requireLive(state, 'stop');
-      if (state.desired === 'stopped') return { appends: [], result: result(false, 'stopped') };
+      if (state.desired === 'stopped' && !state.operationFailure) return { appends: [], result: result(false, 'stopped') };
       return { appends: onAgent([ev({ type: 'agent.stop_requested', data: { agentId: state.agentId } })]), result: result(true, 'stopped') };
     case 'restart':
       requireLive(state, 'restart');
@@ -110,6 +110,9 @@ export function decideAgent(command: AgentCommand, state: AgentState, nameState?
         result: result(true, 'running'),
       };
     case 'remove':
+      // a removal Docker keeps failing: asking again is how an operator resets its back-off
+      if (state.exists && state.desired === 'removed' && state.observed !== 'removed' && state.operationFailure)
+        return { appends: onAgent([ev({ type: 'agent.remove_requested', data: { agentId: state.agentId } })]), result: result(true, 'removed') };
       requireLive(state, 'remove');
       return { appends: onAgent([ev({ type: 'agent.remove_requested', data: { agentId: state.agentId } })]), result: result(true, 'removed') };
     case 'schedule_restart': {

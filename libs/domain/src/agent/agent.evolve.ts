@@ -1,4 +1,5 @@
 import type { EventDataMap } from '../../../events/src/events';
+import type { AgentOperationFailedDataV1 } from '../../../events/src/events/agent-operation-failed.v1';
 import type { AgentNameState, AgentState, AlertState } from './agent.state';
 
 /** The part of a stored event that folding needs. */
@@ -39,11 +40,11 @@ export function evolveAgent(state: AgentState, event: EvolvableEvent): AgentStat
         createdAt: at,
       };
     case 'agent.start_requested':
-      return { ...s, desired: 'running', startSeqRequested: s.startSeqRequested + 1, recoveryAbandoned: false };
+      return { ...s, desired: 'running', startSeqRequested: s.startSeqRequested + 1, recoveryAbandoned: false, operationFailure: null };
     case 'agent.stop_requested':
-      return { ...s, desired: 'stopped' };
+      return { ...s, desired: 'stopped', operationFailure: null };
     case 'agent.restart_requested':
-      return { ...s, desired: 'running', restartSeqRequested: event.data.restartSeq, restartDueAt: null, recoveryAbandoned: false };
+      return { ...s, desired: 'running', restartSeqRequested: event.data.restartSeq, restartDueAt: null, recoveryAbandoned: false, operationFailure: null };
     case 'agent.restart_scheduled':
       return {
         ...s,
@@ -57,7 +58,7 @@ export function evolveAgent(state: AgentState, event: EvolvableEvent): AgentStat
     case 'agent.health_changed':
       return event.data.containerId === s.containerId ? { ...s, health: event.data.status } : s;
     case 'agent.remove_requested':
-      return { ...s, desired: 'removed' };
+      return { ...s, desired: 'removed', operationFailure: null };
     case 'agent.container_created':
       return {
         ...s,
@@ -74,11 +75,13 @@ export function evolveAgent(state: AgentState, event: EvolvableEvent): AgentStat
         observed: 'running',
         startSeqDone: s.startSeqRequested,
         lastError: null,
+        operationFailure: null,
+        operationAlertOpen: false,
         health: 'unknown',
         runningSince: s.observed === 'running' && s.containerId === event.data.containerId ? s.runningSince : at,
       };
     case 'agent.container_stopped':
-      return { ...s, observed: 'stopped', lastExitCode: event.data.exitCode, runningSince: null, health: 'unknown' };
+      return { ...s, ...(s.desired === 'running' ? {} : { operationFailure: null, operationAlertOpen: false }), observed: 'stopped', lastExitCode: event.data.exitCode, runningSince: null, health: 'unknown' };
     case 'agent.container_exited':
       return { ...s, observed: 'exited', lastExitCode: event.data.exitCode, lastOomKilled: event.data.oomKilled, runningSince: null, health: 'unknown' };
     case 'agent.container_restarted':
@@ -92,13 +95,36 @@ export function evolveAgent(state: AgentState, event: EvolvableEvent): AgentStat
         runningSince: at,
         restarts: s.restarts + 1,
         lastError: null,
+        operationFailure: null,
+        operationAlertOpen: false,
       };
     case 'agent.container_removed':
       return event.data.containerId === s.containerId ? { ...s, containerId: null, containerName: null, observed: 'absent', runningSince: null, health: 'unknown' } : s;
     case 'agent.removed':
-      return { ...s, desired: 'removed', observed: 'removed', containerId: null, containerName: null };
-    case 'agent.operation_failed':
-      return { ...s, lastError: { operation: event.data.operation, code: event.data.code, message: event.data.message, at } };
+      return { ...s, desired: 'removed', observed: 'removed', containerId: null, containerName: null, operationFailure: null, operationAlertOpen: false };
+    case 'agent.operation_failed': {
+      const d = event.data as EventDataMap['agent.operation_failed'] | AgentOperationFailedDataV1;
+      const lastError = { operation: d.operation, code: d.code, message: d.message, at };
+      const previous = s.operationFailure;
+      // version 1 carried no back-off: count it on and let the next attempt run at once
+      const v2 = 'failures' in d ? d : null;
+      return {
+        ...s,
+        lastError,
+        operationAlertOpen: s.operationAlertOpen || (v2 !== null && v2.nextAttemptAt === null),
+        operationFailure: {
+          operation: d.operation,
+          code: d.code,
+          message: d.message,
+          failures: v2 ? v2.failures : (previous?.failures ?? 0) + 1,
+          limit: v2 ? v2.limit : (previous?.limit ?? null),
+          firstAt: previous?.firstAt ?? at,
+          lastAt: at,
+          nextAttemptAt: v2 ? v2.nextAttemptAt : null,
+          gaveUp: v2 ? v2.nextAttemptAt === null : false,
+        },
+      };
+    }
     default:
       return s;
   }

@@ -35,6 +35,10 @@ export interface AgentState {
   runningSince: string | null;
   restarts: number;
   lastError: { operation: string; code: string; message: string; at: string } | null;
+  /** a Docker operation that keeps failing and its back-off; null once one succeeds or an operator acts */
+  operationFailure: OperationFailureState | null;
+  /** an alert about a failing operation was raised and is resolved when the agent next reaches its desired state */
+  operationAlertOpen: boolean;
   createdAt: string | null;
   updatedAt: string | null;
   /** number of events in the agent's stream: the version the next append expects */
@@ -67,10 +71,28 @@ export function initialAgentState(agentId = ''): AgentState {
     runningSince: null,
     restarts: 0,
     lastError: null,
+    operationFailure: null,
+    operationAlertOpen: false,
     createdAt: null,
     updatedAt: null,
     version: 0,
   };
+}
+
+/** Where the back-off of a failing Docker operation stands. */
+export interface OperationFailureState {
+  operation: string;
+  code: string;
+  message: string;
+  /** consecutive failed attempts */
+  failures: number;
+  limit: number | null;
+  firstAt: string;
+  lastAt: string;
+  /** not before this time; null: at once (a version 1 record) or never (gave up) */
+  nextAttemptAt: string | null;
+  /** the limit was reached: nothing is tried until an operator acts */
+  gaveUp: boolean;
 }
 
 /** The name stream: who holds an agent name right now. */

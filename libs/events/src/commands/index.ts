@@ -15,6 +15,7 @@ import { ResolveAlertV1 } from './resolve-alert.v1';
 import { RefuseAccessV1 } from './refuse-access.v1';
 
 export * from './command-envelope';
+export * from './command-id';
 export * from './adopt-agent.v1';
 export * from './deploy-agent.v1';
 export * from './remove-agent.v1';

@@ -12,6 +12,7 @@ import { AgentContainerRestartedV1 } from './agent-container-restarted.v1';
 import { AgentContainerRemovedV1 } from './agent-container-removed.v1';
 import { AgentRemovedV1 } from './agent-removed.v1';
 import { AgentOperationFailedV1 } from './agent-operation-failed.v1';
+import { AgentOperationFailedV2 } from './agent-operation-failed.v2';
 import { AgentNameClaimedV1 } from './agent-name-claimed.v1';
 import { AgentNameReleasedV1 } from './agent-name-released.v1';
 import { SecretSetV1 } from './secret-set.v1';
@@ -39,6 +40,7 @@ export * from './agent-container-restarted.v1';
 export * from './agent-container-removed.v1';
 export * from './agent-removed.v1';
 export * from './agent-operation-failed.v1';
+export * from './agent-operation-failed.v2';
 export * from './agent-name-claimed.v1';
 export * from './agent-name-released.v1';
 export * from './template-version-registered.v1';
@@ -67,7 +69,7 @@ export const EventContracts = {
   'agent.container_restarted': AgentContainerRestartedV1,
   'agent.container_removed': AgentContainerRemovedV1,
   'agent.removed': AgentRemovedV1,
-  'agent.operation_failed': AgentOperationFailedV1,
+  'agent.operation_failed': AgentOperationFailedV2,
   'agent.name_claimed': AgentNameClaimedV1,
   'agent.name_released': AgentNameReleasedV1,
   'template.version_registered': TemplateVersionRegisteredV1,
@@ -81,6 +83,12 @@ export const EventContracts = {
   'access.refused': AccessRefusedV1,
 } as const;
 export type EventType = keyof typeof EventContracts;
+
+/**
+ * Published versions that writers no longer produce but stores still hold. Readers
+ * fold them beside the current version (see `evolveAgent`); each keeps its frozen example.
+ */
+export const PreviousEventContracts = [AgentOperationFailedV1] as const;
 export const EVENT_TYPES = Object.keys(EventContracts) as EventType[];
 
 /** The data of each event type, for handlers that switch on `type`. */

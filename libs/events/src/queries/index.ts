@@ -67,6 +67,8 @@ export interface AgentStatusView {
   recoveryAbandoned: boolean;
   lastAlert: { key: string; state: 'open' | 'resolved'; severity: string | null; cause: string | null; message: string; at: string } | null;
   lastError: { operation: string; code: string; message: string; at: string } | null;
+  /** a Docker operation that keeps failing: attempts so far, the next one (null once it gave up and waits for an operator) */
+  failing?: { operation: string; code: string; message: string; failures: number; limit: number | null; since: string; nextAttemptAt: string | null; gaveUp: boolean } | null;
   createdAt: string;
   updatedAt: string;
   version: number;

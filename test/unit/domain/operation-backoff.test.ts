@@ -1,0 +1,172 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { evolveAgent, type EvolvableEvent } from '../../../libs/domain/src/agent/agent.evolve';
+import type { AgentState } from '../../../libs/domain/src/agent/agent.state';
+import {
+  decideOperationFailure,
+  normalizeFailureMessage,
+  operationAlertKey,
+  operationAlertResolution,
+  operationGate,
+  operationRetryDelay,
+  type OperationFailure,
+  type OperationRetryPolicy,
+} from '../../../libs/domain/src/agent/operation-backoff';
+import { AgentOperationFailedV2 } from '../../../libs/events/src/events/agent-operation-failed.v2';
+import { decideAgent } from '../../../libs/domain/src/agent/agent.decide';
+import { deployed, event, given } from '../../factories/agent-events';
+
+const policy: OperationRetryPolicy = { limit: 4, initialMs: 1000, maxMs: 5000, multiplier: 2 };
+const T0 = Date.parse('2026-11-29T20:00:00.000Z');
+const at = (ms: number) => new Date(T0 + ms).toISOString();
+const portTaken: OperationFailure = { operation: 'start', code: 'DOCKER.OPERATION_FAILED', message: 'driver failed programming external connectivity on endpoint sacp-x (3f2a9c0e1b2d3c4e5f60): Bind for 127.0.0.1:18080 failed: port is already allocated' };
+
+/** Applies a decision's agent events as the store would, at `now`. */
+function when(state: AgentState, failure: OperationFailure, now: string) {
+  const decision = decideOperationFailure(state, failure, now, policy);
+  const next = decision.events.reduce((s, e) => evolveAgent(s, { ...e, metadata: { occurredAt: now } } as unknown as EvolvableEvent), state);
+  return { decision, state: next };
+}
+
+/** Given an agent whose operation failed at each of these times (each attempt when it was due). */
+function failedAt(...times: number[]): AgentState {
+  return times.reduce((s, t) => when(s, portTaken, at(t)).state, given(deployed()));
+}
+
+describe('operation back-off (pure, time as input)', () => {
+  test('delays grow by the multiplier from the initial delay up to the cap', () => {
+    assert.deepEqual([1, 2, 3, 4, 5, 6].map((n) => operationRetryDelay(policy, n)), [1000, 2000, 4000, 5000, 5000, 5000]);
+  });
+
+  test('given a healthy agent, when an operation fails, then one event records failure 1 and the next attempt after the initial delay', () => {
+    const { decision, state } = when(given(deployed()), portTaken, at(0));
+    assert.equal(decision.events.length, 1);
+    const e = decision.events[0]!;
+    assert.equal(e.type, 'agent.operation_failed');
+    assert.equal(e.schemaVersion, 2);
+    assert.ok(AgentOperationFailedV2.data.safeParse(e.data).success, 'the event keeps its contract');
+    assert.deepEqual((e.data as { failures: number; limit: number; nextAttemptAt: string }), { ...(e.data as object), failures: 1, limit: 4, nextAttemptAt: at(1000) });
+    assert.equal(decision.alert, null);
+    assert.equal(state.operationFailure?.failures, 1);
+    assert.equal(state.lastError?.code, 'DOCKER.OPERATION_FAILED');
+  });
+
+  test('given a failure whose next attempt is not due, then the gate is closed until then and the periodic pass does nothing', () => {
+    const s = failedAt(0);
+    assert.deepEqual(operationGate(s, at(999)), { go: false, until: at(1000), why: `start failed 1 times; next attempt at ${at(1000)}` });
+    assert.deepEqual(operationGate(s, at(1000)), { go: true });
+  });
+
+  test('given a failure not yet due, when it is reported again, then nothing is recorded', () => {
+    const { decision } = when(failedAt(0), portTaken, at(500));
+    assert.deepEqual(decision.events, []);
+    assert.equal(decision.alert, null);
+  });
+
+  test('given two failures, when the third attempt fails, then the count goes on and the wait doubles', () => {
+    const { decision } = when(failedAt(0, 1000), portTaken, at(3000));
+    assert.equal(decision.failures, 3);
+    assert.equal(decision.nextAttemptAt, at(3000 + 4000));
+  });
+
+  test('given limit - 1 failures, when the last attempt fails, then no next attempt, a critical alert says why, and the gate stays closed for ever', () => {
+    const before = failedAt(0, 1000, 3000);
+    const { decision, state } = when(before, portTaken, at(7000));
+    assert.equal(decision.failures, 4);
+    assert.equal(decision.nextAttemptAt, null);
+    assert.equal(decision.alert?.severity, 'critical');
+    assert.equal(decision.alert?.key, operationAlertKey(before.agentId));
+    assert.match(decision.alert!.message, /Docker start failed 4 times in a row \(DOCKER\.OPERATION_FAILED: .*port is already allocated\)/);
+    assert.equal(state.operationFailure?.gaveUp, true);
+    assert.deepEqual(operationGate(state, at(10 * 3_600_000)), { go: false, until: null, why: 'start failed 4 times (DOCKER.OPERATION_FAILED); waiting for an operator' });
+    assert.deepEqual(when(state, portTaken, at(10 * 3_600_000)).decision.events, [], 'nothing more is recorded after giving up');
+  });
+
+  test('the number of failure events is bounded by the limit, however many passes run', () => {
+    let s = given(deployed());
+    let events = 0;
+    for (let t = 0; t < 3_600_000; t += 100) {
+      if (!operationGate(s, at(t)).go) continue;
+      const r = when(s, portTaken, at(t));
+      events += r.decision.events.length;
+      s = r.state;
+    }
+    assert.equal(events, policy.limit);
+  });
+
+  test("given an agent that gave up, when an operator starts, restarts or stops it, then the back-off starts afresh", () => {
+    const gaveUp = failedAt(0, 1000, 3000, 7000);
+    for (const type of ['agent.start_requested', 'agent.restart_requested', 'agent.stop_requested'] as const) {
+      const s = evolveAgent(gaveUp, event(type, type === 'agent.restart_requested' ? { restartSeq: 1 } : {}));
+      assert.equal(s.operationFailure, null, type);
+      assert.deepEqual(operationGate(s, at(7001)), { go: true });
+      assert.equal(when(s, portTaken, at(7001)).decision.failures, 1, type);
+    }
+  });
+
+  test('given an agent whose start keeps failing, when an operator sends start or stop, then the decider records it (a reset), where it would otherwise change nothing', () => {
+    const gaveUp = failedAt(0, 1000, 3000, 7000);
+    const start = decideAgent({ type: 'start' }, gaveUp);
+    assert.deepEqual(start.appends.flatMap((a) => a.events.map((e) => e.type)), ['agent.start_requested']);
+    assert.equal(start.result.changed, true);
+    assert.equal(decideAgent({ type: 'start' }, given(deployed())).appends.length, 0, 'a start on its way, nothing failing: unchanged');
+    const stopping = evolveAgent(evolveAgent(given(deployed()), event('agent.stop_requested')), event('agent.operation_failed', { operation: 'stop', code: 'X', message: 'm', failures: 4, limit: 4, nextAttemptAt: null }));
+    assert.deepEqual(decideAgent({ type: 'stop' }, stopping).appends.flatMap((a) => a.events.map((e) => e.type)), ['agent.stop_requested']);
+    const removing = evolveAgent(evolveAgent(given(deployed()), event('agent.remove_requested')), event('agent.operation_failed', { operation: 'remove', code: 'X', message: 'm', failures: 4, limit: 4, nextAttemptAt: null }));
+    assert.deepEqual(decideAgent({ type: 'remove' }, removing).appends.flatMap((a) => a.events.map((e) => e.type)), ['agent.remove_requested']);
+    assert.equal(evolveAgent(removing, event('agent.remove_requested')).operationFailure, null);
+  });
+
+  test('given failures, when the container finally starts, then the back-off is cleared', () => {
+    const s = evolveAgent(failedAt(0, 1000), event('agent.container_started', { containerId: 'c1' }));
+    assert.equal(s.operationFailure, null);
+  });
+
+  test('given an agent that gave up, when it runs again after an operator restart, then its alert is resolved; a plain success resolves nothing', () => {
+    const gaveUp = failedAt(0, 1000, 3000, 7000);
+    assert.equal(gaveUp.operationAlertOpen, true);
+    const restarted = evolveAgent(gaveUp, event('agent.restart_requested', { restartSeq: 1 }));
+    assert.equal(operationAlertResolution(gaveUp, restarted), null, 'asking is not yet succeeding');
+    const running = evolveAgent(restarted, event('agent.container_restarted', { containerId: 'c1', restartSeq: 1 }));
+    assert.deepEqual(operationAlertResolution(restarted, running), { key: operationAlertKey(gaveUp.agentId), agentId: gaveUp.agentId, message: 'coder-1 is running again: the failing Docker operation went through' });
+    const fine = given(deployed());
+    assert.equal(operationAlertResolution(fine, evolveAgent(fine, event('agent.container_started', { containerId: 'c1' }))), null);
+  });
+
+  test('a different error does not reset the count: alternating failures still reach the limit', () => {
+    const other: OperationFailure = { operation: 'create', code: 'DOCKER.IMAGE_NOT_FOUND', message: 'no such image' };
+    const s = when(failedAt(0, 1000), other, at(3000));
+    assert.equal(s.decision.failures, 3);
+    assert.equal(s.state.operationFailure?.code, 'DOCKER.IMAGE_NOT_FOUND');
+  });
+
+  test('given the Docker engine is down, then it is retried at the capped delay and never given up on', () => {
+    const down: OperationFailure = { operation: 'create', code: 'DOCKER.UNAVAILABLE', message: 'connect ENOENT /var/run/docker.sock' };
+    let s = given(deployed());
+    let t = 0;
+    for (let i = 1; i <= 10; i++) {
+      const r = when(s, down, at(t));
+      assert.equal(r.decision.alert, null);
+      assert.ok(r.decision.nextAttemptAt, `attempt ${i} has a next one`);
+      s = r.state;
+      t = Date.parse(r.decision.nextAttemptAt!) - T0;
+    }
+    assert.equal(operationRetryDelay(policy, 10), policy.maxMs, 'at most one event per maxMs: bounded per hour');
+  });
+
+  test('Docker ids in messages do not make a failure distinct', () => {
+    assert.equal(normalizeFailureMessage('endpoint sacp-x (3f2a9c0e1b2d3c4e): port'), normalizeFailureMessage('endpoint sacp-x (9a8b7c6d5e4f3a2b): port'));
+  });
+
+  test('version 1 records (no back-off) are still read: counted, and the next attempt runs at once', () => {
+    const v1 = (n: number) => ({ type: 'agent.operation_failed', data: { agentId: 'a', operation: 'start', code: 'X', message: `m${n}` }, metadata: { occurredAt: at(n) } }) as unknown as EvolvableEvent;
+    const s = [v1(0), v1(1), v1(2)].reduce(evolveAgent, given(deployed()));
+    assert.equal(s.operationFailure?.failures, 3);
+    assert.equal(s.operationFailure?.gaveUp, false);
+    assert.deepEqual(operationGate(s, at(3)), { go: true });
+    assert.equal(s.lastError?.message, 'm2');
+    // a store full of old records gives up on the next failure instead of retrying for ever
+    const many = Array.from({ length: 10 }, (_, i) => v1(i)).reduce(evolveAgent, given(deployed()));
+    assert.equal(when(many, portTaken, at(20)).decision.nextAttemptAt, null);
+  });
+});
