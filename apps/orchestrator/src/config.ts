@@ -13,6 +13,17 @@ const OrchestratorConfigSchema = z.object({
   /** comma-separated host paths templates may mount */
   SACP_ALLOWED_HOST_PATHS: z.string().default(''),
   SACP_ALLOWED_NETWORKS: z.string().default(''),
+  /**
+   * how long a container with this control plane's labels but no agent in the store
+   * stays quarantined (stopped, renamed sacp-quarantined-…) before it is removed;
+   * `sacp quarantine rm` removes one sooner. Default one week.
+   */
+  SACP_QUARANTINE_GRACE_MS: z.coerce.number().int().min(0).max(365 * 24 * 3_600_000).default(7 * 24 * 3_600_000),
+  /**
+   * the compose project the control plane's own containers belong to; adopt refuses
+   * its containers (besides any carrying the sacp.component label)
+   */
+  SACP_COMPOSE_PROJECT: z.string().default(''),
   /** base64 of 32 bytes; encrypts secret values at rest */
   SACP_SECRET_KEY: z
     .string()

@@ -94,6 +94,18 @@ export class PgEventStore {
     return rows[0]?.version ?? 0;
   }
 
+  private storeIdCache: Promise<string> | null = null;
+
+  /** This store's own identity (migration 010): the `sacp.store` label of every container it manages. */
+  storeId(): Promise<string> {
+    this.storeIdCache ??= this.run((c) => c.query<{ store_id: string }>('select store_id from store_identity')).then(({ rows }) => {
+      if (!rows[0]) throw new Error('store_identity has no row: migration 010 has not run');
+      return rows[0].store_id;
+    });
+    this.storeIdCache.catch(() => (this.storeIdCache = null));
+    return this.storeIdCache;
+  }
+
   /** The stored reply of a command id already processed, or null. */
   async findCommand(commandId: string): Promise<{ outcome: string; reply: unknown } | null> {
     const { rows } = await this.run((c) => c.query<{ outcome: string; reply: unknown }>('select outcome, reply from commands where command_id = $1', [commandId]));

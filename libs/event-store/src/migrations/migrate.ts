@@ -5,8 +5,9 @@ import { migration003 } from './003-secrets';
 import { migration004 } from './004-append-function';
 import { migration005 } from './005-wake-up-over-the-bus';
 import { migration006 } from './006-registry-health';
+import { migration010 } from './010-store-identity';
 
-export const MIGRATIONS = [migration001, migration002, migration003, migration004, migration005, migration006];
+export const MIGRATIONS = [migration001, migration002, migration003, migration004, migration005, migration006, migration010];
 const MIGRATION_LOCK = 7_310_001;
 
 /** Applies the hand-written migrations in order, once, under an advisory lock so replicas can start together. */
