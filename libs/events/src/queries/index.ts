@@ -19,8 +19,24 @@ export const QueryContracts = {
     commandType: z.string().min(1).max(100).optional(),
     limit: z.number().int().min(1).max(1000).default(50),
   }),
+  /** containers quarantined by this control plane, newest first; removed ones only with `all` */
+  'quarantine.list': z.object({ all: z.boolean().default(false), limit: z.number().int().min(1).max(500).default(100) }),
 } as const;
 export type QueryType = keyof typeof QueryContracts;
+
+export interface QuarantineView {
+  containerId: string;
+  containerName: string;
+  quarantinedName: string;
+  agentId: string | null;
+  image: string;
+  reason: string;
+  quarantinedAt: string;
+  removeAfter: string;
+  removed: { by: string; at: string } | null;
+  /** whether Docker still has it */
+  present: boolean;
+}
 
 export interface AgentStatusView {
   id: string;
