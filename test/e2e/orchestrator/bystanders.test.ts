@@ -87,7 +87,9 @@ describe('control planes sharing a Docker engine leave each other alone (real or
         return ci && !ci.running && ci.name.startsWith('sacp-quarantined-') ? ci : null;
       },
       20_000,
-    );
+    ).catch((err: Error) => {
+      throw new Error(`${err.message}\n${a.orchestrators[0]!.logs.slice(-4000)}`);
+    });
     const quarantinedAt = Date.now();
     assert.equal(quarantined.id, id, 'stopped and renamed, still present');
     const [recorded] = await events(a, 'container.quarantined');

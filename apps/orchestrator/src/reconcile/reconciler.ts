@@ -402,7 +402,10 @@ export class Reconciler {
     const renamed = quarantinedName(c.name);
     if (renamed !== c.name)
       await this.d.docker.rename(c.id, renamed).catch((err: Error) => this.d.log.warn('could not rename the quarantined container; it keeps its name', { containerId: c.id, error: err.message }));
-    const removeAfter = new Date(now.getTime() + this.d.quarantineGraceMs).toISOString();
+    // the grace period counts from when it stopped (a stop may take its whole timeout)
+    const stoppedAt = this.now();
+    meta.occurredAt = stoppedAt.toISOString();
+    const removeAfter = new Date(stoppedAt.getTime() + this.d.quarantineGraceMs).toISOString();
     const reason = agentId
       ? `it carries this control plane's labels (instance ${this.d.instance}, store ${store}) for agent ${agentId}, which the event store does not know`
       : `it carries this control plane's labels (instance ${this.d.instance}, store ${store}) but names no agent`;
