@@ -113,8 +113,9 @@ export class OrchestratorRuntime implements OnApplicationBootstrap, BeforeApplic
     });
   }
 
+  /** leader right now: elected and within its lease */
   get isLeader(): boolean {
-    return this.leader.isLeader;
+    return this.leader.holdsLease;
   }
 
   async onApplicationBootstrap(): Promise<void> {

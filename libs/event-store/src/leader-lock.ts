@@ -69,6 +69,8 @@ export class LeaderLock {
   private timer: NodeJS.Timeout | null = null;
   /** monotonic time the last successful check was sent */
   private confirmedAt = 0;
+  /** after losing the lock, this replica waits a lease before trying again, so another takes over */
+  private retryAfter = 0;
   private readonly t: Required<Pick<LeaderLockOptions, 'retryMs' | 'leaseMs' | 'checkTimeoutMs' | 'sessionIdleTimeoutMs'>>;
 
   constructor(private readonly o: LeaderLockOptions) {
@@ -157,6 +159,7 @@ export class LeaderLock {
       }
       const sent = performance.now();
       if (!this.leader) {
+        if (performance.now() < this.retryAfter) return;
         const { rows } = await c.query<{ ok: boolean }>('select pg_try_advisory_lock(hashtext($1)) as ok', [this.o.name]);
         if (rows[0]?.ok && this.client === c && !this.stopped) {
           this.confirmedAt = sent;
@@ -183,6 +186,7 @@ export class LeaderLock {
     c?.end().catch(() => undefined);
     if (this.leader) {
       this.leader = false;
+      this.retryAfter = performance.now() + this.t.leaseMs;
       this.o.log?.('lost leadership', { role: this.o.name, reason });
       this.o.onLost(reason);
     }
