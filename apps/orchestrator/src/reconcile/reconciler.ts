@@ -60,6 +60,13 @@ class OperationFailure extends Error {
   }
 }
 
+/** The leader lease ran out between two steps: stop here, quietly; the new leader carries on. */
+class LeaseLost extends Error {
+  constructor() {
+    super('no longer the leader');
+  }
+}
+
 const toObserved = (c: ContainerSummary): ObservedContainer => ({
   id: c.id,
   name: c.name,
@@ -209,6 +216,7 @@ export class Reconciler {
       try {
         await this.execute(action, state, events[events.length - 1]!);
       } catch (err) {
+        if (err instanceof LeaseLost) return void this.d.log.info('stopped reconciling: the leader lease ran out', { agentId });
         if (err instanceof ConcurrencyError) continue; // someone else changed the agent: look again
         if (err instanceof OperationFailure) return void (await this.recordFailure(state, events[events.length - 1]!, err));
         throw err;
@@ -246,11 +254,12 @@ export class Reconciler {
   }
 
   private async record(state: AgentState, cause: StoredEvent, events: NewKnownEvent[], more: AppendRequest[] = []): Promise<void> {
-    if (!this.live) throw new Error('no longer the leader: not recording');
+    if (!this.live) throw new LeaseLost();
     await this.d.store.append([{ streamId: agentStreamId(state.agentId), expectedVersion: state.version, events }, ...more], this.metadata(cause));
   }
 
   private async docker<T>(operation: OperationFailure['operation'], fn: () => Promise<T>): Promise<T> {
+    if (!this.live) throw new LeaseLost(); // checked right before each Docker call: a replica that resumes from a freeze starts none
     try {
       return await fn();
     } catch (err) {
@@ -384,6 +393,7 @@ export class Reconciler {
       occurredAt: now.toISOString(),
     };
     if (step.kind === 'remove') {
+      if (!this.live) return;
       await this.d.docker.remove(c.id, { force: true });
       this.d.log.warn('quarantined container removed after its grace period', { containerId: c.id, name: c.name });
       if (state.removed) return;
@@ -398,6 +408,7 @@ export class Reconciler {
       return;
     }
     const store = await this.d.store.storeId();
+    if (!this.live) return;
     if (c.running || c.state === 'restarting' || c.state === 'paused') await this.d.docker.stop(c.id, 10);
     const renamed = quarantinedName(c.name);
     if (renamed !== c.name)
