@@ -26,28 +26,30 @@ export interface LeaderLockOptions {
  * unless it is frozen; see below), the lock session ends for one of two reasons,
  * both counted by the server from the last thing it received from the holder, which
  * is never earlier than the moment the holder sent its last check:
- *  - `idle_session_timeout` (SESSION_IDLE, 6 s): no query for that long;
- *  - TCP keepalives (`tcp_keepalives_idle` 2 s + `count` 3 × `interval` 1 s = 5 s):
+ *  - `idle_session_timeout` (SESSION_IDLE, 8 s): no query for that long;
+ *  - TCP keepalives (`tcp_keepalives_idle` 3 s + `count` 3 × `interval` 1 s = 6 s):
  *    the peer's host stopped answering (a dead machine or a cut network).
- * So no other replica can hold the lock earlier than 5 s after the holder's last
- * successful check was sent. The holder counts its lease (LEASE, 3 s) from that same
- * send, on its monotonic clock: `holdsLease` turns false at least 2 s before
+ * So no other replica can hold the lock earlier than 6 s after the holder's last
+ * successful check was sent. The holder counts its lease (LEASE, 4.5 s) from that
+ * same send, on its monotonic clock: `holdsLease` turns false at least 1.5 s before
  * Postgres could hand the lock to anyone. The reconciler and the relay ask
  * `holdsLease` before every Docker operation, append and publish, so a holder
  * that was frozen (SIGSTOP, a stalled VM) and wakes up does nothing: its lease has
  * run out on the monotonic clock even before any of its timers has fired.
  *
- * Checks run every RETRY (1 s) and time out after CHECK_TIMEOUT (1.5 s, also the
- * session's `statement_timeout`), so a healthy holder renews its lease well within
- * LEASE; a check that fails or times out ends the session and the leadership.
+ * Checks run every RETRY (1 s) and time out after CHECK_TIMEOUT (2.5 s, also the
+ * session's `statement_timeout`), so a healthy holder renews its lease within LEASE
+ * even on a loaded machine; a check that fails or times out ends the session and the
+ * leadership. A frozen holder is replaced after about SESSION_IDLE (its kernel still
+ * answers keepalives, so only the idle timeout ends its session).
  * The client side keeps TCP keepalives too, so a dead server is noticed as well.
  */
 export const LEADER_LOCK_TIMINGS = {
   retryMs: 1000,
-  leaseMs: 3000,
-  checkTimeoutMs: 1500,
-  sessionIdleTimeoutMs: 6000,
-  tcpKeepalivesIdleS: 2,
+  leaseMs: 4500,
+  checkTimeoutMs: 2500,
+  sessionIdleTimeoutMs: 8000,
+  tcpKeepalivesIdleS: 3,
   tcpKeepalivesIntervalS: 1,
   tcpKeepalivesCount: 3,
 } as const;

@@ -117,9 +117,9 @@ describe('leader lock: the holder gives up before anyone else can take over', ()
 
       const frozenAt = Date.now();
       child.kill('SIGSTOP');
-      await waitFor('the contender to be elected', async () => b.elected.length > 0 || null, 15_000, 50);
+      await waitFor('the contender to be elected', async () => b.elected.length > 0 || null, 20_000, 50);
       const electedAt = b.elected[0]!;
-      assert.ok(electedAt - frozenAt < 10_000, `taken over within seconds (${electedAt - frozenAt} ms)`);
+      assert.ok(electedAt - frozenAt < 12_000, `taken over within seconds (${electedAt - frozenAt} ms)`);
       assert.ok(electedAt - frozenAt >= LEADER_LOCK_TIMINGS.leaseMs, 'not before the frozen holder\'s lease ran out');
 
       const resumedAt = Date.now();
