@@ -45,7 +45,7 @@ function baselineOptions(runId: string, i: number): Docker.ContainerCreateOption
   const spec = buildContainerSpec(
     { agentId, name: `bench${i}`, generation: 1, template: { name: TEMPLATE, version: 1, hash: 'sha256:bench' } },
     parsed.template,
-    { instance: 'bench', secrets: {} },
+    { instance: 'bench', store: 'bench', secrets: {} },
   );
   return toCreateOptions({ ...spec, name: `sacp-bench-${runId}-${i}`, labels: { [BENCH_LABEL]: runId } });
 }

@@ -65,7 +65,7 @@ function baselineOptions(runId: string, i: number): Docker.ContainerCreateOption
   const spec = buildContainerSpec(
     { agentId, name: `crash${i}`, generation: 1, template: { name: TEMPLATE, version: 1, hash: 'sha256:bench' } },
     template(),
-    { instance: 'bench', secrets: {} },
+    { instance: 'bench', store: 'bench', secrets: {} },
   );
   const options = toCreateOptions({ ...spec, name: `sacp-bench-${runId}-crash${i}`, labels: { [BENCH_LABEL]: runId } });
   options.HostConfig = { ...options.HostConfig, RestartPolicy: { Name: 'on-failure', MaximumRetryCount: 0 } };

@@ -7,6 +7,7 @@ import { registerDiscord } from './commands/discord.command';
 import { registerAudit } from './commands/audit.command';
 import { registerHistory } from './commands/history.command';
 import { registerLogs } from './commands/logs.command';
+import { registerQuarantine } from './commands/quarantine.command';
 import { registerReplay } from './commands/replay.command';
 import { registerRestart } from './commands/restart.command';
 import { registerRm } from './commands/rm.command';
@@ -79,6 +80,7 @@ ${EXIT_CODES_HELP}`,
   registerSecret(program, rt);
   registerDiscord(program, rt);
   registerAdopt(program, rt);
+  registerQuarantine(program, rt);
 
   configureTree(program, io);
   return program;

@@ -24,6 +24,8 @@ export interface ControlPlaneOptions {
   env?: Record<string, string>;
   /** false: leave the database unmigrated (the owner migrates it before any service starts otherwise) */
   migrate?: boolean;
+  /** the SACP_INSTANCE name; default a unique one (two control planes may share a name and differ by store) */
+  instance?: string;
 }
 
 /**
@@ -43,12 +45,20 @@ export class TestControlPlane {
   databaseUrl = '';
   /** the owner, who migrated the database before any service started (DATABASE_MIGRATION_URL) */
   migrationUrl = '';
-  readonly instance = `t${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
+  readonly instance: string;
   readonly docker = DockerDriver.connect();
   readonly secretKey = randomBytes(32).toString('base64');
   private dropDb: (() => Promise<void>) | null = null;
 
-  constructor(private readonly options: ControlPlaneOptions = {}) {}
+  constructor(private readonly options: ControlPlaneOptions = {}) {
+    this.instance = options.instance ?? `t${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
+  }
+
+  /** The event store's own id (migration 010): the `sacp.store` label of its containers. */
+  async storeId(): Promise<string> {
+    const { rows } = await this.pool.query<{ store_id: string }>('select store_id from store_identity');
+    return rows[0]!.store_id;
+  }
 
   get env(): Record<string, string> {
     return {

@@ -70,7 +70,7 @@ export class BotHarness {
     await this.standIn.start();
     await this.cp.start();
     this.gateway = await this.cp.addDiscordGateway(this.gatewayEnv());
-    await this.standIn.waitFor('slash commands registered', () => this.standIn.commands(this.guildId).length >= 11, 20_000);
+    await this.standIn.waitFor('slash commands registered', () => this.standIn.commands(this.guildId).length >= 12, 20_000);
     return this;
   }
 

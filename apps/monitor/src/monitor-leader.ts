@@ -21,7 +21,7 @@ export class MonitorLeader {
   }
 
   get isLeader(): boolean {
-    return this.lock.isLeader;
+    return this.lock.holdsLease; // within its lease: a replica that froze does not probe or stop agents after waking
   }
 
   start(): void {

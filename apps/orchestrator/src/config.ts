@@ -48,6 +48,17 @@ const OrchestratorConfigSchema = z.object({
   SACP_MAX_MEMORY: z.string().regex(/^\d+(\.\d+)?\s*[kmg]i?b?$/i, 'expected a size like "8g"').optional(),
   SACP_MAX_CPUS: z.coerce.number().positive().optional(),
   SACP_MAX_PIDS: z.coerce.number().int().min(8).max(4_194_304).default(32_768),
+  /**
+   * how long a container with this control plane's labels but no agent in the store
+   * stays quarantined (stopped, renamed sacp-quarantined-…) before it is removed;
+   * `sacp quarantine rm` removes one sooner. Default one week.
+   */
+  SACP_QUARANTINE_GRACE_MS: z.coerce.number().int().min(0).max(365 * 24 * 3_600_000).default(7 * 24 * 3_600_000),
+  /**
+   * the compose project the control plane's own containers belong to; adopt refuses
+   * its containers (besides any carrying the sacp.component label)
+   */
+  SACP_COMPOSE_PROJECT: z.string().default(''),
   /** base64 of 32 bytes; encrypts secret values at rest */
   SACP_SECRET_KEY: z
     .string()

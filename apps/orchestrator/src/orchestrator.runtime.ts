@@ -17,7 +17,7 @@ import { PgEventStore } from '../../../libs/event-store/src/pg-event-store';
 import { Projector } from '../../../libs/event-store/src/projections/projector';
 import type { JsonLogger } from '../../../libs/platform/src/logger';
 import { AgentLocator } from './commands/agent-locator';
-import { adoptAgent, alertCommand, changeAgent, deployAgent, recoveryCommand } from './commands/agent.use-cases';
+import { adoptAgent, alertCommand, changeAgent, deployAgent, recoveryCommand, removeQuarantined } from './commands/agent.use-cases';
 import { CommandPipeline, type UseCase } from './commands/command-pipeline';
 import { refuseAccess, replayProjections, setSecret, syncTemplates } from './commands/system.use-cases';
 import type { OrchestratorConfig } from './config';
@@ -68,7 +68,9 @@ export class OrchestratorRuntime implements OnApplicationBootstrap, BeforeApplic
       'agent.stop': (c) => changeAgent('stop', c, { agents }),
       'agent.restart': (c) => changeAgent('restart', c, { agents }),
       'agent.remove': (c) => changeAgent('remove', c, { agents }),
-      'agent.adopt': (c) => adoptAgent(c, { agents, docker, registry }),
+      'agent.adopt': (c) =>
+        adoptAgent(c, { agents, docker, registry, identity: { instance: config.SACP_INSTANCE, store: () => store.storeId(), composeProject: config.SACP_COMPOSE_PROJECT } }),
+      'container.remove_quarantined': (c) => removeQuarantined(c as never, { docker, store }),
       'template.sync': () => syncTemplates({ catalog }),
       'system.replay': () => replayProjections({ projector }),
       'secret.set': (c) => setSecret(c, { secrets, store }),
@@ -98,8 +100,10 @@ export class OrchestratorRuntime implements OnApplicationBootstrap, BeforeApplic
         multiplier: config.SACP_OPERATION_RETRY_MULTIPLIER,
       },
       secrets: (t) => secrets.resolveFor(t),
+      quarantineGraceMs: config.SACP_QUARANTINE_GRACE_MS,
+      fence: () => this.leader.holdsLease,
     });
-    this.relay = new EventRelay(store, nc, log, config.SACP_POLL_INTERVAL_MS);
+    this.relay = new EventRelay(store, nc, log, config.SACP_POLL_INTERVAL_MS, undefined, () => this.leader.holdsLease);
     this.leader = new LeaderLock({
       connection: { connectionString: config.DATABASE_URL },
       name: `sacp-orchestrator-leader:${config.SACP_INSTANCE}`,
@@ -117,14 +121,17 @@ export class OrchestratorRuntime implements OnApplicationBootstrap, BeforeApplic
     });
   }
 
+  /** leader right now: elected and within its lease */
   get isLeader(): boolean {
-    return this.leader.isLeader;
+    return this.leader.holdsLease;
   }
 
   async onApplicationBootstrap(): Promise<void> {
     await this.docker.ping(3000).catch((err: Error) =>
       this.log.error('Docker is not usable; agents cannot be started until it is', { error: err.message, code: (err as { code?: string }).code }),
     );
+    // the store's id labels every container it manages; without it nothing can be told apart, so start-up fails here
+    const storeId = await this.store.storeId();
     await this.registerTemplates();
     this.subscriptions = serveRequests(this.nc, {
       queue: ORCHESTRATOR_QUEUE,
@@ -142,7 +149,7 @@ export class OrchestratorRuntime implements OnApplicationBootstrap, BeforeApplic
     this.subscriptions.push(
       this.nc.subscribe(Subjects.appended, {
         callback: (_err, msg) => {
-          if (!this.leader.isLeader) return;
+          if (!this.leader.holdsLease) return;
           this.relay.notify();
           this.scheduleProjection();
           let streams: unknown = [];
@@ -157,8 +164,8 @@ export class OrchestratorRuntime implements OnApplicationBootstrap, BeforeApplic
     );
     await this.nc.flush();
     this.leader.start();
-    this.projectorTimer = setInterval(() => this.leader.isLeader && this.scheduleProjection(), this.config.SACP_POLL_INTERVAL_MS);
-    this.log.info('orchestrator ready', { instance: this.config.SACP_INSTANCE, subjects: COMMAND_TYPES.length });
+    this.projectorTimer = setInterval(() => this.leader.holdsLease && this.scheduleProjection(), this.config.SACP_POLL_INTERVAL_MS);
+    this.log.info('orchestrator ready', { instance: this.config.SACP_INSTANCE, store: storeId, subjects: COMMAND_TYPES.length });
   }
 
   /** Template files seen at start-up are recorded as versions, by the system. */

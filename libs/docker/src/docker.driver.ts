@@ -143,6 +143,15 @@ export class DockerDriver {
     }
   }
 
+  /** Docker cannot change a container's labels; a new name is how a container is marked after it was made. */
+  async rename(id: string, name: string): Promise<void> {
+    try {
+      await this.api.getContainer(id).rename({ name });
+    } catch (error) {
+      throw this.fail(error, { operation: 'rename container', target: id });
+    }
+  }
+
   /** By id or name; null when there is no such container. */
   async inspect(id: string): Promise<ContainerSummary | null> {
     const info = await this.inspectRaw(id, 'inspect container');

@@ -108,6 +108,18 @@ export class PgEventStore {
     return rows[0]?.version ?? 0;
   }
 
+  private storeIdCache: Promise<string> | null = null;
+
+  /** This store's own identity (migration 010): the `sacp.store` label of every container it manages. */
+  storeId(): Promise<string> {
+    this.storeIdCache ??= this.run((c) => c.query<{ store_id: string }>('select store_id from store_identity')).then(({ rows }) => {
+      if (!rows[0]) throw new Error('store_identity has no row: migration 010 has not run');
+      return rows[0].store_id;
+    });
+    this.storeIdCache.catch(() => (this.storeIdCache = null));
+    return this.storeIdCache;
+  }
+
   /** The first outcome of a command id already processed and what the id is bound to, or null. */
   async findCommand(commandId: string): Promise<StoredCommand | null> {
     const { rows } = await this.run((c) =>

@@ -26,6 +26,12 @@ export const ErrorCodes = {
   AGENT_CONFLICT: 'AGENT.CONFLICT',
   CONTAINER_NOT_FOUND: 'CONTAINER.NOT_FOUND',
   CONTAINER_ALREADY_MANAGED: 'CONTAINER.ALREADY_MANAGED',
+  /** adopt refused: the container is part of the control plane itself */
+  CONTAINER_OF_CONTROL_PLANE: 'CONTAINER.OF_CONTROL_PLANE',
+  /** adopt refused: the container belongs to another control plane (another instance or another event store) */
+  CONTAINER_OF_OTHER_CONTROL_PLANE: 'CONTAINER.OF_OTHER_CONTROL_PLANE',
+  /** the container is not (or no longer) quarantined */
+  CONTAINER_NOT_QUARANTINED: 'CONTAINER.NOT_QUARANTINED',
   TEMPLATE_NOT_FOUND: 'TEMPLATE.NOT_FOUND',
   TEMPLATE_INVALID: 'TEMPLATE.INVALID',
   POLICY_VIOLATION: 'POLICY.VIOLATION',

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { TestControlPlane } from '../../support/control-plane';
 import { dockerTestContext, removeTestObjects, testAgentSpec } from '../../support/docker';
 import { explain, parseTable, sacp } from './sacp';
+import { waitFor } from '../../support/ports';
 
 /** The commands around agents: templates, secrets, replay, adopt, failures and retries. */
 describe('sacp: templates, secrets, replay, adopt and failures', () => {
@@ -137,5 +138,31 @@ describe('sacp: templates, secrets, replay, adopt and failures', () => {
     const missing = await run('adopt', 'no-such-container-here');
     assert.equal(missing.code, 1, explain(missing));
     assert.match(missing.stderr, /^sacp: adopt: CONTAINER\.NOT_FOUND: no container "no-such-container-here"/);
+  });
+
+  test('quarantine list shows a container with our labels that the store does not know; quarantine rm removes it', async () => {
+    const labels = { ...docker.labels, 'sacp.managed': 'true', 'sacp.instance': cp.instance, 'sacp.store': await cp.storeId(), 'sacp.agent.id': randomUUID() };
+    const created = await cp.docker.createContainer(testAgentSpec(docker, 'stray', { labels }));
+    await cp.docker.start(created.id);
+    await waitFor('the stray container to be quarantined', async () => {
+      const c = await cp.docker.inspect(created.id);
+      return c && !c.running && c.name.startsWith('sacp-quarantined-') ? c : null;
+    }, 30_000);
+    await waitFor('the quarantine to be recorded', async () => (await cp.pool.query("select 1 from events where type = 'container.quarantined'")).rows.length > 0 || null, 10_000);
+    const l = await run('quarantine', 'list');
+    assert.equal(l.code, 0, explain(l));
+    const rows = parseTable(l.stdout);
+    assert.equal(rows[0]?.CONTAINER, created.id.slice(0, 12), l.stdout);
+    assert.equal(rows[0]?.STATE, 'kept, stopped');
+
+    const r = await run('quarantine', 'rm', created.id.slice(0, 12), '--reason', 'leftover');
+    assert.equal(r.code, 0, explain(r));
+    assert.match(r.stdout, /^removed quarantined container sacp-quarantined-/);
+    assert.equal(await cp.docker.inspect(created.id), null);
+    const again = await run('quarantine', 'rm', created.id.slice(0, 12));
+    assert.equal(again.code, 1, explain(again));
+    assert.match(again.stderr, /CONTAINER\.NOT_FOUND/);
+    const all = JSON.parse((await run('quarantine', 'list', '--all', '--json')).stdout) as { containerId: string; removed: { by: string } | null }[];
+    assert.equal(all.find((v) => v.containerId === created.id)?.removed?.by, 'operator');
   });
 });

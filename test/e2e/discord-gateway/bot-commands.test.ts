@@ -26,7 +26,7 @@ describe('Discord bot: commands become control-plane commands', () => {
 
   test('slash commands are registered in the guild once: every command, with its options', async () => {
     const names = h.standIn.commands(h.guildId).map((c) => c.name as string).sort();
-    assert.deepEqual(names, ['deploy', 'help', 'history', 'logs', 'restart', 'rm', 'start', 'status', 'stop', 'templates', 'why']);
+    assert.deepEqual(names, ['adopt', 'deploy', 'help', 'history', 'logs', 'restart', 'rm', 'start', 'status', 'stop', 'templates', 'why']);
     const stop = h.standIn.commands(h.guildId).find((c) => c.name === 'stop')!;
     assert.deepEqual((stop.options as Json[]).map((o) => [o.name, o.required === true]), [['agent', true], ['yes', false], ['reason', false]]);
     assert.equal(h.standIn.requestsTo('PUT /applications/:appId/guilds/:guildId/commands').length, 1);
@@ -140,6 +140,27 @@ describe('Discord bot: commands become control-plane commands', () => {
     const st = h.slash('alice', 'start', { agent: deployed });
     await h.waitResponse(st.id, (x) => /is running/.test(x), 'says running', 45_000);
     await h.standIn.waitFor('status to show it running', async () => ((await h.cp.status(deployed))[0]!.state.observed === 'running' ? true : undefined));
+  });
+
+  test("adopt is an admin's: an operator's is refused and audited; an admin's reaches the orchestrator, which refuses the control plane's own containers", async () => {
+    const i = h.slash('alice', 'adopt', { container: 'some-container' });
+    await h.standIn.waitFor('a private refusal', () => h.privateRepliesTo(i.id).find((t) => t.includes('⛔')));
+    assert.match(h.privateRepliesTo(i.id)[0]!, /adopting a container needs the \*\*admin\*\* role; you have \*\*operator\*\*/);
+    const refused = (await h.standIn.waitFor('the refusal in the event log', async () => {
+      const e = await h.eventsOfCommand(`discord-${i.id}`);
+      return e.length ? e : undefined;
+    }))!;
+    assert.deepEqual(refused.map((e) => e.type), ['access.refused']);
+    assert.equal(refused[0]!.data.command, 'agent.adopt');
+
+    const api = h.cp.docker['client'].api;
+    const own = await api.createContainer({ Image: 'sacp/sim-agent:latest', name: `cp-part-${h.cp.instance}`, Labels: { 'sacp.instance': h.cp.instance, 'sacp.component': 'orchestrator' } });
+    try {
+      const m = h.say('carol', `!adopt cp-part-${h.cp.instance} part`);
+      await h.waitReply(m, (x) => /CONTAINER\.OF_CONTROL_PLANE|part of the control plane/.test(x), 'refused by the orchestrator', 30_000);
+    } finally {
+      await api.getContainer(own.id).remove({ force: true }).catch(() => undefined);
+    }
   });
 
   test("a viewer's stop is refused privately, changes nothing, and is audited with who and what", async () => {

@@ -39,15 +39,19 @@ describe('crash recovery (real orchestrator process killed with SIGKILL)', () =>
     for (const v of views) assert.equal(v.containerId, containers.find((c) => c.labels['sacp.agent.id'] === v.id)!.id, `${v.name} records the container that runs`);
   });
 
-  test('an orphan container carrying this instance label but unknown to the store is removed', async () => {
+  test('a container carrying this instance and store but unknown to the store is quarantined (stopped, kept), not removed', async () => {
     const orphanAgent = '01a21741-0000-7000-8000-00000000dead';
     const created = await cp.docker['client'].api.createContainer({
       Image: 'sacp/sim-agent:latest',
       name: `sacp-orphan-${cp.instance}`,
-      Labels: { 'sacp.managed': 'true', 'sacp.instance': cp.instance, 'sacp.agent.id': orphanAgent },
+      Labels: { 'sacp.managed': 'true', 'sacp.instance': cp.instance, 'sacp.store': await cp.storeId(), 'sacp.agent.id': orphanAgent },
       HostConfig: { Memory: 64 * 1024 * 1024 },
     });
     await created.start();
-    await waitFor('the orphan to be removed', async () => !(await cp.docker.inspect(created.id)), 30_000);
+    const quarantined = await waitFor('the orphan to be quarantined', async () => {
+      const c = await cp.docker.inspect(created.id);
+      return c && !c.running && c.name.startsWith('sacp-quarantined-') ? c : null;
+    }, 30_000);
+    assert.equal(quarantined.id, created.id, 'still present');
   });
 });

@@ -32,6 +32,7 @@ const SERVICE_ACCESS: Record<string, string[]> = {
   template_registry: ['SELECT', 'INSERT', 'UPDATE', 'DELETE'],
   secrets: ['SELECT', 'INSERT', 'UPDATE'],
   secret_grants: ['SELECT', 'INSERT', 'DELETE'],
+  store_identity: ['SELECT'],
   schema_migrations: ['SELECT'],
 };
 const TABLE_PRIVILEGES = ['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'REFERENCES', 'TRIGGER'];
@@ -166,7 +167,7 @@ describe('the database enforces its own rules on the services (real Postgres, th
     assert.equal((await store.readStream(`agent-${agentId}`)).length, 1);
     // readers see a commit once no older transaction runs anywhere on the server (other test files may hold one)
     await waitFor('the appends to be readable in commit order', async () => (await store.readAll(START, 100)).length >= 4);
-    assert.deepEqual(await store.findCommand('deploy-1'), { outcome: 'accepted', reply: { ok: true } });
+    assert.deepEqual(await store.findCommand('deploy-1'), { outcome: 'accepted', reply: { ok: true }, commandType: 'agent.deploy', payloadHash: null, actorKind: null, recordedAt: (await store.findCommand('deploy-1'))?.recordedAt });
 
     // the audit and a rejection recorded once, replayed for its duplicate
     const audit = new CommandAudit(pool);

@@ -38,7 +38,7 @@ describe('container policy (pure)', () => {
   });
 
   test("no user: the image's USER decides, checked where the image is known", () => {
-    const spec = buildContainerSpec(agent, template({ security: {} }), { instance: 'i', secrets: {} });
+    const spec = buildContainerSpec(agent, template({ security: {} }), { instance: 'i', store: 's', secrets: {} });
     assert.equal(spec.security.user, undefined);
     const check = (imageUser?: string, p = policy) => checkContainerPolicy(spec, p, { imageUser }).map((v) => v.message);
     assert.deepEqual(check(undefined), [], 'unknown image: left to Docker');
@@ -94,7 +94,7 @@ describe('container policy (pure)', () => {
   });
 
   test('the last check refuses a spec that got past the template check: root, capabilities, ports, mounts', () => {
-    const spec = buildContainerSpec(agent, template(), { instance: 'i', secrets: {} });
+    const spec = buildContainerSpec(agent, template(), { instance: 'i', store: 's', secrets: {} });
     assert.deepEqual(checkContainerPolicy(spec, policy), []);
     const bad = {
       ...spec,

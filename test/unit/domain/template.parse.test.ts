@@ -66,7 +66,7 @@ describe('agent templates', () => {
   test('the container spec always carries limits, drops capabilities and refuses no-new-privileges off', () => {
     const r = parse({ ...base, resources: { memory: '128m', cpus: 0.5, pids: 64 } });
     assert.ok(r.ok);
-    const spec = buildContainerSpec({ agentId: '01a21741-34fc-762b-81eb-f9f75a327123', name: 'a', generation: 1, template: { name: 'hostile', version: 1, hash: 'h' } }, r.template, { instance: 'i', secrets: {} });
+    const spec = buildContainerSpec({ agentId: '01a21741-34fc-762b-81eb-f9f75a327123', name: 'a', generation: 1, template: { name: 'hostile', version: 1, hash: 'h' } }, r.template, { instance: 'i', store: 's', secrets: {} });
     assert.deepEqual(spec.resources, { memoryBytes: 128 * 1024 * 1024, nanoCpus: 500_000_000, pidsLimit: 64 });
     assert.deepEqual(spec.security.capDrop, ['ALL']);
     assert.equal(spec.security.noNewPrivileges, true);
@@ -78,10 +78,10 @@ describe('agent templates', () => {
     const r = parse({ ...base, env: { API_KEY: { secretRef: 'k' } } });
     assert.ok(r.ok);
     const agent = { agentId: '01a21741-34fc-762b-81eb-f9f75a327123', name: 'a', generation: 1, template: { name: 'hostile', version: 1, hash: 'h' } };
-    const spec = buildContainerSpec(agent, r.template, { instance: 'i', secrets: { k: 'sk-live-123' } });
+    const spec = buildContainerSpec(agent, r.template, { instance: 'i', store: 's', secrets: { k: 'sk-live-123' } });
     assert.equal(spec.env.API_KEY, 'sk-live-123');
     assert.ok(!JSON.stringify(spec.labels).includes('sk-live-123'));
-    assert.throws(() => buildContainerSpec(agent, r.template, { instance: 'i', secrets: {} }), (e: unknown) => e instanceof MissingSecretError && /sacp secret set k/.test(e.message));
+    assert.throws(() => buildContainerSpec(agent, r.template, { instance: 'i', store: 's', secrets: {} }), (e: unknown) => e instanceof MissingSecretError && /sacp secret set k/.test(e.message));
   });
 
   test('formatting does not change a template version; content does', () => {

@@ -88,6 +88,16 @@ export class CommandRunner {
       }
       case 'deploy':
         return this.deploy(cmd, ctx);
+      case 'adopt': {
+        const reply = await this.cp.command<{ agentId: string; name: string; containerId: string }>(
+          'agent.adopt',
+          { container: cmd.args.container, ...(cmd.args.name ? { name: cmd.args.name } : {}) },
+          { commandId: ctx.commandId, actor: ctx.actor, source: ctx.source, reason: cmd.reason, onWaiting: this.waiting(ctx) },
+        );
+        if (!reply.ok) return errorReply(reply.error, this.opts.prefix);
+        // the name passed the agent-name contract ([a-z0-9-]): nothing in it can be markdown
+        return { content: `📥 adopted container \`${reply.result.containerId.slice(0, 12)}\` as **${reply.result.name}**` };
+      }
       case 'stop':
       case 'start':
       case 'restart':

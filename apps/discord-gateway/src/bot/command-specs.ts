@@ -5,7 +5,7 @@
  */
 import type { Role } from '../../../../libs/events/src/commands/refuse-access.v1';
 
-export type ArgKind = 'agent' | 'template' | 'name' | 'target' | 'lines' | 'limit';
+export type ArgKind = 'agent' | 'template' | 'name' | 'target' | 'lines' | 'limit' | 'container';
 
 export interface ArgSpec {
   name: ArgKind;
@@ -13,7 +13,7 @@ export interface ArgSpec {
   description: string;
 }
 
-export type CommandName = 'status' | 'deploy' | 'stop' | 'start' | 'restart' | 'rm' | 'logs' | 'history' | 'why' | 'templates' | 'help';
+export type CommandName = 'status' | 'deploy' | 'stop' | 'start' | 'restart' | 'rm' | 'adopt' | 'logs' | 'history' | 'why' | 'templates' | 'help';
 
 export interface CommandSpec {
   name: CommandName;
@@ -40,6 +40,8 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
   { name: 'start', summary: 'start a stopped agent', role: 'operator', args: [agentArg], destructive: false, takesReason: true, busCommand: 'agent.start', doing: 'starting an agent' },
   { name: 'restart', summary: 'restart an agent', role: 'operator', args: [agentArg], destructive: false, takesReason: true, busCommand: 'agent.restart', doing: 'restarting an agent' },
   { name: 'rm', summary: 'remove an agent and its container (asks for confirmation)', role: 'admin', args: [agentArg], destructive: true, takesReason: true, busCommand: 'agent.remove', doing: 'removing an agent' },
+  // adopting hands a container made outside the control plane to it: admins only (the orchestrator still refuses the control plane's own and other control planes' containers)
+  { name: 'adopt', summary: 'bring an existing container under management as an agent', role: 'admin', args: [{ name: 'container', required: true, description: 'Docker container id or name' }, { name: 'name', required: false, description: 'agent name (default: derived from the container name)' }], destructive: false, takesReason: true, busCommand: 'agent.adopt', doing: 'adopting a container' },
   { name: 'logs', summary: "the last lines of an agent's output", role: 'viewer', args: [agentArg, { name: 'lines', required: false, description: 'how many lines, 1-200 (default 20)' }], destructive: false, takesReason: false, busCommand: null, doing: 'reading logs' },
   { name: 'history', summary: "an agent's events: who did what, when and why", role: 'viewer', args: [agentArg, { name: 'limit', required: false, description: 'how many events, 1-50 (default 15)' }], destructive: false, takesReason: false, busCommand: null, doing: 'reading history' },
   { name: 'why', summary: "why an agent is in its state: the chain of causes", role: 'viewer', args: [agentArg], destructive: false, takesReason: false, busCommand: null, doing: 'reading history' },

@@ -8,10 +8,12 @@ import type {
   CommandEnvelope,
   DeployAgentPayloadV1,
   StartAgentPayloadV1,
+  RemoveQuarantinedPayloadV1,
 } from '../../../../libs/events/src/commands';
 import { ErrorCodes } from '../../../../libs/events/src/error-codes';
 import { decideAgent, type AgentCommand } from '../../../../libs/domain/src/agent/agent.decide';
 import { alertStreamId, initialAgentState, type AlertState } from '../../../../libs/domain/src/agent/agent.state';
+import { evolveQuarantine, initialQuarantineState, quarantineAlertKey, quarantineStreamId } from '../../../../libs/domain/src/container/quarantine';
 import { evolveAlert, type EvolvableEvent } from '../../../../libs/domain/src/agent/agent.evolve';
 import { decideAlert } from '../../../../libs/domain/src/agent/alert.decide';
 import type { PgEventStore } from '../../../../libs/event-store/src/pg-event-store';
@@ -54,18 +56,52 @@ export async function changeAgent(
   return { appends: decision.appends, result: decision.result, target: `agent "${state.name}"` };
 }
 
-/** adopt: a container made outside the control plane becomes an agent, keeping its container. */
+/** What adopt needs to know about the control plane doing the adopting. */
+export interface AdoptIdentity {
+  instance: string;
+  store: () => Promise<string>;
+  /** the compose project the control plane's own services run under, if any */
+  composeProject: string;
+}
+
+const CONTROL_PLANE_IMAGE_TITLE = 'SuperAgent Control Plane';
+
+/**
+ * adopt: a container made outside the control plane becomes an agent, keeping its
+ * container. Refused, each with its own code: the control plane's own containers
+ * (the `sacp.component` label its image and compose services carry, its image title,
+ * or its compose project), containers of another control plane (another instance or
+ * another event store), and containers already managed here.
+ */
 export async function adoptAgent(
   cmd: CommandEnvelope<AdoptAgentPayloadV1>,
-  deps: { agents: AgentLocator; docker: DockerDriver; registry: AgentRegistryReader },
+  deps: { agents: AgentLocator; docker: DockerDriver; registry: AgentRegistryReader; identity: AdoptIdentity },
 ): Promise<UseCaseOutcome> {
   const container = await deps.docker.inspect(cmd.payload.container);
   if (!container)
     throw new DomainError(ErrorCodes.CONTAINER_NOT_FOUND, `no container "${cmd.payload.container}" exists on this Docker engine (${deps.docker.endpoint})`, {
       container: cmd.payload.container,
     });
-  if (container.labels[Labels.managed] === 'true')
-    throw new DomainError(ErrorCodes.CONTAINER_ALREADY_MANAGED, `container ${container.name} is already managed as agent ${container.labels[Labels.agentName] ?? container.labels[Labels.agentId]}`, {
+  const l = container.labels;
+  const composeProject = l['com.docker.compose.project'];
+  const ownProject = deps.identity.composeProject !== '' && composeProject === deps.identity.composeProject;
+  if (l[Labels.component] !== undefined || l['org.opencontainers.image.title'] === CONTROL_PLANE_IMAGE_TITLE || ownProject)
+    throw new DomainError(
+      ErrorCodes.CONTAINER_OF_CONTROL_PLANE,
+      `container ${container.name} is part of the control plane itself${l[Labels.component] ? ` (${l[Labels.component]})` : ownProject ? ` (compose project ${composeProject})` : ''}; it cannot be adopted`,
+      { container: container.name },
+    );
+  const store = await deps.identity.store();
+  const otherInstance = l[Labels.instance] !== undefined && l[Labels.instance] !== deps.identity.instance;
+  const otherStore = l[Labels.store] !== undefined && l[Labels.store] !== store;
+  if (otherInstance || otherStore)
+    throw new DomainError(
+      ErrorCodes.CONTAINER_OF_OTHER_CONTROL_PLANE,
+      `container ${container.name} belongs to another control plane (${otherInstance ? `instance ${l[Labels.instance]}` : `event store ${l[Labels.store]}`}; this is instance ${deps.identity.instance}, store ${store}); it cannot be adopted here`,
+      { container: container.name, instance: l[Labels.instance] ?? null, store: l[Labels.store] ?? null },
+    );
+  if (l[Labels.managed] === 'true')
+    throw new DomainError(ErrorCodes.CONTAINER_ALREADY_MANAGED, `container ${container.name} is already managed as agent ${l[Labels.agentName] ?? l[Labels.agentId]}`, {
       container: container.name,
     });
   const owner = await deps.registry.findByContainer(container.id);
@@ -79,6 +115,36 @@ export async function adoptAgent(
     nameState,
   );
   return { appends: decision.appends, result: { ...decision.result, containerId: container.id }, target: `container ${container.name}` };
+}
+
+/**
+ * container.remove_quarantined: removes a quarantined container now. Only a
+ * container this store quarantined qualifies, so no command can remove a bystander.
+ */
+export async function removeQuarantined(cmd: CommandEnvelope<RemoveQuarantinedPayloadV1>, deps: { docker: DockerDriver; store: PgEventStore }): Promise<UseCaseOutcome> {
+  const container = await deps.docker.inspect(cmd.payload.container);
+  if (!container)
+    throw new DomainError(ErrorCodes.CONTAINER_NOT_FOUND, `no container "${cmd.payload.container}" exists on this Docker engine (${deps.docker.endpoint})`, {
+      container: cmd.payload.container,
+    });
+  const streamId = quarantineStreamId(container.id);
+  const state = (await deps.store.readStream(streamId)).reduce(evolveQuarantine, initialQuarantineState());
+  if (!state.quarantined || state.removed)
+    throw new DomainError(ErrorCodes.CONTAINER_NOT_QUARANTINED, `container ${container.name} is not quarantined by this control plane; only quarantined containers can be removed this way`, {
+      container: container.name,
+    });
+  await deps.docker.remove(container.id, { force: true });
+  const key = quarantineAlertKey(container.id);
+  const alertState = (await deps.store.readStream(alertStreamId(key))).reduce((s, e) => evolveAlert(s, e as unknown as EvolvableEvent), { open: false, version: 0 } as AlertState);
+  const resolve = decideAlert({ type: 'resolve', key, agentId: null, message: `container ${container.name} was removed by an operator` }, alertState);
+  return {
+    appends: [
+      { streamId, expectedVersion: state.version, events: [{ type: 'container.quarantine_removed', schemaVersion: 1, data: { containerId: container.id, containerName: container.name, by: 'operator' } }] },
+      ...resolve.appends,
+    ],
+    result: { containerId: container.id, containerName: container.name, removed: true },
+    target: `container ${container.name}`,
+  };
 }
 
 /** Recovery and health reports from the monitor: decided on the agent's stream like any other command. */

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Msg, NatsConnection } from '@nats-io/nats-core';
-import { DEFAULT_PAGE_SIZE, QueryContracts, type LogLine } from '../../../../libs/events/src/queries';
+import { DEFAULT_PAGE_SIZE, QueryContracts, type LogLine, type QuarantineView } from '../../../../libs/events/src/queries';
 import { truncateLine } from '../../../../libs/events/src/limits';
 import type { PgEventStore } from '../../../../libs/event-store/src/pg-event-store';
 import { readAuditPage } from './audit-page';
 import { readHistoryPage } from './history-page';
 import { readLogsPage } from './logs-page';
 import { readStatusPage } from './status-page';
+import type { ContainerQuarantinedDataV1 } from '../../../../libs/events/src/events/container-quarantined.v1';
 import type { QueryReply } from '../../../../libs/events/src/reply';
 import { Subjects } from '../../../../libs/events/src/subjects';
 import { describeIssues, validate } from '../../../../libs/events/src/validation';
@@ -117,6 +118,28 @@ export function queryHandlers(d: QueryDeps): Record<string, (body: unknown, msg:
           }),
           problems,
         };
+      }),
+    [Subjects.query('quarantine.list')]: (body) =>
+      answer(async () => {
+        const q = parse('quarantine.list', body);
+        const { rows } = await d.pool.query<{ stream_id: string; type: string; data: Record<string, unknown>; recorded_at: Date }>(
+          `select stream_id, type, data, recorded_at from events
+            where stream_id in (select stream_id from streams where stream_id like 'quarantine-%' order by stream_id limit 5000)
+            order by global_position`,
+        );
+        const byStream = new Map<string, QuarantineView>();
+        for (const r of rows) {
+          if (r.type === 'container.quarantined') {
+            const data = r.data as unknown as ContainerQuarantinedDataV1;
+            byStream.set(r.stream_id, { ...data, quarantinedAt: new Date(r.recorded_at).toISOString(), removed: null, present: false });
+          } else if (r.type === 'container.quarantine_removed') {
+            const v = byStream.get(r.stream_id);
+            if (v) v.removed = { by: String(r.data.by), at: new Date(r.recorded_at).toISOString() };
+          }
+        }
+        const views = [...byStream.values()].filter((v) => q.all || !v.removed).sort((x, y) => (x.quarantinedAt < y.quarantinedAt ? 1 : -1)).slice(0, q.limit);
+        for (const v of views) v.present = (await d.docker.inspect(v.containerId).catch(() => null)) !== null;
+        return views;
       }),
   };
 }

@@ -3,6 +3,15 @@ import type { NewKnownEvent } from '../../../../libs/events/src/event-envelope';
 import { ErrorCodes } from '../../../../libs/events/src/error-codes';
 import { SYSTEM_ACTOR, type EventMetadata } from '../../../../libs/events/src/metadata';
 import { agentNameStreamId, agentStreamId, type AgentState } from '../../../../libs/domain/src/agent/agent.state';
+import {
+  evolveQuarantine,
+  initialQuarantineState,
+  planQuarantine,
+  quarantineAlertKey,
+  quarantinedName,
+  quarantineEvent,
+  quarantineStreamId,
+} from '../../../../libs/domain/src/container/quarantine';
 import { planReconcile, type ObservedContainer, type ReconcileAction } from '../../../../libs/domain/src/agent/reconcile.plan';
 import type { ContainerPolicy } from '../../../../libs/domain/src/container/container-policy';
 import { guardContainerSpec } from '../templates/container-guard';
@@ -36,6 +45,14 @@ export interface ReconcilerDeps {
   secrets: (template: Template) => Promise<Record<string, string>>;
   /** back-off for Docker operations that keep failing */
   retry?: OperationRetryPolicy;
+  /** how long a quarantined container is kept (stopped) before it is removed */
+  quarantineGraceMs: number;
+  /**
+   * False once this replica may no longer act as the leader (its lock lease ran out),
+   * checked before every Docker operation and append, so a replica that was frozen
+   * and resumes does no work before its lock's own timers have told it so.
+   */
+  fence?: () => boolean;
   clock?: () => Date;
 }
 
@@ -49,6 +66,13 @@ class OperationFailure extends Error {
     message: string,
   ) {
     super(message);
+  }
+}
+
+/** The leader lease ran out between two steps: stop here, quietly; the new leader carries on. */
+class LeaseLost extends Error {
+  constructor() {
+    super('no longer the leader');
   }
 }
 
@@ -82,6 +106,20 @@ export class Reconciler {
 
   get isActive(): boolean {
     return this.active;
+  }
+
+  /** active and still holding the leader lease */
+  private get live(): boolean {
+    return this.active && (this.d.fence?.() ?? true);
+  }
+
+  private now(): Date {
+    return this.d.clock?.() ?? new Date();
+  }
+
+  /** The labels that make a container this control plane's: managed, this instance, this event store. */
+  async ownLabels(): Promise<Record<string, string>> {
+    return { [Labels.managed]: 'true', [Labels.instance]: this.d.instance, [Labels.store]: await this.d.store.storeId() };
   }
 
   activate(): void {
@@ -125,11 +163,20 @@ export class Reconciler {
     if (this.active) this.timer = setTimeout(() => void this.loop(), this.d.intervalMs);
   }
 
-  /** Every agent the registry knows plus every container carrying this instance's label. */
+  /**
+   * Every agent the registry knows plus every container carrying this control
+   * plane's labels: this instance AND this store's id. Containers of another
+   * instance, of another store under the same instance name, or made before store
+   * ids existed (no `sacp.store` label) are not looked at here.
+   */
   async fullPass(): Promise<void> {
     const ids = new Set(await this.d.registry.activeAgentIds());
-    const containers = await this.d.docker.listByLabels({ [Labels.managed]: 'true', [Labels.instance]: this.d.instance });
-    for (const c of containers) if (c.labels[Labels.agentId]) ids.add(c.labels[Labels.agentId]!);
+    const containers = await this.d.docker.listByLabels(await this.ownLabels());
+    for (const c of containers) {
+      const agentId = c.labels[Labels.agentId];
+      if (agentId) ids.add(agentId);
+      else if (this.live) await this.quarantine(c, null).catch((err) => this.d.log.warn('quarantine failed', { containerId: c.id, error: err }));
+    }
     await Promise.all([...ids].map((id) => this.schedule(id)));
   }
 
@@ -161,18 +208,18 @@ export class Reconciler {
       const c = state.containerId ? await this.d.docker.inspect(state.containerId) : null;
       return c ? [c] : [];
     }
-    return this.d.docker.listByLabels({ [Labels.instance]: this.d.instance, [Labels.agentId]: state.agentId });
+    // this store's containers of the agent, and ones made before containers carried a store id (no label) so an upgrade keeps them
+    const store = await this.d.store.storeId();
+    const found = await this.d.docker.listByLabels({ [Labels.instance]: this.d.instance, [Labels.agentId]: state.agentId });
+    return found.filter((c) => c.labels[Labels.store] === undefined || c.labels[Labels.store] === store);
   }
 
   async reconcileAgent(agentId: string): Promise<void> {
-    for (let step = 0; step < 16 && this.active; step++) {
+    for (let step = 0; step < 16 && this.live; step++) {
       const { state, events } = await this.d.agents.load(agentId);
       if (!state.exists) {
-        // containers of an agent this store never recorded: leftovers, never ours to keep
-        for (const c of await this.d.docker.listByLabels({ [Labels.instance]: this.d.instance, [Labels.agentId]: agentId })) {
-          this.d.log.warn('removing orphan container', { agentId, containerId: c.id, name: c.name });
-          await this.d.docker.remove(c.id, { force: true });
-        }
+        // our labels, an agent this store never recorded (a restored backup, a crash between create and record, a hand-made copy): quarantined, never removed on sight
+        for (const c of await this.d.docker.listByLabels({ ...(await this.ownLabels()), [Labels.agentId]: agentId })) if (this.live) await this.quarantine(c, agentId);
         return;
       }
       this.wakeWhenDue(state);
@@ -188,6 +235,7 @@ export class Reconciler {
       try {
         await this.execute(action, state, events[events.length - 1]!);
       } catch (err) {
+        if (err instanceof LeaseLost) return void this.d.log.info('stopped reconciling: the leader lease ran out', { agentId });
         if (err instanceof ConcurrencyError) continue; // someone else changed the agent: look again
         if (err instanceof OperationFailure) return void (await this.recordFailure(state, events[events.length - 1]!, err));
         throw err;
@@ -243,6 +291,7 @@ export class Reconciler {
   }
 
   private async record(state: AgentState, cause: StoredEvent, events: NewKnownEvent[], more: AppendRequest[] = []): Promise<void> {
+    if (!this.live) throw new LeaseLost();
     const metadata = this.metadata(cause);
     const after = events.reduce((s, e) => evolveAgent(s, { ...e, metadata } as unknown as EvolvableEvent), state);
     const resolution = operationAlertResolution(state, after);
@@ -258,6 +307,7 @@ export class Reconciler {
   }
 
   private async docker<T>(operation: OperationFailure['operation'], fn: () => Promise<T>): Promise<T> {
+    if (!this.live) throw new LeaseLost(); // checked right before each Docker call: a replica that resumes from a freeze starts none
     try {
       return await fn();
     } catch (err) {
@@ -267,6 +317,7 @@ export class Reconciler {
   }
 
   private async execute(action: ReconcileAction, state: AgentState, cause: StoredEvent): Promise<void> {
+    if (!this.live) return;
     const agentId = state.agentId;
     const e = <E extends NewKnownEvent>(type: E['type'], data: E['data']) => ({ type, schemaVersion: 1, data }) as NewKnownEvent;
     switch (action.kind) {
@@ -280,7 +331,11 @@ export class Reconciler {
         }
         let spec: ContainerSpec;
         try {
-          spec = buildContainerSpec({ agentId, name: state.name, generation: state.generation, template: state.template! }, template, { instance: this.d.instance, secrets });
+          spec = buildContainerSpec({ agentId, name: state.name, generation: state.generation, template: state.template! }, template, {
+            instance: this.d.instance,
+            store: await this.d.store.storeId(),
+            secrets,
+          });
         } catch (err) {
           if (err instanceof MissingSecretError) throw new OperationFailure('create', ErrorCodes.SECRET_NOT_FOUND, err.message);
           throw err;
@@ -290,10 +345,11 @@ export class Reconciler {
         spec = guarded.spec;
         if (violations.length)
           throw new OperationFailure('create', ErrorCodes.POLICY_VIOLATION, `container refused by policy: ${violations.map((v) => `${v.field}: ${v.message}`).join('; ')}`);
-        const labels = { [Labels.managed]: 'true', [Labels.instance]: this.d.instance, [Labels.agentId]: agentId };
+        const own = await this.ownLabels();
+        const labels = { ...own, [Labels.agentId]: agentId };
         for (const m of spec.mounts) if (m.type === 'volume' && m.source) await this.docker('create', () => this.d.docker.ensureVolume(m.source!, labels));
         if (spec.networkMode !== 'bridge')
-          await this.docker('create', () => this.d.docker.ensureNetwork(spec.networkMode, { [Labels.managed]: 'true', [Labels.instance]: this.d.instance }));
+          await this.docker('create', () => this.d.docker.ensureNetwork(spec.networkMode, own));
         const created = await this.docker('create', () => this.d.docker.createContainer(spec));
         this.d.log.info('container created', { agentId, name: state.name, containerId: created.id, existed: !created.created });
         return this.record(state, cause, [e('agent.container_created', { agentId, containerId: created.id, containerName: created.name, generation: state.generation })]);
@@ -383,13 +439,96 @@ export class Reconciler {
     if (decision.nextAttemptAt) this.wakeForRetry(state.agentId, decision.nextAttemptAt, now);
   }
 
+  /**
+   * A container with this control plane's own labels that no agent in the store
+   * owns. First sight: stopped (not removed), renamed `sacp-quarantined-…` so it
+   * shows in `docker ps -a` (Docker cannot relabel a container), recorded on its own
+   * stream and alerted. After the grace period (SACP_QUARANTINE_GRACE_MS) it is
+   * removed; `sacp quarantine rm` removes it sooner.
+   */
+  private async quarantine(c: ContainerSummary, agentId: string | null): Promise<void> {
+    const streamId = quarantineStreamId(c.id);
+    const state = (await this.d.store.readStream(streamId)).reduce(evolveQuarantine, initialQuarantineState());
+    const now = this.now();
+    const step = planQuarantine(state, now.toISOString());
+    if (step.kind === 'wait' || step.kind === 'none' || !this.live) return;
+    const key = quarantineAlertKey(c.id);
+    const alertState = (await this.d.store.readStream(alertStreamId(key))).reduce((s, e) => evolveAlert(s, e as unknown as EvolvableEvent), { open: false, version: 0 } as AlertState);
+    const meta: EventMetadata = {
+      commandId: null,
+      correlationId: streamId,
+      causationId: null,
+      actor: SYSTEM_ACTOR,
+      source: 'orchestrator:reconcile',
+      reason: null,
+      occurredAt: now.toISOString(),
+    };
+    if (step.kind === 'remove') {
+      if (!this.live) return;
+      await this.d.docker.remove(c.id, { force: true });
+      this.d.log.warn('quarantined container removed after its grace period', { containerId: c.id, name: c.name });
+      if (state.removed) return;
+      const resolve = decideAlert({ type: 'resolve', key, agentId: null, message: `container ${c.name} was removed: its quarantine grace period ended` }, alertState);
+      await this.d.store.append(
+        [
+          { streamId, expectedVersion: state.version, events: [{ type: 'container.quarantine_removed', schemaVersion: 1, data: { containerId: c.id, containerName: c.name, by: step.by } } as NewKnownEvent] },
+          ...resolve.appends,
+        ],
+        meta,
+      );
+      return;
+    }
+    const store = await this.d.store.storeId();
+    if (!this.live) return;
+    if (c.running || c.state === 'restarting' || c.state === 'paused') await this.d.docker.stop(c.id, 10);
+    const renamed = quarantinedName(c.name);
+    if (renamed !== c.name)
+      await this.d.docker.rename(c.id, renamed).catch((err: Error) => this.d.log.warn('could not rename the quarantined container; it keeps its name', { containerId: c.id, error: err.message }));
+    // the grace period counts from when it stopped (a stop may take its whole timeout)
+    const stoppedAt = this.now();
+    meta.occurredAt = stoppedAt.toISOString();
+    const removeAfter = new Date(stoppedAt.getTime() + this.d.quarantineGraceMs).toISOString();
+    const reason = agentId
+      ? `it carries this control plane's labels (instance ${this.d.instance}, store ${store}) for agent ${agentId}, which the event store does not know`
+      : `it carries this control plane's labels (instance ${this.d.instance}, store ${store}) but names no agent`;
+    const raise = decideAlert(
+      {
+        type: 'raise',
+        alert: {
+          key,
+          severity: 'warning',
+          agentId: null,
+          agentName: null,
+          cause: 'container_quarantined',
+          message: `container ${c.name} (${c.id.slice(0, 12)}, image ${c.image}) was stopped and quarantined as ${renamed}: ${reason}. It is removed after ${removeAfter}; \`sacp quarantine rm ${c.id.slice(0, 12)}\` removes it now.`,
+          lastLogLines: [],
+        },
+      },
+      alertState,
+    );
+    this.d.log.warn('container quarantined', { containerId: c.id, name: c.name, renamed, agentId, removeAfter });
+    await this.d.store
+      .append(
+        [
+          { streamId, expectedVersion: 0, events: [quarantineEvent({ containerId: c.id, containerName: c.name, quarantinedName: renamed, agentId, image: c.image, reason, removeAfter })] },
+          ...raise.appends,
+        ],
+        meta,
+      )
+      .catch((err) => {
+        if (!(err instanceof ConcurrencyError)) throw err;
+      });
+  }
+
   private watchDocker(): void {
     const controller = new AbortController();
     this.dockerEvents = controller;
     void (async () => {
       while (!controller.signal.aborted) {
         try {
-          for await (const ev of this.d.docker.events({ filters: { type: ['container'], label: [`${Labels.instance}=${this.d.instance}`] }, signal: controller.signal })) {
+          const store = await this.d.store.storeId();
+          const label = [`${Labels.instance}=${this.d.instance}`, `${Labels.store}=${store}`];
+          for await (const ev of this.d.docker.events({ filters: { type: ['container'], label }, signal: controller.signal })) {
             const agentId = ev.attributes[Labels.agentId];
             if (agentId) void this.schedule(agentId);
           }

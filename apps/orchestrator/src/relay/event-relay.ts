@@ -36,12 +36,16 @@ export class EventRelay {
     private readonly log: JsonLogger,
     private readonly pollMs: number,
     private readonly batchSize = 256,
+    /** false once this replica's leader lease ran out: nothing more is published until it is elected again */
+    private readonly fence: () => boolean = () => true,
   ) {}
 
   activate(): void {
     if (this.active) return;
     this.active = true;
-    this.loopDone = this.run().catch((err) => this.log.error('relay stopped', { error: err }));
+    // a loop still winding down from a lost leadership ends before the new one starts: never two publishers
+    const previous = this.loopDone ?? Promise.resolve();
+    this.loopDone = previous.then(() => this.run()).catch((err) => this.log.error('relay stopped', { error: err }));
   }
 
   async deactivate(): Promise<void> {
@@ -135,8 +139,12 @@ export class EventRelay {
           }
           this.log.info('relay active', { checkpoint: cp });
         }
+        if (!this.fence()) {
+          await this.sleep(this.pollMs);
+          continue;
+        }
         const batch = await this.store.readAll(cp, this.batchSize);
-        if (!batch.length) {
+        if (!batch.length || !this.fence()) {
           await this.sleep(this.pollMs);
           continue;
         }
@@ -144,6 +152,7 @@ export class EventRelay {
         const acks = await Promise.all(batch.map((e) => this.publish(js!, e)));
         const duplicates = acks.filter((a) => a.duplicate).length;
         cp = checkpointOf(batch[batch.length - 1]!);
+        if (!this.fence()) continue; // a replica that lost the lease does not move the checkpoint another now owns
         await this.store.writeCheckpoint(CHECKPOINT, cp);
         this.published += batch.length - duplicates;
         this.log.debug('relayed events', { count: batch.length, duplicates, checkpoint: cp });

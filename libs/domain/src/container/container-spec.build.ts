@@ -13,6 +13,10 @@ export interface AgentIdentity {
 export const Labels = {
   managed: 'sacp.managed',
   instance: 'sacp.instance',
+  /** the event store's own id (migration 010): another store's containers are never ours, whatever their instance */
+  store: 'sacp.store',
+  /** set on the control plane's own image and services: never adopted, never reconciled */
+  component: 'sacp.component',
   agentId: 'sacp.agent.id',
   agentName: 'sacp.agent.name',
   generation: 'sacp.generation',
@@ -44,7 +48,7 @@ export class MissingSecretError extends Error {
 export function buildContainerSpec(
   agent: AgentIdentity,
   template: Template,
-  options: { instance: string; secrets: Record<string, string> },
+  options: { instance: string; store: string; secrets: Record<string, string> },
 ): ContainerSpec {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(template.env)) {
@@ -70,6 +74,7 @@ export function buildContainerSpec(
     labels: {
       [Labels.managed]: 'true',
       [Labels.instance]: options.instance,
+      [Labels.store]: options.store,
       [Labels.agentId]: agent.agentId,
       [Labels.agentName]: agent.name,
       [Labels.generation]: String(agent.generation),

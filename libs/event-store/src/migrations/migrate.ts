@@ -8,8 +8,9 @@ import { migration006 } from './006-registry-health';
 import { migration007 } from './007-service-role-grants';
 import { migration008 } from './008-command-binding';
 import { migration009 } from './009-secret-grants';
+import { migration010 } from './010-store-identity';
 
-export const MIGRATIONS = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008, migration009];
+export const MIGRATIONS = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008, migration009, migration010];
 const MIGRATION_LOCK = 7_310_001;
 
 /** The NOLOGIN group role every migration grants the services' privileges to. */

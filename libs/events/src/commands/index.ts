@@ -13,6 +13,7 @@ import { ReportHealthV1 } from './report-health.v1';
 import { RaiseAlertV1 } from './raise-alert.v1';
 import { ResolveAlertV1 } from './resolve-alert.v1';
 import { RefuseAccessV1 } from './refuse-access.v1';
+import { RemoveQuarantinedV1 } from './remove-quarantined.v1';
 
 export * from './command-envelope';
 export * from './command-id';
@@ -31,6 +32,7 @@ export * from './report-health.v1';
 export * from './raise-alert.v1';
 export * from './resolve-alert.v1';
 export * from './refuse-access.v1';
+export * from './remove-quarantined.v1';
 
 /** Every command contract, keyed by type. The subject is `sacp.cmd.<type>`. */
 export const CommandContracts = {
@@ -49,6 +51,7 @@ export const CommandContracts = {
   'alert.raise': RaiseAlertV1,
   'alert.resolve': ResolveAlertV1,
   'access.refuse': RefuseAccessV1,
+  'container.remove_quarantined': RemoveQuarantinedV1,
 } as const;
 export type CommandType = keyof typeof CommandContracts;
 export const COMMAND_TYPES = Object.keys(CommandContracts) as CommandType[];

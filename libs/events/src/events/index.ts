@@ -24,6 +24,8 @@ import { AlertRaisedV1 } from './alert-raised.v1';
 import { AlertResolvedV1 } from './alert-resolved.v1';
 import { AccessRefusedV1 } from './access-refused.v1';
 import { TemplateVersionRegisteredV1 } from './template-version-registered.v1';
+import { ContainerQuarantinedV1 } from './container-quarantined.v1';
+import { ContainerQuarantineRemovedV1 } from './container-quarantine-removed.v1';
 
 export * from './template-ref';
 export * from './agent-deployed.v1';
@@ -53,6 +55,8 @@ export * from './agent-health-changed.v1';
 export * from './alert-raised.v1';
 export * from './alert-resolved.v1';
 export * from './access-refused.v1';
+export * from './container-quarantined.v1';
+export * from './container-quarantine-removed.v1';
 
 /** Every event contract, keyed by type. Published on `sacp.evt.<type>`. */
 export const EventContracts = {
@@ -81,6 +85,8 @@ export const EventContracts = {
   'alert.raised': AlertRaisedV1,
   'alert.resolved': AlertResolvedV1,
   'access.refused': AccessRefusedV1,
+  'container.quarantined': ContainerQuarantinedV1,
+  'container.quarantine_removed': ContainerQuarantineRemovedV1,
 } as const;
 export type EventType = keyof typeof EventContracts;
 

@@ -39,6 +39,8 @@ export const QueryContracts = {
     limit: z.number().int().min(1).max(1_000_000).default(50),
     ...paging,
   }),
+  /** containers quarantined by this control plane, newest first; removed ones only with `all` */
+  'quarantine.list': z.object({ all: z.boolean().default(false), limit: z.number().int().min(1).max(500).default(100) }),
 } as const;
 /** Items per page when a request does not say. */
 export const DEFAULT_PAGE_SIZE = {
@@ -48,6 +50,20 @@ export const DEFAULT_PAGE_SIZE = {
   'audit.list': 500,
 } as const;
 export type QueryType = keyof typeof QueryContracts;
+
+export interface QuarantineView {
+  containerId: string;
+  containerName: string;
+  quarantinedName: string;
+  agentId: string | null;
+  image: string;
+  reason: string;
+  quarantinedAt: string;
+  removeAfter: string;
+  removed: { by: string; at: string } | null;
+  /** whether Docker still has it */
+  present: boolean;
+}
 
 export interface AgentStatusView {
   id: string;
