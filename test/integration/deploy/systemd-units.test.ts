@@ -1,0 +1,89 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../../support/service-process';
+
+/*
+ * The systemd units in deploy/systemd, checked by systemd itself: `systemd-analyze
+ * verify` loads each service's instance of the template with its drop-ins and must
+ * print nothing (an unknown key or a bad value is only a warning there, so any output
+ * fails the test). Debian's `systemd` package provides the tool; it is not skipped when
+ * missing: the test fails saying what to install.
+ */
+const SERVICES = ['orchestrator', 'monitor', 'discord-gateway', 'api'];
+const UNITS = join(REPO_ROOT, 'deploy/systemd');
+
+function analyze(args: string[], unitPath: string) {
+  const r = spawnSync('systemd-analyze', args, { env: { ...process.env, SYSTEMD_UNIT_PATH: `${unitPath}:`, SYSTEMD_LOG_COLOR: '0' }, encoding: 'utf8' });
+  if (r.error && (r.error as NodeJS.ErrnoException).code === 'ENOENT') {
+    assert.fail('systemd-analyze is not installed: apt-get install --no-install-recommends systemd (Debian 12), then run this test again');
+  }
+  return r;
+}
+
+describe('systemd units (deploy/systemd)', () => {
+  for (const s of SERVICES) {
+    test(`sacp@${s}.service passes systemd-analyze verify with no warning`, () => {
+      const r = analyze(['verify', `sacp@${s}.service`], UNITS);
+      assert.equal(`${r.stdout}${r.stderr}`.trim(), '', 'systemd-analyze printed warnings');
+      assert.equal(r.status, 0);
+    });
+  }
+
+  test('verify is not blind: a misspelt key and a missing binary are reported', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sacp-units-'));
+    try {
+      cpSync(UNITS, dir, { recursive: true });
+      const unit = join(dir, 'sacp@.service');
+      const text = readFileSync(unit, 'utf8').replace('Restart=always', 'Restart=always\nRestrat=always').replace('/usr/bin/node ', '/usr/bin/no-such-node ');
+      writeFileSync(unit, text);
+      const r = analyze(['verify', 'sacp@api.service'], dir);
+      assert.match(r.stderr, /Unknown key 'Restrat'/);
+      assert.match(r.stderr, /no-such-node is not executable/);
+      assert.notEqual(r.status, 0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('each service restarts, waits for its dependencies, and is hardened', () => {
+    for (const s of SERVICES) {
+      const r = analyze(['security', '--offline=yes', '--no-pager', `sacp@${s}.service`], UNITS);
+      const text = `${r.stdout}${r.stderr}`;
+      const exposure = /Overall exposure level for \S+: ([\d.]+)/.exec(text);
+      assert.ok(exposure, `no exposure level in:\n${text}`);
+      // 10 is an unhardened service; under 4 is what systemd calls "OK"
+      assert.ok(Number(exposure[1]) < 4, `sacp@${s} exposure ${exposure[1]}:\n${text}`);
+    }
+    const unit = readFileSync(join(UNITS, 'sacp@.service'), 'utf8');
+    for (const line of [
+      'Restart=always',
+      'RestartSec=2',
+      'After=network-online.target postgresql.service nats-server.service docker.service',
+      'EnvironmentFile=/etc/sacp/%i.env',
+      'NoNewPrivileges=yes',
+      'ProtectSystem=strict',
+      'ReadWritePaths=/var/lib/sacp',
+      'ProtectHome=yes',
+      'PrivateTmp=yes',
+      'User=sacp',
+      'KillSignal=SIGTERM',
+      'TimeoutStopSec=20',
+    ]) {
+      assert.ok(unit.split('\n').includes(line), `sacp@.service lacks ${line}`);
+    }
+    // only the services that talk to Docker get its socket's group
+    for (const s of SERVICES) {
+      let dropIn = '';
+      try {
+        dropIn = readFileSync(join(UNITS, `sacp@${s}.service.d/docker.conf`), 'utf8');
+      } catch {
+        dropIn = '';
+      }
+      assert.equal(/^SupplementaryGroups=docker$/m.test(dropIn), s === 'orchestrator' || s === 'monitor', `docker group for ${s}`);
+    }
+  });
+});
