@@ -174,9 +174,9 @@ for s in "${SERVICES[@]}"; do
 done
 
 NODE_BIN=$(command -v node) || fail "node is not on PATH"
-SUPERVISOR=$(supervisor_kind)
 # shellcheck source=scripts/supervise.sh
 . "$REPO/scripts/supervise.sh"
+SUPERVISOR=$(supervisor_kind)
 svc_up
 
 # 7. wait for readiness
