@@ -164,7 +164,7 @@ export function fitEmbed(e: Embed): Embed {
 export function historyReply(agent: string, entries: HistoryEntry[], limit: number): BotReply {
   if (!entries.length) return { content: `${inertLine(agent)} has no recorded events` };
   const shown = entries.slice(-limit);
-  const lines = shown.map((e) => `\`${timeLabel(e.at).slice(5)}\` **${inertLine(e.type)}** ${inertLine(summarizeEvent(e))} — ${inertLine(e.actor.kind)}:${inertLine(e.actor.displayName)}${e.reason ? ` _(${inertLine(clip(e.reason, 80))})_` : ''}`);
+  const lines = shown.map((e) => `\`${timeLabel(e.at).slice(5)}\` **${e.type}** ${inertLine(summarizeEvent(e))} — ${inertLine(e.actor.kind)}:${inertLine(e.actor.displayName)}${e.reason ? ` _(${inertLine(clip(e.reason, 80))})_` : ''}`);
   while (lines.join('\n').length > 4000) lines.shift();
   return {
     embeds: [{ title: clip(`History of ${inertLine(agent)}`, 256), description: lines.join('\n'), color: Colors.info, footer: { text: `last ${lines.length} of ${entries.length} events` } }],
@@ -174,7 +174,7 @@ export function historyReply(agent: string, entries: HistoryEntry[], limit: numb
 export function whyReply(agent: string, entries: HistoryEntry[]): BotReply {
   const chain = causationChain(entries);
   if (!chain) return { content: `${inertLine(agent)} has no recorded state change` };
-  const lines = chain.steps.map((s, i) => `${i === 0 ? '•' : '↳'} \`${timeLabel(s.at).slice(5)}\` **${inertLine(s.type)}**: ${inertLine(s.summary)} — ${inertLine(s.actor.kind)}:${inertLine(s.actor.displayName)}${s.reason ? ` _(reason: ${inertLine(clip(s.reason, 120))})_` : ''}`);
+  const lines = chain.steps.map((s, i) => `${i === 0 ? '•' : '↳'} \`${timeLabel(s.at).slice(5)}\` **${s.type}**: ${inertLine(s.summary)} — ${inertLine(s.actor.kind)}:${inertLine(s.actor.displayName)}${s.reason ? ` _(reason: ${inertLine(clip(s.reason, 120))})_` : ''}`);
   while (lines.join('\n').length > 4000) lines.shift();
   const last = chain.steps[chain.steps.length - 1]!;
   return {
@@ -257,7 +257,7 @@ export function errorReply(error: WireError, prefix: string): BotReply {
   };
   const hint = next[error.code];
   // the message often echoes what was asked (a name, an argument): it is shown, not rendered
-  return { content: clip(`❌ ${inert(clip(error.message, 1800))}${hint && !error.message.includes(hint) ? ` (${hint})` : ''}`, 2000) };
+  return { content: clip(`❌ ${inert(clip(error.message, 4000))}${hint && !error.message.includes(hint) ? ` (${hint})` : ''}`, 2000) };
 }
 
 export function usageReply(problem: string, usage: string | null): BotReply {

@@ -11,8 +11,8 @@
  * - links are broken with U+200B before the `:` of any `scheme://`, and in Discord
  *   invite domains (discord.gg/…), so neither a bare URL nor a masked `[text](url)`
  *   is live;
- * - markdown is escaped with backslashes (emphasis, code, spoilers, brackets) and at the
- *   start of a line (headings, quotes, lists, subtext).
+ * - markdown is escaped with backslashes (emphasis, spoilers, brackets) and at the
+ *   start of a line (headings, quotes, lists, subtext); backticks become ˋ (U+02CB).
  *
  * Replies also send allowed_mentions { parse: [] }: even a mention that got through
  * would not ping. Both functions are linear in the input; callers clip after them.
@@ -35,7 +35,9 @@ function breakMentionsAndLinks(s: string): string {
 export function inert(text: string): string {
   const s = String(text).replace(INVISIBLE, '').replace(CONTROLS, '');
   const escaped = s
-    .replace(/[\\*_~`|[\]]/g, '\\$&')
+    // a backtick becomes ˋ (U+02CB) as in code: an escaped one would still end a code span Discord opened around it
+    .replace(/`/g, 'ˋ')
+    .replace(/[\\*_~|[\]]/g, '\\$&')
     // what only counts at the start of a line: # heading, -# subtext, > quote, - * + lists, 1. lists
     .replace(/^([ \t]*)([#>+-])/gm, '$1\\$2')
     .replace(/^([ \t]*)(\d+)([.)])/gm, '$1$2\\$3');
