@@ -28,7 +28,7 @@ import type { AlertRaisedDataV1 } from '../../../../libs/events/src/events/alert
 import type { AlertResolvedDataV1 } from '../../../../libs/events/src/events/alert-resolved.v1';
 import { EVENT_STREAM, Subjects } from '../../../../libs/events/src/subjects';
 import type { JsonLogger } from '../../../../libs/platform/src/logger';
-import { inert, inertCode, inertLine } from '../text/inert';
+import { inert, inertCode, inertLine, inertWord } from '../text/inert';
 import type { AlertMessage, AlertSink } from './alert-sinks';
 
 export type { AlertMessage, AlertSink } from './alert-sinks';
@@ -452,7 +452,7 @@ export function alertEmbed(a: AlertItem): APIEmbed {
   const sev = SEVERITY[d.severity as Severity] ?? SEVERITY.critical;
   const who = agentLabel(d.agentName, d.agentId);
   const e: APIEmbed = {
-    title: clip(`${sev.emoji} ${d.severity}: ${inertLine(clip(who, 100))} — ${inertLine(clip(d.cause, 120))}`, LIMIT.title),
+    title: clip(`${sev.emoji} ${d.severity}: ${inertLine(clip(who, 100))} — ${inertWord(clip(d.cause, 120))}`, LIMIT.title),
     description: clip(inert(clip(d.message || d.cause, 1600)), 2000),
     color: sev.colour,
     footer: { text: clip(d.key, 200) },
@@ -489,7 +489,7 @@ export function summaryEmbed(alerts: AlertItem[]): APIEmbed {
     const sev = (['critical', 'warning', 'info'] as const).filter((s) => bySeverity.get(s)).map((s) => `${SEVERITY[s].emoji} ${bySeverity.get(s)} ${s}`);
     lines.push(`**Severity:** ${sev.join(' · ')}`);
     const causes = [...byCause.entries()].sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0]));
-    const shown = causes.slice(0, SUMMARY_CAUSES).map(([c, n]) => `${inertLine(clip(c, 60))} ×${n}`);
+    const shown = causes.slice(0, SUMMARY_CAUSES).map(([c, n]) => `${inertWord(clip(c, 60))} ×${n}`);
     if (causes.length > SUMMARY_CAUSES) shown.push(`…and ${causes.length - SUMMARY_CAUSES} more causes`);
     lines.push(`**Causes:** ${shown.join(' · ')}`);
   }

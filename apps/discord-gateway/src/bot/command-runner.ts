@@ -14,7 +14,7 @@ import type { StoredEvent } from '../../../../libs/events/src/event-envelope';
 import type { JsonLogger } from '../../../../libs/platform/src/logger';
 import type { ParsedCommand } from './command-specs';
 import type { ControlPlaneClient } from './control-plane.client';
-import { inert, inertCode, inertLine } from '../text/inert';
+import { inert, inertCode, inertLine, inertWord } from '../text/inert';
 import { changedReply, errorReply, helpReply, historyReply, logsReply, statusPage, templatesReply, whyReply, type BotReply, type TemplateInfo } from './replies';
 
 export interface RunContext {
@@ -124,7 +124,7 @@ export class CommandRunner {
     const name = inertLine(rawName);
     // an operation's failure often quotes what it was given (a name, a path, a port)
     const failed = (f: { code?: string; message?: string; operation?: string }) =>
-      ({ content: `❌ **${name}** did not become ${goal}: ${inertLine(String(f.code))}: ${inert(String(f.message).slice(0, 1500))} (while trying to ${inertLine(String(f.operation))})` });
+      ({ content: `❌ **${name}** did not become ${goal}: ${inertWord(String(f.code))}: ${inert(String(f.message).slice(0, 1500))} (while trying to ${inertWord(String(f.operation))})` });
     try {
       let before: AgentStatusView | null = null;
       let last: AgentStatusView | null = null;

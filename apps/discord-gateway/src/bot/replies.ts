@@ -12,7 +12,7 @@ import type { Role } from '../../../../libs/events/src/commands/refuse-access.v1
 import { causationChain } from '../../../../libs/presentation/src/causation-chain';
 import { summarizeEvent } from '../../../../libs/presentation/src/event-summary';
 import { bytes, duration, percent, relativeTime, shortContainer, templateLabel, timeLabel } from '../../../../libs/presentation/src/format';
-import { inert, inertCode, inertLine } from '../text/inert';
+import { inert, inertCode, inertLine, inertWord } from '../text/inert';
 import { COMMAND_SPECS, usageLine, type CommandSpec } from './command-specs';
 
 export interface Embed {
@@ -74,7 +74,7 @@ export function agentField(v: AgentStatusView, r: AgentResourceSample | null, no
   if (v.recoveryAbandoned) lines.push('⛔ auto-recovery gave up: start it when fixed');
   else if (v.restartDueAt) lines.push(`↻ restart ${relativeTime(v.restartDueAt, now)}`);
   if (v.lastAlert?.state === 'open') lines.push(`⚠️ ${v.lastAlert.severity ?? 'alert'}: ${inert(clip(v.lastAlert.message, messageMax))}`);
-  if (v.lastError) lines.push(`❗ ${inertLine(v.lastError.operation)} failed: ${inert(clip(v.lastError.message, messageMax))}`);
+  if (v.lastError) lines.push(`❗ ${inertWord(v.lastError.operation)} failed: ${inert(clip(v.lastError.message, messageMax))}`);
   return { name: clip(`${stateIcon(v)} ${inertLine(v.name)}`, 256), value: clip(lines.join('\n'), 1024), inline: false };
 }
 
@@ -180,7 +180,7 @@ export function whyReply(agent: string, entries: HistoryEntry[]): BotReply {
   return {
     embeds: [
       {
-        title: clip(`Why ${inertLine(agent)} is ${inertLine(describeLast(last.type))}`, 256),
+        title: clip(`Why ${inertLine(agent)} is ${describeLast(last.type)}`, 256),
         description: lines.join('\n'),
         color: Colors.info,
         footer: { text: chain.unresolvedCause ? `the first step was caused by ${inertLine(chain.unresolvedCause)}, outside this agent's history` : 'oldest first; each line caused the next' },

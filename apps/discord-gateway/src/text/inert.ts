@@ -49,6 +49,12 @@ export function inertLine(text: string): string {
   return inert(String(text).replace(/[\r\n\u2028\u2029]+/g, ' '));
 }
 
+/** A code from our own vocabulary (an alert cause, an error code) shown as it is when it looks like one; otherwise `inertLine`. */
+export function inertWord(text: string): string {
+  const s = String(text);
+  return /^[A-Za-z0-9_.:-]{1,100}$/.test(s) ? s : inertLine(s);
+}
+
 /**
  * For text shown inside inline code or a code block, where markdown is off and a
  * backslash would show: backticks become ˋ (U+02CB) so the text cannot close the
