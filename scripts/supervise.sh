@@ -9,7 +9,8 @@
 #                /etc/sacp/<service>.env (mode 600).
 #   supervisord  elsewhere (containers, these machines): Debian's `supervisor` package,
 #                but its own supervisord instance, not Debian's system-wide one:
-#                  $SACP_STATE_DIR/supervisor/supervisord.conf   generated, mode 600
+#                  $SACP_STATE_DIR/supervisor/supervisord.conf   generated
+#                  $SACP_STATE_DIR/env/<service>.env             its environment, mode 600
 #                  $SACP_STATE_DIR/run/supervisor.sock           supervisorctl talks here
 #                  $SACP_STATE_DIR/run/supervisord.pid
 #                  $SACP_STATE_DIR/logs/<service>.log            each service's output
@@ -25,6 +26,7 @@ SV_CONF_DIR=$STATE_DIR/supervisor
 SV_CONF=$SV_CONF_DIR/supervisord.conf
 SV_SOCK=$RUN_DIR/supervisor.sock
 SV_PIDFILE=$RUN_DIR/supervisord.pid
+SV_ENV_DIR=$STATE_DIR/env
 SYSTEMD_UNIT_DIR=${SACP_SYSTEMD_UNIT_DIR:-/etc/systemd/system}
 SYSTEMD_ENV_DIR=${SACP_SYSTEMD_ENV_DIR:-/etc/sacp}
 
@@ -55,32 +57,35 @@ sv_daemon_pid() {
     tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q supervisord && echo "$pid"
 }
 
-# A value for supervisord's environment=: double-quoted (supervisor splits it like a
-# POSIX shell), with ConfigParser's % doubled.
+# A word of a supervisord command line (it splits them like a shell), with ConfigParser's % doubled.
 sv_quote() {
   local v=$1
-  v=${v//\\/\\\\}
-  v=${v//\"/\\\"}
+  [[ $v != *\"* ]] || fail "a path with a double quote cannot be given to supervisord: $v"
   v=${v//%/%%}
   printf '"%s"' "$v"
 }
 
+# Each service's environment goes to $SV_ENV_DIR/<service>.env (mode 600), read by
+# scripts/exec-service.sh: supervisord's own environment= cannot hold every value (its
+# parser has no escapes for quotes). The file's hash in the section makes
+# `supervisorctl update` restart a service whose environment changed, and only that one.
 sv_program() {
-  local s=$1 priority=$2 line key value envs=()
-  while IFS= read -r line; do
-    [ -n "$line" ] || continue
-    key=${line%%=*}
-    value=${line#*=}
-    [[ $key =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]] || fail "environment of $s: bad key in \"$key\""
-    envs+=("$key=$(sv_quote "$value")")
-  done < <(env_of "$s")
-  local joined
-  joined=$(IFS=,; echo "${envs[*]}")
+  local s=$1 priority=$2 line key env_file=$SV_ENV_DIR/$1.env
+  (
+    umask 077
+    env_of "$s" | while IFS= read -r line; do
+      [ -n "$line" ] || continue
+      key=${line%%=*}
+      [[ $key =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]] || fail "environment of $s: bad key in \"$key\""
+      printf '%s\n' "$line"
+    done >"$env_file.tmp"
+  ) || exit 1
+  mv "$env_file.tmp" "$env_file"
   cat <<EOF
 [program:$s]
-command=$(sv_quote "$NODE_BIN") $(sv_quote "$REPO/dist/apps/$s/main.js")
+command=/bin/bash $(sv_quote "$REPO/scripts/exec-service.sh") $(sv_quote "$env_file") $(sv_quote "$NODE_BIN") $(sv_quote "$REPO/dist/apps/$s/main.js")
 directory=${REPO//%/%%}
-environment=$joined
+environment=SACP_ENV_SHA256="$(sha256sum "$env_file" | cut -c1-64)"
 priority=$priority
 autostart=true
 autorestart=true
@@ -100,7 +105,7 @@ EOF
 
 sv_write_config() {
   local tmp=$SV_CONF.tmp i=0 s
-  mkdir -p "$SV_CONF_DIR"
+  mkdir -p "$SV_CONF_DIR" && install -d -m 700 "$SV_ENV_DIR"
   (
     umask 077
     cat >"$tmp" <<EOF

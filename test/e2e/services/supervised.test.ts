@@ -19,6 +19,7 @@ import { FIXTURE_CONFIG_DIR } from '../../support/control-plane';
  * package, and dist/ and the images (SACP_UP_SKIP_BUILD=1: this test does not rebuild).
  * Needs root, as up.sh does.
  */
+const ODD = `q"uo'te, 100% $HOME \\x`;
 const SERVICES = [
   { service: 'orchestrator', portVar: 'ORCHESTRATOR_HTTP_PORT' },
   { service: 'monitor', portVar: 'MONITOR_HTTP_PORT' },
@@ -74,6 +75,8 @@ describe('scripts/up.sh runs the services under supervision (real script, real p
       SACP_UP_SKIP_BUILD: '1',
       SACP_SUPERVISOR: 'supervisord',
       SACP_UP_TIMEOUT: '90',
+      // passed through to every service, exactly: quotes, a comma, %, $ and a backslash
+      SACP_TEST_ODD_VALUE: ODD,
     });
   });
 
@@ -91,15 +94,19 @@ describe('scripts/up.sh runs the services under supervision (real script, real p
     assert.match(r.out, /supervisor\s+supervisord: supervisorctl -c .*supervisord\.conf status/);
     const status = ctl('status').stdout;
     for (const { service } of SERVICES) assert.match(status, new RegExp(`^${service}\\s+RUNNING`, 'm'), status);
-    const conf = join(stateDir, 'supervisor/supervisord.conf');
-    assert.equal(statSync(conf).mode & 0o777, 0o600, 'the config holds the secret key: mode 600');
+    assert.ok(existsSync(join(stateDir, 'supervisor/supervisord.conf')));
+    assert.doesNotMatch(readFileSync(join(stateDir, 'supervisor/supervisord.conf'), 'utf8'), /SACP_SECRET_KEY/);
     assert.ok(existsSync(join(stateDir, 'run/supervisor.sock')));
     assert.ok(existsSync(join(stateDir, 'logs/orchestrator.log')));
-    // each service gets only its own settings
-    const text = readFileSync(conf, 'utf8');
-    const section = (s: string) => text.split(`[program:${s}]`)[1]!.split('[program:')[0]!;
-    assert.match(section('orchestrator'), /SACP_SECRET_KEY=/);
-    for (const s of ['monitor', 'discord-gateway', 'api']) assert.doesNotMatch(section(s), /SACP_SECRET_KEY=/, s);
+    // each service gets only its own settings, from a file only root reads
+    for (const { service } of SERVICES) {
+      const file = join(stateDir, `env/${service}.env`);
+      assert.equal(statSync(file).mode & 0o777, 0o600, file);
+      const environ = processEnv(pidOf(service));
+      assert.equal(environ.SACP_SECRET_KEY !== undefined, service === 'orchestrator', `${service} and SACP_SECRET_KEY`);
+      assert.equal(environ.SACP_TEST_ODD_VALUE, ODD, `${service} got the value as it was`);
+      assert.equal(environ.NATS_URL, env.NATS_URL);
+    }
   });
 
   test('up.sh run again starts no duplicate: same pids, one process per service', () => {
@@ -144,6 +151,13 @@ describe('scripts/up.sh runs the services under supervision (real script, real p
     for (const { service } of SERVICES) assert.equal(await ready(service), false);
   });
 });
+
+/** The environment a process runs with, from /proc. */
+function processEnv(pid: number): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const kv of readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').filter(Boolean)) out[kv.slice(0, kv.indexOf('='))] = kv.slice(kv.indexOf('=') + 1);
+  return out;
+}
 
 function readFileSafe(p: string): string {
   try {

@@ -261,7 +261,7 @@ export function errorReply(error: WireError, prefix: string): BotReply {
 }
 
 export function usageReply(problem: string, usage: string | null): BotReply {
-  return { content: clip(`⚠️ ${inert(clip(problem, 1500))}${usage ? `\nUsage: \`${inertCode(usage)}\`` : ''}`, 2000), private: true };
+  return { content: clip(`⚠️ ${inert(clip(problem, 1500))}${usage ? `\nUsage: \`${usage}\`` : ''}`, 2000), private: true };
 }
 
 export function refusedReply(spec: CommandSpec, held: Role | null): BotReply {
