@@ -161,17 +161,11 @@ sd_quote() {
   printf '"%s"' "$v"
 }
 
-sd_install() {
-  local s changed=() old new
-  id sacp >/dev/null 2>&1 || useradd --system --no-create-home --home-dir "$STATE_DIR" --shell /usr/sbin/nologin sacp
-  install -d -m 755 "$SYSTEMD_UNIT_DIR" && install -d -m 700 "$SYSTEMD_ENV_DIR"
-  cp "$REPO/deploy/systemd/sacp@.service" "$SYSTEMD_UNIT_DIR/"
-  for d in "$REPO"/deploy/systemd/*.service.d; do
-    install -d "$SYSTEMD_UNIT_DIR/$(basename "$d")" && cp "$d"/*.conf "$SYSTEMD_UNIT_DIR/$(basename "$d")/"
-  done
-  # this checkout instead of /opt/sacp, and this state directory
-  install -d "$SYSTEMD_UNIT_DIR/sacp@.service.d"
-  cat >"$SYSTEMD_UNIT_DIR/sacp@.service.d/50-up.conf" <<EOF
+# The drop-in up.sh adds to sacp@.service: this checkout instead of /opt/sacp, this
+# state directory, logs where the supervisord ones go. (Checked with systemd-analyze
+# verify by test/integration/deploy/systemd-units.test.ts.)
+sd_dropin() {
+  cat <<EOF
 # written by scripts/up.sh
 [Service]
 WorkingDirectory=$REPO
@@ -180,11 +174,23 @@ ExecStart=$NODE_BIN $REPO/dist/apps/%i/main.js
 ReadWritePaths=$STATE_DIR
 StandardOutput=append:$LOG_DIR/%i.log
 StandardError=inherit
-$(case $REPO in /home/* | /root/*) echo 'ProtectHome=read-only' ;; esac)
 EOF
+  case $REPO in /home/* | /root/*) printf 'ProtectHome=read-only\n' ;; esac
+}
+
+sd_install() {
+  local s changed=() old new
+  id sacp >/dev/null 2>&1 || useradd --system --no-create-home --home-dir "$STATE_DIR" --shell /usr/sbin/nologin sacp
+  install -d -m 755 "$SYSTEMD_UNIT_DIR" && install -d -m 700 "$SYSTEMD_ENV_DIR"
+  cp "$REPO/deploy/systemd/sacp@.service" "$SYSTEMD_UNIT_DIR/"
+  for d in "$REPO"/deploy/systemd/*.service.d; do
+    install -d "$SYSTEMD_UNIT_DIR/$(basename "$d")" && cp "$d"/*.conf "$SYSTEMD_UNIT_DIR/$(basename "$d")/"
+  done
+  install -d "$SYSTEMD_UNIT_DIR/sacp@.service.d"
+  sd_dropin >"$SYSTEMD_UNIT_DIR/sacp@.service.d/50-up.conf"
   for s in "${SERVICES[@]}"; do
     old=$(cat "$SYSTEMD_ENV_DIR/$s.env" 2>/dev/null || true)
-    new=$(env_of "$s" | while IFS= read -r line; do [ -n "$line" ] && echo "${line%%=*}=$(sd_quote "${line#*=}")"; done)
+    new=$(env_of "$s" | while IFS= read -r line; do if [ -n "$line" ]; then echo "${line%%=*}=$(sd_quote "${line#*=}")"; fi; done)
     if [ "$old" != "$new" ]; then
       (umask 077 && printf '%s\n' "$new" >"$SYSTEMD_ENV_DIR/$s.env")
       changed+=("$s")

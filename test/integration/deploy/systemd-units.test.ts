@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../support/service-process';
@@ -32,6 +32,31 @@ describe('systemd units (deploy/systemd)', () => {
       assert.equal(r.status, 0);
     });
   }
+
+  test('with the drop-in scripts/up.sh adds (this checkout, a state directory, log files) every unit still verifies', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sacp-units-'));
+    try {
+      cpSync(UNITS, dir, { recursive: true });
+      const state = join(dir, 'state');
+      const dropIn = spawnSync(
+        'bash',
+        ['-c', 'set -euo pipefail; log() { :; }; fail() { echo "$*" >&2; exit 1; }; . "$REPO/scripts/supervise.sh"; sd_dropin'],
+        { env: { PATH: process.env.PATH ?? '', REPO: REPO_ROOT, STATE_DIR: state, LOG_DIR: join(state, 'logs'), RUN_DIR: join(state, 'run'), NODE_BIN: process.execPath }, encoding: 'utf8' },
+      );
+      assert.equal(dropIn.status, 0, dropIn.stderr);
+      assert.match(dropIn.stdout, new RegExp(`^ExecStart=${process.execPath} ${REPO_ROOT}/dist/apps/%i/main.js$`, 'm'));
+      assert.match(dropIn.stdout, new RegExp(`^ReadWritePaths=${state}$`, 'm'));
+      mkdirSync(join(dir, 'sacp@.service.d'), { recursive: true });
+      writeFileSync(join(dir, 'sacp@.service.d/50-up.conf'), dropIn.stdout);
+      for (const s of SERVICES) {
+        const r = analyze(['verify', `sacp@${s}.service`], dir);
+        assert.equal(`${r.stdout}${r.stderr}`.trim(), '', `sacp@${s} with the drop-in: systemd-analyze printed warnings`);
+        assert.equal(r.status, 0);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   test('verify is not blind: a misspelt key and a missing binary are reported', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sacp-units-'));
