@@ -124,6 +124,14 @@ fi
 # 6. the services, under a supervisor that starts again whichever dies (scripts/supervise.sh)
 # Each service's environment is what its function below prints (KEY=value lines, any value
 # but one with a newline): add a key for one service in its function, for all in env_common.
+# pass_env PREFIX...: this shell's exported variables whose names start with a PREFIX
+pass_env() {
+  local k p
+  for k in $(compgen -e); do
+    for p in "$@"; do [[ $k == "$p"* ]] && echo "$k=${!k}" && break; done
+  done
+  return 0
+}
 env_common() {
   local k
   echo "PATH=$PATH"
@@ -134,25 +142,26 @@ env_common() {
   for k in $(compgen -e); do
     case $k in
       SACP_SECRET_KEY | SACP_STATE_DIR | SACP_UP_* | SACP_DISCORD_ENV | SACP_SUPERVISOR | SACP_CONFIG_DIR) ;;
-      SACP_* | LOG_* | NODE_OPTIONS | NODE_ENV | TZ) echo "$k=${!k}" ;;
+      SACP_* | LOG_* | DOCKER_* | NODE_OPTIONS | NODE_ENV | TZ) echo "$k=${!k}" ;;
     esac
   done
 }
 env_orchestrator() {
   env_common
+  pass_env ORCHESTRATOR_
   echo "ORCHESTRATOR_HTTP_PORT=$(port_of orchestrator)"
   # only the orchestrator reads the secret key
   echo "SACP_SECRET_KEY=$SACP_SECRET_KEY"
 }
 env_monitor() {
   env_common
+  pass_env MONITOR_
   echo "MONITOR_HTTP_PORT=$(port_of monitor)"
 }
 env_discord_gateway() {
-  local k
   env_common
   echo "DISCORD_GATEWAY_HTTP_PORT=$(port_of discord-gateway)"
-  for k in $(compgen -e); do case $k in DISCORD_*) echo "$k=${!k}" ;; esac; done
+  pass_env DISCORD_
   # the bot's settings (DISCORD_TOKEN_FILE, DISCORD_TOKEN_KEY_FILE, DISCORD_ROLES, ...) for this process only
   # shellcheck disable=SC2016
   [ -f "$DISCORD_ENV" ] && env -i bash -c 'set -a && . "$1" && set +a && for k in $(compgen -e); do case $k in PWD | SHLVL | _ | OLDPWD) ;; *) echo "$k=${!k}" ;; esac; done' _ "$DISCORD_ENV"
@@ -160,6 +169,7 @@ env_discord_gateway() {
 }
 env_api() {
   env_common
+  pass_env API_
   echo "API_HTTP_PORT=$(port_of api)"
   echo "API_HOST=${API_HOST:-127.0.0.1}"
 }
