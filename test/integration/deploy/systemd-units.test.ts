@@ -112,3 +112,22 @@ describe('systemd units (deploy/systemd)', () => {
     }
   });
 });
+
+describe('the same policy in docker-compose.yml and under scripts/up.sh', () => {
+  test('every compose service restarts unless stopped and gets 20 s to drain, like the units and supervisord', () => {
+    const compose = readFileSync(join(REPO_ROOT, 'docker-compose.yml'), 'utf8');
+    const anchor = /^x-service: &service\n((?: {2}.*\n|\s*#.*\n)+)/m.exec(compose)?.[1] ?? '';
+    assert.match(anchor, /^ {2}restart: unless-stopped$/m);
+    assert.match(anchor, /^ {2}stop_grace_period: 20s$/m);
+    const services = compose.slice(compose.indexOf('\nservices:\n'));
+    const names = [...services.matchAll(/^ {2}([a-z-]+):\n/gm)].map((m) => m[1]);
+    assert.deepEqual(names, SERVICES);
+    for (const block of services.split(/^ {2}[a-z-]+:\n/m).slice(1)) {
+      assert.match(block, /^ {4}<<: \*service$/m, 'every service uses the shared settings');
+      assert.doesNotMatch(block, /^ {4}restart:/m, 'and does not override the restart policy');
+    }
+    const supervise = readFileSync(join(REPO_ROOT, 'scripts/supervise.sh'), 'utf8');
+    assert.match(supervise, /^SV_STOPWAITSECS=20$/m);
+    assert.match(supervise, /^autorestart=true$/m);
+  });
+});
