@@ -123,6 +123,19 @@ describe('scripts/up.sh runs the services under supervision (real script, real p
     assert.equal(daemons.length, 1, daemons.join('\n'));
   });
 
+  test("up.sh run with one service's setting changed restarts that service only", async () => {
+    const before = Object.fromEntries(SERVICES.map(({ service }) => [service, pidOf(service)]));
+    env.MONITOR_SAMPLE_INTERVAL_MS = '5000';
+    const r = run('up.sh');
+    assert.equal(r.status, 0, r.out);
+    for (const { service } of SERVICES) {
+      if (service === 'monitor') assert.notEqual(pidOf(service), before[service], 'the monitor was restarted');
+      else assert.equal(pidOf(service), before[service], `${service} was left alone`);
+    }
+    assert.equal(processEnv(pidOf('monitor')).MONITOR_SAMPLE_INTERVAL_MS, '5000');
+    assert.equal(await ready('monitor'), true);
+  });
+
   for (const { service } of SERVICES) {
     test(`${service} killed with SIGKILL is running again within 10 s (new pid, ready)`, async () => {
       const old = pidOf(service);
