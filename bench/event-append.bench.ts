@@ -71,8 +71,10 @@ export async function run(): Promise<BenchResult> {
   const es = await testEventStore();
   const unhook = onInterrupt(() => es.close());
   try {
-    const { store, pool } = es;
-    await pool.query(RAW_TABLE);
+    const { store, pool, ownerPool } = es;
+    // the baseline's table is made by the owner and written through the same service-role pool
+    await ownerPool.query(RAW_TABLE);
+    await ownerPool.query('grant insert on bench_raw_events to sacp_service');
     const meta = metadata({ correlationId: randomUUID(), source: 'bench' });
     const metaJson = JSON.stringify(meta);
 

@@ -172,8 +172,9 @@ export async function run(): Promise<BenchResult> {
       if (done % 1000 === 0 || done === AGENTS) progress(`written ${(done * EVENTS_PER_AGENT).toLocaleString('en-US')} events`);
     }
     const writeSeconds = (performance.now() - tWrite) / 1000;
-    await pool.query('vacuum analyze events');
-    await pool.query('vacuum analyze streams');
+    // only the owner may vacuum; the store is read through the services' role
+    await es.ownerPool.query('vacuum analyze events');
+    await es.ownerPool.query('vacuum analyze streams');
     const { rows: countRows } = await pool.query<{ n: string }>('select count(*)::text as n from events');
     const total = Number(countRows[0]!.n);
     progress(`${total.toLocaleString('en-US')} events stored in ${writeSeconds.toFixed(1)} s; vacuum analyze done`);

@@ -5,9 +5,6 @@
 set -euo pipefail
 
 STATE_DIR=${SACP_STATE_DIR:-/var/lib/sacp}
-PG_DB=${SACP_PG_DB:-sacp}
-PG_USER=${SACP_PG_USER:-sacp}
-PG_PASSWORD=${SACP_PG_PASSWORD:-sacp}
 NATS_PORT=${SACP_NATS_PORT:-4222}
 
 log() { printf '{"level":"info","component":"services","msg":"%s"}\n' "$*"; }
@@ -39,20 +36,8 @@ fi
 log "docker ready"
 
 # --- Postgres ---
-if ! pg_lsclusters -h 2>/dev/null | awk '{print $1" "$2}' | grep -qx '15 main'; then
-  log "creating Postgres cluster 15/main"
-  pg_createcluster 15 main >/dev/null
-fi
-if ! pg_lsclusters -h | awk '$1==15 && $2=="main" {print $4}' | grep -qx online; then
-  log "starting Postgres 15/main"
-  pg_ctlcluster 15 main start
-fi
-for _ in $(seq 1 60); do su postgres -c "psql -qAtc 'select 1'" >/dev/null 2>&1 && break; sleep 0.5; done
-su postgres -c "psql -qAtc \"select 1 from pg_roles where rolname='$PG_USER'\"" | grep -q 1 \
-  || su postgres -c "psql -qc \"create role $PG_USER login superuser password '$PG_PASSWORD'\""
-su postgres -c "psql -qAtc \"select 1 from pg_database where datname='$PG_DB'\"" | grep -q 1 \
-  || su postgres -c "createdb -O $PG_USER $PG_DB"
-log "postgres ready"
+# the cluster, the roles (owner, services, no superuser) and the database: see scripts/postgres.sh
+bash "$(dirname "${BASH_SOURCE[0]}")/postgres.sh"
 
 # --- NATS with JetStream ---
 if ! (exec 3<>/dev/tcp/127.0.0.1/$NATS_PORT) 2>/dev/null; then

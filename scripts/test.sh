@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test command (README, CI): prepares this machine, then runs every tier against
 # real Postgres, NATS with JetStream and Docker.
-#   1. installs and starts Postgres, NATS and Docker (scripts/services.sh)
+#   1. installs and starts Postgres, NATS and Docker (scripts/services.sh), with the
+#      Postgres test admin role (test/support/postgres.ts)
 #   2. installs npm dependencies, builds, and builds the images offline
 #   3. checks dependency rules, then runs unit, integration and end-to-end tests
 # Set SACP_TEST_TIERS="unit integration" to run only some tiers.
@@ -11,7 +12,8 @@ cd "$(dirname "$0")/.."
 step() { printf '{"level":"info","component":"test","msg":"%s"}\n' "$*"; }
 
 step "1/5 services: Postgres, NATS with JetStream, Docker"
-bash scripts/services.sh
+# with the test admin role: the tests create (as it) and drop a database per test file
+SACP_PG_TEST_ADMIN=1 bash scripts/services.sh
 
 step "2/5 npm dependencies"
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then

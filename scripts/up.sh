@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # up.sh — bring the whole control plane up on this machine (Debian 12, as root):
 #
-#   1. scripts/services.sh      installs/starts Postgres 15, NATS with JetStream, Docker
+#   1. scripts/services.sh      installs/starts Postgres 15, NATS with JetStream, Docker;
+#                               Postgres roles and their URLs in $SACP_STATE_DIR/postgres/
 #   2. npm ci                   only when node_modules is missing or older than the lock
 #   3. npm run build            everything into dist/
 #   4. scripts/build-images.sh  sacp/base:local and sacp/sim-agent:latest, offline
+#   4b. migrations              node dist/apps/orchestrator/migrate.js as the database's owner;
+#                               the only step that gets the owner's URL
 #   5. a secret key, once       $SACP_STATE_DIR/secret.key (base64 of 32 bytes, mode 600),
 #                               unless SACP_SECRET_KEY is set
 #   6. the four services        orchestrator, monitor, discord-gateway, api under a
@@ -21,7 +24,9 @@
 #
 # Environment (all optional):
 #   SACP_STATE_DIR         /var/lib/sacp
-#   DATABASE_URL           postgres://sacp:sacp@127.0.0.1:5432/sacp
+#   DATABASE_URL           the services' role (sacp_app): DATABASE_URL= in $SACP_STATE_DIR/postgres/app.env
+#   DATABASE_MIGRATION_URL the owner (sacp_owner), for the migration step only:
+#                          DATABASE_MIGRATION_URL= in $SACP_STATE_DIR/postgres/owner.env
 #   NATS_URL               nats://127.0.0.1:4222
 #   SACP_SECRET_KEY        base64 of 32 bytes; otherwise read from (or created in) the key file
 #   ORCHESTRATOR_HTTP_PORT 3101   MONITOR_HTTP_PORT 3102
@@ -29,6 +34,9 @@
 #   SACP_UP_TIMEOUT        seconds to wait for every /health/ready (60)
 #   SACP_UP_SKIP_BUILD     1: skip steps 2-4 (dependencies, build, images) when dist/ and the
 #                          images are known to be current (the tests that run this script)
+#   SACP_UP_SKIP_SERVICES  1: skip step 1 (Postgres, NATS and Docker are up, and DATABASE_URL and
+#                          DATABASE_MIGRATION_URL are given): scripts/services.sh (re)sets the roles'
+#                          passwords from $SACP_STATE_DIR, so a second state directory must not run it
 #   SACP_SUPERVISOR        systemd | supervisord: override the choice made from PID 1
 #   SACP_DISCORD_ENV       $SACP_STATE_DIR/discord.env: KEY=value lines for the Discord bot only
 #                          (DISCORD_TOKEN_FILE, DISCORD_TOKEN_KEY_FILE, DISCORD_ROLES, DISCORD_ALERT_CHANNEL_ID, ...);
@@ -45,7 +53,6 @@ DISCORD_ENV=${SACP_DISCORD_ENV:-$STATE_DIR/discord.env}
 TIMEOUT=${SACP_UP_TIMEOUT:-60}
 SERVICES=(orchestrator monitor discord-gateway api)
 
-export DATABASE_URL=${DATABASE_URL:-postgres://sacp:sacp@127.0.0.1:5432/sacp}
 export NATS_URL=${NATS_URL:-nats://127.0.0.1:4222}
 export SACP_CONFIG_DIR=${SACP_CONFIG_DIR:-$REPO/configs}
 
@@ -87,7 +94,15 @@ mkdir -p "$LOG_DIR" "$RUN_DIR"
 cd "$REPO"
 
 # 1. Postgres, NATS, Docker
-bash "$REPO/scripts/services.sh"
+[ "${SACP_UP_SKIP_SERVICES:-}" = 1 ] || bash "$REPO/scripts/services.sh"
+# the services connect as sacp_app; the owner's URL goes to the migration step alone (4b)
+env_value() { sed -n "s/^$1=//p" "$STATE_DIR/postgres/$2" 2>/dev/null; }
+DATABASE_URL=${DATABASE_URL:-$(env_value DATABASE_URL app.env)}
+DATABASE_MIGRATION_URL=${DATABASE_MIGRATION_URL:-$(env_value DATABASE_MIGRATION_URL owner.env)}
+[ -n "$DATABASE_URL" ] && [ -n "$DATABASE_MIGRATION_URL" ] ||
+  fail "no database URLs in $STATE_DIR/postgres (app.env, owner.env): scripts/services.sh writes them, or set DATABASE_URL and DATABASE_MIGRATION_URL"
+export DATABASE_URL
+export -n DATABASE_MIGRATION_URL
 
 if [ "${SACP_UP_SKIP_BUILD:-}" != 1 ]; then
 # 2. dependencies: npm keeps its own copy of the lock in node_modules/.package-lock.json
@@ -110,6 +125,11 @@ fi
 for s in "${SERVICES[@]}"; do
   [ -f "dist/apps/$s/main.js" ] || fail "dist/apps/$s/main.js is missing: run npm run build"
 done
+
+# 4b. the event store's schema, migrated as the database's owner
+log "migrating the event store"
+DATABASE_MIGRATION_URL=$DATABASE_MIGRATION_URL node dist/apps/orchestrator/migrate.js >>"$LOG_DIR/migrate.log" 2>&1 ||
+  fail "migrating the event store failed" "$LOG_DIR/migrate.log"
 
 # 5. the key that encrypts secret values at rest
 if [ -z "${SACP_SECRET_KEY:-}" ]; then
@@ -135,7 +155,6 @@ pass_env() {
 env_common() {
   local k
   echo "PATH=$PATH"
-  echo "DATABASE_URL=$DATABASE_URL"
   echo "NATS_URL=$NATS_URL"
   echo "SACP_CONFIG_DIR=$SACP_CONFIG_DIR"
   # settings a service's config.ts reads, passed through from this shell (not the secret key, not the bot's)
@@ -146,8 +165,11 @@ env_common() {
     esac
   done
 }
+# the services' database role (never the owner's URL: that one is for step 4b alone)
+env_database() { echo "DATABASE_URL=$DATABASE_URL"; }
 env_orchestrator() {
   env_common
+  env_database
   pass_env ORCHESTRATOR_
   echo "ORCHESTRATOR_HTTP_PORT=$(port_of orchestrator)"
   # only the orchestrator reads the secret key
@@ -155,9 +177,11 @@ env_orchestrator() {
 }
 env_monitor() {
   env_common
+  env_database
   pass_env MONITOR_
   echo "MONITOR_HTTP_PORT=$(port_of monitor)"
 }
+# the gateway talks only to the bus: no database credentials in its environment
 env_discord_gateway() {
   env_common
   echo "DISCORD_GATEWAY_HTTP_PORT=$(port_of discord-gateway)"
@@ -169,6 +193,7 @@ env_discord_gateway() {
 }
 env_api() {
   env_common
+  env_database
   pass_env API_
   echo "API_HTTP_PORT=$(port_of api)"
   echo "API_HOST=${API_HOST:-127.0.0.1}"

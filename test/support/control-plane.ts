@@ -8,6 +8,7 @@ import type { AgentStatusView } from '../../libs/events/src/queries';
 import type { CommandReply, QueryReply } from '../../libs/events/src/reply';
 import { Subjects } from '../../libs/events/src/subjects';
 import { DockerDriver } from '../../libs/docker/src/docker.driver';
+import { migrate } from '../../libs/event-store/src/migrations/migrate';
 import { createTestDatabase, testPool } from './postgres';
 import { startNats, type TestNats } from './nats-server';
 import { waitFor } from './ports';
@@ -21,6 +22,8 @@ export interface ControlPlaneOptions {
   orchestrators?: number;
   monitors?: number;
   env?: Record<string, string>;
+  /** false: leave the database unmigrated (the owner migrates it before any service starts otherwise) */
+  migrate?: boolean;
 }
 
 /**
@@ -33,9 +36,13 @@ export class TestControlPlane {
   monitors: ServiceProcess[] = [];
   gateways: ServiceProcess[] = [];
   nc!: NatsConnection;
+  /** the test's own view of the database (the test admin: the owner's rights, may end the services' connections) */
   pool!: Pool;
   nats!: TestNats;
+  /** the services' role (DATABASE_URL): may append and read, never rewrite */
   databaseUrl = '';
+  /** the owner, who migrated the database before any service started (DATABASE_MIGRATION_URL) */
+  migrationUrl = '';
   readonly instance = `t${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
   readonly docker = DockerDriver.connect();
   readonly secretKey = randomBytes(32).toString('base64');
@@ -61,17 +68,27 @@ export class TestControlPlane {
   async start(): Promise<this> {
     const db = await createTestDatabase();
     this.databaseUrl = db.url;
+    this.migrationUrl = db.ownerUrl;
     this.dropDb = db.drop;
+    // as scripts/up.sh does: the owner migrates first, the services never hold its password
+    if (this.options.migrate !== false) {
+      const owner = testPool(db.ownerUrl);
+      try {
+        await migrate(owner);
+      } finally {
+        await owner.end();
+      }
+    }
     this.nats = await startNats();
-    this.pool = testPool(this.databaseUrl);
+    this.pool = testPool(db.adminUrl);
     for (let i = 0; i < (this.options.orchestrators ?? 1); i++) await this.addOrchestrator();
     for (let i = 0; i < (this.options.monitors ?? 0); i++) await this.addMonitor();
     this.nc = await connectBus({ url: this.nats.url, name: 'test-client', reconnect: true });
     return this;
   }
 
-  async addOrchestrator(options: { waitReady?: boolean } = {}): Promise<ServiceProcess> {
-    const o = new ServiceProcess('orchestrator', this.env, 'ORCHESTRATOR_HTTP_PORT');
+  async addOrchestrator(options: { waitReady?: boolean; env?: Record<string, string> } = {}): Promise<ServiceProcess> {
+    const o = new ServiceProcess('orchestrator', { ...this.env, ...options.env }, 'ORCHESTRATOR_HTTP_PORT');
     await o.start(options);
     this.orchestrators.push(o);
     return o;

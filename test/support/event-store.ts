@@ -4,17 +4,32 @@ import { PgEventStore } from '../../libs/event-store/src/pg-event-store';
 import type { EventMetadata } from '../../libs/events/src/metadata';
 import { createTestDatabase, testPool } from './postgres';
 
-/** A migrated, private event store for one test file. */
-export async function testEventStore(): Promise<{ pool: Pool; store: PgEventStore; url: string; close: () => Promise<void> }> {
+export interface TestEventStore {
+  /** the services' role, as in production: the store under test runs on it */
+  pool: Pool;
+  store: PgEventStore;
+  url: string;
+  /** the owner that migrated the database: for fixtures the services may not write */
+  ownerPool: Pool;
+  ownerUrl: string;
+  close: () => Promise<void>;
+}
+
+/** A private event store for one test file, migrated by its owner and used as the services' role. */
+export async function testEventStore(): Promise<TestEventStore> {
   const db = await createTestDatabase();
+  const ownerPool = testPool(db.ownerUrl);
+  await migrate(ownerPool);
   const pool = testPool(db.url);
-  await migrate(pool);
   return {
     pool,
     store: new PgEventStore(pool),
     url: db.url,
+    ownerPool,
+    ownerUrl: db.ownerUrl,
     close: async () => {
       await pool.end();
+      await ownerPool.end();
       await db.drop();
     },
   };

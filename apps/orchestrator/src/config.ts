@@ -1,8 +1,19 @@
 import { z } from 'zod';
 import { CommonConfigShape, millis, port, readConfig } from '../../../libs/platform/src/config';
 
+/** The owning role's URL: migrations run as it, never as the services' role. */
+const migrationUrl = z
+  .string({ error: 'the Postgres URL of the role that owns the database, e.g. postgres://sacp_owner:PASSWORD@127.0.0.1:5432/sacp' })
+  .regex(/^postgres(ql)?:\/\//, 'expected postgres://user:password@host:port/database');
+
 const OrchestratorConfigSchema = z.object({
   ...CommonConfigShape,
+  /**
+   * When set, the orchestrator migrates with it at start (under the migration lock)
+   * and closes that connection; it always runs as DATABASE_URL. scripts/up.sh migrates
+   * in a separate step instead, so no long-running process holds the owner's password.
+   */
+  DATABASE_MIGRATION_URL: migrationUrl.optional(),
   ORCHESTRATOR_HTTP_PORT: port(3101),
   /** how often the full level-triggered pass compares every agent with Docker */
   SACP_RECONCILE_INTERVAL_MS: millis(5000),
@@ -30,3 +41,13 @@ export const list = (value: string) =>
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
+
+const MigrationConfigSchema = z.object({
+  DATABASE_MIGRATION_URL: migrationUrl,
+  LOG_LEVEL: CommonConfigShape.LOG_LEVEL,
+});
+
+export type MigrationConfig = z.infer<typeof MigrationConfigSchema>;
+
+/** The one-shot migration step (dist/apps/orchestrator/migrate.js): only the owner's URL. */
+export const loadMigrationConfig = (env: NodeJS.ProcessEnv = process.env): MigrationConfig => readConfig('migrate', MigrationConfigSchema, env);

@@ -6,11 +6,13 @@ import { DockerDriver } from '../../../libs/docker/src/docker.driver';
 import { CommandAudit } from '../../../libs/event-store/src/command-audit';
 import { PgEventStore } from '../../../libs/event-store/src/pg-event-store';
 import { migrate } from '../../../libs/event-store/src/migrations/migrate';
+import { checkSchema } from '../../../libs/event-store/src/migrations/schema-check';
 import { Projector } from '../../../libs/event-store/src/projections/projector';
 import { agentRegistryProjection } from '../../../libs/event-store/src/projections/agent-registry.projection';
 import { templateRegistryProjection } from '../../../libs/event-store/src/projections/template-registry.projection';
 import { Subjects } from '../../../libs/events/src/subjects';
 import type { JsonLogger } from '../../../libs/platform/src/logger';
+import { createPool } from '../../../libs/platform/src/pg-pool';
 import { coreProviders, provide } from '../../../libs/platform/src/nest/core-providers';
 import { HealthController, type ServiceReadiness } from '../../../libs/platform/src/nest/health.controller';
 import { NATS, PG_POOL, READINESS } from '../../../libs/platform/src/nest/tokens';
@@ -26,7 +28,7 @@ export function orchestratorModule(config: OrchestratorConfig, log: JsonLogger) 
   @Module({
     controllers: [HealthController],
     providers: [
-      ...coreProviders('orchestrator', config, log, { poolSize: 10, beforeReady: async (pool) => void (await migrate(pool)) }),
+      ...coreProviders('orchestrator', config, log, { poolSize: 10, beforeReady: (pool) => prepareSchema(pool, config, log) }),
       provide(POLICY, [], (): ContainerPolicy => ({
         ...DEFAULT_POLICY,
         allowedHostPaths: list(config.SACP_ALLOWED_HOST_PATHS),
@@ -55,3 +57,21 @@ export function orchestratorModule(config: OrchestratorConfig, log: JsonLogger) 
   return OrchestratorModule;
 }
 
+/**
+ * With DATABASE_MIGRATION_URL (the owning role) the orchestrator migrates first, on a
+ * connection it closes at once; then, as the services' role, it refuses to run on a
+ * schema older than its code.
+ */
+async function prepareSchema(pool: Pool, config: OrchestratorConfig, log: JsonLogger): Promise<void> {
+  if (config.DATABASE_MIGRATION_URL) {
+    const owner = createPool(config.DATABASE_MIGRATION_URL, log, 1);
+    try {
+      const applied = await migrate(owner);
+      if (applied.length) log.info('migrated the event store', { applied });
+    } finally {
+      await owner.end().catch(() => undefined);
+    }
+  }
+  const { warnings } = await checkSchema(pool);
+  for (const w of warnings) log.warn(w);
+}

@@ -4,6 +4,7 @@ export * from './pg-event-store';
 export * from './command-audit';
 export * from './leader-lock';
 export * from './migrations/migrate';
+export * from './migrations/schema-check';
 export * from './projections/projection';
 export * from './projections/projector';
 export * from './projections/agent-registry.projection';

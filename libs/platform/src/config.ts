@@ -31,7 +31,7 @@ export function readConfig<S extends z.ZodObject>(service: string, schema: S, en
 /** The keys every service shares. */
 export const CommonConfigShape = {
   DATABASE_URL: z
-    .string({ error: 'the Postgres URL, e.g. postgres://sacp:sacp@127.0.0.1:5432/sacp' })
+    .string({ error: 'the Postgres URL, e.g. postgres://sacp_app:PASSWORD@127.0.0.1:5432/sacp (scripts/services.sh writes it to /var/lib/sacp/postgres/app.env)' })
     .regex(/^postgres(ql)?:\/\//, 'expected postgres://user:password@host:port/database'),
   NATS_URL: z
     .string({ error: 'the NATS URL, e.g. nats://127.0.0.1:4222' })

@@ -12,11 +12,13 @@ import { FIXTURE_CONFIG_DIR } from '../../support/control-plane';
 
 /*
  * The real scripts/up.sh and scripts/down.sh, with their own state directory (a temp
- * dir: supervisord's config, socket, pid and the logs), free ports, their own database
- * and their own nats-server, and their own SACP_INSTANCE label on Docker.
- * What they share with the machine: the Postgres cluster and the Docker engine
- * (scripts/services.sh checks they are up and leaves them alone), the supervisor
- * package, and dist/ and the images (SACP_UP_SKIP_BUILD=1: this test does not rebuild).
+ * dir: supervisord's config, socket, pid, the environment files and the logs), free
+ * ports, their own database (migrated by up.sh as its owner, the services on the
+ * services' role) and their own nats-server, and their own SACP_INSTANCE label on Docker.
+ * What they share with the machine: the Postgres cluster, its roles and the Docker
+ * engine (SACP_UP_SKIP_SERVICES=1: step 1, scripts/services.sh, is not run, as it would
+ * reset the roles' passwords from this state directory), the supervisor package, and
+ * dist/ and the images (SACP_UP_SKIP_BUILD=1: this test does not rebuild).
  * Needs root, as up.sh does.
  */
 const ODD = `q"uo'te, 100% $HOME \\x`;
@@ -69,10 +71,13 @@ describe('scripts/up.sh runs the services under supervision (real script, real p
     Object.assign(env, {
       SACP_STATE_DIR: stateDir,
       DATABASE_URL: db.url,
+      DATABASE_MIGRATION_URL: db.ownerUrl,
       NATS_URL: nats.url,
       SACP_CONFIG_DIR: FIXTURE_CONFIG_DIR,
       SACP_INSTANCE: `sup${Date.now().toString(36)}`,
       SACP_UP_SKIP_BUILD: '1',
+      // scripts/services.sh would reset the shared roles' passwords from this state directory
+      SACP_UP_SKIP_SERVICES: '1',
       SACP_SUPERVISOR: 'supervisord',
       SACP_UP_TIMEOUT: '90',
       // passed through to every service, exactly: quotes, a comma, %, $ and a backslash
@@ -106,6 +111,9 @@ describe('scripts/up.sh runs the services under supervision (real script, real p
       assert.equal(environ.SACP_SECRET_KEY !== undefined, service === 'orchestrator', `${service} and SACP_SECRET_KEY`);
       assert.equal(environ.SACP_TEST_ODD_VALUE, ODD, `${service} got the value as it was`);
       assert.equal(environ.NATS_URL, env.NATS_URL);
+      // the services' role, except for the gateway (bus only); the owner's URL reaches no service
+      assert.equal(environ.DATABASE_URL, service === 'discord-gateway' ? undefined : env.DATABASE_URL, `${service} and DATABASE_URL`);
+      assert.equal(environ.DATABASE_MIGRATION_URL, undefined, `${service} and DATABASE_MIGRATION_URL`);
     }
   });
 

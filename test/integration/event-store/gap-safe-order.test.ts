@@ -8,9 +8,10 @@ class Rollback extends Error {}
 
 describe('gap-safe global order (real Postgres, concurrent writers)', () => {
   let pool: Pool;
+  let ownerPool: Pool;
   let store: PgEventStore;
   let close: () => Promise<void>;
-  before(async () => ({ pool, store, close } = await testEventStore()));
+  before(async () => ({ pool, ownerPool, store, close } = await testEventStore()));
   after(async () => close());
 
   test('with 8 writers, stalled and rolled-back transactions, the reader sees every committed event once, in order', async () => {
@@ -80,10 +81,21 @@ describe('gap-safe global order (real Postgres, concurrent writers)', () => {
     assert.ok(naiveSeen.size < committed.size, `the naive reader should have missed late commits (saw ${naiveSeen.size} of ${committed.size})`);
   });
 
-  test('transaction ids are ordered as numbers, not text, where they gain a digit (9999 → 10000)', async () => {
-    const ids = ['9998', '9998', '9999', '9999', '10000', '10000', '10001', '10001'];
+  // The rows claim transaction ids on both sides of a power of ten, all older than the
+  // oldest transaction still running, which is what the reader may see: nothing is
+  // assumed about the cluster's history. On a brand-new cluster (about 3,000 ids used)
+  // that is 999 → 1000; on a busier one 9999 → 10000 or further. Only the owner may
+  // write a transaction id: the services' role inserts events without one.
+  test('transaction ids are ordered as numbers, not text, where they gain a digit (999 → 1000, 9999 → 10000, ...)', async () => {
+    const { rows } = await ownerPool.query<{ xmin: string }>('select pg_snapshot_xmin(pg_current_snapshot())::text as xmin');
+    const xmin = BigInt(rows[0]!.xmin);
+    let boundary = 10n;
+    while (boundary * 10n + 1n < xmin) boundary *= 10n;
+    assert.ok(boundary >= 100n && boundary + 1n < xmin, `no power of ten of 3 digits or more below the oldest running transaction ${xmin}`);
+    const ids = [-2n, -2n, -1n, -1n, 0n, 0n, 1n, 1n].map((d) => String(boundary + d));
+    assert.notDeepEqual([...ids].sort(), ids, 'the ids sort differently as text, so the order below tells numbers from text');
     for (const [i, xid] of ids.entries())
-      await pool.query(
+      await ownerPool.query(
         `insert into events (stream_id, stream_position, event_id, type, schema_version, data, metadata, transaction_id)
          values ('digits', $1, gen_random_uuid(), 'test.happened', 1, '{}', '{}', $2::xid8)`,
         [i + 1, xid],

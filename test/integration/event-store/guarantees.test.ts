@@ -6,20 +6,21 @@ import type { Pool } from 'pg';
 import { metadata, testEvent, testEventStore } from '../../support/event-store';
 
 describe('event store guarantees (real Postgres)', () => {
-  let pool: Pool;
+  let ownerPool: Pool;
   let store: PgEventStore;
   let close: () => Promise<void>;
-  before(async () => ({ pool, store, close } = await testEventStore()));
+  before(async () => ({ ownerPool, store, close } = await testEventStore()));
   after(async () => close());
 
-  test('UPDATE, DELETE and TRUNCATE on the events table are refused by the database', async () => {
+  // The services' role has no such privilege at all (database-roles.test.ts); the triggers hold even for the owner.
+  test('UPDATE, DELETE and TRUNCATE on the events table are refused by the database, even to its owner', async () => {
     await store.append([{ streamId: 's-immutable', expectedVersion: 0, events: [testEvent(1)] }], metadata());
-    await assert.rejects(pool.query(`update events set data = '{}'::jsonb`), /events table is append-only: UPDATE is not allowed/);
-    await assert.rejects(pool.query('delete from events'), /events table is append-only: DELETE is not allowed/);
-    await assert.rejects(pool.query('truncate events'), /events table is append-only: TRUNCATE is not allowed/);
-    await pool.query("insert into command_audit (outcome) values ('accepted')");
-    await assert.rejects(pool.query('delete from command_audit'), /command_audit table is append-only: DELETE is not allowed/);
-    const { rows } = await pool.query("select count(*)::int as n from events where stream_id = 's-immutable'");
+    await assert.rejects(ownerPool.query(`update events set data = '{}'::jsonb`), /events table is append-only: UPDATE is not allowed/);
+    await assert.rejects(ownerPool.query('delete from events'), /events table is append-only: DELETE is not allowed/);
+    await assert.rejects(ownerPool.query('truncate events'), /events table is append-only: TRUNCATE is not allowed/);
+    await ownerPool.query("insert into command_audit (outcome) values ('accepted')");
+    await assert.rejects(ownerPool.query('delete from command_audit'), /command_audit table is append-only: DELETE is not allowed/);
+    const { rows } = await ownerPool.query("select count(*)::int as n from events where stream_id = 's-immutable'");
     assert.equal(rows[0].n, 1);
   });
 

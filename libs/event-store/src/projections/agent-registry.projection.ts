@@ -11,7 +11,13 @@ export const agentRegistryProjection: Projection = {
   name: 'agent_registry',
   tables: ['agent_registry'],
   async applyBatch(client: PoolClient, events: StoredEvent[]): Promise<void> {
+    // agents first: an alert in the same batch as an agent's first event needs its row
+    await applyAgents(client, events);
     await applyAlerts(client, events);
+  },
+};
+
+async function applyAgents(client: PoolClient, events: StoredEvent[]): Promise<void> {
     const relevant = events.filter(isAgentStream);
     if (!relevant.length) return;
     const ids = [...new Set(relevant.map((e) => e.streamId.slice('agent-'.length)))];
@@ -69,8 +75,7 @@ export const agentRegistryProjection: Projection = {
         ),
       ],
     );
-  },
-};
+}
 
 /** The last alert raised or resolved about each agent, shown beside it. */
 async function applyAlerts(client: PoolClient, events: StoredEvent[]): Promise<void> {
