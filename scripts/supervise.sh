@@ -164,15 +164,17 @@ sd_quote() {
 # The drop-in up.sh adds to sacp@.service: this checkout instead of /opt/sacp, this
 # state directory, logs where the supervisord ones go. (Checked with systemd-analyze
 # verify by test/integration/deploy/systemd-units.test.ts.)
+# sd_dropin [MAIN_JS LOG_NAME]: for sacp@.service (dist/apps/%i/main.js, %i.log) or, with
+# arguments, for sacp-migrate.service (dist/apps/orchestrator/migrate.js, migrate.log).
 sd_dropin() {
   cat <<EOF
 # written by scripts/up.sh
 [Service]
 WorkingDirectory=$REPO
 ExecStart=
-ExecStart=$NODE_BIN $REPO/dist/apps/%i/main.js
+ExecStart=$NODE_BIN $REPO/${1:-dist/apps/%i/main.js}
 ReadWritePaths=$STATE_DIR
-StandardOutput=append:$LOG_DIR/%i.log
+StandardOutput=append:$LOG_DIR/${2:-%i}.log
 StandardError=inherit
 EOF
   case $REPO in /home/* | /root/*) printf 'ProtectHome=read-only\n' ;; esac
@@ -182,12 +184,16 @@ sd_install() {
   local s changed=() old new
   id sacp >/dev/null 2>&1 || useradd --system --no-create-home --home-dir "$STATE_DIR" --shell /usr/sbin/nologin sacp
   install -d -m 755 "$SYSTEMD_UNIT_DIR" && install -d -m 700 "$SYSTEMD_ENV_DIR"
-  cp "$REPO/deploy/systemd/sacp@.service" "$SYSTEMD_UNIT_DIR/"
+  cp "$REPO/deploy/systemd/sacp@.service" "$REPO/deploy/systemd/sacp-migrate.service" "$SYSTEMD_UNIT_DIR/"
   for d in "$REPO"/deploy/systemd/*.service.d; do
     install -d "$SYSTEMD_UNIT_DIR/$(basename "$d")" && cp "$d"/*.conf "$SYSTEMD_UNIT_DIR/$(basename "$d")/"
   done
   install -d "$SYSTEMD_UNIT_DIR/sacp@.service.d"
   sd_dropin >"$SYSTEMD_UNIT_DIR/sacp@.service.d/50-up.conf"
+  install -d "$SYSTEMD_UNIT_DIR/sacp-migrate.service.d"
+  sd_dropin dist/apps/orchestrator/migrate.js migrate >"$SYSTEMD_UNIT_DIR/sacp-migrate.service.d/50-up.conf"
+  # the owner's URL, for the migration unit alone (sacp@orchestrator requires it)
+  (umask 077 && echo "DATABASE_MIGRATION_URL=$(sd_quote "$DATABASE_MIGRATION_URL")" >"$SYSTEMD_ENV_DIR/migrate.env")
   for s in "${SERVICES[@]}"; do
     old=$(cat "$SYSTEMD_ENV_DIR/$s.env" 2>/dev/null || true)
     new=$(env_of "$s" | while IFS= read -r line; do if [ -n "$line" ]; then echo "${line%%=*}=$(sd_quote "${line#*=}")"; fi; done)

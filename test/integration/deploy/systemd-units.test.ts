@@ -25,9 +25,9 @@ function analyze(args: string[], unitPath: string) {
 }
 
 describe('systemd units (deploy/systemd)', () => {
-  for (const s of SERVICES) {
-    test(`sacp@${s}.service passes systemd-analyze verify with no warning`, () => {
-      const r = analyze(['verify', `sacp@${s}.service`], UNITS);
+  for (const unit of [...SERVICES.map((s) => `sacp@${s}.service`), 'sacp-migrate.service']) {
+    test(`${unit} passes systemd-analyze verify with no warning`, () => {
+      const r = analyze(['verify', unit], UNITS);
       assert.equal(`${r.stdout}${r.stderr}`.trim(), '', 'systemd-analyze printed warnings');
       assert.equal(r.status, 0);
     });
@@ -48,9 +48,16 @@ describe('systemd units (deploy/systemd)', () => {
       assert.match(dropIn.stdout, new RegExp(`^ReadWritePaths=${state}$`, 'm'));
       mkdirSync(join(dir, 'sacp@.service.d'), { recursive: true });
       writeFileSync(join(dir, 'sacp@.service.d/50-up.conf'), dropIn.stdout);
-      for (const s of SERVICES) {
-        const r = analyze(['verify', `sacp@${s}.service`], dir);
-        assert.equal(`${r.stdout}${r.stderr}`.trim(), '', `sacp@${s} with the drop-in: systemd-analyze printed warnings`);
+      const migrateDropIn = spawnSync('bash', ['-c', 'set -euo pipefail; log() { :; }; fail() { exit 1; }; . "$REPO/scripts/supervise.sh"; sd_dropin dist/apps/orchestrator/migrate.js migrate'], {
+        env: { PATH: process.env.PATH ?? '', REPO: REPO_ROOT, STATE_DIR: state, LOG_DIR: join(state, 'logs'), RUN_DIR: join(state, 'run'), NODE_BIN: process.execPath },
+        encoding: 'utf8',
+      });
+      assert.match(migrateDropIn.stdout, new RegExp(`^ExecStart=${process.execPath} ${REPO_ROOT}/dist/apps/orchestrator/migrate.js$`, 'm'));
+      mkdirSync(join(dir, 'sacp-migrate.service.d'), { recursive: true });
+      writeFileSync(join(dir, 'sacp-migrate.service.d/50-up.conf'), migrateDropIn.stdout);
+      for (const unit of [...SERVICES.map((s) => `sacp@${s}.service`), 'sacp-migrate.service']) {
+        const r = analyze(['verify', unit], dir);
+        assert.equal(`${r.stdout}${r.stderr}`.trim(), '', `${unit} with the drop-in: systemd-analyze printed warnings`);
         assert.equal(r.status, 0);
       }
     } finally {
@@ -100,6 +107,11 @@ describe('systemd units (deploy/systemd)', () => {
     ]) {
       assert.ok(unit.split('\n').includes(line), `sacp@.service lacks ${line}`);
     }
+    // the orchestrator starts after the migrations (as the owner), and only if they succeeded
+    const migrateConf = readFileSync(join(UNITS, 'sacp@orchestrator.service.d/migrate.conf'), 'utf8');
+    assert.match(migrateConf, /^Requires=sacp-migrate.service$/m);
+    assert.match(migrateConf, /^After=sacp-migrate.service$/m);
+    assert.match(readFileSync(join(UNITS, 'sacp-migrate.service'), 'utf8'), /^EnvironmentFile=\/etc\/sacp\/migrate.env$/m);
     // only the services that talk to Docker get its socket's group
     for (const s of SERVICES) {
       let dropIn = '';
@@ -120,12 +132,15 @@ describe('the same policy in docker-compose.yml and under scripts/up.sh', () => 
     assert.match(anchor, /^ {2}restart: unless-stopped$/m);
     assert.match(anchor, /^ {2}stop_grace_period: 20s$/m);
     const services = compose.slice(compose.indexOf('\nservices:\n'));
-    const names = [...services.matchAll(/^ {2}([a-z-]+):\n/gm)].map((m) => m[1]);
-    assert.deepEqual(names, SERVICES);
-    for (const block of services.split(/^ {2}[a-z-]+:\n/m).slice(1)) {
-      assert.match(block, /^ {4}<<: \*service$/m, 'every service uses the shared settings');
-      assert.doesNotMatch(block, /^ {4}restart:/m, 'and does not override the restart policy');
-    }
+    const names = [...services.matchAll(/^ {2}([a-z-]+):\n/gm)].map((m) => m[1]!);
+    const blocks = services.split(/^ {2}[a-z-]+:\n/m).slice(1);
+    // the one-shot migration (db-roles) runs once per `up` and is not restarted; every service is
+    assert.deepEqual(names.filter((n) => n !== 'migrate'), SERVICES);
+    names.forEach((name, i) => {
+      if (name === 'migrate') return assert.match(blocks[i]!, /^ {4}restart: "no"$/m);
+      assert.match(blocks[i]!, /^ {4}<<: (\*service|\[\*service, .*\])$/m, `${name} uses the shared settings`);
+      assert.doesNotMatch(blocks[i]!, /^ {4}restart:/m, `${name} does not override the restart policy`);
+    });
     const supervise = readFileSync(join(REPO_ROOT, 'scripts/supervise.sh'), 'utf8');
     assert.match(supervise, /^SV_STOPWAITSECS=20$/m);
     assert.match(supervise, /^autorestart=true$/m);
