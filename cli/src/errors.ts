@@ -1,4 +1,5 @@
 import { BusError } from '../../libs/bus/src/bus.errors';
+import { RequestTooLargeError } from '../../libs/bus/src/request-client';
 import type { WireError } from '../../libs/events/src/error-codes';
 
 /** The CLI's exit codes: what a script can branch on. */
@@ -50,6 +51,7 @@ function refusalHint(error: WireError): string | null {
 export function toCliError(err: unknown): CliError {
   if (err instanceof CliError) return err;
   if (err instanceof BusError) return new CliError(`${err.code}: ${err.message}`, ExitCode.UNREACHABLE, err.code, { cause: err });
+  if (err instanceof RequestTooLargeError) return new CliError(`${err.code}: ${err.message}`, ExitCode.FAILED, err.code, { cause: err });
   const e = err as Error;
   return new CliError(`INTERNAL: ${e?.message ?? String(err)}`, ExitCode.FAILED, 'INTERNAL', { cause: err });
 }

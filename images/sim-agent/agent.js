@@ -164,6 +164,24 @@ function shutdown(code, msg, extra) {
 }
 
 // ---------------------------------------------------------------- HTTP
+// Prints `count` plain lines of exactly `size` bytes each (newline not counted):
+// "line <i>/<count> " then "x" padding. In batches, so the agent keeps answering.
+function printLines(count, size) {
+  let i = 0;
+  const batch = () => {
+    const parts = [];
+    for (let b = 0; b < 64 && i < count; b++, i++) {
+      const head = 'line ' + i + '/' + count + ' ';
+      parts.push(head + 'x'.repeat(Math.max(0, size - head.length)) + '\n');
+    }
+    const more = i < count;
+    if (process.stdout.write(parts.join('')) || !more) {
+      if (more) setImmediate(batch);
+    } else process.stdout.once('drain', batch);
+  };
+  batch();
+}
+
 function send(res, status, body) {
   const text = JSON.stringify(body) + '\n';
   res.writeHead(status, {
@@ -187,7 +205,7 @@ function publicHandler(req, res) {
 
 function controlHandler(req, res) {
   const path = (req.url || '/').split('?')[0];
-  const [verb, arg] = path.split('/').filter(Boolean);
+  const [verb, arg, arg2] = path.split('/').filter(Boolean);
   if (req.method === 'GET' && verb === 'health') return healthHandler(res);
   if (req.method === 'GET' && verb === 'status') return send(res, 200, snapshot());
   if (req.method !== 'POST') return send(res, 404, { error: 'not found' });
@@ -205,6 +223,13 @@ function controlHandler(req, res) {
       if (!Number.isInteger(n) || n <= 0) return send(res, 400, { error: 'alloc needs a positive number of MB' });
       send(res, 200, { ok: true, verb, mb: n });
       return setTimeout(() => alloc(n, 'sim-ctl alloc'), 20);
+    }
+    case 'print': {
+      const size = Number(arg2);
+      if (!Number.isInteger(n) || n <= 0 || n > 1000000 || !Number.isInteger(size) || size < 16 || size > 1048576)
+        return send(res, 400, { error: 'print needs a count 1..1000000 and a line size 16..1048576 bytes' });
+      send(res, 200, { ok: true, verb, lines: n, bytes: size });
+      return setTimeout(() => printLines(n, size), 20);
     }
     case 'free':
       free();

@@ -24,6 +24,25 @@ const OrchestratorConfigSchema = z.object({
   /** comma-separated host paths templates may mount */
   SACP_ALLOWED_HOST_PATHS: z.string().default(''),
   SACP_ALLOWED_NETWORKS: z.string().default(''),
+  /** comma-separated capabilities templates may add back (replaces the default NET_BIND_SERVICE,CHOWN) */
+  SACP_ALLOWED_CAPABILITIES: z
+    .string()
+    .regex(/^[A-Za-z_, ]*$/, 'comma-separated capability names, e.g. NET_BIND_SERVICE,CHOWN')
+    .optional(),
+  /** comma-separated template names whose containers may run as root */
+  SACP_ALLOW_ROOT_TEMPLATES: z.string().default(''),
+  /** host ports templates may publish; never below 1024 nor the control plane's own ports */
+  SACP_HOST_PORT_RANGE: z
+    .string()
+    .default('20000-29999')
+    .refine((v) => {
+      const m = /^(\d+)-(\d+)$/.exec(v.trim());
+      return !!m && Number(m[1]) >= 1024 && Number(m[1]) <= Number(m[2]) && Number(m[2]) <= 65535;
+    }, 'expected "<first>-<last>" within 1024-65535, e.g. 20000-29999 (ports below 1024 are never published)'),
+  /** caps on template limits; the host's own memory and CPU count cap them too */
+  SACP_MAX_MEMORY: z.string().regex(/^\d+(\.\d+)?\s*[kmg]i?b?$/i, 'expected a size like "8g"').optional(),
+  SACP_MAX_CPUS: z.coerce.number().positive().optional(),
+  SACP_MAX_PIDS: z.coerce.number().int().min(8).max(4_194_304).default(32_768),
   /** base64 of 32 bytes; encrypts secret values at rest */
   SACP_SECRET_KEY: z
     .string()

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { Pool } from 'pg';
-import { DEFAULT_POLICY, type ContainerPolicy } from '../../../libs/domain/src/container/container-policy';
+import type { ContainerPolicy } from '../../../libs/domain/src/container/container-policy';
 import { DockerDriver } from '../../../libs/docker/src/docker.driver';
 import { CommandAudit } from '../../../libs/event-store/src/command-audit';
 import { PgEventStore } from '../../../libs/event-store/src/pg-event-store';
@@ -16,7 +16,8 @@ import { createPool } from '../../../libs/platform/src/pg-pool';
 import { coreProviders, provide } from '../../../libs/platform/src/nest/core-providers';
 import { HealthController, type ServiceReadiness } from '../../../libs/platform/src/nest/health.controller';
 import { NATS, PG_POOL, READINESS } from '../../../libs/platform/src/nest/tokens';
-import { list, type OrchestratorConfig } from './config';
+import type { OrchestratorConfig } from './config';
+import { containerPolicyFromConfig, hostSize } from './templates/container-policy.config';
 import { AgentLocator } from './commands/agent-locator';
 import { OrchestratorRuntime } from './orchestrator.runtime';
 import { AgentRegistryReader } from './queries/agent-registry.reader';
@@ -29,11 +30,7 @@ export function orchestratorModule(config: OrchestratorConfig, log: JsonLogger) 
     controllers: [HealthController],
     providers: [
       ...coreProviders('orchestrator', config, log, { poolSize: 10, beforeReady: (pool) => prepareSchema(pool, config, log) }),
-      provide(POLICY, [], (): ContainerPolicy => ({
-        ...DEFAULT_POLICY,
-        allowedHostPaths: list(config.SACP_ALLOWED_HOST_PATHS),
-        allowedNetworks: list(config.SACP_ALLOWED_NETWORKS),
-      })),
+      provide(POLICY, [DockerDriver], async (docker: DockerDriver): Promise<ContainerPolicy> => containerPolicyFromConfig(config, await hostSize(docker, log))),
       provide(PgEventStore, [PG_POOL, NATS], (pool: Pool, nc: NatsConnection) =>
         new PgEventStore(pool, (streamIds) => {
           if (!nc.isClosed()) nc.publish(Subjects.appended, JSON.stringify(streamIds));

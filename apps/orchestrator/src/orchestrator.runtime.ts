@@ -8,6 +8,8 @@ import { ORCHESTRATOR_QUEUE, Subjects } from '../../../libs/events/src/subjects'
 import type { ContainerPolicy } from '../../../libs/domain/src/container/container-policy';
 import { DockerDriver } from '../../../libs/docker/src/docker.driver';
 import { serveRequests } from '../../../libs/bus/src/request-server';
+import { Limits } from '../../../libs/events/src/limits';
+import { requestErrorReply } from './request-error-reply';
 import { CommandAudit } from '../../../libs/event-store/src/command-audit';
 import { ConcurrencyError } from '../../../libs/event-store/src/errors';
 import { LeaderLock } from '../../../libs/event-store/src/leader-lock';
@@ -61,7 +63,7 @@ export class OrchestratorRuntime implements OnApplicationBootstrap, BeforeApplic
   ) {
     const clock = () => new Date();
     const useCases: Record<CommandType, UseCase> = {
-      'agent.deploy': (c) => deployAgent(c as CommandEnvelope<never>, { catalog, agents }),
+      'agent.deploy': (c) => deployAgent(c as CommandEnvelope<never>, { catalog, agents, secrets }),
       'agent.start': (c) => changeAgent('start', c, { agents }),
       'agent.stop': (c) => changeAgent('stop', c, { agents }),
       'agent.restart': (c) => changeAgent('restart', c, { agents }),
@@ -122,12 +124,13 @@ export class OrchestratorRuntime implements OnApplicationBootstrap, BeforeApplic
       queue: ORCHESTRATOR_QUEUE,
       handlers: {
         ...Object.fromEntries(COMMAND_TYPES.map((t) => [Subjects.command(t), (body: unknown) => this.pipeline.handle(t, body)])),
-        ...queryHandlers({ agents: this.agents, registry: this.registry, docker: this.docker, catalog: this.catalog, nc: this.nc, pool: this.pool, log: this.log }),
+        ...queryHandlers({ agents: this.agents, registry: this.registry, docker: this.docker, catalog: this.catalog, nc: this.nc, pool: this.pool, store: this.store, log: this.log }),
       },
-      onError: (subject, err) => {
-        this.log.error('request handler failed', { subject, error: err });
-        return { ok: false, commandId: null, duplicate: false, error: { code: ErrorCodes.INTERNAL, message: `internal error: ${(err as Error).message}` } };
-      },
+      requestLimit: (subject) =>
+        subject.startsWith(Subjects.query('')) ? { bytes: Limits.QUERY_MAX_BYTES, name: 'QUERY_MAX_BYTES' } : { bytes: Limits.COMMAND_MAX_BYTES, name: 'COMMAND_MAX_BYTES' },
+      replyLimit: { bytes: Limits.REPLY_MAX_BYTES, name: 'REPLY_MAX_BYTES' },
+      log: (msg, fields) => this.log.error(msg, fields),
+      onError: (subject, err) => requestErrorReply(subject, err, this.log, (type, code, message) => this.pipeline.recordUnread(type, code, message)),
     });
     // writers (any replica) announce their commits; the leader reacts at once instead of at the next poll
     this.subscriptions.push(

@@ -6,6 +6,7 @@ import { parseCount } from '../options';
 import { dash, json, timeLabel, truncate } from '../output/format';
 import { renderTable } from '../output/table';
 import type { Runtime } from '../runtime';
+import { queryAll } from '../paging';
 
 const OUTCOMES = ['accepted', 'rejected', 'refused', 'duplicate', 'conflict', 'failed', 'malformed'];
 
@@ -36,7 +37,8 @@ Examples:
 
 async function audit(ctx: CliContext, o: { outcome?: string; actor?: string; command?: string; limit?: number; json?: boolean }): Promise<void> {
   if (o.outcome && !OUTCOMES.includes(o.outcome)) throw new UsageError(`--outcome must be one of ${OUTCOMES.join(', ')}; got "${o.outcome}"`);
-  const entries = await ctx.client.query<AuditEntryView[]>(
+  const entries = await queryAll<AuditEntryView>(
+    ctx,
     'audit.list',
     { ...(o.outcome ? { outcome: o.outcome } : {}), ...(o.actor ? { actor: o.actor } : {}), ...(o.command ? { commandType: o.command } : {}), limit: o.limit ?? 50 },
     'audit',

@@ -5,6 +5,7 @@ import { parseCount } from '../options';
 import { dash, json, shortId, timeLabel } from '../output/format';
 import { renderTable } from '../output/table';
 import type { Runtime } from '../runtime';
+import { queryAll } from '../paging';
 
 export function registerHistory(program: Command, rt: Runtime): void {
   program
@@ -12,7 +13,7 @@ export function registerHistory(program: Command, rt: Runtime): void {
     .summary("show an agent's audit trail: who did what, when and why")
     .description("Shows every event of an agent's stream, oldest first, with its actor, reason, source and cause.")
     .argument('<agent>', 'agent name or id (a removed agent by its id)')
-    .option('--limit <n>', 'only the last n events', parseCount(1000))
+    .option('--limit <n>', 'only the last n events', parseCount(1_000_000))
     .option('--json', 'print the HistoryEntry objects as JSON')
     .addHelpText(
       'after',
@@ -25,7 +26,7 @@ Examples:
 }
 
 async function history(ctx: CliContext, agent: string, o: { json?: boolean; limit?: number }): Promise<void> {
-  const entries = await ctx.client.query<HistoryEntry[]>('agent.history', { agent, ...(o.limit ? { limit: o.limit } : {}) }, 'history');
+  const entries = await queryAll<HistoryEntry>(ctx, 'agent.history', { agent, ...(o.limit ? { limit: o.limit } : {}) }, 'history');
   if (o.json) return ctx.io.out(json(entries));
   ctx.io.out(
     renderTable(

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import type { AgentStatusView, LogLine } from '../../../libs/events/src/queries';
+import type { AgentStatusView, LogLine, LogsPage } from '../../../libs/events/src/queries';
+import { queryPages } from '../paging';
 import type { CliContext } from '../context';
 import { CliError, ExitCode } from '../errors';
 import { parseCount } from '../options';
@@ -35,8 +36,13 @@ Examples:
 
 async function logs(ctx: CliContext, agent: string, o: LogsOptions): Promise<void> {
   if (!o.follow) {
-    const r = await ctx.client.query<{ agent: string; lines: LogLine[] }>('agent.logs', { agent, lines: o.lines, follow: false }, 'logs');
-    for (const l of r.lines) print(ctx, l, o);
+    // page by page as they come: a long tail never sits whole in memory
+    let last: LogsPage | null = null;
+    for await (const page of queryPages<LogsPage>(ctx, 'agent.logs', { agent, lines: o.lines, follow: false }, 'logs', (p) => p.lines.length)) {
+      for (const l of page.lines) print(ctx, l, o);
+      last = page;
+    }
+    if (last?.remainingLines && last.note) ctx.io.err(`sacp: ${last.remainingLines} of the requested lines were not available: ${last.note}\n`);
     return;
   }
   await follow(ctx, agent, o);

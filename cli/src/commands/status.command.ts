@@ -5,6 +5,7 @@ import { fetchAgentResources, type AgentResources } from '../metrics';
 import { bytes, dash, duration, json, percent, relativeTime, shortContainer, shortId, templateLabel, truncate } from '../output/format';
 import { renderTable } from '../output/table';
 import type { Runtime } from '../runtime';
+import { queryAll } from '../paging';
 
 const MAX_ERROR_WIDTH = 60;
 const MAX_ALERT_WIDTH = 48;
@@ -43,7 +44,7 @@ Examples:
 async function status(ctx: CliContext, agent: string | undefined, o: { json?: boolean }): Promise<void> {
   // both at once: the monitor's figures never delay the table by more than its short timeout
   const [views, resources] = await Promise.all([
-    ctx.client.query<AgentStatusView[]>('agent.status', agent ? { agent } : {}, 'status'),
+    queryAll<AgentStatusView>(ctx, 'agent.status', agent ? { agent } : {}, 'status'),
     fetchAgentResources(ctx.client),
   ]);
   const resourcesOf = (v: AgentStatusView): AgentResources | null => resources?.[v.id] ?? null;

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { DEFAULT_POLICY } from '../../../libs/domain/src/container/container-policy';
+import { resolveHostPath, withRealPaths } from '../../../libs/platform/src/host-paths';
 import { describeTemplateProblems, parseTemplate, type TemplateProblem } from '../../../libs/domain/src/templates/template.parse';
 import type { CliContext } from '../context';
 import { CliError, ExitCode } from '../errors';
@@ -79,7 +80,7 @@ async function list(ctx: CliContext, o: { json?: boolean }): Promise<void> {
 }
 
 async function validateFiles(ctx: CliContext, files: string[], o: { json?: boolean }): Promise<void> {
-  const policy = { ...DEFAULT_POLICY, allowedHostPaths: ctx.env.allowedHostPaths };
+  const policy = { ...DEFAULT_POLICY, allowedHostPaths: withRealPaths(ctx.env.allowedHostPaths), forbiddenHostPaths: withRealPaths(DEFAULT_POLICY.forbiddenHostPaths) };
   const results = await Promise.all(
     files.map(async (file) => {
       let text: string;
@@ -89,7 +90,7 @@ async function validateFiles(ctx: CliContext, files: string[], o: { json?: boole
         const e = err as NodeJS.ErrnoException;
         return { file, ok: false, problems: [{ file, field: '(file)', message: `cannot read it: ${e.code === 'ENOENT' ? 'no such file' : e.message}`, kind: 'invalid' as const }] };
       }
-      const parsed = parseTemplate(file, text, policy);
+      const parsed = parseTemplate(file, text, policy, resolveHostPath);
       return parsed.ok ? { file, ok: true, template: parsed.template.name, problems: [] } : { file, ok: false, problems: parsed.problems };
     }),
   );

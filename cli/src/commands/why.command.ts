@@ -7,6 +7,7 @@ import { causationChain } from '../../../libs/presentation/src/causation-chain';
 import { json, shortId, timeLabel } from '../output/format';
 import { renderTable } from '../output/table';
 import type { Runtime } from '../runtime';
+import { queryAll } from '../paging';
 
 export function registerWhy(program: Command, rt: Runtime): void {
   program
@@ -43,7 +44,7 @@ Examples:
 }
 
 async function why(ctx: CliContext, agent: string, o: { json?: boolean; depth?: number }): Promise<void> {
-  const entries = await ctx.client.query<HistoryEntry[]>('agent.history', { agent }, 'why');
+  const entries = await queryAll<HistoryEntry>(ctx, 'agent.history', { agent }, 'why');
   if (entries.length && entries.some((e) => typeof e.eventId !== 'string'))
     throw new CliError('why: the orchestrator sends history without event ids; upgrade it to follow causation chains', ExitCode.FAILED, 'UNSUPPORTED');
   const chain = causationChain(entries, o.depth);

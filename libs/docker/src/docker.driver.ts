@@ -248,6 +248,42 @@ export class DockerDriver {
     );
   }
 
+  /**
+   * Existing log lines as a stream (no follow): the last `tail` lines, only those at
+   * or after `sinceNanos` (nanoseconds since the epoch, as a string). Unlike logsTail
+   * nothing is buffered whole: the caller takes what it needs and aborts `signal`.
+   */
+  async *readLogs(id: string, options: { tail?: number; sinceNanos?: string; signal: AbortSignal }): AsyncGenerator<LogLine, void, undefined> {
+    const { signal } = options;
+    if (signal.aborted) return;
+    const tty = await this.hasTty(id, 'read logs of');
+    const query: Record<string, unknown> = { follow: false, stdout: true, stderr: true, timestamps: true };
+    if (options.tail !== undefined) query.tail = Math.max(0, Math.floor(options.tail));
+    if (options.sinceNanos) query.since = toDockerSince(options.sinceNanos);
+    const modem = (this.api as unknown as { modem: { dial: (o: unknown, cb: (err: unknown, stream: NodeJS.ReadableStream) => void) => void } }).modem;
+    const decoder = new LogLineDecoder(tty);
+    yield* this.readStream(
+      () =>
+        new Promise<NodeJS.ReadableStream>((resolve, reject) =>
+          modem.dial(
+            {
+              path: `/containers/${id}/logs?`,
+              method: 'GET',
+              abortSignal: signal,
+              isStream: true, // dockerode buffers the whole body when follow is false; this streams it
+              statusCodes: { 200: true, 404: 'no such container', 500: 'server error' },
+              options: query,
+            },
+            (err, stream) => (err ? reject(err) : resolve(stream)),
+          ),
+        ),
+      signal,
+      (chunk) => decoder.push(chunk),
+      () => decoder.end(),
+      { operation: 'read logs of container', target: id },
+    );
+  }
+
   /** Docker's event stream, parsed. A hint to re-read state, never the state itself. */
   async *events(options: DockerEventsOptions): AsyncGenerator<DockerEvent, void, undefined> {
     const { signal } = options;
@@ -325,6 +361,27 @@ export class DockerDriver {
       return true;
     } catch (error) {
       if (dockerStatusCode(error) === 404) return false;
+      throw this.fail(error, { operation: 'inspect image', target: image });
+    }
+  }
+
+  /** The Docker host's memory and CPU count: no container can use more. */
+  async hostSize(): Promise<{ memoryBytes: number; cpus: number }> {
+    try {
+      const info = (await this.api.info()) as { MemTotal?: number; NCPU?: number };
+      return { memoryBytes: Number(info.MemTotal) || Number.POSITIVE_INFINITY, cpus: Number(info.NCPU) || Number.POSITIVE_INFINITY };
+    } catch (error) {
+      throw this.fail(error, { operation: 'read the host size' });
+    }
+  }
+
+  /** The image's USER ('' when it sets none, i.e. root); undefined when the image is not here. */
+  async imageUser(image: string): Promise<string | undefined> {
+    try {
+      const info = await this.api.getImage(image).inspect();
+      return info.Config?.User ?? '';
+    } catch (error) {
+      if (dockerStatusCode(error) === 404) return undefined;
       throw this.fail(error, { operation: 'inspect image', target: image });
     }
   }
@@ -423,7 +480,7 @@ export class DockerDriver {
 }
 
 /** Docker timestamps carry nanoseconds, which Date drops; compare them exactly. */
-function rfc3339Nanos(value: string): bigint {
+export function rfc3339Nanos(value: string): bigint {
   const match = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:\d{2})$/.exec(value);
   if (!match) return 0n;
   const seconds = BigInt(Date.parse(`${match[1]}${match[3]}`) / 1000);

@@ -84,6 +84,16 @@ export class PgEventStore {
     return rows.map(toStoredEvent);
   }
 
+  /** Events of a stream at positions from..to (inclusive), at most `limit`: one page without reading the whole stream. */
+  async readStreamRange(streamId: string, from: number, to: number, limit: number): Promise<StoredEvent[]> {
+    const { rows } = await this.run((c) =>
+      c.query<EventRow>(
+        `select ${COLUMNS} from events where stream_id = $1 and stream_position between $2 and $3 order by stream_position limit $4`,
+        [streamId, from, to, limit],
+      ));
+    return rows.map(toStoredEvent);
+  }
+
   /** Folds a stream into state; the state's version is the number of events read. */
   async aggregate<S>(streamId: string, evolve: (s: S, e: StoredEvent) => S, initial: S): Promise<S> {
     return (await this.readStream(streamId)).reduce(evolve, initial);

@@ -41,4 +41,20 @@ export const EventHeaders = {
   causationId: 'Sacp-Causation-Id',
   actor: 'Sacp-Actor',
   occurredAt: 'Sacp-Occurred-At',
+  /** set on a stand-in the relay published instead of an event too large for the bus: the event's size in bytes */
+  bodyOmitted: 'Sacp-Body-Omitted',
 } as const;
+
+/**
+ * What the relay publishes in place of an event too large for the bus: the event's
+ * ids, type and metadata, `data: null`, and where to read the body. Marked with the
+ * Sacp-Body-Omitted header; a reader that needs the data reads it from the store
+ * (`sacp history`, the agent.history query).
+ */
+export function bodyOmittedStandIn(e: StoredEvent, bytes: number): StoredEvent & { bodyOmitted: { bytes: number; note: string } } {
+  return {
+    ...e,
+    data: null,
+    bodyOmitted: { bytes, note: `this event is ${bytes} bytes, more than the bus carries; its body is in the event store (stream ${e.streamId} position ${e.streamPosition})` },
+  };
+}

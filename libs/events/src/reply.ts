@@ -8,4 +8,8 @@ export type CommandReply<R = Record<string, unknown>> =
   | { ok: true; commandId: string; duplicate: boolean; result: R; events: { eventId: string; type: string; streamId: string; streamPosition: number }[] }
   | { ok: false; commandId: string | null; duplicate: boolean; error: WireError };
 
-export type QueryReply<R = unknown> = { ok: true; result: R } | { ok: false; error: WireError };
+/**
+ * A query's reply. A paginated query (status, history, logs, audit) answers one page:
+ * `nextCursor` is there when more remains; send it back as `cursor` for the next page.
+ */
+export type QueryReply<R = unknown> = { ok: true; result: R; nextCursor?: string } | { ok: false; error: WireError };

@@ -51,15 +51,26 @@ describe('sacp: templates, secrets, replay, adopt and failures', () => {
 
   test('secret set reads the value from stdin, never echoes it, and agents get it', async () => {
     const value = `sk-e2e-${randomUUID()}`;
-    const r = await sacp(['secret', 'set', 'test-api-key'], { env, input: `${value}\n` });
+    const r = await sacp(['secret', 'set', 'test-api-key', '--templates', 'keyed'], { env, input: `${value}\n` });
     assert.equal(r.code, 0, explain(r));
-    assert.equal(r.stdout, 'secret "test-api-key" stored (version 1)\n');
+    assert.equal(r.stdout, 'secret "test-api-key" stored (version 1); usable by keyed\n');
     assert.ok(!r.stdout.includes(value) && !r.stderr.includes(value), 'the value is never printed');
 
     const d = await run('deploy', 'keyed', '--name', 'keyed-1', '--json');
     assert.equal(d.code, 0, explain(d));
     const info = await cp.docker['client'].api.getContainer(JSON.parse(d.stdout).containerId).inspect();
     assert.ok(info.Config.Env.includes(`API_KEY=${value}`), 'the agent got the value without the trailing newline');
+
+    // granting needs no value: another template may use it from now on, and a deploy of one not granted is refused
+    const g = await run('secret', 'grant', 'test-api-key', '--templates', 'keyed,sim');
+    assert.equal(g.code, 0, explain(g));
+    assert.equal(g.stdout, 'secret "test-api-key" usable by keyed, sim\n');
+    const narrowed = await run('secret', 'grant', 'test-api-key', '--templates', 'sim', '--json');
+    assert.deepEqual(JSON.parse(narrowed.stdout), { name: 'test-api-key', templates: ['sim'], duplicate: false });
+    const refused = await run('deploy', 'keyed', '--name', 'keyed-2');
+    assert.equal(refused.code, 1, explain(refused));
+    assert.match(refused.stderr, /SECRET\.NOT_GRANTED: template "keyed" may not use secret "test-api-key": it is granted to sim; an admin grants it with: sacp secret grant test-api-key --templates sim,keyed/);
+    assert.equal((await run('secret', 'grant', 'test-api-key', '--templates', 'keyed')).code, 0);
 
     const empty = await sacp(['secret', 'set', 'test-api-key'], { env, input: '\n' });
     assert.equal(empty.code, 2, explain(empty));

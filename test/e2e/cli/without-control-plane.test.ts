@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -49,6 +49,7 @@ describe('sacp without a control plane', () => {
       [['--timeout', '-1', 'status'], /argument '-1' is invalid\. expected a number of seconds/],
       [['deploy', 'sim', '--name', 'Not_Valid'], /^sacp: invalid --name: agent names are 1-63 characters.*\n\(see "sacp deploy --help"\)/],
       [['secret', 'set', 'BAD NAME'], /^sacp: invalid secret name: secret names use a-z.*\n\(see "sacp secret set --help"\)/],
+      [['secret', 'set', 'k', '--templates', 'grok4,Not A Template'], /^sacp: invalid --templates: template names use a-z, 0-9, "_" and "-"\n\(see "sacp secret set --help"\)/],
       [['templates', 'validate'], /^sacp: missing required argument 'files'/],
     ];
     for (const [args, expected] of cases) {
@@ -84,6 +85,14 @@ describe('sacp without a control plane', () => {
     const allowed = await sacp(['templates', 'validate', mounts], { env: { SACP_ALLOWED_HOST_PATHS: '/srv, /etc' } });
     assert.equal(allowed.code, 0, explain(allowed));
     assert.equal(allowed.stdout, `${mounts}: ok\n`);
+
+    // and resolved first: a symlink under an allowed path that points at / is refused
+    symlinkSync('/', join(dir, 'escape'));
+    const linked = join(dir, 'linked.json');
+    writeFileSync(linked, JSON.stringify({ name: 'linked', image: 'x:1', volumes: [{ hostPath: join(dir, 'escape'), target: '/h' }] }));
+    const escaped = await sacp(['templates', 'validate', linked], { env: { SACP_ALLOWED_HOST_PATHS: dir } });
+    assert.equal(escaped.code, 1, explain(escaped));
+    assert.match(escaped.stdout, /linked\.json: volumes\.0\.hostPath: host path .*\/escape may not be mounted: it is the host's root directory \(it resolves to \/, symlinks followed\)/);
   });
 
   test('an unbuilt checkout says how to build and exits 2', async () => {

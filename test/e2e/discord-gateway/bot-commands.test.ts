@@ -16,7 +16,7 @@ describe('Discord bot: commands become control-plane commands', () => {
 
   before(async () => {
     await h.start();
-    const secret = await h.cp.command('secret.set', { name: 'xai-api-key', value: 'xai-test-value-for-discord' });
+    const secret = await h.cp.command('secret.set', { name: 'xai-api-key', value: 'xai-test-value-for-discord', templates: ['grok4'] });
     assert.ok(secret.ok);
   });
 

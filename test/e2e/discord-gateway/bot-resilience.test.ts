@@ -25,7 +25,7 @@ describe('Discord bot: disconnects, bus outages, alert bursts and the token', ()
 
   before(async () => {
     await h.start();
-    assert.ok((await h.cp.command('secret.set', { name: 'xai-api-key', value: 'xai-test-value-for-discord' })).ok);
+    assert.ok((await h.cp.command('secret.set', { name: 'xai-api-key', value: 'xai-test-value-for-discord', templates: ['grok4'] })).ok);
   });
 
   after(async () => {

@@ -115,10 +115,10 @@ describe('commands: idempotency, conflicts and refusals (real NATS, Postgres, Do
     const agentId = await cp.deploy('keyed', 'keyed-1');
     const waiting = await cp.waitForAgent(agentId, (a) => a.lastError !== null, 'the missing secret');
     assert.equal(waiting.lastError!.code, 'SECRET.NOT_FOUND');
-    assert.match(waiting.lastError!.message, /sacp secret set test-api-key/);
+    assert.match(waiting.lastError!.message, /sacp secret set test-api-key --templates keyed/);
 
     const value = `sk-test-${randomUUID()}`;
-    const set = await cp.command('secret.set', { name: 'test-api-key', value });
+    const set = await cp.command('secret.set', { name: 'test-api-key', value, templates: ['keyed'] });
     assert.ok(set.ok, JSON.stringify(set));
     await cp.command('agent.restart', { agent: 'keyed-1' });
     const running = await cp.waitForAgent(agentId, (a) => a.state.observed === 'running', 'running with its secret');

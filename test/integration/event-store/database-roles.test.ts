@@ -31,6 +31,7 @@ const SERVICE_ACCESS: Record<string, string[]> = {
   agent_registry: ['SELECT', 'INSERT', 'UPDATE', 'DELETE'],
   template_registry: ['SELECT', 'INSERT', 'UPDATE', 'DELETE'],
   secrets: ['SELECT', 'INSERT', 'UPDATE'],
+  secret_grants: ['SELECT', 'INSERT', 'DELETE'],
   schema_migrations: ['SELECT'],
 };
 const TABLE_PRIVILEGES = ['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'REFERENCES', 'TRIGGER'];
@@ -191,7 +192,8 @@ describe('the database enforces its own rules on the services (real Postgres, th
     const secrets = new SecretStore(pool, randomBytes(32).toString('base64'));
     await secrets.put(pool, 'api-key', 'v1');
     assert.equal(await secrets.put(pool, 'api-key', 'v2'), 2);
-    assert.deepEqual(await secrets.resolveFor({ env: { KEY: { secretRef: 'api-key' } } } as never), { 'api-key': 'v2' });
+    await secrets.grant(pool, 'api-key', ['grok4']);
+    assert.deepEqual(await secrets.resolveFor({ name: 'grok4', env: { KEY: { secretRef: 'api-key' } } } as never), { 'api-key': 'v2' });
 
     // the leader lock (a session advisory lock) on the same role
     let elected!: () => void;

@@ -37,7 +37,7 @@ describe('agent templates', () => {
     });
     const byField = Object.fromEntries(p.map((x) => [x.field, x.message]));
     assert.match(byField['security.privileged']!, /privileged containers are refused/);
-    assert.match(byField['security.capAdd']!, /capability SYS_ADMIN is refused/);
+    assert.match(byField['security.capAdd.0']!, /capability SYS_ADMIN is refused/);
     assert.match(byField['network']!, /network "host" is refused/);
     assert.match(byField['volumes.0.hostPath']!, /host path \/etc may not be mounted/);
     assert.ok(p.every((x) => x.file === 'agents/hostile.json' && x.kind === 'policy'));
@@ -56,8 +56,8 @@ describe('agent templates', () => {
       { file: 'agents/hostile.json', field: 'resources.memory', message: 'expected a size like "256m" or "1g"', kind: 'invalid' },
     ]);
     const [unknown] = problems({ ...base, imagee: 'x' });
-    assert.equal(unknown!.field, '(root)');
-    assert.match(unknown!.message, /imagee/);
+    assert.equal(unknown!.field, 'imagee');
+    assert.match(unknown!.message, /unknown field "imagee": a template has only name, description, image/);
     assert.match(parseTemplateText('{ not json').problems[0]!.message, /not valid JSON/);
     assert.match(problems({ ...base, name: 'other' })[0]!.message, /named "other" but its file is hostile.json/);
     assert.match(problems({ ...base, env: { KEY: 42 } })[0]!.message, /secretRef/);

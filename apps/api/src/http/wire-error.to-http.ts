@@ -11,6 +11,7 @@ const STATUS: Record<string, number> = {
   [ErrorCodes.AGENT_NAME_INVALID]: 400,
   [ErrorCodes.TEMPLATE_INVALID]: 400,
   [ErrorCodes.POLICY_VIOLATION]: 400,
+  [ErrorCodes.SECRET_NOT_GRANTED]: 403,
   [ErrorCodes.AGENT_NOT_FOUND]: 404,
   [ErrorCodes.CONTAINER_NOT_FOUND]: 404,
   [ErrorCodes.TEMPLATE_NOT_FOUND]: 404,

@@ -1,4 +1,4 @@
-import { Controller, Get, Inject } from '@nestjs/common';
+import { Controller, Get, Inject, Query } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { BusError } from '../../../../libs/bus/src/bus.errors';
 import { requestJson } from '../../../../libs/bus/src/request-client';
@@ -8,7 +8,11 @@ import type { ApiConfig } from '../config';
 import { toHttpException } from '../http/wire-error.to-http';
 import { CONFIG, NATS } from '../../../../libs/platform/src/nest/tokens';
 
-/** GET /api/status: every agent as the orchestrator's read model sees it, via `sacp.qry.agent.status`. */
+/**
+ * GET /api/status: the agents as the orchestrator's read model sees them, via
+ * `sacp.qry.agent.status`, one page at a time: `nextCursor` (when present) goes back
+ * as `?cursor=` for the next page.
+ */
 @Controller('api/status')
 export class StatusController {
   constructor(
@@ -17,15 +21,15 @@ export class StatusController {
   ) {}
 
   @Get()
-  async status(): Promise<{ agents: unknown[] }> {
+  async status(@Query('cursor') cursor?: string): Promise<{ agents: unknown[]; nextCursor?: string }> {
     let reply: QueryReply<unknown[]>;
     try {
-      reply = await requestJson<QueryReply<unknown[]>>(this.nc, Subjects.query('agent.status'), {}, this.config.API_BUS_TIMEOUT_MS, this.config.NATS_URL);
+      reply = await requestJson<QueryReply<unknown[]>>(this.nc, Subjects.query('agent.status'), cursor ? { cursor } : {}, this.config.API_BUS_TIMEOUT_MS, this.config.NATS_URL);
     } catch (err) {
       if (err instanceof BusError) throw toHttpException({ code: err.code, message: err.message });
       throw err;
     }
     if (!reply.ok) throw toHttpException(reply.error);
-    return { agents: reply.result };
+    return reply.nextCursor ? { agents: reply.result, nextCursor: reply.nextCursor } : { agents: reply.result };
   }
 }

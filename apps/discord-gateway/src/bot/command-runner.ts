@@ -8,7 +8,7 @@ import type { Role } from '../../../../libs/events/src/commands/refuse-access.v1
 import type { WireError } from '../../../../libs/events/src/error-codes';
 import type { Actor } from '../../../../libs/events/src/metadata';
 import type { MetricsAgentsReply } from '../../../../libs/events/src/metrics';
-import type { AgentStatusView, HistoryEntry, LogLine } from '../../../../libs/events/src/queries';
+import type { AgentStatusView, HistoryEntry, LogsPage } from '../../../../libs/events/src/queries';
 import { Subjects } from '../../../../libs/events/src/subjects';
 import type { StoredEvent } from '../../../../libs/events/src/event-envelope';
 import type { JsonLogger } from '../../../../libs/platform/src/logger';
@@ -30,6 +30,11 @@ export interface RunContext {
 const POLL_MS = 250;
 
 type Listener = (e: StoredEvent) => void;
+
+/** Most pages one bot reply reads; what is beyond is for `sacp`, which reads them all. */
+const MAX_PAGES = 5;
+/** Events `why` reads back through (the causation chain of the latest change). */
+const WHY_EVENTS = 500;
 
 export class CommandRunner {
   private readonly watchers = new Map<string, Set<Listener>>();
@@ -59,14 +64,28 @@ export class CommandRunner {
         return r.ok ? templatesReply(r.result.templates, r.result.problems, this.opts.prefix) : errorReply(r.error, this.opts.prefix);
       }
       case 'logs': {
-        const r = await this.cp.query<{ agent: string; lines: LogLine[] }>('agent.logs', { agent: a.agent, lines: a.lines ?? 20, follow: false }, this.waiting(ctx));
-        return r.ok ? logsReply(r.result.agent, r.result.lines) : errorReply(r.error, this.opts.prefix);
+        const lines = Number(a.lines ?? 20);
+        const first = await this.cp.query<LogsPage>('agent.logs', { agent: a.agent, lines, follow: false }, this.waiting(ctx));
+        if (!first.ok) return errorReply(first.error, this.opts.prefix);
+        if (!first.nextCursor) return logsReply(first.result.agent, first.result.lines);
+        // more than a page: pages come oldest first, and a message shows the newest
+        // lines, so ask again for only as many as fit one page
+        const last = await this.cp.query<LogsPage>('agent.logs', { agent: a.agent, lines: Math.max(1, first.result.lines.length), follow: false }, this.waiting(ctx));
+        if (!last.ok) return errorReply(last.error, this.opts.prefix);
+        const note = `\n(the ${lines} lines asked for are more than one reply holds; all of them: \`sacp logs ${inertCode(String(a.agent))} -n ${lines}\`)`;
+        let shown = last.result.lines;
+        let reply = logsReply(last.result.agent, shown);
+        // room for the note within Discord's 2000 characters: drop the oldest lines shown
+        while ((reply.content ?? '').length + note.length > 2000 && shown.length > 1) reply = logsReply(last.result.agent, (shown = shown.slice(1)));
+        return { ...reply, content: `${reply.content ?? ''}${note}` };
       }
       case 'history':
       case 'why': {
-        const r = await this.cp.query<HistoryEntry[]>('agent.history', { agent: a.agent }, this.waiting(ctx));
+        // only what a message can show: the last events (a longer history is in `sacp history`)
+        const limit = cmd.spec.name === 'why' ? WHY_EVENTS : Number(a.limit ?? 15);
+        const r = await this.listPages<HistoryEntry>('agent.history', { agent: a.agent, limit }, this.waiting(ctx));
         if (!r.ok) return errorReply(r.error, this.opts.prefix);
-        return cmd.spec.name === 'why' ? whyReply(String(a.agent), r.result) : historyReply(String(a.agent), r.result, Number(a.limit ?? 15));
+        return cmd.spec.name === 'why' ? whyReply(String(a.agent), r.items) : historyReply(String(a.agent), r.items, limit);
       }
       case 'deploy':
         return this.deploy(cmd, ctx);
@@ -225,22 +244,44 @@ export class CommandRunner {
   /** A status page: one agent, the agents of one template, or all of them. */
   async status(target: string | null, page: number, ctx?: Pick<RunContext, 'progress'>): Promise<BotReply> {
     const onWaiting = ctx ? this.waiting(ctx as RunContext) : undefined;
-    const [list, resources] = await Promise.all([this.cp.query<AgentStatusView[]>('agent.status', target ? { agent: target } : {}, onWaiting), this.resources()]);
+    const [list, resources] = await Promise.all([this.listPages<AgentStatusView>('agent.status', target ? { agent: target } : {}, onWaiting), this.resources()]);
     let views: AgentStatusView[];
     let title = 'Agents';
+    let more = false;
     if (list.ok) {
-      views = list.result;
+      views = list.items;
+      more = list.more;
       if (target && views[0]) title = `Agent ${inertLine(views[0].name)}`;
     } else if (target && list.error.code === 'AGENT.NOT_FOUND') {
-      const all = await this.cp.query<AgentStatusView[]>('agent.status', {}, onWaiting);
+      const all = await this.listPages<AgentStatusView>('agent.status', {}, onWaiting);
       if (!all.ok) return errorReply(all.error, this.opts.prefix);
-      views = all.result.filter((v) => v.template?.name === target);
+      more = all.more;
+      views = all.items.filter((v) => v.template?.name === target);
       if (!views.length) return errorReply({ code: 'AGENT.NOT_FOUND', message: `there is no agent or template named "${target}"` }, this.opts.prefix);
       title = `Agents from template ${inertLine(target)}`;
     } else return errorReply(list.error, this.opts.prefix);
     if (!views.length) return { content: `no agents yet: deploy one with \`${this.opts.prefix}deploy <template>\` (see \`${this.opts.prefix}templates\`)` };
     views.sort((x, y) => x.name.localeCompare(y.name));
-    return statusPage({ views, resources, page, target, title });
+    const reply = statusPage({ views, resources, page, target, title });
+    if (more) reply.content = `Showing the first ${views.length} agents; there are more: see one with \`${this.opts.prefix}status <name>\`, or all of them with \`sacp status\`.`;
+    return reply;
+  }
+
+  /**
+   * The items of a paginated query, following its cursor for at most MAX_PAGES pages:
+   * a reply stays bounded however many there are; `more` says some were left out.
+   */
+  private async listPages<T>(type: string, body: Record<string, unknown>, onWaiting?: (e: WireError) => void | Promise<void>): Promise<{ ok: true; items: T[]; more: boolean } | { ok: false; error: WireError }> {
+    const items: T[] = [];
+    let cursor: string | undefined;
+    for (let pages = 0; pages < MAX_PAGES; pages++) {
+      const r = await this.cp.query<T[]>(type, cursor ? { ...body, cursor } : body, onWaiting);
+      if (!r.ok) return r;
+      items.push(...r.result);
+      cursor = r.nextCursor;
+      if (!cursor) return { ok: true, items, more: false };
+    }
+    return { ok: true, items, more: true };
   }
 
   /**

@@ -29,6 +29,22 @@ export class AgentLocator {
     return events.reduce((s, e) => evolveAgentName(s, asEvolvable(e)), initialAgentNameState());
   }
 
+  /**
+   * An agent's id and stream version by name or id, without reading its stream (for
+   * paged reads of long histories).
+   */
+  async resolveId(ref: string): Promise<{ agentId: string; version: number }> {
+    let agentId = ref;
+    if (!UUID.test(ref)) {
+      const holder = (await this.loadName(ref)).holder;
+      if (!holder) throw notFound(ref);
+      agentId = holder;
+    }
+    const version = await this.store.streamVersion(agentStreamId(agentId));
+    if (!version) throw notFound(ref);
+    return { agentId, version };
+  }
+
   /** An agent by name or id. A name resolves only while an agent holds it; an id resolves for ever. */
   async resolve(ref: string): Promise<{ state: AgentState; events: StoredEvent[] }> {
     let agentId = ref;

@@ -20,13 +20,18 @@ import { DomainError } from '../../../../libs/domain/src/domain-error';
 import type { DockerDriver } from '../../../../libs/docker/src/docker.driver';
 import { uuidv7 } from '../../../../libs/event-store/src/ids';
 import type { AgentRegistryReader } from '../queries/agent-registry.reader';
+import type { SecretStore } from '../secrets/secret-store';
 import type { TemplateCatalog } from '../templates/template-catalog';
 import type { AgentLocator } from './agent-locator';
 import type { UseCaseOutcome } from './command-pipeline';
 
 /** deploy: claim the name, register the template version if the file changed, and ask for a running agent. */
-export async function deployAgent(cmd: CommandEnvelope<DeployAgentPayloadV1>, deps: { catalog: TemplateCatalog; agents: AgentLocator }): Promise<UseCaseOutcome> {
-  const { ref, registration } = await deps.catalog.resolve(cmd.payload.template);
+export async function deployAgent(
+  cmd: CommandEnvelope<DeployAgentPayloadV1>,
+  deps: { catalog: TemplateCatalog; agents: AgentLocator; secrets: Pick<SecretStore, 'assertGranted'> },
+): Promise<UseCaseOutcome> {
+  const { ref, template, registration } = await deps.catalog.resolve(cmd.payload.template);
+  await deps.secrets.assertGranted(ref.name, template);
   const agentId = uuidv7();
   const name = cmd.payload.name ?? `${cmd.payload.template}-${agentId.replace(/-/g, '').slice(-6)}`;
   const nameState = await deps.agents.loadName(name);

@@ -1,4 +1,5 @@
 import { ErrorCodes } from '../../../../libs/events/src/error-codes';
+import { jsonBytes, Limits, overLimitMessage } from '../../../../libs/events/src/limits';
 import { CommandContracts, CommandEnvelopeSchema, type CommandEnvelope, type CommandType } from '../../../../libs/events/src/commands';
 import type { EventMetadata } from '../../../../libs/events/src/metadata';
 import type { CommandReply } from '../../../../libs/events/src/reply';
@@ -66,6 +67,7 @@ export class CommandPipeline {
         return { ...(seen.reply as Reply), duplicate: true };
       }
       const outcome = await this.useCases[cmd.type as CommandType](command);
+      assertEventSizes(outcome.appends);
       const metadata: EventMetadata = {
         commandId: cmd.commandId,
         correlationId: cmd.correlationId ?? cmd.commandId,
@@ -75,6 +77,9 @@ export class CommandPipeline {
         reason: cmd.reason ?? null,
         occurredAt: this.clock().toISOString(),
       };
+      const metadataBytes = jsonBytes(metadata);
+      if (metadataBytes > Limits.EVENT_METADATA_MAX_BYTES)
+        throw new DomainError(ErrorCodes.EVENT_TOO_LARGE, overLimitMessage('the events\' metadata', metadataBytes, 'EVENT_METADATA_MAX_BYTES'), { size: metadataBytes, limit: Limits.EVENT_METADATA_MAX_BYTES });
       const appended = await this.store.append(outcome.appends, metadata, {
         commandId: cmd.commandId,
         commandType: cmd.type,
@@ -136,10 +141,25 @@ export class CommandPipeline {
     return { ok: false, commandId: cmd.commandId, duplicate: false, error: { code: ErrorCodes.INTERNAL, message: `internal error: ${(err as Error).message}` } };
   }
 
+  /** Puts a command refused before it could be read (over the size limit) in the audit trail; never fails. */
+  recordUnread(commandType: string | null, code: string, message: string): void {
+    void this.audit.record({ commandId: null, commandType, actor: null, source: null, outcome: 'malformed', errorCode: code, message }).catch(() => undefined);
+  }
+
   private async malformed(commandId: string | null, type: string, body: unknown, message: string, details: Record<string, unknown> = {}, code: string = ErrorCodes.COMMAND_MALFORMED): Promise<Reply> {
     await this.audit
       .record({ commandId, commandType: type, actor: null, source: null, outcome: 'malformed', errorCode: code, message, payload: typeof body === 'symbol' || type.startsWith('secret.') ? null : body })
       .catch(() => undefined);
     return { ok: false, commandId, duplicate: false, error: { code, message, details } };
   }
+}
+
+/** Refuses events whose data is over Limits.EVENT_DATA_MAX_BYTES before anything is written. */
+function assertEventSizes(appends: AppendRequest[]): void {
+  for (const a of appends)
+    for (const e of a.events) {
+      const size = jsonBytes(e.data);
+      if (size > Limits.EVENT_DATA_MAX_BYTES)
+        throw new DomainError(ErrorCodes.EVENT_TOO_LARGE, overLimitMessage(`the data of event ${e.type}`, size, 'EVENT_DATA_MAX_BYTES'), { type: e.type, size, limit: Limits.EVENT_DATA_MAX_BYTES });
+    }
 }

@@ -1,3 +1,5 @@
+import { DomainError } from '../../../../libs/domain/src/domain-error';
+import { ErrorCodes } from '../../../../libs/events/src/error-codes';
 import type { AppendRequest } from '../../../../libs/event-store/src/pg-event-store';
 import type { Projector } from '../../../../libs/event-store/src/projections/projector';
 import type { TemplateCatalog } from '../templates/template-catalog';
@@ -33,20 +35,41 @@ export async function replayProjections(deps: { projector: Projector }): Promise
   };
 }
 
-/** secret.set: the encrypted value and the `secret.set` event commit together. */
+/**
+ * secret.set: the encrypted value, the grant and their events commit together. Without
+ * a value only the grant changes, so an admin can grant a secret without knowing it.
+ */
 export async function setSecret(
-  cmd: { payload: { name: string; value: string } },
+  cmd: { payload: { name: string; value?: string; templates?: string[] } },
   deps: { secrets: import('../secrets/secret-store').SecretStore; store: import('../../../../libs/event-store/src/pg-event-store').PgEventStore },
 ): Promise<UseCaseOutcome> {
-  const streamId = `secret-${cmd.payload.name}`;
+  const { name, value } = cmd.payload;
+  const templates = cmd.payload.templates && [...new Set(cmd.payload.templates)].sort();
+  const streamId = `secret-${name}`;
   const expectedVersion = await deps.store.streamVersion(streamId);
-  const version = (await deps.secrets.currentVersion(cmd.payload.name)) + 1;
+  const current = await deps.secrets.currentVersion(name);
+  if (value === undefined && current === 0)
+    throw new DomainError(ErrorCodes.SECRET_NOT_FOUND, `secret "${name}" is not stored, so there is nothing to grant; store it with: sacp secret set ${name} --templates ${(templates ?? []).join(',') || '<template,...>'}`, {
+      secret: name,
+    });
+  const version = value === undefined ? current : current + 1;
+  const granted = templates ?? (await deps.secrets.grants(name)) ?? [];
   return {
-    appends: [{ streamId, expectedVersion, events: [{ type: 'secret.set', schemaVersion: 1, data: { name: cmd.payload.name, version } }] }],
-    result: { name: cmd.payload.name, version },
-    target: `secret "${cmd.payload.name}"`,
+    appends: [
+      {
+        streamId,
+        expectedVersion,
+        events: [
+          ...(value !== undefined ? [{ type: 'secret.set' as const, schemaVersion: 1, data: { name, version } }] : []),
+          ...(templates ? [{ type: 'secret.granted' as const, schemaVersion: 1, data: { name, templates } }] : []),
+        ],
+      },
+    ],
+    result: { name, version, templates: granted },
+    target: `secret "${name}"`,
     alsoInTransaction: async (client) => {
-      await deps.secrets.put(client, cmd.payload.name, cmd.payload.value);
+      if (value !== undefined) await deps.secrets.put(client, name, value);
+      if (templates) await deps.secrets.grant(client, name, templates);
     },
   };
 }

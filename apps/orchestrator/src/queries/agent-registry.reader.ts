@@ -46,6 +46,13 @@ const toView = (r: Row): AgentStatusView => ({
   version: r.version,
 });
 
+/** Where a status page ends: creation time (as Postgres prints it, microseconds kept), name, id. */
+export interface StatusKey {
+  at: string;
+  name: string;
+  id: string;
+}
+
 /** Reads the agent registry projection: what `sacp status` shows. */
 export class AgentRegistryReader {
   constructor(private readonly pool: Pool) {}
@@ -55,6 +62,21 @@ export class AgentRegistryReader {
       `select * from agent_registry ${options.includeRemoved ? '' : "where observed <> 'removed'"} order by created_at, name`,
     );
     return rows.map(toView);
+  }
+
+  /**
+   * One page of `list`, in the same order (creation, then name), after the row whose
+   * key is `after` (a keyset: no offset scans). `limit` rows at most; each comes with its key.
+   */
+  async page(after: StatusKey | null, limit: number): Promise<{ view: AgentStatusView; key: StatusKey }[]> {
+    const { rows } = await this.pool.query<Row & { key_at: string }>(
+      `select *, coalesce(created_at, '-infinity'::timestamptz)::text as key_at from agent_registry
+        where observed <> 'removed'
+          and ($1::timestamptz is null or (coalesce(created_at, '-infinity'::timestamptz), name, agent_id::text) > ($1::timestamptz, $2::text, $3::text))
+        order by coalesce(created_at, '-infinity'::timestamptz), name, agent_id::text limit $4`,
+      [after?.at ?? null, after?.name ?? null, after?.id ?? null, limit],
+    );
+    return rows.map((r) => ({ view: toView(r), key: { at: r.key_at, name: r.name, id: String(r.agent_id) } }));
   }
 
   async get(agentId: string): Promise<AgentStatusView | null> {

@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Msg, NatsConnection } from '@nats-io/nats-core';
-import { QueryContracts, type AuditEntryView, type HistoryEntry, type LogLine } from '../../../../libs/events/src/queries';
+import { DEFAULT_PAGE_SIZE, QueryContracts, type LogLine } from '../../../../libs/events/src/queries';
+import { truncateLine } from '../../../../libs/events/src/limits';
+import type { PgEventStore } from '../../../../libs/event-store/src/pg-event-store';
+import { readAuditPage } from './audit-page';
+import { readHistoryPage } from './history-page';
+import { readLogsPage } from './logs-page';
+import { readStatusPage } from './status-page';
 import type { QueryReply } from '../../../../libs/events/src/reply';
 import { Subjects } from '../../../../libs/events/src/subjects';
 import { describeIssues, validate } from '../../../../libs/events/src/validation';
@@ -20,7 +26,16 @@ export interface QueryDeps {
   catalog: TemplateCatalog;
   nc: NatsConnection;
   pool: Pool;
+  store: PgEventStore;
   log: JsonLogger;
+}
+
+/** A paged result: one page and the cursor of the next, if any. */
+class Page {
+  constructor(
+    readonly result: unknown,
+    readonly nextCursor?: string,
+  ) {}
 }
 
 /** How long a followed log stream lives without a keep-alive from its reader. */
@@ -33,43 +48,35 @@ export function queryHandlers(d: QueryDeps): Record<string, (body: unknown, msg:
     if (!v.ok) throw new DomainError(ErrorCodes.COMMAND_MALFORMED, `invalid ${type} request: ${describeIssues(v.issues)}`, { issues: v.issues });
     return v.value as ReturnType<(typeof QueryContracts)[K]['parse']>;
   };
+  /** A handler's result or its error as a reply; a paged result is `{ result, nextCursor }` wrapped by `page`. */
   const answer = async (fn: () => Promise<unknown>): Promise<QueryReply> => {
     try {
-      return { ok: true, result: await fn() };
+      const r = await fn();
+      if (r instanceof Page) return r.nextCursor ? { ok: true, result: r.result, nextCursor: r.nextCursor } : { ok: true, result: r.result };
+      return { ok: true, result: r };
     } catch (err) {
       const e = err as { code?: string; message: string; details?: Record<string, unknown> };
       if (!e.code) d.log.error('query failed', { error: err });
       return { ok: false, error: { code: e.code ?? ErrorCodes.INTERNAL, message: e.message, details: e.details } };
     }
   };
+  const page = (p: { result: unknown; nextCursor?: string }) => new Page(p.result, p.nextCursor);
 
   return {
     [Subjects.query('agent.status')]: (body) =>
       answer(async () => {
         const q = parse('agent.status', body);
-        if (!q.agent) return d.registry.list();
-        const { state } = await d.agents.resolve(q.agent);
-        const view = await d.registry.get(state.agentId);
-        return view ? [view] : [];
+        if (q.agent) {
+          const { agentId } = await d.agents.resolveId(q.agent);
+          const view = await d.registry.get(agentId);
+          return view ? [view] : [];
+        }
+        return page(await readStatusPage(d.registry, { cursor: q.cursor, pageSize: q.pageSize ?? DEFAULT_PAGE_SIZE['agent.status'] }));
       }),
     [Subjects.query('agent.history')]: (body) =>
       answer(async () => {
         const q = parse('agent.history', body);
-        const { events } = await d.agents.resolve(q.agent);
-        const entries: HistoryEntry[] = events.map((e) => ({
-          eventId: e.eventId,
-          position: e.globalPosition,
-          streamPosition: e.streamPosition,
-          type: e.type,
-          at: e.metadata.occurredAt,
-          actor: e.metadata.actor,
-          source: e.metadata.source,
-          reason: e.metadata.reason,
-          commandId: e.metadata.commandId,
-          causationId: e.metadata.causationId,
-          data: e.data,
-        }));
-        return q.limit ? entries.slice(-q.limit) : entries;
+        return page(await readHistoryPage(d.store, d.agents, { agent: q.agent, limit: q.limit, cursor: q.cursor, pageSize: q.pageSize ?? DEFAULT_PAGE_SIZE['agent.history'] }));
       }),
     [Subjects.query('agent.logs')]: (body) =>
       answer(async () => {
@@ -77,7 +84,10 @@ export function queryHandlers(d: QueryDeps): Record<string, (body: unknown, msg:
         const { state } = await d.agents.resolve(q.agent);
         if (!state.containerId)
           throw new DomainError(ErrorCodes.CONTAINER_NOT_FOUND, `agent "${state.name}" has no container yet (observed: ${state.observed})`, { agent: state.name });
-        if (!q.follow) return { agent: state.name, lines: await d.docker.logsTail(state.containerId, q.lines) };
+        if (!q.follow)
+          return page(
+            await readLogsPage(d.docker, { agent: state.name, containerId: state.containerId, lines: q.lines, cursor: q.cursor, pageSize: q.pageSize ?? DEFAULT_PAGE_SIZE['agent.logs'] }),
+          );
         const subject = Subjects.logStream(state.agentId, randomUUID().replace(/-/g, ''));
         followLogs(d, state.containerId, subject, q.lines);
         return { agent: state.name, subject, keepAliveMs: FOLLOW_LEASE_MS / 3 };
@@ -85,27 +95,7 @@ export function queryHandlers(d: QueryDeps): Record<string, (body: unknown, msg:
     [Subjects.query('audit.list')]: (body) =>
       answer(async () => {
         const q = parse('audit.list', body);
-        const [kind, id] = q.actor?.includes(':') ? [q.actor.slice(0, q.actor.indexOf(':')), q.actor.slice(q.actor.indexOf(':') + 1)] : [null, q.actor ?? null];
-        const { rows } = await d.pool.query<{ recorded_at: Date; command_id: string | null; command_type: string | null; actor: AuditEntryView['actor']; source: string | null; reason: string | null; outcome: string; error_code: string | null; message: string | null }>(
-          `select recorded_at, command_id, command_type, actor, source, reason, outcome, error_code, message from command_audit
-            where ($1::text is null or outcome = $1) and ($2::text is null or actor->>'kind' = $2) and ($3::text is null or actor->>'id' = $3)
-              and ($4::text is null or command_type = $4)
-            order by id desc limit $5`,
-          [q.outcome ?? null, kind, id, q.commandType ?? null, q.limit],
-        );
-        return rows.map(
-          (r): AuditEntryView => ({
-            at: r.recorded_at.toISOString(),
-            commandId: r.command_id,
-            commandType: r.command_type,
-            actor: r.actor,
-            source: r.source,
-            reason: r.reason,
-            outcome: r.outcome,
-            errorCode: r.error_code,
-            message: r.message,
-          }),
-        );
+        return page(await readAuditPage(d.pool, { ...q, pageSize: q.pageSize ?? DEFAULT_PAGE_SIZE['audit.list'] }));
       }),
     [Subjects.query('template.list')]: () =>
       answer(async () => {
@@ -151,7 +141,8 @@ function followLogs(d: QueryDeps, containerId: string, subject: string, tail: nu
   void (async () => {
     try {
       for await (const line of d.docker.followLogs(containerId, { tail, signal: controller.signal }) as AsyncIterable<LogLine>) {
-        d.nc.publish(subject, JSON.stringify(line));
+        const t = truncateLine(line.line);
+        d.nc.publish(subject, JSON.stringify(t.cutBytes ? { ...line, line: t.line } : line));
       }
     } catch (err) {
       if (!controller.signal.aborted) d.log.warn('log follow ended with an error', { containerId, error: err });

@@ -4,7 +4,9 @@ import { ErrorCodes } from '../../../../libs/events/src/error-codes';
 import { SYSTEM_ACTOR, type EventMetadata } from '../../../../libs/events/src/metadata';
 import { agentNameStreamId, agentStreamId, type AgentState } from '../../../../libs/domain/src/agent/agent.state';
 import { planReconcile, type ObservedContainer, type ReconcileAction } from '../../../../libs/domain/src/agent/reconcile.plan';
-import { checkContainerPolicy, type ContainerPolicy } from '../../../../libs/domain/src/container/container-policy';
+import type { ContainerPolicy } from '../../../../libs/domain/src/container/container-policy';
+import { guardContainerSpec } from '../templates/container-guard';
+import type { ContainerSpec } from '../../../../libs/domain/src/container/container-spec';
 import { buildContainerSpec, Labels, MissingSecretError } from '../../../../libs/domain/src/container/container-spec.build';
 import type { Template } from '../../../../libs/domain/src/templates/template.schema';
 import type { DockerDriver } from '../../../../libs/docker/src/docker.driver';
@@ -226,16 +228,18 @@ export class Reconciler {
         try {
           secrets = await this.d.secrets(template);
         } catch (err) {
-          throw new OperationFailure('create', ErrorCodes.SECRET_NOT_FOUND, (err as Error).message);
+          throw new OperationFailure('create', (err as { code?: string }).code ?? ErrorCodes.SECRET_NOT_FOUND, (err as Error).message);
         }
-        let spec;
+        let spec: ContainerSpec;
         try {
           spec = buildContainerSpec({ agentId, name: state.name, generation: state.generation, template: state.template! }, template, { instance: this.d.instance, secrets });
         } catch (err) {
           if (err instanceof MissingSecretError) throw new OperationFailure('create', ErrorCodes.SECRET_NOT_FOUND, err.message);
           throw err;
         }
-        const violations = checkContainerPolicy(spec, this.d.policy);
+        const guarded = await this.docker('create', () => guardContainerSpec(spec, this.d.policy, this.d.docker));
+        const violations = guarded.violations;
+        spec = guarded.spec;
         if (violations.length)
           throw new OperationFailure('create', ErrorCodes.POLICY_VIOLATION, `container refused by policy: ${violations.map((v) => `${v.field}: ${v.message}`).join('; ')}`);
         const labels = { [Labels.managed]: 'true', [Labels.instance]: this.d.instance, [Labels.agentId]: agentId };

@@ -1,7 +1,8 @@
 import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
 import { headers, type NatsConnection } from '@nats-io/nats-core';
 import { EVENT_STREAM, Subjects } from '../../../../libs/events/src/subjects';
-import { EventHeaders, type StoredEvent } from '../../../../libs/events/src/event-envelope';
+import { bodyOmittedStandIn, EventHeaders, type StoredEvent } from '../../../../libs/events/src/event-envelope';
+import { Limits } from '../../../../libs/events/src/limits';
 import { ensureEventStream } from '../../../../libs/bus/src/event-stream';
 import { checkpointOf, type Checkpoint, type PgEventStore } from '../../../../libs/event-store/src/pg-event-store';
 import type { JsonLogger } from '../../../../libs/platform/src/logger';
@@ -76,6 +77,49 @@ export class EventRelay {
     return tx && pos ? { transactionId: tx, globalPosition: pos } : null;
   }
 
+  /** Stand-ins published for events too large for the bus. */
+  standIns = 0;
+
+  /**
+   * Publishes one event, or, when it is too large for the bus, a bounded stand-in
+   * (ids, type, metadata, a note that the body is in the store; header
+   * Sacp-Body-Omitted) so that the relay never stalls behind it.
+   */
+  private async publish(js: JetStreamClient, e: StoredEvent) {
+    const body = JSON.stringify(e);
+    const bytes = Buffer.byteLength(body);
+    const max = (this.nc.info?.max_payload ?? 1024 * 1024) - HEADER_ROOM_BYTES;
+    if (bytes <= max) {
+      try {
+        return await js.publish(Subjects.event(e.type), body, { msgID: e.eventId, headers: toHeaders(e) });
+      } catch (err) {
+        // only a size refusal is this event's own fault; anything else retries the cycle
+        if (!/max.?payload|message size|too large|maximum/i.test(`${(err as Error).message} ${(err as { code?: string }).code ?? ''}`)) throw err;
+        return this.publishStandIn(js, e, bytes, err);
+      }
+    }
+    return this.publishStandIn(js, e, bytes, null);
+  }
+
+  private async publishStandIn(js: JetStreamClient, e: StoredEvent, bytes: number, cause: unknown) {
+    let standIn = bodyOmittedStandIn(e, bytes);
+    // the metadata is capped on append; this guards against rows written before the cap
+    if (Buffer.byteLength(JSON.stringify(standIn)) > Limits.EVENT_METADATA_MAX_BYTES * 4)
+      standIn = { ...standIn, metadata: { ...standIn.metadata, reason: null } };
+    const h = toHeaders(e);
+    h.set(EventHeaders.bodyOmitted, String(bytes));
+    this.log.warn('event too large for the bus; published a stand-in without its body', {
+      eventId: e.eventId,
+      type: e.type,
+      streamId: e.streamId,
+      streamPosition: e.streamPosition,
+      bytes,
+      error: cause ? (cause as Error).message : undefined,
+    });
+    this.standIns++;
+    return js.publish(Subjects.event(e.type), JSON.stringify(standIn), { msgID: e.eventId, headers: h });
+  }
+
   private async run(): Promise<void> {
     let js: JetStreamClient | null = null;
     let cp: Checkpoint | null = null;
@@ -97,7 +141,7 @@ export class EventRelay {
           continue;
         }
         // published in order over one connection; acknowledged before the checkpoint moves
-        const acks = await Promise.all(batch.map((e) => js!.publish(Subjects.event(e.type), JSON.stringify(e), { msgID: e.eventId, headers: toHeaders(e) })));
+        const acks = await Promise.all(batch.map((e) => this.publish(js!, e)));
         const duplicates = acks.filter((a) => a.duplicate).length;
         cp = checkpointOf(batch[batch.length - 1]!);
         await this.store.writeCheckpoint(CHECKPOINT, cp);
@@ -112,6 +156,9 @@ export class EventRelay {
     }
   }
 }
+
+/** Room left under max_payload for the headers and the subject. */
+const HEADER_ROOM_BYTES = 8 * 1024;
 
 function toHeaders(e: StoredEvent) {
   const h = headers();

@@ -40,20 +40,55 @@ export class SecretStore {
     return rows[0]!.version;
   }
 
+  /** Replaces the templates a stored secret is granted to. Runs inside the caller's transaction. */
+  async grant(client: PoolClient | Pool, name: string, templates: string[]): Promise<void> {
+    await client.query('delete from secret_grants where secret_name = $1', [name]);
+    await client.query('insert into secret_grants (secret_name, template_name) select $1, unnest($2::text[]) on conflict do nothing', [name, templates]);
+  }
+
+  /** The templates a secret is granted to, or null when no such secret is stored. */
+  async grants(name: string): Promise<string[] | null> {
+    const { rows } = await this.pool.query<{ template_name: string | null }>(
+      'select g.template_name from secrets s left join secret_grants g on g.secret_name = s.name where s.name = $1 order by g.template_name',
+      [name],
+    );
+    if (!rows.length) return null;
+    return rows.flatMap((r) => (r.template_name ? [r.template_name] : []));
+  }
+
+  /**
+   * Refuses a template that names a stored secret it is not granted. A secret not
+   * stored yet is left to container creation, which waits for it (and its grant).
+   */
+  async assertGranted(templateName: string, template: Template): Promise<void> {
+    for (const name of secretNames(template)) {
+      const granted = await this.grants(name);
+      if (granted && !granted.includes(templateName)) throw notGranted(name, templateName, granted);
+    }
+  }
+
   async currentVersion(name: string): Promise<number> {
     const { rows } = await this.pool.query<{ version: number }>('select version from secrets where name = $1', [name]);
     return rows[0]?.version ?? 0;
   }
 
-  /** The values of every secret a template refers to. */
+  /**
+   * The values of every secret a template refers to and is granted; a stored secret
+   * it is not granted is refused, a missing one is left out (the caller says how to add it).
+   */
   async resolveFor(template: Template): Promise<Record<string, string>> {
-    const names = [...new Set(Object.values(template.env).flatMap((v) => (typeof v === 'string' ? [] : [v.secretRef])))];
+    const names = secretNames(template);
     if (!names.length) return {};
     const key = this.requireKey();
-    const { rows } = await this.pool.query<{ name: string; iv: Buffer; tag: Buffer; ciphertext: Buffer }>(
-      'select name, iv, tag, ciphertext from secrets where name = any($1)',
+    const { rows } = await this.pool.query<{ name: string; iv: Buffer; tag: Buffer; ciphertext: Buffer; granted: string[] }>(
+      `select s.name, s.iv, s.tag, s.ciphertext,
+              coalesce(array_agg(g.template_name order by g.template_name) filter (where g.template_name is not null), '{}') as granted
+         from secrets s left join secret_grants g on g.secret_name = s.name
+        where s.name = any($1)
+        group by s.name, s.iv, s.tag, s.ciphertext`,
       [names],
     );
+    for (const r of rows) if (!r.granted.includes(template.name)) throw notGranted(r.name, template.name, r.granted);
     const out: Record<string, string> = {};
     for (const r of rows) {
       const decipher = createDecipheriv('aes-256-gcm', key, r.iv);
@@ -63,4 +98,14 @@ export class SecretStore {
     }
     return out;
   }
+}
+
+const secretNames = (template: Template): string[] => [...new Set(Object.values(template.env).flatMap((v) => (typeof v === 'string' ? [] : [v.secretRef])))];
+
+function notGranted(secret: string, template: string, granted: string[]): DomainError {
+  return new DomainError(
+    ErrorCodes.SECRET_NOT_GRANTED,
+    `template "${template}" may not use secret "${secret}": it is granted to ${granted.length ? granted.join(', ') : 'no template'}; an admin grants it with: sacp secret grant ${secret} --templates ${[...granted, template].join(',')}`,
+    { secret, template, granted },
+  );
 }

@@ -7,6 +7,7 @@ import { templateStreamId } from '../../../../libs/domain/src/agent/agent.state'
 import type { ContainerPolicy } from '../../../../libs/domain/src/container/container-policy';
 import { TemplateSchema, type Template } from '../../../../libs/domain/src/templates/template.schema';
 import { describeTemplateProblems, parseTemplate, type TemplateProblem } from '../../../../libs/domain/src/templates/template.parse';
+import { resolveHostPath } from '../../../../libs/platform/src/host-paths';
 import { templateHash } from '../../../../libs/domain/src/templates/template.hash';
 import type { AppendRequest, PgEventStore } from '../../../../libs/event-store/src/pg-event-store';
 
@@ -60,7 +61,7 @@ export class TemplateCatalog {
 
   private parseFile(name: string): TemplateFile | { problems: TemplateProblem[] } {
     const file = this.fileName(name);
-    const parsed = parseTemplate(file, readFileSync(join(this.agentsDir, `${name}.json`), 'utf8'), this.policy);
+    const parsed = parseTemplate(file, readFileSync(join(this.agentsDir, `${name}.json`), 'utf8'), this.policy, resolveHostPath);
     if (!parsed.ok) return { problems: parsed.problems };
     return { template: parsed.template, hash: templateHash(parsed.template), file };
   }

@@ -31,8 +31,8 @@ export function volumeName(agentId: string, volume: string): string {
 
 export class MissingSecretError extends Error {
   override readonly name = 'MissingSecretError';
-  constructor(readonly secret: string, readonly variable: string) {
-    super(`secret "${secret}" (for ${variable}) is not stored; add it with: sacp secret set ${secret}`);
+  constructor(readonly secret: string, readonly variable: string, readonly template?: string) {
+    super(`secret "${secret}" (for ${variable}) is not stored; add it with: sacp secret set ${secret}${template ? ` --templates ${template}` : ''}`);
   }
 }
 
@@ -51,7 +51,7 @@ export function buildContainerSpec(
     if (typeof value === 'string') env[key] = value;
     else {
       const secret = options.secrets[value.secretRef];
-      if (secret === undefined) throw new MissingSecretError(value.secretRef, key);
+      if (secret === undefined) throw new MissingSecretError(value.secretRef, key, agent.template.name);
       env[key] = secret;
     }
   }

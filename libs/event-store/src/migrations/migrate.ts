@@ -6,8 +6,9 @@ import { migration004 } from './004-append-function';
 import { migration005 } from './005-wake-up-over-the-bus';
 import { migration006 } from './006-registry-health';
 import { migration007 } from './007-service-role-grants';
+import { migration009 } from './009-secret-grants';
 
-export const MIGRATIONS = [migration001, migration002, migration003, migration004, migration005, migration006, migration007];
+export const MIGRATIONS = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration009];
 const MIGRATION_LOCK = 7_310_001;
 
 /** The NOLOGIN group role every migration grants the services' privileges to. */

@@ -15,6 +15,7 @@ import { AgentOperationFailedV1 } from './agent-operation-failed.v1';
 import { AgentNameClaimedV1 } from './agent-name-claimed.v1';
 import { AgentNameReleasedV1 } from './agent-name-released.v1';
 import { SecretSetV1 } from './secret-set.v1';
+import { SecretGrantedV1 } from './secret-granted.v1';
 import { AgentRestartScheduledV1 } from './agent-restart-scheduled.v1';
 import { AgentRecoveryAbandonedV1 } from './agent-recovery-abandoned.v1';
 import { AgentHealthChangedV1 } from './agent-health-changed.v1';
@@ -42,6 +43,7 @@ export * from './agent-name-claimed.v1';
 export * from './agent-name-released.v1';
 export * from './template-version-registered.v1';
 export * from './secret-set.v1';
+export * from './secret-granted.v1';
 export * from './recovery-cause';
 export * from './agent-restart-scheduled.v1';
 export * from './agent-recovery-abandoned.v1';
@@ -70,6 +72,7 @@ export const EventContracts = {
   'agent.name_released': AgentNameReleasedV1,
   'template.version_registered': TemplateVersionRegisteredV1,
   'secret.set': SecretSetV1,
+  'secret.granted': SecretGrantedV1,
   'agent.restart_scheduled': AgentRestartScheduledV1,
   'agent.recovery_abandoned': AgentRecoveryAbandonedV1,
   'agent.health_changed': AgentHealthChangedV1,

@@ -1,14 +1,32 @@
 import { z } from 'zod';
+import { Limits } from '../limits';
+
+/**
+ * Paging, shared by the list queries: `cursor` is the `nextCursor` of the previous
+ * reply (an opaque string; send the same other fields again), `pageSize` caps the
+ * items of one page. A page also stops at Limits.PAGE_MAX_BYTES. Both are optional:
+ * a request without them gets the first page.
+ */
+const paging = {
+  cursor: z.string().min(1).max(2000).optional(),
+  pageSize: z.number().int().min(1).max(Limits.PAGE_MAX_ITEMS).optional(),
+};
 
 /** Read-only requests on `sacp.qry.<type>`; answered from read models and Docker. */
 export const QueryContracts = {
-  'agent.status': z.object({ agent: z.string().min(1).max(100).optional() }),
-  'agent.history': z.object({ agent: z.string().min(1).max(100), limit: z.number().int().min(1).max(1000).optional() }),
+  'agent.status': z.object({ agent: z.string().min(1).max(100).optional(), ...paging }),
+  'agent.history': z.object({
+    agent: z.string().min(1).max(100),
+    /** only the last n events (all of them when absent), in pages */
+    limit: z.number().int().min(1).max(1_000_000).optional(),
+    ...paging,
+  }),
   'agent.logs': z.object({
     agent: z.string().min(1).max(100),
     lines: z.number().int().min(1).max(10000).default(100),
     /** when set, lines keep coming on the returned subject until the client sends "stop" to `<subject>.stop` or stops renewing */
     follow: z.boolean().default(false),
+    ...paging,
   }),
   'template.list': z.object({}),
   /** the audit trail: every command received, newest first */
@@ -17,8 +35,17 @@ export const QueryContracts = {
     /** "<kind>:<id>" (e.g. "discord:1189403234567890123") or a bare id */
     actor: z.string().min(1).max(200).optional(),
     commandType: z.string().min(1).max(100).optional(),
-    limit: z.number().int().min(1).max(1000).default(50),
+    /** how many entries in all, across pages */
+    limit: z.number().int().min(1).max(1_000_000).default(50),
+    ...paging,
   }),
+} as const;
+/** Items per page when a request does not say. */
+export const DEFAULT_PAGE_SIZE = {
+  'agent.status': 200,
+  'agent.history': 500,
+  'agent.logs': 1000,
+  'audit.list': 500,
 } as const;
 export type QueryType = keyof typeof QueryContracts;
 
@@ -78,3 +105,16 @@ export interface AuditEntryView {
   errorCode: string | null;
   message: string | null;
 }
+
+/** The result of agent.logs (not following): the page's lines, oldest first. */
+export interface LogsPage {
+  agent: string;
+  lines: LogLine[];
+  /** lines of the requested tail not in this page (they come with `nextCursor`) */
+  remainingLines?: number;
+  /** lines that were cut to Limits.LOG_LINE_MAX_BYTES in this page */
+  cutLines?: number;
+  /** how to get the rest, in words, when lines were left out */
+  note?: string;
+}
+export * from './cursor';

@@ -16,6 +16,8 @@ export interface ServiceDefinition<C extends { LOG_LEVEL: 'debug' | 'info' | 'wa
  * logs, graceful shutdown on SIGTERM, and an HTTP listener for health and the API.
  */
 export function runService<C extends { LOG_LEVEL: 'debug' | 'info' | 'warn' | 'error'; SACP_INSTANCE: string }>(d: ServiceDefinition<C>): void {
+  let logger: JsonLogger | null = null;
+  guardProcess(d.service, () => logger);
   const main = async () => {
     let config: C;
     try {
@@ -28,6 +30,7 @@ export function runService<C extends { LOG_LEVEL: 'debug' | 'info' | 'warn' | 'e
       throw err;
     }
     const log = new JsonLogger(d.service, config.LOG_LEVEL);
+    logger = log;
     const app = await NestFactory.create(d.module(config, log) as never, { logger: log, abortOnError: false });
     app.enableShutdownHooks();
     const host = d.host?.(config) ?? '127.0.0.1';
@@ -39,5 +42,27 @@ export function runService<C extends { LOG_LEVEL: 'debug' | 'info' | 'warn' | 'e
   main().catch((err) => {
     process.stderr.write(`${JSON.stringify({ ts: new Date().toISOString(), level: 'error', service: d.service, msg: 'failed to start', error: (err as Error).message })}\n`);
     process.exit(1);
+  });
+}
+
+/**
+ * Last-resort handlers. A rejection nobody awaited is a bug to log, not a reason to
+ * drop every request in flight: the service goes on. An uncaught exception leaves the
+ * process in an unknown state, so it is logged and the process exits (70, EX_SOFTWARE)
+ * for its supervisor to restart it.
+ */
+export function guardProcess(service: string, logger: () => JsonLogger | null): void {
+  const describe = (err: unknown) =>
+    err instanceof Error ? { name: err.name, message: err.message, code: (err as { code?: unknown }).code, stack: err.stack } : { message: String(err) };
+  const write = (msg: string, err: unknown) => {
+    const log = logger();
+    if (log) log.error(msg, { error: describe(err) });
+    else process.stderr.write(`${JSON.stringify({ ts: new Date().toISOString(), level: 'error', service, msg, error: describe(err) })}\n`);
+  };
+  process.on('unhandledRejection', (reason) => write('unhandled promise rejection (the service keeps running)', reason));
+  process.on('uncaughtException', (err) => {
+    write('uncaught exception; exiting for the supervisor to restart the service', err);
+    process.exitCode = 70;
+    setTimeout(() => process.exit(70), 100).unref();
   });
 }
