@@ -10,13 +10,16 @@
 #                               the only step that gets the owner's URL
 #   5. a secret key, once       $SACP_STATE_DIR/secret.key (base64 of 32 bytes, mode 600),
 #                               unless SACP_SECRET_KEY is set
-#   6. the four services        orchestrator, monitor, discord-gateway, api as background
-#                               processes; logs in $SACP_STATE_DIR/logs/<service>.log,
-#                               pids in $SACP_STATE_DIR/run/<service>.pid
+#   6. the four services        orchestrator, monitor, discord-gateway, api under a
+#                               supervisor that starts again one that dies
+#                               (scripts/supervise.sh): systemd units where systemd is
+#                               PID 1, otherwise a supervisord of its own (Debian's
+#                               `supervisor` package) with its config, socket and pid in
+#                               $SACP_STATE_DIR; logs in $SACP_STATE_DIR/logs/<service>.log
 #   7. waits until every GET /health/ready answers 200, then prints where things are.
 #
-# Idempotent: a service whose pid file names a live process of that service is left
-# alone; run it again after a crash or a reboot and it starts what is missing.
+# Idempotent: running services are left alone (one whose environment changed is
+# restarted); run it again after a reboot and it starts what is missing.
 # Stop with scripts/down.sh.
 #
 # Environment (all optional):
@@ -29,6 +32,12 @@
 #   ORCHESTRATOR_HTTP_PORT 3101   MONITOR_HTTP_PORT 3102
 #   DISCORD_GATEWAY_HTTP_PORT 3103   API_HTTP_PORT 3100   API_HOST 127.0.0.1
 #   SACP_UP_TIMEOUT        seconds to wait for every /health/ready (60)
+#   SACP_UP_SKIP_BUILD     1: skip steps 2-4 (dependencies, build, images) when dist/ and the
+#                          images are known to be current (the tests that run this script)
+#   SACP_UP_SKIP_SERVICES  1: skip step 1 (Postgres, NATS and Docker are up, and DATABASE_URL and
+#                          DATABASE_MIGRATION_URL are given): scripts/services.sh (re)sets the roles'
+#                          passwords from $SACP_STATE_DIR, so a second state directory must not run it
+#   SACP_SUPERVISOR        systemd | supervisord: override the choice made from PID 1
 #   SACP_DISCORD_ENV       $SACP_STATE_DIR/discord.env: KEY=value lines for the Discord bot only
 #                          (DISCORD_TOKEN_FILE, DISCORD_TOKEN_KEY_FILE, DISCORD_ROLES, DISCORD_ALERT_CHANNEL_ID, ...);
 #                          without a token the discord-gateway runs with the bot off
@@ -70,14 +79,6 @@ host_of() {
   echo "$h"
 }
 
-# is PID a live process running this repo's dist/apps/SERVICE/main.js? (guards against pid reuse)
-is_ours() {
-  local pid=$1 service=$2
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null &&
-    tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q "dist/apps/$service/main.js"
-}
-pid_of() { cat "$RUN_DIR/$1.pid" 2>/dev/null || true; }
-
 # HTTP status of GET http://HOST:PORT/PATH, or 000 when nothing answers (no curl needed)
 http_status() {
   timeout 3 bash -c '
@@ -93,7 +94,7 @@ mkdir -p "$LOG_DIR" "$RUN_DIR"
 cd "$REPO"
 
 # 1. Postgres, NATS, Docker
-bash "$REPO/scripts/services.sh"
+[ "${SACP_UP_SKIP_SERVICES:-}" = 1 ] || bash "$REPO/scripts/services.sh"
 # the services connect as sacp_app; the owner's URL goes to the migration step alone (4b)
 env_value() { sed -n "s/^$1=//p" "$STATE_DIR/postgres/$2" 2>/dev/null; }
 DATABASE_URL=${DATABASE_URL:-$(env_value DATABASE_URL app.env)}
@@ -103,6 +104,7 @@ DATABASE_MIGRATION_URL=${DATABASE_MIGRATION_URL:-$(env_value DATABASE_MIGRATION_
 export DATABASE_URL
 export -n DATABASE_MIGRATION_URL
 
+if [ "${SACP_UP_SKIP_BUILD:-}" != 1 ]; then
 # 2. dependencies: npm keeps its own copy of the lock in node_modules/.package-lock.json
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ] ||
   [ package.json -nt node_modules/.package-lock.json ]; then
@@ -119,6 +121,10 @@ done
 
 # 4. images the orchestrator runs agents from
 bash "$REPO/scripts/build-images.sh"
+fi
+for s in "${SERVICES[@]}"; do
+  [ -f "dist/apps/$s/main.js" ] || fail "dist/apps/$s/main.js is missing: run npm run build"
+done
 
 # 4b. the event store's schema, migrated as the database's owner
 log "migrating the event store"
@@ -135,43 +141,86 @@ if [ -z "${SACP_SECRET_KEY:-}" ]; then
   SACP_SECRET_KEY=$(tr -d '\n' <"$KEY_FILE")
 fi
 
-# 6. the services
+# 6. the services, under a supervisor that starts again whichever dies (scripts/supervise.sh)
+# Each service's environment is what its function below prints (KEY=value lines, any value
+# but one with a newline): add a key for one service in its function, for all in env_common.
+# pass_env PREFIX...: this shell's exported variables whose names start with a PREFIX
+pass_env() {
+  local k p
+  for k in $(compgen -e); do
+    for p in "$@"; do [[ $k == "$p"* ]] && echo "$k=${!k}" && break; done
+  done
+  return 0
+}
+env_common() {
+  local k
+  echo "PATH=$PATH"
+  echo "NATS_URL=$NATS_URL"
+  echo "SACP_CONFIG_DIR=$SACP_CONFIG_DIR"
+  # settings a service's config.ts reads, passed through from this shell (not the secret key, not the bot's)
+  for k in $(compgen -e); do
+    case $k in
+      SACP_SECRET_KEY | SACP_STATE_DIR | SACP_UP_* | SACP_DISCORD_ENV | SACP_SUPERVISOR | SACP_CONFIG_DIR) ;;
+      SACP_* | LOG_* | DOCKER_* | NODE_OPTIONS | NODE_ENV | TZ) echo "$k=${!k}" ;;
+    esac
+  done
+}
+# the services' database role (never the owner's URL: that one is for step 4b alone)
+env_database() { echo "DATABASE_URL=$DATABASE_URL"; }
+env_orchestrator() {
+  env_common
+  env_database
+  pass_env ORCHESTRATOR_
+  echo "ORCHESTRATOR_HTTP_PORT=$(port_of orchestrator)"
+  # only the orchestrator reads the secret key
+  echo "SACP_SECRET_KEY=$SACP_SECRET_KEY"
+}
+env_monitor() {
+  env_common
+  env_database
+  pass_env MONITOR_
+  echo "MONITOR_HTTP_PORT=$(port_of monitor)"
+}
+# the gateway talks only to the bus: no database credentials in its environment
+env_discord_gateway() {
+  env_common
+  echo "DISCORD_GATEWAY_HTTP_PORT=$(port_of discord-gateway)"
+  pass_env DISCORD_
+  # the bot's settings (DISCORD_TOKEN_FILE, DISCORD_TOKEN_KEY_FILE, DISCORD_ROLES, ...) for this process only
+  # shellcheck disable=SC2016
+  [ -f "$DISCORD_ENV" ] && env -i bash -c 'set -a && . "$1" && set +a && for k in $(compgen -e); do case $k in PWD | SHLVL | _ | OLDPWD) ;; *) echo "$k=${!k}" ;; esac; done' _ "$DISCORD_ENV"
+  return 0
+}
+env_api() {
+  env_common
+  env_database
+  pass_env API_
+  echo "API_HTTP_PORT=$(port_of api)"
+  echo "API_HOST=${API_HOST:-127.0.0.1}"
+}
+
+# services started by an older up.sh (nohup and a pid file) are stopped by down.sh first
 for s in "${SERVICES[@]}"; do
-  pid=$(pid_of "$s")
-  if is_ours "$pid" "$s"; then
-    log "$s already running (pid $pid)"
-    continue
+  pid=$(cat "$RUN_DIR/$s.pid" 2>/dev/null || true)
+  if [[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q "dist/apps/$s/main.js"; then
+    fail "$s runs unsupervised (pid $pid, started by an older scripts/up.sh): run scripts/down.sh, then this again"
   fi
-  port=$(port_of "$s")
-  if [ "$port" != 0 ] && port_open "$(host_of "$s")" "$port"; then
-    fail "$s cannot start: port $port is already in use by a process up.sh did not start. Stop it, or pick another port (see the environment list at the top of scripts/up.sh)"
-  fi
-  printf '{"level":"info","component":"up","msg":"starting %s","at":"%s"}\n' "$s" "$(date -Is)" >>"$LOG_DIR/$s.log"
-  # Only the orchestrator reads the secret key; the others do not get it in their environment.
-  if [ "$s" = orchestrator ]; then
-    SACP_SECRET_KEY=$SACP_SECRET_KEY setsid node "dist/apps/$s/main.js" >>"$LOG_DIR/$s.log" 2>&1 </dev/null &
-  elif [ "$s" = discord-gateway ] && [ -f "$DISCORD_ENV" ]; then
-    # the bot's settings (DISCORD_TOKEN_FILE, DISCORD_TOKEN_KEY_FILE, DISCORD_ROLES, ...) for this process only
-    (set -a && . "$DISCORD_ENV" && set +a && exec env -u SACP_SECRET_KEY -u DATABASE_URL setsid node "dist/apps/$s/main.js") >>"$LOG_DIR/$s.log" 2>&1 </dev/null &
-  elif [ "$s" = discord-gateway ]; then
-    # the gateway talks only to the bus: no database credentials in its environment
-    env -u SACP_SECRET_KEY -u DATABASE_URL setsid node "dist/apps/$s/main.js" >>"$LOG_DIR/$s.log" 2>&1 </dev/null &
-  else
-    env -u SACP_SECRET_KEY setsid node "dist/apps/$s/main.js" >>"$LOG_DIR/$s.log" 2>&1 </dev/null &
-  fi
-  echo $! >"$RUN_DIR/$s.pid"
-  log "started $s (pid $!, log $LOG_DIR/$s.log)"
+  rm -f "$RUN_DIR/$s.pid"
 done
+
+NODE_BIN=$(command -v node) || fail "node is not on PATH"
+# shellcheck source=scripts/supervise.sh
+. "$REPO/scripts/supervise.sh"
+SUPERVISOR=$(supervisor_kind)
+svc_up
 
 # 7. wait for readiness
 deadline=$((SECONDS + TIMEOUT))
 for s in "${SERVICES[@]}"; do
-  pid=$(pid_of "$s")
   url="http://$(host_of "$s"):$(port_of "$s")/health/ready"
   while :; do
-    if ! is_ours "$pid" "$s"; then
-      rm -f "$RUN_DIR/$s.pid"
-      fail "$s exited during start-up; see $LOG_DIR/$s.log" "$LOG_DIR/$s.log"
+    if [ "$(svc_state "$s")" = failed ]; then
+      fail "$s keeps exiting during start-up, $SUPERVISOR gave up on it; see $LOG_DIR/$s.log" "$LOG_DIR/$s.log"
     fi
     code=$(http_status "$(host_of "$s")" "$(port_of "$s")" /health/ready)
     [ "$code" = 200 ] && break
@@ -180,7 +229,7 @@ for s in "${SERVICES[@]}"; do
     fi
     sleep 0.5
   done
-  log "$s ready ($url)"
+  log "$s ready ($url, pid $(svc_pid "$s"))"
 done
 
 api="http://$(host_of api):$(port_of api)"
@@ -194,7 +243,7 @@ SuperAgent Control Plane is up.
   Postgres         $(sed -E 's#//([^:@/]+):[^@/]*@#//\1:***@#' <<<"$DATABASE_URL")
   NATS             $NATS_URL   (events on JetStream stream SACP_EVENTS)
   logs             $LOG_DIR/<service>.log
-  pids             $RUN_DIR/<service>.pid
+  supervisor       $SUPERVISOR: $(svc_where)   (restarts a service that dies)
 
 Try:   NATS_URL=$NATS_URL npx sacp status      or   curl $api/api/status
 Stop:  bash scripts/down.sh

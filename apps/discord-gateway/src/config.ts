@@ -46,6 +46,9 @@ const DiscordGatewayConfigSchema = z.object({
   DISCORD_BUS_RETRY_MS: millis(30_000),
   /** how long a deploy/start reply follows the agent until it runs */
   DISCORD_FOLLOW_MS: millis(60_000),
+  /** confirmations of stop/rm waiting for a click: at most this many in all, and per user (the oldest is dropped, and its requester told) */
+  DISCORD_CONFIRM_MAX: z.coerce.number().int().min(1).max(100_000).default(500),
+  DISCORD_CONFIRM_PER_USER: z.coerce.number().int().min(1).max(1000).default(5),
 });
 
 export type DiscordGatewayConfig = z.infer<typeof DiscordGatewayConfigSchema> & { roles: RoleMap; botToken: string | null; alertWebhookUrl: string | null };

@@ -47,7 +47,7 @@ export class DiscordGatewayRuntime implements OnApplicationBootstrap, BeforeAppl
       const cp = new ControlPlaneClient(this.nc, this.log, { requestTimeoutMs: c.DISCORD_REQUEST_TIMEOUT_MS, retryForMs: c.DISCORD_BUS_RETRY_MS, natsUrl: c.NATS_URL });
       const runner = new CommandRunner(cp, this.nc, this.log, { prefix: c.DISCORD_PREFIX, followMs: c.DISCORD_FOLLOW_MS });
       this.bot = new DiscordBot(
-        { token: c.botToken, apiUrl: c.DISCORD_API_URL, gatewayUrl: c.DISCORD_GATEWAY_URL, prefix: c.DISCORD_PREFIX, roles: c.roles, guildIds: c.DISCORD_GUILD_IDS, channelIds: c.DISCORD_COMMAND_CHANNEL_IDS, registerCommands: c.DISCORD_REGISTER_COMMANDS === 'true' },
+        { token: c.botToken, apiUrl: c.DISCORD_API_URL, gatewayUrl: c.DISCORD_GATEWAY_URL, prefix: c.DISCORD_PREFIX, roles: c.roles, guildIds: c.DISCORD_GUILD_IDS, channelIds: c.DISCORD_COMMAND_CHANNEL_IDS, registerCommands: c.DISCORD_REGISTER_COMMANDS === 'true', confirmations: { max: c.DISCORD_CONFIRM_MAX, perUser: c.DISCORD_CONFIRM_PER_USER } },
         runner,
         cp,
         this.log,

@@ -188,8 +188,8 @@ describe('alert poster: JetStream alerts to Discord', () => {
     assert.ok(summary, `one summary says 50 (publishing took ${publishMs} ms)`);
     assert.equal(summary.title, '🚨 50 alerts: 50 raised, 0 resolved');
     assert.match(summary.description!, /🔴 16 critical · 🟠 17 warning · 🔵 17 info/);
-    assert.match(summary.description!, /recovery\\_abandoned ×16/);
-    assert.match(summary.description!, /memory\\_high ×17/);
+    assert.match(summary.description!, /recovery_abandoned ×16/);
+    assert.match(summary.description!, /memory_high ×17/);
     assert.match(summary.description!, /Agents \(50\):\*\* worker-1, worker-2, .*worker-10 …and 40 more/);
     assert.ok(!/worker-11\b/.test(summary.description!));
     await standIn.waitFor('the poster to count them', () => p.posted >= msgs.length);
@@ -321,5 +321,62 @@ describe('alert poster: JetStream alerts to Discord', () => {
     assert.equal(titled(botAlerts(from), 'handback-1').length, 1);
     assert.equal(up.posted, 1);
     await up.stop();
+  });
+
+  test('a destination answering 403 or 404 is reported and skipped: no retry, and the alerts after it are posted', async () => {
+    const cases = [
+      { how: 'missing-access', status: 403, code: 50001, says: /View Channel, Send Messages/ },
+      { how: 'missing-permissions', status: 403, code: 50013, says: /View Channel, Send Messages/ },
+      { how: 'deleted', status: 404, code: 10003, says: /does not exist .*DISCORD_ALERT_CHANNEL_ID/ },
+    ] as const;
+    for (const c of cases) {
+      const from = standIn.botMessages('alerts').length;
+      const reqFrom = standIn.requests.length;
+      const log = new CaptureLog();
+      const p = await poster({ instance: `lost-${c.how}`, log, retryInitialMs: 100 });
+      standIn.refuseChannel('alerts', c.how);
+      await publish(raised(`lost-${c.how}-1`), raised(`lost-${c.how}-2`));
+      const dropped = await standIn.waitFor(`the ${c.how} drop reported`, () => log.lines.find((l) => l.level === 'error' && l.msg.startsWith('alerts dropped: ')));
+      assert.equal(dropped.extra.status, c.status);
+      assert.equal(dropped.extra.code, c.code);
+      assert.equal(dropped.extra.alerts, 2);
+      assert.match(dropped.msg, c.says);
+      assert.equal(p.dropped, 2);
+      // the destination is back: the next alert goes out at once, and the dropped ones are not sent again
+      standIn.refuseChannel('alerts', null);
+      await publish(raised(`lost-${c.how}-3`));
+      await standIn.waitFor(`the alert after the ${c.how} drop`, () => titled(botAlerts(from), `lost-${c.how}-3`).length >= 1, 5000);
+      await sleep(400);
+      const attempts = standIn.requests.slice(reqFrom).filter((r) => r.route === MESSAGES);
+      assert.deepEqual(attempts.map((r) => r.status), [c.status, 200], 'one refused attempt, no retry, then the next alert');
+      assert.equal(titled(botAlerts(from), `lost-${c.how}-1`).length, 0);
+      assert.equal(log.lines.filter((l) => l.msg === 'could not post alerts to Discord; will retry').length, 0);
+      await p.stop();
+      // acknowledged: a poster of the same instance gets nothing back
+      const again = await poster({ instance: `lost-${c.how}`, sink: { send: async () => assert.fail('a dropped alert came back') } });
+      await sleep(600);
+      await again.stop();
+    }
+  });
+
+  test('a deleted webhook (404/10015) is reported and skipped; the alerts after it are posted', async () => {
+    const hook = standIn.idx.webhook('alerts-hook');
+    const sink = new WebhookSink(parseWebhookUrl(`${standIn.restUrl}/webhooks/${hook.id}/${hook.token}`));
+    const log = new CaptureLog();
+    const p = await poster({ instance: 'hook-gone', sink, log, retryInitialMs: 100 });
+    standIn.deleteWebhook('alerts-hook');
+    await publish(raised('hook-gone-1'));
+    const dropped = await standIn.waitFor('the drop reported', () => log.lines.find((l) => l.level === 'error' && l.msg.startsWith('alerts dropped: ')));
+    assert.equal(dropped.extra.status, 404);
+    assert.equal(dropped.extra.code, 10015);
+    assert.match(dropped.msg, /webhook does not exist .*DISCORD_ALERT_WEBHOOK_URL/);
+    standIn.deleteWebhook('alerts-hook', false);
+    await publish(raised('hook-gone-2'));
+    const viaHook = () => standIn.messagesIn('alerts').filter((m) => m.webhook_id === hook.id);
+    await standIn.waitFor('the next alert through the webhook', () => titled(viaHook(), 'hook-gone-2').length >= 1, 5000);
+    assert.equal(titled(viaHook(), 'hook-gone-1').length, 0);
+    assert.equal(p.dropped, 1);
+    await p.stop();
+    sink.close();
   });
 });

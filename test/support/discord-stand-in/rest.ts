@@ -318,6 +318,8 @@ export class RestApi {
     this.route('POST', '/channels/:channelId/messages', c, ({ params, body, files }) => {
       const ch = channelOr404(params.channelId!);
       if (!ch) return apiError(404, 10003, 'Unknown Channel');
+      const refused = st.refusedChannels.get(ch.id);
+      if (refused) return apiError(refused.status, refused.code, refused.message);
       const b = (body ?? {}) as Json;
       const bad = checkMessageBody({ ...b, attachments: files.length ? files : b.attachments });
       if (bad) return bad;
@@ -434,7 +436,7 @@ export class RestApi {
         if (rec) return { kind: 'interaction', rec };
       }
       const wh = world.webhooks.find((w) => w.id === webhookId);
-      if (!wh) return apiError(404, 10015, 'Unknown Webhook');
+      if (!wh || st.deletedWebhooks.has(wh.id)) return apiError(404, 10015, 'Unknown Webhook');
       if (wh.token !== token) return apiError(401, 50027, 'Invalid Webhook Token');
       return { kind: 'webhook', id: wh.id, name: wh.name, channelId: wh.channelId, guildId: wh.guildId };
     };

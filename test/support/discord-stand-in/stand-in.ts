@@ -151,6 +151,29 @@ export class DiscordStandIn {
     else this.state.closedDms.delete(u.id);
   }
 
+  /**
+   * Makes posting in a guild channel fail as on Discord once the bot has lost it:
+   * 'missing-access' 403/50001 (cannot see the channel), 'missing-permissions' 403/50013
+   * (may not send), 'deleted' 404/10003 Unknown Channel. `null` gives it back.
+   */
+  refuseChannel(channel: string, how: 'missing-access' | 'missing-permissions' | 'deleted' | null): void {
+    const id = this.idx.channel(channel).id;
+    const errors = {
+      'missing-access': { status: 403, code: 50001, message: 'Missing Access' },
+      'missing-permissions': { status: 403, code: 50013, message: 'Missing Permissions' },
+      deleted: { status: 404, code: 10003, message: 'Unknown Channel' },
+    } as const;
+    if (how) this.state.refusedChannels.set(id, errors[how]);
+    else this.state.refusedChannels.delete(id);
+  }
+
+  /** Deletes (or with `deleted` false restores) an incoming webhook: posting to it answers 404/10015 Unknown Webhook. */
+  deleteWebhook(name: string, deleted = true): void {
+    const id = this.idx.webhook(name).id;
+    if (deleted) this.state.deletedWebhooks.add(id);
+    else this.state.deletedWebhooks.delete(id);
+  }
+
   // --- gateway hooks ------------------------------------------------------------------
 
   /**

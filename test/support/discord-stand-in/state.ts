@@ -26,6 +26,10 @@ export class StandInState {
   readonly dmChannels = new Map<string, DmChannelRecord>();
   /** users whose DMs are closed to the bot (posting there answers 403/50007) */
   readonly closedDms = new Set<string>();
+  /** guild channels the bot lost (posting there answers this error) */
+  readonly refusedChannels = new Map<string, { status: number; code: number; message: string }>();
+  /** incoming webhooks deleted (posting answers 404/10015) */
+  readonly deletedWebhooks = new Set<string>();
 
   constructor(
     readonly idx: WorldIndex,

@@ -374,7 +374,8 @@ describe('historyReply and whyReply', () => {
     const e = historyReply('coder-1', history(3), 15).embeds![0]!;
     const [first, second] = e.description!.split('\n');
     assert.match(first!, /^`11-26 11:57:00Z` \*\*agent\.container_exited\*\* exit 137, OOM killed — system:control plane _\(R0 r+…\)_$/);
-    assert.match(second!, /\*\*agent\.restart_scheduled\*\* restart #1 in 8s \(oom_killed\) — discord:Alice the Operator$/);
+    // the summary is shown, not rendered: its underscore is escaped (Discord shows oom_killed)
+    assert.match(second!, /\*\*agent\.restart_scheduled\*\* restart #1 in 8s \(oom\\_killed\) — discord:Alice the Operator$/);
   });
 
   test('event summaries cannot open a code span that swallows the rest', () => {

@@ -7,19 +7,28 @@
  * and the send is retried with back-off, so an outage of Discord delays alerts but
  * loses none. On stop, alerts not yet posted are handed back (nak) for the next poster.
  *
+ * A destination that answers 403 or 404 (channel deleted, access or permission taken
+ * away, webhook deleted) will not take this alert however often it is sent: it is
+ * logged (what to fix), counted, acknowledged and skipped, so it never holds back the
+ * alerts after it. So is a message Discord refuses even in its plain-text form (400).
+ *
+ * Everything in an alert comes from agents and their containers (names, causes,
+ * messages, log lines): it goes through ../text/inert, so it cannot format, link or ping.
+ *
  * Shape: alerts arriving within `burstWindowMs` of the first are taken together. Up to
  * `burstThreshold` of them are posted one embed each (packed into as few messages as
  * Discord's limits allow); more than that become one summary message.
  */
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
 import { nanos, type NatsConnection } from '@nats-io/nats-core';
-import { DiscordAPIError, escapeMarkdown, type APIEmbed } from 'discord.js';
+import { DiscordAPIError, type APIEmbed } from 'discord.js';
 import { ensureEventStream } from '../../../../libs/bus/src/event-stream';
 import type { StoredEvent } from '../../../../libs/events/src/event-envelope';
 import type { AlertRaisedDataV1 } from '../../../../libs/events/src/events/alert-raised.v1';
 import type { AlertResolvedDataV1 } from '../../../../libs/events/src/events/alert-resolved.v1';
 import { EVENT_STREAM, Subjects } from '../../../../libs/events/src/subjects';
 import type { JsonLogger } from '../../../../libs/platform/src/logger';
+import { inert, inertCode, inertLine, inertWord } from '../text/inert';
 import type { AlertMessage, AlertSink } from './alert-sinks';
 
 export type { AlertMessage, AlertSink } from './alert-sinks';
@@ -116,6 +125,7 @@ export class AlertPoster {
   private readonly stopSignal = new Promise<void>((r) => (this.stopped = r));
   private wake: (() => void) | null = null;
   private sent = 0;
+  private undeliverable = 0;
 
   constructor(private readonly opts: AlertPosterOptions) {
     this.log = opts.log;
@@ -129,6 +139,11 @@ export class AlertPoster {
   /** Discord messages sent so far. */
   get posted(): number {
     return this.sent;
+  }
+
+  /** alerts dropped because the destination refused them for good (403, 404, or a body refused twice) */
+  get dropped(): number {
+    return this.undeliverable;
   }
 
   get consumerName(): string {
@@ -329,6 +344,21 @@ export class AlertPoster {
           post = { ...post, message: plainFallback(post), fallback: true };
           continue;
         }
+        if (status === 403 || status === 404 || status === 400) {
+          // retrying cannot help: report it, drop these alerts, go on with the next ones
+          this.undeliverable += post.alerts;
+          this.log.error(`alerts dropped: ${refusalNote(status, code)}`, {
+            consumer: this.durable,
+            alerts: post.alerts,
+            seqs: post.seqs,
+            status,
+            code,
+            discordMessage: err instanceof Error ? err.message : String(err),
+            droppedSoFar: this.undeliverable,
+          });
+          await this.ack(post.seqs);
+          return true;
+        }
         if (this.stopping) {
           this.log.warn('could not post alerts to Discord; handed back on stop', { consumer: this.durable, alerts: post.alerts, attempt, status, code, error: err });
           return false;
@@ -410,8 +440,8 @@ export function alertEmbed(a: AlertItem): APIEmbed {
   if (a.kind === 'resolved') {
     const who = a.agentName ?? (a.data.agentId ? `agent ${a.data.agentId.slice(0, 8)}` : a.data.key);
     const e: APIEmbed = {
-      title: clip(`✅ resolved: ${who} — ${a.data.message || a.data.key}`, LIMIT.title),
-      description: clip(a.data.message || 'The condition behind this alert is over.', 1500),
+      title: clip(`✅ resolved: ${inertLine(clip(who, 100))} — ${inertLine(clip(a.data.message || a.data.key, 200))}`, LIMIT.title),
+      description: clip(a.data.message ? inert(clip(a.data.message, 1200)) : 'The condition behind this alert is over.', 1500),
       color: RESOLVED_COLOUR,
       footer: { text: clip(a.data.key, 200) },
     };
@@ -422,8 +452,8 @@ export function alertEmbed(a: AlertItem): APIEmbed {
   const sev = SEVERITY[d.severity as Severity] ?? SEVERITY.critical;
   const who = agentLabel(d.agentName, d.agentId);
   const e: APIEmbed = {
-    title: clip(`${sev.emoji} ${d.severity}: ${who} — ${d.cause}`, LIMIT.title),
-    description: clip(d.message || d.cause, 2000),
+    title: clip(`${sev.emoji} ${d.severity}: ${inertLine(clip(who, 100))} — ${inertWord(clip(d.cause, 120))}`, LIMIT.title),
+    description: clip(inert(clip(d.message || d.cause, 1600)), 2000),
     color: sev.colour,
     footer: { text: clip(d.key, 200) },
   };
@@ -459,12 +489,12 @@ export function summaryEmbed(alerts: AlertItem[]): APIEmbed {
     const sev = (['critical', 'warning', 'info'] as const).filter((s) => bySeverity.get(s)).map((s) => `${SEVERITY[s].emoji} ${bySeverity.get(s)} ${s}`);
     lines.push(`**Severity:** ${sev.join(' · ')}`);
     const causes = [...byCause.entries()].sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0]));
-    const shown = causes.slice(0, SUMMARY_CAUSES).map(([c, n]) => `${escapeMarkdown(clip(c, 60))} ×${n}`);
+    const shown = causes.slice(0, SUMMARY_CAUSES).map(([c, n]) => `${inertWord(clip(c, 60))} ×${n}`);
     if (causes.length > SUMMARY_CAUSES) shown.push(`…and ${causes.length - SUMMARY_CAUSES} more causes`);
     lines.push(`**Causes:** ${shown.join(' · ')}`);
   }
   if (resolved) lines.push(`**Resolved:** ${resolved}`);
-  const names = agents.slice(0, SUMMARY_AGENTS).map((n) => escapeMarkdown(clip(n, 60)));
+  const names = agents.slice(0, SUMMARY_AGENTS).map((n) => inertLine(clip(n, 60)));
   const more = agents.length - names.length;
   lines.push(`**Agents (${agents.length}):** ${names.join(', ')}${more > 0 ? ` …and ${more} more` : ''}`);
 
@@ -485,6 +515,15 @@ function plainFallback(post: AlertPost): AlertMessage {
   return { content: clip([head, ...titles].join('\n'), 1900), allowedMentions: { parse: [] } };
 }
 
+/** What a refusal that retrying cannot fix means, and what to do about it. */
+function refusalNote(status: number, code: number | string | undefined): string {
+  if (code === 10003) return 'the alert channel does not exist (deleted?): set DISCORD_ALERT_CHANNEL_ID to a channel the bot can post in';
+  if (code === 10015) return 'the alert webhook does not exist (deleted?): set DISCORD_ALERT_WEBHOOK_URL to a current one';
+  if (status === 403) return 'the bot may not post in the alert channel: give it View Channel, Send Messages and Embed Links there, or change DISCORD_ALERT_CHANNEL_ID';
+  if (status === 404) return 'the alert destination is not found (channel or webhook deleted): fix DISCORD_ALERT_CHANNEL_ID or DISCORD_ALERT_WEBHOOK_URL';
+  return 'Discord refused the alert message even in plain text';
+}
+
 function agentLabel(name: string | null, id: string | null): string {
   return name ?? (id ? `agent ${id.slice(0, 8)}` : 'control plane');
 }
@@ -493,7 +532,7 @@ function agentLabel(name: string | null, id: string | null): string {
 function logBlock(lines: string[], max: number): string | null {
   if (!lines.length) return null;
   const fence = (s: string) => '```\n' + s + '\n```';
-  const clean = lines.map((l) => clip(l.replace(/```/g, '`\u200b`\u200b`').replace(/\r/g, ''), 300));
+  const clean = lines.map((l) => clip(inertCode(clip(l, 300)), 300));
   const kept: string[] = [];
   let size = fence('').length;
   for (let i = clean.length - 1; i >= 0; i--) {

@@ -14,6 +14,7 @@ import type { StoredEvent } from '../../../../libs/events/src/event-envelope';
 import type { JsonLogger } from '../../../../libs/platform/src/logger';
 import type { ParsedCommand } from './command-specs';
 import type { ControlPlaneClient } from './control-plane.client';
+import { inert, inertCode, inertLine, inertWord } from '../text/inert';
 import { changedReply, errorReply, helpReply, historyReply, logsReply, statusPage, templatesReply, whyReply, type BotReply, type TemplateInfo } from './replies';
 
 export interface RunContext {
@@ -71,7 +72,7 @@ export class CommandRunner {
         // lines, so ask again for only as many as fit one page
         const last = await this.cp.query<LogsPage>('agent.logs', { agent: a.agent, lines: Math.max(1, first.result.lines.length), follow: false }, this.waiting(ctx));
         if (!last.ok) return errorReply(last.error, this.opts.prefix);
-        const note = `\n(the ${lines} lines asked for are more than one reply holds; all of them: \`sacp logs ${String(a.agent)} -n ${lines}\`)`;
+        const note = `\n(the ${lines} lines asked for are more than one reply holds; all of them: \`sacp logs ${inertCode(String(a.agent))} -n ${lines}\`)`;
         let shown = last.result.lines;
         let reply = logsReply(last.result.agent, shown);
         // room for the note within Discord's 2000 characters: drop the oldest lines shown
@@ -120,9 +121,10 @@ export class CommandRunner {
     const reply = await this.send(cmd, { template: cmd.args.template, ...(cmd.args.name ? { name: cmd.args.name } : {}) }, ctx);
     if (!reply.ok) return errorReply(reply.error, this.opts.prefix);
     const r = reply.result;
-    const from = r.template ? `\`${r.template.name}@${r.template.version}\`` : `\`${String(cmd.args.template)}\``;
-    await ctx.progress({ content: `🚀 deploying **${r.name}** from ${from}…` });
-    return this.follow(r.agentId, r.name, 'running', `✅ **${r.name}** is running (from ${from})`);
+    const from = r.template ? `\`${inertCode(`${r.template.name}@${r.template.version}`)}\`` : `\`${inertCode(String(cmd.args.template))}\``;
+    const name = inertLine(r.name);
+    await ctx.progress({ content: `🚀 deploying **${name}** from ${from}…` });
+    return this.follow(r.agentId, r.name, 'running', `✅ **${name}** is running (from ${from})`);
   }
 
   private async change(cmd: ParsedCommand, ctx: RunContext): Promise<BotReply> {
@@ -133,7 +135,8 @@ export class CommandRunner {
     if (r.changed === false) return changedReply(verb, r, String(cmd.args.agent));
     await ctx.progress(changedReply(verb, r, String(cmd.args.agent)));
     const goal = verb === 'stop' ? 'stopped' : verb === 'rm' ? 'removed' : 'running';
-    const done: Record<string, string> = { stop: `⏹️ **${r.name}** is stopped`, start: `▶️ **${r.name}** is running`, restart: `🔄 **${r.name}** restarted and is running`, rm: `🗑️ **${r.name}** is removed` };
+    const name = inertLine(r.name);
+    const done: Record<string, string> = { stop: `⏹️ **${name}** is stopped`, start: `▶️ **${name}** is running`, restart: `🔄 **${name}** restarted and is running`, rm: `🗑️ **${name}** is removed` };
     return this.follow(r.agentId, r.name, goal, done[verb]!, verb === 'restart');
   }
 
@@ -141,16 +144,20 @@ export class CommandRunner {
    * Watches the agent until it reaches the goal, fails, or DISCORD_FOLLOW_MS pass.
    * The agent's events, as the relay publishes them, decide at once; its status (read
    * from the event store's registry) is polled as well, so a missed event only costs
-   * a poll interval.
+   * a poll interval. `doneText` is already inert; `rawName` is the agent's name as the control plane gave it.
    */
-  private async follow(agentId: string, name: string, goal: 'running' | 'stopped' | 'removed', doneText: string, restart = false): Promise<BotReply> {
+  private async follow(agentId: string, rawName: string, goal: 'running' | 'stopped' | 'removed', doneText: string, restart = false): Promise<BotReply> {
     const deadline = Date.now() + this.opts.followMs;
     const since = Date.now() - 2000;
     const events = this.watch(agentId);
+    const name = inertLine(rawName);
+    // an operation's failure often quotes what it was given (a name, a path, a port)
+    const failed = (f: { code?: string; message?: string; operation?: string }) =>
+      ({ content: `❌ **${name}** did not become ${goal}: ${inertWord(String(f.code))}: ${inert(String(f.message).slice(0, 1500))} (while trying to ${inertWord(String(f.operation))})` });
     try {
       let before: AgentStatusView | null = null;
       let last: AgentStatusView | null = null;
-      const running = (containerId: string | null) => ({ content: `${doneText}${containerId ? ` · container \`${containerId.slice(0, 12)}\`` : ''}` });
+      const running = (containerId: string | null) => ({ content: `${doneText}${containerId ? ` · container \`${inertCode(containerId.slice(0, 12))}\`` : ''}` });
       for (;;) {
         // 1. the events that arrived since the last look
         for (const e of events.take()) {
@@ -158,14 +165,14 @@ export class CommandRunner {
           if (goal === 'running' && (e.type === 'agent.container_started' || e.type === 'agent.container_restarted')) return running(d.containerId ?? null);
           if (goal === 'stopped' && (e.type === 'agent.container_stopped' || e.type === 'agent.container_exited')) return { content: doneText };
           if (goal === 'removed' && e.type === 'agent.removed') return { content: doneText };
-          if (e.type === 'agent.operation_failed') return { content: `❌ **${name}** did not become ${goal}: ${d.code}: ${d.message} (while trying to ${d.operation})` };
-          if (e.type === 'agent.recovery_abandoned' && goal === 'running') return { content: `❌ **${name}** keeps crashing; auto-recovery gave up. See \`${this.opts.prefix}why ${name}\`` };
+          if (e.type === 'agent.operation_failed') return failed(d);
+          if (e.type === 'agent.recovery_abandoned' && goal === 'running') return { content: `❌ **${name}** keeps crashing; auto-recovery gave up. See \`${this.opts.prefix}why ${inertCode(rawName)}\`` };
         }
         // 2. the status, for what happened before the watch began
         const r = await this.cp.query<AgentStatusView[]>('agent.status', { agent: agentId });
         if (!r.ok) {
           if (goal === 'removed' && r.error.code === 'AGENT.NOT_FOUND') return { content: doneText };
-          if (r.error.code !== 'AGENT.NOT_FOUND') return { content: `⚠️ ${name} was accepted, but its progress cannot be followed: ${r.error.message}` };
+          if (r.error.code !== 'AGENT.NOT_FOUND') return { content: `⚠️ ${name} was accepted, but its progress cannot be followed: ${inert(r.error.message)}` };
         } else if (r.result[0]) {
           const v = r.result[0];
           before ??= v;
@@ -176,12 +183,12 @@ export class CommandRunner {
           if (goal === 'running' && observed === 'running' && (!restart || v.restarts > before.restarts || v.runningSince !== before.runningSince)) return running(v.containerId);
           // an error from before this command (an earlier attempt) does not count
           const err = v.lastError && Date.parse(v.lastError.at) >= since ? v.lastError : null;
-          if (err) return { content: `❌ **${name}** did not become ${goal}: ${err.code}: ${err.message} (while trying to ${err.operation})` };
-          if (v.recoveryAbandoned && goal === 'running') return { content: `❌ **${name}** keeps crashing; auto-recovery gave up. See \`${this.opts.prefix}why ${name}\`` };
+          if (err) return failed(err);
+          if (v.recoveryAbandoned && goal === 'running') return { content: `❌ **${name}** keeps crashing; auto-recovery gave up. See \`${this.opts.prefix}why ${inertCode(rawName)}\`` };
         }
         if (Date.now() + POLL_MS > deadline) {
           this.log.info('stopped following an agent: not at its goal in time', { agentId, goal, observed: last?.state.observed ?? null, followMs: this.opts.followMs });
-          return { content: `⏳ **${name}** was accepted but is not ${goal} after ${Math.round(this.opts.followMs / 1000)} s (now ${last ? last.state.observed : 'not yet visible'}); it may still get there: check \`${this.opts.prefix}status ${name}\`` };
+          return { content: `⏳ **${name}** was accepted but is not ${goal} after ${Math.round(this.opts.followMs / 1000)} s (now ${last ? last.state.observed : 'not yet visible'}); it may still get there: check \`${this.opts.prefix}status ${inertCode(rawName)}\`` };
         }
         await events.next(POLL_MS);
       }
@@ -254,14 +261,14 @@ export class CommandRunner {
     if (list.ok) {
       views = list.items;
       more = list.more;
-      if (target && views[0]) title = `Agent ${views[0].name}`;
+      if (target && views[0]) title = `Agent ${inertLine(views[0].name)}`;
     } else if (target && list.error.code === 'AGENT.NOT_FOUND') {
       const all = await this.listPages<AgentStatusView>('agent.status', {}, onWaiting);
       if (!all.ok) return errorReply(all.error, this.opts.prefix);
       more = all.more;
       views = all.items.filter((v) => v.template?.name === target);
       if (!views.length) return errorReply({ code: 'AGENT.NOT_FOUND', message: `there is no agent or template named "${target}"` }, this.opts.prefix);
-      title = `Agents from template ${target}`;
+      title = `Agents from template ${inertLine(target)}`;
     } else return errorReply(list.error, this.opts.prefix);
     if (!views.length) return { content: `no agents yet: deploy one with \`${this.opts.prefix}deploy <template>\` (see \`${this.opts.prefix}templates\`)` };
     views.sort((x, y) => x.name.localeCompare(y.name));

@@ -28,6 +28,8 @@ import { parsePrefixed, parseSlash, slashDefinitions, specOf, type CommandSpec, 
 import type { CommandRunner } from './command-runner';
 import type { ControlPlaneClient } from './control-plane.client';
 import { confirmReply, refusedReply, usageReply, type BotReply } from './replies';
+import { inertLine } from '../text/inert';
+import { DEFAULT_CONFIRMATION_LIMITS, PendingConfirmations, type Dropped } from './pending-confirmations';
 import { allows, roleOf, type RoleMap } from './roles';
 
 export interface DiscordBotOptions {
@@ -40,16 +42,22 @@ export interface DiscordBotOptions {
   /** channels commands are read in; empty: all */
   channelIds: string[];
   registerCommands: boolean;
+  /** caps on confirmations waiting for a click (defaults: 500 in all, 5 per user) */
+  confirmations?: { max: number; perUser: number };
 }
 
 const CONFIRM_TTL_MS = 5 * 60_000;
 
-interface PendingConfirmation {
-  command: ParsedCommand;
-  requesterId: string;
-  expires: number;
-  /** set once a click has started it: later clicks are told, not run */
-  started: boolean;
+/**
+ * Every message the bot sends pings nobody: a mention in it (user text is made inert
+ * anyway) renders but notifies no one, and a reply does not notify its author.
+ */
+const NO_PINGS = { parse: [] as never[], repliedUser: false };
+
+/** A destructive command held for its requester's click, and the reply that asked for it. */
+interface Held {
+  parsed: ParsedCommand;
+  responder: Responder;
 }
 
 /** Ids seen recently, so a redelivered gateway event is recognised (the command id makes it safe anyway). */
@@ -68,7 +76,8 @@ class RecentIds {
 export class DiscordBot {
   readonly client: Client;
   private readonly recent = new RecentIds();
-  private readonly pending = new Map<string, PendingConfirmation>();
+  private readonly pending: PendingConfirmations<Held>;
+  private readonly pruneTimer: NodeJS.Timeout;
   private readonly inFlight = new Set<Promise<unknown>>();
   private readyResolve!: () => void;
   readonly ready = new Promise<void>((r) => (this.readyResolve = r));
@@ -80,6 +89,10 @@ export class DiscordBot {
     private readonly cp: ControlPlaneClient,
     private readonly log: JsonLogger,
   ) {
+    this.pending = new PendingConfirmations<Held>({ ...DEFAULT_CONFIRMATION_LIMITS, ...o.confirmations, ttlMs: CONFIRM_TTL_MS });
+    // expired confirmations are dropped (and their buttons taken away) even when nobody adds one
+    this.pruneTimer = setInterval(() => this.tellDropped(this.pending.prune(Date.now())), 30_000);
+    this.pruneTimer.unref();
     const gatewayUrl = o.gatewayUrl;
     this.client = new Client({
       intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent],
@@ -118,6 +131,7 @@ export class DiscordBot {
 
   /** Lets commands in progress finish (their replies are sent), then disconnects. */
   async stop(timeoutMs = 10_000): Promise<void> {
+    clearInterval(this.pruneTimer);
     await Promise.race([Promise.allSettled([...this.inFlight]), new Promise((r) => setTimeout(r, timeoutMs))]);
     await this.client.destroy();
   }
@@ -238,7 +252,7 @@ export class DiscordBot {
       return this.auditRefusal(cmd.spec, cmd, commandId, actor, source, held);
     }
     if (cmd.spec.destructive && !cmd.yes) {
-      this.pending.set(c.originId, { command: cmd, requesterId: c.userId, expires: Date.now() + CONFIRM_TTL_MS, started: false });
+      this.tellDropped(this.pending.add(c.originId, c.userId, { parsed: cmd, responder }, Date.now()));
       return responder.answer(confirmReply(cmd.spec, String(cmd.args.agent), c.originId, c.userId));
     }
     if (cmd.spec.name !== 'help') await responder.defer();
@@ -307,30 +321,47 @@ export class DiscordBot {
     }
     if (kind !== 'confirm' && kind !== 'cancel') return;
     const origin = rest[0] ?? '';
-    const p = this.pending.get(origin);
-    if (!p || p.expires < Date.now()) {
-      this.pending.delete(origin);
-      return responder.privately({ content: '⌛ this confirmation has expired (they last 5 minutes, and not across a bot restart): run the command again' });
+    const found = this.pending.get(origin, Date.now());
+    if ('gone' in found) {
+      return responder.privately({
+        content:
+          found.gone === 'evicted'
+            ? '⌛ this confirmation was dropped to make room for newer ones (too many were waiting): run the command again'
+            : '⌛ this confirmation has expired (they last 5 minutes, and not across a bot restart): run the command again',
+      });
     }
-    if (interaction.user.id !== p.requesterId) return responder.privately({ content: `only <@${p.requesterId}> can confirm or cancel this` });
-    if (p.started) return responder.privately({ content: 'already confirmed; the command runs once' });
+    const cmd = found.command.parsed;
+    if (interaction.user.id !== found.requesterId) return responder.privately({ content: `only <@${found.requesterId}> can confirm or cancel this` });
+    if (found.started) return responder.privately({ content: 'already confirmed; the command runs once' });
     if (kind === 'cancel') {
       this.pending.delete(origin);
-      await interaction.update({ content: `✖️ cancelled: ${p.command.spec.name} ${String(p.command.args.agent)} was not run`, components: [] });
+      await interaction.update({ content: `✖️ cancelled: ${cmd.spec.name} ${inertLine(String(cmd.args.agent))} was not run`, components: [], allowedMentions: NO_PINGS });
       return;
     }
     // roles are checked again at the click: they may have changed in the meantime
-    if (!allows(held, p.command.spec.role)) {
-      await responder.privately(refusedReply(p.command.spec, held));
-      return this.auditRefusal(p.command.spec, p.command, `discord-${interaction.id}`, actor, source, held);
+    if (!allows(held, cmd.spec.role)) {
+      await responder.privately(refusedReply(cmd.spec, held));
+      return this.auditRefusal(cmd.spec, cmd, `discord-${interaction.id}`, actor, source, held);
     }
-    p.started = true;
-    await interaction.update({ content: `⏳ ${p.command.spec.name} ${String(p.command.args.agent)}: confirmed by <@${interaction.user.id}>…`, components: [] });
+    found.started = true;
+    await interaction.update({ content: `⏳ ${cmd.spec.name} ${inertLine(String(cmd.args.agent))}: confirmed by <@${interaction.user.id}>…`, components: [], allowedMentions: NO_PINGS });
     responder.acknowledged = true;
     // the command id is the original message's or interaction's: confirming twice, or a retried click, runs it once
-    const final = await this.runner.run(p.command, { commandId: `discord-${origin}`, actor, source, held, progress: (r) => responder.answer(r) });
+    const final = await this.runner.run(cmd, { commandId: `discord-${origin}`, actor, source, held, progress: (r) => responder.answer(r) });
     await responder.answer(final);
-    setTimeout(() => this.pending.delete(origin), CONFIRM_TTL_MS).unref();
+  }
+
+  /** Tells each requester whose confirmation was dropped or expired: its message loses its buttons and says why. */
+  private tellDropped(dropped: Dropped<Held>[]): void {
+    for (const { entry, reason } of dropped) {
+      const what = `${entry.command.parsed.spec.name} ${inertLine(String(entry.command.parsed.args.agent))}`;
+      const content =
+        reason === 'evicted'
+          ? `⌛ ${what} was not run: this confirmation was dropped to make room for newer ones (too many were waiting). Run the command again if you still want it.`
+          : `⌛ ${what} was not run: not confirmed within ${CONFIRM_TTL_MS / 60_000} minutes. Run the command again if you still want it.`;
+      this.log.info('a confirmation was dropped', { origin: entry.origin, requester: entry.requesterId, reason, command: entry.command.parsed.spec.name });
+      this.track(entry.command.responder.answer({ content, components: [] }));
+    }
   }
 }
 
@@ -359,7 +390,11 @@ class MessageResponder implements Responder {
 
   /** usage and help are no secret: a message's answers all go to the channel (refusals use `privately`) */
   answer(r: BotReply): Promise<void> {
-    const body = { content: r.content ?? '', embeds: r.embeds ?? [], components: r.components ?? [], allowedMentions: { parse: [] as never[], users: [this.message.author.id] } };
+    return this.send(r, NO_PINGS);
+  }
+
+  private send(r: BotReply, allowedMentions: { parse: never[]; repliedUser: boolean; users?: string[] }): Promise<void> {
+    const body = { content: r.content ?? '', embeds: r.embeds ?? [], components: r.components ?? [], allowedMentions };
     // replies are sent in order; an interim reply never overtakes the final one
     const next = this.chain.then(async () => {
       try {
@@ -375,12 +410,13 @@ class MessageResponder implements Responder {
 
   async privately(r: BotReply): Promise<void> {
     try {
-      await this.message.author.send({ content: r.content ?? '', embeds: r.embeds ?? [] });
+      await this.message.author.send({ content: r.content ?? '', embeds: r.embeds ?? [], allowedMentions: NO_PINGS });
       await this.message.react('📬').catch(() => undefined);
     } catch (err) {
       // closed DMs (50007): say it in the channel, addressed to them
       if (!(err instanceof DiscordAPIError)) this.log.warn('could not send a direct message', { user: this.message.author.id, error: err });
-      await this.answer({ ...r, content: `<@${this.message.author.id}> ${r.content ?? ''}`.slice(0, 2000) });
+      // the one ping the bot sends: to the user it is answering, so they see the answer at all
+      await this.send({ ...r, content: `<@${this.message.author.id}> ${r.content ?? ''}`.slice(0, 2000) }, { ...NO_PINGS, users: [this.message.author.id] });
     }
   }
 }
@@ -408,7 +444,7 @@ class InteractionResponder implements Responder {
 
   answer(r: BotReply): Promise<void> {
     if (r.private && !this.acknowledged && !this.interaction.deferred && !this.interaction.replied) return this.privately(r);
-    const body = { content: r.content ?? '', embeds: r.embeds ?? [], components: r.components ?? [], allowedMentions: { parse: [] as never[] } };
+    const body = { content: r.content ?? '', embeds: r.embeds ?? [], components: r.components ?? [], allowedMentions: NO_PINGS };
     const next = this.chain.then(async () => {
       try {
         if (this.acknowledged || this.interaction.deferred || this.interaction.replied) await this.interaction.editReply(body);
@@ -425,7 +461,7 @@ class InteractionResponder implements Responder {
   }
 
   async privately(r: BotReply): Promise<void> {
-    const body = { content: r.content ?? '', embeds: r.embeds ?? [], flags: MessageFlags.Ephemeral as const };
+    const body = { content: r.content ?? '', embeds: r.embeds ?? [], flags: MessageFlags.Ephemeral as const, allowedMentions: NO_PINGS };
     try {
       if (this.acknowledged || this.interaction.deferred || this.interaction.replied) await this.interaction.followUp(body);
       else {

@@ -2,6 +2,8 @@
  * What the bot says, as plain Discord message bodies (content, embeds, buttons).
  * Pure functions of the control plane's answers; every body respects Discord's
  * limits (content 2000, embed description 4096, 25 fields of 1024, 6000 per message).
+ * Whatever the control plane did not write itself (names, reasons, messages, log lines,
+ * display names) goes through ../text/inert first: it can show, never format, link or ping.
  */
 import type { WireError } from '../../../../libs/events/src/error-codes';
 import type { AgentStatusView, HistoryEntry } from '../../../../libs/events/src/queries';
@@ -10,6 +12,7 @@ import type { Role } from '../../../../libs/events/src/commands/refuse-access.v1
 import { causationChain } from '../../../../libs/presentation/src/causation-chain';
 import { summarizeEvent } from '../../../../libs/presentation/src/event-summary';
 import { bytes, duration, percent, relativeTime, shortContainer, templateLabel, timeLabel } from '../../../../libs/presentation/src/format';
+import { inert, inertCode, inertLine, inertWord } from '../text/inert';
 import { COMMAND_SPECS, usageLine, type CommandSpec } from './command-specs';
 
 export interface Embed {
@@ -42,8 +45,6 @@ export const Colors = { ok: 0x2ecc71, info: 0x5865f2, warn: 0xf1c40f, bad: 0xe74
 export const AGENTS_PER_PAGE = 10;
 
 const clip = (s: string, n: number): string => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
-/** Text shown inside inline code or a code block cannot close it early. */
-const codeSafe = (s: string): string => s.replace(/`/g, 'ˋ');
 
 const STATE_ICON: Record<string, string> = { running: '🟢', starting: '🟡', created: '🟡', restarting: '🟡', stopped: '⚪', exited: '🔴', absent: '⚫', removed: '⚫' };
 
@@ -68,13 +69,13 @@ export function agentField(v: AgentStatusView, r: AgentResourceSample | null, no
     r ? `MEM ${bytes(r.memoryBytes)}${r.memoryLimitBytes ? `/${bytes(r.memoryLimitBytes)}` : ''}` : null,
     v.restarts ? `${v.restarts} restart${v.restarts === 1 ? '' : 's'}` : null,
   ].filter(Boolean);
-  const lines = [facts.join(' · '), `\`${templateLabel(v.template)}\`${v.containerId ? ` · \`${shortContainer(v.containerId)}\`` : ''}`];
+  const lines = [facts.join(' · '), `\`${inertCode(templateLabel(v.template))}\`${v.containerId ? ` · \`${inertCode(shortContainer(v.containerId))}\`` : ''}`];
   if (v.lastExit && v.state.observed !== 'running') lines.push(`last exit: ${v.lastExit.code ?? '?'}${v.lastExit.oomKilled ? ' (killed: out of memory)' : ''}`);
   if (v.recoveryAbandoned) lines.push('⛔ auto-recovery gave up: start it when fixed');
   else if (v.restartDueAt) lines.push(`↻ restart ${relativeTime(v.restartDueAt, now)}`);
-  if (v.lastAlert?.state === 'open') lines.push(`⚠️ ${v.lastAlert.severity ?? 'alert'}: ${clip(v.lastAlert.message, messageMax)}`);
-  if (v.lastError) lines.push(`❗ ${v.lastError.operation} failed: ${clip(v.lastError.message, messageMax)}`);
-  return { name: clip(`${stateIcon(v)} ${v.name}`, 256), value: clip(lines.join('\n'), 1024), inline: false };
+  if (v.lastAlert?.state === 'open') lines.push(`⚠️ ${v.lastAlert.severity ?? 'alert'}: ${inert(clip(v.lastAlert.message, messageMax))}`);
+  if (v.lastError) lines.push(`❗ ${inertWord(v.lastError.operation)} failed: ${inert(clip(v.lastError.message, messageMax))}`);
+  return { name: clip(`${stateIcon(v)} ${inertLine(v.name)}`, 256), value: clip(lines.join('\n'), 1024), inline: false };
 }
 
 export interface StatusPageInput {
@@ -83,6 +84,7 @@ export interface StatusPageInput {
   page: number;
   /** what was asked for: an agent, a template, or everything */
   target: string | null;
+  /** already inert (it may hold a name) */
   title: string;
   now?: number;
 }
@@ -160,28 +162,28 @@ export function fitEmbed(e: Embed): Embed {
 }
 
 export function historyReply(agent: string, entries: HistoryEntry[], limit: number): BotReply {
-  if (!entries.length) return { content: `${agent} has no recorded events` };
+  if (!entries.length) return { content: `${inertLine(agent)} has no recorded events` };
   const shown = entries.slice(-limit);
-  const lines = shown.map((e) => `\`${timeLabel(e.at).slice(5)}\` **${e.type}** ${codeSafe(summarizeEvent(e))} — ${e.actor.kind}:${e.actor.displayName}${e.reason ? ` _(${clip(e.reason, 80)})_` : ''}`);
+  const lines = shown.map((e) => `\`${timeLabel(e.at).slice(5)}\` **${e.type}** ${inertLine(summarizeEvent(e))} — ${inertLine(e.actor.kind)}:${inertLine(e.actor.displayName)}${e.reason ? ` _(${inertLine(clip(e.reason, 80))})_` : ''}`);
   while (lines.join('\n').length > 4000) lines.shift();
   return {
-    embeds: [{ title: clip(`History of ${agent}`, 256), description: lines.join('\n'), color: Colors.info, footer: { text: `last ${lines.length} of ${entries.length} events` } }],
+    embeds: [{ title: clip(`History of ${inertLine(agent)}`, 256), description: lines.join('\n'), color: Colors.info, footer: { text: `last ${lines.length} of ${entries.length} events` } }],
   };
 }
 
 export function whyReply(agent: string, entries: HistoryEntry[]): BotReply {
   const chain = causationChain(entries);
-  if (!chain) return { content: `${agent} has no recorded state change` };
-  const lines = chain.steps.map((s, i) => `${i === 0 ? '•' : '↳'} \`${timeLabel(s.at).slice(5)}\` **${s.type}**: ${codeSafe(s.summary)} — ${s.actor.kind}:${s.actor.displayName}${s.reason ? ` _(reason: ${clip(s.reason, 120)})_` : ''}`);
+  if (!chain) return { content: `${inertLine(agent)} has no recorded state change` };
+  const lines = chain.steps.map((s, i) => `${i === 0 ? '•' : '↳'} \`${timeLabel(s.at).slice(5)}\` **${s.type}**: ${inertLine(s.summary)} — ${inertLine(s.actor.kind)}:${inertLine(s.actor.displayName)}${s.reason ? ` _(reason: ${inertLine(clip(s.reason, 120))})_` : ''}`);
   while (lines.join('\n').length > 4000) lines.shift();
   const last = chain.steps[chain.steps.length - 1]!;
   return {
     embeds: [
       {
-        title: clip(`Why ${agent} is ${describeLast(last.type)}`, 256),
+        title: clip(`Why ${inertLine(agent)} is ${describeLast(last.type)}`, 256),
         description: lines.join('\n'),
         color: Colors.info,
-        footer: { text: chain.unresolvedCause ? `the first step was caused by ${chain.unresolvedCause}, outside this agent's history` : 'oldest first; each line caused the next' },
+        footer: { text: chain.unresolvedCause ? `the first step was caused by ${inertLine(chain.unresolvedCause)}, outside this agent's history` : 'oldest first; each line caused the next' },
       },
     ],
   };
@@ -190,15 +192,15 @@ export function whyReply(agent: string, entries: HistoryEntry[]): BotReply {
 const describeLast = (type: string): string => type.replace(/^agent\./, '').replace(/_/g, ' ');
 
 export function logsReply(agent: string, lines: { line: string; stream: string }[]): BotReply {
-  if (!lines.length) return { content: `${agent} has written nothing yet` };
-  const name = clip(agent, 100);
+  if (!lines.length) return { content: `${inertLine(agent)} has written nothing yet` };
+  const name = inertLine(clip(agent, 100));
   const header = `Last ${lines.length} line${lines.length === 1 ? '' : 's'} of **${name}**:\n`;
   const cutHeader = (shown: number) => `Last ${shown} of ${lines.length} lines of **${name}** (older ones do not fit a message):\n`;
   const body: string[] = [];
   // room for the longer header, used when older lines are left out, and the code fences
   let size = Math.max(header.length, cutHeader(lines.length).length) + 8;
   for (let i = lines.length - 1; i >= 0; i--) {
-    const full = codeSafe(lines[i]!.line);
+    const full = inertCode(lines[i]!.line);
     const l = full.length > 300 ? `${full.slice(0, 299)}…` : full;
     if (size + l.length + 1 > 1990) break;
     body.unshift(l);
@@ -220,8 +222,8 @@ export interface TemplateInfo {
 export function templatesReply(templates: TemplateInfo[], problems: { file: string; message?: string }[], prefix: string): BotReply {
   if (!templates.length) return { content: `no templates: add JSON files to the control plane's agents folder${problems.length ? ` (${problems.length} file(s) are invalid)` : ''}` };
   const fields = templates.slice(0, 25).map((t) => ({
-    name: clip(`${t.name}${t.version ? ` @${t.version}` : ''}`, 256),
-    value: clip([t.description ?? '', `\`${t.image}\`${t.resources?.memory ? ` · ${t.resources.memory}` : ''}${t.resources?.cpus ? ` · ${t.resources.cpus} CPU` : ''}`].filter(Boolean).join('\n'), 1024),
+    name: clip(`${inertLine(t.name)}${t.version ? ` @${t.version}` : ''}`, 256),
+    value: clip([inert(t.description ?? ''), `\`${inertCode(t.image)}\`${t.resources?.memory ? ` · ${inertLine(t.resources.memory)}` : ''}${t.resources?.cpus ? ` · ${inertLine(String(t.resources.cpus))} CPU` : ''}`].filter(Boolean).join('\n'), 1024),
     inline: false,
   }));
   return {
@@ -254,11 +256,12 @@ export function errorReply(error: WireError, prefix: string): BotReply {
     'BUS.NO_RESPONDERS': 'no orchestrator is answering',
   };
   const hint = next[error.code];
-  return { content: clip(`❌ ${error.message}${hint && !error.message.includes(hint) ? ` (${hint})` : ''}`, 2000) };
+  // the message often echoes what was asked (a name, an argument): it is shown, not rendered
+  return { content: clip(`❌ ${inert(clip(error.message, 4000))}${hint && !error.message.includes(hint) ? ` (${hint})` : ''}`, 2000) };
 }
 
 export function usageReply(problem: string, usage: string | null): BotReply {
-  return { content: clip(`⚠️ ${problem}${usage ? `\nUsage: \`${usage}\`` : ''}`, 2000), private: true };
+  return { content: clip(`⚠️ ${inert(clip(problem, 1500))}${usage ? `\nUsage: \`${usage}\`` : ''}`, 2000), private: true };
 }
 
 export function refusedReply(spec: CommandSpec, held: Role | null): BotReply {
@@ -271,7 +274,7 @@ export function refusedReply(spec: CommandSpec, held: Role | null): BotReply {
 export function confirmReply(spec: CommandSpec, agent: string, origin: string, requester: string): BotReply {
   const verb = spec.name === 'rm' ? 'Remove' : 'Stop';
   return {
-    content: `${verb} **${agent}**${spec.name === 'rm' ? ' and its container' : ''}? <@${requester}>, confirm within 5 minutes.`,
+    content: `${verb} **${inertLine(clip(agent, 200))}**${spec.name === 'rm' ? ' and its container' : ''}? <@${requester}>, confirm within 5 minutes.`,
     components: [
       {
         type: 1,
@@ -286,8 +289,8 @@ export function confirmReply(spec: CommandSpec, agent: string, origin: string, r
 
 /** What a lifecycle command did, in words. */
 export function changedReply(verb: string, result: { name?: string; changed?: boolean; desired?: string }, agent: string): BotReply {
-  const name = result.name ?? agent;
-  if (result.changed === false) return { content: `ℹ️ ${name} is already ${result.desired ?? 'there'}; nothing to do` };
+  const name = inertLine(result.name ?? agent);
+  if (result.changed === false) return { content: `ℹ️ ${name} is already ${inertLine(result.desired ?? 'there')}; nothing to do` };
   const words: Record<string, string> = { stop: `⏹️ stopping **${name}**`, start: `▶️ starting **${name}**`, restart: `🔄 restarting **${name}**`, rm: `🗑️ removing **${name}**` };
-  return { content: words[verb] ?? `✅ ${verb} ${name}` };
+  return { content: words[verb] ?? `✅ ${inertLine(verb)} ${name}` };
 }
