@@ -8,3 +8,4 @@ export * from './subjects';
 export * from './reply';
 export * from './queries';
 export * from './metrics';
+export * from './senders';
