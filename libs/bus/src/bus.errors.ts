@@ -21,7 +21,7 @@ export const busUnavailable = (url: string, cause?: unknown) =>
 export const busUnauthorized = (url: string, credentialsFrom: string, cause?: unknown) =>
   new BusError(
     'BUS.UNAUTHORIZED',
-    `NATS at ${url} refused the connection (Authorization Violation): check ${credentialsFrom}; "sacp bus init" writes every service's credentials under the state directory`,
+    `NATS at ${url} refused the connection: Authorization Violation: check ${credentialsFrom}; "sacp bus init" writes every service's credentials under the state directory`,
     { cause },
   );
 
