@@ -46,13 +46,17 @@ export class ControlPlaneClient {
   async connection(): Promise<NatsConnection> {
     this.connecting ??= Promise.resolve()
       .then(() => {
+        // without a readable credential the CLI still tries: an unreachable bus is then reported as such,
+        // and a refusal names the file it could not use
         let credentials;
+        let problem = '';
         try {
           credentials = readCredentialFile(this.o.credentialsFile);
         } catch (err) {
-          throw new BusError('BUS.UNAUTHORIZED', `${(err as Error).message}; set SACP_NATS_CREDENTIALS or --nats-credentials to the CLI's credential file (run as a user who can read it)`, { cause: err });
+          problem = ` (${(err as Error).message})`;
         }
-        return connectBus({ url: this.o.url, name: `sacp-cli ${this.o.actor.id}`, reconnect: false, credentials, credentialsFrom: `the CLI credential ${this.o.credentialsFile} (SACP_NATS_CREDENTIALS / --nats-credentials)` });
+        const from = `the CLI credential ${this.o.credentialsFile}${problem}; set SACP_NATS_CREDENTIALS or --nats-credentials to a credential file you can read`;
+        return connectBus({ url: this.o.url, name: `sacp-cli ${this.o.actor.id}`, reconnect: false, credentials, credentialsFrom: from });
       })
       .catch((err: unknown) => {
       this.connecting = null;

@@ -7,6 +7,7 @@ import type { CommandReply } from '../../../libs/events/src/reply';
 import { TEST_ACTOR, TestControlPlane } from '../../support/control-plane';
 import { waitFor } from '../../support/ports';
 import { ServiceProcess } from '../../support/service-process';
+import { Subjects } from '../../../libs/events/src/subjects';
 
 describe('resilience: Postgres, NATS and Docker going away (real processes)', () => {
   const cp = new TestControlPlane();
@@ -54,7 +55,7 @@ describe('resilience: Postgres, NATS and Docker going away (real processes)', ()
       // a request sent while the client is still reconnecting can be lost: retry with the same command id
       const r = await requestJson<CommandReply<{ agentId: string }>>(
         cp.nc,
-        'sacp.cmd.agent.deploy',
+        Subjects.command('agent.deploy', 'cli'),
         { type: 'agent.deploy', version: 1, commandId: 'deploy-after-nats', actor: TEST_ACTOR, source: 'test', payload: { template: 'sim', name: 'after-nats' } },
         2000,
       );
@@ -70,7 +71,7 @@ describe('resilience: Postgres, NATS and Docker going away (real processes)', ()
   });
 
   test('an unreachable Docker engine is reported with what to do, in the log and the readiness check', async () => {
-    const o = new ServiceProcess('orchestrator', { ...cp.env, DOCKER_HOST: 'unix:///nonexistent/docker.sock', SACP_INSTANCE: `${cp.instance}nodocker` }, 'ORCHESTRATOR_HTTP_PORT');
+    const o = new ServiceProcess('orchestrator', { ...cp.serviceEnv('orchestrator'), DOCKER_HOST: 'unix:///nonexistent/docker.sock', SACP_INSTANCE: `${cp.instance}nodocker` }, 'ORCHESTRATOR_HTTP_PORT');
     await o.start({ waitReady: false });
     try {
       const ready = await waitFor('the readiness check to answer', async () => {
