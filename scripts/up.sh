@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # up.sh — bring the whole control plane up on this machine (Debian 12, as root):
 #
-#   1. scripts/services.sh      installs/starts Postgres 15, NATS with JetStream, Docker
-#   2. npm ci                   only when node_modules is missing or older than the lock
-#   3. npm run build            everything into dist/
+#   1. npm ci                   only when node_modules is missing or older than the lock
+#   2. npm run build            everything into dist/
+#   3. scripts/services.sh      installs/starts Postgres 15, Docker, and NATS with JetStream
+#                               and authorization: "sacp bus init" (built in step 2) writes
+#                               $SACP_STATE_DIR/nats/nats-server.conf and one credential per
+#                               service in $SACP_STATE_DIR/nats/credentials (mode 600)
 #   4. scripts/build-images.sh  sacp/base:local and sacp/sim-agent:latest, offline
 #   5. a secret key, once       $SACP_STATE_DIR/secret.key (base64 of 32 bytes, mode 600),
 #                               unless SACP_SECRET_KEY is set
@@ -88,22 +91,22 @@ port_open() { timeout 1 bash -c 'exec 3<>"/dev/tcp/$1/$2"' _ "$1" "$2" 2>/dev/nu
 mkdir -p "$LOG_DIR" "$RUN_DIR"
 cd "$REPO"
 
-# 1. Postgres, NATS, Docker
-bash "$REPO/scripts/services.sh"
-
-# 2. dependencies: npm keeps its own copy of the lock in node_modules/.package-lock.json
+# 1. dependencies: npm keeps its own copy of the lock in node_modules/.package-lock.json
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ] ||
   [ package.json -nt node_modules/.package-lock.json ]; then
   log "installing dependencies (npm ci)"
   npm ci --no-audit --no-fund >"$LOG_DIR/npm-ci.log" 2>&1 || fail "npm ci failed" "$LOG_DIR/npm-ci.log"
 fi
 
-# 3. build
+# 2. build
 log "building (npm run build)"
 npm run build >"$LOG_DIR/build.log" 2>&1 || fail "npm run build failed" "$LOG_DIR/build.log"
 for s in "${SERVICES[@]}"; do
   [ -f "dist/apps/$s/main.js" ] || fail "dist/apps/$s/main.js is missing after the build" "$LOG_DIR/build.log"
 done
+
+# 3. Postgres, Docker, and NATS with its generated config and credentials (the CLI writes them, so after the build)
+bash "$REPO/scripts/services.sh"
 
 # 4. images the orchestrator runs agents from
 bash "$REPO/scripts/build-images.sh"
@@ -130,6 +133,8 @@ for s in "${SERVICES[@]}"; do
     fail "$s cannot start: port $port is already in use by a process up.sh did not start. Stop it, or pick another port (see the environment list at the top of scripts/up.sh)"
   fi
   printf '{"level":"info","component":"up","msg":"starting %s","at":"%s"}\n' "$s" "$(date -Is)" >>"$LOG_DIR/$s.log"
+  # each service connects to NATS with its own credential, and may use only its own subjects
+  export NATS_CREDENTIALS_FILE=$STATE_DIR/nats/credentials/$s.json
   # Only the orchestrator reads the secret key; the others do not get it in their environment.
   if [ "$s" = orchestrator ]; then
     SACP_SECRET_KEY=$SACP_SECRET_KEY setsid node "dist/apps/$s/main.js" >>"$LOG_DIR/$s.log" 2>&1 </dev/null &
@@ -176,6 +181,8 @@ SuperAgent Control Plane is up.
   logs             $LOG_DIR/<service>.log
   pids             $RUN_DIR/<service>.pid
 
-Try:   NATS_URL=$NATS_URL npx sacp status      or   curl $api/api/status
+  bus credentials  $STATE_DIR/nats/credentials/<service>.json   (add one for a tool: npx sacp bus add-reader <name>)
+
+Try:   NATS_URL=$NATS_URL SACP_NATS_CREDENTIALS=$STATE_DIR/nats/credentials/cli.json npx sacp status      or   curl $api/api/status
 Stop:  bash scripts/down.sh
 EOF
