@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { BusError } from '../../../libs/bus/src/bus.errors';
@@ -10,6 +12,7 @@ import type { CommandReply } from '../../../libs/events/src/reply';
 import { Subjects } from '../../../libs/events/src/subjects';
 import { BusProbe } from '../../support/bus-probe';
 import { TestControlPlane } from '../../support/control-plane';
+import { ServiceProcess } from '../../support/service-process';
 
 const DISCORD_USER = { kind: 'discord' as const, id: '1189403234567890123', displayName: 'mallory' };
 const SYSTEM_CLAIM = { kind: 'system' as const, id: 'monitor', displayName: 'monitor' };
@@ -36,6 +39,16 @@ describe('an authenticated bus (real nats-server, real orchestrator)', () => {
     const err = await connectBus({ url: cp.nats.url, name: 'stranger', reconnect: false }).catch((e: unknown) => e);
     assert.ok(err instanceof BusError && err.code === 'BUS.UNAUTHORIZED', String(err));
     assert.match(err.message, /Authorization Violation/);
+  });
+
+  test('a service whose credential the server refuses stops at start, naming NATS_CREDENTIALS_FILE and not the password', async () => {
+    const file = join(cp.nats.natsDir, 'wrong.json');
+    writeFileSync(file, JSON.stringify({ user: 'monitor', password: 'not-the-password', role: 'monitor' }), { mode: 0o600 });
+    const m = new ServiceProcess('monitor', { ...cp.serviceEnv('monitor'), NATS_CREDENTIALS_FILE: file }, 'MONITOR_HTTP_PORT');
+    await m.start({ waitReady: false });
+    assert.notEqual(await m.exited(), 0);
+    assert.match(m.logs, new RegExp(`Authorization Violation: check NATS_CREDENTIALS_FILE=${file.replace(/[.]/g, '\\.')}`));
+    assert.doesNotMatch(m.logs, /not-the-password/);
   });
 
   test('a front door claiming the system actor is refused with ACCESS.DENIED, audited, and changes nothing', async () => {

@@ -65,9 +65,15 @@ describe('resilience: Postgres, NATS and Docker going away (real processes)', ()
     const { rows: deployed } = await cp.pool.query("select count(*)::int as n from events where type = 'agent.deployed' and metadata->>'commandId' = 'deploy-after-nats'");
     assert.equal(deployed[0].n, 1, 'retries of the same command deployed once');
     const { jetstreamManager } = await import('@nats-io/jetstream');
-    const jsm = await jetstreamManager(cp.nc);
-    const { rows } = await cp.pool.query<{ n: number }>('select count(*)::int as n from events');
-    await waitFor('the relay to publish everything', async () => (await jsm.streams.info('SACP_EVENTS')).state.messages === rows[0]!.n, 30_000);
+    // the CLI's credential has no JetStream API: read the stream as the monitor does
+    const monitor = await cp.connectAs('monitor');
+    try {
+      const jsm = await jetstreamManager(monitor);
+      const { rows } = await cp.pool.query<{ n: number }>('select count(*)::int as n from events');
+      await waitFor('the relay to publish everything', async () => (await jsm.streams.info('SACP_EVENTS')).state.messages === rows[0]!.n, 30_000);
+    } finally {
+      await monitor.close();
+    }
   });
 
   test('an unreachable Docker engine is reported with what to do, in the log and the readiness check', async () => {
