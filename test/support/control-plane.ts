@@ -15,6 +15,8 @@ import { REPO_ROOT, ServiceProcess } from './service-process';
 
 export const FIXTURE_CONFIG_DIR = resolve(REPO_ROOT, 'test/fixtures/configs');
 export const TEST_ACTOR = { kind: 'cli' as const, id: 'tester', displayName: 'Test Operator' };
+/** the monitor's actor: `cp.command(type, payload, { actor: MONITOR_TEST_ACTOR })` sends as the monitor's credential */
+export const MONITOR_TEST_ACTOR = { kind: 'system' as const, id: 'monitor', displayName: 'monitor' };
 
 export interface ControlPlaneOptions {
   configDir?: string;
