@@ -46,14 +46,16 @@ export class TestControlPlane {
   constructor(private readonly options: ControlPlaneOptions = {}) {}
 
   /**
-   * What every service process gets, connected as the `cli` credential: a test that
-   * starts a service itself should use `serviceEnv(role)`, which gives each its own.
+   * What every service process shares, without a bus credential: a test that starts a
+   * service itself uses `serviceEnv(role)`, which adds that service's own, so a
+   * service started with this alone stops at once naming NATS_CREDENTIALS_FILE.
    */
   get env(): Record<string, string> {
-    return this.serviceEnv('cli');
+    const { NATS_CREDENTIALS_FILE: _none, ...shared } = this.serviceEnv('cli');
+    return shared;
   }
 
-  /** A service's environment with its own NATS credential, as up.sh and compose give it. */
+  /** A service's environment with its own NATS credential (`orchestrator`, `monitor`, ...), as up.sh and compose give it. */
   serviceEnv(role: string): Record<string, string> {
     return {
       DATABASE_URL: this.databaseUrl,
