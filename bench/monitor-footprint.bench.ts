@@ -34,7 +34,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
-import type { Subscription } from '@nats-io/nats-core';
+import type { NatsConnection, Subscription } from '@nats-io/nats-core';
 import { createDockerClient } from '../libs/docker/src/docker-connection';
 import { Subjects } from '../libs/events/src/subjects';
 import { TestControlPlane } from '../test/support/control-plane';
@@ -94,11 +94,14 @@ interface Pass {
 class PassTracker {
   readonly passes: Pass[] = [];
   private sub: Subscription | null = null;
+  private nc: NatsConnection | null = null;
   private waiters: (() => void)[] = [];
   expected = 0;
 
-  start(cp: TestControlPlane): void {
-    this.sub = cp.nc.subscribe(Subjects.metricsWildcard, {
+  /** as the monitor's credential: samples are the monitor's to read, not the CLI's */
+  async start(cp: TestControlPlane): Promise<void> {
+    this.nc = await cp.connectAs('monitor');
+    this.sub = this.nc.subscribe(Subjects.metricsWildcard, {
       callback: (err, msg) => {
         if (err) return;
         const now = performance.now();
@@ -121,6 +124,7 @@ class PassTracker {
 
   stop(): void {
     this.sub?.unsubscribe();
+    void this.nc?.close();
   }
 
   /** Resolves at the start of the next pass. */
@@ -196,7 +200,7 @@ export async function run(): Promise<BenchResult> {
     await cp.start();
     const pid = cp.monitors[0]!.pid!;
     const dpid = dockerdPid();
-    tracker.start(cp);
+    await tracker.start(cp);
     await cp.nc.flush();
 
     let deployed = 0;

@@ -4,6 +4,7 @@
 # service that already answers is left alone. Run as root.
 set -euo pipefail
 
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 STATE_DIR=${SACP_STATE_DIR:-/var/lib/sacp}
 NATS_PORT=${SACP_NATS_PORT:-4222}
 
@@ -39,13 +40,42 @@ log "docker ready"
 # the cluster, the roles (owner, services, no superuser) and the database: see scripts/postgres.sh
 bash "$(dirname "${BASH_SOURCE[0]}")/postgres.sh"
 
-# --- NATS with JetStream ---
-if ! (exec 3<>/dev/tcp/127.0.0.1/$NATS_PORT) 2>/dev/null; then
-  log "starting nats-server with JetStream on 127.0.0.1:$NATS_PORT"
-  mkdir -p "$STATE_DIR/nats"
-  nohup nats-server -a 127.0.0.1 -p "$NATS_PORT" -js -sd "$STATE_DIR/nats" >"$STATE_DIR/nats.log" 2>&1 &
-  echo $! >"$STATE_DIR/nats.pid"
-  for _ in $(seq 1 40); do (exec 3<>/dev/tcp/127.0.0.1/$NATS_PORT) 2>/dev/null && break; sleep 0.25; done
-  (exec 3<>/dev/tcp/127.0.0.1/$NATS_PORT) 2>/dev/null || fail "nats-server did not come up; see $STATE_DIR/nats.log"
-fi
-log "nats ready"
+# --- NATS with JetStream, authorization on ---
+# Its config and every credential are written by "sacp bus init" (the built CLI) under
+# $STATE_DIR/nats; nats-server runs only with that config. A server found running
+# without authorization (as older versions of this script started it) is replaced.
+NATS_DIR=$STATE_DIR/nats
+NATS_CONF=$NATS_DIR/nats-server.conf
+NATS_PID_FILE=$NATS_DIR/nats-server.pid
+# does the server on NATS_PORT ask for credentials? (its INFO line says so)
+nats_requires_auth() {
+  timeout 2 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1" && IFS= read -r line <&3 && printf "%s\n" "$line"' _ "$NATS_PORT" 2>/dev/null | grep -q '"auth_required":true'
+}
+nats_up() { (exec 3<>/dev/tcp/127.0.0.1/$NATS_PORT) 2>/dev/null; }
+start_nats() {
+  if [ ! -f "$REPO/dist/cli/src/main.js" ]; then
+    log "nats-server not started yet: its config is written by the built CLI (npm run build); scripts/up.sh starts it after the build"
+    return 0
+  fi
+  node "$REPO/bin/sacp.js" bus init --state-dir "$STATE_DIR" --port "$NATS_PORT" | sed 's/^/  /'
+  if nats_up && ! nats_requires_auth; then
+    old=$(cat "$STATE_DIR/nats.pid" "$NATS_PID_FILE" 2>/dev/null | head -n 1 || true)
+    if [ -n "$old" ] && tr '\0' ' ' <"/proc/$old/cmdline" 2>/dev/null | grep -q nats-server; then
+      log "nats-server (pid $old) runs without authorization: restarting it with $NATS_CONF"
+      kill "$old"
+      for _ in $(seq 1 40); do nats_up || break; sleep 0.25; done
+    else
+      fail "a NATS server without authorization answers on port $NATS_PORT and was not started by this script: stop it, or set SACP_NATS_PORT"
+    fi
+  fi
+  if ! nats_up; then
+    log "starting nats-server with JetStream and authorization on 127.0.0.1:$NATS_PORT ($NATS_CONF)"
+    nohup nats-server -c "$NATS_CONF" >"$STATE_DIR/nats.log" 2>&1 &
+    echo $! >"$STATE_DIR/nats.pid"
+    for _ in $(seq 1 40); do nats_up && break; sleep 0.25; done
+    nats_up || fail "nats-server did not come up; see $STATE_DIR/nats.log"
+  fi
+  nats_requires_auth || fail "nats-server on port $NATS_PORT does not require credentials; see $NATS_CONF"
+  log "nats ready (credentials in $NATS_DIR/credentials, mode 600)"
+}
+start_nats

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # up.sh — bring the whole control plane up on this machine (Debian 12, as root):
 #
-#   1. scripts/services.sh      installs/starts Postgres 15, NATS with JetStream, Docker;
+#   1. npm ci                   only when node_modules is missing or older than the lock
+#   2. npm run build            everything into dist/
+#   3. scripts/services.sh      installs/starts Postgres 15, Docker, and NATS with JetStream
+#                               and authorization: "sacp bus init" (built in step 2) writes
+#                               $SACP_STATE_DIR/nats/nats-server.conf and one credential per
+#                               service in $SACP_STATE_DIR/nats/credentials (mode 600);
 #                               Postgres roles and their URLs in $SACP_STATE_DIR/postgres/
-#   2. npm ci                   only when node_modules is missing or older than the lock
-#   3. npm run build            everything into dist/
 #   4. scripts/build-images.sh  sacp/base:local and sacp/sim-agent:latest, offline
 #   4b. migrations              node dist/apps/orchestrator/migrate.js as the database's owner;
 #                               the only step that gets the owner's URL
@@ -32,11 +35,13 @@
 #   ORCHESTRATOR_HTTP_PORT 3101   MONITOR_HTTP_PORT 3102
 #   DISCORD_GATEWAY_HTTP_PORT 3103   API_HTTP_PORT 3100   API_HOST 127.0.0.1
 #   SACP_UP_TIMEOUT        seconds to wait for every /health/ready (60)
-#   SACP_UP_SKIP_BUILD     1: skip steps 2-4 (dependencies, build, images) when dist/ and the
+#   SACP_UP_SKIP_BUILD     1: skip steps 1, 2 and 4 (dependencies, build, images) when dist/ and the
 #                          images are known to be current (the tests that run this script)
-#   SACP_UP_SKIP_SERVICES  1: skip step 1 (Postgres, NATS and Docker are up, and DATABASE_URL and
+#   SACP_UP_SKIP_SERVICES  1: skip step 3 (Postgres, NATS and Docker are up, and DATABASE_URL and
 #                          DATABASE_MIGRATION_URL are given): scripts/services.sh (re)sets the roles'
 #                          passwords from $SACP_STATE_DIR, so a second state directory must not run it
+#   SACP_NATS_CREDENTIALS_DIR  where each service's NATS credential <service>.json is
+#                          ($SACP_STATE_DIR/nats/credentials, written by step 3)
 #   SACP_SUPERVISOR        systemd | supervisord: override the choice made from PID 1
 #   SACP_DISCORD_ENV       $SACP_STATE_DIR/discord.env: KEY=value lines for the Discord bot only
 #                          (DISCORD_TOKEN_FILE, DISCORD_TOKEN_KEY_FILE, DISCORD_ROLES, DISCORD_ALERT_CHANNEL_ID, ...);
@@ -93,7 +98,24 @@ port_open() { timeout 1 bash -c 'exec 3<>"/dev/tcp/$1/$2"' _ "$1" "$2" 2>/dev/nu
 mkdir -p "$LOG_DIR" "$RUN_DIR"
 cd "$REPO"
 
-# 1. Postgres, NATS, Docker
+if [ "${SACP_UP_SKIP_BUILD:-}" != 1 ]; then
+# 1. dependencies: npm keeps its own copy of the lock in node_modules/.package-lock.json
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ] ||
+  [ package.json -nt node_modules/.package-lock.json ]; then
+  log "installing dependencies (npm ci)"
+  npm ci --no-audit --no-fund >"$LOG_DIR/npm-ci.log" 2>&1 || fail "npm ci failed" "$LOG_DIR/npm-ci.log"
+fi
+
+# 2. build
+log "building (npm run build)"
+npm run build >"$LOG_DIR/build.log" 2>&1 || fail "npm run build failed" "$LOG_DIR/build.log"
+for s in "${SERVICES[@]}"; do
+  [ -f "dist/apps/$s/main.js" ] || fail "dist/apps/$s/main.js is missing after the build" "$LOG_DIR/build.log"
+done
+
+fi
+
+# 3. Postgres, Docker, and NATS with its generated config and credentials (the CLI writes them, so after the build)
 [ "${SACP_UP_SKIP_SERVICES:-}" = 1 ] || bash "$REPO/scripts/services.sh"
 # the services connect as sacp_app; the owner's URL goes to the migration step alone (4b)
 env_value() { sed -n "s/^$1=//p" "$STATE_DIR/postgres/$2" 2>/dev/null; }
@@ -103,25 +125,14 @@ DATABASE_MIGRATION_URL=${DATABASE_MIGRATION_URL:-$(env_value DATABASE_MIGRATION_
   fail "no database URLs in $STATE_DIR/postgres (app.env, owner.env): scripts/services.sh writes them, or set DATABASE_URL and DATABASE_MIGRATION_URL"
 export DATABASE_URL
 export -n DATABASE_MIGRATION_URL
-
-if [ "${SACP_UP_SKIP_BUILD:-}" != 1 ]; then
-# 2. dependencies: npm keeps its own copy of the lock in node_modules/.package-lock.json
-if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ] ||
-  [ package.json -nt node_modules/.package-lock.json ]; then
-  log "installing dependencies (npm ci)"
-  npm ci --no-audit --no-fund >"$LOG_DIR/npm-ci.log" 2>&1 || fail "npm ci failed" "$LOG_DIR/npm-ci.log"
-fi
-
-# 3. build
-log "building (npm run build)"
-npm run build >"$LOG_DIR/build.log" 2>&1 || fail "npm run build failed" "$LOG_DIR/build.log"
+# each service's own NATS credential, written by "sacp bus init" (step 3)
+NATS_CREDENTIALS_DIR=${SACP_NATS_CREDENTIALS_DIR:-$STATE_DIR/nats/credentials}
 for s in "${SERVICES[@]}"; do
-  [ -f "dist/apps/$s/main.js" ] || fail "dist/apps/$s/main.js is missing after the build" "$LOG_DIR/build.log"
+  [ -f "$NATS_CREDENTIALS_DIR/$s.json" ] || fail "no NATS credential for $s in $NATS_CREDENTIALS_DIR: scripts/services.sh writes them (sacp bus init), or set SACP_NATS_CREDENTIALS_DIR"
 done
 
 # 4. images the orchestrator runs agents from
-bash "$REPO/scripts/build-images.sh"
-fi
+[ "${SACP_UP_SKIP_BUILD:-}" = 1 ] || bash "$REPO/scripts/build-images.sh"
 for s in "${SERVICES[@]}"; do
   [ -f "dist/apps/$s/main.js" ] || fail "dist/apps/$s/main.js is missing: run npm run build"
 done
@@ -155,12 +166,14 @@ pass_env() {
 env_common() {
   local k
   echo "PATH=$PATH"
+  # each service connects to NATS with its own credential, and may use only its own subjects
+  echo "NATS_CREDENTIALS_FILE=$NATS_CREDENTIALS_DIR/$1.json"
   echo "NATS_URL=$NATS_URL"
   echo "SACP_CONFIG_DIR=$SACP_CONFIG_DIR"
   # settings a service's config.ts reads, passed through from this shell (not the secret key, not the bot's)
   for k in $(compgen -e); do
     case $k in
-      SACP_SECRET_KEY | SACP_STATE_DIR | SACP_UP_* | SACP_DISCORD_ENV | SACP_SUPERVISOR | SACP_CONFIG_DIR) ;;
+      SACP_SECRET_KEY | SACP_STATE_DIR | SACP_UP_* | SACP_NATS_CREDENTIALS_DIR | SACP_DISCORD_ENV | SACP_SUPERVISOR | SACP_CONFIG_DIR) ;;
       SACP_* | LOG_* | DOCKER_* | NODE_OPTIONS | NODE_ENV | TZ) echo "$k=${!k}" ;;
     esac
   done
@@ -168,7 +181,7 @@ env_common() {
 # the services' database role (never the owner's URL: that one is for step 4b alone)
 env_database() { echo "DATABASE_URL=$DATABASE_URL"; }
 env_orchestrator() {
-  env_common
+  env_common orchestrator
   env_database
   pass_env ORCHESTRATOR_
   echo "ORCHESTRATOR_HTTP_PORT=$(port_of orchestrator)"
@@ -176,14 +189,14 @@ env_orchestrator() {
   echo "SACP_SECRET_KEY=$SACP_SECRET_KEY"
 }
 env_monitor() {
-  env_common
+  env_common monitor
   env_database
   pass_env MONITOR_
   echo "MONITOR_HTTP_PORT=$(port_of monitor)"
 }
 # the gateway talks only to the bus: no database credentials in its environment
 env_discord_gateway() {
-  env_common
+  env_common discord-gateway
   echo "DISCORD_GATEWAY_HTTP_PORT=$(port_of discord-gateway)"
   pass_env DISCORD_
   # the bot's settings (DISCORD_TOKEN_FILE, DISCORD_TOKEN_KEY_FILE, DISCORD_ROLES, ...) for this process only
@@ -192,7 +205,7 @@ env_discord_gateway() {
   return 0
 }
 env_api() {
-  env_common
+  env_common api
   env_database
   pass_env API_
   echo "API_HTTP_PORT=$(port_of api)"
@@ -245,6 +258,8 @@ SuperAgent Control Plane is up.
   logs             $LOG_DIR/<service>.log
   supervisor       $SUPERVISOR: $(svc_where)   (restarts a service that dies)
 
-Try:   NATS_URL=$NATS_URL npx sacp status      or   curl $api/api/status
+  bus credentials  $NATS_CREDENTIALS_DIR/<service>.json   (add one for a tool: npx sacp bus add-reader <name>)
+
+Try:   NATS_URL=$NATS_URL SACP_NATS_CREDENTIALS=$NATS_CREDENTIALS_DIR/cli.json npx sacp status      or   curl $api/api/status
 Stop:  bash scripts/down.sh
 EOF

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { NatsConnection, Subscription } from '@nats-io/nats-core';
 import { BusError } from '../../libs/bus/src/bus.errors';
+import { readCredentialFile } from '../../libs/bus/src/auth/credential-files';
 import { connectBus } from '../../libs/bus/src/nats-connection';
 import { requestJson } from '../../libs/bus/src/request-client';
 import type { CommandEnvelope, CommandType } from '../../libs/events/src/commands';
@@ -12,6 +13,8 @@ import { refused } from './errors';
 
 export interface ControlPlaneClientOptions {
   url: string;
+  /** the CLI's bus credential (`sacp bus init` writes it); read only when the bus is first used */
+  credentialsFile: string;
   actor: Actor;
   source: string;
   /** how long one request waits for its reply */
@@ -41,7 +44,21 @@ export class ControlPlaneClient {
 
   /** One connection however many requests ask for it at once. */
   async connection(): Promise<NatsConnection> {
-    this.connecting ??= connectBus({ url: this.o.url, name: `sacp-cli ${this.o.actor.id}`, reconnect: false }).catch((err: unknown) => {
+    this.connecting ??= Promise.resolve()
+      .then(() => {
+        // without a readable credential the CLI still tries: an unreachable bus is then reported as such,
+        // and a refusal names the file it could not use
+        let credentials;
+        let problem = '';
+        try {
+          credentials = readCredentialFile(this.o.credentialsFile);
+        } catch (err) {
+          problem = ` (${(err as Error).message})`;
+        }
+        const from = `the CLI credential ${this.o.credentialsFile}${problem}; set SACP_NATS_CREDENTIALS or --nats-credentials to a credential file you can read`;
+        return connectBus({ url: this.o.url, name: `sacp-cli ${this.o.actor.id}`, reconnect: false, credentials, credentialsFrom: from });
+      })
+      .catch((err: unknown) => {
       this.connecting = null;
       throw err;
     });
@@ -59,7 +76,7 @@ export class ControlPlaneClient {
       ...(options.reason ? { reason: options.reason } : {}),
       payload,
     };
-    const reply = await requestJson<CommandReply<R>>(await this.connection(), Subjects.command(type), envelope, this.o.requestTimeoutMs, this.o.url);
+    const reply = await requestJson<CommandReply<R>>(await this.connection(), Subjects.command(type, this.o.actor.kind), envelope, this.o.requestTimeoutMs, this.o.url);
     if (!reply.ok) throw refused(reply.error, options.what ?? type);
     return reply;
   }

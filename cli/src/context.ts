@@ -21,6 +21,7 @@ export const processIo = (): Io => ({
 /** Options every command accepts, set before or after the command name. */
 export interface GlobalOptions {
   nats?: string;
+  natsCredentials?: string;
   commandId?: string;
   /** seconds */
   timeout: number;
@@ -41,6 +42,7 @@ export class CliContext {
     const actor = { kind: 'cli' as const, id: env.actorId, displayName: env.actorId };
     this.client = new ControlPlaneClient({
       url: globals.nats ?? env.natsUrl,
+      credentialsFile: globals.natsCredentials ?? env.natsCredentials,
       actor,
       source: env.source,
       requestTimeoutMs: this.timeoutMs,

@@ -5,6 +5,7 @@ import { registerAdopt } from './commands/adopt.command';
 import { registerDeploy } from './commands/deploy.command';
 import { registerDiscord } from './commands/discord.command';
 import { registerAudit } from './commands/audit.command';
+import { registerBus } from './commands/bus.command';
 import { registerHistory } from './commands/history.command';
 import { registerLogs } from './commands/logs.command';
 import { registerQuarantine } from './commands/quarantine.command';
@@ -43,6 +44,7 @@ export function buildProgram(env: CliEnvironment, io: Io): Command {
     .description('Operate the SuperAgent Control Plane: deploy, stop, watch and audit AI-agent containers.')
     .version(version(), '-V, --version', 'print the sacp version')
     .addOption(new Option('--nats <url>', `NATS URL of the control plane (default: $NATS_URL or ${DEFAULT_NATS_URL}; now ${env.natsUrl})`))
+    .addOption(new Option('--nats-credentials <file>', `the CLI's NATS credential (default: $SACP_NATS_CREDENTIALS or <state dir>/nats/credentials/cli.json; now ${env.natsCredentials})`))
     .option('--command-id <id>', 'id of the command sent (default: a new UUID); retrying with the same id is idempotent')
     .option('--timeout <seconds>', 'how long to wait for replies and for agents to reach the state asked for', parseSeconds, 30)
     .addHelpText(
@@ -79,6 +81,7 @@ ${EXIT_CODES_HELP}`,
   registerReplay(program, rt);
   registerSecret(program, rt);
   registerDiscord(program, rt);
+  registerBus(program, rt);
   registerAdopt(program, rt);
   registerQuarantine(program, rt);
 

@@ -2,8 +2,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { Pool } from 'pg';
-import { connectBus } from '../../libs/bus/src/nats-connection';
 import { requestJson } from '../../libs/bus/src/request-client';
+import type { Actor } from '../../libs/events/src/metadata';
 import type { AgentStatusView } from '../../libs/events/src/queries';
 import type { CommandReply, QueryReply } from '../../libs/events/src/reply';
 import { Subjects } from '../../libs/events/src/subjects';
@@ -16,6 +16,8 @@ import { REPO_ROOT, ServiceProcess } from './service-process';
 
 export const FIXTURE_CONFIG_DIR = resolve(REPO_ROOT, 'test/fixtures/configs');
 export const TEST_ACTOR = { kind: 'cli' as const, id: 'tester', displayName: 'Test Operator' };
+/** the monitor's actor: `cp.command(type, payload, { actor: MONITOR_TEST_ACTOR })` sends as the monitor's credential */
+export const MONITOR_TEST_ACTOR = { kind: 'system' as const, id: 'monitor', displayName: 'monitor' };
 
 export interface ControlPlaneOptions {
   configDir?: string;
@@ -60,10 +62,22 @@ export class TestControlPlane {
     return rows[0]!.store_id;
   }
 
+  /**
+   * What every service process shares, without a bus credential: a test that starts a
+   * service itself uses `serviceEnv(role)`, which adds that service's own, so a
+   * service started with this alone stops at once naming NATS_CREDENTIALS_FILE.
+   */
   get env(): Record<string, string> {
+    const { NATS_CREDENTIALS_FILE: _none, ...shared } = this.serviceEnv('cli');
+    return shared;
+  }
+
+  /** A service's environment with its own NATS credential (`orchestrator`, `monitor`, ...), as up.sh and compose give it. */
+  serviceEnv(role: string): Record<string, string> {
     return {
       DATABASE_URL: this.databaseUrl,
       NATS_URL: this.nats.url,
+      NATS_CREDENTIALS_FILE: this.nats.credentialFile(role),
       SACP_CONFIG_DIR: this.options.configDir ?? FIXTURE_CONFIG_DIR,
       SACP_INSTANCE: this.instance,
       SACP_SECRET_KEY: this.secretKey,
@@ -73,6 +87,16 @@ export class TestControlPlane {
       LOG_LEVEL: 'info',
       ...this.options.env,
     };
+  }
+
+  /** What the `sacp` binary needs to reach this control plane as the CLI credential. */
+  get cliEnv(): Record<string, string> {
+    return { NATS_URL: this.nats.url, SACP_NATS_CREDENTIALS: this.nats.credentialFile('cli') };
+  }
+
+  /** A bus connection as another credential (a service role or a reader), e.g. to stand in for the monitor. */
+  connectAs(user: string): Promise<NatsConnection> {
+    return this.nats.connectAs(user);
   }
 
   async start(): Promise<this> {
@@ -93,19 +117,19 @@ export class TestControlPlane {
     this.pool = testPool(db.adminUrl);
     for (let i = 0; i < (this.options.orchestrators ?? 1); i++) await this.addOrchestrator();
     for (let i = 0; i < (this.options.monitors ?? 0); i++) await this.addMonitor();
-    this.nc = await connectBus({ url: this.nats.url, name: 'test-client', reconnect: true });
+    this.nc = await this.nats.connectAs('cli');
     return this;
   }
 
   async addOrchestrator(options: { waitReady?: boolean; env?: Record<string, string> } = {}): Promise<ServiceProcess> {
-    const o = new ServiceProcess('orchestrator', { ...this.env, ...options.env }, 'ORCHESTRATOR_HTTP_PORT');
+    const o = new ServiceProcess('orchestrator', { ...this.serviceEnv('orchestrator'), ...options.env }, 'ORCHESTRATOR_HTTP_PORT');
     await o.start(options);
     this.orchestrators.push(o);
     return o;
   }
 
   async addMonitor(options: { waitReady?: boolean } = {}): Promise<ServiceProcess> {
-    const m = new ServiceProcess('monitor', this.env, 'MONITOR_HTTP_PORT');
+    const m = new ServiceProcess('monitor', this.serviceEnv('monitor'), 'MONITOR_HTTP_PORT');
     await m.start(options);
     this.monitors.push(m);
     return m;
@@ -113,20 +137,32 @@ export class TestControlPlane {
 
   /** A Discord gateway process of this control plane, with its own settings (token, stand-in URLs, roles). */
   async addDiscordGateway(env: Record<string, string>, options: { waitReady?: boolean } = {}): Promise<ServiceProcess> {
-    const g = new ServiceProcess('discord-gateway', { ...this.env, ...env }, 'DISCORD_GATEWAY_HTTP_PORT');
+    const g = new ServiceProcess('discord-gateway', { ...this.serviceEnv('discord-gateway'), ...env }, 'DISCORD_GATEWAY_HTTP_PORT');
     this.gateways.push(g);
     await g.start(options);
     return g;
   }
 
-  /** Sends a command envelope; `commandId` defaults to a new id. */
-  async command<R = Record<string, unknown>>(type: string, payload: unknown, extra: Record<string, unknown> = {}): Promise<CommandReply<R>> {
-    return requestJson<CommandReply<R>>(
-      this.nc,
-      Subjects.command(type),
-      { type, version: 1, commandId: randomUUID(), actor: TEST_ACTOR, source: 'test', payload, ...extra },
-      30_000,
-    );
+  /**
+   * Sends a command envelope; `commandId` defaults to a new id. It goes out on the
+   * subject of its actor's kind, over the credential that may send it: `cli` for the
+   * test operator, `monitor` for a `system` actor, `discord-gateway` for `discord`.
+   * `extra.actor` changes the actor; `via` forces a connection (to test refusals).
+   */
+  async command<R = Record<string, unknown>>(type: string, payload: unknown, extra: Record<string, unknown> = {}, via?: NatsConnection): Promise<CommandReply<R>> {
+    const envelope = { type, version: 1, commandId: randomUUID(), actor: TEST_ACTOR, source: 'test', payload, ...extra };
+    const kind = (envelope.actor as Actor).kind;
+    return requestJson<CommandReply<R>>(via ?? (await this.connectionFor(kind)), Subjects.command(type, kind), envelope, 30_000);
+  }
+
+  private readonly byRole = new Map<string, Promise<NatsConnection>>();
+  /** One shared connection per credential, closed in stop(). */
+  private connectionFor(kind: Actor['kind']): Promise<NatsConnection> {
+    if (kind === 'cli') return Promise.resolve(this.nc);
+    const role = ({ system: 'monitor', discord: 'discord-gateway', api: 'api' } as const)[kind];
+    let c = this.byRole.get(role);
+    if (!c) this.byRole.set(role, (c = this.connectAs(role)));
+    return c;
   }
 
   async query<R>(type: string, body: unknown = {}): Promise<QueryReply<R>> {
@@ -170,6 +206,7 @@ export class TestControlPlane {
     for (const m of this.monitors) await m.kill('SIGTERM').catch(() => undefined);
     for (const o of this.orchestrators) await o.kill('SIGTERM').catch(() => undefined);
     await this.nc?.close().catch(() => undefined);
+    for (const c of this.byRole.values()) await (await c.catch(() => null))?.close().catch(() => undefined);
     for (const c of await this.containers().catch(() => [])) await this.docker.remove(c.id, { force: true }).catch(() => undefined);
     const volumes = await this.docker['client'].api.listVolumes({ filters: JSON.stringify({ label: [`sacp.instance=${this.instance}`] }) }).catch(() => ({ Volumes: [] }));
     for (const v of volumes.Volumes ?? []) await this.docker.removeVolume(v.Name).catch(() => undefined);

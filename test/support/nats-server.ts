@@ -3,11 +3,24 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect as netConnect } from 'node:net';
+import type { NatsConnection } from '@nats-io/nats-core';
+import { connectBus } from '../../libs/bus/src/nats-connection';
+import { credentialPath, ensureCredential, initBus, readCredentialFile, writeServerConfig } from '../../libs/bus/src/auth/credential-files';
+import type { BusCredential, BusRole } from '../../libs/bus/src/auth/bus-permissions';
 import { freePort, waitFor } from './ports';
 
 export interface TestNats {
   url: string;
   port: number;
+  /** the directory `sacp bus init` would write: server config and credentials/<user>.json */
+  natsDir: string;
+  /** the credential file of a service role or reader, for a process's NATS_CREDENTIALS_FILE */
+  credentialFile(user: string): string;
+  credential(user: string): BusCredential;
+  /** a client connected as this credential (a service role or a reader added with addReader) */
+  connectAs(user: string, options?: { reconnect?: boolean }): Promise<NatsConnection>;
+  /** adds a read-only credential and reloads the server, as `sacp bus add-reader` does */
+  addReader(name: string, consumers?: string[]): Promise<BusCredential>;
   stop(): Promise<void>;
   /** a server restart on the same port and store, for outage tests */
   restart(): Promise<void>;
@@ -22,13 +35,18 @@ const portOpen = (port: number) =>
     s.once('error', () => resolve(false));
   });
 
-/** A private nats-server with JetStream for one test file. */
+/**
+ * A private nats-server with JetStream for one test file, configured the way
+ * `sacp bus init` configures production: authorization on, one credential per
+ * service role, each with only its own permissions.
+ */
 export async function startNats(): Promise<TestNats> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'sacp-nats-'));
+  const { configPath } = initBus(dir, { host: '127.0.0.1', port });
   let proc: ChildProcess | null = null;
   const start = async () => {
-    proc = spawn('nats-server', ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dir], { stdio: 'ignore' });
+    proc = spawn('nats-server', ['-c', configPath], { stdio: 'ignore' });
     await waitFor(`nats-server on ${port}`, () => portOpen(port), 10_000, 50);
   };
   const kill = async () => {
@@ -41,9 +59,27 @@ export async function startNats(): Promise<TestNats> {
     });
   };
   await start();
+  const url = `nats://127.0.0.1:${port}`;
+  const credential = (user: string) => readCredentialFile(credentialPath(dir, user));
   return {
-    url: `nats://127.0.0.1:${port}`,
+    url,
     port,
+    natsDir: dir,
+    credentialFile: (user) => credentialPath(dir, user),
+    credential,
+    connectAs: (user, o = {}) => connectBus({ url, name: `test-${user}`, reconnect: o.reconnect ?? true, credentials: credential(user) }),
+    addReader: async (name, consumers) => {
+      const { credential: c } = ensureCredential(dir, name, 'reader' as BusRole, consumers);
+      writeServerConfig(dir);
+      proc?.kill('SIGHUP');
+      // the reload is asynchronous: wait until the new user can connect
+      await waitFor(`reader ${name} accepted`, async () => {
+        const nc = await connectBus({ url, name: 'probe', reconnect: false, credentials: c }).catch(() => null);
+        await nc?.close();
+        return nc !== null;
+      }, 5000, 50);
+      return c;
+    },
     start,
     kill,
     restart: async () => {

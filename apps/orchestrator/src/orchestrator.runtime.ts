@@ -18,6 +18,7 @@ import { Projector } from '../../../libs/event-store/src/projections/projector';
 import type { JsonLogger } from '../../../libs/platform/src/logger';
 import { AgentLocator } from './commands/agent-locator';
 import { adoptAgent, alertCommand, changeAgent, deployAgent, recoveryCommand, removeQuarantined } from './commands/agent.use-cases';
+import { CommandAccess } from './commands/command-access';
 import { CommandPipeline, type UseCase } from './commands/command-pipeline';
 import { refuseAccess, replayProjections, setSecret, syncTemplates } from './commands/system.use-cases';
 import type { OrchestratorConfig } from './config';
@@ -38,6 +39,7 @@ import { POLICY } from './tokens';
 @Injectable()
 export class OrchestratorRuntime implements OnApplicationBootstrap, BeforeApplicationShutdown {
   readonly pipeline: CommandPipeline;
+  private readonly access: CommandAccess;
   readonly reconciler: Reconciler;
   readonly relay: EventRelay;
   private readonly leader: LeaderLock;
@@ -82,6 +84,7 @@ export class OrchestratorRuntime implements OnApplicationBootstrap, BeforeApplic
       'access.refuse': (c) => refuseAccess(c as never, { store }),
     };
     this.pipeline = new CommandPipeline(store, audit, useCases, log, clock);
+    this.access = new CommandAccess((type, body) => this.pipeline.handle(type, body), audit, log);
     this.reconciler = new Reconciler({
       store,
       agents,
@@ -136,7 +139,8 @@ export class OrchestratorRuntime implements OnApplicationBootstrap, BeforeApplic
     this.subscriptions = serveRequests(this.nc, {
       queue: ORCHESTRATOR_QUEUE,
       handlers: {
-        ...Object.fromEntries(COMMAND_TYPES.map((t) => [Subjects.command(t), (body: unknown) => this.pipeline.handle(t, body)])),
+        // one subscription for every command: the subject's last token is the sender's kind, checked before anything else
+        [Subjects.commandWildcard]: (body, msg) => this.access.receive(msg.subject, body),
         ...queryHandlers({ agents: this.agents, registry: this.registry, docker: this.docker, catalog: this.catalog, nc: this.nc, pool: this.pool, store: this.store, log: this.log }),
       },
       requestLimit: (subject) =>

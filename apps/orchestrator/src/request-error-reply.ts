@@ -1,6 +1,6 @@
 import { PayloadLimitError } from '../../../libs/bus/src/request-server';
 import { ErrorCodes } from '../../../libs/events/src/error-codes';
-import { Subjects } from '../../../libs/events/src/subjects';
+import { parseCommandSubject, Subjects } from '../../../libs/events/src/subjects';
 import type { JsonLogger } from '../../../libs/platform/src/logger';
 
 /**
@@ -14,7 +14,7 @@ export function requestErrorReply(subject: string, err: unknown, log: JsonLogger
     const code = err.code === 'REPLY.TOO_LARGE' ? ErrorCodes.REPLY_TOO_LARGE : isQuery ? ErrorCodes.QUERY_TOO_LARGE : ErrorCodes.COMMAND_TOO_LARGE;
     log.warn('request refused for its size', { subject, code, size: err.details.size, limit: err.details.limit });
     // a command nobody could read is still a command received: the audit trail has it
-    if (code === ErrorCodes.COMMAND_TOO_LARGE) audit?.(subject.slice(Subjects.command('').length), code, err.message);
+    if (code === ErrorCodes.COMMAND_TOO_LARGE) audit?.(parseCommandSubject(subject)?.type ?? subject, code, err.message);
     return { ok: false, commandId: null, duplicate: false, error: { code, message: err.message, details: err.details } };
   }
   log.error('request handler failed', { subject, error: err });

@@ -3,3 +3,4 @@ export * from './nats-connection';
 export * from './request-server';
 export * from './request-client';
 export * from './event-stream';
+export * from './auth';

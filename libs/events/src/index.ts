@@ -9,3 +9,4 @@ export * from './reply';
 export * from './queries';
 export * from './metrics';
 export * from './limits';
+export * from './senders';

@@ -1,8 +1,14 @@
 /** NATS subjects: the public addresses of the control plane. */
 export const Subjects = {
-  /** request/reply commands: sacp.cmd.<aggregate>.<action> */
-  command: (type: string) => `sacp.cmd.${type}`,
+  /**
+   * request/reply commands: sacp.cmd.<aggregate>.<action>.<actorKind>. The last token
+   * is the sender's actor kind, so NATS permissions can bind each credential to the
+   * kinds it may claim and the orchestrator can check the envelope against it.
+   */
+  command: (type: string, kind: string) => `sacp.cmd.${type}.${kind}`,
   commandWildcard: 'sacp.cmd.>',
+  /** every subject a sender of this kind may use for one command type (no wildcards in the type) */
+  commandOf: (type: string) => `sacp.cmd.${type}.*`,
   /** request/reply queries: sacp.qry.<aggregate>.<query> */
   query: (type: string) => `sacp.qry.${type}`,
   queryWildcard: 'sacp.qry.>',
@@ -15,8 +21,9 @@ export const Subjects = {
   metricsHost: 'sacp.metrics.host',
   metricsAgent: (agentId: string) => `sacp.metrics.agent.${agentId}`,
   metricsWildcard: 'sacp.metrics.>',
-  /** a followed log stream, one subject per follow session */
+  /** a followed log stream, one subject per follow session; readers send `.stop` / `.alive` under it */
   logStream: (agentId: string, session: string) => `sacp.logs.${agentId}.${session}`,
+  logsWildcard: 'sacp.logs.>',
 } as const;
 
 export const EVENT_STREAM = 'SACP_EVENTS';
@@ -24,3 +31,10 @@ export const EVENT_STREAM = 'SACP_EVENTS';
 export const ORCHESTRATOR_QUEUE = 'sacp-orchestrator';
 /** queue group shared by monitor replicas: each metrics query is answered once */
 export const MONITOR_QUEUE = 'sacp-monitor';
+
+/** `sacp.cmd.agent.stop.cli` → { type: 'agent.stop', kind: 'cli' }; null when the subject has no kind token. */
+export function parseCommandSubject(subject: string): { type: string; kind: string } | null {
+  const parts = subject.split('.');
+  if (parts.length !== 5 || parts[0] !== 'sacp' || parts[1] !== 'cmd') return null;
+  return { type: `${parts[2]}.${parts[3]}`, kind: parts[4]! };
+}

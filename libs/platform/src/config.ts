@@ -1,3 +1,4 @@
+import { accessSync, constants } from 'node:fs';
 import { z } from 'zod';
 
 export class ConfigError extends Error {
@@ -28,6 +29,15 @@ export function readConfig<S extends z.ZodObject>(service: string, schema: S, en
   throw new ConfigError(`${service} cannot start; fix its environment:\n  - ${problems.join('\n  - ')}`);
 }
 
+const readable = (path: string): boolean => {
+  try {
+    accessSync(path, constants.R_OK);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 /** The keys every service shares. */
 export const CommonConfigShape = {
   DATABASE_URL: z
@@ -36,6 +46,11 @@ export const CommonConfigShape = {
   NATS_URL: z
     .string({ error: 'the NATS URL, e.g. nats://127.0.0.1:4222' })
     .regex(/^(nats|tls):\/\/[^,]+(,(nats|tls):\/\/[^,]+)*$/, 'expected nats://host:port'),
+  /** this service's own bus credential; the server refuses connections without one */
+  NATS_CREDENTIALS_FILE: z
+    .string({ error: 'the credentials file "sacp bus init" wrote for this service, e.g. /var/lib/sacp/nats/credentials/monitor.json' })
+    .min(1)
+    .refine(readable, 'cannot read this file: run "sacp bus init" (or scripts/up.sh) to create it, and run the service as its owner'),
   DOCKER_HOST: z
     .string()
     .regex(/^(unix|tcp|http|https):\/\//, 'expected unix:///var/run/docker.sock or tcp://host:port')

@@ -18,7 +18,7 @@ describe('sacp: an agent from deploy to rm', () => {
 
   before(async () => {
     cp = await new TestControlPlane().start();
-    env = { NATS_URL: cp.env.NATS_URL, SACP_ACTOR: 'alice' };
+    env = { ...cp.cliEnv, SACP_ACTOR: 'alice' };
   });
   after(async () => {
     await cp?.stop();
@@ -83,10 +83,12 @@ describe('sacp: an agent from deploy to rm', () => {
     // stands in for the monitor: the reply of sacp.qry.metrics.agents as its contract describes it
     let delayMs = 0;
     const sample = { cpuPercent: 12.34, memoryBytes: 8.4 * 1024 * 1024, memoryLimitBytes: 64 * 1024 * 1024, networkRxBytes: 1200, networkTxBytes: 800, pids: 3, at: new Date().toISOString() };
-    const sub = cp.nc.subscribe('sacp.qry.metrics.agents', {
+    // only the monitor's credential may answer metrics queries
+    const monitor = await cp.connectAs('monitor');
+    const sub = monitor.subscribe('sacp.qry.metrics.agents', {
       callback: (_e, m) => void setTimeout(() => m.respond(JSON.stringify({ ok: true, result: { host: null, agents: { [agentId]: sample } } })), delayMs),
     });
-    await cp.nc.flush();
+    await monitor.flush();
     try {
       const r = await run('status', 'cli-a');
       assert.equal(r.code, 0, explain(r));
@@ -105,6 +107,7 @@ describe('sacp: an agent from deploy to rm', () => {
       assert.deepEqual([slowRow.CPU, slowRow.MEM, slowRow.OBSERVED], ['-', '-', 'running']);
     } finally {
       sub.unsubscribe();
+      await monitor.close();
     }
   });
 

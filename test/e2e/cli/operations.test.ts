@@ -15,7 +15,7 @@ describe('sacp: templates, secrets, replay, adopt and failures', () => {
 
   before(async () => {
     cp = await new TestControlPlane().start();
-    env = { NATS_URL: cp.env.NATS_URL, SACP_ACTOR: 'bob' };
+    env = { ...cp.cliEnv, SACP_ACTOR: 'bob' };
   });
   after(async () => {
     await removeTestObjects(docker).catch(() => undefined);

@@ -39,7 +39,7 @@ describe('sacp why and status: causation chains, recovery and alerts', () => {
   before(async () => {
     // samples every half second, so resource figures show up quickly
     cp = await new TestControlPlane({ monitors: 1, env: { MONITOR_SAMPLE_INTERVAL_MS: '500' } }).start();
-    env = { NATS_URL: cp.env.NATS_URL, SACP_ACTOR: 'carol' };
+    env = { ...cp.cliEnv, SACP_ACTOR: 'carol' };
   });
   after(async () => {
     await cp?.stop();

@@ -34,10 +34,20 @@ describe('sacp without a control plane', () => {
     assert.equal(after.code, 3, explain(after));
   });
 
-  test('NATS without an orchestrator exits 3 saying nothing answers', async () => {
-    const r = await sacp(['--nats', nats.url, 'deploy', 'sim']);
+  test('NATS without credentials exits 3 saying which credential file to check', async () => {
+    const missing = join(dir, 'nope.json');
+    const r = await sacp(['--nats', nats.url, '--nats-credentials', missing, 'status']);
     assert.equal(r.code, 3, explain(r));
-    assert.match(r.stderr, /^sacp: BUS\.NO_RESPONDERS: nothing answers on sacp\.cmd\.agent\.deploy: is the orchestrator running\?/);
+    assert.match(r.stderr, /^sacp: BUS\.UNAUTHORIZED: NATS at .* refused the connection: Authorization Violation: check the CLI credential .*nope\.json \(cannot read the NATS credentials file/);
+    const fromEnv = await sacp(['status'], { env: { NATS_URL: nats.url, SACP_STATE_DIR: dir } });
+    assert.equal(fromEnv.code, 3, explain(fromEnv));
+    assert.match(fromEnv.stderr, new RegExp(`check the CLI credential ${join(dir, 'nats/credentials/cli.json')}`));
+  });
+
+  test('NATS without an orchestrator exits 3 saying nothing answers', async () => {
+    const r = await sacp(['--nats', nats.url, 'deploy', 'sim'], { env: { SACP_NATS_CREDENTIALS: nats.credentialFile('cli') } });
+    assert.equal(r.code, 3, explain(r));
+    assert.match(r.stderr, /^sacp: BUS\.NO_RESPONDERS: nothing answers on sacp\.cmd\.agent\.deploy\.cli: is the orchestrator running\?/);
   });
 
   test('usage errors exit 2 with a usage message naming the problem', async () => {

@@ -186,14 +186,14 @@ describe('Discord bot: commands become control-plane commands', () => {
     assert.equal((await h.cp.status(deployed))[0]!.state.desired, 'running', 'nothing changed');
 
     // operators read it with `sacp audit`
-    const cli = await sacp(['audit', '--outcome', 'refused', '--actor', `discord:${h.userId('bob')}`], { env: { NATS_URL: h.cp.nats.url } });
+    const cli = await sacp(['audit', '--outcome', 'refused', '--actor', `discord:${h.userId('bob')}`], { env: h.cp.cliEnv });
     assert.equal(cli.code, 0, cli.stderr);
     assert.match(cli.stdout, /discord:bob\s+agent\.stop\s+refused\s+discord:\d+\/\d+/);
     assert.match(cli.stdout, /ACCESS\.DENIED: stopping an agent needs the operator role; bob has viewer *$/m);
-    const asJson = await sacp(['audit', '--outcome', 'refused', '--json'], { env: { NATS_URL: h.cp.nats.url } });
+    const asJson = await sacp(['audit', '--outcome', 'refused', '--json'], { env: h.cp.cliEnv });
     const entries = JSON.parse(asJson.stdout) as { commandId: string; actor: { id: string } }[];
     assert.ok(entries.some((e) => e.commandId === `discord-${i.id}` && e.actor.id === h.userId('bob')));
-    const bad = await sacp(['audit', '--outcome', 'nope'], { env: { NATS_URL: h.cp.nats.url } });
+    const bad = await sacp(['audit', '--outcome', 'nope'], { env: h.cp.cliEnv });
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--outcome must be one of accepted, rejected, refused/);
 

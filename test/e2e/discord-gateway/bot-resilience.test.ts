@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { createServer, connect, type Server } from 'node:net';
+import { MONITOR_TEST_ACTOR } from '../../support/control-plane';
 import { BotHarness, textOf } from '../../support/discord-bot-harness';
 import { Op, type Json } from '../../support/discord-stand-in';
 import { generateSealingKey } from '../../../libs/platform/src/sealed-secret';
@@ -88,7 +89,7 @@ describe('Discord bot: disconnects, bus outages, alert bursts and the token', ()
     h.standIn.forceRateLimit(ALERT_MESSAGES, { count: 2, retryAfterSeconds: 1 });
     const burst = Array.from({ length: 50 }, (_, n) => n);
     await Promise.all(
-      burst.map((n) => h.cp.command('alert.raise', { key: `test:burst:${n}`, severity: n % 10 === 0 ? 'critical' : 'warning', agent: null, cause: n % 2 ? 'crash_loop' : 'oom_killed', message: `agent ${n} crashed`, lastLogLines: [] })),
+      burst.map((n) => h.cp.command('alert.raise', { key: `test:burst:${n}`, severity: n % 10 === 0 ? 'critical' : 'warning', agent: null, cause: n % 2 ? 'crash_loop' : 'oom_killed', message: `agent ${n} crashed`, lastLogLines: [] }, { actor: MONITOR_TEST_ACTOR })),
     );
     const posted = await h.standIn.waitFor(
       'all 50 alerts in #alerts',
@@ -112,7 +113,7 @@ describe('Discord bot: disconnects, bus outages, alert bursts and the token', ()
     assert.ok(limited.length >= 1, 'Discord answered 429 at least once');
 
     // resolving one posts that it resolved
-    assert.ok((await h.cp.command('alert.resolve', { key: 'test:burst:7', message: 'agent 7 is running again' })).ok);
+    assert.ok((await h.cp.command('alert.resolve', { key: 'test:burst:7', message: 'agent 7 is running again' }, { actor: MONITOR_TEST_ACTOR })).ok);
     const resolved = await h.standIn.waitFor('the resolution posted', () => h.standIn.botMessages(alerts).slice(before + posted.length).find((x) => /resolved/.test(textOf(x))), 15_000);
     assert.match(textOf(resolved), /agent 7 is running again/);
     assert.equal(resolved.content ?? '', '', 'a resolution pings nobody');
@@ -185,7 +186,7 @@ describe('Discord bot: disconnects, bus outages, alert bursts and the token', ()
       SACP_INSTANCE: `${h.cp.instance}-hook`,
     });
     assert.match(g.logs, /no Discord token configured: the bot is off/);
-    assert.ok((await h.cp.command('alert.raise', { key: 'test:hook', severity: 'critical', agent: null, cause: 'disk_full', message: 'disk 97% full', lastLogLines: [] })).ok);
+    assert.ok((await h.cp.command('alert.raise', { key: 'test:hook', severity: 'critical', agent: null, cause: 'disk_full', message: 'disk 97% full', lastLogLines: [] }, { actor: MONITOR_TEST_ACTOR })).ok);
     const posted = await h.standIn.waitFor('the alert through the webhook', () => h.standIn.messagesIn('alerts').find((m) => m.webhook_id === hook.id && /disk_full/.test(textOf(m))), 15_000);
     assert.match(textOf(posted), /critical/);
     assert.match(textOf(posted), /disk 97% full/);

@@ -30,8 +30,10 @@ describe('resource samples and threshold alerts (real monitor, orchestrator and 
     const agentId = await cp.deploy('sim', 'sampled-1');
     const view = await cp.waitForAgent(agentId, (a) => a.state.observed === 'running', 'running');
     const samples: AgentResourceSample[] = [];
-    const sub = cp.nc.subscribe(`sacp.metrics.agent.${agentId}`, { callback: (_e, m) => void samples.push(m.json<AgentResourceSample>()) });
-    await waitFor('two samples', async () => samples.length >= 2, 10_000);
+    // raw samples are the monitor's own subjects; operators read them through the query below
+    const monitor = await cp.connectAs('monitor');
+    const sub = monitor.subscribe(`sacp.metrics.agent.${agentId}`, { callback: (_e, m) => void samples.push(m.json<AgentResourceSample>()) });
+    await waitFor('two samples', async () => samples.length >= 2, 10_000).finally(() => monitor.close());
     sub.unsubscribe();
     const s = samples[1]!;
     assert.equal(s.agentId, agentId);

@@ -79,7 +79,7 @@ describe('bounded replies, requests and events (real orchestrator, NATS, Postgre
     // the request that used to kill it: the whole tail asked for at once, as an old client does
     const first = await cp.query<LogsPage>('agent.logs', { agent: 'loud', lines: 10_000 });
     assert.ok(first.ok && first.nextCursor && first.result.remainingLines! > 0 && /nextCursor/.test(first.result.note ?? ''), JSON.stringify(first).slice(0, 300));
-    const cli = await sacp(['logs', 'loud', '-n', '10000'], { env: { NATS_URL: cp.nats.url }, timeoutMs: 240_000 });
+    const cli = await sacp(['logs', 'loud', '-n', '10000'], { env: cp.cliEnv, timeoutMs: 240_000 });
     assert.equal(cli.code, 0, cli.stderr);
     assert.equal(cli.stdout.split('\n').filter((l) => l.startsWith('line ')).length, numbered.length, 'the CLI printed every page');
     alive(cp);
@@ -112,7 +112,7 @@ describe('bounded replies, requests and events (real orchestrator, NATS, Postgre
     let lastN = 0;
     const small = await allPages<HistoryEntry[]>(cp, 'agent.history', { agent: agentId, limit: 250, pageSize: 100 }, (entries) => (lastN += entries.length));
     assert.deepEqual([lastN, small], [250, 3]);
-    const cli = await sacp(['history', agentId, '--limit', '1200', '--json'], { env: { NATS_URL: cp.nats.url }, timeoutMs: 120_000 });
+    const cli = await sacp(['history', agentId, '--limit', '1200', '--json'], { env: cp.cliEnv, timeoutMs: 120_000 });
     assert.equal(cli.code, 0, cli.stderr);
     const printed = JSON.parse(cli.stdout) as HistoryEntry[];
     assert.deepEqual([printed.length, printed[0]!.streamPosition, printed[1199]!.streamPosition], [1200, total - 1199, total], 'the CLI followed the pages');
@@ -136,7 +136,7 @@ describe('bounded replies, requests and events (real orchestrator, NATS, Postgre
       const bulk = names.filter((n) => n.startsWith('bulk-'));
       assert.deepEqual(bulk, ids.map((a) => a.name), 'every agent once, oldest first');
       assert.equal(new Set(names).size, names.length);
-      const cli = await sacp(['status', '--json'], { env: { NATS_URL: cp.nats.url }, timeoutMs: 120_000 });
+      const cli = await sacp(['status', '--json'], { env: cp.cliEnv, timeoutMs: 120_000 });
       assert.equal(cli.code, 0, cli.stderr);
       assert.equal((JSON.parse(cli.stdout) as unknown[]).length, names.length, 'the CLI followed every page');
     } finally {
@@ -159,10 +159,10 @@ describe('bounded replies, requests and events (real orchestrator, NATS, Postgre
       assert.match((err as Error).message, /max_payload/);
       return true;
     });
-    const cliOver = await sacp(['secret', 'set', 'huge'], { env: { NATS_URL: cp.nats.url }, input: 'x'.repeat(2 * 1024 * 1024) });
+    const cliOver = await sacp(['secret', 'set', 'huge'], { env: cp.cliEnv, input: 'x'.repeat(2 * 1024 * 1024) });
     assert.equal(cliOver.code, 1, cliOver.stderr);
     assert.match(cliOver.stderr, /REQUEST\.TOO_LARGE: .*NATS accepts at most \d+ bytes per message \(the server's max_payload\); nothing was sent/);
-    const cliUnder = await sacp(['secret', 'set', 'large'], { env: { NATS_URL: cp.nats.url }, input: 'x'.repeat(600 * 1024) });
+    const cliUnder = await sacp(['secret', 'set', 'large'], { env: cp.cliEnv, input: 'x'.repeat(600 * 1024) });
     assert.equal(cliUnder.code, 1, cliUnder.stderr);
     assert.match(cliUnder.stderr, /COMMAND\.TOO_LARGE: .*COMMAND_MAX_BYTES/);
 
@@ -200,11 +200,11 @@ describe('bounded replies, requests and events (real orchestrator, NATS, Postgre
     assert.match(!huge.ok ? huge.error.message : '', /QUERY_MAX_BYTES/);
     const wrong = await cp.query('agent.status', { cursor: 42, pageSize: -1 });
     assert.equal(!wrong.ok && wrong.error.code, 'COMMAND.MALFORMED');
-    const c = await raw(Subjects.command('agent.stop'), 'not json at all');
+    const c = await raw(Subjects.command('agent.stop', 'cli'), 'not json at all');
     assert.equal(c.ok, false);
     assert.equal(c.error?.code, 'COMMAND.MALFORMED');
     // 100,000 levels of nesting: within the size limit, deeper than any recursive walk
-    const nested = await raw(Subjects.command('agent.stop'), `{"type":"agent.stop","payload":${'['.repeat(100_000)}${']'.repeat(100_000)}}`);
+    const nested = await raw(Subjects.command('agent.stop', 'cli'), `{"type":"agent.stop","payload":${'['.repeat(100_000)}${']'.repeat(100_000)}}`);
     assert.equal(nested.ok, false, JSON.stringify(nested));
     const nestedQuery = await raw(Subjects.query('agent.history'), `{"agent":${'{"a":'.repeat(3000)}1${'}'.repeat(3000)}}`);
     assert.equal(nestedQuery.ok, false, JSON.stringify(nestedQuery));

@@ -6,6 +6,7 @@ import { requestJson } from '../../../libs/bus/src/request-client';
 import type { CommandReply } from '../../../libs/events/src/reply';
 import { TEST_ACTOR, TestControlPlane } from '../../support/control-plane';
 import { waitFor } from '../../support/ports';
+import { Subjects } from '../../../libs/events/src/subjects';
 
 describe('commands: idempotency, conflicts and refusals (real NATS, Postgres, Docker)', () => {
   const cp = new TestControlPlane();
@@ -86,14 +87,14 @@ describe('commands: idempotency, conflicts and refusals (real NATS, Postgres, Do
     const badName = await cp.command('agent.deploy', { template: 'sim', name: 'Bad Name!' });
     assert.match(!badName.ok ? badName.error.message : '', /name: agent names are 1-63 characters/);
 
-    const noActor = await requestJson<CommandReply>(cp.nc, 'sacp.cmd.agent.stop', { type: 'agent.stop', version: 1, commandId: 'x', source: 's', payload: { agent: 'a' } }, 10_000);
+    const noActor = await requestJson<CommandReply>(cp.nc, Subjects.command('agent.stop', 'cli'), { type: 'agent.stop', version: 1, commandId: 'x', source: 's', payload: { agent: 'a' } }, 10_000);
     assert.equal(!noActor.ok && noActor.error.code, 'COMMAND.MALFORMED');
     assert.match(!noActor.ok ? noActor.error.message : '', /actor/);
 
-    const notJson = JSON.parse((await cp.nc.request('sacp.cmd.agent.stop', '{not json', { timeout: 10_000 })).string()) as CommandReply;
+    const notJson = JSON.parse((await cp.nc.request(Subjects.command('agent.stop', 'cli'), '{not json', { timeout: 10_000 })).string()) as CommandReply;
     assert.equal(!notJson.ok && notJson.error.code, 'COMMAND.MALFORMED');
 
-    const wrongSubject = await requestJson<CommandReply>(cp.nc, 'sacp.cmd.agent.stop', { type: 'agent.remove', version: 1, commandId: 'y', actor: TEST_ACTOR, source: 's', payload: { agent: 'a' } }, 10_000);
+    const wrongSubject = await requestJson<CommandReply>(cp.nc, Subjects.command('agent.stop', 'cli'), { type: 'agent.remove', version: 1, commandId: 'y', actor: TEST_ACTOR, source: 's', payload: { agent: 'a' } }, 10_000);
     assert.match(!wrongSubject.ok ? wrongSubject.error.message : '', /was sent on the subject for "agent.stop"/);
 
     assert.equal(await eventCount(), before, 'no event was recorded');

@@ -107,7 +107,7 @@ describe('a Docker operation that keeps failing backs off, then waits for an ope
     assert.equal(shown.lastAlert!.severity, 'critical');
 
     // `sacp status` says so too
-    const status = await sacp(['status'], { env: { NATS_URL: cp.env.NATS_URL } });
+    const status = await sacp(['status'], { env: cp.cliEnv });
     assert.equal(status.code, 0, explain(status));
     const row = parseTable(status.stdout).find((r) => r['NAME'] === 'blocked');
     assert.match(row?.['ERROR'] ?? '', new RegExp(`^DOCKER\\.\\w+ \\(${LIMIT}/${LIMIT}, gave up\\): `), status.stdout);

@@ -7,6 +7,7 @@ import type { CommandReply } from '../../../libs/events/src/reply';
 import { TEST_ACTOR, TestControlPlane } from '../../support/control-plane';
 import { waitFor } from '../../support/ports';
 import { ServiceProcess } from '../../support/service-process';
+import { Subjects } from '../../../libs/events/src/subjects';
 
 describe('resilience: Postgres, NATS and Docker going away (real processes)', () => {
   const cp = new TestControlPlane();
@@ -54,7 +55,7 @@ describe('resilience: Postgres, NATS and Docker going away (real processes)', ()
       // a request sent while the client is still reconnecting can be lost: retry with the same command id
       const r = await requestJson<CommandReply<{ agentId: string }>>(
         cp.nc,
-        'sacp.cmd.agent.deploy',
+        Subjects.command('agent.deploy', 'cli'),
         { type: 'agent.deploy', version: 1, commandId: 'deploy-after-nats', actor: TEST_ACTOR, source: 'test', payload: { template: 'sim', name: 'after-nats' } },
         2000,
       );
@@ -64,13 +65,19 @@ describe('resilience: Postgres, NATS and Docker going away (real processes)', ()
     const { rows: deployed } = await cp.pool.query("select count(*)::int as n from events where type = 'agent.deployed' and metadata->>'commandId' = 'deploy-after-nats'");
     assert.equal(deployed[0].n, 1, 'retries of the same command deployed once');
     const { jetstreamManager } = await import('@nats-io/jetstream');
-    const jsm = await jetstreamManager(cp.nc);
-    const { rows } = await cp.pool.query<{ n: number }>('select count(*)::int as n from events');
-    await waitFor('the relay to publish everything', async () => (await jsm.streams.info('SACP_EVENTS')).state.messages === rows[0]!.n, 30_000);
+    // the CLI's credential has no JetStream API: read the stream as the monitor does
+    const monitor = await cp.connectAs('monitor');
+    try {
+      const jsm = await jetstreamManager(monitor);
+      const { rows } = await cp.pool.query<{ n: number }>('select count(*)::int as n from events');
+      await waitFor('the relay to publish everything', async () => (await jsm.streams.info('SACP_EVENTS')).state.messages === rows[0]!.n, 30_000);
+    } finally {
+      await monitor.close();
+    }
   });
 
   test('an unreachable Docker engine is reported with what to do, in the log and the readiness check', async () => {
-    const o = new ServiceProcess('orchestrator', { ...cp.env, DOCKER_HOST: 'unix:///nonexistent/docker.sock', SACP_INSTANCE: `${cp.instance}nodocker` }, 'ORCHESTRATOR_HTTP_PORT');
+    const o = new ServiceProcess('orchestrator', { ...cp.serviceEnv('orchestrator'), DOCKER_HOST: 'unix:///nonexistent/docker.sock', SACP_INSTANCE: `${cp.instance}nodocker` }, 'ORCHESTRATOR_HTTP_PORT');
     await o.start({ waitReady: false });
     try {
       const ready = await waitFor('the readiness check to answer', async () => {

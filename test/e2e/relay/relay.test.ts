@@ -26,7 +26,9 @@ describe('outbox relay to JetStream (real orchestrator killed mid-stream)', () =
       }
     })();
 
-    const jsm = await jetstreamManager(cp.nc);
+    // reading messages back by sequence is JetStream administration: the orchestrator's credential has it
+    const admin = await cp.connectAs('orchestrator');
+    const jsm = await jetstreamManager(admin);
     const published = async () => (await jsm.streams.info(EVENT_STREAM).catch(() => null))?.state.messages ?? 0;
     await waitFor('the relay to be under way', async () => (await published()) > 300, 30_000, 20);
     await cp.orchestrators[0]!.kill('SIGKILL');
@@ -51,5 +53,6 @@ describe('outbox relay to JetStream (real orchestrator killed mid-stream)', () =
       }
     }
     assert.deepEqual(ids, rows.map((r) => r.event_id), 'the stream holds every event once, in commit order');
+    await admin.close();
   });
 });

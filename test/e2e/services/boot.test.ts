@@ -23,7 +23,7 @@ describe('every service boots on the shared configuration and reports health (re
 
   for (const { service, port, postgres } of SERVICES) {
     test(`${service} becomes ready with ${postgres ? 'DATABASE_URL and ' : ''}NATS_URL, and answers liveness`, async () => {
-      const env: Record<string, string> = { ...cp.env };
+      const env: Record<string, string> = { ...cp.serviceEnv(service) };
       if (!postgres) delete env.DATABASE_URL;
       const s = new ServiceProcess(service, env, port);
       running.push(s);
@@ -43,6 +43,7 @@ describe('every service boots on the shared configuration and reports health (re
       if (postgres) assert.match(s.logs, /DATABASE_URL is not set/);
       else assert.doesNotMatch(s.logs, /DATABASE_URL/);
       assert.match(s.logs, /NATS_URL="localhost:4222" is invalid/);
+      assert.match(s.logs, /NATS_CREDENTIALS_FILE is not set/);
     });
   }
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createTestDatabase } from '../../support/postgres';
 import { startNats, type TestNats } from '../../support/nats-server';
 import { freePort, waitFor } from '../../support/ports';
@@ -73,6 +73,8 @@ describe('scripts/up.sh runs the services under supervision (real script, real p
       DATABASE_URL: db.url,
       DATABASE_MIGRATION_URL: db.ownerUrl,
       NATS_URL: nats.url,
+      // the test's own nats-server wrote its credentials, as services.sh's "sacp bus init" does
+      SACP_NATS_CREDENTIALS_DIR: dirname(nats.credentialFile('orchestrator')),
       SACP_CONFIG_DIR: FIXTURE_CONFIG_DIR,
       SACP_INSTANCE: `sup${Date.now().toString(36)}`,
       SACP_UP_SKIP_BUILD: '1',

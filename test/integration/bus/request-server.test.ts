@@ -1,7 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { NatsConnection } from '@nats-io/nats-core';
-import { connectBus } from '../../../libs/bus/src/nats-connection';
 import { requestJson, RequestTooLargeError } from '../../../libs/bus/src/request-client';
 import { MALFORMED_JSON, PayloadLimitError, serveRequests } from '../../../libs/bus/src/request-server';
 import { startNats, type TestNats } from '../../support/nats-server';
@@ -13,17 +12,19 @@ describe('request server: every request gets a reply and the process goes on (re
   const logged: string[] = [];
   before(async () => {
     nats = await startNats();
-    server = await connectBus({ url: nats.url, name: 'server', reconnect: false });
-    client = await connectBus({ url: nats.url, name: 'client', reconnect: false });
+    // the bus is authenticated: the server answers as the orchestrator would, on subjects
+    // its credential may serve, and the client asks as the CLI
+    server = await nats.connectAs('orchestrator', { reconnect: false });
+    client = await nats.connectAs('cli', { reconnect: false });
     serveRequests(server, {
       queue: 'q',
       handlers: {
-        't.echo': async (body) => ({ ok: true, body: body === MALFORMED_JSON ? 'malformed' : body }),
-        't.throws': async () => {
+        'sacp.qry.agent.status': async (body) => ({ ok: true, body: body === MALFORMED_JSON ? 'malformed' : body }),
+        'sacp.qry.agent.history': async () => {
           throw new Error('boom');
         },
-        't.huge': async () => ({ ok: true, blob: 'z'.repeat(3 * 1024 * 1024) }),
-        't.cyclic': async () => {
+        'sacp.qry.agent.logs': async () => ({ ok: true, blob: 'z'.repeat(3 * 1024 * 1024) }),
+        'sacp.qry.audit.list': async () => {
           const o: Record<string, unknown> = {};
           o.self = o;
           return o;
@@ -43,23 +44,23 @@ describe('request server: every request gets a reply and the process goes on (re
 
   type R = { ok: boolean; body?: unknown; error?: { code: string; message: string } };
   test('a handler that throws, a reply over max_payload, a reply that cannot be encoded, malformed JSON, an oversized request: error replies', async () => {
-    assert.equal((await requestJson<R>(client, 't.throws', {}, 5000)).error?.code, 'INTERNAL');
-    const huge = await requestJson<R>(client, 't.huge', {}, 5000);
+    assert.equal((await requestJson<R>(client, 'sacp.qry.agent.history', {}, 5000)).error?.code, 'INTERNAL');
+    const huge = await requestJson<R>(client, 'sacp.qry.agent.logs', {}, 5000);
     assert.equal(huge.error?.code, 'REPLY.TOO_LARGE');
     assert.match(huge.error!.message, /the reply would be \d+ bytes; the limit is \d+ bytes \(NATS max_payload\)/);
-    assert.equal((await requestJson<R>(client, 't.cyclic', {}, 5000)).error?.code, 'INTERNAL');
-    const bad = (await client.request('t.echo', '{nope', { timeout: 5000 })).json<R>();
+    assert.equal((await requestJson<R>(client, 'sacp.qry.audit.list', {}, 5000)).error?.code, 'INTERNAL');
+    const bad = (await client.request('sacp.qry.agent.status', '{nope', { timeout: 5000 })).json<R>();
     assert.equal(bad.body, 'malformed');
-    const big = await requestJson<R>(client, 't.echo', { pad: 'p'.repeat(2000) }, 5000);
+    const big = await requestJson<R>(client, 'sacp.qry.agent.status', { pad: 'p'.repeat(2000) }, 5000);
     assert.equal(big.error?.code, 'REQUEST.TOO_LARGE');
     assert.match(big.error!.message, /limit is 1000 bytes \(TEST_LIMIT\)/);
-    assert.deepEqual((await requestJson<R>(client, 't.echo', { a: 1 }, 5000)).body, { a: 1 }, 'still answering');
+    assert.deepEqual((await requestJson<R>(client, 'sacp.qry.agent.status', { a: 1 }, 5000)).body, { a: 1 }, 'still answering');
     assert.ok(logged.some((m) => /over the limit/.test(m)));
     assert.ok(new PayloadLimitError('REPLY.TOO_LARGE', 'x', { subject: 's', size: 1, limit: 0, limitName: 'n' }) instanceof Error);
   });
 
   test('the client refuses a request over max_payload before sending it, naming the limit', async () => {
-    await assert.rejects(requestJson(client, 't.echo', { pad: 'p'.repeat(2 * 1024 * 1024) }, 5000), (err: unknown) => {
+    await assert.rejects(requestJson(client, 'sacp.qry.agent.status', { pad: 'p'.repeat(2 * 1024 * 1024) }, 5000), (err: unknown) => {
       assert.ok(err instanceof RequestTooLargeError);
       assert.equal(err.code, 'REQUEST.TOO_LARGE');
       assert.match(err.message, /NATS accepts at most \d+ bytes per message \(the server's max_payload\)/);

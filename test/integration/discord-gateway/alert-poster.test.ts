@@ -7,7 +7,6 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { Client, GatewayIntentBits, type APIEmbed } from 'discord.js';
-import { connect } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
 import { DiscordStandIn, type Json } from '../../support/discord-stand-in';
@@ -82,7 +81,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('alert poster: JetStream alerts to Discord', () => {
   let nats: TestNats;
+  /** the gateway's credential reads alerts; the orchestrator's publishes them, as in production */
   let nc: NatsConnection;
+  let orchestrator: NatsConnection;
   let js: JetStreamClient;
   const standIn = new DiscordStandIn({ heartbeatIntervalMs: 1000 });
   let client: Client;
@@ -103,9 +104,10 @@ describe('alert poster: JetStream alerts to Discord', () => {
 
   before(async () => {
     nats = await startNats();
-    nc = await connect({ servers: nats.url });
-    await ensureEventStream(nc);
-    js = jetstream(nc);
+    nc = await nats.connectAs('discord-gateway');
+    orchestrator = await nats.connectAs('orchestrator');
+    await ensureEventStream(orchestrator);
+    js = jetstream(orchestrator);
     await standIn.start();
     alertsId = standIn.idx.channel('alerts').id;
     client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: standIn.restUrl } });
@@ -118,6 +120,7 @@ describe('alert poster: JetStream alerts to Discord', () => {
     for (const p of posters) await p.stop();
     await client?.destroy();
     await nc?.close();
+    await orchestrator?.close();
     await standIn.stop();
     await nats?.stop();
   });

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { NatsConnection, Subscription } from '@nats-io/nats-core';
 import { startNats, type TestNats } from '../../support/nats-server';
-import { connectBus } from '../../../libs/bus/src/nats-connection';
+import { Subjects } from '../../../libs/events/src/subjects';
 import { JsonLogger } from '../../../libs/platform/src/logger';
 import type { WireError } from '../../../libs/events/src/error-codes';
 import type { Actor } from '../../../libs/events/src/metadata';
@@ -61,7 +61,7 @@ interface SeenCommand {
 /** An orchestrator stand-in on one command subject; `ignore` requests go unanswered (a timeout for the sender). */
 function respond(nc: NatsConnection, type: string, ignore = 0): { seen: SeenCommand[]; sub: Subscription } {
   const seen: SeenCommand[] = [];
-  const sub = nc.subscribe(`sacp.cmd.${type}`, {
+  const sub = nc.subscribe(Subjects.command(type, 'discord'), {
     callback: (err, msg) => {
       if (err) return;
       const body = msg.json<SeenCommand>();
@@ -81,8 +81,8 @@ describe('ControlPlaneClient against a real nats-server', () => {
 
   before(async () => {
     nats = await startNats();
-    nc = await connectBus({ url: nats.url, name: 'discord-gateway-test', reconnect: true });
-    orchestrator = await connectBus({ url: nats.url, name: 'orchestrator-stand-in', reconnect: true });
+    nc = await nats.connectAs('discord-gateway');
+    orchestrator = await nats.connectAs('orchestrator');
   });
 
   after(async () => {

@@ -48,7 +48,7 @@ export class ControlPlaneClient {
   async command<R = Record<string, unknown>>(type: string, payload: unknown, o: SendOptions): Promise<CommandReply<R>> {
     const body = { type, version: 1, commandId: o.commandId, actor: o.actor, source: o.source, ...(o.reason ? { reason: o.reason } : {}), payload };
     return this.withRetry(
-      () => this.request<CommandReply<R>>(Subjects.command(type), body),
+      () => this.request<CommandReply<R>>(Subjects.command(type, o.actor.kind), body),
       (error) => ({ ok: false, commandId: o.commandId, duplicate: false, error }) as CommandReply<R>,
       { what: type, commandId: o.commandId, onWaiting: o.onWaiting },
     );

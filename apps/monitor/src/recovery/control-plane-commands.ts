@@ -33,7 +33,7 @@ export class ControlPlaneCommands {
     };
     for (let attempt = 1; attempt <= 5; attempt++) {
       try {
-        const reply = await requestJson<CommandReply>(this.nc, Subjects.command(type), envelope, this.timeoutMs);
+        const reply = await requestJson<CommandReply>(this.nc, Subjects.command(type, MONITOR_ACTOR.kind), envelope, this.timeoutMs);
         if (!reply.ok && reply.error.code !== 'AGENT.CONFLICT' && reply.error.code !== 'STORE.UNAVAILABLE') {
           this.log.warn('command refused', { type, commandId: o.commandId, code: reply.error.code, error: reply.error.message });
           return reply;

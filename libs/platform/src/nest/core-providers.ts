@@ -2,6 +2,7 @@ import { Inject, Injectable, Optional, type FactoryProvider, type OnApplicationS
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { Pool } from 'pg';
 import { connectBus } from '../../../bus/src/nats-connection';
+import { readCredentialFile } from '../../../bus/src/auth/credential-files';
 import type { JsonLogger } from '../logger';
 import { createPool } from '../pg-pool';
 import { CONFIG, LOGGER, NATS, PG_POOL } from './tokens';
@@ -33,7 +34,7 @@ export class ConnectionsShutdown implements OnApplicationShutdown {
  */
 export function coreProviders(
   service: string,
-  config: { DATABASE_URL?: string; NATS_URL: string },
+  config: { DATABASE_URL?: string; NATS_URL: string; NATS_CREDENTIALS_FILE: string },
   log: JsonLogger,
   options: { poolSize?: number; beforeReady?: (pool: Pool) => Promise<void>; postgres?: boolean } = {},
 ): Provider[] {
@@ -51,7 +52,16 @@ export function coreProviders(
           }),
         ]
       : []),
-    provide(NATS, [], () => connectBus({ url: config.NATS_URL, name: `sacp-${service}`, reconnect: true, log: (l, m, x) => log.write(l, m, x) })),
+    provide(NATS, [], () =>
+      connectBus({
+        url: config.NATS_URL,
+        name: `sacp-${service}`,
+        reconnect: true,
+        credentials: readCredentialFile(config.NATS_CREDENTIALS_FILE),
+        credentialsFrom: `NATS_CREDENTIALS_FILE=${config.NATS_CREDENTIALS_FILE}`,
+        log: (l, m, x) => log.write(l, m, x),
+      }),
+    ),
     ConnectionsShutdown,
   ];
 }

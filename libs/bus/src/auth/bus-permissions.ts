@@ -1,0 +1,95 @@
+import { EVENT_STREAM, Subjects } from '../../../events/src/subjects';
+import { MONITOR_QUERIES, SENDER_COMMANDS, type SenderKind } from '../../../events/src/senders';
+import { QueryContracts } from '../../../events/src/queries';
+
+/** The kinds of connection the bus knows; a reader is an external tool that only watches events. */
+export type BusRole = 'orchestrator' | 'monitor' | 'discord-gateway' | 'api' | 'cli' | 'reader';
+export const SERVICE_ROLES: readonly Exclude<BusRole, 'reader'>[] = ['orchestrator', 'monitor', 'discord-gateway', 'api', 'cli'];
+
+export interface BusCredential {
+  /** also the NATS user name and the last token of the connection's inbox prefix */
+  user: string;
+  password: string;
+  role: BusRole;
+  /** readers only: the consumers on SACP_EVENTS this credential owns (default: one named after the user) */
+  consumers?: string[];
+}
+
+export interface Permissions {
+  publish: { allow: string[] };
+  subscribe: { allow: string[] };
+  /** may answer requests it received (a reply subject it could not otherwise publish to) */
+  allowResponses: boolean;
+}
+
+export const USER_NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+
+/** Each connection's replies arrive under its own prefix, and it may subscribe to nothing else of the kind. */
+export const inboxPrefix = (user: string) => `_INBOX.${user}`;
+
+/** The actor kind each front door or service claims on the command subjects. */
+const ROLE_KIND: Partial<Record<BusRole, SenderKind>> = { monitor: 'system', 'discord-gateway': 'discord', api: 'api', cli: 'cli' };
+
+const commandSubjects = (kind: SenderKind) => SENDER_COMMANDS[kind].map((t) => Subjects.command(t, kind));
+
+const JS = (op: string, rest = '>') => `$JS.API.${op}.${EVENT_STREAM}${rest ? `.${rest}` : ''}`;
+/** What a service needs to keep its own consumers on the event stream (and create the stream when it starts first). */
+const serviceConsumerApi = [
+  '$JS.API.INFO',
+  JS('STREAM.INFO', ''),
+  JS('STREAM.CREATE', ''),
+  JS('CONSUMER.CREATE', ''),
+  ...['CONSUMER.CREATE', 'CONSUMER.DURABLE.CREATE', 'CONSUMER.INFO', 'CONSUMER.MSG.NEXT', 'CONSUMER.DELETE'].map((op) => JS(op)),
+  `$JS.ACK.${EVENT_STREAM}.>`,
+];
+/** A reader touches only consumers it is named for, so it can neither steal nor ack another's (e.g. the bot's alerts). */
+const readerConsumerApi = (names: string[]) => [
+  '$JS.API.INFO',
+  JS('STREAM.INFO', ''),
+  ...names.flatMap((c) => [
+    JS('CONSUMER.CREATE', c),
+    JS('CONSUMER.CREATE', `${c}.>`),
+    JS('CONSUMER.DURABLE.CREATE', c),
+    JS('CONSUMER.INFO', c),
+    JS('CONSUMER.MSG.NEXT', c),
+    JS('CONSUMER.DELETE', c),
+    `$JS.ACK.${EVENT_STREAM}.${c}.>`,
+  ]),
+];
+const orchestratorQueries = Object.keys(QueryContracts).map(Subjects.query);
+const frontDoorLogControl = ['sacp.logs.*.*.stop', 'sacp.logs.*.*.alive'];
+
+/** The least each credential needs; anything else the server refuses with "Permissions Violation". */
+export function permissionsFor(c: BusCredential): Permissions {
+  const inbox = `${inboxPrefix(c.user)}.>`;
+  switch (c.role) {
+    case 'orchestrator':
+      return {
+        publish: { allow: [Subjects.eventWildcard, Subjects.logsWildcard, 'sacp.internal.>', '$JS.API.>'] },
+        subscribe: { allow: [Subjects.commandWildcard, ...orchestratorQueries, Subjects.logsWildcard, 'sacp.internal.>', inbox] },
+        allowResponses: true,
+      };
+    case 'monitor':
+      return {
+        publish: { allow: [...commandSubjects('system'), Subjects.metricsWildcard, ...serviceConsumerApi] },
+        subscribe: { allow: [Subjects.metricsWildcard, ...MONITOR_QUERIES.map(Subjects.query), Subjects.eventWildcard, inbox] },
+        allowResponses: true,
+      };
+    case 'discord-gateway':
+    case 'api':
+    case 'cli': {
+      const kind = ROLE_KIND[c.role]!;
+      return {
+        publish: { allow: [...commandSubjects(kind), Subjects.queryWildcard, ...frontDoorLogControl, ...(c.role === 'cli' ? [] : serviceConsumerApi)] },
+        subscribe: { allow: [Subjects.logsWildcard, Subjects.eventWildcard, inbox] },
+        allowResponses: false,
+      };
+    }
+    case 'reader':
+      return {
+        publish: { allow: readerConsumerApi(c.consumers?.length ? c.consumers : [c.user]) },
+        subscribe: { allow: [Subjects.eventWildcard, inbox] },
+        allowResponses: false,
+      };
+  }
+}

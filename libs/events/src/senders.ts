@@ -1,0 +1,43 @@
+import type { Actor } from './metadata';
+import type { CommandType } from './commands';
+
+/**
+ * Who may send what: the one source of truth read by the orchestrator (it refuses a
+ * command whose sender may not claim its actor kind) and by the NATS server config
+ * generator (the server refuses the publish before it reaches anyone).
+ */
+export type SenderKind = Actor['kind'];
+export const SENDER_KINDS: readonly SenderKind[] = ['cli', 'discord', 'api', 'system'];
+
+/** What a person may ask for through a front door; roles inside each door decide further. */
+const OPERATOR_COMMANDS = [
+  'agent.deploy',
+  'agent.start',
+  'agent.stop',
+  'agent.restart',
+  'agent.remove',
+  'agent.adopt',
+  'template.sync',
+  'system.replay',
+  'secret.set',
+  'container.remove_quarantined',
+] as const satisfies readonly CommandType[];
+
+/**
+ * The command types each actor kind may send. `system` is the monitor: recovery,
+ * health, alerts and idle stop; it can never deploy, remove or read secrets. Only
+ * chat and HTTP front doors check roles themselves, so only they report refusals.
+ */
+export const SENDER_COMMANDS: Record<SenderKind, readonly CommandType[]> = {
+  cli: OPERATOR_COMMANDS,
+  discord: ['agent.deploy', 'agent.start', 'agent.stop', 'agent.restart', 'agent.remove', 'agent.adopt', 'access.refuse'],
+  api: [...OPERATOR_COMMANDS, 'access.refuse'],
+  system: ['agent.schedule_restart', 'agent.abandon_recovery', 'agent.report_health', 'alert.raise', 'alert.resolve', 'agent.stop'],
+};
+
+export const isSenderKind = (s: string): s is SenderKind => (SENDER_KINDS as readonly string[]).includes(s);
+
+export const maySend = (kind: SenderKind, type: string): boolean => (SENDER_COMMANDS[kind] as readonly string[]).includes(type);
+
+/** Queries answered by the monitor; every other query type is the orchestrator's. */
+export const MONITOR_QUERIES = ['metrics.agents'] as const;
