@@ -1,27 +1,28 @@
 #!/usr/bin/env bash
 # The test command (README, CI): prepares this machine, then runs every tier against
 # real Postgres, NATS with JetStream and Docker.
-#   1. installs and starts Postgres, NATS and Docker (scripts/services.sh), with the
+#   1. installs npm dependencies and builds (the built CLI writes the NATS config)
+#   2. installs and starts Postgres, NATS and Docker (scripts/services.sh), with the
 #      Postgres test admin role (test/support/postgres.ts)
-#   2. installs npm dependencies, builds, and builds the images offline
-#   3. checks dependency rules, then runs unit, integration and end-to-end tests
+#   3. builds the images offline
+#   4. checks dependency rules, then runs unit, integration and end-to-end tests
 # Set SACP_TEST_TIERS="unit integration" to run only some tiers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 step() { printf '{"level":"info","component":"test","msg":"%s"}\n' "$*"; }
 
-step "1/5 services: Postgres, NATS with JetStream, Docker"
-# with the test admin role: the tests create (as it) and drop a database per test file
-SACP_PG_TEST_ADMIN=1 bash scripts/services.sh
-
-step "2/5 npm dependencies"
+step "1/5 npm dependencies and build"
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
 fi
-
-step "3/5 build and images"
 npm run build
+
+step "2/5 services: Postgres, NATS with JetStream, Docker"
+# with the test admin role: the tests create (as it) and drop a database per test file
+SACP_PG_TEST_ADMIN=1 bash scripts/services.sh
+
+step "3/5 images"
 bash scripts/build-images.sh
 
 step "4/5 dependency rules"

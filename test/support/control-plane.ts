@@ -155,6 +155,16 @@ export class TestControlPlane {
     return requestJson<CommandReply<R>>(via ?? (await this.connectionFor(kind)), Subjects.command(type, kind), envelope, 30_000);
   }
 
+  /**
+   * The event stream's administrator (the orchestrator's credential), shared: tests
+   * inspect what was published to SACP_EVENTS with it. Tools get a reader instead.
+   */
+  streamAdmin(): Promise<NatsConnection> {
+    let c = this.byRole.get('orchestrator');
+    if (!c) this.byRole.set('orchestrator', (c = this.connectAs('orchestrator')));
+    return c;
+  }
+
   private readonly byRole = new Map<string, Promise<NatsConnection>>();
   /** One shared connection per credential, closed in stop(). */
   private connectionFor(kind: Actor['kind']): Promise<NatsConnection> {

@@ -172,7 +172,7 @@ describe('bounded replies, requests and events (real orchestrator, NATS, Postgre
     const next = await store.append([{ streamId: 'oversized-2', expectedVersion: 0, events: [{ type: 'test.after', schemaVersion: 1, data: { n: 1 } }] }], metadata());
     assert.ok(!big.duplicate && !next.duplicate);
     const bigId = big.events[0]!.eventId;
-    const jsm = await jetstreamManager(cp.nc);
+    const jsm = await jetstreamManager(await cp.streamAdmin());
     const msg = await waitFor('the stand-in on SACP_EVENTS', () => jsm.streams.getMessage(EVENT_STREAM, { last_by_subj: Subjects.event('test.oversized') }).catch(() => null), 30_000);
     assert.equal(msg.header.get(EventHeaders.eventId), bigId);
     assert.ok(Number(msg.header.get(EventHeaders.bodyOmitted)) > 2 * 1024 * 1024);

@@ -158,7 +158,9 @@ describe('command ids are bound to their command (real NATS, Postgres, Docker)',
     // a second monitor replica answering the same cause in other words is a duplicate, not a reuse
     const twin = await cp.command('agent.stop', { agent: agentId }, { commandId: `idle:${agentId}:1`, actor: SYSTEM, reason: 'the other replica' });
     assert.ok(twin.ok && twin.duplicate, JSON.stringify(twin));
-    const other = refusal(await cp.command('agent.start', { agent: agentId }, { commandId: `idle:${agentId}:1`, actor: SYSTEM }));
+    const other = refusal(
+      await cp.command('agent.report_health', { agent: agentId, containerId: 'c0ffee', status: 'healthy', probe: 'docker', output: '' }, { commandId: `idle:${agentId}:1`, actor: SYSTEM }),
+    );
     assert.equal(other.error.code, 'COMMAND.ID_REUSED', 'another type is still refused');
   });
 });

@@ -60,7 +60,7 @@ describe('leader hand-over without double work (two real orchestrator processes)
 
   /** The global positions of the events the stream holds. */
   const streamPositions = async () => {
-    const jsm = await jetstreamManager(cp.nc);
+    const jsm = await jetstreamManager(await cp.streamAdmin());
     const info = await jsm.streams.info(EVENT_STREAM);
     const positions = new Set<string>();
     for (let seq = info.state.first_seq; seq <= info.state.last_seq && info.state.messages > 0; seq++) {
@@ -81,7 +81,7 @@ describe('leader hand-over without double work (two real orchestrator processes)
     assert.deepEqual(created, [], 'no agent recorded two containers');
 
     const { rows } = await cp.pool.query<{ n: number }>('select count(*)::int as n from events');
-    const jsm = await jetstreamManager(cp.nc);
+    const jsm = await jetstreamManager(await cp.streamAdmin());
     const info = await waitFor(
       'the relay to publish every event',
       async () => {

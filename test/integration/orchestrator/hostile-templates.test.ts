@@ -125,10 +125,18 @@ const problemsOf = (c: TemplateCatalog, name: string): TemplateProblem[] => {
   return [];
 };
 
+/** A credential file for the orchestrator's configuration; nothing here connects to the bus. */
+function credentialFile(): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'sacp-cred-')), 'orchestrator.json');
+  writeFileSync(file, JSON.stringify({ user: 'orchestrator', password: 'unused' }), { mode: 0o600 });
+  return file;
+}
+
 function catalogFor(configDir: string, env: Record<string, string> = {}): TemplateCatalog {
   const config = loadConfig({
     DATABASE_URL: 'postgres://sacp@127.0.0.1:5432/sacp',
     NATS_URL: 'nats://127.0.0.1:4222',
+    NATS_CREDENTIALS_FILE: credentialFile(),
     SACP_CONFIG_DIR: configDir,
     SACP_ALLOWED_HOST_PATHS: allowed,
     SACP_MAX_PIDS: '4096',
@@ -211,7 +219,7 @@ describe('hostile templates are refused by the orchestrator, each with its field
       problemsOf(rootCatalog, 'wider').map((p) => [p.field, p.message.replace(/ \(.*/, '')]),
       [['ports.0.host', "host port 5432 is refused: it is one of the control plane's own ports"]],
     );
-    assert.throws(() => loadConfig({ DATABASE_URL: 'postgres://x@h/x', NATS_URL: 'nats://h:4222', SACP_HOST_PORT_RANGE: '1-65535' }), /SACP_HOST_PORT_RANGE.*below 1024 are never published/);
+    assert.throws(() => loadConfig({ DATABASE_URL: 'postgres://x@h/x', NATS_URL: 'nats://h:4222', NATS_CREDENTIALS_FILE: credentialFile(), SACP_HOST_PORT_RANGE: '1-65535' }), /SACP_HOST_PORT_RANGE.*below 1024 are never published/);
     assert.ok(readFileSync(join(agents, 'needs-root.json'), 'utf8').includes('"0"'));
   });
 
@@ -219,6 +227,7 @@ describe('hostile templates are refused by the orchestrator, each with its field
     const config = loadConfig({
       DATABASE_URL: 'postgres://sacp@127.0.0.1:25433/sacp',
       NATS_URL: 'nats://127.0.0.1:24223,nats://127.0.0.1:24224',
+      NATS_CREDENTIALS_FILE: credentialFile(),
       ORCHESTRATOR_HTTP_PORT: '23101',
       SACP_MAX_MEMORY: '1g',
       SACP_MAX_CPUS: '16',
