@@ -20,7 +20,7 @@ const sh = (command: string) => promisify(execFile)('sh', ['-c', command]);
 describe('a restored backup of the event store (pg_dump, real orchestrators and Docker)', () => {
   const live = new TestControlPlane();
   let restored: TestControlPlane;
-  let restoredDb: { url: string; drop: () => Promise<void> };
+  let restoredDb: { url: string; ownerUrl: string; drop: () => Promise<void> };
   let restoredPool: Pool;
   const dir = mkdtempSync(join(tmpdir(), 'sacp-backup-'));
 
@@ -39,7 +39,8 @@ describe('a restored backup of the event store (pg_dump, real orchestrators and 
     const kept = await live.deploy('sim', 'before-backup');
     const keptView = await live.waitForAgent(kept, (a) => a.state.observed === 'running', 'running');
     const backup = join(dir, 'store.sql');
-    await sh(`pg_dump --no-owner --no-privileges '${live.databaseUrl}' > '${backup}'`);
+    // as an operator backs up: the owner dumps it, with the grants the services' role needs
+    await sh(`pg_dump --no-owner '${live.migrationUrl}' > '${backup}'`);
 
     const later = await live.deploy('sim', 'after-backup');
     const laterView = await live.waitForAgent(later, (a) => a.state.observed === 'running', 'running');
@@ -48,7 +49,7 @@ describe('a restored backup of the event store (pg_dump, real orchestrators and 
 
     // the restore: a new database from the dump, and an orchestrator on it under the same instance name
     restoredDb = await createTestDatabase();
-    await sh(`psql -q -v ON_ERROR_STOP=1 '${restoredDb.url}' -f '${backup}' > /dev/null`);
+    await sh(`psql -q -v ON_ERROR_STOP=1 '${restoredDb.ownerUrl}' -f '${backup}' > /dev/null`);
     restoredPool = testPool(restoredDb.url);
     restored = new TestControlPlane({ instance: live.instance, env: { DATABASE_URL: restoredDb.url } });
     await restored.start();
