@@ -236,7 +236,9 @@ for s in "${SERVICES[@]}"; do
       fail "$s keeps exiting during start-up, $SUPERVISOR gave up on it; see $LOG_DIR/$s.log" "$LOG_DIR/$s.log"
     fi
     code=$(http_status "$(host_of "$s")" "$(port_of "$s")" /health/ready)
-    [ "$code" = 200 ] && break
+    # ready, and counted as started by its supervisor (which watches a start for a few
+    # seconds first), so the status a user looks at next says RUNNING
+    [ "$code" = 200 ] && [ "$(svc_state "$s")" = running ] && break
     if [ $SECONDS -ge $deadline ]; then
       fail "$s is not ready after ${TIMEOUT}s ($url answered ${code/#000/nothing}); see $LOG_DIR/$s.log" "$LOG_DIR/$s.log"
     fi
