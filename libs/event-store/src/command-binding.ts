@@ -35,7 +35,7 @@ export class CommandIdReusedError extends Error {
   ) {
     const what = mismatch === 'type' ? 'another command type' : mismatch === 'payload' ? 'the same type with another payload' : 'another kind of sender';
     super(
-      `command id "${commandId}" was already used by a ${first.commandType} command (recorded ${first.recordedAt}); this command (${what}) was not run: send it with a new command id`,
+      `command id "${commandId}" was already used by the command ${first.commandType} (recorded ${first.recordedAt}); this command (${what}) was not run: send it with a new command id`,
     );
   }
 }

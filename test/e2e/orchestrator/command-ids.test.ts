@@ -54,7 +54,7 @@ describe('command ids are bound to their command (real NATS, Postgres, Docker)',
     // another type
     const stop = refusal(await cp.command('agent.stop', { agent: 'bound-1' }, { commandId: X }));
     assert.equal(stop.error.code, 'COMMAND.ID_REUSED');
-    assert.match(stop.error.message, new RegExp(`command id "${X}" was already used by a agent.deploy command \\(recorded \\d{4}-\\d\\d-\\d\\dT`));
+    assert.match(stop.error.message, new RegExp(`command id "${X}" was already used by the command agent.deploy \\(recorded \\d{4}-\\d\\d-\\d\\dT`));
     assert.deepEqual((stop.error.details as { first: { type: string } }).first.type, 'agent.deploy');
     assert.equal((stop.error.details as { differs: string }).differs, 'type');
 
@@ -96,7 +96,7 @@ describe('command ids are bound to their command (real NATS, Postgres, Docker)',
     const before = await eventCount();
     const reused = refusal(await cp.command('agent.deploy', { template: 'sim', name: 'bound-3' }, { commandId: Y }));
     assert.equal(reused.error.code, 'COMMAND.ID_REUSED');
-    assert.match(reused.error.message, /already used by a agent\.stop command/);
+    assert.match(reused.error.message, /already used by the command agent\.stop/);
     assert.equal(await eventCount(), before);
     const twin = await cp.command('agent.stop', { agent: 'no-such-agent' }, { commandId: Y });
     assert.ok(!twin.ok && twin.duplicate && twin.error.code === 'AGENT.NOT_FOUND', JSON.stringify(twin));
