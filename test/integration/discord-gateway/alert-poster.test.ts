@@ -3,7 +3,7 @@
  * reach #alerts of the Discord stand-in through the real discord.js client (bot channel
  * sink) or a real discord.js WebhookClient, once each, in a shape a phone can read.
  */
-import { after, before, describe, test } from 'node:test';
+import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { Client, GatewayIntentBits, type APIEmbed } from 'discord.js';
@@ -114,6 +114,12 @@ describe('alert poster: JetStream alerts to Discord', () => {
     const ready = new Promise((r) => client.once('clientReady', r));
     await client.login(standIn.token);
     await ready;
+  });
+
+  // every running poster reads every new alert: one left running by a test that failed
+  // half-way would post the next tests' alerts too and fail them as well
+  afterEach(async () => {
+    for (const p of posters) await p.stop();
   });
 
   after(async () => {

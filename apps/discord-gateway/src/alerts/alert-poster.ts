@@ -69,6 +69,8 @@ const LIMIT = { content: 2000, embeds: 10, title: 256, description: 4096, fieldV
 const MESSAGE_BUDGET = 5800;
 
 const ACK_WAIT_MS = 60_000;
+/** how long stop() waits for the server to confirm the consumer's inbox is closed and its naks are in */
+const FLUSH_TIMEOUT_MS = 5000;
 const MAX_ACK_PENDING = 1000;
 const SUMMARY_AGENTS = 10;
 const SUMMARY_CAUSES = 8;
@@ -199,6 +201,13 @@ export class AlertPoster {
     } catch (err) {
       this.log.warn('closing the alert consumer failed', { consumer: this.durable, error: err });
     }
+    // close() only queues an UNSUB for the consumer's inbox; the server keeps the pull
+    // request it holds for this poster until it has read that UNSUB. An alert published
+    // meanwhile (on another connection, e.g. right after stop() returned) would be
+    // delivered to an inbox nobody reads and sit unacknowledged for ack_wait (60 s)
+    // before anyone else gets it. A flush is a round trip: once it is back the server has
+    // dropped our subscription, so from then on new alerts wait for the next poster.
+    await this.flush();
     await this.reader;
     await this.worker;
     if (this.keepAlive) clearInterval(this.keepAlive);
@@ -206,13 +215,8 @@ export class AlertPoster {
     for (const h of this.held.values()) h.msg.nak();
     this.held.clear();
     this.queue = [];
-    if (unposted > 0) {
-      try {
-        await this.opts.nc.flush();
-      } catch {
-        // the alerts come back after ack_wait anyway
-      }
-    }
+    // the naks reach the server before stop() returns, so a next poster gets them at once
+    if (unposted > 0) await this.flush();
     this.log.info('alert poster stopped', { consumer: this.durable, handedBack: unposted, posted: this.sent });
   }
 
@@ -389,6 +393,29 @@ export class AlertPoster {
         }
       }),
     );
+  }
+
+  /**
+   * Waits until the server has processed everything sent so far on the connection; at
+   * most FLUSH_TIMEOUT_MS, so a bus outage cannot hold up a shutdown (a flush waits for
+   * a reconnect).
+   */
+  private async flush(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        this.opts.nc.flush(),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`no answer from the bus within ${FLUSH_TIMEOUT_MS} ms`)), FLUSH_TIMEOUT_MS);
+        }),
+      ]);
+    } catch (err) {
+      // connection gone or down: its subscription and pull requests end with it on the
+      // server, and alerts not acknowledged come back after ack_wait
+      this.log.warn('could not flush the bus connection while stopping', { consumer: this.durable, error: err });
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private sleep(ms: number): Promise<void> {
