@@ -226,8 +226,7 @@ function controlHandler(req, res) {
     }
     case 'print': {
       const size = Number(arg2);
-      if (!Number.isInteger(n) || n <= 0 || n > 1000000 || !Number.isInteger(size) || size < 16 || size > 1048576)
-        return send(res, 400, { error: 'print needs a count 1..1000000 and a line size 16..1048576 bytes' });
+      if (!Number.isInteger(n) || n <= 0 || n > 1000000 || !Number.isInteger(size) || size < 16 || size > 1048576) return send(res, 400, { error: 'print needs a count 1..1000000 and a line size 16..1048576 bytes' });
       send(res, 200, { ok: true, verb, lines: n, bytes: size });
       return setTimeout(() => printLines(n, size), 20);
     }
@@ -260,7 +259,7 @@ function listen(handler, port, host, name) {
 process.on('SIGTERM', () => shutdown(0, 'stopping', { signal: 'SIGTERM' }));
 process.on('SIGINT', () => shutdown(0, 'stopping', { signal: 'SIGINT' }));
 process.on('SIGHUP', () => {});
-process.on('uncaughtException', (err) => shutdown(1, 'crashed', { error: String(err && err.stack || err) }));
+process.on('uncaughtException', (err) => shutdown(1, 'crashed', { error: String((err && err.stack) || err) }));
 
 log('info', 'started', {
   pid: process.pid,
