@@ -226,7 +226,8 @@ function controlHandler(req, res) {
     }
     case 'print': {
       const size = Number(arg2);
-      if (!Number.isInteger(n) || n <= 0 || n > 1000000 || !Number.isInteger(size) || size < 16 || size > 1048576) return send(res, 400, { error: 'print needs a count 1..1000000 and a line size 16..1048576 bytes' });
+      if (!Number.isInteger(n) || n <= 0 || n > 1000000 || !Number.isInteger(size) || size < 16 || size > 1048576)
+        return send(res, 400, { error: 'print needs a count 1..1000000 and a line size 16..1048576 bytes' });
       send(res, 200, { ok: true, verb, lines: n, bytes: size });
       return setTimeout(() => printLines(n, size), 20);
     }

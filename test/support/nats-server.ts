@@ -73,11 +73,16 @@ export async function startNats(): Promise<TestNats> {
       writeServerConfig(dir);
       proc?.kill('SIGHUP');
       // the reload is asynchronous: wait until the new user can connect
-      await waitFor(`reader ${name} accepted`, async () => {
-        const nc = await connectBus({ url, name: 'probe', reconnect: false, credentials: c }).catch(() => null);
-        await nc?.close();
-        return nc !== null;
-      }, 5000, 50);
+      await waitFor(
+        `reader ${name} accepted`,
+        async () => {
+          const nc = await connectBus({ url, name: 'probe', reconnect: false, credentials: c }).catch(() => null);
+          await nc?.close();
+          return nc !== null;
+        },
+        5000,
+        50,
+      );
       return c;
     },
     start,

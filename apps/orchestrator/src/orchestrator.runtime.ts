@@ -130,9 +130,9 @@ export class OrchestratorRuntime implements OnApplicationBootstrap, BeforeApplic
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.docker.ping(3000).catch((err: Error) =>
-      this.log.error('Docker is not usable; agents cannot be started until it is', { error: err.message, code: (err as { code?: string }).code }),
-    );
+    await this.docker
+      .ping(3000)
+      .catch((err: Error) => this.log.error('Docker is not usable; agents cannot be started until it is', { error: err.message, code: (err as { code?: string }).code }));
     // the store's id labels every container it manages; without it nothing can be told apart, so start-up fails here
     const storeId = await this.store.storeId();
     await this.registerTemplates();
@@ -141,7 +141,16 @@ export class OrchestratorRuntime implements OnApplicationBootstrap, BeforeApplic
       handlers: {
         // one subscription for every command: the subject's last token is the sender's kind, checked before anything else
         [Subjects.commandWildcard]: (body, msg) => this.access.receive(msg.subject, body),
-        ...queryHandlers({ agents: this.agents, registry: this.registry, docker: this.docker, catalog: this.catalog, nc: this.nc, pool: this.pool, store: this.store, log: this.log }),
+        ...queryHandlers({
+          agents: this.agents,
+          registry: this.registry,
+          docker: this.docker,
+          catalog: this.catalog,
+          nc: this.nc,
+          pool: this.pool,
+          store: this.store,
+          log: this.log,
+        }),
       },
       requestLimit: (subject) =>
         subject.startsWith(Subjects.query('')) ? { bytes: Limits.QUERY_MAX_BYTES, name: 'QUERY_MAX_BYTES' } : { bytes: Limits.COMMAND_MAX_BYTES, name: 'COMMAND_MAX_BYTES' },

@@ -54,14 +54,20 @@ async function changeAgent(ctx: CliContext, agent: string, o: ChangeOptions, spe
   let view: AgentStatusView | null;
   if (o.wait) {
     const seen: string[] = [];
-    const outcome = await waitForAgent(ctx.client, r.agentId, ctx.deadline, (obs): WaitVerdict => {
-      if ('view' in obs) {
-        seen.push(obs.view.state.observed);
-        const error = newError(obs.view, before);
-        if (error) return { failed: error };
-      }
-      return spec.isDone(obs, before, seen) ? { done: true } : undefined;
-    }, o.json ? undefined : ctx.io.progress);
+    const outcome = await waitForAgent(
+      ctx.client,
+      r.agentId,
+      ctx.deadline,
+      (obs): WaitVerdict => {
+        if ('view' in obs) {
+          seen.push(obs.view.state.observed);
+          const error = newError(obs.view, before);
+          if (error) return { failed: error };
+        }
+        return spec.isDone(obs, before, seen) ? { done: true } : undefined;
+      },
+      o.json ? undefined : ctx.io.progress,
+    );
     view = outcome.view;
     if (outcome.kind !== 'done') {
       if (o.json) ctx.io.out(json(output(r, view)));

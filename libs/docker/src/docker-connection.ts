@@ -58,9 +58,7 @@ export async function pingDocker(client: DockerClient, timeoutMs = 5_000): Promi
   } catch (error) {
     const name = (error as { name?: unknown } | null)?.name;
     const timedOut = name === 'TimeoutError' || name === 'AbortError';
-    const reason = timedOut
-      ? Object.assign(new Error(`no answer within ${timeoutMs} ms`, { cause: error }), { code: 'ETIMEDOUT' })
-      : error;
+    const reason = timedOut ? Object.assign(new Error(`no answer within ${timeoutMs} ms`, { cause: error }), { code: 'ETIMEDOUT' }) : error;
     throw toDockerError(reason, { endpoint: client.endpoint, operation: 'ping' });
   }
 }

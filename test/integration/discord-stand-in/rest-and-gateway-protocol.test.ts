@@ -115,7 +115,10 @@ describe('Discord stand-in: REST and gateway details (plain fetch and ws)', () =
     assert.equal(b.status, 204);
     assert.equal((await call('POST', `/webhooks/${hook.id}/nope`, { content: 'x' }, {})).status, 401);
     assert.deepEqual(
-      standIn.messagesIn('general').filter((m) => m.webhook_id === hook.id).map((m) => m.content),
+      standIn
+        .messagesIn('general')
+        .filter((m) => m.webhook_id === hook.id)
+        .map((m) => m.content),
       ['alert 1', 'alert 2'],
     );
   });

@@ -266,7 +266,13 @@ export class DiscordStandIn {
         const def = defs.find((d) => d.name === optName);
         const type =
           (def?.type as number | undefined) ??
-          (typeof value === 'boolean' ? OPTION_TYPE.boolean : typeof value === 'number' ? (Number.isInteger(value) ? OPTION_TYPE.integer : OPTION_TYPE.number) : OPTION_TYPE.string);
+          (typeof value === 'boolean'
+            ? OPTION_TYPE.boolean
+            : typeof value === 'number'
+              ? Number.isInteger(value)
+                ? OPTION_TYPE.integer
+                : OPTION_TYPE.number
+              : OPTION_TYPE.string);
         return { name: optName, type, value };
       });
     }
@@ -424,7 +430,10 @@ export class DiscordStandIn {
   }
   /** Recorded gateway frames; `in` = from the client. */
   frames(filter: Partial<Pick<GatewayFrame, 'direction' | 'op' | 't'>> = {}): GatewayFrame[] {
-    return this.gateway.frames.filter((f) => (filter.direction === undefined || f.direction === filter.direction) && (filter.op === undefined || f.op === filter.op) && (filter.t === undefined || f.t === filter.t));
+    return this.gateway.frames.filter(
+      (f) =>
+        (filter.direction === undefined || f.direction === filter.direction) && (filter.op === undefined || f.op === filter.op) && (filter.t === undefined || f.t === filter.t),
+    );
   }
 
   /** Polls `fn` (which may be async) until it returns something truthy. */

@@ -5,7 +5,14 @@ import type { AuditEntry, CommandAudit } from '../../../libs/event-store/src/com
 import type { CommandReply } from '../../../libs/events/src/reply';
 import { JsonLogger } from '../../../libs/platform/src/logger';
 
-const envelope = (type: string, kind: string) => ({ type, version: 1, commandId: `c-${type}-${kind}`, actor: { kind, id: 'x', displayName: 'x' }, source: 's', payload: { value: 'hunter2' } });
+const envelope = (type: string, kind: string) => ({
+  type,
+  version: 1,
+  commandId: `c-${type}-${kind}`,
+  actor: { kind, id: 'x', displayName: 'x' },
+  source: 's',
+  payload: { value: 'hunter2' },
+});
 
 /** The orchestrator's sender check, with the pipeline and the audit trail as recorders. */
 function access() {

@@ -84,7 +84,11 @@ describe('JsonLogger.redactValue', () => {
     });
     const all = out + err;
     assert.ok(!all.includes(TOKEN), `a log line holds the token:\n${all}`);
-    const parse = (text: string) => text.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const parse = (text: string) =>
+      text
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
     const [info, warn, nest, debug] = parse(out);
     const [error] = parse(err);
     assert.equal(parse(out).length, 4);

@@ -525,7 +525,10 @@ export function summaryEmbed(alerts: AlertItem[]): APIEmbed {
   const more = agents.length - names.length;
   lines.push(`**Agents (${agents.length}):** ${names.join(', ')}${more > 0 ? ` …and ${more} more` : ''}`);
 
-  const times = alerts.map((a) => a.at).filter((t): t is string => !!t).sort();
+  const times = alerts
+    .map((a) => a.at)
+    .filter((t): t is string => !!t)
+    .sort();
   const e: APIEmbed = {
     title: clip(`🚨 ${alerts.length} alerts: ${raised.length} raised, ${resolved} resolved`, LIMIT.title),
     description: clip(lines.join('\n'), LIMIT.description),

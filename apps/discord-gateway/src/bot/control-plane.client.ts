@@ -87,9 +87,10 @@ export class ControlPlaneClient {
         const left = deadline - Date.now();
         if (left <= 0) {
           const seconds = Math.round((o.retryForMs ?? this.opts.retryForMs) / 1000);
-          const message = timedOut && o.commandId
-            ? `the control plane did not confirm this within ${seconds} s; it may still happen. Check with status before you repeat it`
-            : `the control plane cannot be reached (${e.code === 'BUS.NO_RESPONDERS' ? 'no orchestrator is answering' : 'the message bus is down'}); nothing was done. Try again when it is back`;
+          const message =
+            timedOut && o.commandId
+              ? `the control plane did not confirm this within ${seconds} s; it may still happen. Check with status before you repeat it`
+              : `the control plane cannot be reached (${e.code === 'BUS.NO_RESPONDERS' ? 'no orchestrator is answering' : 'the message bus is down'}); nothing was done. Try again when it is back`;
           return failed({ code: e.code, message, details: { attempts: n } });
         }
         await new Promise((r) => setTimeout(r, Math.min(delay, left)));

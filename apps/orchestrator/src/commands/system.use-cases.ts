@@ -49,9 +49,13 @@ export async function setSecret(
   const expectedVersion = await deps.store.streamVersion(streamId);
   const current = await deps.secrets.currentVersion(name);
   if (value === undefined && current === 0)
-    throw new DomainError(ErrorCodes.SECRET_NOT_FOUND, `secret "${name}" is not stored, so there is nothing to grant; store it with: sacp secret set ${name} --templates ${(templates ?? []).join(',') || '<template,...>'}`, {
-      secret: name,
-    });
+    throw new DomainError(
+      ErrorCodes.SECRET_NOT_FOUND,
+      `secret "${name}" is not stored, so there is nothing to grant; store it with: sacp secret set ${name} --templates ${(templates ?? []).join(',') || '<template,...>'}`,
+      {
+        secret: name,
+      },
+    );
   const version = value === undefined ? current : current + 1;
   const granted = templates ?? (await deps.secrets.grants(name)) ?? [];
   return {
@@ -86,7 +90,13 @@ export async function refuseAccess(
   const expectedVersion = await deps.store.streamVersion(streamId);
   const p = cmd.payload;
   return {
-    appends: [{ streamId, expectedVersion, events: [{ type: 'access.refused', schemaVersion: 1, data: { command: p.command, arguments: p.arguments, required: p.required, held: p.held, message: p.message } }] }],
+    appends: [
+      {
+        streamId,
+        expectedVersion,
+        events: [{ type: 'access.refused', schemaVersion: 1, data: { command: p.command, arguments: p.arguments, required: p.required, held: p.held, message: p.message } }],
+      },
+    ],
     result: { refused: p.command },
     target: `the access log of ${cmd.actor.displayName}`,
     alsoInTransaction: async (client) => {

@@ -108,8 +108,7 @@ export class EventRelay {
   private async publishStandIn(js: JetStreamClient, e: StoredEvent, bytes: number, cause: unknown) {
     let standIn = bodyOmittedStandIn(e, bytes);
     // the metadata is capped on append; this guards against rows written before the cap
-    if (Buffer.byteLength(JSON.stringify(standIn)) > Limits.EVENT_METADATA_MAX_BYTES * 4)
-      standIn = { ...standIn, metadata: { ...standIn.metadata, reason: null } };
+    if (Buffer.byteLength(JSON.stringify(standIn)) > Limits.EVENT_METADATA_MAX_BYTES * 4) standIn = { ...standIn, metadata: { ...standIn.metadata, reason: null } };
     const h = toHeaders(e);
     h.set(EventHeaders.bodyOmitted, String(bytes));
     this.log.warn('event too large for the bus; published a stand-in without its body', {

@@ -50,8 +50,11 @@ export class TemplateCatalog {
   readAll(): { templates: TemplateFile[]; problems: TemplateProblem[] } {
     const templates: TemplateFile[] = [];
     const problems: TemplateProblem[] = [];
-    if (!existsSync(this.agentsDir)) return { templates, problems: [{ file: this.agentsDir, field: '(directory)', message: 'the template directory does not exist; set SACP_CONFIG_DIR', kind: 'invalid' }] };
-    for (const entry of readdirSync(this.agentsDir).filter((f) => f.endsWith('.json')).sort()) {
+    if (!existsSync(this.agentsDir))
+      return { templates, problems: [{ file: this.agentsDir, field: '(directory)', message: 'the template directory does not exist; set SACP_CONFIG_DIR', kind: 'invalid' }] };
+    for (const entry of readdirSync(this.agentsDir)
+      .filter((f) => f.endsWith('.json'))
+      .sort()) {
       const parsed = this.parseFile(entry.slice(0, -'.json'.length));
       if ('problems' in parsed) problems.push(...parsed.problems);
       else templates.push(parsed);
