@@ -69,7 +69,7 @@ export async function startNats(): Promise<TestNats> {
     credential,
     connectAs: (user, o = {}) => connectBus({ url, name: `test-${user}`, reconnect: o.reconnect ?? true, credentials: credential(user) }),
     addReader: async (name, consumers) => {
-      const { credential: c } = ensureCredential(dir, name, 'reader' as BusRole, consumers);
+      const { credential: c } = ensureCredential(dir, name, 'reader', consumers);
       writeServerConfig(dir);
       proc?.kill('SIGHUP');
       // the reload is asynchronous: wait until the new user can connect

@@ -108,5 +108,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): DiscordGateway
   if (problems.length) throw new ConfigError(`discord-gateway cannot start; fix its environment:\n  - ${problems.join('\n  - ')}`);
   // the token lives on only in this object; the raw environment keys are not kept
   const { DISCORD_TOKEN: _t, DISCORD_TOKEN_KEY: _k, ...rest } = c;
-  return { ...rest, roles, botToken, alertWebhookUrl: c.DISCORD_ALERT_WEBHOOK_URL ?? null } as DiscordGatewayConfig;
+  return { ...rest, roles, botToken, alertWebhookUrl: c.DISCORD_ALERT_WEBHOOK_URL ?? null };
 }

@@ -65,14 +65,14 @@ export class OrchestratorRuntime implements OnApplicationBootstrap, BeforeApplic
   ) {
     const clock = () => new Date();
     const useCases: Record<CommandType, UseCase> = {
-      'agent.deploy': (c) => deployAgent(c as CommandEnvelope<never>, { catalog, agents, secrets }),
+      'agent.deploy': (c) => deployAgent(c, { catalog, agents, secrets }),
       'agent.start': (c) => changeAgent('start', c, { agents }),
       'agent.stop': (c) => changeAgent('stop', c, { agents }),
       'agent.restart': (c) => changeAgent('restart', c, { agents }),
       'agent.remove': (c) => changeAgent('remove', c, { agents }),
       'agent.adopt': (c) =>
         adoptAgent(c, { agents, docker, registry, identity: { instance: config.SACP_INSTANCE, store: () => store.storeId(), composeProject: config.SACP_COMPOSE_PROJECT } }),
-      'container.remove_quarantined': (c) => removeQuarantined(c as never, { docker, store }),
+      'container.remove_quarantined': (c) => removeQuarantined(c, { docker, store }),
       'template.sync': () => syncTemplates({ catalog }),
       'system.replay': () => replayProjections({ projector }),
       'secret.set': (c) => setSecret(c, { secrets, store }),
@@ -81,7 +81,7 @@ export class OrchestratorRuntime implements OnApplicationBootstrap, BeforeApplic
       'agent.report_health': (c) => recoveryCommand(c, { agents, clock }),
       'alert.raise': (c) => alertCommand(c, { agents, store }),
       'alert.resolve': (c) => alertCommand(c, { agents, store }),
-      'access.refuse': (c) => refuseAccess(c as never, { store }),
+      'access.refuse': (c) => refuseAccess(c, { store }),
     };
     this.pipeline = new CommandPipeline(store, audit, useCases, log, clock);
     this.access = new CommandAccess((type, body) => this.pipeline.handle(type, body), audit, log);

@@ -34,7 +34,7 @@ export function registerChange(program: Command, rt: Runtime, spec: ChangeSpec):
   program
     .command(spec.name)
     .summary(spec.summary)
-    .description(`${spec.summary[0].toUpperCase()}${spec.summary.slice(1)}; unless --no-wait, waits until the agent is ${spec.goal}.`)
+    .description(`${spec.summary.charAt(0).toUpperCase()}${spec.summary.slice(1)}; unless --no-wait, waits until the agent is ${spec.goal}.`)
     .argument('<agent>', 'agent name or id')
     .option('--reason <text>', REASON_HELP)
     .option('--no-wait', 'return once the control plane has recorded the request')

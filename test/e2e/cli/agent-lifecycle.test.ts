@@ -66,7 +66,7 @@ describe('sacp: an agent from deploy to rm', () => {
     assert.equal(r.code, 0, explain(r));
     const rows = parseTable(r.stdout);
     assert.equal(rows.length, 1, r.stdout);
-    assert.deepEqual(Object.keys(rows[0]), [
+    assert.deepEqual(Object.keys(rows[0]!), [
       'NAME',
       'ID',
       'TEMPLATE',
@@ -82,16 +82,16 @@ describe('sacp: an agent from deploy to rm', () => {
       'ALERT',
       'ERROR',
     ]);
-    assert.equal(rows[0].NAME, 'cli-a');
-    assert.equal(rows[0].ID, agentId.replace(/-/g, '').slice(-8), 'the random end of the UUIDv7, not its timestamp');
-    assert.match(rows[0].TEMPLATE, /^sim@\d+$/);
-    assert.equal(rows[0].DESIRED, 'running');
-    assert.equal(rows[0].OBSERVED, 'running');
-    assert.equal(rows[0].CONTAINER, containerId.slice(0, 12));
-    assert.equal(rows[0].RESTARTS, '0');
-    assert.equal(rows[0].ERROR, '-');
+    assert.equal(rows[0]!.NAME, 'cli-a');
+    assert.equal(rows[0]!.ID, agentId.replace(/-/g, '').slice(-8), 'the random end of the UUIDv7, not its timestamp');
+    assert.match(rows[0]!.TEMPLATE!, /^sim@\d+$/);
+    assert.equal(rows[0]!.DESIRED, 'running');
+    assert.equal(rows[0]!.OBSERVED, 'running');
+    assert.equal(rows[0]!.CONTAINER, containerId.slice(0, 12));
+    assert.equal(rows[0]!.RESTARTS, '0');
+    assert.equal(rows[0]!.ERROR, '-');
     // no monitor runs in this file: no health verdict, no resource figures, no recovery
-    for (const column of ['HEALTH', 'CPU', 'MEM', 'LAST EXIT', 'NEXT RESTART', 'ALERT']) assert.equal(rows[0][column], '-', column);
+    for (const column of ['HEALTH', 'CPU', 'MEM', 'LAST EXIT', 'NEXT RESTART', 'ALERT']) assert.equal(rows[0]![column], '-', column);
   });
 
   test('status shows CPU and MEM from the monitor\'s metrics reply, and "-" when it is too slow', async () => {
@@ -115,7 +115,7 @@ describe('sacp: an agent from deploy to rm', () => {
     try {
       const r = await run('status', 'cli-a');
       assert.equal(r.code, 0, explain(r));
-      const [row] = parseTable(r.stdout);
+      const row = parseTable(r.stdout)[0]!;
       assert.equal(row.CPU, '12%');
       assert.equal(row.MEM, '8.4MiB/64MiB');
       const j = await run('status', 'cli-a', '--json');
@@ -126,7 +126,7 @@ describe('sacp: an agent from deploy to rm', () => {
       const slow = await run('status', 'cli-a');
       assert.equal(slow.code, 0, explain(slow));
       assert.ok(Date.now() - began < 2900, `status did not wait for the slow monitor (${Date.now() - began} ms)`);
-      const [slowRow] = parseTable(slow.stdout);
+      const slowRow = parseTable(slow.stdout)[0]!;
       assert.deepEqual([slowRow.CPU, slowRow.MEM, slowRow.OBSERVED], ['-', '-', 'running']);
     } finally {
       sub.unsubscribe();
@@ -173,7 +173,7 @@ describe('sacp: an agent from deploy to rm', () => {
       .map((l) => JSON.parse(l).n as number)
       .filter((n) => n !== undefined);
     assert.ok(
-      seqs.every((n, i) => i === 0 || n > seqs[i - 1]),
+      seqs.every((n, i) => i === 0 || n > seqs[i - 1]!),
       `heartbeats in order: ${seqs.join(',')}`,
     );
     child.kill('SIGINT');
@@ -191,7 +191,7 @@ describe('sacp: an agent from deploy to rm', () => {
     assert.equal(r.code, 0, explain(r));
     assert.match(r.stdout, /^agent cli-a \([0-9a-f]{8}\) stopped\n$/);
     assert.equal((await cp.docker.inspect(containerId))?.running, false);
-    const [view] = await cp.status(agentId);
+    const view = (await cp.status(agentId))[0]!;
     assert.equal(view.state.observed, 'stopped');
 
     const again = await run('stop', 'cli-a');
@@ -225,13 +225,13 @@ describe('sacp: an agent from deploy to rm', () => {
     const r = await run('history', 'cli-a');
     assert.equal(r.code, 0, explain(r));
     const rows = parseTable(r.stdout);
-    assert.deepEqual(Object.keys(rows[0]), ['TIME', 'ACTOR', 'EVENT', 'WHY', 'SOURCE', 'CAUSED BY']);
+    assert.deepEqual(Object.keys(rows[0]!), ['TIME', 'ACTOR', 'EVENT', 'WHY', 'SOURCE', 'CAUSED BY']);
     const deployed = rows.find((row) => row.EVENT === 'agent.deployed');
     assert.ok(deployed, r.stdout);
     assert.equal(deployed.ACTOR, 'cli:alice');
     assert.equal(deployed.WHY, 'e2e: first deploy');
-    assert.match(deployed.SOURCE, /^cli@/);
-    assert.match(deployed.TIME, /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ$/);
+    assert.match(deployed.SOURCE!, /^cli@/);
+    assert.match(deployed.TIME!, /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ$/);
     const stop = rows.find((row) => row.EVENT === 'agent.stop_requested');
     assert.equal(stop?.WHY, 'e2e: pause it');
     assert.equal(stop?.ACTOR, 'cli:alice');
@@ -241,7 +241,7 @@ describe('sacp: an agent from deploy to rm', () => {
     );
     // what the orchestrator did on its own is recorded as the system's doing
     assert.ok(
-      rows.some((row) => row.EVENT === 'agent.container_started' && row.ACTOR.startsWith('system:')),
+      rows.some((row) => row.EVENT === 'agent.container_started' && row.ACTOR!.startsWith('system:')),
       r.stdout,
     );
 

@@ -25,7 +25,7 @@ describe('sacp: templates, secrets, replay, adopt and failures', () => {
   test('templates list shows the fixture templates and the files with problems', async () => {
     const r = await run('templates', 'list');
     assert.equal(r.code, 0, explain(r));
-    const rows = parseTable(r.stdout.split('\n\n')[0]);
+    const rows = parseTable(r.stdout.split('\n\n')[0]!);
     const sim = rows.find((row) => row.NAME === 'sim');
     assert.ok(sim, r.stdout);
     assert.equal(sim.IMAGE, 'sacp/sim-agent:latest');
@@ -101,7 +101,7 @@ describe('sacp: templates, secrets, replay, adopt and failures', () => {
     assert.equal(r.stdout, '');
     assert.match(r.stderr, /^sacp: agent "broken-1" did not become running: DOCKER\.IMAGE_NOT_FOUND: .*sacp\/never-built:latest/);
     const s = await run('status', 'broken-1');
-    assert.match(parseTable(s.stdout)[0].ERROR, /^DOCKER\.IMAGE_NOT_FOUND/);
+    assert.match(parseTable(s.stdout)[0]!.ERROR!, /^DOCKER\.IMAGE_NOT_FOUND/);
   });
 
   test('--timeout bounds the wait and says what state the agent is in', async () => {

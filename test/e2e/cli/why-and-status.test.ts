@@ -23,7 +23,7 @@ const whyLines = (stdout: string) =>
     .filter((l) => !l.startsWith('('))
     .map((l) => {
       const [time, type, summary, actor, why] = l.split(/ {2,}/);
-      return { time, type, summary, actor, why: why ?? '' };
+      return { time: time ?? '', type: type ?? '', summary: summary ?? '', actor: actor ?? '', why: why ?? '' };
     });
 
 /**

@@ -64,7 +64,7 @@ describe('Discord bot: commands become control-plane commands', () => {
 
     const view = await h.standIn.waitFor('status to show it running', async () => (await h.cp.status(deployed)).find((v) => v.state.observed === 'running'));
     const containers = await h.cp.containers();
-    const c = containers.find((x) => x.id === view!.containerId);
+    const c = containers.find((x) => x.id === view.containerId);
     assert.ok(c, 'the container exists in Docker');
     assert.equal(c.state, 'running');
 
@@ -171,10 +171,10 @@ describe('Discord bot: commands become control-plane commands', () => {
     const i = h.slash('alice', 'adopt', { container: 'some-container' });
     await h.standIn.waitFor('a private refusal', () => h.privateRepliesTo(i.id).find((t) => t.includes('⛔')));
     assert.match(h.privateRepliesTo(i.id)[0]!, /adopting a container needs the \*\*admin\*\* role; you have \*\*operator\*\*/);
-    const refused = (await h.standIn.waitFor('the refusal in the event log', async () => {
+    const refused = await h.standIn.waitFor('the refusal in the event log', async () => {
       const e = await h.eventsOfCommand(`discord-${i.id}`);
       return e.length ? e : undefined;
-    }))!;
+    });
     assert.deepEqual(
       refused.map((e) => e.type),
       ['access.refused'],
@@ -204,10 +204,10 @@ describe('Discord bot: commands become control-plane commands', () => {
     assert.match(h.privateRepliesTo(i.id)[0]!, /stopping an agent needs the \*\*operator\*\* role; you have \*\*viewer\*\*/);
     assert.equal(h.responseOf(i.id)?.flags !== undefined ? ((h.responseOf(i.id)!.flags as number) & 64) === 64 : true, true, 'the refusal is ephemeral');
 
-    const refused = (await h.standIn.waitFor('the refusal in the event log', async () => {
+    const refused = await h.standIn.waitFor('the refusal in the event log', async () => {
       const e = await h.eventsOfCommand(`discord-${i.id}`);
       return e.length ? e : undefined;
-    }))!;
+    });
     assert.deepEqual(
       refused.map((e) => e.type),
       ['access.refused'],

@@ -51,7 +51,7 @@ describe('auto-recovery with back-off (real monitor, orchestrator and sim agents
       assert.deepEqual([s.metadata.actor.kind, s.metadata.actor.id, s.metadata.source], ['system', 'monitor', 'monitor:recovery']);
       const restarted = events.find((e) => e.type === 'agent.container_restarted' && e.metadata.causationId === s.event_id);
       assert.ok(restarted, 'the orchestrator restarted it, caused by the schedule');
-      const waited = restarted!.recorded_at.getTime() - s.recorded_at.getTime();
+      const waited = restarted.recorded_at.getTime() - s.recorded_at.getTime();
       assert.ok(waited >= (s.data.delayMs as number) - 50, `the restart waited its delay (${waited} ms for ${s.data.delayMs} ms)`);
     }
     const exits = events.filter((e) => e.type === 'agent.container_exited');

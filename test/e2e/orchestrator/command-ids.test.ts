@@ -10,7 +10,7 @@ const SYSTEM = { kind: 'system' as const, id: 'monitor', displayName: 'monitor' 
 type Refusal = Extract<CommandReply, { ok: false }>;
 const refusal = (r: CommandReply): Refusal => {
   assert.equal(r.ok, false, JSON.stringify(r));
-  return r as Refusal;
+  return r;
 };
 
 describe('command ids are bound to their command (real NATS, Postgres, Docker)', () => {

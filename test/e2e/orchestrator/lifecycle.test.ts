@@ -60,7 +60,7 @@ describe('agent lifecycle through the orchestrator (real NATS, Postgres, Docker)
     assert.equal(info.HostConfig.NetworkMode, 'sacp-agents');
     const mount = info.Mounts.find((m) => m.Destination === '/workspace');
     assert.equal(mount?.Type, 'volume');
-    const volume = await cp.docker['client'].api.getVolume(mount!.Name).inspect();
+    const volume = await cp.docker['client'].api.getVolume(mount.Name).inspect();
     assert.equal(volume.Labels['sacp.agent.id'], id);
     assert.equal(volume.Labels['sacp.instance'], cp.instance);
     await cp.command('agent.remove', { agent: 'net-1' });

@@ -150,7 +150,7 @@ describe('alert poster: JetStream alerts to Discord', () => {
     assert.equal(embed!.title, '🔴 critical: coder-1 — recovery_abandoned');
     assert.equal(embed!.description, 'coder-1 crashed 5 times in 600 s; automatic restarts stopped');
     assert.equal(embed!.fields?.[0]?.name, 'Last log lines');
-    assert.match(embed!.fields![0]!.value, /^```\n.*starting.*\n.*model quota exceeded.*\n```$/);
+    assert.match(embed!.fields[0].value, /^```\n.*starting.*\n.*model quota exceeded.*\n```$/);
     assert.equal(embed!.timestamp, alert.metadata.occurredAt);
     assert.equal(embed!.color, 0xe74c3c);
     const req = standIn.requestsTo(MESSAGES).at(-1)!;

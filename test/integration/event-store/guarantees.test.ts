@@ -42,7 +42,7 @@ describe('event store guarantees (real Postgres)', () => {
     await store.append([{ streamId: 's-race', expectedVersion: 0, events: [testEvent(0)] }], metadata());
     const results = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => store.append([{ streamId: 's-race', expectedVersion: 1, events: [testEvent(i)] }], metadata())));
     assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
-    assert.ok(results.filter((r) => r.status === 'rejected').every((r) => (r as PromiseRejectedResult).reason instanceof ConcurrencyError));
+    assert.ok(results.filter((r) => r.status === 'rejected').every((r) => r.reason instanceof ConcurrencyError));
     assert.deepEqual(
       (await store.readStream('s-race')).map((e) => e.streamPosition),
       [1, 2],

@@ -224,7 +224,7 @@ export class RestApi {
         options: [],
         description: '',
         ...cmd,
-        id: (prev?.id as string | undefined) ?? snowflake(),
+        id: prev?.id ?? snowflake(),
         application_id: world.application.id,
         ...(scope === 'global' ? {} : { guild_id: scope }),
         type,
@@ -240,7 +240,7 @@ export class RestApi {
       for (const c of body as Json[]) {
         const n = normalise(scope, c, existing);
         if (isReply(n)) return n;
-        next.push(n as Json);
+        next.push(n);
       }
       st.commands.set(scope, next);
       return ok(next);
@@ -249,7 +249,7 @@ export class RestApi {
       const existing = st.commands.get(scope) ?? [];
       const n = normalise(scope, body, existing);
       if (isReply(n)) return n;
-      const cmd = n as Json;
+      const cmd = n;
       const had = existing.some((c) => c.id === cmd.id);
       st.commands.set(scope, [...existing.filter((c) => c.id !== cmd.id), cmd]);
       return ok(cmd, had ? 200 : 201);
@@ -508,7 +508,7 @@ export class RestApi {
       const msg = st.createMessage({
         channelId: t.channelId,
         guildId: t.guildId,
-        author: { id: t.id, username: (b.username as string | undefined) ?? t.name, discriminator: '0000', avatar: null, bot: true, global_name: null },
+        author: { id: t.id, username: b.username ?? t.name, discriminator: '0000', avatar: null, bot: true, global_name: null },
         content: b.content as string | undefined,
         embeds: b.embeds as unknown[] | undefined,
         components: b.components as unknown[] | undefined,

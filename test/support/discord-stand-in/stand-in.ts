@@ -335,7 +335,7 @@ export class DiscordStandIn {
       opt.value = opt.value === undefined || opt.value === null ? '' : String(opt.value);
       opt.focused = true;
     } else {
-      options.push({ name: opts.focused, type: (def?.type as number | undefined) ?? OPTION_TYPE.string, value: '', focused: true });
+      options.push({ name: opts.focused, type: def?.type ?? OPTION_TYPE.string, value: '', focused: true });
     }
     payload.data = {
       id: (cmd?.id as string | undefined) ?? snowflake(),

@@ -28,7 +28,7 @@ const portTaken: OperationFailure = {
 /** Applies a decision's agent events as the store would, at `now`. */
 function when(state: AgentState, failure: OperationFailure, now: string) {
   const decision = decideOperationFailure(state, failure, now, policy);
-  const next = decision.events.reduce((s, e) => evolveAgent(s, { ...e, metadata: { occurredAt: now } } as unknown as EvolvableEvent), state);
+  const next = decision.events.reduce((s, e) => evolveAgent(s, { ...e, metadata: { occurredAt: now } }), state);
   return { decision, state: next };
 }
 
@@ -52,7 +52,7 @@ describe('operation back-off (pure, time as input)', () => {
     assert.equal(e.type, 'agent.operation_failed');
     assert.equal(e.schemaVersion, 2);
     assert.ok(AgentOperationFailedV2.data.safeParse(e.data).success, 'the event keeps its contract');
-    assert.deepEqual(e.data as { failures: number; limit: number; nextAttemptAt: string }, { ...(e.data as object), failures: 1, limit: 4, nextAttemptAt: at(1000) });
+    assert.deepEqual(e.data, { ...(e.data as object), failures: 1, limit: 4, nextAttemptAt: at(1000) });
     assert.equal(decision.alert, null);
     assert.equal(state.operationFailure?.failures, 1);
     assert.equal(state.lastError?.code, 'DOCKER.OPERATION_FAILED');
@@ -83,7 +83,7 @@ describe('operation back-off (pure, time as input)', () => {
     assert.equal(decision.nextAttemptAt, null);
     assert.equal(decision.alert?.severity, 'critical');
     assert.equal(decision.alert?.key, operationAlertKey(before.agentId));
-    assert.match(decision.alert!.message, /Docker start failed 4 times in a row \(DOCKER\.OPERATION_FAILED: .*port is already allocated\)/);
+    assert.match(decision.alert.message, /Docker start failed 4 times in a row \(DOCKER\.OPERATION_FAILED: .*port is already allocated\)/);
     assert.equal(state.operationFailure?.gaveUp, true);
     assert.deepEqual(operationGate(state, at(10 * 3_600_000)), { go: false, until: null, why: 'start failed 4 times (DOCKER.OPERATION_FAILED); waiting for an operator' });
     assert.deepEqual(when(state, portTaken, at(10 * 3_600_000)).decision.events, [], 'nothing more is recorded after giving up');
@@ -175,7 +175,7 @@ describe('operation back-off (pure, time as input)', () => {
       assert.equal(r.decision.alert, null);
       assert.ok(r.decision.nextAttemptAt, `attempt ${i} has a next one`);
       s = r.state;
-      t = Date.parse(r.decision.nextAttemptAt!) - T0;
+      t = Date.parse(r.decision.nextAttemptAt) - T0;
     }
     assert.equal(operationRetryDelay(policy, 10), policy.maxMs, 'at most one event per maxMs: bounded per hour');
   });

@@ -86,7 +86,7 @@ describe('recovery policy (controlled clock)', () => {
     assert.equal(first.appends.length, 1);
     assert.equal(first.appends[0]!.events[0]!.type, 'agent.restart_scheduled');
     assert.equal((first.appends[0]!.events[0]!.data as { dueAt: string }).dueAt, at(1));
-    const after = evolveAgent(s, { ...first.appends[0]!.events[0]!, metadata: { occurredAt: at(0) } } as never);
+    const after = evolveAgent(s, { ...first.appends[0]!.events[0]!, metadata: { occurredAt: at(0) } });
     assert.deepEqual(decideAgent({ type: 'schedule_restart', attempt: 1, delayMs: 1000, cause: crash('e1'), now: at(0) }, after).appends, []);
     assert.deepEqual(
       decideAgent({ type: 'schedule_restart', attempt: 2, delayMs: 1000, cause: { eventId: 'e2', kind: 'vanished', detail: 'gone' }, now: at(0) }, after).appends,
@@ -123,7 +123,7 @@ describe('recovery policy (controlled clock)', () => {
     assert.equal(decideAgent({ type: 'report_health', containerId: 'old', status: 'unhealthy', probe: 'http', output: '' }, s).appends.length, 0);
     const changed = decideAgent({ type: 'report_health', containerId: 'c1', status: 'unhealthy', probe: 'http', output: '503' }, s);
     assert.equal(changed.appends[0]!.events[0]!.type, 'agent.health_changed');
-    const unhealthy = evolveAgent(s, { ...changed.appends[0]!.events[0]!, metadata: { occurredAt: at(0) } } as never);
+    const unhealthy = evolveAgent(s, { ...changed.appends[0]!.events[0]!, metadata: { occurredAt: at(0) } });
     assert.equal(decideAgent({ type: 'report_health', containerId: 'c1', status: 'unhealthy', probe: 'http', output: '503' }, unhealthy).appends.length, 0);
   });
 });

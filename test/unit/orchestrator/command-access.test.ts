@@ -19,7 +19,7 @@ function access() {
   const audited: AuditEntry[] = [];
   const handled: string[] = [];
   const a = new CommandAccess(
-    async (type) => (handled.push(type), { ok: true, commandId: 'c', duplicate: false, result: {}, events: [] }) as CommandReply,
+    async (type) => (handled.push(type), { ok: true, commandId: 'c', duplicate: false, result: {}, events: [] }),
     { record: async (e: AuditEntry) => void audited.push(e) } as unknown as CommandAudit,
     new JsonLogger('test', 'error'),
   );

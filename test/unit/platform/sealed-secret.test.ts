@@ -68,13 +68,13 @@ describe('sealed secrets', () => {
   test('a changed ciphertext, tag or iv is refused', () => {
     const key = generateSealingKey();
     const text = sealSecret(TOKEN, key);
-    const body = JSON.parse(text) as Record<string, string>;
+    const body = JSON.parse(text) as { ciphertext: string; tag: string; iv: string };
     const flip = (b64: string) => {
       const buf = Buffer.from(b64, 'base64');
-      buf[0] ^= 0x01;
+      buf[0] = buf[0]! ^ 0x01;
       return buf.toString('base64');
     };
-    for (const field of ['ciphertext', 'tag', 'iv']) {
+    for (const field of ['ciphertext', 'tag', 'iv'] as const) {
       const tampered = JSON.stringify({ ...body, [field]: flip(body[field]) });
       refused(() => openSealedSecret(tampered, key), 'SEALED.WRONG_KEY', [TOKEN, key, body.ciphertext], /wrong key, or the file was changed/);
     }

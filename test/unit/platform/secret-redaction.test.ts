@@ -12,8 +12,8 @@ function capture(fn: () => void): { out: string; err: string } {
   const err: string[] = [];
   const stdoutWrite = process.stdout.write;
   const stderrWrite = process.stderr.write;
-  process.stdout.write = ((chunk: string | Uint8Array) => (out.push(String(chunk)), true)) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array) => (err.push(String(chunk)), true)) as typeof process.stderr.write;
+  process.stdout.write = (chunk: string | Uint8Array) => (out.push(String(chunk)), true);
+  process.stderr.write = (chunk: string | Uint8Array) => (err.push(String(chunk)), true);
   try {
     fn();
   } finally {
@@ -89,9 +89,10 @@ describe('JsonLogger.redactValue', () => {
         .trimEnd()
         .split('\n')
         .map((l) => JSON.parse(l) as Record<string, unknown>);
-    const [info, warn, nest, debug] = parse(out);
-    const [error] = parse(err);
-    assert.equal(parse(out).length, 4);
+    const outLines = parse(out);
+    assert.equal(outLines.length, 4);
+    const [info, warn, nest, debug] = outLines as [Record<string, unknown>, Record<string, unknown>, Record<string, unknown>, Record<string, unknown>];
+    const [error] = parse(err) as [Record<string, unknown>];
     assert.equal(info.msg, 'logging in with [redacted]');
     assert.equal(info.attempt, 1);
     assert.deepEqual(warn.error, { name: 'Error', message: 'bad token [redacted]' });

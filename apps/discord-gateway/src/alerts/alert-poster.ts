@@ -476,7 +476,7 @@ export function alertEmbed(a: AlertItem): APIEmbed {
     return e;
   }
   const d = a.data;
-  const sev = SEVERITY[d.severity as Severity] ?? SEVERITY.critical;
+  const sev = SEVERITY[d.severity] ?? SEVERITY.critical;
   const who = agentLabel(d.agentName, d.agentId);
   const e: APIEmbed = {
     title: clip(`${sev.emoji} ${d.severity}: ${inertLine(clip(who, 100))} — ${inertWord(clip(d.cause, 120))}`, LIMIT.title),
@@ -506,7 +506,7 @@ export function summaryEmbed(alerts: AlertItem[]): APIEmbed {
     }
   }
   const worst = raised.reduce<Severity | null>((w, a) => {
-    const s = a.data.severity as Severity;
+    const s = a.data.severity;
     return !w || (SEVERITY[s]?.rank ?? 0) > SEVERITY[w].rank ? s : w;
   }, null);
 

@@ -239,8 +239,8 @@ export class CommandRunner {
               };
             }),
       close: () => {
-        set!.delete(listener);
-        if (!set!.size) this.watchers.delete(agentId);
+        set.delete(listener);
+        if (!set.size) this.watchers.delete(agentId);
       },
     };
   }

@@ -49,7 +49,7 @@ export class ControlPlaneClient {
     const body = { type, version: 1, commandId: o.commandId, actor: o.actor, source: o.source, ...(o.reason ? { reason: o.reason } : {}), payload };
     return this.withRetry(
       () => this.request<CommandReply<R>>(Subjects.command(type, o.actor.kind), body),
-      (error) => ({ ok: false, commandId: o.commandId, duplicate: false, error }) as CommandReply<R>,
+      (error) => ({ ok: false, commandId: o.commandId, duplicate: false, error }),
       { what: type, commandId: o.commandId, onWaiting: o.onWaiting },
     );
   }
@@ -57,7 +57,7 @@ export class ControlPlaneClient {
   async query<R>(type: string, payload: unknown, onWaiting?: SendOptions['onWaiting']): Promise<QueryReply<R>> {
     return this.withRetry(
       () => this.request<QueryReply<R>>(Subjects.query(type), payload),
-      (error) => ({ ok: false, error }) as QueryReply<R>,
+      (error) => ({ ok: false, error }),
       { what: type, commandId: null, onWaiting, retryForMs: Math.min(this.opts.retryForMs, 10_000) },
     );
   }

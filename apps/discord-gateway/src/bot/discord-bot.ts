@@ -107,7 +107,7 @@ export class DiscordBot {
             },
           }
         : {},
-    } as ConstructorParameters<typeof Client>[0]);
+    });
     this.client.on('clientReady', () => void this.onReady());
     this.client.on('guildCreate', (g) => void this.registerCommands(g));
     this.client.on('messageCreate', (m) => this.track(this.onMessage(m)));
@@ -284,12 +284,12 @@ export class DiscordBot {
 
   private async onSlash(interaction: ChatInputCommandInteraction): Promise<void> {
     const options: Record<string, string | number | boolean> = {};
-    for (const o of interaction.options.data) if (o.value !== undefined && o.value !== null) options[o.name] = o.value as string | number | boolean;
+    for (const o of interaction.options.data) if (o.value !== undefined && o.value !== null) options[o.name] = o.value;
     await this.handle(parseSlash(interaction.commandName, options), {
       originId: interaction.id,
       userId: interaction.user.id,
       member: interaction.member,
-      actor: this.actorOf(interaction.member && 'displayName' in interaction.member ? (interaction.member as GuildMember) : null, interaction.user),
+      actor: this.actorOf(interaction.member && 'displayName' in interaction.member ? interaction.member : null, interaction.user),
       source: `discord:${interaction.guildId}/${interaction.channelId}`,
       responder: new InteractionResponder(interaction, this.log),
       started: Date.now(),
@@ -311,7 +311,7 @@ export class DiscordBot {
     if (ns !== 'sacp') return;
     const member = interaction.member as GuildMember | null;
     const held = this.heldRole(member);
-    const actor = this.actorOf(interaction.member && 'displayName' in interaction.member ? (interaction.member as GuildMember) : null, interaction.user);
+    const actor = this.actorOf(interaction.member && 'displayName' in interaction.member ? interaction.member : null, interaction.user);
     const source = `discord:${interaction.guildId}/${interaction.channelId}`;
     const responder = new InteractionResponder(interaction, this.log);
 

@@ -45,8 +45,8 @@ export class IdleStopper {
       const runKey = `${agent.containerId}:${agent.runningSince}`;
       seen.add(agent.agentId);
       let clock = this.clocks.get(agent.agentId);
-      if (!clock || `${clock.containerId}:${clock.runningSince}` !== runKey) clock = startIdleClock(agent.containerId!, agent.runningSince, pass.at);
-      const lastLogAt = await this.newestLogAt(agent.containerId!);
+      if (!clock || `${clock.containerId}:${clock.runningSince}` !== runKey) clock = startIdleClock(agent.containerId, agent.runningSince, pass.at);
+      const lastLogAt = await this.newestLogAt(agent.containerId);
       if (lastLogAt === undefined) continue; // could not read the logs: this pass observes nothing
       clock = observeIdle(clock, { at: pass.at, cpuUsageNanos, networkBytes: sample.networkTxBytes, lastLogAt }, this.thresholds);
       this.clocks.set(agent.agentId, clock);

@@ -52,7 +52,7 @@ export async function changeAgent(
   deps: { agents: AgentLocator },
 ): Promise<UseCaseOutcome> {
   const { state } = await deps.agents.resolve(cmd.payload.agent);
-  const decision = decideAgent({ type } as AgentCommand, state);
+  const decision = decideAgent({ type }, state);
   return { appends: decision.appends, result: decision.result, target: `agent "${state.name}"` };
 }
 

@@ -303,7 +303,7 @@ export class Reconciler {
   private async record(state: AgentState, cause: StoredEvent, events: NewKnownEvent[], more: AppendRequest[] = []): Promise<void> {
     if (!this.live) throw new LeaseLost();
     const metadata = this.metadata(cause);
-    const after = events.reduce((s, e) => evolveAgent(s, { ...e, metadata } as unknown as EvolvableEvent), state);
+    const after = events.reduce((s, e) => evolveAgent(s, { ...e, metadata }), state);
     const resolution = operationAlertResolution(state, after);
     if (resolution) more = [...more, ...(await this.alertAppends({ type: 'resolve', ...resolution }))];
     await this.d.store.append([{ streamId: agentStreamId(state.agentId), expectedVersion: state.version, events }, ...more], metadata);
@@ -488,7 +488,7 @@ export class Reconciler {
           {
             streamId,
             expectedVersion: state.version,
-            events: [{ type: 'container.quarantine_removed', schemaVersion: 1, data: { containerId: c.id, containerName: c.name, by: step.by } } as NewKnownEvent],
+            events: [{ type: 'container.quarantine_removed', schemaVersion: 1, data: { containerId: c.id, containerName: c.name, by: step.by } }],
           },
           ...resolve.appends,
         ],

@@ -108,7 +108,7 @@ export class TemplateCatalog {
     const latest = await this.latest(name);
     if (latest && latest.hash === file.hash) return { ref: { name, version: latest.version, hash: file.hash }, template: file.template, registration: null };
     const version = (latest?.version ?? 0) + 1;
-    const data: TemplateVersionRegisteredDataV1 = { name, version, hash: file.hash, file: file.file, definition: file.template as unknown as Record<string, unknown> };
+    const data: TemplateVersionRegisteredDataV1 = { name, version, hash: file.hash, file: file.file, definition: file.template };
     return {
       ref: { name, version, hash: file.hash },
       template: file.template,

@@ -47,7 +47,7 @@ export function decideRecovery(
   const now = Date.parse(failedAt);
   const windowStart = now - policy.windowSeconds * 1000;
   const healthyRun = runningSinceBeforeFailure !== null && now - Date.parse(runningSinceBeforeFailure) >= policy.resetAfterSeconds * 1000;
-  const resetPoint = healthyRun ? Date.parse(runningSinceBeforeFailure!) : -Infinity;
+  const resetPoint = healthyRun ? Date.parse(runningSinceBeforeFailure) : -Infinity;
   const attemptsSoFar = state.restartHistory.filter((at) => {
     const t = Date.parse(at);
     return t >= windowStart && t >= resetPoint;
