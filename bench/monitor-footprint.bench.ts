@@ -305,7 +305,7 @@ export async function run(): Promise<BenchResult> {
       if (bad) progress(`note: a raw pass saw ${bad.containers} containers, ${bad.ok} stats`);
       // every pass from the window on that sampled the whole fleet (and is over)
       const done = tracker.passes.slice(firstIndex).filter((p) => p.agents >= agents);
-      const passMs = done.map(PassTracker.duration);
+      const passMs = done.map((p) => PassTracker.duration(p));
       progress(
         `${agents} agents: monitor pass p50 ${ms(percentile(passMs, 50))} (n=${passMs.length}); raw, ${STATS_CONCURRENCY} in flight ${c8.map((r) => ms(r.total)).join(', ')}; all in flight ${all.map((r) => ms(r.total)).join(', ')}; cgroup files ${cgroup.map(ms).join(', ') || 'n/a'}`,
       );

@@ -67,7 +67,7 @@ export function progressFor(bench: string): (message: string) => void {
   return (message) => process.stderr.write(`[${bench} +${((performance.now() - t0) / 1000).toFixed(1)}s] ${message}\n`);
 }
 
-export function machineNote(): Record<string, unknown> {
+export function machineNote(): { date: string; cpus: number; memGiB: number; node: string } {
   return { date: new Date().toISOString(), cpus: cpus().length, memGiB: Math.round(totalmem() / 2 ** 30), node: process.version };
 }
 

@@ -1,8 +1,7 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { NatsConnection, Subscription } from '@nats-io/nats-core';
 import type { Pool } from 'pg';
-import { COMMAND_TYPES, type CommandEnvelope, type CommandType } from '../../../libs/events/src/commands';
-import { ErrorCodes } from '../../../libs/events/src/error-codes';
+import { COMMAND_TYPES, type CommandType } from '../../../libs/events/src/commands';
 import { SYSTEM_ACTOR } from '../../../libs/events/src/metadata';
 import { ORCHESTRATOR_QUEUE, Subjects } from '../../../libs/events/src/subjects';
 import type { ContainerPolicy } from '../../../libs/domain/src/container/container-policy';

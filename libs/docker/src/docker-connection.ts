@@ -53,6 +53,7 @@ export function createDockerClient(dockerHost?: string): DockerClient {
 export async function pingDocker(client: DockerClient, timeoutMs = 5_000): Promise<void> {
   try {
     // @types/dockerode omits ping's options; dockerode 5 accepts { abortSignal }.
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- called with client.api as `this` just below
     const ping = client.api.ping as unknown as (this: Docker, options: { abortSignal: AbortSignal }) => Promise<unknown>;
     await ping.call(client.api, { abortSignal: AbortSignal.timeout(timeoutMs) });
   } catch (error) {

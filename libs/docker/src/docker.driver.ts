@@ -281,7 +281,7 @@ export class DockerDriver {
               statusCodes: { 200: true, 404: 'no such container', 500: 'server error' },
               options: query,
             },
-            (err, stream) => (err ? reject(err) : resolve(stream)),
+            (err, stream) => (err ? reject(err instanceof Error ? err : new Error('docker logs request failed', { cause: err })) : resolve(stream)),
           ),
         ),
       signal,

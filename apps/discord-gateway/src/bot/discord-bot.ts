@@ -137,7 +137,7 @@ export class DiscordBot {
   }
 
   private track(p: Promise<void>): void {
-    const q = p.catch((err) => this.log.error('handling a Discord event failed', { error: err }));
+    const q = p.catch((err: unknown) => this.log.error('handling a Discord event failed', { error: err }));
     this.inFlight.add(q);
     void q.finally(() => this.inFlight.delete(q));
   }

@@ -77,7 +77,7 @@ export class HealthChecker {
   private guard(agentId: string, work: () => Promise<void>): void {
     this.busy.add(agentId);
     void work()
-      .catch((err) => this.log.warn('health check failed to run', { agentId, error: err }))
+      .catch((err: unknown) => this.log.warn('health check failed to run', { agentId, error: err }))
       .finally(() => this.busy.delete(agentId));
   }
 

@@ -156,8 +156,8 @@ export class Reconciler {
   /** A stream changed: reconcile the agent it belongs to. */
   onStreamChanged(streamId: string): void {
     if (!this.active) return;
-    if (streamId === '') return void this.fullPass().catch((err) => this.d.log.warn('reconcile pass failed', { error: err }));
-    if (streamId.startsWith('agent-') && !streamId.startsWith('agent-name-')) this.schedule(streamId.slice('agent-'.length));
+    if (streamId === '') return void this.fullPass().catch((err: unknown) => this.d.log.warn('reconcile pass failed', { error: err }));
+    if (streamId.startsWith('agent-') && !streamId.startsWith('agent-name-')) void this.schedule(streamId.slice('agent-'.length));
   }
 
   private async loop(): Promise<void> {
@@ -182,7 +182,7 @@ export class Reconciler {
     for (const c of containers) {
       const agentId = c.labels[Labels.agentId];
       if (agentId) ids.add(agentId);
-      else if (this.live) await this.quarantine(c, null).catch((err) => this.d.log.warn('quarantine failed', { containerId: c.id, error: err }));
+      else if (this.live) await this.quarantine(c, null).catch((err: unknown) => this.d.log.warn('quarantine failed', { containerId: c.id, error: err }));
     }
     await Promise.all([...ids].map((id) => this.schedule(id)));
   }
@@ -539,7 +539,7 @@ export class Reconciler {
         ],
         meta,
       )
-      .catch((err) => {
+      .catch((err: unknown) => {
         if (!(err instanceof ConcurrencyError)) throw err;
       });
   }

@@ -45,7 +45,7 @@ export class EventRelay {
     this.active = true;
     // a loop still winding down from a lost leadership ends before the new one starts: never two publishers
     const previous = this.loopDone ?? Promise.resolve();
-    this.loopDone = previous.then(() => this.run()).catch((err) => this.log.error('relay stopped', { error: err }));
+    this.loopDone = previous.then(() => this.run()).catch((err: unknown) => this.log.error('relay stopped', { error: err }));
   }
 
   async deactivate(): Promise<void> {
