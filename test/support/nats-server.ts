@@ -6,7 +6,7 @@ import { connect as netConnect } from 'node:net';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { connectBus } from '../../libs/bus/src/nats-connection';
 import { credentialPath, ensureCredential, initBus, readCredentialFile, writeServerConfig } from '../../libs/bus/src/auth/credential-files';
-import type { BusCredential, BusRole } from '../../libs/bus/src/auth/bus-permissions';
+import type { BusCredential } from '../../libs/bus/src/auth/bus-permissions';
 import { freePort, waitFor } from './ports';
 
 export interface TestNats {

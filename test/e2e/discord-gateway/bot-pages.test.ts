@@ -22,7 +22,9 @@ describe('Discord bot: bounded replies over paged queries', () => {
     const exec = await h.cp.docker['client'].api
       .getContainer(view.containerId!)
       .exec({ Cmd: ['sim-ctl', 'print', '400', String(16 * 1024)], AttachStdout: true, AttachStderr: true });
-    await new Promise((res) => exec.start({}).then((s) => s.on('end', res).resume()));
+    await new Promise((res, rej) => {
+      exec.start({}).then((s) => s.on('end', res).resume(), rej);
+    });
     await waitFor('the last line in the log', async () => (await h.cp.docker.logsTail(view.containerId!, 3)).some((l) => l.line.startsWith('line 399/400 ')), 60_000, 300);
 
     const msg = h.say('alice', '!logs loud 200');

@@ -144,7 +144,7 @@ describe('command ids are bound to their command (real NATS, Postgres, Docker)',
       () => cp.command('agent.remove', { agent: 'raced' }, { commandId: U }),
     );
     const won = rivals.filter((r) => r.ok);
-    const lost = rivals.filter((r) => !r.ok) as Refusal[];
+    const lost = rivals.filter((r): r is Refusal => !r.ok);
     assert.equal(won.length, 1, JSON.stringify(rivals));
     assert.equal(won[0]!.duplicate, false);
     assert.equal(lost.length, 1);

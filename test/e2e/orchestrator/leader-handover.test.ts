@@ -65,7 +65,7 @@ describe('leader hand-over without double work (two real orchestrator processes)
     const positions = new Set<string>();
     for (let seq = info.state.first_seq; seq <= info.state.last_seq && info.state.messages > 0; seq++) {
       const m = await jsm.streams.getMessage(EVENT_STREAM, { seq });
-      if (m) positions.add(String((m.json() as { globalPosition: string }).globalPosition));
+      if (m) positions.add(String(m.json<{ globalPosition: string }>().globalPosition));
     }
     return positions;
   };
@@ -96,7 +96,7 @@ describe('leader hand-over without double work (two real orchestrator processes)
     const seen = new Set<string>();
     for (let seq = info.state.first_seq; seq <= info.state.last_seq; seq++) {
       const m = await jsm.streams.getMessage(EVENT_STREAM, { seq });
-      const id = (m!.json() as { eventId: string }).eventId;
+      const id = m!.json<{ eventId: string }>().eventId;
       assert.ok(!seen.has(id), `event ${id} is in the stream twice`);
       seen.add(id);
     }

@@ -33,7 +33,7 @@ describe('two orchestrator replicas (real processes, one queue group)', () => {
     const accepted = cp.orchestrators.map((o) => (o.logs.match(/"command accepted"/g) ?? []).length);
     assert.ok(
       accepted.every((n) => n > 0),
-      `both replicas handled commands: ${accepted}`,
+      `both replicas handled commands: ${accepted.join(',')}`,
     );
 
     for (const id of ids) await cp.waitForAgent(id, (a) => a.state.observed === 'running', 'running', 60_000);

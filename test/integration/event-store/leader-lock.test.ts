@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import type { Pool } from 'pg';
+import type { Client, Pool } from 'pg';
 import { earliestServerRelease, LEADER_LOCK_TIMINGS, LeaderLock } from '../../../libs/event-store/src/leader-lock';
 import { createTestDatabase, testPool } from '../../support/postgres';
 import { waitFor } from '../../support/ports';
@@ -53,7 +53,7 @@ describe('leader lock: the holder gives up before anyone else can take over', ()
     assert.equal(rows.length, 1);
     // another session's settings are not visible in SQL: open a lock connection the same way and read its own
     const probe = new LeaderLock({ connection: { connectionString: url }, name: `${LOCK}-probe`, onElected: () => undefined, onLost: () => undefined });
-    const client = await (probe as unknown as { connect(): Promise<import('pg').Client> }).connect();
+    const client = await (probe as unknown as { connect(): Promise<Client> }).connect();
     const settings = await client.query<{ name: string; setting: string }>(
       "select name, setting from pg_settings where name in ('idle_session_timeout', 'statement_timeout', 'idle_in_transaction_session_timeout', 'tcp_keepalives_idle', 'tcp_keepalives_interval', 'tcp_keepalives_count') order by name",
     );

@@ -298,7 +298,7 @@ describe('hostile templates are refused by the orchestrator, each with its field
     const fixtures = catalogFor(join(REPO_ROOT, 'test/fixtures/configs'));
     assert.ok(problemsOf(fixtures, 'broken').some((p) => p.field === 'resources.memory'));
     const hostile = problemsOf(fixtures, 'hostile').map((p) => p.field);
-    for (const f of ['network', 'security.privileged', 'security.capAdd.0', 'volumes.0.hostPath']) assert.ok(hostile.includes(f), `${f} in ${hostile}`);
+    for (const f of ['network', 'security.privileged', 'security.capAdd.0', 'volumes.0.hostPath']) assert.ok(hostile.includes(f), `${f} in ${hostile.join(',')}`);
   });
 
   test('within the policy: a real directory below an allowed path, a symlink that stays inside, a port in the range, allowed capabilities', () => {

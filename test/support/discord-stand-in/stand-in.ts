@@ -420,7 +420,7 @@ export class DiscordStandIn {
     return rec.choices ?? undefined;
   }
   /** Registered application commands of a guild (id or name), or the global ones. */
-  commands(scope: 'global' | string = 'global'): Json[] {
+  commands(scope: 'global' | (string & Record<never, never>) = 'global'): Json[] {
     const key = scope === 'global' ? 'global' : this.idx.guild(scope).id;
     return this.state.commands.get(key) ?? [];
   }

@@ -79,7 +79,7 @@ describe('parsePrefixed: arguments', () => {
     const p = problem(parsePrefixed('!deploy grok4 --reason "sprint 12'));
     assert.equal(p.problem, 'a quote (") is not closed');
     assert.equal(p.usage, null);
-    assert.match(problem(parsePrefixed("!stop 'coder-1")).problem, /quote \(\'\) is not closed/);
+    assert.match(problem(parsePrefixed("!stop 'coder-1")).problem, /quote \('\) is not closed/);
     assert.match(problem(parsePrefixed('!stop “coder-1')).problem, /quote \(”\) is not closed/);
   });
 

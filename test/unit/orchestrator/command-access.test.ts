@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { CommandAccess } from '../../../apps/orchestrator/src/commands/command-access';
 import type { AuditEntry, CommandAudit } from '../../../libs/event-store/src/command-audit';
-import type { CommandReply } from '../../../libs/events/src/reply';
 import { JsonLogger } from '../../../libs/platform/src/logger';
 
 const envelope = (type: string, kind: string) => ({

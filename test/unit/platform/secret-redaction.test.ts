@@ -10,7 +10,10 @@ const TOKEN = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.GhIjKl.redaction-test-token-value-0123';
 function capture(fn: () => void): { out: string; err: string } {
   const out: string[] = [];
   const err: string[] = [];
+  // saved unbound on purpose: the very same functions are put back in `finally`
+  // eslint-disable-next-line @typescript-eslint/unbound-method
   const stdoutWrite = process.stdout.write;
+  // eslint-disable-next-line @typescript-eslint/unbound-method
   const stderrWrite = process.stderr.write;
   process.stdout.write = (chunk: string | Uint8Array) => (out.push(String(chunk)), true);
   process.stderr.write = (chunk: string | Uint8Array) => (err.push(String(chunk)), true);
