@@ -42,11 +42,11 @@ function baselineOptions(runId: string, i: number): Docker.ContainerCreateOption
   const parsed = parseTemplate(file, readFileSync(resolve(FIXTURE_CONFIG_DIR, file), 'utf8'), DEFAULT_POLICY);
   if (!parsed.ok) throw new Error(`fixture template ${file} does not parse: ${JSON.stringify(parsed.problems)}`);
   const agentId = `bench-${runId}-${i}`;
-  const spec = buildContainerSpec(
-    { agentId, name: `bench${i}`, generation: 1, template: { name: TEMPLATE, version: 1, hash: 'sha256:bench' } },
-    parsed.template,
-    { instance: 'bench', store: 'bench', secrets: {} },
-  );
+  const spec = buildContainerSpec({ agentId, name: `bench${i}`, generation: 1, template: { name: TEMPLATE, version: 1, hash: 'sha256:bench' } }, parsed.template, {
+    instance: 'bench',
+    store: 'bench',
+    secrets: {},
+  });
   return toCreateOptions({ ...spec, name: `sacp-bench-${runId}-${i}`, labels: { [BENCH_LABEL]: runId } });
 }
 
@@ -54,7 +54,14 @@ async function removeBaselineContainers(api: Docker, runId: string): Promise<num
   const list = await api.listContainers({ all: true, filters: { label: [`${BENCH_LABEL}=${runId}`] } });
   // a few at a time: the engine serialises much of this anyway
   for (let i = 0; i < list.length; i += 4) {
-    await Promise.all(list.slice(i, i + 4).map((c) => api.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined)));
+    await Promise.all(
+      list.slice(i, i + 4).map((c) =>
+        api
+          .getContainer(c.Id)
+          .remove({ force: true, v: true })
+          .catch(() => undefined),
+      ),
+    );
   }
   return list.length;
 }
@@ -153,7 +160,10 @@ export async function run(): Promise<BenchResult> {
     progress(`sanity: ${running}/${AGENTS} agents running per \`status\`, ${containers} containers labelled for this instance`);
 
     // each A is paired with the B measured right after it: the median of those ratios shrugs off drift
-    const paired = percentile(a.registry.map((x, i) => x / b[i]!), 50);
+    const paired = percentile(
+      a.registry.map((x, i) => x / b[i]!),
+      50,
+    );
     const stat = (v: number[]) => ({ p50: percentile(v, 50), p99: percentile(v, 99), mean: mean(v), min: Math.min(...v), max: Math.max(...v) });
     const s = { accepted: stat(a.accepted), event: stat(a.event), registry: stat(a.registry), raw: stat(b) };
     const row = (label: string, x: ReturnType<typeof stat>, withRatio: boolean) => [

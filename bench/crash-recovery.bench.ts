@@ -62,11 +62,11 @@ function template() {
 /** The create options the orchestrator would use for the template, with Docker's on-failure policy and bench labels. */
 function baselineOptions(runId: string, i: number): Docker.ContainerCreateOptions {
   const agentId = `bench-${runId}-${i}`;
-  const spec = buildContainerSpec(
-    { agentId, name: `crash${i}`, generation: 1, template: { name: TEMPLATE, version: 1, hash: 'sha256:bench' } },
-    template(),
-    { instance: 'bench', store: 'bench', secrets: {} },
-  );
+  const spec = buildContainerSpec({ agentId, name: `crash${i}`, generation: 1, template: { name: TEMPLATE, version: 1, hash: 'sha256:bench' } }, template(), {
+    instance: 'bench',
+    store: 'bench',
+    secrets: {},
+  });
   const options = toCreateOptions({ ...spec, name: `sacp-bench-${runId}-crash${i}`, labels: { [BENCH_LABEL]: runId } });
   options.HostConfig = { ...options.HostConfig, RestartPolicy: { Name: 'on-failure', MaximumRetryCount: 0 } };
   return options;
@@ -125,7 +125,14 @@ async function rested(api: Docker, id: string): Promise<DockerTimes> {
 async function removeBaselineContainers(api: Docker, runId: string): Promise<number> {
   const list = await api.listContainers({ all: true, filters: { label: [`${BENCH_LABEL}=${runId}`] } });
   for (let i = 0; i < list.length; i += 4) {
-    await Promise.all(list.slice(i, i + 4).map((c) => api.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined)));
+    await Promise.all(
+      list.slice(i, i + 4).map((c) =>
+        api
+          .getContainer(c.Id)
+          .remove({ force: true, v: true })
+          .catch(() => undefined),
+      ),
+    );
   }
   return list.length;
 }
@@ -241,7 +248,9 @@ export async function run(): Promise<BenchResult> {
       types.set(s.restartedType, (types.get(s.restartedType) ?? 0) + 1);
       const r = await baselineOnce(k);
       b.push(r);
-      progress(`${i + 1}/${CRASHES}: control plane issued ${ms(s.issued)}, running ${ms(s.runningDocker)} (event ${ms(s.restartedEvent)}, delay ${s.delayMs} ms) | Docker on-failure ${ms(r)}`);
+      progress(
+        `${i + 1}/${CRASHES}: control plane issued ${ms(s.issued)}, running ${ms(s.runningDocker)} (event ${ms(s.restartedEvent)}, delay ${s.delayMs} ms) | Docker on-failure ${ms(r)}`,
+      );
     }
 
     const delaySet = [...new Set(delays)];
@@ -252,7 +261,10 @@ export async function run(): Promise<BenchResult> {
     const lessDelay = (v: number[], d: number) => stat(v.map((x) => x - d));
     const aNet = lessDelay(a.docker, policyDelay);
     const bNet = lessDelay(b, DOCKER_FIRST_DELAY_MS);
-    const paired = percentile(a.docker.map((x, i) => x / b[i]!), 50);
+    const paired = percentile(
+      a.docker.map((x, i) => x / b[i]!),
+      50,
+    );
     const row = (label: string, x: ReturnType<typeof stat>, base: ReturnType<typeof stat> | null) => [
       label,
       ms(x.p50),

@@ -58,10 +58,15 @@ export async function run(): Promise<BenchResult> {
       const name = `bench-m-${k}`;
       const t0 = Date.now();
       const id = standIn.userMessage({ channel: 'control', user: 'alice', content: `!deploy sim ${name}` }).id as string;
-      const ack = await request((r) => r.route === 'POST /channels/:channelId/messages' && (r.body as { message_reference?: { message_id?: string } })?.message_reference?.message_id === id && r.status === 200);
+      const ack = await request(
+        (r) =>
+          r.route === 'POST /channels/:channelId/messages' && (r.body as { message_reference?: { message_id?: string } })?.message_reference?.message_id === id && r.status === 200,
+      );
       const replyId = (ack.responseBody as { id: string }).id;
       const registry = await registryRunning(name, t0);
-      const running = await request((r) => r.route === 'PATCH /channels/:channelId/messages/:messageId' && r.params.messageId === replyId && /is running/.test(textOf(r.body as never)));
+      const running = await request(
+        (r) => r.route === 'PATCH /channels/:channelId/messages/:messageId' && r.params.messageId === replyId && /is running/.test(textOf(r.body as never)),
+      );
       if (!record) return;
       message.ack.push(ack.time - t0);
       message.reply.push(running.time - t0);
@@ -73,7 +78,9 @@ export async function run(): Promise<BenchResult> {
       const i = standIn.slashCommand({ channel: 'control', user: 'alice', name: 'deploy', options: { template: 'sim', name } });
       const ack = await request((r) => r.route === 'POST /interactions/:interactionId/:token/callback' && r.params.interactionId === i.id);
       const registry = await registryRunning(name, t0);
-      const running = await request((r) => r.route === 'PATCH /webhooks/:webhookId/:token/messages/:messageId' && r.params.token === i.token && /is running/.test(textOf(r.body as never)));
+      const running = await request(
+        (r) => r.route === 'PATCH /webhooks/:webhookId/:token/messages/:messageId' && r.params.token === i.token && /is running/.test(textOf(r.body as never)),
+      );
       if (!record) return;
       slash.ack.push(ack.time - t0);
       slash.reply.push(running.time - t0);
@@ -114,7 +121,14 @@ export async function run(): Promise<BenchResult> {
       bAcc: stat(bus.accepted),
       bReg: stat(bus.registry),
     };
-    const row = (label: string, x: ReturnType<typeof stat>, base: ReturnType<typeof stat> | null) => [label, ms(x.p50), ms(x.p99), ms(x.mean), base ? ratio(x.p50, base.p50) : '—', base ? ratio(x.p99, base.p99) : '—'];
+    const row = (label: string, x: ReturnType<typeof stat>, base: ReturnType<typeof stat> | null) => [
+      label,
+      ms(x.p50),
+      ms(x.p99),
+      ms(x.mean),
+      base ? ratio(x.p50, base.p50) : '—',
+      base ? ratio(x.p99, base.p99) : '—',
+    ];
     return {
       name: 'discord-command',
       tables: [

@@ -90,10 +90,7 @@ export async function run(): Promise<BenchResult> {
         const b = i * 7;
         return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}, $${b + 7})`;
       });
-      await pool.query(
-        `insert into bench_raw_events (stream_id, stream_position, event_id, type, schema_version, data, metadata) values ${tuples.join(', ')}`,
-        values,
-      );
+      await pool.query(`insert into bench_raw_events (stream_id, stream_position, event_id, type, schema_version, data, metadata) values ${tuples.join(', ')}`, values);
       w.version += batch;
       return batch;
     };

@@ -283,7 +283,9 @@ export async function run(): Promise<BenchResult> {
       const windowS = (t1 - t0) / 1000;
       const inWindow = tracker.passes.slice(firstIndex, lastIndex);
       const samples = inWindow.reduce((n, p) => n + p.agents, 0);
-      progress(`${agents} agents: window ${windowS.toFixed(1)} s (${inWindow.length} passes): monitor CPU ${(((cpu1 - cpu0) / windowS) * 100).toFixed(2)}% of a core, RSS ${(rss / 1024).toFixed(1)} MiB`);
+      progress(
+        `${agents} agents: window ${windowS.toFixed(1)} s (${inWindow.length} passes): monitor CPU ${(((cpu1 - cpu0) / windowS) * 100).toFixed(2)}% of a core, RSS ${(rss / 1024).toFixed(1)} MiB`,
+      );
 
       // the raw passes, right after a monitor pass ended, inside the interval's pause: each costs a
       // collector tick per batch (one batch up to 100 containers), ~1-2 s.
@@ -303,7 +305,7 @@ export async function run(): Promise<BenchResult> {
       if (bad) progress(`note: a raw pass saw ${bad.containers} containers, ${bad.ok} stats`);
       // every pass from the window on that sampled the whole fleet (and is over)
       const done = tracker.passes.slice(firstIndex).filter((p) => p.agents >= agents);
-      const passMs = done.map(PassTracker.duration);
+      const passMs = done.map((p) => PassTracker.duration(p));
       progress(
         `${agents} agents: monitor pass p50 ${ms(percentile(passMs, 50))} (n=${passMs.length}); raw, ${STATS_CONCURRENCY} in flight ${c8.map((r) => ms(r.total)).join(', ')}; all in flight ${all.map((r) => ms(r.total)).join(', ')}; cgroup files ${cgroup.map(ms).join(', ') || 'n/a'}`,
       );
@@ -394,7 +396,18 @@ export async function run(): Promise<BenchResult> {
         },
         {
           title: 'One full observation pass (resource sampling of every running agent)',
-          headers: ['agents', 'monitor pass p50', 'monitor pass max', 'passes', `raw, ${STATS_CONCURRENCY} in flight (baseline)`, 'ratio', 'raw, all in flight', 'ratio', 'cgroup files (info)', 'listing alone'],
+          headers: [
+            'agents',
+            'monitor pass p50',
+            'monitor pass max',
+            'passes',
+            `raw, ${STATS_CONCURRENCY} in flight (baseline)`,
+            'ratio',
+            'raw, all in flight',
+            'ratio',
+            'cgroup files (info)',
+            'listing alone',
+          ],
           rows: passRows,
           notes: [
             `monitor pass = the host sample's \`at\` → the last agent sample of that pass arriving on NATS; the monitor makes ${STATS_CONCURRENCY} one-shot stats calls at a time.`,
@@ -433,10 +446,30 @@ export async function run(): Promise<BenchResult> {
       headline: levels
         .filter((l) => l.agents > 0)
         .flatMap((l) => [
-          { measure: `monitor CPU at ${l.agents} agents (per agent)`, subject: `${l.cpuPercent.toFixed(2)}% (${perAgent(l).cpu.toFixed(3)}%)`, baseline: `${idle.cpuPercent.toFixed(2)}% idle`, ratio: ratio(l.cpuPercent, idle.cpuPercent) },
-          { measure: `monitor RSS at ${l.agents} agents (per agent)`, subject: `${l.rssMiB.toFixed(1)} MiB (${perAgent(l).rssKiB.toFixed(0)} KiB)`, baseline: `${idle.rssMiB.toFixed(1)} MiB idle`, ratio: ratio(l.rssMiB, idle.rssMiB) },
-          { measure: `observation pass at ${l.agents} agents p50 (vs raw, ${STATS_CONCURRENCY} in flight)`, subject: ms(p50(l.passMs)), baseline: ms(p50(l.rawMs)), ratio: ratio(p50(l.passMs), p50(l.rawMs)) },
-          { measure: `observation pass at ${l.agents} agents p50 (vs raw, all in flight)`, subject: ms(p50(l.passMs)), baseline: ms(p50(l.rawAllMs)), ratio: ratio(p50(l.passMs), p50(l.rawAllMs)) },
+          {
+            measure: `monitor CPU at ${l.agents} agents (per agent)`,
+            subject: `${l.cpuPercent.toFixed(2)}% (${perAgent(l).cpu.toFixed(3)}%)`,
+            baseline: `${idle.cpuPercent.toFixed(2)}% idle`,
+            ratio: ratio(l.cpuPercent, idle.cpuPercent),
+          },
+          {
+            measure: `monitor RSS at ${l.agents} agents (per agent)`,
+            subject: `${l.rssMiB.toFixed(1)} MiB (${perAgent(l).rssKiB.toFixed(0)} KiB)`,
+            baseline: `${idle.rssMiB.toFixed(1)} MiB idle`,
+            ratio: ratio(l.rssMiB, idle.rssMiB),
+          },
+          {
+            measure: `observation pass at ${l.agents} agents p50 (vs raw, ${STATS_CONCURRENCY} in flight)`,
+            subject: ms(p50(l.passMs)),
+            baseline: ms(p50(l.rawMs)),
+            ratio: ratio(p50(l.passMs), p50(l.rawMs)),
+          },
+          {
+            measure: `observation pass at ${l.agents} agents p50 (vs raw, all in flight)`,
+            subject: ms(p50(l.passMs)),
+            baseline: ms(p50(l.rawAllMs)),
+            ratio: ratio(p50(l.passMs), p50(l.rawAllMs)),
+          },
         ]),
     };
   } finally {
@@ -447,7 +480,14 @@ export async function run(): Promise<BenchResult> {
     for (const s of [...cp.monitors, ...cp.orchestrators]) await s.kill('SIGTERM').catch(() => undefined);
     const mine = await api.listContainers({ all: true, filters: { label: [`sacp.instance=${cp.instance}`] } }).catch(() => []);
     for (let i = 0; i < mine.length; i += 8)
-      await Promise.all(mine.slice(i, i + 8).map((c) => api.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined)));
+      await Promise.all(
+        mine.slice(i, i + 8).map((c) =>
+          api
+            .getContainer(c.Id)
+            .remove({ force: true, v: true })
+            .catch(() => undefined),
+        ),
+      );
     await cp.stop().catch(() => undefined);
     const left = (await cp.containers().catch(() => [])).length;
     progress(`cleaned up in ${((performance.now() - t) / 1000).toFixed(1)} s; ${left} containers left behind`);

@@ -102,10 +102,35 @@ export async function run(): Promise<BenchResult> {
     const { pool, store } = es;
 
     // template versions, through the real append path
-    const tmeta: EventMetadata = { commandId: null, correlationId: randomUUID(), causationId: null, actor: system, source: 'orchestrator:startup', reason: 'template files changed', occurredAt: new Date(Date.parse('2026-11-26T09:00:00Z')).toISOString() };
+    const tmeta: EventMetadata = {
+      commandId: null,
+      correlationId: randomUUID(),
+      causationId: null,
+      actor: system,
+      source: 'orchestrator:startup',
+      reason: 'template files changed',
+      occurredAt: new Date(Date.parse('2026-11-26T09:00:00Z')).toISOString(),
+    };
     for (const v of [1, 2]) {
       await store.append(
-        [{ streamId: 'template-sim', expectedVersion: v - 1, events: [{ type: 'template.version_registered', schemaVersion: 1, data: { ...TEMPLATE, version: v, file: 'agents/sim.json', definition: { name: 'sim', image: 'sacp/sim-agent:latest', resources: { memory: '64m', cpus: 0.25, pids: 64 } } } }] }],
+        [
+          {
+            streamId: 'template-sim',
+            expectedVersion: v - 1,
+            events: [
+              {
+                type: 'template.version_registered',
+                schemaVersion: 1,
+                data: {
+                  ...TEMPLATE,
+                  version: v,
+                  file: 'agents/sim.json',
+                  definition: { name: 'sim', image: 'sacp/sim-agent:latest', resources: { memory: '64m', cpus: 0.25, pids: 64 } },
+                },
+              },
+            ],
+          },
+        ],
         tmeta,
       );
     }
@@ -150,10 +175,9 @@ export async function run(): Promise<BenchResult> {
       const client = await pool.connect();
       try {
         await client.query('begin');
-        await client.query(
-          `insert into streams (stream_id, version) select * from jsonb_to_recordset($1::jsonb) as x(stream_id text, version int)`,
-          [JSON.stringify([...versions].map(([stream_id, version]) => ({ stream_id, version })))],
-        );
+        await client.query(`insert into streams (stream_id, version) select * from jsonb_to_recordset($1::jsonb) as x(stream_id text, version int)`, [
+          JSON.stringify([...versions].map(([stream_id, version]) => ({ stream_id, version }))),
+        ]);
         await client.query(
           `insert into events (stream_id, stream_position, event_id, type, schema_version, data, metadata)
            select stream_id, stream_position, event_id, type, schema_version, data, metadata
@@ -274,7 +298,9 @@ export async function run(): Promise<BenchResult> {
         eventsSeen: seen,
         sanityOk: sane,
       },
-      headline: [{ measure: `rebuild ${total.toLocaleString('en-US')} events`, subject: perSec(rate(m.rebuild)), baseline: perSec(rate(m.raw)), ratio: `${ratio(m.rebuild, m.raw)} time` }],
+      headline: [
+        { measure: `rebuild ${total.toLocaleString('en-US')} events`, subject: perSec(rate(m.rebuild)), baseline: perSec(rate(m.raw)), ratio: `${ratio(m.rebuild, m.raw)} time` },
+      ],
     };
   } finally {
     progress('dropping the database');

@@ -46,8 +46,7 @@ export function printTable(t: Table, out: (line: string) => void = (l) => consol
   const cells = [t.headers, ...t.rows.map((r) => r.map(String))];
   const widths = t.headers.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
   const numeric = t.headers.map((_, i) => t.rows.length > 0 && t.rows.every((r) => /^[-\d.,]+( ?(ms|x|\/s|s|%))?$/.test(String(r[i] ?? ''))));
-  const line = (r: string[]) =>
-    '| ' + r.map((c, i) => (numeric[i] && r !== t.headers ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join(' | ') + ' |';
+  const line = (r: string[]) => '| ' + r.map((c, i) => (numeric[i] && r !== t.headers ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join(' | ') + ' |';
   out('');
   out(`## ${t.title}`);
   out('');
@@ -68,7 +67,7 @@ export function progressFor(bench: string): (message: string) => void {
   return (message) => process.stderr.write(`[${bench} +${((performance.now() - t0) / 1000).toFixed(1)}s] ${message}\n`);
 }
 
-export function machineNote(): Record<string, unknown> {
+export function machineNote(): { date: string; cpus: number; memGiB: number; node: string } {
   return { date: new Date().toISOString(), cpus: cpus().length, memGiB: Math.round(totalmem() / 2 ** 30), node: process.version };
 }
 

@@ -50,7 +50,10 @@ async function main(): Promise<void> {
     title: `Overview (${new Date().toISOString().slice(0, 10)}, ${machine.cpus} cores, ${seconds.toFixed(0)} s)`,
     headers: ['measure', 'control plane', 'baseline', 'ratio'],
     rows: results.flatMap((r) => r.headline.map((h) => [h.measure, h.subject, h.baseline, h.ratio])),
-    notes: ['baselines run in the same process, same run, interleaved with the subject; compare ratios across runs, not absolute figures.', ...(failures.length ? [`FAILED: ${failures.join(', ')}`] : [])],
+    notes: [
+      'baselines run in the same process, same run, interleaved with the subject; compare ratios across runs, not absolute figures.',
+      ...(failures.length ? [`FAILED: ${failures.join(', ')}`] : []),
+    ],
   });
   console.log('');
   console.log(JSON.stringify({ bench: 'all', machine, seconds: Math.round(seconds), failed: failures, results: Object.fromEntries(results.map((r) => [r.name, r.summary])) }));

@@ -5,7 +5,8 @@
 #   2. installs and starts Postgres, NATS and Docker (scripts/services.sh), with the
 #      Postgres test admin role (test/support/postgres.ts)
 #   3. builds the images offline
-#   4. checks dependency rules, then runs unit, integration and end-to-end tests
+#   4. checks dependency rules, ESLint and Prettier formatting (npm run lint), then runs
+#      unit, integration and end-to-end tests
 # Set SACP_TEST_TIERS="unit integration" to run only some tiers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,8 +26,12 @@ SACP_PG_TEST_ADMIN=1 bash scripts/services.sh
 step "3/5 images"
 bash scripts/build-images.sh
 
-step "4/5 dependency rules"
+step "4/5 dependency rules, lint and format"
 npm run --silent lint:deps
+if ! npm run --silent lint; then
+  step "lint failed: run 'npm run format' for formatting, fix the ESLint rule named above for the rest"
+  exit 1
+fi
 
 tiers=${SACP_TEST_TIERS:-unit integration e2e}
 step "5/5 tests: $tiers"

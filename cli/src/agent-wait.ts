@@ -11,9 +11,7 @@ export type WaitVerdict = { done: true } | { failed: string } | undefined;
 export type Observation = { view: AgentStatusView } | { gone: true } | { pending: true };
 
 export type WaitOutcome =
-  | { kind: 'done'; view: AgentStatusView | null }
-  | { kind: 'failed'; view: AgentStatusView | null; reason: string }
-  | { kind: 'timeout'; view: AgentStatusView | null };
+  { kind: 'done'; view: AgentStatusView | null } | { kind: 'failed'; view: AgentStatusView | null; reason: string } | { kind: 'timeout'; view: AgentStatusView | null };
 
 /** Reads one agent's status; "not yet projected" and "no longer exists" are answers, not errors. */
 export async function observeAgent(client: ControlPlaneClient, agentId: string): Promise<Observation> {
@@ -69,7 +67,8 @@ export const describeState = (view: AgentStatusView | null): string =>
 
 /** Turns a failed or timed-out wait into the error the user sees (exit 1). */
 export function waitFailure(outcome: Exclude<WaitOutcome, { kind: 'done' }>, agent: string, goal: string, timeoutMs: number): CliError {
-  if (outcome.kind === 'failed') return new CliError(`agent "${agent}" did not become ${goal}: ${outcome.reason}`, ExitCode.FAILED, outcome.view?.lastError?.code ?? 'AGENT.FAILED');
+  if (outcome.kind === 'failed')
+    return new CliError(`agent "${agent}" did not become ${goal}: ${outcome.reason}`, ExitCode.FAILED, outcome.view?.lastError?.code ?? 'AGENT.FAILED');
   return new CliError(
     `WAIT.TIMEOUT: agent "${agent}" is not ${goal} after ${timeoutMs / 1000} s (${describeState(outcome.view)}). The command was accepted and may still complete: check with "sacp status ${agent}", or wait longer with --timeout`,
     ExitCode.FAILED,

@@ -59,9 +59,9 @@ export class ControlPlaneClient {
         return connectBus({ url: this.o.url, name: `sacp-cli ${this.o.actor.id}`, reconnect: false, credentials, credentialsFrom: from });
       })
       .catch((err: unknown) => {
-      this.connecting = null;
-      throw err;
-    });
+        this.connecting = null;
+        throw err;
+      });
     return this.connecting;
   }
 

@@ -7,7 +7,7 @@ export interface Io {
   out(text: string): void;
   err(text: string): void;
   /** a line about work in progress: shown on an interactive terminal only, never in pipes or --json output */
-  progress(text: string): void;
+  progress: (text: string) => void;
   stdin: NodeJS.ReadStream;
 }
 

@@ -30,7 +30,10 @@ export class CliError extends Error {
 export class UsageError extends CliError {
   override readonly name = 'UsageError';
   /** `command`: the command whose --help explains the mistake, e.g. "sacp deploy" */
-  constructor(message: string, readonly command?: string) {
+  constructor(
+    message: string,
+    readonly command?: string,
+  ) {
     super(message, ExitCode.USAGE, 'USAGE');
   }
 }

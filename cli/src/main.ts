@@ -44,7 +44,9 @@ export function buildProgram(env: CliEnvironment, io: Io): Command {
     .description('Operate the SuperAgent Control Plane: deploy, stop, watch and audit AI-agent containers.')
     .version(version(), '-V, --version', 'print the sacp version')
     .addOption(new Option('--nats <url>', `NATS URL of the control plane (default: $NATS_URL or ${DEFAULT_NATS_URL}; now ${env.natsUrl})`))
-    .addOption(new Option('--nats-credentials <file>', `the CLI's NATS credential (default: $SACP_NATS_CREDENTIALS or <state dir>/nats/credentials/cli.json; now ${env.natsCredentials})`))
+    .addOption(
+      new Option('--nats-credentials <file>', `the CLI's NATS credential (default: $SACP_NATS_CREDENTIALS or <state dir>/nats/credentials/cli.json; now ${env.natsCredentials})`),
+    )
     .option('--command-id <id>', 'id of the command sent (default: a new UUID); retrying with the same id is idempotent')
     .option('--timeout <seconds>', 'how long to wait for replies and for agents to reach the state asked for', parseSeconds, 30)
     .addHelpText(

@@ -260,7 +260,7 @@ function listen(handler, port, host, name) {
 process.on('SIGTERM', () => shutdown(0, 'stopping', { signal: 'SIGTERM' }));
 process.on('SIGINT', () => shutdown(0, 'stopping', { signal: 'SIGINT' }));
 process.on('SIGHUP', () => {});
-process.on('uncaughtException', (err) => shutdown(1, 'crashed', { error: String(err && err.stack || err) }));
+process.on('uncaughtException', (err) => shutdown(1, 'crashed', { error: String((err && err.stack) || err) }));
 
 log('info', 'started', {
   pid: process.pid,

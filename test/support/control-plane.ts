@@ -221,7 +221,11 @@ export class TestControlPlane {
     const volumes = await this.docker['client'].api.listVolumes({ filters: JSON.stringify({ label: [`sacp.instance=${this.instance}`] }) }).catch(() => ({ Volumes: [] }));
     for (const v of volumes.Volumes ?? []) await this.docker.removeVolume(v.Name).catch(() => undefined);
     const networks = await this.docker['client'].api.listNetworks({ filters: JSON.stringify({ label: [`sacp.instance=${this.instance}`] }) }).catch(() => []);
-    for (const n of networks) await this.docker['client'].api.getNetwork(n.Id).remove().catch(() => undefined);
+    for (const n of networks)
+      await this.docker['client'].api
+        .getNetwork(n.Id)
+        .remove()
+        .catch(() => undefined);
     await this.pool?.end().catch(() => undefined);
     await this.nats?.stop().catch(() => undefined);
     await this.dropDb?.().catch(() => undefined);

@@ -13,7 +13,9 @@ type Embed = { title?: string; description?: string; fields?: { name: string; va
 /** Everything a user can read in a message: content, embed titles, descriptions, fields and footers. */
 export function textOf(m: Json | undefined | null): string {
   if (!m) return '';
-  const embeds = ((m.embeds as Embed[] | undefined) ?? []).map((e) => [e.title, e.description, ...(e.fields ?? []).flatMap((f) => [f.name, f.value]), e.footer?.text].filter(Boolean).join('\n'));
+  const embeds = ((m.embeds as Embed[] | undefined) ?? []).map((e) =>
+    [e.title, e.description, ...(e.fields ?? []).flatMap((f) => [f.name, f.value]), e.footer?.text].filter(Boolean).join('\n'),
+  );
   return [m.content as string | undefined, ...embeds].filter(Boolean).join('\n');
 }
 
@@ -27,7 +29,13 @@ export class BotHarness {
   gateway!: ServiceProcess;
   private readonly dir = mkdtempSync(join(tmpdir(), 'sacp-bot-'));
 
-  constructor(private readonly o: { controlPlane?: ControlPlaneOptions; standIn?: DiscordStandInOptions; gatewayEnv?: Record<string, string> | ((h: BotHarness) => Record<string, string>) } = {}) {
+  constructor(
+    private readonly o: {
+      controlPlane?: ControlPlaneOptions;
+      standIn?: DiscordStandInOptions;
+      gatewayEnv?: Record<string, string> | ((h: BotHarness) => Record<string, string>);
+    } = {},
+  ) {
     this.standIn = new DiscordStandIn({ heartbeatIntervalMs: 1000, ...o.standIn });
     this.cp = new TestControlPlane({ configDir: PRODUCT_CONFIG_DIR, ...o.controlPlane });
   }
@@ -102,10 +110,14 @@ export class BotHarness {
   }
 
   async waitReply(messageId: string, pred: (text: string, m: Json) => boolean, what: string, timeoutMs = 30_000): Promise<Json> {
-    return this.standIn.waitFor(`a reply to ${messageId} that ${what} (last: ${JSON.stringify(textOf(this.replyTo(messageId))).slice(0, 300)})`, () => {
-      const m = this.replyTo(messageId);
-      return m && pred(textOf(m), m) ? m : undefined;
-    }, timeoutMs);
+    return this.standIn.waitFor(
+      `a reply to ${messageId} that ${what} (last: ${JSON.stringify(textOf(this.replyTo(messageId))).slice(0, 300)})`,
+      () => {
+        const m = this.replyTo(messageId);
+        return m && pred(textOf(m), m) ? m : undefined;
+      },
+      timeoutMs,
+    );
   }
 
   /** A direct message to the user whose text satisfies pred. */
@@ -124,10 +136,14 @@ export class BotHarness {
   }
 
   async waitResponse(id: string, pred: (text: string, m: Json) => boolean, what: string, timeoutMs = 30_000): Promise<Json> {
-    return this.standIn.waitFor(`interaction ${id}'s response that ${what} (last: ${JSON.stringify(textOf(this.responseOf(id))).slice(0, 300)})`, () => {
-      const m = this.responseOf(id);
-      return m && pred(textOf(m), m) ? m : undefined;
-    }, timeoutMs);
+    return this.standIn.waitFor(
+      `interaction ${id}'s response that ${what} (last: ${JSON.stringify(textOf(this.responseOf(id))).slice(0, 300)})`,
+      () => {
+        const m = this.responseOf(id);
+        return m && pred(textOf(m), m) ? m : undefined;
+      },
+      timeoutMs,
+    );
   }
 
   /** Ephemeral follow-ups and replies to an interaction (what only the user saw). */
@@ -135,7 +151,10 @@ export class BotHarness {
     const rec = this.standIn.interaction(id);
     if (!rec) return [];
     const ids = [rec.originalMessageId, ...rec.followUpIds].filter((x): x is string => !!x);
-    return ids.map((m) => this.standIn.message(m)).filter((m) => m?.ephemeral).map((m) => textOf(m!.message));
+    return ids
+      .map((m) => this.standIn.message(m))
+      .filter((m) => m?.ephemeral)
+      .map((m) => textOf(m!.message));
   }
 
   /** Events of the store whose metadata names this command id. */

@@ -33,10 +33,9 @@ export async function requireTestAgentImage(api: Docker): Promise<void> {
   try {
     await api.getImage(TEST_AGENT_IMAGE).inspect();
   } catch (error) {
-    throw new Error(
-      `test image ${TEST_AGENT_IMAGE} is missing from the local Docker engine: run \`bash scripts/build-images.sh\` first (there is no registry to pull from)`,
-      { cause: error },
-    );
+    throw new Error(`test image ${TEST_AGENT_IMAGE} is missing from the local Docker engine: run \`bash scripts/build-images.sh\` first (there is no registry to pull from)`, {
+      cause: error,
+    });
   }
 }
 

@@ -6,7 +6,7 @@ import { connect as netConnect } from 'node:net';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { connectBus } from '../../libs/bus/src/nats-connection';
 import { credentialPath, ensureCredential, initBus, readCredentialFile, writeServerConfig } from '../../libs/bus/src/auth/credential-files';
-import type { BusCredential, BusRole } from '../../libs/bus/src/auth/bus-permissions';
+import type { BusCredential } from '../../libs/bus/src/auth/bus-permissions';
 import { freePort, waitFor } from './ports';
 
 export interface TestNats {
@@ -69,15 +69,20 @@ export async function startNats(): Promise<TestNats> {
     credential,
     connectAs: (user, o = {}) => connectBus({ url, name: `test-${user}`, reconnect: o.reconnect ?? true, credentials: credential(user) }),
     addReader: async (name, consumers) => {
-      const { credential: c } = ensureCredential(dir, name, 'reader' as BusRole, consumers);
+      const { credential: c } = ensureCredential(dir, name, 'reader', consumers);
       writeServerConfig(dir);
       proc?.kill('SIGHUP');
       // the reload is asynchronous: wait until the new user can connect
-      await waitFor(`reader ${name} accepted`, async () => {
-        const nc = await connectBus({ url, name: 'probe', reconnect: false, credentials: c }).catch(() => null);
-        await nc?.close();
-        return nc !== null;
-      }, 5000, 50);
+      await waitFor(
+        `reader ${name} accepted`,
+        async () => {
+          const nc = await connectBus({ url, name: 'probe', reconnect: false, credentials: c }).catch(() => null);
+          await nc?.close();
+          return nc !== null;
+        },
+        5000,
+        50,
+      );
       return c;
     },
     start,

@@ -32,8 +32,8 @@ export class ServiceProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.proc = proc;
-    proc.stdout!.on('data', (d: Buffer) => this.output.push(d.toString()));
-    proc.stderr!.on('data', (d: Buffer) => this.output.push(d.toString()));
+    proc.stdout.on('data', (d: Buffer) => this.output.push(d.toString()));
+    proc.stderr.on('data', (d: Buffer) => this.output.push(d.toString()));
     if (options.waitReady === false) return;
     await waitFor(
       `${this.service} to be ready`,

@@ -7,12 +7,20 @@ const snowflakeList = z
   .string()
   .regex(/^\s*(\d{5,25}\s*(,\s*\d{5,25}\s*)*)?$/, 'a comma-separated list of Discord ids (numbers)')
   .default('')
-  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+  .transform((s) =>
+    s
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean),
+  );
 
 const DiscordGatewayConfigSchema = z.object({
   ...CommonConfigShape,
   // the gateway talks only to the bus: it holds no database credentials (a DATABASE_URL given is ignored)
-  DATABASE_URL: z.string().optional().transform(() => undefined),
+  DATABASE_URL: z
+    .string()
+    .optional()
+    .transform(() => undefined),
   DISCORD_GATEWAY_HTTP_PORT: port(3103),
   /** the bot token in clear (prefer DISCORD_TOKEN_FILE with a key given separately) */
   DISCORD_TOKEN: z.string().min(20, 'a Discord bot token is at least 20 characters').optional(),
@@ -22,9 +30,15 @@ const DiscordGatewayConfigSchema = z.object({
   DISCORD_TOKEN_KEY: z.string().min(1).optional(),
   DISCORD_TOKEN_KEY_FILE: z.string().min(1).optional(),
   /** Discord's REST API base; the gateway address is asked from it (GET /gateway/bot) */
-  DISCORD_API_URL: z.string().regex(/^https?:\/\/\S+$/, 'expected http(s)://host[:port]/api').default('https://discord.com/api'),
+  DISCORD_API_URL: z
+    .string()
+    .regex(/^https?:\/\/\S+$/, 'expected http(s)://host[:port]/api')
+    .default('https://discord.com/api'),
   /** overrides the gateway address Discord hands out (ws:// or wss://, no query string) */
-  DISCORD_GATEWAY_URL: z.string().regex(/^wss?:\/\/[^?\s]+$/, 'expected ws(s)://host[:port][/path] without a query string').optional(),
+  DISCORD_GATEWAY_URL: z
+    .string()
+    .regex(/^wss?:\/\/[^?\s]+$/, 'expected ws(s)://host[:port][/path] without a query string')
+    .optional(),
   /** role ids per control-plane role, e.g. admin=123;operator=456,457;viewer=789 or JSON */
   DISCORD_ROLES: z.string().default(''),
   /** guilds the bot serves; empty: every guild it is in */
@@ -32,11 +46,17 @@ const DiscordGatewayConfigSchema = z.object({
   DISCORD_PREFIX: z.string().min(1).max(5).regex(/^\S+$/, 'no spaces').default('!'),
   DISCORD_REGISTER_COMMANDS: z.enum(['true', 'false']).default('true'),
   /** where alerts go: a channel id, and/or a webhook URL for high volume */
-  DISCORD_ALERT_CHANNEL_ID: z.string().regex(/^\d{5,25}$/, 'a Discord channel id (a number)').optional(),
+  DISCORD_ALERT_CHANNEL_ID: z
+    .string()
+    .regex(/^\d{5,25}$/, 'a Discord channel id (a number)')
+    .optional(),
   /** checked by parseWebhookUrl, whose errors never repeat the webhook's token */
   DISCORD_ALERT_WEBHOOK_URL: z.string().min(1).optional(),
   /** a role pinged when a critical alert is raised (e.g. on-call); nobody is pinged otherwise */
-  DISCORD_ALERT_MENTION_ROLE_ID: z.string().regex(/^\d{5,25}$/, 'a Discord role id (a number)').optional(),
+  DISCORD_ALERT_MENTION_ROLE_ID: z
+    .string()
+    .regex(/^\d{5,25}$/, 'a Discord role id (a number)')
+    .optional(),
   /** commands are read only in these channels (empty: every channel the bot can see) */
   DISCORD_COMMAND_CHANNEL_IDS: snowflakeList,
   DISCORD_ALERT_BURST_WINDOW_MS: millis(2000),
@@ -72,7 +92,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): DiscordGateway
   let botToken: string | null = c.DISCORD_TOKEN ?? null;
   if (c.DISCORD_TOKEN && c.DISCORD_TOKEN_FILE) problems.push('DISCORD_TOKEN and DISCORD_TOKEN_FILE are both set: keep one');
   else if (c.DISCORD_TOKEN_FILE) {
-    if (!c.DISCORD_TOKEN_KEY && !c.DISCORD_TOKEN_KEY_FILE) problems.push('DISCORD_TOKEN_FILE is set but no key: set DISCORD_TOKEN_KEY_FILE (or DISCORD_TOKEN_KEY) to the key it was sealed with');
+    if (!c.DISCORD_TOKEN_KEY && !c.DISCORD_TOKEN_KEY_FILE)
+      problems.push('DISCORD_TOKEN_FILE is set but no key: set DISCORD_TOKEN_KEY_FILE (or DISCORD_TOKEN_KEY) to the key it was sealed with');
     else {
       try {
         const key = c.DISCORD_TOKEN_KEY_FILE ? readSealingKeyFile(c.DISCORD_TOKEN_KEY_FILE) : c.DISCORD_TOKEN_KEY!;
@@ -82,9 +103,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): DiscordGateway
       }
     }
   }
-  if (botToken && !c.DISCORD_ROLES.trim()) problems.push('DISCORD_ROLES is not set: map Discord role ids to viewer, operator and admin, e.g. DISCORD_ROLES="admin=123;operator=456;viewer=789"');
+  if (botToken && !c.DISCORD_ROLES.trim())
+    problems.push('DISCORD_ROLES is not set: map Discord role ids to viewer, operator and admin, e.g. DISCORD_ROLES="admin=123;operator=456;viewer=789"');
   if (problems.length) throw new ConfigError(`discord-gateway cannot start; fix its environment:\n  - ${problems.join('\n  - ')}`);
   // the token lives on only in this object; the raw environment keys are not kept
   const { DISCORD_TOKEN: _t, DISCORD_TOKEN_KEY: _k, ...rest } = c;
-  return { ...rest, roles, botToken, alertWebhookUrl: c.DISCORD_ALERT_WEBHOOK_URL ?? null } as DiscordGatewayConfig;
+  return { ...rest, roles, botToken, alertWebhookUrl: c.DISCORD_ALERT_WEBHOOK_URL ?? null };
 }

@@ -14,7 +14,11 @@ import { DiscordGatewayRuntime } from './discord-gateway.runtime';
 export function discordGatewayModule(config: DiscordGatewayConfig, log: JsonLogger) {
   @Module({
     controllers: [HealthController],
-    providers: [...coreProviders('discord-gateway', config, log, { postgres: false }), DiscordGatewayRuntime, provide(READINESS, [DiscordGatewayRuntime], (r: DiscordGatewayRuntime) => r.readiness())],
+    providers: [
+      ...coreProviders('discord-gateway', config, log, { postgres: false }),
+      DiscordGatewayRuntime,
+      provide(READINESS, [DiscordGatewayRuntime], (r: DiscordGatewayRuntime) => r.readiness()),
+    ],
   })
   class DiscordGatewayModule {}
   return DiscordGatewayModule;

@@ -47,14 +47,26 @@ export class DiscordGatewayRuntime implements OnApplicationBootstrap, BeforeAppl
       const cp = new ControlPlaneClient(this.nc, this.log, { requestTimeoutMs: c.DISCORD_REQUEST_TIMEOUT_MS, retryForMs: c.DISCORD_BUS_RETRY_MS, natsUrl: c.NATS_URL });
       const runner = new CommandRunner(cp, this.nc, this.log, { prefix: c.DISCORD_PREFIX, followMs: c.DISCORD_FOLLOW_MS });
       this.bot = new DiscordBot(
-        { token: c.botToken, apiUrl: c.DISCORD_API_URL, gatewayUrl: c.DISCORD_GATEWAY_URL, prefix: c.DISCORD_PREFIX, roles: c.roles, guildIds: c.DISCORD_GUILD_IDS, channelIds: c.DISCORD_COMMAND_CHANNEL_IDS, registerCommands: c.DISCORD_REGISTER_COMMANDS === 'true', confirmations: { max: c.DISCORD_CONFIRM_MAX, perUser: c.DISCORD_CONFIRM_PER_USER } },
+        {
+          token: c.botToken,
+          apiUrl: c.DISCORD_API_URL,
+          gatewayUrl: c.DISCORD_GATEWAY_URL,
+          prefix: c.DISCORD_PREFIX,
+          roles: c.roles,
+          guildIds: c.DISCORD_GUILD_IDS,
+          channelIds: c.DISCORD_COMMAND_CHANNEL_IDS,
+          registerCommands: c.DISCORD_REGISTER_COMMANDS === 'true',
+          confirmations: { max: c.DISCORD_CONFIRM_MAX, perUser: c.DISCORD_CONFIRM_PER_USER },
+        },
         runner,
         cp,
         this.log,
       );
       await this.bot.start().catch((err: Error & { code?: string; status?: number }) => {
         if (err.code === 'TokenInvalid' || err.status === 401)
-          throw new Error('Discord refused the bot token (401). Check DISCORD_TOKEN or the sealed DISCORD_TOKEN_FILE; reset the token in the Discord Developer Portal (Bot → Reset Token) if it leaked or expired');
+          throw new Error(
+            'Discord refused the bot token (401). Check DISCORD_TOKEN or the sealed DISCORD_TOKEN_FILE; reset the token in the Discord Developer Portal (Bot → Reset Token) if it leaked or expired',
+          );
         if (err.code === 'DisallowedIntents' || /disallowed intent/i.test(err.message))
           throw new Error('Discord refused the gateway intents: enable "Message Content Intent" for the bot in the Discord Developer Portal (Bot → Privileged Gateway Intents)');
         throw new Error(`cannot connect to Discord at ${c.DISCORD_API_URL}: ${err.message}. Check DISCORD_API_URL and the network`);

@@ -82,7 +82,13 @@ function observationProviders(config: MonitorConfig, log: JsonLogger) {
       [FleetView, DockerDriver, ControlPlaneCommands],
       (f: FleetView, d: DockerDriver, c: ControlPlaneCommands) =>
         // a gap of more than two sample intervals and a half means a missed sample: that stretch was not watched
-        new IdleStopper(f, d, c, { cpuPercentThreshold: config.MONITOR_IDLE_CPU_PERCENT, cpuWindowMs: config.MONITOR_IDLE_CPU_WINDOW_MS, maxGapMs: config.MONITOR_SAMPLE_INTERVAL_MS * 2.5 }, log),
+        new IdleStopper(
+          f,
+          d,
+          c,
+          { cpuPercentThreshold: config.MONITOR_IDLE_CPU_PERCENT, cpuWindowMs: config.MONITOR_IDLE_CPU_WINDOW_MS, maxGapMs: config.MONITOR_SAMPLE_INTERVAL_MS * 2.5 },
+          log,
+        ),
     ),
     provide(MetricsQueryHandler, [NATS, FleetView], (nc: NatsConnection, f: FleetView) => new MetricsQueryHandler(nc, f, config.MONITOR_SAMPLE_INTERVAL_MS * 3, log)),
     ObservationRuntime,

@@ -23,9 +23,11 @@ export class MonitorRuntime implements OnApplicationBootstrap, BeforeApplication
     void this.fleet.caughtUp.then(async () => {
       await this.recovery.resumePending();
       const again = () => {
-        this.timer = setTimeout(async () => {
-          await this.recovery.resumePending().catch((err) => this.log.warn('resuming recovery failed', { error: err }));
-          again();
+        this.timer = setTimeout(() => {
+          void this.recovery
+            .resumePending()
+            .catch((err: unknown) => this.log.warn('resuming recovery failed', { error: err }))
+            .then(() => again());
         }, RESUME_EVERY_MS);
       };
       again();

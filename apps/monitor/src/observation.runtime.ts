@@ -58,10 +58,12 @@ export class ObservationRuntime implements OnApplicationBootstrap, BeforeApplica
   /** runs `work` every `ms` on the leader, never two at once */
   private every(ms: number, work: () => Promise<void>): void {
     const loop = () => {
-      const t = setTimeout(async () => {
+      const t = setTimeout(() => {
         this.timers.delete(t);
-        if (this.leader.isLeader) await work().catch((err) => this.log.warn('a monitor loop failed', { error: err }));
-        if (!this.stopped) loop();
+        const done = this.leader.isLeader ? work().catch((err: unknown) => this.log.warn('a monitor loop failed', { error: err })) : Promise.resolve();
+        void done.then(() => {
+          if (!this.stopped) loop();
+        });
       }, ms);
       this.timers.add(t);
     };

@@ -45,7 +45,10 @@ const OrchestratorConfigSchema = z.object({
       return !!m && Number(m[1]) >= 1024 && Number(m[1]) <= Number(m[2]) && Number(m[2]) <= 65535;
     }, 'expected "<first>-<last>" within 1024-65535, e.g. 20000-29999 (ports below 1024 are never published)'),
   /** caps on template limits; the host's own memory and CPU count cap them too */
-  SACP_MAX_MEMORY: z.string().regex(/^\d+(\.\d+)?\s*[kmg]i?b?$/i, 'expected a size like "8g"').optional(),
+  SACP_MAX_MEMORY: z
+    .string()
+    .regex(/^\d+(\.\d+)?\s*[kmg]i?b?$/i, 'expected a size like "8g"')
+    .optional(),
   SACP_MAX_CPUS: z.coerce.number().positive().optional(),
   SACP_MAX_PIDS: z.coerce.number().int().min(8).max(4_194_304).default(32_768),
   /**
@@ -53,7 +56,12 @@ const OrchestratorConfigSchema = z.object({
    * stays quarantined (stopped, renamed sacp-quarantined-…) before it is removed;
    * `sacp quarantine rm` removes one sooner. Default one week.
    */
-  SACP_QUARANTINE_GRACE_MS: z.coerce.number().int().min(0).max(365 * 24 * 3_600_000).default(7 * 24 * 3_600_000),
+  SACP_QUARANTINE_GRACE_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(365 * 24 * 3_600_000)
+    .default(7 * 24 * 3_600_000),
   /**
    * the compose project the control plane's own containers belong to; adopt refuses
    * its containers (besides any carrying the sacp.component label)
@@ -68,8 +76,7 @@ const OrchestratorConfigSchema = z.object({
 
 export type OrchestratorConfig = z.infer<typeof OrchestratorConfigSchema>;
 
-export const loadConfig = (env: NodeJS.ProcessEnv = process.env): OrchestratorConfig =>
-  readConfig('orchestrator', OrchestratorConfigSchema, env);
+export const loadConfig = (env: NodeJS.ProcessEnv = process.env): OrchestratorConfig => readConfig('orchestrator', OrchestratorConfigSchema, env);
 
 export const list = (value: string) =>
   value

@@ -31,10 +31,13 @@ export function orchestratorModule(config: OrchestratorConfig, log: JsonLogger) 
     providers: [
       ...coreProviders('orchestrator', config, log, { poolSize: 10, beforeReady: (pool) => prepareSchema(pool, config, log) }),
       provide(POLICY, [DockerDriver], async (docker: DockerDriver): Promise<ContainerPolicy> => containerPolicyFromConfig(config, await hostSize(docker, log))),
-      provide(PgEventStore, [PG_POOL, NATS], (pool: Pool, nc: NatsConnection) =>
-        new PgEventStore(pool, (streamIds) => {
-          if (!nc.isClosed()) nc.publish(Subjects.appended, JSON.stringify(streamIds));
-        }),
+      provide(
+        PgEventStore,
+        [PG_POOL, NATS],
+        (pool: Pool, nc: NatsConnection) =>
+          new PgEventStore(pool, (streamIds) => {
+            if (!nc.isClosed()) nc.publish(Subjects.appended, JSON.stringify(streamIds));
+          }),
       ),
       provide(CommandAudit, [PG_POOL], (pool: Pool) => new CommandAudit(pool)),
       provide(AgentLocator, [PgEventStore], (store: PgEventStore) => new AgentLocator(store)),

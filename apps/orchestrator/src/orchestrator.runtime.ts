@@ -1,8 +1,7 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { NatsConnection, Subscription } from '@nats-io/nats-core';
 import type { Pool } from 'pg';
-import { COMMAND_TYPES, type CommandEnvelope, type CommandType } from '../../../libs/events/src/commands';
-import { ErrorCodes } from '../../../libs/events/src/error-codes';
+import { COMMAND_TYPES, type CommandType } from '../../../libs/events/src/commands';
 import { SYSTEM_ACTOR } from '../../../libs/events/src/metadata';
 import { ORCHESTRATOR_QUEUE, Subjects } from '../../../libs/events/src/subjects';
 import type { ContainerPolicy } from '../../../libs/domain/src/container/container-policy';
@@ -65,14 +64,14 @@ export class OrchestratorRuntime implements OnApplicationBootstrap, BeforeApplic
   ) {
     const clock = () => new Date();
     const useCases: Record<CommandType, UseCase> = {
-      'agent.deploy': (c) => deployAgent(c as CommandEnvelope<never>, { catalog, agents, secrets }),
+      'agent.deploy': (c) => deployAgent(c, { catalog, agents, secrets }),
       'agent.start': (c) => changeAgent('start', c, { agents }),
       'agent.stop': (c) => changeAgent('stop', c, { agents }),
       'agent.restart': (c) => changeAgent('restart', c, { agents }),
       'agent.remove': (c) => changeAgent('remove', c, { agents }),
       'agent.adopt': (c) =>
         adoptAgent(c, { agents, docker, registry, identity: { instance: config.SACP_INSTANCE, store: () => store.storeId(), composeProject: config.SACP_COMPOSE_PROJECT } }),
-      'container.remove_quarantined': (c) => removeQuarantined(c as never, { docker, store }),
+      'container.remove_quarantined': (c) => removeQuarantined(c, { docker, store }),
       'template.sync': () => syncTemplates({ catalog }),
       'system.replay': () => replayProjections({ projector }),
       'secret.set': (c) => setSecret(c, { secrets, store }),
@@ -81,7 +80,7 @@ export class OrchestratorRuntime implements OnApplicationBootstrap, BeforeApplic
       'agent.report_health': (c) => recoveryCommand(c, { agents, clock }),
       'alert.raise': (c) => alertCommand(c, { agents, store }),
       'alert.resolve': (c) => alertCommand(c, { agents, store }),
-      'access.refuse': (c) => refuseAccess(c as never, { store }),
+      'access.refuse': (c) => refuseAccess(c, { store }),
     };
     this.pipeline = new CommandPipeline(store, audit, useCases, log, clock);
     this.access = new CommandAccess((type, body) => this.pipeline.handle(type, body), audit, log);
@@ -130,9 +129,9 @@ export class OrchestratorRuntime implements OnApplicationBootstrap, BeforeApplic
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.docker.ping(3000).catch((err: Error) =>
-      this.log.error('Docker is not usable; agents cannot be started until it is', { error: err.message, code: (err as { code?: string }).code }),
-    );
+    await this.docker
+      .ping(3000)
+      .catch((err: Error) => this.log.error('Docker is not usable; agents cannot be started until it is', { error: err.message, code: (err as { code?: string }).code }));
     // the store's id labels every container it manages; without it nothing can be told apart, so start-up fails here
     const storeId = await this.store.storeId();
     await this.registerTemplates();
@@ -141,7 +140,16 @@ export class OrchestratorRuntime implements OnApplicationBootstrap, BeforeApplic
       handlers: {
         // one subscription for every command: the subject's last token is the sender's kind, checked before anything else
         [Subjects.commandWildcard]: (body, msg) => this.access.receive(msg.subject, body),
-        ...queryHandlers({ agents: this.agents, registry: this.registry, docker: this.docker, catalog: this.catalog, nc: this.nc, pool: this.pool, store: this.store, log: this.log }),
+        ...queryHandlers({
+          agents: this.agents,
+          registry: this.registry,
+          docker: this.docker,
+          catalog: this.catalog,
+          nc: this.nc,
+          pool: this.pool,
+          store: this.store,
+          log: this.log,
+        }),
       },
       requestLimit: (subject) =>
         subject.startsWith(Subjects.query('')) ? { bytes: Limits.QUERY_MAX_BYTES, name: 'QUERY_MAX_BYTES' } : { bytes: Limits.COMMAND_MAX_BYTES, name: 'COMMAND_MAX_BYTES' },

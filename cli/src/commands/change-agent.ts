@@ -34,7 +34,7 @@ export function registerChange(program: Command, rt: Runtime, spec: ChangeSpec):
   program
     .command(spec.name)
     .summary(spec.summary)
-    .description(`${spec.summary[0].toUpperCase()}${spec.summary.slice(1)}; unless --no-wait, waits until the agent is ${spec.goal}.`)
+    .description(`${spec.summary.charAt(0).toUpperCase()}${spec.summary.slice(1)}; unless --no-wait, waits until the agent is ${spec.goal}.`)
     .argument('<agent>', 'agent name or id')
     .option('--reason <text>', REASON_HELP)
     .option('--no-wait', 'return once the control plane has recorded the request')
@@ -54,14 +54,20 @@ async function changeAgent(ctx: CliContext, agent: string, o: ChangeOptions, spe
   let view: AgentStatusView | null;
   if (o.wait) {
     const seen: string[] = [];
-    const outcome = await waitForAgent(ctx.client, r.agentId, ctx.deadline, (obs): WaitVerdict => {
-      if ('view' in obs) {
-        seen.push(obs.view.state.observed);
-        const error = newError(obs.view, before);
-        if (error) return { failed: error };
-      }
-      return spec.isDone(obs, before, seen) ? { done: true } : undefined;
-    }, o.json ? undefined : ctx.io.progress);
+    const outcome = await waitForAgent(
+      ctx.client,
+      r.agentId,
+      ctx.deadline,
+      (obs): WaitVerdict => {
+        if ('view' in obs) {
+          seen.push(obs.view.state.observed);
+          const error = newError(obs.view, before);
+          if (error) return { failed: error };
+        }
+        return spec.isDone(obs, before, seen) ? { done: true } : undefined;
+      },
+      o.json ? undefined : ctx.io.progress,
+    );
     view = outcome.view;
     if (outcome.kind !== 'done') {
       if (o.json) ctx.io.out(json(output(r, view)));

@@ -45,12 +45,18 @@ async function deploy(ctx: CliContext, template: string, o: ChangeOptions & { na
 
   let view = null;
   if (o.wait) {
-    const outcome = await waitForAgent(ctx.client, r.agentId, ctx.deadline, (obs) => {
-      if (!('view' in obs)) return undefined;
-      const error = newError(obs.view, null);
-      if (error) return { failed: error };
-      return obs.view.state.observed === 'running' ? { done: true } : undefined;
-    }, o.json ? undefined : ctx.io.progress);
+    const outcome = await waitForAgent(
+      ctx.client,
+      r.agentId,
+      ctx.deadline,
+      (obs) => {
+        if (!('view' in obs)) return undefined;
+        const error = newError(obs.view, null);
+        if (error) return { failed: error };
+        return obs.view.state.observed === 'running' ? { done: true } : undefined;
+      },
+      o.json ? undefined : ctx.io.progress,
+    );
     view = outcome.view;
     if (outcome.kind !== 'done') {
       if (o.json) ctx.io.out(json(summary(r, view)));

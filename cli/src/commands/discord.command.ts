@@ -2,14 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import {
-  DEFAULT_SEALED_LABEL,
-  generateSealingKey,
-  openSealedSecret,
-  parseKey,
-  sealSecret,
-  SealedSecretError,
-} from '../../../libs/platform/src/sealed-secret';
+import { DEFAULT_SEALED_LABEL, generateSealingKey, openSealedSecret, parseKey, sealSecret, SealedSecretError } from '../../../libs/platform/src/sealed-secret';
 import type { CliContext } from '../context';
 import { CliError, ExitCode, UsageError } from '../errors';
 import { promptHidden } from '../prompt';
@@ -87,7 +80,8 @@ async function keygen(ctx: CliContext, o: { out?: string }): Promise<void> {
     await writeFile(out, `${key}\n`, { mode: 0o600, flag: 'wx' });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') throw new UsageError(`--out ${o.out} already exists: a key is not replaced (files sealed with it would no longer open); remove it first or choose another file`);
+    if (code === 'EEXIST')
+      throw new UsageError(`--out ${o.out} already exists: a key is not replaced (files sealed with it would no longer open); remove it first or choose another file`);
     throw new CliError(`cannot write --out ${o.out}: ${describeFsError(err)}`, ExitCode.FAILED, 'DISCORD.WRITE_FAILED');
   }
   ctx.io.out(`wrote a new sealing key to ${out} (mode 600)\nnext: sacp discord seal-token --key-file ${out} --out <sealed-file>\n`);
@@ -198,4 +192,3 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
   }
   return Buffer.concat(chunks).toString('utf8');
 }
-

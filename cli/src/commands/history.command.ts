@@ -31,14 +31,7 @@ async function history(ctx: CliContext, agent: string, o: { json?: boolean; limi
   ctx.io.out(
     renderTable(
       ['TIME', 'ACTOR', 'EVENT', 'WHY', 'SOURCE', 'CAUSED BY'],
-      entries.map((e) => [
-        timeLabel(e.at),
-        `${e.actor.kind}:${e.actor.displayName}`,
-        e.type,
-        dash(e.reason),
-        e.source,
-        e.causationId ? shortId(e.causationId) : '-',
-      ]),
+      entries.map((e) => [timeLabel(e.at), `${e.actor.kind}:${e.actor.displayName}`, e.type, dash(e.reason), e.source, e.causationId ? shortId(e.causationId) : '-']),
     ),
   );
 }

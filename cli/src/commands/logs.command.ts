@@ -18,7 +18,9 @@ export function registerLogs(program: Command, rt: Runtime): void {
   program
     .command('logs')
     .summary("print an agent's container logs")
-    .description("Prints the last lines of the agent's container logs (stdout lines to stdout, stderr lines to stderr). With --follow, keeps printing new lines until Ctrl-C or until the container stops.")
+    .description(
+      "Prints the last lines of the agent's container logs (stdout lines to stdout, stderr lines to stderr). With --follow, keeps printing new lines until Ctrl-C or until the container stops.",
+    )
     .argument('<agent>', 'agent name or id')
     .option('-n, --lines <n>', 'how many of the last lines to print', parseCount(10_000), 100)
     .option('-f, --follow', 'keep printing new lines until Ctrl-C')

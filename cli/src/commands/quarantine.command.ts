@@ -9,7 +9,7 @@ import type { Runtime } from '../runtime';
 export function registerQuarantine(program: Command, rt: Runtime): void {
   const q = program
     .command('quarantine')
-    .summary('containers with this control plane\'s labels that its event store does not know')
+    .summary("containers with this control plane's labels that its event store does not know")
     .description(
       'Such a container (left by a restored backup, a crash, or made by hand with our labels) is never removed on sight: it is stopped, renamed sacp-quarantined-<name>, alerted, and removed after SACP_QUARANTINE_GRACE_MS. Look at it with docker inspect/logs, then remove it here, or keep it by adopting a copy.',
     );
@@ -47,7 +47,11 @@ async function list(ctx: CliContext, o: { all?: boolean; json?: boolean }): Prom
 }
 
 async function rm(ctx: CliContext, container: string, o: { reason?: string; json?: boolean }): Promise<void> {
-  const reply = await ctx.client.command<{ containerId: string; containerName: string }>('container.remove_quarantined', { container }, { reason: o.reason, what: 'quarantine rm' });
+  const reply = await ctx.client.command<{ containerId: string; containerName: string }>(
+    'container.remove_quarantined',
+    { container },
+    { reason: o.reason, what: 'quarantine rm' },
+  );
   if (o.json) return ctx.io.out(json(reply.result));
   ctx.io.out(`removed quarantined container ${reply.result.containerName} (${shortContainer(reply.result.containerId)})\n`);
 }

@@ -69,7 +69,8 @@ async function grantSecret(ctx: CliContext, name: string, o: { templates: string
 async function setSecret(ctx: CliContext, name: string, o: { fromFile?: string; templates?: string; reason?: string; json?: boolean }): Promise<void> {
   checkLocally(SetSecretV1.payload.shape.name, name, 'secret name');
   const templates = o.templates === undefined ? undefined : templateList(o.templates);
-  const raw = o.fromFile !== undefined ? await readSecretFile(o.fromFile) : ctx.io.stdin.isTTY ? await promptHidden(ctx, `value for secret "${name}"`) : await readAll(ctx.io.stdin);
+  const raw =
+    o.fromFile !== undefined ? await readSecretFile(o.fromFile) : ctx.io.stdin.isTTY ? await promptHidden(ctx, `value for secret "${name}"`) : await readAll(ctx.io.stdin);
   const value = raw.replace(/\r?\n$/, '');
   if (!value) throw new UsageError(`the value for secret "${name}" is empty: pipe it on stdin or use --from-file`);
   const reply = await ctx.client.command<{ name: string; version: number; templates?: string[] }>(
@@ -99,4 +100,3 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
   for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
   return Buffer.concat(chunks).toString('utf8');
 }
-

@@ -27,14 +27,14 @@ export function registerTemplates(program: Command, rt: Runtime): void {
   const templates = program
     .command('templates')
     .summary('list, validate and sync agent templates')
-    .description('Agent templates: the JSON files in the control plane\'s config directory (configs/agents/<name>.json).')
+    .description("Agent templates: the JSON files in the control plane's config directory (configs/agents/<name>.json).")
     .addHelpText('after', '\nExamples:\n  $ sacp templates list\n  $ sacp templates validate configs/agents/*.json\n  $ sacp templates sync');
 
   templates
     .command('list')
     .summary('list the templates the control plane knows')
     .option('--json', 'print templates and problems as JSON')
-    .addHelpText('after', '\nExamples:\n  $ sacp templates list\n  $ sacp templates list --json | jq -r \'.templates[].name\'')
+    .addHelpText('after', "\nExamples:\n  $ sacp templates list\n  $ sacp templates list --json | jq -r '.templates[].name'")
     .action(rt.action(list));
 
   templates
@@ -60,7 +60,7 @@ export function registerTemplates(program: Command, rt: Runtime): void {
 async function list(ctx: CliContext, o: { json?: boolean }): Promise<void> {
   const r = await ctx.client.query<TemplateListing>('template.list', {}, 'templates list');
   if (o.json) return ctx.io.out(json(r));
-  if (!r.templates.length) ctx.io.out('no valid templates in the control plane\'s config directory\n');
+  if (!r.templates.length) ctx.io.out("no valid templates in the control plane's config directory\n");
   else
     ctx.io.out(
       renderTable(
@@ -96,8 +96,7 @@ async function validateFiles(ctx: CliContext, files: string[], o: { json?: boole
   );
   const bad = results.filter((r) => !r.ok);
   if (o.json) ctx.io.out(json(results));
-  else
-    for (const r of results) ctx.io.out(r.ok ? `${r.file}: ok\n` : `${describeTemplateProblems(r.problems)}\n`);
+  else for (const r of results) ctx.io.out(r.ok ? `${r.file}: ok\n` : `${describeTemplateProblems(r.problems)}\n`);
   if (bad.length)
     throw new CliError(
       `TEMPLATE.INVALID: ${bad.length} of ${results.length} template file${results.length === 1 ? '' : 's'} ${bad.length === 1 ? 'has' : 'have'} problems (${bad.reduce((n, r) => n + r.problems.length, 0)} in all)`,
@@ -114,10 +113,7 @@ async function sync(ctx: CliContext, o: { json?: boolean; reason?: string }): Pr
   );
   const r = reply.result;
   if (o.json) return ctx.io.out(json({ commandId: reply.commandId, duplicate: reply.duplicate, ...r }));
-  const lines = [
-    ...r.registered.map((t) => `registered ${t.name}@${t.version}`),
-    ...r.unchanged.map((t) => `unchanged  ${t.name}@${t.version}`),
-  ];
+  const lines = [...r.registered.map((t) => `registered ${t.name}@${t.version}`), ...r.unchanged.map((t) => `unchanged  ${t.name}@${t.version}`)];
   if (!lines.length) lines.push('no valid templates found');
   if (r.problems.length) lines.push('', 'invalid template files (skipped):', indent(describeTemplateProblems(r.problems)));
   ctx.io.out(`${lines.join('\n')}\n`);

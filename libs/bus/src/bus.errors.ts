@@ -25,4 +25,5 @@ export const busUnauthorized = (url: string, credentialsFrom: string, cause?: un
     { cause },
   );
 
-export const isAuthorizationError = (err: unknown): boolean => /authorization violation|authentication/i.test(`${(err as Error)?.message ?? ''} ${(err as { code?: string })?.code ?? ''}`);
+export const isAuthorizationError = (err: unknown): boolean =>
+  /authorization violation|authentication/i.test(`${(err as Error)?.message ?? ''} ${(err as { code?: string })?.code ?? ''}`);

@@ -12,7 +12,7 @@ export async function ensureEventStream(nc: NatsConnection): Promise<JetStreamMa
       name: EVENT_STREAM,
       subjects: [Subjects.eventWildcard],
       duplicate_window: nanos(60 * 60 * 1000),
-      storage: 'file' as never,
+      storage: 'file',
     });
   }
   return jsm;

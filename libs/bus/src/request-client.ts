@@ -28,11 +28,17 @@ export async function requestJson<R>(nc: NatsConnection, subject: string, body: 
     const text = `${e.name} ${e.message} ${e.code ?? ''}`;
     if (/max.?payload/i.test(text)) throw new RequestTooLargeError(subject, size, max ?? 0);
     if (/permissions? violation/i.test(text))
-      throw new BusError('BUS.FORBIDDEN', `this connection's NATS credential may not send on ${subject} (${e.message}); check NATS_CREDENTIALS_FILE or SACP_NATS_CREDENTIALS`, { cause: err });
+      throw new BusError('BUS.FORBIDDEN', `this connection's NATS credential may not send on ${subject} (${e.message}); check NATS_CREDENTIALS_FILE or SACP_NATS_CREDENTIALS`, {
+        cause: err,
+      });
     if (/NoResponders|no responders|503/i.test(text))
       throw new BusError('BUS.NO_RESPONDERS', `nothing answers on ${subject}: is the orchestrator running? Start it with "bash scripts/up.sh"`, { cause: err });
     if (/Timeout|timed out/i.test(text))
-      throw new BusError('BUS.TIMEOUT', `no reply on ${subject} within ${timeoutMs} ms; the command may still complete: check with "sacp status", and retry with the same command id`, { cause: err });
+      throw new BusError(
+        'BUS.TIMEOUT',
+        `no reply on ${subject} within ${timeoutMs} ms; the command may still complete: check with "sacp status", and retry with the same command id`,
+        { cause: err },
+      );
     if (/closed|connection|disconnect/i.test(text)) throw busUnavailable(url, err);
     throw err;
   }

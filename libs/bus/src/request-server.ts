@@ -53,7 +53,17 @@ export function serveRequests(nc: NatsConnection, o: ServeOptions): Subscription
       log('reply could not be sent', { subject, bytes: Buffer.byteLength(data), error: (err as Error).message });
       // one more try with a small error reply, so the requester does not wait for its timeout
       try {
-        msg.respond(errorReply(subject, new PayloadLimitError('REPLY.TOO_LARGE', `the reply could not be sent: ${(err as Error).message}`, { subject, size: Buffer.byteLength(data), limit: replyLimit().bytes, limitName: replyLimit().name })));
+        msg.respond(
+          errorReply(
+            subject,
+            new PayloadLimitError('REPLY.TOO_LARGE', `the reply could not be sent: ${(err as Error).message}`, {
+              subject,
+              size: Buffer.byteLength(data),
+              limit: replyLimit().bytes,
+              limitName: replyLimit().name,
+            }),
+          ),
+        );
       } catch (again) {
         log('error reply could not be sent either', { subject, error: (again as Error).message });
       }
@@ -62,7 +72,12 @@ export function serveRequests(nc: NatsConnection, o: ServeOptions): Subscription
   const answer = async (subject: string, handler: RequestHandler, msg: Msg): Promise<void> => {
     const limit = o.requestLimit?.(subject);
     if (limit && msg.data.length > limit.bytes) {
-      const err = new PayloadLimitError('REQUEST.TOO_LARGE', `the request is ${msg.data.length} bytes; the limit is ${limit.bytes} bytes (${limit.name})`, { subject, size: msg.data.length, limit: limit.bytes, limitName: limit.name });
+      const err = new PayloadLimitError('REQUEST.TOO_LARGE', `the request is ${msg.data.length} bytes; the limit is ${limit.bytes} bytes (${limit.name})`, {
+        subject,
+        size: msg.data.length,
+        limit: limit.bytes,
+        limitName: limit.name,
+      });
       return respond(msg, subject, errorReply(subject, err));
     }
     let body: unknown;
@@ -81,7 +96,15 @@ export function serveRequests(nc: NatsConnection, o: ServeOptions): Subscription
     const max = replyLimit();
     if (size > max.bytes) {
       log('reply over the limit replaced by an error', { subject, bytes: size, limit: max.bytes });
-      data = errorReply(subject, new PayloadLimitError('REPLY.TOO_LARGE', `the reply would be ${size} bytes; the limit is ${max.bytes} bytes (${max.name}); ask for a smaller page`, { subject, size, limit: max.bytes, limitName: max.name }));
+      data = errorReply(
+        subject,
+        new PayloadLimitError('REPLY.TOO_LARGE', `the reply would be ${size} bytes; the limit is ${max.bytes} bytes (${max.name}); ask for a smaller page`, {
+          subject,
+          size,
+          limit: max.bytes,
+          limitName: max.name,
+        }),
+      );
     }
     respond(msg, subject, data);
   };

@@ -53,14 +53,13 @@ export function createDockerClient(dockerHost?: string): DockerClient {
 export async function pingDocker(client: DockerClient, timeoutMs = 5_000): Promise<void> {
   try {
     // @types/dockerode omits ping's options; dockerode 5 accepts { abortSignal }.
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- called with client.api as `this` just below
     const ping = client.api.ping as unknown as (this: Docker, options: { abortSignal: AbortSignal }) => Promise<unknown>;
     await ping.call(client.api, { abortSignal: AbortSignal.timeout(timeoutMs) });
   } catch (error) {
     const name = (error as { name?: unknown } | null)?.name;
     const timedOut = name === 'TimeoutError' || name === 'AbortError';
-    const reason = timedOut
-      ? Object.assign(new Error(`no answer within ${timeoutMs} ms`, { cause: error }), { code: 'ETIMEDOUT' })
-      : error;
+    const reason = timedOut ? Object.assign(new Error(`no answer within ${timeoutMs} ms`, { cause: error }), { code: 'ETIMEDOUT' }) : error;
     throw toDockerError(reason, { endpoint: client.endpoint, operation: 'ping' });
   }
 }

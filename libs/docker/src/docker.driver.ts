@@ -218,9 +218,7 @@ export class DockerDriver {
     const tty = await this.hasTty(id, 'read logs of');
     let body: Buffer;
     try {
-      const data: unknown = await this.api
-        .getContainer(id)
-        .logs({ stdout: true, stderr: true, timestamps: true, follow: false, tail: Math.max(0, Math.floor(lines)) });
+      const data: unknown = await this.api.getContainer(id).logs({ stdout: true, stderr: true, timestamps: true, follow: false, tail: Math.max(0, Math.floor(lines)) });
       body = Buffer.isBuffer(data) ? data : Buffer.from(typeof data === 'string' ? data : JSON.stringify(data));
     } catch (error) {
       throw this.fail(error, { operation: 'read logs of container', target: id });
@@ -283,7 +281,7 @@ export class DockerDriver {
               statusCodes: { 200: true, 404: 'no such container', 500: 'server error' },
               options: query,
             },
-            (err, stream) => (err ? reject(err) : resolve(stream)),
+            (err, stream) => (err ? reject(err instanceof Error ? err : new Error('docker logs request failed', { cause: err })) : resolve(stream)),
           ),
         ),
       signal,

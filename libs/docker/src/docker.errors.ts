@@ -41,10 +41,7 @@ export class DockerPermissionDeniedError extends DockerError {
   readonly endpoint: string;
 
   constructor(endpoint: string, options: { cause?: unknown; operation?: string } = {}) {
-    super(
-      `permission denied on the Docker engine socket at ${endpoint}: add the user to the docker group or run as root`,
-      options,
-    );
+    super(`permission denied on the Docker engine socket at ${endpoint}: add the user to the docker group or run as root`, options);
     this.endpoint = endpoint;
   }
 }
@@ -55,9 +52,7 @@ export class DockerInvalidHostError extends DockerError {
   readonly code = 'DOCKER.INVALID_HOST';
 
   constructor(value: string, reason: string) {
-    super(
-      `invalid Docker host "${value}": ${reason}; use unix:///path/to/docker.sock or tcp://host:port, or leave DOCKER_HOST unset for unix:///var/run/docker.sock`,
-    );
+    super(`invalid Docker host "${value}": ${reason}; use unix:///path/to/docker.sock or tcp://host:port, or leave DOCKER_HOST unset for unix:///var/run/docker.sock`);
   }
 }
 
@@ -77,10 +72,7 @@ export class DockerImageNotFoundError extends DockerError {
   readonly image: string;
 
   constructor(image: string, options: { cause?: unknown; operation?: string } = {}) {
-    super(
-      `image ${image} is not present in the local Docker engine: images are built locally, not pulled (there is no registry); run \`bash scripts/build-images.sh\``,
-      options,
-    );
+    super(`image ${image} is not present in the local Docker engine: images are built locally, not pulled (there is no registry); run \`bash scripts/build-images.sh\``, options);
     this.image = image;
   }
 }
@@ -103,12 +95,7 @@ export class DockerOperationFailedError extends DockerError {
   readonly target: string | undefined;
   readonly statusCode: number | undefined;
 
-  constructor(
-    operation: string,
-    target: string | undefined,
-    detail: string,
-    options: { cause?: unknown; statusCode?: number } = {},
-  ) {
+  constructor(operation: string, target: string | undefined, detail: string, options: { cause?: unknown; statusCode?: number } = {}) {
     super(`docker ${operation}${target ? ` ${target}` : ''} failed: ${detail}`, { cause: options.cause, operation });
     this.target = target;
     this.statusCode = options.statusCode;

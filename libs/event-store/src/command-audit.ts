@@ -45,7 +45,15 @@ export class CommandAudit {
    */
   async recordRejection(commandId: string, binding: CommandBinding, reply: unknown): Promise<{ first: boolean; reply: unknown }> {
     // xmax = 0 only for a freshly inserted row: otherwise an earlier outcome of this command id stands
-    const { rows } = await this.pool.query<{ reply: unknown; first: boolean; outcome: string; command_type: string; payload_hash: string | null; actor_kind: string | null; recorded_at: Date }>(
+    const { rows } = await this.pool.query<{
+      reply: unknown;
+      first: boolean;
+      outcome: string;
+      command_type: string;
+      payload_hash: string | null;
+      actor_kind: string | null;
+      recorded_at: Date;
+    }>(
       `insert into commands (command_id, command_type, outcome, reply, payload_hash, actor_kind) values ($1, $2, 'rejected', $3, $4, $5)
        on conflict (command_id) do update set command_id = commands.command_id
        returning reply, (xmax = 0) as first, outcome, command_type, payload_hash, actor_kind, recorded_at`,
@@ -53,7 +61,14 @@ export class CommandAudit {
     );
     const r = rows[0];
     if (!r || r.first) return { first: true, reply: r?.reply ?? reply };
-    const first: StoredCommand = { outcome: r.outcome, reply: r.reply, commandType: r.command_type, payloadHash: r.payload_hash, actorKind: r.actor_kind, recordedAt: r.recorded_at.toISOString() };
+    const first: StoredCommand = {
+      outcome: r.outcome,
+      reply: r.reply,
+      commandType: r.command_type,
+      payloadHash: r.payload_hash,
+      actorKind: r.actor_kind,
+      recordedAt: r.recorded_at.toISOString(),
+    };
     checkBinding(commandId, first, binding);
     return { first: false, reply: r.reply };
   }

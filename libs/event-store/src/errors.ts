@@ -16,7 +16,9 @@ export class StoreUnavailableError extends Error {
   override readonly name = 'StoreUnavailableError';
   readonly code = 'STORE.UNAVAILABLE';
   constructor(cause: unknown) {
-    super(`the event store (Postgres) is unavailable: ${(cause as Error)?.message ?? String(cause)}; nothing was recorded, retry with the same command id once it is back`, { cause });
+    super(`the event store (Postgres) is unavailable: ${(cause as Error)?.message ?? String(cause)}; nothing was recorded, retry with the same command id once it is back`, {
+      cause,
+    });
   }
 }
 

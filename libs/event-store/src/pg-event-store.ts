@@ -83,18 +83,15 @@ export class PgEventStore {
   ) {}
 
   async readStream(streamId: string, client?: PoolClient): Promise<StoredEvent[]> {
-    const { rows } = await this.run((c) =>
-      c.query<EventRow>(`select ${COLUMNS} from events where stream_id = $1 order by stream_position`, [streamId]), client);
+    const { rows } = await this.run((c) => c.query<EventRow>(`select ${COLUMNS} from events where stream_id = $1 order by stream_position`, [streamId]), client);
     return rows.map(toStoredEvent);
   }
 
   /** Events of a stream at positions from..to (inclusive), at most `limit`: one page without reading the whole stream. */
   async readStreamRange(streamId: string, from: number, to: number, limit: number): Promise<StoredEvent[]> {
     const { rows } = await this.run((c) =>
-      c.query<EventRow>(
-        `select ${COLUMNS} from events where stream_id = $1 and stream_position between $2 and $3 order by stream_position limit $4`,
-        [streamId, from, to, limit],
-      ));
+      c.query<EventRow>(`select ${COLUMNS} from events where stream_id = $1 and stream_position between $2 and $3 order by stream_position limit $4`, [streamId, from, to, limit]),
+    );
     return rows.map(toStoredEvent);
   }
 
@@ -129,7 +126,9 @@ export class PgEventStore {
       ),
     );
     const r = rows[0];
-    return r ? { outcome: r.outcome, reply: r.reply, commandType: r.command_type, payloadHash: r.payload_hash, actorKind: r.actor_kind, recordedAt: r.recorded_at.toISOString() } : null;
+    return r
+      ? { outcome: r.outcome, reply: r.reply, commandType: r.command_type, payloadHash: r.payload_hash, actorKind: r.actor_kind, recordedAt: r.recorded_at.toISOString() }
+      : null;
   }
 
   /** The first outcome of this very command, or CommandIdReusedError when the id named another command. */

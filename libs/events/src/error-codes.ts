@@ -52,7 +52,7 @@ export const ErrorCodes = {
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
 
 export interface WireError {
-  code: ErrorCode | string;
+  code: ErrorCode | (string & Record<never, never>); // a known code, or one from a newer peer (the intersection keeps the known ones visible to the editor)
   message: string;
   details?: Record<string, unknown>;
 }

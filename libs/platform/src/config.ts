@@ -43,9 +43,7 @@ export const CommonConfigShape = {
   DATABASE_URL: z
     .string({ error: 'the Postgres URL, e.g. postgres://sacp_app:PASSWORD@127.0.0.1:5432/sacp (scripts/services.sh writes it to /var/lib/sacp/postgres/app.env)' })
     .regex(/^postgres(ql)?:\/\//, 'expected postgres://user:password@host:port/database'),
-  NATS_URL: z
-    .string({ error: 'the NATS URL, e.g. nats://127.0.0.1:4222' })
-    .regex(/^(nats|tls):\/\/[^,]+(,(nats|tls):\/\/[^,]+)*$/, 'expected nats://host:port'),
+  NATS_URL: z.string({ error: 'the NATS URL, e.g. nats://127.0.0.1:4222' }).regex(/^(nats|tls):\/\/[^,]+(,(nats|tls):\/\/[^,]+)*$/, 'expected nats://host:port'),
   /** this service's own bus credential; the server refuses connections without one */
   NATS_CREDENTIALS_FILE: z
     .string({ error: 'the credentials file "sacp bus init" wrote for this service, e.g. /var/lib/sacp/nats/credentials/monitor.json' })

@@ -1,5 +1,5 @@
 /** One dependency probe: resolves when the dependency answers, throws (or returns a reason) when not. */
-export type ReadinessCheck = () => Promise<unknown> | unknown;
+export type ReadinessCheck = () => unknown; // a value or a Promise of one
 
 export interface Readiness {
   ready: boolean;

@@ -50,7 +50,7 @@ export function causationChain(entries: HistoryEntry[], depth = Infinity): Causa
   const chain: HistoryEntry[] = [last];
   const seen = new Set([last.eventId]);
   let truncated = false;
-  for (let cur = last; ; ) {
+  for (let cur = last; ;) {
     const cause = cur.causationId ? byId.get(cur.causationId) : undefined;
     if (!cause || seen.has(cause.eventId)) break;
     if (chain.length >= depth) {

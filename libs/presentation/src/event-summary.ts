@@ -6,8 +6,7 @@ const MAX_OUTPUT = 80;
 
 type Summarizers = { [K in EventType]?: (data: EventDataMap[K]) => string };
 
-const exitText = (code: number | null, oomKilled: boolean): string =>
-  [code === null ? 'exit code unknown' : `exit ${code}`, ...(oomKilled ? ['OOM killed'] : [])].join(', ');
+const exitText = (code: number | null, oomKilled: boolean): string => [code === null ? 'exit code unknown' : `exit ${code}`, ...(oomKilled ? ['OOM killed'] : [])].join(', ');
 
 const causeText = (c: RecoveryCause): string => `${c.kind}${c.detail ? `: ${truncate(c.detail, 60)}` : ''}`;
 

@@ -66,23 +66,46 @@ describe('sacp: an agent from deploy to rm', () => {
     assert.equal(r.code, 0, explain(r));
     const rows = parseTable(r.stdout);
     assert.equal(rows.length, 1, r.stdout);
-    assert.deepEqual(Object.keys(rows[0]), ['NAME', 'ID', 'TEMPLATE', 'DESIRED', 'OBSERVED', 'HEALTH', 'CPU', 'MEM', 'RESTARTS', 'LAST EXIT', 'NEXT RESTART', 'CONTAINER', 'ALERT', 'ERROR']);
-    assert.equal(rows[0].NAME, 'cli-a');
-    assert.equal(rows[0].ID, agentId.replace(/-/g, '').slice(-8), 'the random end of the UUIDv7, not its timestamp');
-    assert.match(rows[0].TEMPLATE, /^sim@\d+$/);
-    assert.equal(rows[0].DESIRED, 'running');
-    assert.equal(rows[0].OBSERVED, 'running');
-    assert.equal(rows[0].CONTAINER, containerId.slice(0, 12));
-    assert.equal(rows[0].RESTARTS, '0');
-    assert.equal(rows[0].ERROR, '-');
+    assert.deepEqual(Object.keys(rows[0]!), [
+      'NAME',
+      'ID',
+      'TEMPLATE',
+      'DESIRED',
+      'OBSERVED',
+      'HEALTH',
+      'CPU',
+      'MEM',
+      'RESTARTS',
+      'LAST EXIT',
+      'NEXT RESTART',
+      'CONTAINER',
+      'ALERT',
+      'ERROR',
+    ]);
+    assert.equal(rows[0]!.NAME, 'cli-a');
+    assert.equal(rows[0]!.ID, agentId.replace(/-/g, '').slice(-8), 'the random end of the UUIDv7, not its timestamp');
+    assert.match(rows[0]!.TEMPLATE!, /^sim@\d+$/);
+    assert.equal(rows[0]!.DESIRED, 'running');
+    assert.equal(rows[0]!.OBSERVED, 'running');
+    assert.equal(rows[0]!.CONTAINER, containerId.slice(0, 12));
+    assert.equal(rows[0]!.RESTARTS, '0');
+    assert.equal(rows[0]!.ERROR, '-');
     // no monitor runs in this file: no health verdict, no resource figures, no recovery
-    for (const column of ['HEALTH', 'CPU', 'MEM', 'LAST EXIT', 'NEXT RESTART', 'ALERT']) assert.equal(rows[0][column], '-', column);
+    for (const column of ['HEALTH', 'CPU', 'MEM', 'LAST EXIT', 'NEXT RESTART', 'ALERT']) assert.equal(rows[0]![column], '-', column);
   });
 
   test('status shows CPU and MEM from the monitor\'s metrics reply, and "-" when it is too slow', async () => {
     // stands in for the monitor: the reply of sacp.qry.metrics.agents as its contract describes it
     let delayMs = 0;
-    const sample = { cpuPercent: 12.34, memoryBytes: 8.4 * 1024 * 1024, memoryLimitBytes: 64 * 1024 * 1024, networkRxBytes: 1200, networkTxBytes: 800, pids: 3, at: new Date().toISOString() };
+    const sample = {
+      cpuPercent: 12.34,
+      memoryBytes: 8.4 * 1024 * 1024,
+      memoryLimitBytes: 64 * 1024 * 1024,
+      networkRxBytes: 1200,
+      networkTxBytes: 800,
+      pids: 3,
+      at: new Date().toISOString(),
+    };
     // only the monitor's credential may answer metrics queries
     const monitor = await cp.connectAs('monitor');
     const sub = monitor.subscribe('sacp.qry.metrics.agents', {
@@ -92,7 +115,7 @@ describe('sacp: an agent from deploy to rm', () => {
     try {
       const r = await run('status', 'cli-a');
       assert.equal(r.code, 0, explain(r));
-      const [row] = parseTable(r.stdout);
+      const row = parseTable(r.stdout)[0]!;
       assert.equal(row.CPU, '12%');
       assert.equal(row.MEM, '8.4MiB/64MiB');
       const j = await run('status', 'cli-a', '--json');
@@ -103,7 +126,7 @@ describe('sacp: an agent from deploy to rm', () => {
       const slow = await run('status', 'cli-a');
       assert.equal(slow.code, 0, explain(slow));
       assert.ok(Date.now() - began < 2900, `status did not wait for the slow monitor (${Date.now() - began} ms)`);
-      const [slowRow] = parseTable(slow.stdout);
+      const slowRow = parseTable(slow.stdout)[0]!;
       assert.deepEqual([slowRow.CPU, slowRow.MEM, slowRow.OBSERVED], ['-', '-', 'running']);
     } finally {
       sub.unsubscribe();
@@ -111,15 +134,23 @@ describe('sacp: an agent from deploy to rm', () => {
     }
   });
 
-  test('logs prints the agent\'s heartbeat lines', async () => {
+  test("logs prints the agent's heartbeat lines", async () => {
     // the sim agent logs a heartbeat every second
-    const r = await waitFor('two heartbeats in the logs', async () => {
-      const res = await run('logs', 'cli-a', '-n', '50');
-      return (res.stdout.match(/"msg":"heartbeat"/g) ?? []).length >= 2 ? res : null;
-    }, 15_000, 500);
+    const r = await waitFor(
+      'two heartbeats in the logs',
+      async () => {
+        const res = await run('logs', 'cli-a', '-n', '50');
+        return (res.stdout.match(/"msg":"heartbeat"/g) ?? []).length >= 2 ? res : null;
+      },
+      15_000,
+      500,
+    );
     assert.equal(r.code, 0, explain(r));
     const lines = r.stdout.trimEnd().split('\n');
-    assert.ok(lines.every((l) => JSON.parse(l).agent === 'cli-a' || JSON.parse(l).agent === null), r.stdout);
+    assert.ok(
+      lines.every((l) => JSON.parse(l).agent === 'cli-a' || JSON.parse(l).agent === null),
+      r.stdout,
+    );
     const few = await run('logs', 'cli-a', '-n', '1');
     assert.equal(few.code, 0, explain(few));
     assert.equal(few.stdout.trimEnd().split('\n').length, 1, '-n 1 prints exactly one line');
@@ -135,13 +166,24 @@ describe('sacp: an agent from deploy to rm', () => {
     const done = collect(child, 30_000, ['logs', '-f']);
     // -n 1 replays one old line; a second and third heartbeat can only be new ones
     await waitFor('new heartbeats while following', async () => (child.out.join('').match(/"msg":"heartbeat"/g) ?? []).length >= 3, 15_000, 100);
-    const seqs = child.out.join('').trimEnd().split('\n').map((l) => JSON.parse(l).n as number).filter((n) => n !== undefined);
-    assert.ok(seqs.every((n, i) => i === 0 || n > seqs[i - 1]), `heartbeats in order: ${seqs.join(',')}`);
+    const seqs = child.out
+      .join('')
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l).n as number)
+      .filter((n) => n !== undefined);
+    assert.ok(
+      seqs.every((n, i) => i === 0 || n > seqs[i - 1]!),
+      `heartbeats in order: ${seqs.join(',')}`,
+    );
     child.kill('SIGINT');
     const r = await done;
     assert.equal(r.code, 0, explain(r));
     await waitFor('the orchestrator to end the stream', async () => control.some((c) => c.endsWith('{"end":true}')), 5000, 50).finally(() => watch.unsubscribe());
-    assert.ok(control.some((c) => c.startsWith('stop ')), `the CLI sent stop: ${control.filter((c) => !c.includes('heartbeat')).join(' | ')}`);
+    assert.ok(
+      control.some((c) => c.startsWith('stop ')),
+      `the CLI sent stop: ${control.filter((c) => !c.includes('heartbeat')).join(' | ')}`,
+    );
   });
 
   test('stop waits until the container is stopped', async () => {
@@ -149,7 +191,7 @@ describe('sacp: an agent from deploy to rm', () => {
     assert.equal(r.code, 0, explain(r));
     assert.match(r.stdout, /^agent cli-a \([0-9a-f]{8}\) stopped\n$/);
     assert.equal((await cp.docker.inspect(containerId))?.running, false);
-    const [view] = await cp.status(agentId);
+    const view = (await cp.status(agentId))[0]!;
     assert.equal(view.state.observed, 'stopped');
 
     const again = await run('stop', 'cli-a');
@@ -183,19 +225,25 @@ describe('sacp: an agent from deploy to rm', () => {
     const r = await run('history', 'cli-a');
     assert.equal(r.code, 0, explain(r));
     const rows = parseTable(r.stdout);
-    assert.deepEqual(Object.keys(rows[0]), ['TIME', 'ACTOR', 'EVENT', 'WHY', 'SOURCE', 'CAUSED BY']);
+    assert.deepEqual(Object.keys(rows[0]!), ['TIME', 'ACTOR', 'EVENT', 'WHY', 'SOURCE', 'CAUSED BY']);
     const deployed = rows.find((row) => row.EVENT === 'agent.deployed');
     assert.ok(deployed, r.stdout);
     assert.equal(deployed.ACTOR, 'cli:alice');
     assert.equal(deployed.WHY, 'e2e: first deploy');
-    assert.match(deployed.SOURCE, /^cli@/);
-    assert.match(deployed.TIME, /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ$/);
+    assert.match(deployed.SOURCE!, /^cli@/);
+    assert.match(deployed.TIME!, /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ$/);
     const stop = rows.find((row) => row.EVENT === 'agent.stop_requested');
     assert.equal(stop?.WHY, 'e2e: pause it');
     assert.equal(stop?.ACTOR, 'cli:alice');
-    assert.ok(rows.some((row) => row.EVENT === 'agent.restart_requested' && row.WHY === 'e2e: new config'), r.stdout);
+    assert.ok(
+      rows.some((row) => row.EVENT === 'agent.restart_requested' && row.WHY === 'e2e: new config'),
+      r.stdout,
+    );
     // what the orchestrator did on its own is recorded as the system's doing
-    assert.ok(rows.some((row) => row.EVENT === 'agent.container_started' && row.ACTOR.startsWith('system:')), r.stdout);
+    assert.ok(
+      rows.some((row) => row.EVENT === 'agent.container_started' && row.ACTOR!.startsWith('system:')),
+      r.stdout,
+    );
 
     const j = await run('history', 'cli-a', '--json', '--limit', '2');
     assert.equal(j.code, 0, explain(j));
@@ -208,7 +256,10 @@ describe('sacp: an agent from deploy to rm', () => {
     assert.match(r.stdout, /^agent cli-a \([0-9a-f]{8}\) removed/);
     assert.equal(await cp.docker.inspect(containerId), null, 'the container is gone');
     const list = await run('status', '--json');
-    assert.deepEqual((JSON.parse(list.stdout) as { name: string }[]).map((v) => v.name), ['cli-b']);
+    assert.deepEqual(
+      (JSON.parse(list.stdout) as { name: string }[]).map((v) => v.name),
+      ['cli-b'],
+    );
     // the history outlives the agent, by id
     const h = await run('history', agentId);
     assert.equal(h.code, 0, explain(h));
@@ -216,7 +267,13 @@ describe('sacp: an agent from deploy to rm', () => {
   });
 
   test('an unknown agent is refused with AGENT.NOT_FOUND and exit 1', async () => {
-    for (const args of [['stop', 'no-such-agent'], ['status', 'no-such-agent'], ['logs', 'no-such-agent'], ['history', 'cli-a'], ['why', 'no-such-agent']]) {
+    for (const args of [
+      ['stop', 'no-such-agent'],
+      ['status', 'no-such-agent'],
+      ['logs', 'no-such-agent'],
+      ['history', 'cli-a'],
+      ['why', 'no-such-agent'],
+    ]) {
       const r = await run(...args);
       assert.equal(r.code, 1, `${args.join(' ')}: ${explain(r)}`);
       assert.equal(r.stdout, '');

@@ -25,7 +25,7 @@ describe('sacp: templates, secrets, replay, adopt and failures', () => {
   test('templates list shows the fixture templates and the files with problems', async () => {
     const r = await run('templates', 'list');
     assert.equal(r.code, 0, explain(r));
-    const rows = parseTable(r.stdout.split('\n\n')[0]);
+    const rows = parseTable(r.stdout.split('\n\n')[0]!);
     const sim = rows.find((row) => row.NAME === 'sim');
     assert.ok(sim, r.stdout);
     assert.equal(sim.IMAGE, 'sacp/sim-agent:latest');
@@ -47,7 +47,10 @@ describe('sacp: templates, secrets, replay, adopt and failures', () => {
     assert.equal(again.code, 0, explain(again));
     const out = JSON.parse(again.stdout) as { registered: unknown[]; unchanged: { name: string; version: number }[] };
     assert.deepEqual(out.registered, [], 'nothing changed since the first sync');
-    assert.ok(out.unchanged.some((t) => t.name === 'sim' && t.version === 1), again.stdout);
+    assert.ok(
+      out.unchanged.some((t) => t.name === 'sim' && t.version === 1),
+      again.stdout,
+    );
   });
 
   test('secret set reads the value from stdin, never echoes it, and agents get it', async () => {
@@ -70,7 +73,10 @@ describe('sacp: templates, secrets, replay, adopt and failures', () => {
     assert.deepEqual(JSON.parse(narrowed.stdout), { name: 'test-api-key', templates: ['sim'], duplicate: false });
     const refused = await run('deploy', 'keyed', '--name', 'keyed-2');
     assert.equal(refused.code, 1, explain(refused));
-    assert.match(refused.stderr, /SECRET\.NOT_GRANTED: template "keyed" may not use secret "test-api-key": it is granted to sim; an admin grants it with: sacp secret grant test-api-key --templates sim,keyed/);
+    assert.match(
+      refused.stderr,
+      /SECRET\.NOT_GRANTED: template "keyed" may not use secret "test-api-key": it is granted to sim; an admin grants it with: sacp secret grant test-api-key --templates sim,keyed/,
+    );
     assert.equal((await run('secret', 'grant', 'test-api-key', '--templates', 'keyed')).code, 0);
 
     const empty = await sacp(['secret', 'set', 'test-api-key'], { env, input: '\n' });
@@ -95,7 +101,7 @@ describe('sacp: templates, secrets, replay, adopt and failures', () => {
     assert.equal(r.stdout, '');
     assert.match(r.stderr, /^sacp: agent "broken-1" did not become running: DOCKER\.IMAGE_NOT_FOUND: .*sacp\/never-built:latest/);
     const s = await run('status', 'broken-1');
-    assert.match(parseTable(s.stdout)[0].ERROR, /^DOCKER\.IMAGE_NOT_FOUND/);
+    assert.match(parseTable(s.stdout)[0]!.ERROR!, /^DOCKER\.IMAGE_NOT_FOUND/);
   });
 
   test('--timeout bounds the wait and says what state the agent is in', async () => {
@@ -144,10 +150,14 @@ describe('sacp: templates, secrets, replay, adopt and failures', () => {
     const labels = { ...docker.labels, 'sacp.managed': 'true', 'sacp.instance': cp.instance, 'sacp.store': await cp.storeId(), 'sacp.agent.id': randomUUID() };
     const created = await cp.docker.createContainer(testAgentSpec(docker, 'stray', { labels }));
     await cp.docker.start(created.id);
-    await waitFor('the stray container to be quarantined', async () => {
-      const c = await cp.docker.inspect(created.id);
-      return c && !c.running && c.name.startsWith('sacp-quarantined-') ? c : null;
-    }, 30_000);
+    await waitFor(
+      'the stray container to be quarantined',
+      async () => {
+        const c = await cp.docker.inspect(created.id);
+        return c && !c.running && c.name.startsWith('sacp-quarantined-') ? c : null;
+      },
+      30_000,
+    );
     await waitFor('the quarantine to be recorded', async () => (await cp.pool.query("select 1 from events where type = 'container.quarantined'")).rows.length > 0 || null, 10_000);
     const l = await run('quarantine', 'list');
     assert.equal(l.code, 0, explain(l));

@@ -57,9 +57,7 @@ export const explain = (r: SacpResult): string => `exit ${r.code}\n--- stdout --
 
 /** The rows of a table the CLI printed, as objects keyed by its header. */
 export function parseTable(text: string): Record<string, string>[] {
-  const [header, ...lines] = text.trimEnd().split('\n');
-  const starts = [...header.matchAll(/\S+(?: \S+)*/g)].map((m) => ({ name: m[0], at: m.index! }));
-  return lines.map((line) =>
-    Object.fromEntries(starts.map((c, i) => [c.name, line.slice(c.at, i + 1 < starts.length ? starts[i + 1].at : undefined).trim()])),
-  );
+  const [header = '', ...lines] = text.trimEnd().split('\n');
+  const starts = [...header.matchAll(/\S+(?: \S+)*/g)].map((m) => ({ name: m[0], at: m.index }));
+  return lines.map((line) => Object.fromEntries(starts.map((c, i) => [c.name, line.slice(c.at, starts[i + 1]?.at).trim()])));
 }

@@ -23,7 +23,7 @@ const whyLines = (stdout: string) =>
     .filter((l) => !l.startsWith('('))
     .map((l) => {
       const [time, type, summary, actor, why] = l.split(/ {2,}/);
-      return { time, type, summary, actor, why: why ?? '' };
+      return { time: time ?? '', type: type ?? '', summary: summary ?? '', actor: actor ?? '', why: why ?? '' };
     });
 
 /**
@@ -73,7 +73,10 @@ describe('sacp why and status: causation chains, recovery and alerts', () => {
       ['restart #1 in 0.4s (crashed)', 'restart #2 in 0.8s (crashed)', 'restart #3 in 1.6s (crashed)'],
       r.stdout,
     );
-    assert.ok(scheduled.every((l) => l.actor === 'system:monitor'), r.stdout);
+    assert.ok(
+      scheduled.every((l) => l.actor === 'system:monitor'),
+      r.stdout,
+    );
     assert.equal(lines.filter((l) => l.type === 'agent.container_restarted').length, 3, r.stdout);
     assert.equal(lines.filter((l) => l.type === 'agent.container_exited').length, 4, r.stdout);
     for (let i = 1; i < lines.length; i++) {
@@ -176,12 +179,7 @@ describe('sacp why and status: causation chains, recovery and alerts', () => {
       assert.deepEqual([row!.CPU, row!.MEM], ['-', '-']);
       return;
     }
-    await waitFor(
-      'a resource sample of x',
-      async () => JSON.parse((await run('status', 'x', '--json')).stdout)[0].resources,
-      30_000,
-      300,
-    );
+    await waitFor('a resource sample of x', async () => JSON.parse((await run('status', 'x', '--json')).stdout)[0].resources, 30_000, 300);
     const r = await run('status', 'x');
     assert.equal(r.code, 0, explain(r));
     const [row] = parseTable(r.stdout);
@@ -189,7 +187,7 @@ describe('sacp why and status: causation chains, recovery and alerts', () => {
     assert.match(row!.MEM!, /^[\d.]+(B|KiB|MiB|GiB)\/64MiB$/, `the sim template's limit is 64m: ${r.stdout}`);
   });
 
-  test('why shows an operator\'s stop: container stopped, caused by the stop requested by cli:carol with the reason', async () => {
+  test("why shows an operator's stop: container stopped, caused by the stop requested by cli:carol with the reason", async () => {
     const s = await run('stop', 'x', '--reason', 'maintenance');
     assert.equal(s.code, 0, explain(s));
 

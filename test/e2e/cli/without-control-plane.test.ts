@@ -38,7 +38,10 @@ describe('sacp without a control plane', () => {
     const missing = join(dir, 'nope.json');
     const r = await sacp(['--nats', nats.url, '--nats-credentials', missing, 'status']);
     assert.equal(r.code, 3, explain(r));
-    assert.match(r.stderr, /^sacp: BUS\.UNAUTHORIZED: NATS at .* refused the connection: Authorization Violation: check the CLI credential .*nope\.json \(cannot read the NATS credentials file/);
+    assert.match(
+      r.stderr,
+      /^sacp: BUS\.UNAUTHORIZED: NATS at .* refused the connection: Authorization Violation: check the CLI credential .*nope\.json \(cannot read the NATS credentials file/,
+    );
     const fromEnv = await sacp(['status'], { env: { NATS_URL: nats.url, SACP_STATE_DIR: dir } });
     assert.equal(fromEnv.code, 3, explain(fromEnv));
     assert.match(fromEnv.stderr, new RegExp(`check the CLI credential ${join(dir, 'nats/credentials/cli.json')}`));
@@ -82,7 +85,10 @@ describe('sacp without a control plane', () => {
     const r = await sacp(['templates', 'validate', bad, misnamed, good, join(dir, 'absent.json')]);
     assert.equal(r.code, 1, explain(r));
     const lines = r.stdout.trimEnd().split('\n');
-    assert.ok(lines.some((l) => l.startsWith(`${bad}: resources.memory: `)), r.stdout);
+    assert.ok(
+      lines.some((l) => l.startsWith(`${bad}: resources.memory: `)),
+      r.stdout,
+    );
     assert.ok(lines.includes(`${misnamed}: name: the template is named "sim" but its file is other.json; they must match`), r.stdout);
     assert.ok(lines.includes(`${good}: ok`), r.stdout);
     assert.ok(lines.includes(`${join(dir, 'absent.json')}: (file): cannot read it: no such file`), r.stdout);
@@ -102,7 +108,10 @@ describe('sacp without a control plane', () => {
     writeFileSync(linked, JSON.stringify({ name: 'linked', image: 'x:1', volumes: [{ hostPath: join(dir, 'escape'), target: '/h' }] }));
     const escaped = await sacp(['templates', 'validate', linked], { env: { SACP_ALLOWED_HOST_PATHS: dir } });
     assert.equal(escaped.code, 1, explain(escaped));
-    assert.match(escaped.stdout, /linked\.json: volumes\.0\.hostPath: host path .*\/escape may not be mounted: it is the host's root directory \(it resolves to \/, symlinks followed\)/);
+    assert.match(
+      escaped.stdout,
+      /linked\.json: volumes\.0\.hostPath: host path .*\/escape may not be mounted: it is the host's root directory \(it resolves to \/, symlinks followed\)/,
+    );
   });
 
   test('an unbuilt checkout says how to build and exits 2', async () => {
@@ -117,7 +126,8 @@ describe('sacp without a control plane', () => {
   test('--help shows the commands, and each command its usage and examples', async () => {
     const r = await sacp(['--help']);
     assert.equal(r.code, 0, explain(r));
-    for (const cmd of ['deploy', 'status', 'stop', 'start', 'restart', 'rm', 'logs', 'history', 'why', 'templates', 'replay', 'secret', 'adopt']) assert.match(r.stdout, new RegExp(`^  ${cmd} `, 'm'));
+    for (const cmd of ['deploy', 'status', 'stop', 'start', 'restart', 'rm', 'logs', 'history', 'why', 'templates', 'replay', 'secret', 'adopt'])
+      assert.match(r.stdout, new RegExp(`^  ${cmd} `, 'm'));
     assert.match(r.stdout, /Exit codes:/);
 
     const d = await sacp(['deploy', '--help']);

@@ -25,10 +25,20 @@ describe('Discord bot: commands become control-plane commands', () => {
   });
 
   test('slash commands are registered in the guild once: every command, with its options', async () => {
-    const names = h.standIn.commands(h.guildId).map((c) => c.name as string).sort();
+    const names = h.standIn
+      .commands(h.guildId)
+      .map((c) => c.name as string)
+      .sort();
     assert.deepEqual(names, ['adopt', 'deploy', 'help', 'history', 'logs', 'restart', 'rm', 'start', 'status', 'stop', 'templates', 'why']);
     const stop = h.standIn.commands(h.guildId).find((c) => c.name === 'stop')!;
-    assert.deepEqual((stop.options as Json[]).map((o) => [o.name, o.required === true]), [['agent', true], ['yes', false], ['reason', false]]);
+    assert.deepEqual(
+      (stop.options as Json[]).map((o) => [o.name, o.required === true]),
+      [
+        ['agent', true],
+        ['yes', false],
+        ['reason', false],
+      ],
+    );
     assert.equal(h.standIn.requestsTo('PUT /applications/:appId/guilds/:guildId/commands').length, 1);
   });
 
@@ -47,11 +57,14 @@ describe('Discord bot: commands become control-plane commands', () => {
     const text = textOf(reply);
     deployed = agentOf(text);
     assert.match(deployed, /^grok4-/, text);
-    assert.ok(h.replyVersions(msg).some((v) => v.includes(`deploying **${deployed}**`)), 'the first reply said it was deploying');
+    assert.ok(
+      h.replyVersions(msg).some((v) => v.includes(`deploying **${deployed}**`)),
+      'the first reply said it was deploying',
+    );
 
     const view = await h.standIn.waitFor('status to show it running', async () => (await h.cp.status(deployed)).find((v) => v.state.observed === 'running'));
     const containers = await h.cp.containers();
-    const c = containers.find((x) => x.id === view!.containerId);
+    const c = containers.find((x) => x.id === view.containerId);
     assert.ok(c, 'the container exists in Docker');
     assert.equal(c.state, 'running');
 
@@ -69,7 +82,10 @@ describe('Discord bot: commands become control-plane commands', () => {
     const msg = h.say('alice', '!deploy claude no-key-1');
     const reply = await h.waitReply(msg, (t) => t.startsWith('❌'), 'says it failed', 60_000);
     assert.match(textOf(reply), /\*\*no-key-1\*\* did not become running: SECRET\.NOT_FOUND: .*anthropic-api-key/);
-    assert.ok(h.replyVersions(msg).some((v) => v.includes('deploying **no-key-1**')), 'it said it was deploying first');
+    assert.ok(
+      h.replyVersions(msg).some((v) => v.includes('deploying **no-key-1**')),
+      'it said it was deploying first',
+    );
     assert.ok((await h.cp.command('agent.remove', { agent: 'no-key-1' })).ok);
   });
 
@@ -84,11 +100,15 @@ describe('Discord bot: commands become control-plane commands', () => {
     assert.equal(h.standIn.interaction(i.id)!.ack!.type, 5, 'deferred first (type 5), then edited');
 
     // the monitor's figures, once it has sampled the container
-    const withResources = await h.standIn.waitFor('status with resource figures', async () => {
-      const again = h.slash('bob', 'status', { target: deployed });
-      const t = textOf(await h.waitResponse(again.id, (x) => x.includes(deployed), 'shows the agent'));
-      return /CPU \d[\d.]*% · MEM \d[\d.]*[KMG]iB\/256MiB/.test(t) ? t : undefined;
-    }, 20_000);
+    const withResources = await h.standIn.waitFor(
+      'status with resource figures',
+      async () => {
+        const again = h.slash('bob', 'status', { target: deployed });
+        const t = textOf(await h.waitResponse(again.id, (x) => x.includes(deployed), 'shows the agent'));
+        return /CPU \d[\d.]*% · MEM \d[\d.]*[KMG]iB\/256MiB/.test(t) ? t : undefined;
+      },
+      20_000,
+    );
     assert.match(withResources, /Agent grok4-/);
 
     const byTemplate = h.slash('bob', 'status', { target: 'grok4' });
@@ -128,14 +148,19 @@ describe('Discord bot: commands become control-plane commands', () => {
     const [before] = await h.cp.status(deployed);
     const r = h.slash('alice', 'restart', { agent: deployed });
     await h.waitResponse(r.id, (x) => /restarted and is running/.test(x), 'says restarted', 45_000);
-    await h.standIn.waitFor('status to show the restart', async () => (await h.cp.status(deployed)).find((a) => a.restarts > before!.restarts || (a.runningSince !== before!.runningSince && a.state.observed === 'running')));
+    await h.standIn.waitFor('status to show the restart', async () =>
+      (await h.cp.status(deployed)).find((a) => a.restarts > before!.restarts || (a.runningSince !== before!.runningSince && a.state.observed === 'running')),
+    );
 
     const s = h.slash('alice', 'stop', { agent: deployed, yes: true, reason: 'over budget' });
     await h.waitResponse(s.id, (x) => /is stopped/.test(x), 'says stopped', 45_000);
     // the reply follows the events; the registry (a projection) catches up a moment later
     await h.standIn.waitFor('status to show it stopped', async () => ((await h.cp.status(deployed))[0]!.state.observed !== 'running' ? true : undefined));
     const stopEvents = await h.eventsOfCommand(`discord-${s.id}`);
-    assert.deepEqual(stopEvents.map((e) => e.type), ['agent.stop_requested']);
+    assert.deepEqual(
+      stopEvents.map((e) => e.type),
+      ['agent.stop_requested'],
+    );
 
     const st = h.slash('alice', 'start', { agent: deployed });
     await h.waitResponse(st.id, (x) => /is running/.test(x), 'says running', 45_000);
@@ -146,20 +171,30 @@ describe('Discord bot: commands become control-plane commands', () => {
     const i = h.slash('alice', 'adopt', { container: 'some-container' });
     await h.standIn.waitFor('a private refusal', () => h.privateRepliesTo(i.id).find((t) => t.includes('⛔')));
     assert.match(h.privateRepliesTo(i.id)[0]!, /adopting a container needs the \*\*admin\*\* role; you have \*\*operator\*\*/);
-    const refused = (await h.standIn.waitFor('the refusal in the event log', async () => {
+    const refused = await h.standIn.waitFor('the refusal in the event log', async () => {
       const e = await h.eventsOfCommand(`discord-${i.id}`);
       return e.length ? e : undefined;
-    }))!;
-    assert.deepEqual(refused.map((e) => e.type), ['access.refused']);
+    });
+    assert.deepEqual(
+      refused.map((e) => e.type),
+      ['access.refused'],
+    );
     assert.equal(refused[0]!.data.command, 'agent.adopt');
 
     const api = h.cp.docker['client'].api;
-    const own = await api.createContainer({ Image: 'sacp/sim-agent:latest', name: `cp-part-${h.cp.instance}`, Labels: { 'sacp.instance': h.cp.instance, 'sacp.component': 'orchestrator' } });
+    const own = await api.createContainer({
+      Image: 'sacp/sim-agent:latest',
+      name: `cp-part-${h.cp.instance}`,
+      Labels: { 'sacp.instance': h.cp.instance, 'sacp.component': 'orchestrator' },
+    });
     try {
       const m = h.say('carol', `!adopt cp-part-${h.cp.instance} part`);
       await h.waitReply(m, (x) => /CONTAINER\.OF_CONTROL_PLANE|part of the control plane/.test(x), 'refused by the orchestrator', 30_000);
     } finally {
-      await api.getContainer(own.id).remove({ force: true }).catch(() => undefined);
+      await api
+        .getContainer(own.id)
+        .remove({ force: true })
+        .catch(() => undefined);
     }
   });
 
@@ -169,11 +204,14 @@ describe('Discord bot: commands become control-plane commands', () => {
     assert.match(h.privateRepliesTo(i.id)[0]!, /stopping an agent needs the \*\*operator\*\* role; you have \*\*viewer\*\*/);
     assert.equal(h.responseOf(i.id)?.flags !== undefined ? ((h.responseOf(i.id)!.flags as number) & 64) === 64 : true, true, 'the refusal is ephemeral');
 
-    const refused = (await h.standIn.waitFor('the refusal in the event log', async () => {
+    const refused = await h.standIn.waitFor('the refusal in the event log', async () => {
       const e = await h.eventsOfCommand(`discord-${i.id}`);
       return e.length ? e : undefined;
-    }))!;
-    assert.deepEqual(refused.map((e) => e.type), ['access.refused']);
+    });
+    assert.deepEqual(
+      refused.map((e) => e.type),
+      ['access.refused'],
+    );
     assert.deepEqual(refused[0]!.actor, { kind: 'discord', id: h.userId('bob'), displayName: 'bob' });
     assert.equal(refused[0]!.data.command, 'agent.stop');
     assert.deepEqual(refused[0]!.data.arguments, { agent: deployed });
@@ -239,9 +277,16 @@ describe('Discord bot: commands become control-plane commands', () => {
     h.standIn.redeliverInteraction(click.id);
     await h.waitReply(m, (t) => /is stopped/.test(t), 'says stopped', 45_000);
     const events = await h.eventsOfCommand(`discord-${m}`);
-    assert.deepEqual(events.map((e) => e.type), ['agent.stop_requested'], 'stopped exactly once');
+    assert.deepEqual(
+      events.map((e) => e.type),
+      ['agent.stop_requested'],
+      'stopped exactly once',
+    );
     assert.deepEqual(events[0]!.actor.id, h.userId('alice'));
-    await h.standIn.waitFor('the second click told', () => h.privateRepliesTo(again.id).find((t) => /already confirmed/.test(t)) ?? (h.standIn.interaction(again.id)!.ack ? 'acked' : undefined));
+    await h.standIn.waitFor(
+      'the second click told',
+      () => h.privateRepliesTo(again.id).find((t) => /already confirmed/.test(t)) ?? (h.standIn.interaction(again.id)!.ack ? 'acked' : undefined),
+    );
 
     // cancel leaves the agent alone
     await h.cp.command('agent.start', { agent: deployed });
@@ -295,9 +340,15 @@ describe('Discord bot: commands become control-plane commands', () => {
   test('slash options suggest agent and template names as they are typed, only to members with a role', async () => {
     const a = h.standIn.autocomplete({ channel: 'control', user: 'bob', name: 'stop', options: { agent: 'page-0' }, focused: 'agent' });
     const choices = await h.standIn.waitFor('suggestions', () => h.standIn.autocompleteChoices(a.id));
-    assert.deepEqual(choices.map((c) => c.name), Array.from({ length: 10 }, (_, n) => `page-0${n}`));
+    assert.deepEqual(
+      choices.map((c) => c.name),
+      Array.from({ length: 10 }, (_, n) => `page-0${n}`),
+    );
     const t = h.standIn.autocomplete({ channel: 'control', user: 'alice', name: 'deploy', options: { template: 'cl' }, focused: 'template' });
-    assert.deepEqual((await h.standIn.waitFor('template suggestions', () => h.standIn.autocompleteChoices(t.id))).map((c) => c.value), ['claude']);
+    assert.deepEqual(
+      (await h.standIn.waitFor('template suggestions', () => h.standIn.autocompleteChoices(t.id))).map((c) => c.value),
+      ['claude'],
+    );
     const all = h.standIn.autocomplete({ channel: 'control', user: 'bob', name: 'status', options: { target: '' }, focused: 'target' });
     const names = (await h.standIn.waitFor('every name', () => h.standIn.autocompleteChoices(all.id))).map((c) => c.name);
     assert.ok(names.length <= 25 && names.includes('grok4') && names.includes('page-00'), names.join(','));

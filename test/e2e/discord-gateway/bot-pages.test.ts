@@ -19,8 +19,12 @@ describe('Discord bot: bounded replies over paged queries', () => {
   test('!logs <agent> 200 of 16 KiB lines: the newest lines, under 2000 characters, and how to get all of them', { timeout: 180_000 }, async () => {
     const agentId = await h.cp.deploy('sim', 'loud');
     const view = await h.cp.waitForAgent(agentId, (a) => a.state.observed === 'running' && !!a.containerId, 'running');
-    const exec = await h.cp.docker['client'].api.getContainer(view.containerId!).exec({ Cmd: ['sim-ctl', 'print', '400', String(16 * 1024)], AttachStdout: true, AttachStderr: true });
-    await new Promise((res) => exec.start({}).then((s) => s.on('end', res).resume()));
+    const exec = await h.cp.docker['client'].api
+      .getContainer(view.containerId!)
+      .exec({ Cmd: ['sim-ctl', 'print', '400', String(16 * 1024)], AttachStdout: true, AttachStderr: true });
+    await new Promise((res, rej) => {
+      exec.start({}).then((s) => s.on('end', res).resume(), rej);
+    });
     await waitFor('the last line in the log', async () => (await h.cp.docker.logsTail(view.containerId!, 3)).some((l) => l.line.startsWith('line 399/400 ')), 60_000, 300);
 
     const msg = h.say('alice', '!logs loud 200');

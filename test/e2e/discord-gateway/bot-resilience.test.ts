@@ -89,7 +89,20 @@ describe('Discord bot: disconnects, bus outages, alert bursts and the token', ()
     h.standIn.forceRateLimit(ALERT_MESSAGES, { count: 2, retryAfterSeconds: 1 });
     const burst = Array.from({ length: 50 }, (_, n) => n);
     await Promise.all(
-      burst.map((n) => h.cp.command('alert.raise', { key: `test:burst:${n}`, severity: n % 10 === 0 ? 'critical' : 'warning', agent: null, cause: n % 2 ? 'crash_loop' : 'oom_killed', message: `agent ${n} crashed`, lastLogLines: [] }, { actor: MONITOR_TEST_ACTOR })),
+      burst.map((n) =>
+        h.cp.command(
+          'alert.raise',
+          {
+            key: `test:burst:${n}`,
+            severity: n % 10 === 0 ? 'critical' : 'warning',
+            agent: null,
+            cause: n % 2 ? 'crash_loop' : 'oom_killed',
+            message: `agent ${n} crashed`,
+            lastLogLines: [],
+          },
+          { actor: MONITOR_TEST_ACTOR },
+        ),
+      ),
     );
     const posted = await h.standIn.waitFor(
       'all 50 alerts in #alerts',
@@ -100,21 +113,48 @@ describe('Discord bot: disconnects, bus outages, alert bursts and the token', ()
       30_000,
     );
     assert.ok(posted.length <= 3, `${posted.length} messages for 50 alerts`);
-    assert.equal(posted.reduce((n, x) => n + alertsIn(x), 0), 50, 'every alert accounted for, none twice');
-    assert.match(posted.map(textOf).join("\n"), /crash\\?_loop ×25/);
+    assert.equal(
+      posted.reduce((n, x) => n + alertsIn(x), 0),
+      50,
+      'every alert accounted for, none twice',
+    );
+    assert.match(posted.map(textOf).join('\n'), /crash\\?_loop ×25/);
     // the critical ones ping the on-call role (here: operator), once per message, and nobody else
     const operator = h.standIn.idx.role('operator').id;
     const pinging = posted.filter((x) => (x.content as string | undefined)?.startsWith(`<@&${operator}>`));
     assert.ok(pinging.length >= 1, 'the on-call role is pinged');
-    assert.equal(pinging.reduce((n, x) => n + Number(/(\d+) critical alert/.exec(x.content as string)![1]), 0), 5, 'five critical alerts named');
-    const sentBodies = h.standIn.requestsTo(ALERT_MESSAGES).slice(requestsBefore).filter((r) => r.status === 200).map((r) => r.body as { allowed_mentions?: unknown });
-    assert.ok(sentBodies.every((b) => JSON.stringify(b.allowed_mentions) === JSON.stringify({ parse: [], roles: [operator] }) || JSON.stringify(b.allowed_mentions) === JSON.stringify({ parse: [] })));
-    const limited = h.standIn.requestsTo(ALERT_MESSAGES).slice(requestsBefore).filter((r) => r.status === 429);
+    assert.equal(
+      pinging.reduce((n, x) => n + Number(/(\d+) critical alert/.exec(x.content as string)![1]), 0),
+      5,
+      'five critical alerts named',
+    );
+    const sentBodies = h.standIn
+      .requestsTo(ALERT_MESSAGES)
+      .slice(requestsBefore)
+      .filter((r) => r.status === 200)
+      .map((r) => r.body as { allowed_mentions?: unknown });
+    assert.ok(
+      sentBodies.every(
+        (b) => JSON.stringify(b.allowed_mentions) === JSON.stringify({ parse: [], roles: [operator] }) || JSON.stringify(b.allowed_mentions) === JSON.stringify({ parse: [] }),
+      ),
+    );
+    const limited = h.standIn
+      .requestsTo(ALERT_MESSAGES)
+      .slice(requestsBefore)
+      .filter((r) => r.status === 429);
     assert.ok(limited.length >= 1, 'Discord answered 429 at least once');
 
     // resolving one posts that it resolved
     assert.ok((await h.cp.command('alert.resolve', { key: 'test:burst:7', message: 'agent 7 is running again' }, { actor: MONITOR_TEST_ACTOR })).ok);
-    const resolved = await h.standIn.waitFor('the resolution posted', () => h.standIn.botMessages(alerts).slice(before + posted.length).find((x) => /resolved/.test(textOf(x))), 15_000);
+    const resolved = await h.standIn.waitFor(
+      'the resolution posted',
+      () =>
+        h.standIn
+          .botMessages(alerts)
+          .slice(before + posted.length)
+          .find((x) => /resolved/.test(textOf(x))),
+      15_000,
+    );
     assert.match(textOf(resolved), /agent 7 is running again/);
     assert.equal(resolved.content ?? '', '', 'a resolution pings nobody');
   });
@@ -126,7 +166,10 @@ describe('Discord bot: disconnects, bus outages, alert bursts and the token', ()
     for (const o of h.cp.orchestrators) assert.ok(!o.logs.includes(token), 'orchestrator logs');
     const { rows: ev } = await h.cp.pool.query(`select count(*)::int as n from events where data::text like $1 or metadata::text like $1`, [`%${token}%`]);
     assert.equal(ev[0].n, 0, 'events');
-    const { rows: au } = await h.cp.pool.query(`select count(*)::int as n from command_audit where coalesce(payload::text, '') || coalesce(message, '') || coalesce(actor::text, '') like $1`, [`%${token}%`]);
+    const { rows: au } = await h.cp.pool.query(
+      `select count(*)::int as n from command_audit where coalesce(payload::text, '') || coalesce(message, '') || coalesce(actor::text, '') like $1`,
+      [`%${token}%`],
+    );
     assert.equal(au[0].n, 0, 'audit trail');
     const sent = h.standIn.requests.filter((r) => JSON.stringify(r.body ?? '').includes(token));
     assert.equal(sent.length, 0, 'request bodies sent to Discord');
@@ -134,7 +177,10 @@ describe('Discord bot: disconnects, bus outages, alert bursts and the token', ()
 
   test('a wrong token or a wrong key stops the gateway with advice, never echoing the token', async () => {
     const bad = `${h.standIn.token.slice(0, -6)}XXXXXX`;
-    const g1 = await h.cp.addDiscordGateway({ ...h.gatewayEnv({ DISCORD_ALERT_CHANNEL_ID: '' }), DISCORD_TOKEN_FILE: '', DISCORD_TOKEN_KEY_FILE: '', DISCORD_TOKEN: bad }, { waitReady: false });
+    const g1 = await h.cp.addDiscordGateway(
+      { ...h.gatewayEnv({ DISCORD_ALERT_CHANNEL_ID: '' }), DISCORD_TOKEN_FILE: '', DISCORD_TOKEN_KEY_FILE: '', DISCORD_TOKEN: bad },
+      { waitReady: false },
+    );
     assert.equal(await g1.exited(30_000), 1);
     assert.match(g1.logs, /Discord refused the bot token \(401\)/);
     assert.ok(!g1.logs.includes(bad), 'the wrong token is not in the output');
@@ -164,7 +210,10 @@ describe('Discord bot: disconnects, bus outages, alert bursts and the token', ()
     await new Promise<void>((r) => relay.listen(0, '127.0.0.1', () => r()));
     const port = (relay.address() as { port: number }).port;
     try {
-      const g = await h.cp.addDiscordGateway({ ...h.gatewayEnv({ DISCORD_ALERT_CHANNEL_ID: '', DISCORD_REGISTER_COMMANDS: 'false' }), DISCORD_GATEWAY_URL: `ws://127.0.0.1:${port}/gateway` });
+      const g = await h.cp.addDiscordGateway({
+        ...h.gatewayEnv({ DISCORD_ALERT_CHANNEL_ID: '', DISCORD_REGISTER_COMMANDS: 'false' }),
+        DISCORD_GATEWAY_URL: `ws://127.0.0.1:${port}/gateway`,
+      });
       assert.ok(relayed >= 1, 'the bot connected through the overriding address');
       assert.match(g.logs, /connected to Discord/);
       await g.kill('SIGTERM');
@@ -186,8 +235,20 @@ describe('Discord bot: disconnects, bus outages, alert bursts and the token', ()
       SACP_INSTANCE: `${h.cp.instance}-hook`,
     });
     assert.match(g.logs, /no Discord token configured: the bot is off/);
-    assert.ok((await h.cp.command('alert.raise', { key: 'test:hook', severity: 'critical', agent: null, cause: 'disk_full', message: 'disk 97% full', lastLogLines: [] }, { actor: MONITOR_TEST_ACTOR })).ok);
-    const posted = await h.standIn.waitFor('the alert through the webhook', () => h.standIn.messagesIn('alerts').find((m) => m.webhook_id === hook.id && /disk_full/.test(textOf(m))), 15_000);
+    assert.ok(
+      (
+        await h.cp.command(
+          'alert.raise',
+          { key: 'test:hook', severity: 'critical', agent: null, cause: 'disk_full', message: 'disk 97% full', lastLogLines: [] },
+          { actor: MONITOR_TEST_ACTOR },
+        )
+      ).ok,
+    );
+    const posted = await h.standIn.waitFor(
+      'the alert through the webhook',
+      () => h.standIn.messagesIn('alerts').find((m) => m.webhook_id === hook.id && /disk_full/.test(textOf(m))),
+      15_000,
+    );
     assert.match(textOf(posted), /critical/);
     assert.match(textOf(posted), /disk 97% full/);
     await g.kill('SIGTERM');

@@ -31,16 +31,24 @@ describe('health checks (real monitor, orchestrator and sim agents)', () => {
     const containerId = view.containerId!;
 
     await run('docker', ['exec', containerId, 'sim-ctl', 'unhealthy']);
-    const events = await waitFor(`${name} to be restarted`, async () => {
-      const rows = await streamOf(agentId);
-      return rows.some((r) => r.type === 'agent.container_restarted') ? rows : null;
-    }, 30_000, 200);
+    const events = await waitFor(
+      `${name} to be restarted`,
+      async () => {
+        const rows = await streamOf(agentId);
+        return rows.some((r) => r.type === 'agent.container_restarted') ? rows : null;
+      },
+      30_000,
+      200,
+    );
 
     const changes = events.filter((e) => e.type === 'agent.health_changed');
-    assert.deepEqual(changes.slice(0, 2).map((e) => [e.data.status, e.data.probe, e.data.containerId]), [
-      ['healthy', probe, containerId],
-      ['unhealthy', probe, containerId],
-    ]);
+    assert.deepEqual(
+      changes.slice(0, 2).map((e) => [e.data.status, e.data.probe, e.data.containerId]),
+      [
+        ['healthy', probe, containerId],
+        ['unhealthy', probe, containerId],
+      ],
+    );
     const unhealthy = changes[1]!;
     assert.deepEqual([unhealthy.metadata.actor.kind, unhealthy.metadata.source], ['system', 'monitor:health']);
     assert.match(unhealthy.metadata.commandId, new RegExp(`^health:${containerId}:unhealthy:\\d+$`));

@@ -19,7 +19,11 @@ describe('idle auto-stop (real monitor, orchestrator and sim agents)', () => {
   after(async () => cp.stop());
 
   const streamOf = async (agentId: string) =>
-    (await cp.pool.query<Row>("select event_id, type, data, metadata, metadata->>'reason' as reason from events where stream_id = $1 order by stream_position", [`agent-${agentId}`])).rows;
+    (
+      await cp.pool.query<Row>("select event_id, type, data, metadata, metadata->>'reason' as reason from events where stream_id = $1 order by stream_position", [
+        `agent-${agentId}`,
+      ])
+    ).rows;
 
   test('an idle agent is stopped after its timeout with the reason recorded; a heartbeating one and a CPU-busy one with the same timeout are not', async () => {
     const sleepy = await cp.deploy('sleepy', 'sleepy-1');
@@ -58,10 +62,15 @@ describe('idle auto-stop (real monitor, orchestrator and sim agents)', () => {
     assert.ok(r.ok, JSON.stringify(r));
     const [view] = await cp.status('sleepy-1');
     await cp.waitForAgent(view!.id, (a) => a.state.observed === 'running', 'running again');
-    await waitFor('the second idle stop', async () => {
-      const stops = (await streamOf(view!.id)).filter((e) => e.type === 'agent.stop_requested');
-      return stops.length === 2 ? stops : null;
-    }, 30_000, 200);
+    await waitFor(
+      'the second idle stop',
+      async () => {
+        const stops = (await streamOf(view!.id)).filter((e) => e.type === 'agent.stop_requested');
+        return stops.length === 2 ? stops : null;
+      },
+      30_000,
+      200,
+    );
     assert.ok(Date.now() - startedAt >= 5000, 'the new run had its own full timeout');
     for (const name of ['chatty-1', 'cruncher-1']) await cp.command('agent.stop', { agent: name });
   });

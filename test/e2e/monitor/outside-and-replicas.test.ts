@@ -34,12 +34,20 @@ describe('recovery across monitor restarts, replicas and changes made outside (r
 
   test('two monitor replicas answer each crash once: no double restart', async () => {
     const agentId = await cp.deploy('crashy', 'twice-watched');
-    const events = await waitFor('recovery to be abandoned', async () => {
-      const rows = await streamOf(agentId);
-      return rows.some((r) => r.type === 'agent.recovery_abandoned') ? rows : null;
-    }, 60_000, 200);
+    const events = await waitFor(
+      'recovery to be abandoned',
+      async () => {
+        const rows = await streamOf(agentId);
+        return rows.some((r) => r.type === 'agent.recovery_abandoned') ? rows : null;
+      },
+      60_000,
+      200,
+    );
     const scheduled = events.filter((e) => e.type === 'agent.restart_scheduled');
-    assert.deepEqual(scheduled.map((e) => e.data.attempt), [1, 2, 3]);
+    assert.deepEqual(
+      scheduled.map((e) => e.data.attempt),
+      [1, 2, 3],
+    );
     assert.equal(new Set(scheduled.map((e) => e.data.cause!.eventId)).size, 3, 'each crash answered by one schedule');
     assert.equal(events.filter((e) => e.type === 'agent.container_restarted').length, 3);
     const { rows } = await cp.pool.query("select count(*)::int as n from command_audit where command_type = 'agent.schedule_restart' and outcome in ('accepted', 'duplicate')");
@@ -60,7 +68,11 @@ describe('recovery across monitor restarts, replicas and changes made outside (r
     await cp.addMonitor();
     await new Promise((r) => setTimeout(r, 3000)); // the new monitor reads the history and resumes
     const events = await streamOf(agentId);
-    assert.equal(events.filter((e) => e.type === 'agent.restart_scheduled').length, 1, `not repeated by the new monitor: ${events.map((e) => `${e.type}${e.data.exitCode !== undefined ? `(${e.data.exitCode})` : ''}`).join(', ')}`);
+    assert.equal(
+      events.filter((e) => e.type === 'agent.restart_scheduled').length,
+      1,
+      `not repeated by the new monitor: ${events.map((e) => `${e.type}${e.data.exitCode !== undefined ? `(${e.data.exitCode})` : ''}`).join(', ')}`,
+    );
     assert.equal(events.filter((e) => e.type === 'agent.container_restarted').length, 1);
   });
 
@@ -102,6 +114,10 @@ describe('recovery across monitor restarts, replicas and changes made outside (r
     await new Promise((r) => setTimeout(r, 2500));
     const events = await streamOf(view!.id);
     const exit = events.filter((e) => e.type === 'agent.container_exited').pop()!;
-    assert.equal(events.some((e) => e.metadata.causationId === exit.event_id), false, 'on-failure does not restart a clean exit');
+    assert.equal(
+      events.some((e) => e.metadata.causationId === exit.event_id),
+      false,
+      'on-failure does not restart a clean exit',
+    );
   });
 });

@@ -23,13 +23,26 @@ describe('auto-recovery with back-off (real monitor, orchestrator and sim agents
 
   test('an agent exiting with code 1 is restarted with growing delays, then given up on with an alert; each step caused by the one before', async () => {
     const agentId = await cp.deploy('crashy', 'crashy-1');
-    const events = await waitFor('recovery to be abandoned', async () => {
-      const rows = await streamOf(agentId);
-      return rows.some((r) => r.type === 'agent.recovery_abandoned') ? rows : null;
-    }, 60_000, 200);
+    const events = await waitFor(
+      'recovery to be abandoned',
+      async () => {
+        const rows = await streamOf(agentId);
+        return rows.some((r) => r.type === 'agent.recovery_abandoned') ? rows : null;
+      },
+      60_000,
+      200,
+    );
 
     const scheduled = events.filter((e) => e.type === 'agent.restart_scheduled');
-    assert.deepEqual(scheduled.map((e) => [e.data.attempt, e.data.delayMs]), [[1, 400], [2, 800], [3, 1600]], 'exponential back-off');
+    assert.deepEqual(
+      scheduled.map((e) => [e.data.attempt, e.data.delayMs]),
+      [
+        [1, 400],
+        [2, 800],
+        [3, 1600],
+      ],
+      'exponential back-off',
+    );
     for (const s of scheduled) {
       const exit = events.find((e) => e.event_id === s.metadata.causationId)!;
       assert.equal(exit.type, 'agent.container_exited', 'a restart is caused by the exit it answers');
@@ -38,7 +51,7 @@ describe('auto-recovery with back-off (real monitor, orchestrator and sim agents
       assert.deepEqual([s.metadata.actor.kind, s.metadata.actor.id, s.metadata.source], ['system', 'monitor', 'monitor:recovery']);
       const restarted = events.find((e) => e.type === 'agent.container_restarted' && e.metadata.causationId === s.event_id);
       assert.ok(restarted, 'the orchestrator restarted it, caused by the schedule');
-      const waited = restarted!.recorded_at.getTime() - s.recorded_at.getTime();
+      const waited = restarted.recorded_at.getTime() - s.recorded_at.getTime();
       assert.ok(waited >= (s.data.delayMs as number) - 50, `the restart waited its delay (${waited} ms for ${s.data.delayMs} ms)`);
     }
     const exits = events.filter((e) => e.type === 'agent.container_exited');
@@ -54,7 +67,10 @@ describe('auto-recovery with back-off (real monitor, orchestrator and sim agents
     assert.equal(alert.data.severity, 'critical');
     assert.equal(alert.metadata.causationId, exits[3]!.event_id);
     assert.match(String(alert.data.message), /crashy-1 failed 4 times .*automatic restarts stopped/);
-    assert.ok((alert.data.lastLogLines as string[]).some((l) => l.includes('heartbeat') || l.includes('exit')), 'the alert carries the last log lines');
+    assert.ok(
+      (alert.data.lastLogLines as string[]).some((l) => l.includes('heartbeat') || l.includes('exit')),
+      'the alert carries the last log lines',
+    );
 
     const [view] = await cp.status('crashy-1');
     assert.equal(view!.recoveryAbandoned, true);
@@ -75,10 +91,15 @@ describe('auto-recovery with back-off (real monitor, orchestrator and sim agents
 
   test('an agent over its memory limit is recorded as OOM-killed, not as a crash', async () => {
     const agentId = await cp.deploy('hungry', 'hungry-1');
-    const events = await waitFor('the OOM kill and its answer', async () => {
-      const rows = await streamOf(agentId);
-      return rows.some((r) => r.type === 'agent.restart_scheduled') ? rows : null;
-    }, 30_000, 200);
+    const events = await waitFor(
+      'the OOM kill and its answer',
+      async () => {
+        const rows = await streamOf(agentId);
+        return rows.some((r) => r.type === 'agent.restart_scheduled') ? rows : null;
+      },
+      30_000,
+      200,
+    );
     const exit = events.find((e) => e.type === 'agent.container_exited')!;
     assert.equal(exit.data.oomKilled, true);
     assert.equal(exit.data.exitCode, 137);

@@ -16,7 +16,13 @@ describe('resource samples and threshold alerts (real monitor, orchestrator and 
   // every host is above 1% memory use, and a sim agent uses more than 5% of its 64 MiB
   const cp = new TestControlPlane({
     monitors: 1,
-    env: { MONITOR_SAMPLE_INTERVAL_MS: '500', MONITOR_HOST_MEMORY_ALERT_PERCENT: '1', MONITOR_HOST_DISK_ALERT_PERCENT: '100', MONITOR_HOST_LOAD_ALERT_PER_CPU: '1000', MONITOR_AGENT_MEMORY_ALERT_PERCENT: '5' },
+    env: {
+      MONITOR_SAMPLE_INTERVAL_MS: '500',
+      MONITOR_HOST_MEMORY_ALERT_PERCENT: '1',
+      MONITOR_HOST_DISK_ALERT_PERCENT: '100',
+      MONITOR_HOST_LOAD_ALERT_PER_CPU: '1000',
+      MONITOR_AGENT_MEMORY_ALERT_PERCENT: '5',
+    },
   });
   before(async () => {
     await cp.start();
@@ -24,7 +30,8 @@ describe('resource samples and threshold alerts (real monitor, orchestrator and 
   after(async () => cp.stop());
 
   const alerts = async (key: string) =>
-    (await cp.pool.query<Row>("select type, data, metadata from events where type in ('alert.raised', 'alert.resolved') and data->>'key' = $1 order by global_position", [key])).rows;
+    (await cp.pool.query<Row>("select type, data, metadata from events where type in ('alert.raised', 'alert.resolved') and data->>'key' = $1 order by global_position", [key]))
+      .rows;
 
   test('samples of a running agent are published with CPU and memory, and the metrics query answers', async () => {
     const agentId = await cp.deploy('sim', 'sampled-1');
@@ -67,11 +74,18 @@ describe('resource samples and threshold alerts (real monitor, orchestrator and 
     assert.match(raised.data.message, /^sampled-1 uses [\d.]+% of its memory limit \(\d+ MiB of 64 MiB; threshold 5%\)$/);
 
     await cp.command('agent.stop', { agent: 'sampled-1' });
-    const both = await waitFor('the agent memory alert to be resolved', async () => {
-      const rows = await alerts(key);
-      return rows.length === 2 ? rows : null;
-    }, 10_000);
-    assert.deepEqual(both.map((r) => r.type), ['alert.raised', 'alert.resolved']);
+    const both = await waitFor(
+      'the agent memory alert to be resolved',
+      async () => {
+        const rows = await alerts(key);
+        return rows.length === 2 ? rows : null;
+      },
+      10_000,
+    );
+    assert.deepEqual(
+      both.map((r) => r.type),
+      ['alert.raised', 'alert.resolved'],
+    );
     const [view] = await cp.status('sampled-1');
     assert.equal(view!.lastAlert?.state, 'resolved');
   });

@@ -69,7 +69,10 @@ describe('adoption and template versions (real orchestrator and Docker)', () => 
     assert.equal((await cp.docker['client'].api.getContainer(v1.containerId!).inspect()).HostConfig.Memory, 64 * 1024 * 1024);
 
     const { rows } = await cp.pool.query("select data->>'version' as version, data->>'hash' as hash from events where stream_id = 'template-sim' order by stream_position");
-    assert.deepEqual(rows.map((r) => r.version), ['1', '2']);
+    assert.deepEqual(
+      rows.map((r) => r.version),
+      ['1', '2'],
+    );
     assert.notEqual(rows[0].hash, rows[1].hash);
 
     const sync = await cp.command<{ registered: unknown[]; unchanged: { name: string; version: number }[] }>('template.sync', {});

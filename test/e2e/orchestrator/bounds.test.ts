@@ -53,7 +53,12 @@ describe('bounded replies, requests and events (real orchestrator, NATS, Postgre
       await new Promise((res) => stream.on('end', res).resume());
     };
     await simCtl('print', '10000', String(16 * 1024));
-    await waitFor('the 10,000th line in the container log', async () => (await cp.docker.logsTail(containerId, 3)).some((l) => l.line.startsWith('line 9999/10000 ')), 120_000, 500);
+    await waitFor(
+      'the 10,000th line in the container log',
+      async () => (await cp.docker.logsTail(containerId, 3)).some((l) => l.line.startsWith('line 9999/10000 ')),
+      120_000,
+      500,
+    );
     await simCtl('idle'); // no heartbeats from here on: the log stands still while it is compared
     // what Docker itself holds of that tail (its json-file log rotates at 3 × 10 MB)
     const kept = (await cp.docker.logsTail(containerId, 10_000)).map((l) => l.line);
@@ -134,7 +139,11 @@ describe('bounded replies, requests and events (real orchestrator, NATS, Postgre
       const pages = await allPages<AgentStatusView[]>(cp, 'agent.status', {}, (views) => names.push(...views.map((v) => v.name)));
       assert.ok(pages >= 10, `${pages} pages`);
       const bulk = names.filter((n) => n.startsWith('bulk-'));
-      assert.deepEqual(bulk, ids.map((a) => a.name), 'every agent once, oldest first');
+      assert.deepEqual(
+        bulk,
+        ids.map((a) => a.name),
+        'every agent once, oldest first',
+      );
       assert.equal(new Set(names).size, names.length);
       const cli = await sacp(['status', '--json'], { env: cp.cliEnv, timeoutMs: 120_000 });
       assert.equal(cli.code, 0, cli.stderr);
@@ -149,10 +158,14 @@ describe('bounded replies, requests and events (real orchestrator, NATS, Postgre
     const under = await cp.command('agent.deploy', { template: 'sim', name: 'too-big', padding: 'x'.repeat(900 * 1024) });
     assert.equal(!under.ok && under.error.code, 'COMMAND.TOO_LARGE', JSON.stringify(under).slice(0, 300));
     assert.match(!under.ok ? under.error.message : '', /limit is 262144 bytes \(COMMAND_MAX_BYTES\)/);
-    await waitFor('the refusal in the audit trail', async () => {
-      const audited = await cp.query<AuditEntryView[]>('audit.list', { outcome: 'malformed', commandType: 'agent.deploy', limit: 1 });
-      return audited.ok && audited.result[0]?.errorCode === 'COMMAND.TOO_LARGE';
-    }, 10_000);
+    await waitFor(
+      'the refusal in the audit trail',
+      async () => {
+        const audited = await cp.query<AuditEntryView[]>('audit.list', { outcome: 'malformed', commandType: 'agent.deploy', limit: 1 });
+        return audited.ok && audited.result[0]?.errorCode === 'COMMAND.TOO_LARGE';
+      },
+      10_000,
+    );
 
     await assert.rejects(cp.command('agent.deploy', { template: 'sim', name: 'too-big', padding: 'x'.repeat(2 * 1024 * 1024) }), (err: unknown) => {
       assert.ok(err instanceof RequestTooLargeError);
@@ -168,12 +181,19 @@ describe('bounded replies, requests and events (real orchestrator, NATS, Postgre
 
     // an event stored before the caps (or by a bug) that the bus cannot carry: a stand-in goes out, and what follows too
     const store = new PgEventStore(cp.pool);
-    const big = await store.append([{ streamId: 'oversized-1', expectedVersion: 0, events: [{ type: 'test.oversized', schemaVersion: 1, data: { blob: 'y'.repeat(2 * 1024 * 1024) } }] }], metadata());
+    const big = await store.append(
+      [{ streamId: 'oversized-1', expectedVersion: 0, events: [{ type: 'test.oversized', schemaVersion: 1, data: { blob: 'y'.repeat(2 * 1024 * 1024) } }] }],
+      metadata(),
+    );
     const next = await store.append([{ streamId: 'oversized-2', expectedVersion: 0, events: [{ type: 'test.after', schemaVersion: 1, data: { n: 1 } }] }], metadata());
     assert.ok(!big.duplicate && !next.duplicate);
     const bigId = big.events[0]!.eventId;
     const jsm = await jetstreamManager(await cp.streamAdmin());
-    const msg = await waitFor('the stand-in on SACP_EVENTS', () => jsm.streams.getMessage(EVENT_STREAM, { last_by_subj: Subjects.event('test.oversized') }).catch(() => null), 30_000);
+    const msg = await waitFor(
+      'the stand-in on SACP_EVENTS',
+      () => jsm.streams.getMessage(EVENT_STREAM, { last_by_subj: Subjects.event('test.oversized') }).catch(() => null),
+      30_000,
+    );
     assert.equal(msg.header.get(EventHeaders.eventId), bigId);
     assert.ok(Number(msg.header.get(EventHeaders.bodyOmitted)) > 2 * 1024 * 1024);
     const standIn = msg.json<{ eventId: string; type: string; data: unknown; bodyOmitted: { note: string } }>();
@@ -190,7 +210,8 @@ describe('bounded replies, requests and events (real orchestrator, NATS, Postgre
   });
 
   test('malformed and huge query and command bodies get error replies; audit pages too', { timeout: 60_000 }, async () => {
-    const raw = async (subject: string, data: string | Uint8Array) => (await cp.nc.request(subject, data, { timeout: 10_000 })).json<{ ok: boolean; error?: { code: string; message: string } }>();
+    const raw = async (subject: string, data: string | Uint8Array) =>
+      (await cp.nc.request(subject, data, { timeout: 10_000 })).json<{ ok: boolean; error?: { code: string; message: string } }>();
     const q = await raw(Subjects.query('agent.status'), '{"agent": ');
     assert.equal(q.error?.code, 'COMMAND.MALFORMED', JSON.stringify(q));
     const binary = await raw(Subjects.query('agent.logs'), new Uint8Array([0xff, 0xfe, 0x00, 0x01]));

@@ -26,7 +26,11 @@ describe('control planes sharing a Docker engine leave each other alone (real or
     await c.start();
   });
   after(async () => {
-    for (const id of made) await api.getContainer(id).remove({ force: true }).catch(() => undefined);
+    for (const id of made)
+      await api
+        .getContainer(id)
+        .remove({ force: true })
+        .catch(() => undefined);
     await c.stop();
     await b.stop();
     await a.stop();
@@ -58,7 +62,7 @@ describe('control planes sharing a Docker engine leave each other alone (real or
     assert.equal(container!.labels['sacp.instance'], a.instance);
   });
 
-  test('agents of A, B and C (C under A\'s instance name) run side by side; no pass touches another\'s container', async () => {
+  test("agents of A, B and C (C under A's instance name) run side by side; no pass touches another's container", async () => {
     const ids = { a: await a.deploy('sim', 'side-a'), b: await b.deploy('sim', 'side-b'), c: await c.deploy('sim', 'side-c') };
     const va = await a.waitForAgent(ids.a, (v) => v.state.observed === 'running', 'running');
     const vb = await b.waitForAgent(ids.b, (v) => v.state.observed === 'running', 'running');
@@ -79,7 +83,13 @@ describe('control planes sharing a Docker engine leave each other alone (real or
 
   test("a container with A's own labels that A's store does not know is quarantined: stopped, renamed, alerted, kept; removed after the grace period", async () => {
     const agentId = randomUUID();
-    const id = await handMade('unknown', { 'sacp.managed': 'true', 'sacp.instance': a.instance, 'sacp.store': await a.storeId(), 'sacp.agent.id': agentId, 'sacp.agent.name': 'ghost' });
+    const id = await handMade('unknown', {
+      'sacp.managed': 'true',
+      'sacp.instance': a.instance,
+      'sacp.store': await a.storeId(),
+      'sacp.agent.id': agentId,
+      'sacp.agent.name': 'ghost',
+    });
     const quarantined = await waitFor(
       'the unknown container to be quarantined',
       async () => {
@@ -111,7 +121,10 @@ describe('control planes sharing a Docker engine leave each other alone (real or
     assert.ok(Date.now() - quarantinedAt >= GRACE_MS - 1500, 'not removed before the grace period ended');
     const [removed] = await events(a, 'container.quarantine_removed');
     assert.deepEqual(removed?.data, { containerId: id, containerName: quarantined.name, by: 'grace_period' });
-    assert.ok((await events(a, 'alert.resolved')).some((e) => e.stream_id === `alert-container:${id}:quarantine`), 'the alert is resolved');
+    assert.ok(
+      (await events(a, 'alert.resolved')).some((e) => e.stream_id === `alert-container:${id}:quarantine`),
+      'the alert is resolved',
+    );
   });
 
   test('a quarantined container is removed at once by command; a container that is not quarantined cannot be removed that way', async () => {

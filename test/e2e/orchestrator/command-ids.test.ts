@@ -10,7 +10,7 @@ const SYSTEM = { kind: 'system' as const, id: 'monitor', displayName: 'monitor' 
 type Refusal = Extract<CommandReply, { ok: false }>;
 const refusal = (r: CommandReply): Refusal => {
   assert.equal(r.ok, false, JSON.stringify(r));
-  return r as Refusal;
+  return r;
 };
 
 describe('command ids are bound to their command (real NATS, Postgres, Docker)', () => {
@@ -29,7 +29,9 @@ describe('command ids are bound to their command (real NATS, Postgres, Docker)',
       await blocker.query('select * from streams where stream_id = $1 for update', [`agent-${agentId}`]);
       const both = Promise.all([a(), b()]);
       await waitFor('both commands to wait in the append', async () => {
-        const { rows } = await cp.pool.query("select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like '%sacp_append%'");
+        const { rows } = await cp.pool.query(
+          "select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like '%sacp_append%'",
+        );
         return rows[0].n === 2;
       });
       await blocker.query('rollback');
@@ -41,7 +43,12 @@ describe('command ids are bound to their command (real NATS, Postgres, Docker)',
 
   const eventCount = async () => (await cp.pool.query<{ n: number }>('select count(*)::int as n from events')).rows[0]!.n;
   const auditOf = async (commandId: string) =>
-    (await cp.pool.query<{ outcome: string; command_type: string; error_code: string | null }>('select outcome, command_type, error_code from command_audit where command_id = $1 order by id', [commandId])).rows;
+    (
+      await cp.pool.query<{ outcome: string; command_type: string; error_code: string | null }>(
+        'select outcome, command_type, error_code from command_audit where command_id = $1 order by id',
+        [commandId],
+      )
+    ).rows;
 
   test('the same id on another command is refused with COMMAND.ID_REUSED naming the first, and nothing changes', async () => {
     const X = `x-${randomUUID()}`;
@@ -64,7 +71,9 @@ describe('command ids are bound to their command (real NATS, Postgres, Docker)',
     assert.equal((other.error.details as { differs: string }).differs, 'payload');
 
     // the same command from another kind of sender
-    const elsewhere = refusal(await cp.command('agent.deploy', { template: 'sim', name: 'bound-1' }, { commandId: X, actor: { kind: 'discord', id: '42', displayName: 'someone' } }));
+    const elsewhere = refusal(
+      await cp.command('agent.deploy', { template: 'sim', name: 'bound-1' }, { commandId: X, actor: { kind: 'discord', id: '42', displayName: 'someone' } }),
+    );
     assert.equal(elsewhere.error.code, 'COMMAND.ID_REUSED');
 
     // nothing changed: no event, the agent still runs, its container too
@@ -85,7 +94,13 @@ describe('command ids are bound to their command (real NATS, Postgres, Docker)',
     // every attempt is audited
     assert.deepEqual(
       (await auditOf(X)).map((a) => `${a.command_type}:${a.outcome}:${a.error_code ?? ''}`),
-      ['agent.deploy:accepted:', 'agent.stop:refused:COMMAND.ID_REUSED', 'agent.deploy:refused:COMMAND.ID_REUSED', 'agent.deploy:refused:COMMAND.ID_REUSED', 'agent.deploy:duplicate:'],
+      [
+        'agent.deploy:accepted:',
+        'agent.stop:refused:COMMAND.ID_REUSED',
+        'agent.deploy:refused:COMMAND.ID_REUSED',
+        'agent.deploy:refused:COMMAND.ID_REUSED',
+        'agent.deploy:duplicate:',
+      ],
     );
   });
 
@@ -107,8 +122,15 @@ describe('command ids are bound to their command (real NATS, Postgres, Docker)',
     await cp.waitForAgent(agentId, (a) => a.state.observed === 'running', 'running');
 
     const T = `t-${randomUUID()}`;
-    const twins = await race(agentId, () => cp.command('agent.stop', { agent: 'raced' }, { commandId: T }), () => cp.command('agent.stop', { agent: 'raced' }, { commandId: T }));
-    assert.ok(twins.every((r) => r.ok), JSON.stringify(twins));
+    const twins = await race(
+      agentId,
+      () => cp.command('agent.stop', { agent: 'raced' }, { commandId: T }),
+      () => cp.command('agent.stop', { agent: 'raced' }, { commandId: T }),
+    );
+    assert.ok(
+      twins.every((r) => r.ok),
+      JSON.stringify(twins),
+    );
     assert.deepEqual(twins.map((r) => r.duplicate).sort(), [false, true]);
     const { rows: stops } = await cp.pool.query("select count(*)::int as n from events where metadata->>'commandId' = $1", [T]);
     assert.equal(stops[0].n, 1);
@@ -116,9 +138,13 @@ describe('command ids are bound to their command (real NATS, Postgres, Docker)',
     // the reconciler records the stop on the same stream: let it finish first, so only the two rivals meet in the append
     await cp.waitForAgent(agentId, (a) => a.state.observed === 'stopped', 'stopped');
     const U = `u-${randomUUID()}`;
-    const rivals = await race(agentId, () => cp.command('agent.restart', { agent: 'raced' }, { commandId: U }), () => cp.command('agent.remove', { agent: 'raced' }, { commandId: U }));
+    const rivals = await race(
+      agentId,
+      () => cp.command('agent.restart', { agent: 'raced' }, { commandId: U }),
+      () => cp.command('agent.remove', { agent: 'raced' }, { commandId: U }),
+    );
     const won = rivals.filter((r) => r.ok);
-    const lost = rivals.filter((r) => !r.ok) as Refusal[];
+    const lost = rivals.filter((r): r is Refusal => !r.ok);
     assert.equal(won.length, 1, JSON.stringify(rivals));
     assert.equal(won[0]!.duplicate, false);
     assert.equal(lost.length, 1);
@@ -127,7 +153,7 @@ describe('command ids are bound to their command (real NATS, Postgres, Docker)',
     assert.equal(rows[0].n, 1, 'only the winner recorded events');
   });
 
-  test("an id the monitor derives cannot be claimed first by another sender", async () => {
+  test('an id the monitor derives cannot be claimed first by another sender', async () => {
     const agentId = await cp.deploy('sim', 'watched-1');
     await cp.waitForAgent(agentId, (a) => a.state.observed === 'running', 'running');
     const before = await eventCount();
@@ -159,7 +185,11 @@ describe('command ids are bound to their command (real NATS, Postgres, Docker)',
     const twin = await cp.command('agent.stop', { agent: agentId }, { commandId: `idle:${agentId}:1`, actor: SYSTEM, reason: 'the other replica' });
     assert.ok(twin.ok && twin.duplicate, JSON.stringify(twin));
     const other = refusal(
-      await cp.command('agent.report_health', { agent: agentId, containerId: 'c0ffee', status: 'healthy', probe: 'docker', output: '' }, { commandId: `idle:${agentId}:1`, actor: SYSTEM }),
+      await cp.command(
+        'agent.report_health',
+        { agent: agentId, containerId: 'c0ffee', status: 'healthy', probe: 'docker', output: '' },
+        { commandId: `idle:${agentId}:1`, actor: SYSTEM },
+      ),
     );
     assert.equal(other.error.code, 'COMMAND.ID_REUSED', 'another type is still refused');
   });

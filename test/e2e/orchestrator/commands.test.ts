@@ -28,7 +28,10 @@ describe('commands: idempotency, conflicts and refusals (real NATS, Postgres, Do
     const { rows } = await cp.pool.query("select count(*)::int as n from events where type = 'agent.deployed' and metadata->>'commandId' = $1", [commandId]);
     assert.equal(rows[0].n, 1);
     const { rows: audit } = await cp.pool.query('select outcome from command_audit where command_id = $1 order by id', [commandId]);
-    assert.deepEqual(audit.map((a) => a.outcome), ['accepted', 'duplicate']);
+    assert.deepEqual(
+      audit.map((a) => a.outcome),
+      ['accepted', 'duplicate'],
+    );
     await cp.waitForAgent(first.result.agentId, (a) => a.state.observed === 'running', 'running');
   });
 
@@ -44,7 +47,9 @@ describe('commands: idempotency, conflicts and refusals (real NATS, Postgres, Do
     try {
       const both = Promise.all([cp.command('agent.stop', { agent: 'contested' }), cp.command('agent.remove', { agent: 'contested' })]);
       await waitFor('both commands to wait on the stream', async () => {
-        const { rows } = await cp.pool.query("select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like '%sacp_append%'");
+        const { rows } = await cp.pool.query(
+          "select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like '%sacp_append%'",
+        );
         return rows[0].n === 2;
       });
       await blocker.query('rollback');
@@ -77,7 +82,12 @@ describe('commands: idempotency, conflicts and refusals (real NATS, Postgres, Do
     const hostile = await cp.command('agent.deploy', { template: 'hostile' });
     assert.equal(!hostile.ok && hostile.error.code, 'POLICY.VIOLATION');
     const msg = !hostile.ok ? hostile.error.message : '';
-    for (const reason of [/privileged containers are refused/, /network "host" is refused/, /host path \/var\/run\/docker\.sock may not be mounted/, /capability SYS_ADMIN is refused/])
+    for (const reason of [
+      /privileged containers are refused/,
+      /network "host" is refused/,
+      /host path \/var\/run\/docker\.sock may not be mounted/,
+      /capability SYS_ADMIN is refused/,
+    ])
       assert.match(msg, reason);
 
     const badPayload = await cp.command('agent.deploy', { template: 42 });
@@ -87,19 +97,36 @@ describe('commands: idempotency, conflicts and refusals (real NATS, Postgres, Do
     const badName = await cp.command('agent.deploy', { template: 'sim', name: 'Bad Name!' });
     assert.match(!badName.ok ? badName.error.message : '', /name: agent names are 1-63 characters/);
 
-    const noActor = await requestJson<CommandReply>(cp.nc, Subjects.command('agent.stop', 'cli'), { type: 'agent.stop', version: 1, commandId: 'x', source: 's', payload: { agent: 'a' } }, 10_000);
+    const noActor = await requestJson<CommandReply>(
+      cp.nc,
+      Subjects.command('agent.stop', 'cli'),
+      { type: 'agent.stop', version: 1, commandId: 'x', source: 's', payload: { agent: 'a' } },
+      10_000,
+    );
     assert.equal(!noActor.ok && noActor.error.code, 'COMMAND.MALFORMED');
     assert.match(!noActor.ok ? noActor.error.message : '', /actor/);
 
     const notJson = JSON.parse((await cp.nc.request(Subjects.command('agent.stop', 'cli'), '{not json', { timeout: 10_000 })).string()) as CommandReply;
     assert.equal(!notJson.ok && notJson.error.code, 'COMMAND.MALFORMED');
 
-    const wrongSubject = await requestJson<CommandReply>(cp.nc, Subjects.command('agent.stop', 'cli'), { type: 'agent.remove', version: 1, commandId: 'y', actor: TEST_ACTOR, source: 's', payload: { agent: 'a' } }, 10_000);
+    const wrongSubject = await requestJson<CommandReply>(
+      cp.nc,
+      Subjects.command('agent.stop', 'cli'),
+      { type: 'agent.remove', version: 1, commandId: 'y', actor: TEST_ACTOR, source: 's', payload: { agent: 'a' } },
+      10_000,
+    );
     assert.match(!wrongSubject.ok ? wrongSubject.error.message : '', /was sent on the subject for "agent.stop"/);
 
     assert.equal(await eventCount(), before, 'no event was recorded');
     const { rows } = await cp.pool.query("select outcome, count(*)::int as n from command_audit where outcome in ('rejected', 'malformed') group by outcome order by outcome");
-    assert.deepEqual(rows, [{ outcome: 'malformed', n: 5 }, { outcome: 'rejected', n: 4 }], 'refused commands are audited');
+    assert.deepEqual(
+      rows,
+      [
+        { outcome: 'malformed', n: 5 },
+        { outcome: 'rejected', n: 4 },
+      ],
+      'refused commands are audited',
+    );
   });
 
   test('a deploy whose image does not exist is accepted, and the failure is recorded and shown once', async () => {
@@ -130,7 +157,7 @@ describe('commands: idempotency, conflicts and refusals (real NATS, Postgres, Do
       const { rows } = await cp.pool.query(`select count(*)::int as n from ${table} t where t::text like $1`, [`%${value}%`]);
       assert.equal(rows[0].n, 0, `${table} holds the secret in clear`);
     }
-    const { rows } = await cp.pool.query("select count(*)::int as n from secrets where ciphertext::text like $1", [`%${Buffer.from(value).toString('hex')}%`]);
+    const { rows } = await cp.pool.query('select count(*)::int as n from secrets where ciphertext::text like $1', [`%${Buffer.from(value).toString('hex')}%`]);
     assert.equal(rows[0].n, 0, 'stored encrypted');
     for (const o of cp.orchestrators) assert.ok(!o.logs.includes(value), 'never logged');
   });

@@ -55,7 +55,10 @@ describe('container policy and secret grants in the orchestrator', () => {
     assert.equal(r.ok, false);
     if (r.ok) return;
     assert.equal(r.error.code, 'POLICY.VIOLATION');
-    assert.match(r.error.message, /agents\/linked\.json: volumes\.0\.hostPath: host path .*\/allowed\/escape may not be mounted: it is the host's root directory \(it resolves to \/, symlinks followed\)/);
+    assert.match(
+      r.error.message,
+      /agents\/linked\.json: volumes\.0\.hostPath: host path .*\/allowed\/escape may not be mounted: it is the host's root directory \(it resolves to \/, symlinks followed\)/,
+    );
     assert.deepEqual(await cp.containers(), [], 'no container was created');
   });
 
@@ -80,7 +83,10 @@ describe('container policy and secret grants in the orchestrator', () => {
     assert.equal(refused.ok, false);
     if (refused.ok) return;
     assert.equal(refused.error.code, 'SECRET.NOT_GRANTED');
-    assert.equal(refused.error.message, 'template "other-keyed" may not use secret "test-api-key": it is granted to keyed; an admin grants it with: sacp secret grant test-api-key --templates keyed,other-keyed');
+    assert.equal(
+      refused.error.message,
+      'template "other-keyed" may not use secret "test-api-key": it is granted to keyed; an admin grants it with: sacp secret grant test-api-key --templates keyed,other-keyed',
+    );
     const audit = await cp.pool.query("select outcome, error_code from command_audit where command_type = 'agent.deploy' and error_code = 'SECRET.NOT_GRANTED'");
     assert.deepEqual(audit.rows, [{ outcome: 'rejected', error_code: 'SECRET.NOT_GRANTED' }]);
 
@@ -101,16 +107,25 @@ describe('container policy and secret grants in the orchestrator', () => {
     const nobody = await cp.command('agent.deploy', { template: 'keyed', name: 'keyed-2' });
     assert.ok(!nobody.ok && nobody.error.code === 'SECRET.NOT_GRANTED' && /it is granted to no template/.test(nobody.error.message), JSON.stringify(nobody));
     const stored = await cp.pool.query("select type from events where stream_id = 'secret-test-api-key' order by stream_position");
-    assert.deepEqual(stored.rows.map((r) => r.type), ['secret.set', 'secret.granted', 'secret.set', 'secret.granted', 'secret.granted']);
+    assert.deepEqual(
+      stored.rows.map((r) => r.type),
+      ['secret.set', 'secret.granted', 'secret.set', 'secret.granted', 'secret.granted'],
+    );
 
     // nothing to grant before a value is stored; a payload with neither is malformed
     const absent = await cp.command('secret.set', { name: 'never-stored', templates: ['keyed'] });
-    assert.ok(!absent.ok && absent.error.code === 'SECRET.NOT_FOUND' && /store it with: sacp secret set never-stored --templates keyed/.test(absent.error.message), JSON.stringify(absent));
+    assert.ok(
+      !absent.ok && absent.error.code === 'SECRET.NOT_FOUND' && /store it with: sacp secret set never-stored --templates keyed/.test(absent.error.message),
+      JSON.stringify(absent),
+    );
     const neither = await cp.command('secret.set', { name: 'test-api-key' });
-    assert.ok(!neither.ok && neither.error.code === 'COMMAND.MALFORMED' && /value: give the value, the templates to grant it to, or both/.test(neither.error.message), JSON.stringify(neither));
+    assert.ok(
+      !neither.ok && neither.error.code === 'COMMAND.MALFORMED' && /value: give the value, the templates to grant it to, or both/.test(neither.error.message),
+      JSON.stringify(neither),
+    );
   });
 
-  test("a template without a user is refused at creation when its image runs as root, and never started", async () => {
+  test('a template without a user is refused at creation when its image runs as root, and never started', async () => {
     const agentId = await cp.deploy('rootful', 'rootful-1');
     const view = await cp.waitForAgent(agentId, (a) => a.lastError !== null, 'a recorded refusal');
     assert.equal(view.lastError!.code, 'POLICY.VIOLATION');

@@ -14,14 +14,22 @@ describe('crash recovery (real orchestrator process killed with SIGKILL)', () =>
 
   test('killed in the middle of deploying 20 agents and started again, every agent converges to exactly one container', async () => {
     const replies = await Promise.all(Array.from({ length: AGENTS }, (_, i) => cp.command<{ agentId: string }>('agent.deploy', { template: 'sim', name: `crash-${i}` })));
-    assert.ok(replies.every((r) => r.ok), 'every deploy is accepted once committed');
+    assert.ok(
+      replies.every((r) => r.ok),
+      'every deploy is accepted once committed',
+    );
     const ids = replies.map((r) => (r.ok ? r.result.agentId : ''));
 
     // kill once Docker work is under way but not finished
-    const partial = await waitFor('some containers to exist', async () => {
-      const n = (await cp.containers()).length;
-      return n >= 2 ? n : null;
-    }, 30_000, 20);
+    const partial = await waitFor(
+      'some containers to exist',
+      async () => {
+        const n = (await cp.containers()).length;
+        return n >= 2 ? n : null;
+      },
+      30_000,
+      20,
+    );
     await cp.orchestrators[0]!.kill('SIGKILL');
     assert.ok(partial < AGENTS, `killed mid-way (${partial} of ${AGENTS} containers existed)`);
 
@@ -48,10 +56,14 @@ describe('crash recovery (real orchestrator process killed with SIGKILL)', () =>
       HostConfig: { Memory: 64 * 1024 * 1024 },
     });
     await created.start();
-    const quarantined = await waitFor('the orphan to be quarantined', async () => {
-      const c = await cp.docker.inspect(created.id);
-      return c && !c.running && c.name.startsWith('sacp-quarantined-') ? c : null;
-    }, 30_000);
+    const quarantined = await waitFor(
+      'the orphan to be quarantined',
+      async () => {
+        const c = await cp.docker.inspect(created.id);
+        return c && !c.running && c.name.startsWith('sacp-quarantined-') ? c : null;
+      },
+      30_000,
+    );
     assert.equal(quarantined.id, created.id, 'still present');
   });
 });

@@ -65,7 +65,7 @@ describe('leader hand-over without double work (two real orchestrator processes)
     const positions = new Set<string>();
     for (let seq = info.state.first_seq; seq <= info.state.last_seq && info.state.messages > 0; seq++) {
       const m = await jsm.streams.getMessage(EVENT_STREAM, { seq });
-      if (m) positions.add(String((m.json() as { globalPosition: string }).globalPosition));
+      if (m) positions.add(String(m.json<{ globalPosition: string }>().globalPosition));
     }
     return positions;
   };
@@ -96,7 +96,7 @@ describe('leader hand-over without double work (two real orchestrator processes)
     const seen = new Set<string>();
     for (let seq = info.state.first_seq; seq <= info.state.last_seq; seq++) {
       const m = await jsm.streams.getMessage(EVENT_STREAM, { seq });
-      const id = (m!.json() as { eventId: string }).eventId;
+      const id = m!.json<{ eventId: string }>().eventId;
       assert.ok(!seen.has(id), `event ${id} is in the stream twice`);
       seen.add(id);
     }
@@ -145,16 +145,27 @@ describe('leader hand-over without double work (two real orchestrator processes)
     // nothing a leader does, after it woke up. One exception, by nature: a Docker request the old leader had
     // already sent when it froze (here possibly the create of f-during's container) completes, and its answer
     // is logged on waking; the container then is the very one the new leader found by its name and recorded.
-    const { rows: recorded } = await cp.pool.query<{ id: string }>("select data->>'containerId' as id from events where stream_id = $1 and type = 'agent.container_created'", [`agent-${during}`]);
+    const { rows: recorded } = await cp.pool.query<{ id: string }>("select data->>'containerId' as id from events where stream_id = $1 and type = 'agent.container_created'", [
+      `agent-${during}`,
+    ]);
     const recordedContainers = new Set(recorded.map((r) => r.id));
     const work = after.filter(
       (l) =>
         ['container started', 'container stopped', 'container removed', 'container quarantined', 'container restarted'].includes(l.msg) ||
         (l.msg === 'container created' && !recordedContainers.has((l as { containerId?: string }).containerId ?? '')) ||
         // a batch it published and had acknowledged before it froze is logged once it wakes; anything else is new work
-        (l.msg === 'relayed events' && (l.count ?? 0) > (l.duplicates ?? 0) && !streamBefore.has((l as { checkpoint?: { globalPosition: string } }).checkpoint?.globalPosition ?? '')),
+        (l.msg === 'relayed events' &&
+          (l.count ?? 0) > (l.duplicates ?? 0) &&
+          !streamBefore.has((l as { checkpoint?: { globalPosition: string } }).checkpoint?.globalPosition ?? '')),
     );
-    assert.deepEqual(work, [], `the resumed old leader neither reconciled nor relayed (resumed ${new Date(resumedAt).toISOString()}):\n${after.map((l) => JSON.stringify(l)).join('\n').slice(-6000)}`);
+    assert.deepEqual(
+      work,
+      [],
+      `the resumed old leader neither reconciled nor relayed (resumed ${new Date(resumedAt).toISOString()}):\n${after
+        .map((l) => JSON.stringify(l))
+        .join('\n')
+        .slice(-6000)}`,
+    );
     assert.ok(!after.some((l) => l.msg === 'relay active' || l.msg === 'reconciler active'), 'it did not resume its roles');
 
     const afterwards = await cp.deploy('sim', 'f-after');

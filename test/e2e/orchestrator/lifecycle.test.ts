@@ -12,11 +12,21 @@ describe('agent lifecycle through the orchestrator (real NATS, Postgres, Docker)
   });
   after(async () => cp.stop());
 
-  const inspect = async (id: string) => (await cp.docker['client'].api.getContainer(id).inspect()) as unknown as {
-    State: { Running: boolean; StartedAt: string };
-    HostConfig: { Memory: number; NanoCpus: number; PidsLimit: number; SecurityOpt: string[]; CapDrop: string[]; CapAdd: string[] | null; Privileged: boolean; NetworkMode: string };
-    Config: { Labels: Record<string, string>; User: string };
-  };
+  const inspect = async (id: string) =>
+    (await cp.docker['client'].api.getContainer(id).inspect()) as unknown as {
+      State: { Running: boolean; StartedAt: string };
+      HostConfig: {
+        Memory: number;
+        NanoCpus: number;
+        PidsLimit: number;
+        SecurityOpt: string[];
+        CapDrop: string[];
+        CapAdd: string[] | null;
+        Privileged: boolean;
+        NetworkMode: string;
+      };
+      Config: { Labels: Record<string, string>; User: string };
+    };
 
   test('deploy gives a running container with the template limits and hardened defaults', async () => {
     agentId = await cp.deploy('sim', 'worker-1');
@@ -50,7 +60,7 @@ describe('agent lifecycle through the orchestrator (real NATS, Postgres, Docker)
     assert.equal(info.HostConfig.NetworkMode, 'sacp-agents');
     const mount = info.Mounts.find((m) => m.Destination === '/workspace');
     assert.equal(mount?.Type, 'volume');
-    const volume = await cp.docker['client'].api.getVolume(mount!.Name).inspect();
+    const volume = await cp.docker['client'].api.getVolume(mount.Name).inspect();
     assert.equal(volume.Labels['sacp.agent.id'], id);
     assert.equal(volume.Labels['sacp.instance'], cp.instance);
     await cp.command('agent.remove', { agent: 'net-1' });
@@ -91,7 +101,9 @@ describe('agent lifecycle through the orchestrator (real NATS, Postgres, Docker)
   });
 
   test('history tells who did what, when and why', async () => {
-    const r = await cp.query<{ type: string; actor: { id: string; kind: string }; reason: string | null; causationId: string | null; source: string }[]>('agent.history', { agent: 'worker-1' });
+    const r = await cp.query<{ type: string; actor: { id: string; kind: string }; reason: string | null; causationId: string | null; source: string }[]>('agent.history', {
+      agent: 'worker-1',
+    });
     assert.ok(r.ok);
     const types = r.result.map((e) => e.type);
     assert.deepEqual(types.slice(0, 4), ['agent.deployed', 'agent.container_created', 'agent.container_started', 'agent.stop_requested']);

@@ -140,7 +140,11 @@ describe('a Docker operation that keeps failing backs off, then waits for an ope
       "select (data->>'failures')::int as failures from events where stream_id = 'agent-'||$1 and type = 'agent.operation_failed' order by stream_position",
       [agentId],
     );
-    assert.deepEqual(rows.map((r) => r.failures), [1, 2, 3, 1, 2, 3], 'the count started afresh after the start');
+    assert.deepEqual(
+      rows.map((r) => r.failures),
+      [1, 2, 3, 1, 2, 3],
+      'the count started afresh after the start',
+    );
   });
 });
 

@@ -16,7 +16,10 @@ describe('two orchestrator replicas (real processes, one queue group)', () => {
     const commands = Array.from({ length: N }, (_, i) => ({ commandId: randomUUID(), name: `burst-${i}` }));
     const sends = commands.flatMap((c) => [0, 1].map(() => cp.command<{ agentId: string }>('agent.deploy', { template: 'sim', name: c.name }, { commandId: c.commandId })));
     const replies: CommandReply<{ agentId: string }>[] = await Promise.all(sends);
-    assert.ok(replies.every((r) => r.ok), JSON.stringify(replies.filter((r) => !r.ok)));
+    assert.ok(
+      replies.every((r) => r.ok),
+      JSON.stringify(replies.filter((r) => !r.ok)),
+    );
     for (let i = 0; i < N; i++) {
       const a: CommandReply<{ agentId: string }> = replies[2 * i]!;
       const b: CommandReply<{ agentId: string }> = replies[2 * i + 1]!;
@@ -28,7 +31,10 @@ describe('two orchestrator replicas (real processes, one queue group)', () => {
 
     // both replicas answered commands: the queue group spreads them
     const accepted = cp.orchestrators.map((o) => (o.logs.match(/"command accepted"/g) ?? []).length);
-    assert.ok(accepted.every((n) => n > 0), `both replicas handled commands: ${accepted}`);
+    assert.ok(
+      accepted.every((n) => n > 0),
+      `both replicas handled commands: ${accepted.join(',')}`,
+    );
 
     for (const id of ids) await cp.waitForAgent(id, (a) => a.state.observed === 'running', 'running', 60_000);
     const containers = await cp.containers();

@@ -51,16 +51,21 @@ describe('resilience: Postgres, NATS and Docker going away (real processes)', ()
 
   test('a NATS restart is survived: the orchestrator reconnects and keeps answering and relaying', async () => {
     await cp.nats.restart();
-    const id = await waitFor('a deploy to be answered after the NATS restart', async () => {
-      // a request sent while the client is still reconnecting can be lost: retry with the same command id
-      const r = await requestJson<CommandReply<{ agentId: string }>>(
-        cp.nc,
-        Subjects.command('agent.deploy', 'cli'),
-        { type: 'agent.deploy', version: 1, commandId: 'deploy-after-nats', actor: TEST_ACTOR, source: 'test', payload: { template: 'sim', name: 'after-nats' } },
-        2000,
-      );
-      return r.ok ? r.result.agentId : null;
-    }, 30_000, 500);
+    const id = await waitFor(
+      'a deploy to be answered after the NATS restart',
+      async () => {
+        // a request sent while the client is still reconnecting can be lost: retry with the same command id
+        const r = await requestJson<CommandReply<{ agentId: string }>>(
+          cp.nc,
+          Subjects.command('agent.deploy', 'cli'),
+          { type: 'agent.deploy', version: 1, commandId: 'deploy-after-nats', actor: TEST_ACTOR, source: 'test', payload: { template: 'sim', name: 'after-nats' } },
+          2000,
+        );
+        return r.ok ? r.result.agentId : null;
+      },
+      30_000,
+      500,
+    );
     await cp.waitForAgent(id, (a) => a.state.observed === 'running', 'running');
     const { rows: deployed } = await cp.pool.query("select count(*)::int as n from events where type = 'agent.deployed' and metadata->>'commandId' = 'deploy-after-nats'");
     assert.equal(deployed[0].n, 1, 'retries of the same command deployed once');
@@ -77,7 +82,11 @@ describe('resilience: Postgres, NATS and Docker going away (real processes)', ()
   });
 
   test('an unreachable Docker engine is reported with what to do, in the log and the readiness check', async () => {
-    const o = new ServiceProcess('orchestrator', { ...cp.serviceEnv('orchestrator'), DOCKER_HOST: 'unix:///nonexistent/docker.sock', SACP_INSTANCE: `${cp.instance}nodocker` }, 'ORCHESTRATOR_HTTP_PORT');
+    const o = new ServiceProcess(
+      'orchestrator',
+      { ...cp.serviceEnv('orchestrator'), DOCKER_HOST: 'unix:///nonexistent/docker.sock', SACP_INSTANCE: `${cp.instance}nodocker` },
+      'ORCHESTRATOR_HTTP_PORT',
+    );
     await o.start({ waitReady: false });
     try {
       const ready = await waitFor('the readiness check to answer', async () => {

@@ -47,14 +47,15 @@ describe('migrations run as the owner; the services run as their role (real proc
     assert.deepEqual(await applied(), []);
   });
 
-  test('given DATABASE_MIGRATION_URL the orchestrator migrates at start, then holds connections only as the services\' role', async () => {
+  test("given DATABASE_MIGRATION_URL the orchestrator migrates at start, then holds connections only as the services' role", async () => {
     const o = await cp.addOrchestrator({ env: { DATABASE_MIGRATION_URL: cp.migrationUrl } });
     assert.deepEqual(await applied(), MIGRATIONS.map((m) => m.id).sort());
     assert.match(o.logs, /migrated the event store/);
-    const { rows } = await cp.pool.query<{ usename: string }>(
-      'select distinct usename from pg_stat_activity where datname = current_database() and usename <> current_user',
+    const { rows } = await cp.pool.query<{ usename: string }>('select distinct usename from pg_stat_activity where datname = current_database() and usename <> current_user');
+    assert.deepEqual(
+      rows.map((r) => r.usename),
+      [new URL(cp.databaseUrl).username],
     );
-    assert.deepEqual(rows.map((r) => r.usename), [new URL(cp.databaseUrl).username]);
     assert.doesNotMatch(o.logs, /superuser|owns the events table/, 'no warning about the connecting role');
     await cp.deploy('sim', 'after-migration');
   });

@@ -52,7 +52,11 @@ describe('outbox relay to JetStream (real orchestrator killed mid-stream)', () =
         assert.ok(m!.subject.startsWith('sacp.evt.'));
       }
     }
-    assert.deepEqual(ids, rows.map((r) => r.event_id), 'the stream holds every event once, in commit order');
+    assert.deepEqual(
+      ids,
+      rows.map((r) => r.event_id),
+      'the stream holds every event once, in commit order',
+    );
     await admin.close();
   });
 });

@@ -33,7 +33,13 @@ describe('every service boots on the shared configuration and reports health (re
       const ready = (await (await fetch(`http://127.0.0.1:${s.port}/health/ready`)).json()) as { checks: Record<string, string> };
       assert.equal(ready.checks.postgres, postgres ? 'ok' : undefined);
       assert.equal(ready.checks.nats, 'ok');
-      assert.ok(s.logs.split('\n').filter(Boolean).every((l) => l.startsWith('{')), 'every log line is structured JSON');
+      assert.ok(
+        s.logs
+          .split('\n')
+          .filter(Boolean)
+          .every((l) => l.startsWith('{')),
+        'every log line is structured JSON',
+      );
     });
 
     test(`${service} refuses to start without its settings, naming each`, async () => {
@@ -54,7 +60,10 @@ describe('every service boots on the shared configuration and reports health (re
     const res = await fetch(`http://127.0.0.1:${api.port}/api/status`);
     assert.equal(res.status, 200);
     const body = (await res.json()) as { agents: { id: string; name: string; state: { observed: string } }[] };
-    assert.deepEqual(body.agents.map((a) => [a.name, a.state.observed]), [['via-api', 'running']]);
+    assert.deepEqual(
+      body.agents.map((a) => [a.name, a.state.observed]),
+      [['via-api', 'running']],
+    );
   });
 
   test('the api says plainly when no orchestrator answers', async () => {

@@ -38,7 +38,11 @@ describe('scripts/up.sh runs the services under supervision (real script, real p
   let downRan = false;
 
   const run = (script: string, timeoutMs = 120_000) => {
-    const r = spawnSync('bash', [join(REPO_ROOT, 'scripts', script)], { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', ...env }, encoding: 'utf8', timeout: timeoutMs });
+    const r = spawnSync('bash', [join(REPO_ROOT, 'scripts', script)], {
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', ...env },
+      encoding: 'utf8',
+      timeout: timeoutMs,
+    });
     return { status: r.status, out: `${r.stdout}${r.stderr}` };
   };
   const ctl = (...args: string[]) => spawnSync('supervisorctl', ['-c', join(stateDir, 'supervisor/supervisord.conf'), ...args], { encoding: 'utf8' });
@@ -152,10 +156,15 @@ describe('scripts/up.sh runs the services under supervision (real script, real p
       assert.ok(old > 0);
       process.kill(old, 'SIGKILL');
       const killedAt = Date.now();
-      await waitFor(`${service} to be back`, async () => {
-        const pid = pidOf(service);
-        return pid > 0 && pid !== old && !alive(old) && (await ready(service));
-      }, 10_000, 100);
+      await waitFor(
+        `${service} to be back`,
+        async () => {
+          const pid = pidOf(service);
+          return pid > 0 && pid !== old && !alive(old) && (await ready(service));
+        },
+        10_000,
+        100,
+      );
       const took = Date.now() - killedAt;
       assert.ok(took < 10_000, `back after ${took} ms`);
     });

@@ -105,7 +105,13 @@ describe('bus permissions (real nats-server, generated config)', () => {
     const none = await connectBus({ url: nats.url, name: 'stranger', reconnect: false }).catch((e: unknown) => e);
     assert.ok(none instanceof BusError && none.code === 'BUS.UNAUTHORIZED', String(none));
     assert.match(none.message, /Authorization Violation: check NATS_CREDENTIALS_FILE/);
-    const wrong = await connectBus({ url: nats.url, name: 'guesser', reconnect: false, credentials: { user: 'orchestrator', password: 'guess' }, credentialsFrom: 'NATS_CREDENTIALS_FILE=/x.json' }).catch((e: unknown) => e);
+    const wrong = await connectBus({
+      url: nats.url,
+      name: 'guesser',
+      reconnect: false,
+      credentials: { user: 'orchestrator', password: 'guess' },
+      credentialsFrom: 'NATS_CREDENTIALS_FILE=/x.json',
+    }).catch((e: unknown) => e);
     assert.ok(wrong instanceof BusError && wrong.code === 'BUS.UNAUTHORIZED');
     assert.match(wrong.message, /check NATS_CREDENTIALS_FILE=\/x\.json/);
     assert.doesNotMatch(wrong.message, /guess/);

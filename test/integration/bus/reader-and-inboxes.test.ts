@@ -49,12 +49,9 @@ describe('read-only credentials and private inboxes (real nats-server)', () => {
     assert.equal(info.num_ack_pending, 0);
   });
 
-  test('a reader may not create a consumer under another name (it could steal or ack the bot\'s alerts)', async () => {
+  test("a reader may not create a consumer under another name (it could steal or ack the bot's alerts)", async () => {
     const jsm = await jetstreamManager(reader, { checkAPI: false });
-    await assert.rejects(
-      jsm.consumers.add(EVENT_STREAM, { durable_name: 'discord-alerts', ack_policy: AckPolicy.Explicit }),
-      /Permissions Violation/,
-    );
+    await assert.rejects(jsm.consumers.add(EVENT_STREAM, { durable_name: 'discord-alerts', ack_policy: AckPolicy.Explicit }), /Permissions Violation/);
   });
 
   test('a reader cannot send a command, ask a query or publish into sacp.evt.>', async () => {

@@ -47,13 +47,13 @@ describe('request server: every request gets a reply and the process goes on (re
     assert.equal((await requestJson<R>(client, 'sacp.qry.agent.history', {}, 5000)).error?.code, 'INTERNAL');
     const huge = await requestJson<R>(client, 'sacp.qry.agent.logs', {}, 5000);
     assert.equal(huge.error?.code, 'REPLY.TOO_LARGE');
-    assert.match(huge.error!.message, /the reply would be \d+ bytes; the limit is \d+ bytes \(NATS max_payload\)/);
+    assert.match(huge.error.message, /the reply would be \d+ bytes; the limit is \d+ bytes \(NATS max_payload\)/);
     assert.equal((await requestJson<R>(client, 'sacp.qry.audit.list', {}, 5000)).error?.code, 'INTERNAL');
     const bad = (await client.request('sacp.qry.agent.status', '{nope', { timeout: 5000 })).json<R>();
     assert.equal(bad.body, 'malformed');
     const big = await requestJson<R>(client, 'sacp.qry.agent.status', { pad: 'p'.repeat(2000) }, 5000);
     assert.equal(big.error?.code, 'REQUEST.TOO_LARGE');
-    assert.match(big.error!.message, /limit is 1000 bytes \(TEST_LIMIT\)/);
+    assert.match(big.error.message, /limit is 1000 bytes \(TEST_LIMIT\)/);
     assert.deepEqual((await requestJson<R>(client, 'sacp.qry.agent.status', { a: 1 }, 5000)).body, { a: 1 }, 'still answering');
     assert.ok(logged.some((m) => /over the limit/.test(m)));
     assert.ok(new PayloadLimitError('REPLY.TOO_LARGE', 'x', { subject: 's', size: 1, limit: 0, limitName: 'n' }) instanceof Error);

@@ -38,20 +38,23 @@ describe('systemd units (deploy/systemd)', () => {
     try {
       cpSync(UNITS, dir, { recursive: true });
       const state = join(dir, 'state');
-      const dropIn = spawnSync(
-        'bash',
-        ['-c', 'set -euo pipefail; log() { :; }; fail() { echo "$*" >&2; exit 1; }; . "$REPO/scripts/supervise.sh"; sd_dropin'],
-        { env: { PATH: process.env.PATH ?? '', REPO: REPO_ROOT, STATE_DIR: state, LOG_DIR: join(state, 'logs'), RUN_DIR: join(state, 'run'), NODE_BIN: process.execPath }, encoding: 'utf8' },
-      );
+      const dropIn = spawnSync('bash', ['-c', 'set -euo pipefail; log() { :; }; fail() { echo "$*" >&2; exit 1; }; . "$REPO/scripts/supervise.sh"; sd_dropin'], {
+        env: { PATH: process.env.PATH ?? '', REPO: REPO_ROOT, STATE_DIR: state, LOG_DIR: join(state, 'logs'), RUN_DIR: join(state, 'run'), NODE_BIN: process.execPath },
+        encoding: 'utf8',
+      });
       assert.equal(dropIn.status, 0, dropIn.stderr);
       assert.match(dropIn.stdout, new RegExp(`^ExecStart=${process.execPath} ${REPO_ROOT}/dist/apps/%i/main.js$`, 'm'));
       assert.match(dropIn.stdout, new RegExp(`^ReadWritePaths=${state}$`, 'm'));
       mkdirSync(join(dir, 'sacp@.service.d'), { recursive: true });
       writeFileSync(join(dir, 'sacp@.service.d/50-up.conf'), dropIn.stdout);
-      const migrateDropIn = spawnSync('bash', ['-c', 'set -euo pipefail; log() { :; }; fail() { exit 1; }; . "$REPO/scripts/supervise.sh"; sd_dropin dist/apps/orchestrator/migrate.js migrate'], {
-        env: { PATH: process.env.PATH ?? '', REPO: REPO_ROOT, STATE_DIR: state, LOG_DIR: join(state, 'logs'), RUN_DIR: join(state, 'run'), NODE_BIN: process.execPath },
-        encoding: 'utf8',
-      });
+      const migrateDropIn = spawnSync(
+        'bash',
+        ['-c', 'set -euo pipefail; log() { :; }; fail() { exit 1; }; . "$REPO/scripts/supervise.sh"; sd_dropin dist/apps/orchestrator/migrate.js migrate'],
+        {
+          env: { PATH: process.env.PATH ?? '', REPO: REPO_ROOT, STATE_DIR: state, LOG_DIR: join(state, 'logs'), RUN_DIR: join(state, 'run'), NODE_BIN: process.execPath },
+          encoding: 'utf8',
+        },
+      );
       assert.match(migrateDropIn.stdout, new RegExp(`^ExecStart=${process.execPath} ${REPO_ROOT}/dist/apps/orchestrator/migrate.js$`, 'm'));
       mkdirSync(join(dir, 'sacp-migrate.service.d'), { recursive: true });
       writeFileSync(join(dir, 'sacp-migrate.service.d/50-up.conf'), migrateDropIn.stdout);
@@ -136,7 +139,10 @@ describe('the same policy in docker-compose.yml and under scripts/up.sh', () => 
     const blocks = services.split(/^ {2}[a-z-]+:\n/m).slice(1);
     // the one-shot steps (the migration, the bus credentials) run once per `up` and are not restarted; every service is
     const oneShots = ['bus-init', 'migrate'];
-    assert.deepEqual(names.filter((n) => !oneShots.includes(n)), SERVICES);
+    assert.deepEqual(
+      names.filter((n) => !oneShots.includes(n)),
+      SERVICES,
+    );
     names.forEach((name, i) => {
       if (oneShots.includes(name)) return assert.match(blocks[i]!, /^ {4}restart: "no"$/m, `${name} runs once`);
       assert.match(blocks[i]!, /^ {4}<<: (\*service|\[\*service, .*\])$/m, `${name} uses the shared settings`);

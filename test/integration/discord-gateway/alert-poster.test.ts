@@ -46,7 +46,15 @@ function event<T extends string, D>(type: T, data: D): StoredEvent<T, D> {
     globalPosition: String(globalPosition),
     transactionId: String(globalPosition),
     data,
-    metadata: { commandId: null, correlationId: randomUUID(), causationId: null, actor: { kind: 'system', id: 'sacp', displayName: 'control plane' }, source: 'monitor', reason: null, occurredAt: at },
+    metadata: {
+      commandId: null,
+      correlationId: randomUUID(),
+      causationId: null,
+      actor: { kind: 'system', id: 'sacp', displayName: 'control plane' },
+      source: 'monitor',
+      reason: null,
+      occurredAt: at,
+    },
     recordedAt: at,
   };
 }
@@ -142,7 +150,7 @@ describe('alert poster: JetStream alerts to Discord', () => {
     assert.equal(embed!.title, '🔴 critical: coder-1 — recovery_abandoned');
     assert.equal(embed!.description, 'coder-1 crashed 5 times in 600 s; automatic restarts stopped');
     assert.equal(embed!.fields?.[0]?.name, 'Last log lines');
-    assert.match(embed!.fields![0]!.value, /^```\n.*starting.*\n.*model quota exceeded.*\n```$/);
+    assert.match(embed!.fields[0].value, /^```\n.*starting.*\n.*model quota exceeded.*\n```$/);
     assert.equal(embed!.timestamp, alert.metadata.occurredAt);
     assert.equal(embed!.color, 0xe74c3c);
     const req = standIn.requestsTo(MESSAGES).at(-1)!;
@@ -171,7 +179,10 @@ describe('alert poster: JetStream alerts to Discord', () => {
     assert.match(e.fields![0]!.value, /line 399/, 'the newest log lines are the ones kept');
     assert.match(e.fields![0]!.value, /earlier lines/);
     assert.deepEqual(
-      standIn.requests.slice(reqFrom).filter((r) => r.route === MESSAGES).map((r) => r.status),
+      standIn.requests
+        .slice(reqFrom)
+        .filter((r) => r.route === MESSAGES)
+        .map((r) => r.status),
       [200],
     );
     await p.stop();
@@ -215,14 +226,20 @@ describe('alert poster: JetStream alerts to Discord', () => {
     await sleep(500); // a second window
     await publish(raised('limited-2'));
     await standIn.waitFor('both alerts after the 429s', () => botAlerts(from).length >= 2, 20_000);
-    const statuses = standIn.requests.slice(reqFrom).filter((r) => r.route === MESSAGES).map((r) => r.status);
+    const statuses = standIn.requests
+      .slice(reqFrom)
+      .filter((r) => r.route === MESSAGES)
+      .map((r) => r.status);
     assert.deepEqual(statuses.slice(0, 3), [429, 429, 429]);
     assert.ok(statuses.slice(3).every((s) => s === 200));
     const msgs = botAlerts(from);
     assert.equal(titled(msgs, 'limited-1').length, 1);
     assert.equal(titled(msgs, 'limited-2').length, 1);
     const first429 = standIn.requests.slice(reqFrom).find((r) => r.status === 429)!;
-    const lastPost = standIn.requests.slice(reqFrom).filter((r) => r.route === MESSAGES && r.status === 200).at(-1)!;
+    const lastPost = standIn.requests
+      .slice(reqFrom)
+      .filter((r) => r.route === MESSAGES && r.status === 200)
+      .at(-1)!;
     assert.ok(lastPost.time - first429.time >= 2500, 'the later message came after waiting out the Retry-Afters');
     await p.stop();
   });
@@ -232,7 +249,12 @@ describe('alert poster: JetStream alerts to Discord', () => {
     const target = parseWebhookUrl(`${standIn.restUrl}/webhooks/${hook.id}/${hook.token}`);
     assert.deepEqual(target, { id: hook.id, token: hook.token, restApi: standIn.restUrl });
     assert.deepEqual(parseWebhookUrl('https://discord.com/api/v10/webhooks/123456/abc_DEF-9'), { id: '123456', token: 'abc_DEF-9', restApi: 'https://discord.com/api' });
-    for (const bad of ['https://discord.com/api/webhooks/notanid/super-secret-token', 'not a url super-secret-token', 'ftp://x/webhooks/1/super-secret-token', 'https://discord.com/api/channels/1/super-secret-token'])
+    for (const bad of [
+      'https://discord.com/api/webhooks/notanid/super-secret-token',
+      'not a url super-secret-token',
+      'ftp://x/webhooks/1/super-secret-token',
+      'https://discord.com/api/channels/1/super-secret-token',
+    ])
       assert.throws(
         () => parseWebhookUrl(bad),
         (e: Error) => /webhooks\/<id>\/<token>/.test(e.message) && !e.message.includes('super-secret-token'),
@@ -306,7 +328,13 @@ describe('alert poster: JetStream alerts to Discord', () => {
     assert.equal(titled(botAlerts(from), 'flaky-1').length, 1);
     assert.equal(calls, 3);
     const warns = log.lines.filter((l) => l.level === 'warn' && l.msg === 'could not post alerts to Discord; will retry');
-    assert.deepEqual(warns.map((w) => [w.extra.attempt, w.extra.retryInMs]), [[1, 200], [2, 400]]);
+    assert.deepEqual(
+      warns.map((w) => [w.extra.attempt, w.extra.retryInMs]),
+      [
+        [1, 200],
+        [2, 400],
+      ],
+    );
     assert.equal((warns[0]!.extra.error as { message: string }).message, 'connect ECONNREFUSED 127.0.0.1:443');
     await p.stop();
 
@@ -357,7 +385,11 @@ describe('alert poster: JetStream alerts to Discord', () => {
       await standIn.waitFor(`the alert after the ${c.how} drop`, () => titled(botAlerts(from), `lost-${c.how}-3`).length >= 1, 5000);
       await sleep(400);
       const attempts = standIn.requests.slice(reqFrom).filter((r) => r.route === MESSAGES);
-      assert.deepEqual(attempts.map((r) => r.status), [c.status, 200], 'one refused attempt, no retry, then the next alert');
+      assert.deepEqual(
+        attempts.map((r) => r.status),
+        [c.status, 200],
+        'one refused attempt, no retry, then the next alert',
+      );
       assert.equal(titled(botAlerts(from), `lost-${c.how}-1`).length, 0);
       assert.equal(log.lines.filter((l) => l.msg === 'could not post alerts to Discord; will retry').length, 0);
       await p.stop();

@@ -145,7 +145,11 @@ describe('ControlPlaneClient against a real nats-server', () => {
 
     const waiting: { e: WireError; after: number }[] = [];
     const t0 = Date.now();
-    const down = await client.command('agent.restart', { agent: 'coder-1' }, { commandId: randomUUID(), actor, source, onWaiting: (e) => void waiting.push({ e, after: Date.now() - t0 }) });
+    const down = await client.command(
+      'agent.restart',
+      { agent: 'coder-1' },
+      { commandId: randomUUID(), actor, source, onWaiting: (e) => void waiting.push({ e, after: Date.now() - t0 }) },
+    );
     const elapsed = Date.now() - t0;
     assert.equal(down.ok, false);
     if (down.ok) return;

@@ -52,7 +52,9 @@ describe('application command autocomplete against the Discord stand-in (real di
   before(async () => {
     api = (await standIn.start()).restUrl + '/v10';
     client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: standIn.restUrl } });
-    client.on('interactionCreate', async (i) => {
+    // the handler catches every error itself, so the promise it returns can be left to run
+    client.on('interactionCreate', (i) => void onInteraction(i));
+    async function onInteraction(i: Parameters<Parameters<typeof client.on<'interactionCreate'>>[1]>[0]): Promise<void> {
       if (!i.isAutocomplete()) return;
       const entry: Seen = {
         commandName: i.commandName,
@@ -70,7 +72,7 @@ describe('application command autocomplete against the Discord stand-in (real di
         entry.errors.push(err);
       }
       entry.done = true;
-    });
+    }
     const ready = nextEvent(client, 'clientReady');
     await client.login(standIn.token);
     await ready;
@@ -99,7 +101,14 @@ describe('application command autocomplete against the Discord stand-in (real di
   test('registration keeps autocomplete: true on the options', () => {
     const deploy = standIn.commands('ops').find((c) => c.name === 'deploy')!;
     const opts = deploy.options as { name: string; autocomplete?: boolean }[];
-    assert.deepEqual(opts.map((o) => [o.name, o.autocomplete ?? false]), [['template', true], ['lines', true], ['name', false]]);
+    assert.deepEqual(
+      opts.map((o) => [o.name, o.autocomplete ?? false]),
+      [
+        ['template', true],
+        ['lines', true],
+        ['name', false],
+      ],
+    );
     const put = standIn.requestsTo('PUT /applications/:appId/guilds/:guildId/commands').at(-1)!;
     assert.equal(put.status, 200);
   });
@@ -111,7 +120,10 @@ describe('application command autocomplete against the Discord stand-in (real di
     assert.equal(standIn.autocompleteChoices(rec.id), undefined, 'unanswered right after the dispatch');
     const data = rec.payload.data as { name: string; type: number; options: { name: string; type: number; value: unknown; focused?: boolean }[] };
     assert.equal(data.type, 1);
-    assert.deepEqual(data.options.filter((o) => o.focused), [{ name: 'template', type: 3, value: 'gro', focused: true }]);
+    assert.deepEqual(
+      data.options.filter((o) => o.focused),
+      [{ name: 'template', type: 3, value: 'gro', focused: true }],
+    );
     assert.equal(rec.payload.guild_id, standIn.idx.guild('ops').id);
     assert.ok(rec.payload.member, 'the member comes with it, as for a slash command');
 
@@ -129,11 +141,22 @@ describe('application command autocomplete against the Discord stand-in (real di
       { name: 'grok4-mini', value: 'grok4-mini' },
     ]);
     assert.equal(rec.ack?.type, 8);
-    assert.deepEqual(rec.callbacks.map((c) => [c.type, c.status]), [[8, 204]]);
+    assert.deepEqual(
+      rec.callbacks.map((c) => [c.type, c.status]),
+      [[8, 204]],
+    );
     assert.equal(rec.originalMessageId, null, 'no message is created');
     const cb = standIn.requestsTo('POST /interactions/:interactionId/:token/callback').at(-1)!;
     assert.equal(cb.auth, 'missing');
-    assert.deepEqual(cb.body, { type: 8, data: { choices: [{ name: 'grok4', value: 'grok4' }, { name: 'grok4-mini', value: 'grok4-mini' }] } });
+    assert.deepEqual(cb.body, {
+      type: 8,
+      data: {
+        choices: [
+          { name: 'grok4', value: 'grok4' },
+          { name: 'grok4-mini', value: 'grok4-mini' },
+        ],
+      },
+    });
   });
 
   test('an empty focused option; an integer option is focused with its partial text as a string', async () => {
@@ -148,7 +171,10 @@ describe('application command autocomplete against the Discord stand-in (real di
     assert.deepEqual(s2.errors, []);
     assert.equal(s2.focused, '5');
     assert.equal(s2.focusedFull.type, ApplicationCommandOptionType.Integer);
-    assert.deepEqual(standIn.autocompleteChoices(lines.id)!.map((c) => c.value), [10, 50, 100]);
+    assert.deepEqual(
+      standIn.autocompleteChoices(lines.id)!.map((c) => c.value),
+      [10, 50, 100],
+    );
   });
 
   test('26 choices are refused with 400/50035 and nothing is recorded; the bot can still answer with 25', async () => {
@@ -167,7 +193,13 @@ describe('application command autocomplete against the Discord stand-in (real di
     assert.ok(err instanceof DiscordAPIError, `expected DiscordAPIError, got ${String(err)}`);
     assert.equal(err.status, 400);
     assert.equal(err.code, 50035);
-    assert.deepEqual(rec.callbacks.map((c) => [c.type, c.status, c.code]), [[8, 400, 50035], [8, 204, undefined]]);
+    assert.deepEqual(
+      rec.callbacks.map((c) => [c.type, c.status, c.code]),
+      [
+        [8, 400, 50035],
+        [8, 204, undefined],
+      ],
+    );
     assert.equal(standIn.autocompleteChoices(rec.id)!.length, 25);
   });
 
@@ -185,7 +217,17 @@ describe('application command autocomplete against the Discord stand-in (real di
     };
     assert.equal((await refused(rec, {}))._errors[0].code, 'BASE_TYPE_REQUIRED');
     assert.equal((await refused(rec, { choices: [{ name: '', value: 'x' }] }))['0'].name._errors[0].code, 'BASE_TYPE_BAD_LENGTH');
-    assert.equal((await refused(rec, { choices: [{ name: 'ok', value: 'x' }, { name: 'n'.repeat(101), value: 'x' }] }))['1'].name._errors[0].code, 'BASE_TYPE_BAD_LENGTH');
+    assert.equal(
+      (
+        await refused(rec, {
+          choices: [
+            { name: 'ok', value: 'x' },
+            { name: 'n'.repeat(101), value: 'x' },
+          ],
+        })
+      )['1'].name._errors[0].code,
+      'BASE_TYPE_BAD_LENGTH',
+    );
     assert.equal((await refused(rec, { choices: [{ name: 'no value' }] }))['0'].value._errors[0].code, 'BASE_TYPE_REQUIRED');
     assert.ok((await refused(rec, { choices: [{ name: 'long', value: 'v'.repeat(101) }] }))['0'].value);
     assert.ok((await refused(lines, { choices: [{ name: 'ten', value: 'ten' }] }))['0'].value, 'an integer option needs number values');
@@ -212,7 +254,13 @@ describe('application command autocomplete against the Discord stand-in (real di
     const again = await call('POST', `/interactions/${rec.id}/${rec.token}/callback`, { type: 8, data: { choices: [{ name: 'gpt-5', value: 'gpt-5' }] } });
     assert.equal(again.status, 400);
     assert.equal(again.body.code, 40060);
-    assert.deepEqual(rec.callbacks.map((c) => [c.type, c.status]), [[8, 204], [8, 400]]);
+    assert.deepEqual(
+      rec.callbacks.map((c) => [c.type, c.status]),
+      [
+        [8, 204],
+        [8, 400],
+      ],
+    );
     assert.deepEqual(standIn.autocompleteChoices(rec.id), [{ name: 'grok4', value: 'grok4' }], 'the first answer stays');
   });
 

@@ -4,7 +4,6 @@ import { ChannelType, Client, DiscordAPIError, DMChannel, GatewayIntentBits } fr
 import { nextEvent } from '../../support/discord-events';
 import { DiscordStandIn, defaultWorld, type World } from '../../support/discord-stand-in';
 
-
 /** The rejection of `p` (fails the test if it resolves). */
 async function rejection(p: Promise<unknown>): Promise<unknown> {
   return p.then(
@@ -49,7 +48,14 @@ describe('Discord stand-in: direct messages with the real discord.js client', ()
     const sent = await client.users.send(id('alice'), 'hi');
 
     const calls = standIn.requests.slice(from).filter((r) => r.route !== 'GET /gateway/bot');
-    assert.deepEqual(calls.map((r) => [r.route, r.status]), [[OPEN_DM, 200], [MESSAGES, 200]], 'discord.js needs nothing else (no GET /channels/:id)');
+    assert.deepEqual(
+      calls.map((r) => [r.route, r.status]),
+      [
+        [OPEN_DM, 200],
+        [MESSAGES, 200],
+      ],
+      'discord.js needs nothing else (no GET /channels/:id)',
+    );
     assert.equal(calls[0]!.auth, 'valid');
     assert.deepEqual(calls[0]!.body, { recipient_id: id('alice') });
     const dm = standIn.dmChannel('alice')!;
@@ -59,12 +65,30 @@ describe('Discord stand-in: direct messages with the real discord.js client', ()
       type: 1,
       last_message_id: null,
       flags: 0,
-      recipients: [{ id: id('alice'), username: 'alice', discriminator: '0', global_name: 'alice', avatar: null, bot: false, system: false, public_flags: 0, flags: 0, banner: null, accent_color: null, avatar_decoration_data: null }],
+      recipients: [
+        {
+          id: id('alice'),
+          username: 'alice',
+          discriminator: '0',
+          global_name: 'alice',
+          avatar: null,
+          bot: false,
+          system: false,
+          public_flags: 0,
+          flags: 0,
+          banner: null,
+          accent_color: null,
+          avatar_decoration_data: null,
+        },
+      ],
     });
     assert.equal(calls[1]!.params.channelId, dm.id);
 
     const dms = standIn.directMessagesTo('alice');
-    assert.deepEqual(dms.map((m) => m.content), ['hi']);
+    assert.deepEqual(
+      dms.map((m) => m.content),
+      ['hi'],
+    );
     assert.equal(dms[0]!.id, sent.id);
     assert.equal(dms[0]!.channel_id, dm.id);
     assert.equal('guild_id' in dms[0]!, false);
@@ -93,7 +117,10 @@ describe('Discord stand-in: direct messages with the real discord.js client', ()
     const dms = standIn.directMessagesTo('bob');
     assert.equal(dms.length, 1);
     assert.equal(dms[0]!.id, sent.id);
-    assert.deepEqual((dms[0]!.embeds as Record<string, unknown>[]).map((e) => [e.title, e.description]), [['agent grok4-1', 'stopped']]);
+    assert.deepEqual(
+      (dms[0]!.embeds as Record<string, unknown>[]).map((e) => [e.title, e.description]),
+      [['agent grok4-1', 'stopped']],
+    );
     assert.equal(sent.embeds[0]!.title, 'agent grok4-1');
     assert.notEqual(standIn.dmChannel('bob')!.id, standIn.dmChannel('alice')!.id, 'one DM channel per user');
   });
@@ -121,7 +148,10 @@ describe('Discord stand-in: direct messages with the real discord.js client', ()
     assert.equal(third.channelId, dm.id);
     assert.equal(dm.opens, 3);
     assert.equal(standIn.dmChannels().filter((d) => d.userId === id('alice')).length, 1);
-    assert.deepEqual(standIn.directMessagesTo('alice').map((m) => m.content), ['hi', 'again', 'third']);
+    assert.deepEqual(
+      standIn.directMessagesTo('alice').map((m) => m.content),
+      ['hi', 'again', 'third'],
+    );
   });
 
   test('closed DMs: discord.js rejects with DiscordAPIError 50007 (403) and nothing is stored; reopening lets it through', async () => {
@@ -137,7 +167,10 @@ describe('Discord stand-in: direct messages with the real discord.js client', ()
 
     standIn.closeDirectMessages('carol', false);
     await client.users.send(id('carol'), 'second try');
-    assert.deepEqual(standIn.directMessagesTo('carol').map((m) => m.content), ['second try']);
+    assert.deepEqual(
+      standIn.directMessagesTo('carol').map((m) => m.content),
+      ['second try'],
+    );
   });
 
   test('bots cannot be DM\'d (50007); an unknown user or the bot itself is 400/50033 "Invalid Recipient(s)"', async () => {
@@ -165,7 +198,10 @@ describe('Discord stand-in: direct messages with the real discord.js client', ()
     assert.equal(standIn.requestsTo('POST /channels/:channelId/typing').at(-1)!.status, 204);
 
     const history = await fetched.messages.fetch({ limit: 10 });
-    assert.deepEqual([...history.values()].map((m) => m.content), ['third', 'again', 'hi']);
+    assert.deepEqual(
+      [...history.values()].map((m) => m.content),
+      ['third', 'again', 'hi'],
+    );
 
     const msg = await fetched.send('deploying…');
     const edited = await msg.edit('deployed');
@@ -176,7 +212,10 @@ describe('Discord stand-in: direct messages with the real discord.js client', ()
     assert.deepEqual(ref, { type: 0, message_id: msg.id, channel_id: dm.id });
     await msg.delete();
     assert.equal(standIn.message(msg.id)!.deleted, true);
-    assert.deepEqual(standIn.directMessagesTo('alice').map((m) => m.content), ['hi', 'again', 'third', 'details follow']);
+    assert.deepEqual(
+      standIn.directMessagesTo('alice').map((m) => m.content),
+      ['hi', 'again', 'third', 'details follow'],
+    );
     assert.equal(standIn.messagesIn(dm.id, { includeDeleted: true }).length, 5);
   });
 
@@ -188,7 +227,13 @@ describe('Discord stand-in: direct messages with the real discord.js client', ()
     const dmIds = new Set(standIn.dmChannels().map((d) => d.id));
     assert.equal(dmIds.size, 4, 'alice, bob, carol, other-bot');
     assert.ok(channels.every((c) => !dmIds.has(c.id)));
-    assert.deepEqual(client.guilds.cache.get(ops.id)!.channels.cache.map((c) => c.name).sort(), ['alerts', 'control']);
+    assert.deepEqual(
+      client.guilds.cache
+        .get(ops.id)!
+        .channels.cache.map((c) => c.name)
+        .sort(),
+      ['alerts', 'control'],
+    );
     for (const f of standIn.frames({ direction: 'out', t: 'GUILD_CREATE' })) {
       assert.ok((f.d as { channels: { id: string }[] }).channels.every((c) => !dmIds.has(c.id)));
     }

@@ -15,7 +15,6 @@ import {
 import { nextEvent } from '../../support/discord-events';
 import { DiscordStandIn, Op } from '../../support/discord-stand-in';
 
-
 const MESSAGES = 'POST /channels/:channelId/messages';
 
 describe('the real discord.js client against the Discord stand-in', () => {
@@ -65,7 +64,13 @@ describe('the real discord.js client against the Discord stand-in', () => {
     assert.equal(identify.length, 1);
     assert.equal((identify[0]!.d as { intents: number }).intents, GatewayIntentBits.Guilds | GatewayIntentBits.GuildMessages | GatewayIntentBits.MessageContent);
     const out = standIn.frames({ direction: 'out', op: Op.Dispatch });
-    assert.deepEqual(out.slice(0, 2).map((f) => [f.t, f.s]), [['READY', 1], ['GUILD_CREATE', 2]]);
+    assert.deepEqual(
+      out.slice(0, 2).map((f) => [f.t, f.s]),
+      [
+        ['READY', 1],
+        ['GUILD_CREATE', 2],
+      ],
+    );
 
     // heartbeats: op 1 answered with op 11
     await standIn.waitForFrame((f) => f.direction === 'in' && f.op === Op.Heartbeat, 3000);
@@ -111,14 +116,24 @@ describe('the real discord.js client against the Discord stand-in', () => {
   test('application commands: commands.set(commands, guildId) is a bulk overwrite the stand-in records', async () => {
     const ops = standIn.idx.guild('ops');
     const defs = [
-      { name: 'deploy', description: 'Deploy an agent', options: [{ type: 3, name: 'template', description: 'template', required: true }, { type: 3, name: 'name', description: 'agent name' }] },
+      {
+        name: 'deploy',
+        description: 'Deploy an agent',
+        options: [
+          { type: 3, name: 'template', description: 'template', required: true },
+          { type: 3, name: 'name', description: 'agent name' },
+        ],
+      },
       { name: 'status', description: 'Agent status' },
     ];
     const set = await client.application!.commands.set(defs, ops.id);
     assert.equal(set.size, 2);
     const again = await client.application!.commands.set(defs, ops.id);
     assert.deepEqual([...again.keys()].sort(), [...set.keys()].sort(), 'ids are stable across idempotent re-registration');
-    assert.deepEqual(standIn.commands('ops').map((c) => c.name), ['deploy', 'status']);
+    assert.deepEqual(
+      standIn.commands('ops').map((c) => c.name),
+      ['deploy', 'status'],
+    );
     const puts = standIn.requestsTo('PUT /applications/:appId/guilds/:guildId/commands');
     assert.equal(puts.length, 2);
     assert.equal(puts[0]!.params.guildId, ops.id);
@@ -174,7 +189,13 @@ describe('the real discord.js client against the Discord stand-in', () => {
     assert.ok(err instanceof DiscordAPIError, `expected DiscordAPIError, got ${String(err)}`);
     assert.equal(err.code, 40060);
     assert.equal(err.status, 400);
-    assert.deepEqual(rec.callbacks.map((c) => [c.type, c.status]), [[5, 204], [5, 400]]);
+    assert.deepEqual(
+      rec.callbacks.map((c) => [c.type, c.status]),
+      [
+        [5, 204],
+        [5, 400],
+      ],
+    );
   });
 
   test('button: the click carries the full message; update() is a type 7 callback that edits it', async () => {
@@ -202,7 +223,10 @@ describe('the real discord.js client against the Discord stand-in', () => {
     const from = standIn.requests.length;
     const sent = await control.send('after a 429');
     const reqs = standIn.requests.slice(from).filter((r) => r.route === MESSAGES);
-    assert.deepEqual(reqs.map((r) => r.status), [429, 200]);
+    assert.deepEqual(
+      reqs.map((r) => r.status),
+      [429, 200],
+    );
     const waited = reqs[1]!.time - reqs[0]!.time;
     assert.ok(waited >= 1000, `retried after ${waited} ms`);
     assert.equal((reqs[0]!.responseBody as { retry_after: number }).retry_after, 1);

@@ -115,7 +115,10 @@ describe('Discord stand-in: REST and gateway details (plain fetch and ws)', () =
     assert.equal(b.status, 204);
     assert.equal((await call('POST', `/webhooks/${hook.id}/nope`, { content: 'x' }, {})).status, 401);
     assert.deepEqual(
-      standIn.messagesIn('general').filter((m) => m.webhook_id === hook.id).map((m) => m.content),
+      standIn
+        .messagesIn('general')
+        .filter((m) => m.webhook_id === hook.id)
+        .map((m) => m.content),
       ['alert 1', 'alert 2'],
     );
   });
@@ -123,7 +126,7 @@ describe('Discord stand-in: REST and gateway details (plain fetch and ws)', () =
   test('gateway over plain ws: HELLO, bad token closes 4004, unknown opcode 4001, RESUME of an unknown session gets op 9', async () => {
     const frames = (ws: WebSocket) => {
       const got: { op: number; t?: string; d: unknown }[] = [];
-      ws.on('message', (d) => got.push(JSON.parse(d.toString())));
+      ws.on('message', (d: Buffer) => got.push(JSON.parse(d.toString())));
       return got;
     };
     const closed = (ws: WebSocket) => new Promise<number>((r) => ws.once('close', (code) => r(code)));

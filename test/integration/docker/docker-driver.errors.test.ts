@@ -2,13 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import {
-  createDockerClient,
-  DockerDriver,
-  DockerImageNotFoundError,
-  DockerUnavailableError,
-  type DockerError,
-} from '../../../libs/docker/src';
+import { createDockerClient, DockerDriver, DockerImageNotFoundError, DockerUnavailableError, type DockerError } from '../../../libs/docker/src';
 import { dockerTestContext, removeTestObjects, requireTestAgentImage, TEST_AGENT_IMAGE, testAgentSpec } from '../../support/docker';
 
 describe('DockerDriver: failures become typed errors that say what to do', () => {
@@ -38,10 +32,7 @@ describe('DockerDriver: failures become typed errors that say what to do', () =>
     assert.ok(error instanceof DockerUnavailableError);
     assert.equal(error.code, 'DOCKER.UNAVAILABLE');
     assert.equal(error.name, 'DockerUnavailableError');
-    assert.equal(
-      error.message,
-      'cannot reach the Docker engine at unix:///nonexistent.sock: is dockerd running? start it, or set DOCKER_HOST',
-    );
+    assert.equal(error.message, 'cannot reach the Docker engine at unix:///nonexistent.sock: is dockerd running? start it, or set DOCKER_HOST');
     assert.equal((error.cause as { code?: string }).code, 'ENOENT');
 
     // Every operation maps the same way, not only ping.

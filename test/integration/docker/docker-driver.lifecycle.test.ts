@@ -1,13 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DockerDriver } from '../../../libs/docker/src';
-import {
-  dockerTestContext,
-  eventually,
-  removeTestObjects,
-  requireTestAgentImage,
-  testAgentSpec,
-} from '../../support/docker';
+import { dockerTestContext, eventually, removeTestObjects, requireTestAgentImage, testAgentSpec } from '../../support/docker';
 
 describe('DockerDriver: container lifecycle against the real engine', () => {
   const ctx = dockerTestContext();
@@ -22,8 +16,7 @@ describe('DockerDriver: container lifecycle against the real engine', () => {
   });
 
   /** The agent installs its SIGTERM handler before its first heartbeat; a signal sent earlier is ignored by PID 1. */
-  const agentReady = (id: string) =>
-    eventually('a first heartbeat', async () => ((await driver.logsTail(id, 1)).length > 0 ? true : undefined));
+  const agentReady = (id: string) => eventually('a first heartbeat', async () => ((await driver.logsTail(id, 1)).length > 0 ? true : undefined));
 
   test('creates a hardened container whose Docker configuration matches the spec', async () => {
     const spec = testAgentSpec(ctx, 'hardened', {
@@ -157,8 +150,7 @@ describe('DockerDriver: container lifecycle against the real engine', () => {
   });
 
   test('listByLabels finds exactly the labelled containers, stopped ones included', async () => {
-    const group = (suffix: string, value: string) =>
-      testAgentSpec(ctx, suffix, { labels: { ...ctx.labels, 'sacp.agent-id': suffix, 'sacp.group': value } });
+    const group = (suffix: string, value: string) => testAgentSpec(ctx, suffix, { labels: { ...ctx.labels, 'sacp.agent-id': suffix, 'sacp.group': value } });
     const a1 = await driver.createContainer(group('list-a1', 'a'));
     const a2 = await driver.createContainer(group('list-a2', 'a'));
     const b1 = await driver.createContainer(group('list-b1', 'b'));

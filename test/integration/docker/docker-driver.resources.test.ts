@@ -60,10 +60,7 @@ describe('DockerDriver: networks, volumes and events against the real engine', (
     await driver.removeVolume(volumeName); // already gone: fine
     await driver.removeNetwork(networkName);
     await driver.removeNetwork(networkName); // already gone: fine
-    assert.deepEqual(
-      (await ctx.client.api.listVolumes({ filters: { name: [volumeName] } })).Volumes ?? [],
-      [],
-    );
+    assert.deepEqual((await ctx.client.api.listVolumes({ filters: { name: [volumeName] } })).Volumes ?? [], []);
   });
 
   test('events yields parsed container events for the filter and ends on abort', async () => {

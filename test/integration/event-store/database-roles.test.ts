@@ -63,7 +63,15 @@ describe('the database enforces its own rules on the services (real Postgres, th
     );
     const me = rows[0];
     assert.deepEqual(
-      { super: me.rolsuper, createrole: me.rolcreaterole, createdb: me.rolcreatedb, replication: me.rolreplication, bypassrls: me.rolbypassrls, inGroup: me.in_group, owner: me.owner },
+      {
+        super: me.rolsuper,
+        createrole: me.rolcreaterole,
+        createdb: me.rolcreatedb,
+        replication: me.rolreplication,
+        bypassrls: me.rolbypassrls,
+        inGroup: me.in_group,
+        owner: me.owner,
+      },
       { super: false, createrole: false, createdb: false, replication: false, bypassrls: false, inGroup: true, owner: false },
     );
     assert.deepEqual((await checkSchema(pool)).warnings, [], 'the schema check sees a migrated store and a role the rules bind');
@@ -89,8 +97,16 @@ describe('the database enforces its own rules on the services (real Postgres, th
     );
   }
   refusals.push(
-    { table: 'events', sql: `insert into events (stream_id, stream_position, event_id, type, schema_version, data, metadata, transaction_id) values ('s-forged', 1, gen_random_uuid(), 'test.happened', 1, '{}', '{}', '1')`, error: /permission denied for table events/ },
-    { table: 'events', sql: `insert into events (stream_id, stream_position, event_id, type, schema_version, data, metadata, recorded_at) values ('s-forged', 1, gen_random_uuid(), 'test.happened', 1, '{}', '{}', now() - interval '1 year')`, error: /permission denied for table events/ },
+    {
+      table: 'events',
+      sql: `insert into events (stream_id, stream_position, event_id, type, schema_version, data, metadata, transaction_id) values ('s-forged', 1, gen_random_uuid(), 'test.happened', 1, '{}', '{}', '1')`,
+      error: /permission denied for table events/,
+    },
+    {
+      table: 'events',
+      sql: `insert into events (stream_id, stream_position, event_id, type, schema_version, data, metadata, recorded_at) values ('s-forged', 1, gen_random_uuid(), 'test.happened', 1, '{}', '{}', now() - interval '1 year')`,
+      error: /permission denied for table events/,
+    },
     { table: 'events', sql: `set session_replication_role = replica`, error: /permission denied to set parameter/ },
     { table: 'events', sql: 'drop function sacp_refuse_change() cascade', error: /must be owner of function sacp_refuse_change/ },
     { table: 'commands', sql: `update commands set reply = '{}'`, error: /permission denied for table commands/ },
@@ -110,7 +126,10 @@ describe('the database enforces its own rules on the services (real Postgres, th
     });
 
   test('after every refusal the history and its triggers are as they were', async () => {
-    assert.deepEqual((await store.readStream('s-history')).map((e) => (e.data as { n: number }).n), [1, 2]);
+    assert.deepEqual(
+      (await store.readStream('s-history')).map((e) => (e.data as { n: number }).n),
+      [1, 2],
+    );
     const { rows } = await ownerPool.query<{ n: number }>("select count(*)::int as n from command_audit where command_id = 'c-1'");
     assert.equal(rows[0]!.n, 1);
     const { rows: triggers } = await ownerPool.query<{ tgname: string; tgenabled: string }>(
@@ -126,7 +145,11 @@ describe('the database enforces its own rules on the services (real Postgres, th
     const { rows: tables } = await ownerPool.query<{ name: string }>("select tablename as name from pg_tables where schemaname = 'public' order by 1");
     const unlisted = tables.map((t) => t.name).filter((t) => !(t in SERVICE_ACCESS));
     assert.deepEqual(unlisted, [], 'a table without declared service access: list it in SERVICE_ACCESS and grant it to sacp_service in its migration');
-    assert.deepEqual(Object.keys(SERVICE_ACCESS).filter((t) => !tables.some((x) => x.name === t)), [], 'SERVICE_ACCESS names a table that does not exist');
+    assert.deepEqual(
+      Object.keys(SERVICE_ACCESS).filter((t) => !tables.some((x) => x.name === t)),
+      [],
+      'SERVICE_ACCESS names a table that does not exist',
+    );
     const { rows: me } = await pool.query<{ u: string }>('select current_user as u');
     const user = me[0]!.u;
     for (const { name } of tables) {
@@ -167,7 +190,14 @@ describe('the database enforces its own rules on the services (real Postgres, th
     assert.equal((await store.readStream(`agent-${agentId}`)).length, 1);
     // readers see a commit once no older transaction runs anywhere on the server (other test files may hold one)
     await waitFor('the appends to be readable in commit order', async () => (await store.readAll(START, 100)).length >= 4);
-    assert.deepEqual(await store.findCommand('deploy-1'), { outcome: 'accepted', reply: { ok: true }, commandType: 'agent.deploy', payloadHash: null, actorKind: null, recordedAt: (await store.findCommand('deploy-1'))?.recordedAt });
+    assert.deepEqual(await store.findCommand('deploy-1'), {
+      outcome: 'accepted',
+      reply: { ok: true },
+      commandType: 'agent.deploy',
+      payloadHash: null,
+      actorKind: null,
+      recordedAt: (await store.findCommand('deploy-1'))?.recordedAt,
+    });
 
     // the audit and a rejection recorded once, replayed for its duplicate
     const audit = new CommandAudit(pool);
@@ -186,7 +216,10 @@ describe('the database enforces its own rules on the services (real Postgres, th
     assert.deepEqual((await pool.query('select name, version from template_registry')).rows, [{ name: 'grok4', version: 2 }]);
     await projector.rebuild();
     await projector.rebuild();
-    assert.deepEqual((await registry()).map((r) => r.name), ['coder-1']);
+    assert.deepEqual(
+      (await registry()).map((r) => r.name),
+      ['coder-1'],
+    );
     assert.deepEqual((await pool.query('select name, version from template_registry')).rows, [{ name: 'grok4', version: 2 }]);
     assert.notDeepEqual(await store.readCheckpoint('projections'), START);
 

@@ -54,7 +54,10 @@ describe('gap-safe global order (real Postgres, concurrent writers)', () => {
           order.push(checkpointOf(e));
         }
         if (batch.length) cp = checkpointOf(batch[batch.length - 1]!);
-        const { rows } = await pool.query<{ event_id: string; global_position: string }>('select event_id, global_position from events where global_position > $1 order by global_position', [String(naiveLast)]);
+        const { rows } = await pool.query<{ event_id: string; global_position: string }>(
+          'select event_id, global_position from events where global_position > $1 order by global_position',
+          [String(naiveLast)],
+        );
         for (const r of rows) naiveSeen.add(r.event_id);
         if (rows.length) naiveLast = BigInt(rows[rows.length - 1]!.global_position);
         if (done && !batch.length) return;
@@ -111,4 +114,3 @@ describe('gap-safe global order (real Postgres, concurrent writers)', () => {
     assert.deepEqual(seen, ids);
   });
 });
-

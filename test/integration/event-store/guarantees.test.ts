@@ -32,21 +32,33 @@ describe('event store guarantees (real Postgres)', () => {
     );
     await assert.rejects(store.append([{ streamId: 's-occ', expectedVersion: 5, events: [testEvent(3)] }], metadata()), ConcurrencyError);
     await store.append([{ streamId: 's-occ', expectedVersion: 2, events: [testEvent(3)] }], metadata());
-    assert.deepEqual((await store.readStream('s-occ')).map((e) => e.streamPosition), [1, 2, 3]);
+    assert.deepEqual(
+      (await store.readStream('s-occ')).map((e) => e.streamPosition),
+      [1, 2, 3],
+    );
   });
 
   test('of 10 concurrent appends expecting the same version exactly one wins', async () => {
     await store.append([{ streamId: 's-race', expectedVersion: 0, events: [testEvent(0)] }], metadata());
     const results = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => store.append([{ streamId: 's-race', expectedVersion: 1, events: [testEvent(i)] }], metadata())));
     assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
-    assert.ok(results.filter((r) => r.status === 'rejected').every((r) => (r as PromiseRejectedResult).reason instanceof ConcurrencyError));
-    assert.deepEqual((await store.readStream('s-race')).map((e) => e.streamPosition), [1, 2]);
+    assert.ok(results.filter((r) => r.status === 'rejected').every((r) => r.reason instanceof ConcurrencyError));
+    assert.deepEqual(
+      (await store.readStream('s-race')).map((e) => e.streamPosition),
+      [1, 2],
+    );
   });
 
   test('a multi-stream append is atomic: one conflicting stream leaves the others untouched', async () => {
     await store.append([{ streamId: 's-b', expectedVersion: 0, events: [testEvent(1)] }], metadata());
     await assert.rejects(
-      store.append([{ streamId: 's-a', expectedVersion: 0, events: [testEvent(1)] }, { streamId: 's-b', expectedVersion: 0, events: [testEvent(2)] }], metadata()),
+      store.append(
+        [
+          { streamId: 's-a', expectedVersion: 0, events: [testEvent(1)] },
+          { streamId: 's-b', expectedVersion: 0, events: [testEvent(2)] },
+        ],
+        metadata(),
+      ),
       ConcurrencyError,
     );
     assert.deepEqual(await store.readStream('s-a'), []);

@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import type { Pool } from 'pg';
+import type { Client, Pool } from 'pg';
 import { earliestServerRelease, LEADER_LOCK_TIMINGS, LeaderLock } from '../../../libs/event-store/src/leader-lock';
 import { createTestDatabase, testPool } from '../../support/postgres';
 import { waitFor } from '../../support/ports';
@@ -47,11 +47,13 @@ describe('leader lock: the holder gives up before anyone else can take over', ()
     const l = contender(ev);
     l.start();
     await waitFor('elected', async () => ev.elected.length > 0 || null, 5000, 50);
-    const { rows } = await pool.query<{ pid: number }>("select pid from pg_stat_activity where application_name = $1 and datname = current_database()", [`sacp-leader-lock:${LOCK}`]);
+    const { rows } = await pool.query<{ pid: number }>('select pid from pg_stat_activity where application_name = $1 and datname = current_database()', [
+      `sacp-leader-lock:${LOCK}`,
+    ]);
     assert.equal(rows.length, 1);
     // another session's settings are not visible in SQL: open a lock connection the same way and read its own
     const probe = new LeaderLock({ connection: { connectionString: url }, name: `${LOCK}-probe`, onElected: () => undefined, onLost: () => undefined });
-    const client = await (probe as unknown as { connect(): Promise<import('pg').Client> }).connect();
+    const client = await (probe as unknown as { connect(): Promise<Client> }).connect();
     const settings = await client.query<{ name: string; setting: string }>(
       "select name, setting from pg_settings where name in ('idle_session_timeout', 'statement_timeout', 'idle_in_transaction_session_timeout', 'tcp_keepalives_idle', 'tcp_keepalives_interval', 'tcp_keepalives_count') order by name",
     );
@@ -120,7 +122,7 @@ describe('leader lock: the holder gives up before anyone else can take over', ()
       await waitFor('the contender to be elected', async () => b.elected.length > 0 || null, 20_000, 50);
       const electedAt = b.elected[0]!;
       assert.ok(electedAt - frozenAt < 12_000, `taken over within seconds (${electedAt - frozenAt} ms)`);
-      assert.ok(electedAt - frozenAt >= LEADER_LOCK_TIMINGS.leaseMs, 'not before the frozen holder\'s lease ran out');
+      assert.ok(electedAt - frozenAt >= LEADER_LOCK_TIMINGS.leaseMs, "not before the frozen holder's lease ran out");
 
       const resumedAt = Date.now();
       child.kill('SIGCONT');
@@ -135,7 +137,10 @@ describe('leader lock: the holder gives up before anyone else can take over', ()
         work.every((t) => t < electedAt),
         `the holder acted only before the contender was elected (last work ${Math.max(...work) - electedAt} ms after election)`,
       );
-      assert.ok(work.every((t) => t < resumedAt), 'no work after resuming');
+      assert.ok(
+        work.every((t) => t < resumedAt),
+        'no work after resuming',
+      );
       assert.match(out, /lost \d+ (lease expired|lock connection|lock check failed)/);
       assert.equal(lb.holdsLease, true, 'the contender holds it');
       await lb.stop();

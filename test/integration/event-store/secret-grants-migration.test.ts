@@ -29,7 +29,9 @@ describe('migration 009: secret grants for secrets stored before grants existed'
     const registered = (name: string, version: number, env: Record<string, unknown>) => ({
       streamId: `template-${name}`,
       expectedVersion: version - 1,
-      events: [{ type: 'template.version_registered', schemaVersion: 1, data: { name, version, hash: `h${version}`, file: `agents/${name}.json`, definition: { name, image: 'i', env } } }],
+      events: [
+        { type: 'template.version_registered', schemaVersion: 1, data: { name, version, hash: `h${version}`, file: `agents/${name}.json`, definition: { name, image: 'i', env } } },
+      ],
     });
     await store.append([registered('grok4', 1, { XAI_API_KEY: { secretRef: 'xai-api-key' }, MODEL: 'grok-4' })], metadata());
     await store.append([registered('grok4', 2, { XAI_API_KEY: { secretRef: 'xai-api-key' } })], metadata());

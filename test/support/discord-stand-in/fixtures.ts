@@ -19,10 +19,8 @@ export const Permission = {
   ManageWebhooks: 1n << 29n,
 } as const;
 
-export const EVERYONE_PERMISSIONS =
-  Permission.ViewChannel | Permission.SendMessages | Permission.ReadMessageHistory | Permission.UseApplicationCommands;
-export const BOT_PERMISSIONS =
-  EVERYONE_PERMISSIONS | Permission.EmbedLinks | Permission.AttachFiles | Permission.ManageMessages | Permission.ManageWebhooks;
+export const EVERYONE_PERMISSIONS = Permission.ViewChannel | Permission.SendMessages | Permission.ReadMessageHistory | Permission.UseApplicationCommands;
+export const BOT_PERMISSIONS = EVERYONE_PERMISSIONS | Permission.EmbedLinks | Permission.AttachFiles | Permission.ManageMessages | Permission.ManageWebhooks;
 
 export interface UserFixture {
   id: string;

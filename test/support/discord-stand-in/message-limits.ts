@@ -51,7 +51,14 @@ export function checkMessageBody(body: Record<string, unknown>, opts: { allowEmp
     });
   });
   if (Object.keys(problems).length) {
-    return { status: 400, body: { message: 'Invalid Form Body', code: 50035, errors: Object.fromEntries(Object.entries(problems).map(([k, m]) => [k, { _errors: [{ code: 'BASE_TYPE_INVALID', message: m }] }])) } };
+    return {
+      status: 400,
+      body: {
+        message: 'Invalid Form Body',
+        code: 50035,
+        errors: Object.fromEntries(Object.entries(problems).map(([k, m]) => [k, { _errors: [{ code: 'BASE_TYPE_INVALID', message: m }] }])),
+      },
+    };
   }
   const empty = !len(content) && embeds.length === 0 && rows.length === 0 && !(Array.isArray(body.attachments) && body.attachments.length) && !body.sticker_ids && !body.poll;
   if (empty && !opts.allowEmpty) return { status: 400, body: { message: 'Cannot send an empty message', code: 50006 } };

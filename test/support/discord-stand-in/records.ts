@@ -84,7 +84,7 @@ export interface AutocompleteChoice {
 }
 
 export interface CommandRecord {
-  scope: 'global' | string;
+  scope: 'global' | (string & Record<never, never>); // or a guild id
   command: Json;
 }
 

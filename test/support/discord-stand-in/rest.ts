@@ -173,7 +173,9 @@ export class RestApi {
       if (rid === undefined || rid === null)
         return apiError(400, 50035, 'Invalid Form Body', { errors: { recipient_id: { _errors: [{ code: 'BASE_TYPE_REQUIRED', message: 'This field is required' }] } } });
       if ((typeof rid !== 'string' && typeof rid !== 'number') || !/^\d{1,20}$/.test(String(rid)))
-        return apiError(400, 50035, 'Invalid Form Body', { errors: { recipient_id: { _errors: [{ code: 'NUMBER_TYPE_COERCE', message: `Value "${String(rid)}" is not snowflake.` }] } } });
+        return apiError(400, 50035, 'Invalid Form Body', {
+          errors: { recipient_id: { _errors: [{ code: 'NUMBER_TYPE_COERCE', message: `Value "${String(rid)}" is not snowflake.` }] } },
+        });
       const u = idx.findUser(String(rid));
       // Discord answers an unknown (or the bot's own) id with 400/50033, not 404/10013
       if (!u || u.id === world.bot.id) return apiError(400, 50033, 'Invalid Recipient(s)');
@@ -208,8 +210,11 @@ export class RestApi {
       if (typeof name !== 'string' || !/^[-_\p{L}\p{N}]{1,32}$/u.test(name) || (type === 1 && name !== name.toLowerCase()))
         return apiError(400, 50035, 'Invalid Form Body', { errors: { name: { _errors: [{ code: 'APPLICATION_COMMAND_INVALID_NAME', message: 'Command name is invalid' }] } } });
       if (type === 1 && (typeof cmd.description !== 'string' || cmd.description.length < 1 || cmd.description.length > 100))
-        return apiError(400, 50035, 'Invalid Form Body', { errors: { description: { _errors: [{ code: 'BASE_TYPE_BAD_LENGTH', message: 'Must be between 1 and 100 in length.' }] } } });
-      if (Array.isArray(cmd.options) && cmd.options.length > 25) return apiError(400, 50035, 'Invalid Form Body', { errors: { options: { _errors: [{ code: 'BASE_TYPE_MAX_LENGTH', message: 'Must be 25 or fewer in length.' }] } } });
+        return apiError(400, 50035, 'Invalid Form Body', {
+          errors: { description: { _errors: [{ code: 'BASE_TYPE_BAD_LENGTH', message: 'Must be between 1 and 100 in length.' }] } },
+        });
+      if (Array.isArray(cmd.options) && cmd.options.length > 25)
+        return apiError(400, 50035, 'Invalid Form Body', { errors: { options: { _errors: [{ code: 'BASE_TYPE_MAX_LENGTH', message: 'Must be 25 or fewer in length.' }] } } });
       const prev = existing.find((c) => c.name === name && c.type === type);
       return {
         default_member_permissions: null,
@@ -219,7 +224,7 @@ export class RestApi {
         options: [],
         description: '',
         ...cmd,
-        id: (prev?.id as string | undefined) ?? snowflake(),
+        id: prev?.id ?? snowflake(),
         application_id: world.application.id,
         ...(scope === 'global' ? {} : { guild_id: scope }),
         type,
@@ -235,7 +240,7 @@ export class RestApi {
       for (const c of body as Json[]) {
         const n = normalise(scope, c, existing);
         if (isReply(n)) return n;
-        next.push(n as Json);
+        next.push(n);
       }
       st.commands.set(scope, next);
       return ok(next);
@@ -244,7 +249,7 @@ export class RestApi {
       const existing = st.commands.get(scope) ?? [];
       const n = normalise(scope, body, existing);
       if (isReply(n)) return n;
-      const cmd = n as Json;
+      const cmd = n;
       const had = existing.some((c) => c.id === cmd.id);
       st.commands.set(scope, [...existing.filter((c) => c.id !== cmd.id), cmd]);
       return ok(cmd, had ? 200 : 201);
@@ -252,7 +257,10 @@ export class RestApi {
     const remove = (scope: string, id: string): Reply => {
       const existing = st.commands.get(scope) ?? [];
       if (!existing.some((c) => c.id === id)) return apiError(404, 10063, 'Unknown application command');
-      st.commands.set(scope, existing.filter((c) => c.id !== id));
+      st.commands.set(
+        scope,
+        existing.filter((c) => c.id !== id),
+      );
       return noContent;
     };
     this.route('GET', '/applications/:appId/commands', {}, ({ params }) => appCheck(params.appId!) ?? ok(st.commands.get('global') ?? []));
@@ -260,10 +268,30 @@ export class RestApi {
     this.route('POST', '/applications/:appId/commands', {}, ({ params, body }) => appCheck(params.appId!) ?? upsert('global', body));
     this.route('DELETE', '/applications/:appId/commands/:commandId', {}, ({ params }) => appCheck(params.appId!) ?? remove('global', params.commandId!));
     const g = { major: ['guildId'] };
-    this.route('GET', '/applications/:appId/guilds/:guildId/commands', g, ({ params }) => appCheck(params.appId!) ?? guildCheck(params.guildId!) ?? ok(st.commands.get(params.guildId!) ?? []));
-    this.route('PUT', '/applications/:appId/guilds/:guildId/commands', g, ({ params, body }) => appCheck(params.appId!) ?? guildCheck(params.guildId!) ?? bulk(params.guildId!, body));
-    this.route('POST', '/applications/:appId/guilds/:guildId/commands', g, ({ params, body }) => appCheck(params.appId!) ?? guildCheck(params.guildId!) ?? upsert(params.guildId!, body));
-    this.route('DELETE', '/applications/:appId/guilds/:guildId/commands/:commandId', g, ({ params }) => appCheck(params.appId!) ?? guildCheck(params.guildId!) ?? remove(params.guildId!, params.commandId!));
+    this.route(
+      'GET',
+      '/applications/:appId/guilds/:guildId/commands',
+      g,
+      ({ params }) => appCheck(params.appId!) ?? guildCheck(params.guildId!) ?? ok(st.commands.get(params.guildId!) ?? []),
+    );
+    this.route(
+      'PUT',
+      '/applications/:appId/guilds/:guildId/commands',
+      g,
+      ({ params, body }) => appCheck(params.appId!) ?? guildCheck(params.guildId!) ?? bulk(params.guildId!, body),
+    );
+    this.route(
+      'POST',
+      '/applications/:appId/guilds/:guildId/commands',
+      g,
+      ({ params, body }) => appCheck(params.appId!) ?? guildCheck(params.guildId!) ?? upsert(params.guildId!, body),
+    );
+    this.route(
+      'DELETE',
+      '/applications/:appId/guilds/:guildId/commands/:commandId',
+      g,
+      ({ params }) => appCheck(params.appId!) ?? guildCheck(params.guildId!) ?? remove(params.guildId!, params.commandId!),
+    );
 
     // --- guilds -------------------------------------------------------------------------
     this.route('GET', '/guilds/:guildId', g, ({ params }) => {
@@ -327,7 +355,9 @@ export class RestApi {
       if (ch.dm && (st.closedDms.has(ch.dm.userId) || idx.user(ch.dm.userId).bot)) return apiError(403, 50007, 'Cannot send messages to this user');
       const ref = b.message_reference as Json | undefined;
       if (ref?.message_id && !st.messages.has(ref.message_id as string) && ref.fail_if_not_exists !== false)
-        return apiError(400, 50035, 'Invalid Form Body', { errors: { message_reference: { _errors: [{ code: 'MESSAGE_REFERENCE_UNKNOWN_MESSAGE', message: 'Unknown message' }] } } });
+        return apiError(400, 50035, 'Invalid Form Body', {
+          errors: { message_reference: { _errors: [{ code: 'MESSAGE_REFERENCE_UNKNOWN_MESSAGE', message: 'Unknown message' }] } },
+        });
       const message = st.createMessage({
         channelId: ch.id,
         guildId: ch.guildId,
@@ -374,7 +404,14 @@ export class RestApi {
       // an autocomplete (4) takes only a type-8 result, which no other interaction type takes
       const isComponent = rec.type === 3 || rec.type === 5;
       const valid = isComponent ? [4, 5, 6, 7, 9] : rec.type === 4 ? [8] : [4, 5, 9];
-      if (!valid.includes(type)) return fail(apiError(400, 50035, 'Invalid Form Body', { errors: { type: { _errors: [{ code: 'INTERACTION_RESPONSE_TYPE_INVALID', message: `Interaction response type ${type} is not valid for interaction type ${rec.type}` }] } } }));
+      if (!valid.includes(type))
+        return fail(
+          apiError(400, 50035, 'Invalid Form Body', {
+            errors: {
+              type: { _errors: [{ code: 'INTERACTION_RESPONSE_TYPE_INVALID', message: `Interaction response type ${type} is not valid for interaction type ${rec.type}` }] },
+            },
+          }),
+        );
       if (type === 4 || type === 7) {
         const bad = checkMessageBody(type === 7 ? { content: 'x', ...data } : data);
         if (bad) return fail(bad);
@@ -422,7 +459,7 @@ export class RestApi {
           type: rec.type,
           response_message_id: rec.originalMessageId,
           response_message_loading: type === 5,
-          response_message_ephemeral: m ? (((m.flags as number) & (1 << 6)) !== 0) : false,
+          response_message_ephemeral: m ? ((m.flags as number) & (1 << 6)) !== 0 : false,
         },
         resource: { type, ...(m ? { message: m } : {}) },
       });
@@ -471,7 +508,7 @@ export class RestApi {
       const msg = st.createMessage({
         channelId: t.channelId,
         guildId: t.guildId,
-        author: { id: t.id, username: (b.username as string | undefined) ?? t.name, discriminator: '0000', avatar: null, bot: true, global_name: null },
+        author: { id: t.id, username: b.username ?? t.name, discriminator: '0000', avatar: null, bot: true, global_name: null },
         content: b.content as string | undefined,
         embeds: b.embeds as unknown[] | undefined,
         components: b.components as unknown[] | undefined,
@@ -544,7 +581,15 @@ function checkAutocompleteChoices(data: Json, optionType: number): ReturnType<ty
   choices.forEach((c: unknown, i) => {
     const e: Json = {};
     const choice = (typeof c === 'object' && c !== null ? c : {}) as Json;
-    if (typeof choice.name !== 'string') e.name = { _errors: [{ code: choice.name === undefined ? 'BASE_TYPE_REQUIRED' : 'BASE_TYPE_STRING', message: choice.name === undefined ? 'This field is required' : 'Could not interpret as string.' }] };
+    if (typeof choice.name !== 'string')
+      e.name = {
+        _errors: [
+          {
+            code: choice.name === undefined ? 'BASE_TYPE_REQUIRED' : 'BASE_TYPE_STRING',
+            message: choice.name === undefined ? 'This field is required' : 'Could not interpret as string.',
+          },
+        ],
+      };
     else if (choice.name.length < 1 || choice.name.length > 100) e.name = { _errors: [{ code: 'BASE_TYPE_BAD_LENGTH', message: 'Must be between 1 and 100 in length.' }] };
     const v = choice.value;
     if (v === undefined || v === null) e.value = { _errors: [{ code: 'BASE_TYPE_REQUIRED', message: 'This field is required' }] };

@@ -14,6 +14,9 @@ export function timestampOf(id: string): number {
 /** A random token-like string (interaction tokens, session ids, webhook tokens). */
 export function randomToken(bytes = 24): string {
   let s = '';
-  for (let i = 0; i < bytes; i++) s += Math.floor(Math.random() * 256).toString(16).padStart(2, '0');
+  for (let i = 0; i < bytes; i++)
+    s += Math.floor(Math.random() * 256)
+      .toString(16)
+      .padStart(2, '0');
   return s;
 }

@@ -266,7 +266,13 @@ export class DiscordStandIn {
         const def = defs.find((d) => d.name === optName);
         const type =
           (def?.type as number | undefined) ??
-          (typeof value === 'boolean' ? OPTION_TYPE.boolean : typeof value === 'number' ? (Number.isInteger(value) ? OPTION_TYPE.integer : OPTION_TYPE.number) : OPTION_TYPE.string);
+          (typeof value === 'boolean'
+            ? OPTION_TYPE.boolean
+            : typeof value === 'number'
+              ? Number.isInteger(value)
+                ? OPTION_TYPE.integer
+                : OPTION_TYPE.number
+              : OPTION_TYPE.string);
         return { name: optName, type, value };
       });
     }
@@ -329,7 +335,7 @@ export class DiscordStandIn {
       opt.value = opt.value === undefined || opt.value === null ? '' : String(opt.value);
       opt.focused = true;
     } else {
-      options.push({ name: opts.focused, type: (def?.type as number | undefined) ?? OPTION_TYPE.string, value: '', focused: true });
+      options.push({ name: opts.focused, type: def?.type ?? OPTION_TYPE.string, value: '', focused: true });
     }
     payload.data = {
       id: (cmd?.id as string | undefined) ?? snowflake(),
@@ -414,7 +420,7 @@ export class DiscordStandIn {
     return rec.choices ?? undefined;
   }
   /** Registered application commands of a guild (id or name), or the global ones. */
-  commands(scope: 'global' | string = 'global'): Json[] {
+  commands(scope: 'global' | (string & Record<never, never>) = 'global'): Json[] {
     const key = scope === 'global' ? 'global' : this.idx.guild(scope).id;
     return this.state.commands.get(key) ?? [];
   }
@@ -424,7 +430,10 @@ export class DiscordStandIn {
   }
   /** Recorded gateway frames; `in` = from the client. */
   frames(filter: Partial<Pick<GatewayFrame, 'direction' | 'op' | 't'>> = {}): GatewayFrame[] {
-    return this.gateway.frames.filter((f) => (filter.direction === undefined || f.direction === filter.direction) && (filter.op === undefined || f.op === filter.op) && (filter.t === undefined || f.t === filter.t));
+    return this.gateway.frames.filter(
+      (f) =>
+        (filter.direction === undefined || f.direction === filter.direction) && (filter.op === undefined || f.op === filter.op) && (filter.t === undefined || f.t === filter.t),
+    );
   }
 
   /** Polls `fn` (which may be async) until it returns something truthy. */

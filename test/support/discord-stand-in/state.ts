@@ -105,7 +105,9 @@ export class StandInState {
     stored.deleted = true;
     if (!stored.ephemeral) {
       const guildId = stored.message.guild_id as string | undefined;
-      this.gateway.dispatch('MESSAGE_DELETE', (s) => (guildId && !(s.intents & Intent.GuildMessages) ? null : { id, channel_id: stored.channelId, ...(guildId ? { guild_id: guildId } : {}) }));
+      this.gateway.dispatch('MESSAGE_DELETE', (s) =>
+        guildId && !(s.intents & Intent.GuildMessages) ? null : { id, channel_id: stored.channelId, ...(guildId ? { guild_id: guildId } : {}) },
+      );
     }
     return true;
   }

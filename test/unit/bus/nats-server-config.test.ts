@@ -17,11 +17,19 @@ describe('nats-server config generator', () => {
     ];
     const text = natsServerConfig(settings, creds);
     assert.equal(text, natsServerConfig(settings, [...creds].reverse()));
-    const config = JSON.parse(text.slice(text.indexOf('{'))) as { listen: string; max_payload: number; jetstream: { store_dir: string }; authorization: { users: { user: string; permissions: { publish: { allow: string[] } } }[] } };
+    const config = JSON.parse(text.slice(text.indexOf('{'))) as {
+      listen: string;
+      max_payload: number;
+      jetstream: { store_dir: string };
+      authorization: { users: { user: string; permissions: { publish: { allow: string[] } } }[] };
+    };
     assert.equal(config.listen, '127.0.0.1:4222');
     assert.equal(config.max_payload, 1024 * 1024);
     assert.equal(config.jetstream.store_dir, '/var/lib/sacp/nats');
-    assert.deepEqual(config.authorization.users.map((u) => u.user), ['cli', 'monitor']);
+    assert.deepEqual(
+      config.authorization.users.map((u) => u.user),
+      ['cli', 'monitor'],
+    );
     assert.ok(config.authorization.users[0]!.permissions.publish.allow.includes('sacp.cmd.agent.deploy.cli'));
   });
 

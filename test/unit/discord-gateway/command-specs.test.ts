@@ -79,7 +79,7 @@ describe('parsePrefixed: arguments', () => {
     const p = problem(parsePrefixed('!deploy grok4 --reason "sprint 12'));
     assert.equal(p.problem, 'a quote (") is not closed');
     assert.equal(p.usage, null);
-    assert.match(problem(parsePrefixed("!stop 'coder-1")).problem, /quote \(\'\) is not closed/);
+    assert.match(problem(parsePrefixed("!stop 'coder-1")).problem, /quote \('\) is not closed/);
     assert.match(problem(parsePrefixed('!stop “coder-1')).problem, /quote \(”\) is not closed/);
   });
 
@@ -264,7 +264,11 @@ describe('slashDefinitions: what Discord accepts', () => {
     for (const spec of COMMAND_SPECS) {
       const d = defs.find((x) => x.name === spec.name)!;
       const expected = [...spec.args.map((a) => a.name), ...(spec.destructive ? ['yes'] : []), ...(spec.takesReason ? ['reason'] : [])];
-      assert.deepEqual(d.options.map((o) => o.name), expected, spec.name);
+      assert.deepEqual(
+        d.options.map((o) => o.name),
+        expected,
+        spec.name,
+      );
       for (const a of spec.args) assert.equal(d.options.find((o) => o.name === a.name)!.required, a.required, `${spec.name}.${a.name}`);
     }
   });
@@ -295,7 +299,9 @@ describe('slashDefinitions: what Discord accepts', () => {
 
 describe('slashDefinitions: suggestions', () => {
   test('agent, template and target options are autocompleted; numbers, flags and names are not', () => {
-    const flagged = slashDefinitions().flatMap((c) => c.options.filter((o) => o.autocomplete === true).map((o) => `${c.name}.${o.name as string}`)).sort();
+    const flagged = slashDefinitions()
+      .flatMap((c) => c.options.filter((o) => o.autocomplete === true).map((o) => `${c.name}.${o.name as string}`))
+      .sort();
     assert.deepEqual(flagged, ['deploy.template', 'history.agent', 'logs.agent', 'restart.agent', 'rm.agent', 'start.agent', 'status.target', 'stop.agent', 'why.agent']);
     for (const c of slashDefinitions()) for (const o of c.options) if (o.autocomplete === true) assert.equal(o.type, 3, `${c.name}.${o.name as string} is a string option`);
   });

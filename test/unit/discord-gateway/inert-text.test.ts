@@ -50,7 +50,11 @@ const HOSTILE: [string, string][] = [
 ];
 
 /** What Discord shows for inert text: the escapes and inserted zero-width spaces disappear. */
-const shown = (s: string) => s.replace(new RegExp(ZW, 'g'), '').replace(/\\([\\*_~|[\]#>+\-.)])/g, '$1').replace(/ˋ/g, '`');
+const shown = (s: string) =>
+  s
+    .replace(new RegExp(ZW, 'g'), '')
+    .replace(/\\([\\*_~|[\]#>+\-.)])/g, '$1')
+    .replace(/ˋ/g, '`');
 
 describe('inert: user text shows as written and is never a link, a mention or markdown', () => {
   for (const [what, text] of HOSTILE) {
@@ -64,7 +68,9 @@ describe('inert: user text shows as written and is never a link, a mention or ma
 
   // markdown-only cases, and a zero-width space Discord would not link across either (inert drops it and breaks the scheme anyway)
   test('the hazard check itself sees the links and mentions among them before escaping', () => {
-    const missed = HOSTILE.filter(([what, text]) => liveHazards(text).length === 0 && !/heading|subtext|quote|list|bold|inline code|carriage|right-to-left|inside the slashes/.test(what));
+    const missed = HOSTILE.filter(
+      ([what, text]) => liveHazards(text).length === 0 && !/heading|subtext|quote|list|bold|inline code|carriage|right-to-left|inside the slashes/.test(what),
+    );
     assert.deepEqual(missed, []);
   });
 
@@ -155,7 +161,12 @@ describe('replies and alerts built from hostile text are inert', () => {
   }
 
   test('alert embeds: agent names, causes, messages and log lines', () => {
-    const raised: AlertItem = { kind: 'raised', seq: 1, at: null, data: { key: evil, severity: 'critical', agentId: null, agentName: evil, cause: evil, message: evil, lastLogLines: [evil, evil] } };
+    const raised: AlertItem = {
+      kind: 'raised',
+      seq: 1,
+      at: null,
+      data: { key: evil, severity: 'critical', agentId: null, agentName: evil, cause: evil, message: evil, lastLogLines: [evil, evil] },
+    };
     const resolved: AlertItem = { kind: 'resolved', seq: 2, at: null, data: { key: evil, agentId: null, message: evil }, agentName: evil };
     for (const e of [alertEmbed(raised), alertEmbed(resolved), summaryEmbed([raised, resolved, raised])]) {
       const text = [e.title, e.description, ...(e.fields ?? []).map((f) => f.value.replace(/^```\n|\n```$/g, ''))].join('\n');

@@ -10,7 +10,10 @@ describe('PendingConfirmations: bounded, oldest dropped first, and each drop sai
     assert.deepEqual(p.add('m1', 'alice', 'stop a', 0), []);
     assert.deepEqual(p.add('m2', 'alice', 'stop b', 1), []);
     const dropped = p.add('m3', 'alice', 'stop c', 2);
-    assert.deepEqual(dropped.map((d) => [d.entry.origin, d.entry.requesterId, d.reason]), [['m1', 'alice', 'evicted']]);
+    assert.deepEqual(
+      dropped.map((d) => [d.entry.origin, d.entry.requesterId, d.reason]),
+      [['m1', 'alice', 'evicted']],
+    );
     assert.deepEqual(p.get('m1', 3), { gone: 'evicted' });
     assert.equal((p.get('m3', 3) as { command: string }).command, 'stop c');
     assert.equal(p.size, 2);
@@ -21,7 +24,10 @@ describe('PendingConfirmations: bounded, oldest dropped first, and each drop sai
     const users = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace'];
     const dropped = users.flatMap((u, i) => p.add(`m${i}`, u, u, i));
     assert.equal(p.size, 4);
-    assert.deepEqual(dropped.map((d) => d.entry.origin), ['m0', 'm1', 'm2']);
+    assert.deepEqual(
+      dropped.map((d) => d.entry.origin),
+      ['m0', 'm1', 'm2'],
+    );
     for (const o of ['m0', 'm1', 'm2']) assert.deepEqual(p.get(o, 10), { gone: 'evicted' });
   });
 
@@ -30,7 +36,10 @@ describe('PendingConfirmations: bounded, oldest dropped first, and each drop sai
     p.add('m1', 'alice', 'x', 0);
     assert.deepEqual(p.prune(500), []);
     const expired = p.prune(1001);
-    assert.deepEqual(expired.map((d) => [d.entry.origin, d.reason]), [['m1', 'expired']]);
+    assert.deepEqual(
+      expired.map((d) => [d.entry.origin, d.reason]),
+      [['m1', 'expired']],
+    );
     assert.deepEqual(p.prune(1002), []);
     assert.deepEqual(p.get('m1', 1003), { gone: 'expired' });
     assert.deepEqual(p.get('never', 1003), { gone: 'unknown' });
@@ -51,7 +60,11 @@ describe('PendingConfirmations: bounded, oldest dropped first, and each drop sai
     p.add('m1', 'alice', 'x', 0);
     (p.get('m1', 1) as { started: boolean }).started = true;
     assert.deepEqual(p.add('m2', 'alice', 'y', 2), [], 'alice may wait on one more while hers runs');
-    assert.deepEqual(p.add('m3', 'bob', 'z', 3).map((d) => d.entry.origin), ['m2'], 'the waiting one goes, not the running one');
+    assert.deepEqual(
+      p.add('m3', 'bob', 'z', 3).map((d) => d.entry.origin),
+      ['m2'],
+      'the waiting one goes, not the running one',
+    );
     (p.get('m3', 4) as { started: boolean }).started = true;
     assert.deepEqual(p.add('m4', 'carol', 'w', 5), [], 'only running ones left: the oldest goes without a message');
     assert.equal(p.size, 2);

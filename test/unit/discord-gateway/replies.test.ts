@@ -197,7 +197,10 @@ describe('statusPage', () => {
       assert.equal(buttons(r)[2]!.disabled, p === 25);
       seen.push(...fieldNames(r));
     }
-    assert.deepEqual(seen, views.map((v) => `🟢 ${v.name}`));
+    assert.deepEqual(
+      seen,
+      views.map((v) => `🟢 ${v.name}`),
+    );
   });
 
   test('250 agents in trouble with the longest texts: every page fits and still lists all its agents', () => {
@@ -285,7 +288,10 @@ describe('logsReply', () => {
   });
 
   test('too many lines: the newest are kept, the header says how many of how many', () => {
-    const r = logsReply('coder-1', lines(200, (i) => `${String(i).padStart(4, '0')} ${'x'.repeat(60)}`));
+    const r = logsReply(
+      'coder-1',
+      lines(200, (i) => `${String(i).padStart(4, '0')} ${'x'.repeat(60)}`),
+    );
     const c = r.content!;
     assert.ok(c.length <= 2000, `${c.length} characters`);
     const shown = /^Last (\d+) of 200 lines of \*\*coder-1\*\* \(older ones do not fit a message\):\n```\n/.exec(c);
@@ -300,7 +306,10 @@ describe('logsReply', () => {
   test('stays within 2000 characters whatever the line lengths and agent name', () => {
     for (const agent of ['a', 'coder-1', 'x'.repeat(63), 'y'.repeat(100)])
       for (const len of [0, 1, 2, 5, 9, 17, 40, 99, 299, 300, 301, 1000]) {
-        const c = logsReply(agent, lines(1000, (i) => `${i % 10}`.repeat(len))).content!;
+        const c = logsReply(
+          agent,
+          lines(1000, (i) => `${i % 10}`.repeat(len)),
+        ).content!;
         assert.ok(c.length <= 2000, `agent of ${agent.length}, lines of ${len}: ${c.length} characters`);
         assert.ok(c.endsWith('\n```'));
       }
@@ -407,7 +416,7 @@ describe('historyReply and whyReply', () => {
       e.description!.split('\n').map((l) => l.slice(0, 2)),
       ['• ', '↳ '],
     );
-    assert.equal(e.footer!.text, 'the first step was caused by cmd-outside, outside this agent\'s history');
+    assert.equal(e.footer!.text, "the first step was caused by cmd-outside, outside this agent's history");
   });
 });
 
@@ -422,7 +431,10 @@ describe('errorReply', () => {
 
   test('no hint when there is none, or when the message already gives it', () => {
     assert.equal(errorReply({ code: 'DOCKER.OPERATION_FAILED', message: 'docker said no' }, '!').content, '❌ docker said no');
-    assert.equal(errorReply({ code: 'BUS.NO_RESPONDERS', message: 'the control plane cannot be reached (no orchestrator is answering); nothing was done' }, '!').content, '❌ the control plane cannot be reached (no orchestrator is answering); nothing was done');
+    assert.equal(
+      errorReply({ code: 'BUS.NO_RESPONDERS', message: 'the control plane cannot be reached (no orchestrator is answering); nothing was done' }, '!').content,
+      '❌ the control plane cannot be reached (no orchestrator is answering); nothing was done',
+    );
   });
 
   test('a very long message is cut to fit a Discord message', () => {

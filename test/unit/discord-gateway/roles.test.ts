@@ -19,7 +19,11 @@ describe('parseRoleMap', () => {
 
   test('the short form role=id,id;role=id reads the same', () => {
     assert.deepEqual(parseRoleMap(`admin=${ADMIN};operator=${OPS_A},${OPS_B};viewer=${VIEW}`), { viewer: [VIEW], operator: [OPS_A, OPS_B], admin: [ADMIN] });
-    assert.deepEqual(parseRoleMap(` admin = ${ADMIN} ; operator= ${OPS_A} , ${OPS_B} ;; `), { viewer: [], operator: [OPS_A, OPS_B], admin: [ADMIN] }, 'blanks and empty parts are tolerated');
+    assert.deepEqual(
+      parseRoleMap(` admin = ${ADMIN} ; operator= ${OPS_A} , ${OPS_B} ;; `),
+      { viewer: [], operator: [OPS_A, OPS_B], admin: [ADMIN] },
+      'blanks and empty parts are tolerated',
+    );
     assert.deepEqual(parseRoleMap(`operator=${OPS_A};operator=${OPS_B}`).operator, [OPS_A, OPS_B], 'a role named twice keeps both');
   });
 
@@ -34,7 +38,10 @@ describe('parseRoleMap', () => {
   });
 
   test('an id that is not a Discord role id is named, with how to copy one', () => {
-    assert.throws(() => parseRoleMap('admin=@Admins'), (e: Error) => e.message.startsWith('"@Admins" is not a Discord role id') && /Copy Role ID/.test(e.message));
+    assert.throws(
+      () => parseRoleMap('admin=@Admins'),
+      (e: Error) => e.message.startsWith('"@Admins" is not a Discord role id') && /Copy Role ID/.test(e.message),
+    );
     assert.throws(() => parseRoleMap(`{"admin":["${ADMIN}","12ab"]}`), { message: /^"12ab" is not a Discord role id/ });
     assert.throws(() => parseRoleMap('viewer=123'), { message: /^"123" is not a Discord role id/ }, 'too short to be a snowflake');
   });
@@ -43,7 +50,7 @@ describe('parseRoleMap', () => {
     assert.throws(() => parseRoleMap(`admin ${ADMIN}`), { message: `"admin ${ADMIN}" should read role=id[,id…], e.g. operator=1189403234567890123` });
   });
 
-  test('bad JSON says so, with the parser\'s reason', () => {
+  test("bad JSON says so, with the parser's reason", () => {
     assert.throws(() => parseRoleMap(`{"admin":["${ADMIN}"]`), { message: /^not valid JSON \(.+\)$/ });
   });
 

@@ -6,8 +6,7 @@ import { initialAgentState } from '../../../libs/domain/src/agent/agent.state';
 import { AGENT_ID, TEMPLATE_REF, event, given, runningAgent, deployed } from '../../factories/agent-events';
 
 const types = (d: ReturnType<typeof decideAgent>) => d.appends.flatMap((a) => a.events.map((e) => `${a.streamId}:${e.type}`));
-const rejects = (fn: () => unknown, code: string, text: RegExp) =>
-  assert.throws(fn, (err: unknown) => err instanceof DomainError && err.code === code && text.test(err.message));
+const rejects = (fn: () => unknown, code: string, text: RegExp) => assert.throws(fn, (err: unknown) => err instanceof DomainError && err.code === code && text.test(err.message));
 
 describe('agent decider', () => {
   test('deploy claims the name and records the deployment on a new stream', () => {

@@ -31,7 +31,8 @@ describe('container policy (pure)', () => {
   test('a plain template is accepted', () => assert.deepEqual(fields({}), []));
 
   test('root: uid 0, "root", gid 0 and names refused; numeric non-root accepted; allowed per template only', () => {
-    for (const user of ['0', 'root', '0:0', '0:1000', '1000:0', '1000:root', 'root:root', 'agent', '1000:staff', '1:2:3']) assert.deepEqual(fields({ security: { user } }), ['security.user'], user);
+    for (const user of ['0', 'root', '0:0', '0:1000', '1000:0', '1000:root', 'root:root', 'agent', '1000:staff', '1:2:3'])
+      assert.deepEqual(fields({ security: { user } }), ['security.user'], user);
     for (const user of ['1', '1000', '1000:1000', '65534:65534']) assert.deepEqual(fields({ security: { user } }), [], user);
     assert.deepEqual(fields({ security: { user: '0' } }, { ...policy, allowRootTemplates: ['t'] }), []);
     assert.deepEqual(fields({ security: { user: '0' } }, { ...policy, allowRootTemplates: ['other'] }), ['security.user']);
@@ -51,7 +52,11 @@ describe('container policy (pure)', () => {
 
   test('capabilities: the short list only, by name with or without CAP_', () => {
     assert.deepEqual(fields({ security: { user: '1000', capAdd: ['NET_BIND_SERVICE', 'CAP_CHOWN'] } }), []);
-    assert.deepEqual(fields({ security: { user: '1000', capAdd: ['CHOWN', 'SETUID', 'SETGID', 'DAC_OVERRIDE'] } }), ['security.capAdd.1', 'security.capAdd.2', 'security.capAdd.3']);
+    assert.deepEqual(fields({ security: { user: '1000', capAdd: ['CHOWN', 'SETUID', 'SETGID', 'DAC_OVERRIDE'] } }), [
+      'security.capAdd.1',
+      'security.capAdd.2',
+      'security.capAdd.3',
+    ]);
     assert.deepEqual(fields({ security: { user: '1000', capAdd: ['SYS_PTRACE'] } }, { ...policy, allowedCapabilities: ['SYS_PTRACE'] }), []);
     assert.deepEqual(fields({ security: { user: '1000', capAdd: ['ALL'] } }, { ...policy, allowedCapabilities: ['ALL'] }), ['security.capAdd.0'], 'ALL never');
   });
@@ -102,6 +107,9 @@ describe('container policy (pure)', () => {
       ports: [{ containerPort: 22, hostPort: 22, protocol: 'tcp' as const }],
       mounts: [{ type: 'bind' as const, source: '/srv/shared/link-to-root', target: '/h', readOnly: true }],
     };
-    assert.deepEqual(checkContainerPolicy(bad, policy, { resolve }).map((v) => v.field), ['security.user', 'security.capAdd.0', 'ports.0.hostPort', 'mounts.0.source']);
+    assert.deepEqual(
+      checkContainerPolicy(bad, policy, { resolve }).map((v) => v.field),
+      ['security.user', 'security.capAdd.0', 'ports.0.hostPort', 'mounts.0.source'],
+    );
   });
 });

@@ -19,12 +19,16 @@ import { deployed, event, given } from '../../factories/agent-events';
 const policy: OperationRetryPolicy = { limit: 4, initialMs: 1000, maxMs: 5000, multiplier: 2 };
 const T0 = Date.parse('2026-11-29T20:00:00.000Z');
 const at = (ms: number) => new Date(T0 + ms).toISOString();
-const portTaken: OperationFailure = { operation: 'start', code: 'DOCKER.OPERATION_FAILED', message: 'driver failed programming external connectivity on endpoint sacp-x (3f2a9c0e1b2d3c4e5f60): Bind for 127.0.0.1:18080 failed: port is already allocated' };
+const portTaken: OperationFailure = {
+  operation: 'start',
+  code: 'DOCKER.OPERATION_FAILED',
+  message: 'driver failed programming external connectivity on endpoint sacp-x (3f2a9c0e1b2d3c4e5f60): Bind for 127.0.0.1:18080 failed: port is already allocated',
+};
 
 /** Applies a decision's agent events as the store would, at `now`. */
 function when(state: AgentState, failure: OperationFailure, now: string) {
   const decision = decideOperationFailure(state, failure, now, policy);
-  const next = decision.events.reduce((s, e) => evolveAgent(s, { ...e, metadata: { occurredAt: now } } as unknown as EvolvableEvent), state);
+  const next = decision.events.reduce((s, e) => evolveAgent(s, { ...e, metadata: { occurredAt: now } }), state);
   return { decision, state: next };
 }
 
@@ -35,7 +39,10 @@ function failedAt(...times: number[]): AgentState {
 
 describe('operation back-off (pure, time as input)', () => {
   test('delays grow by the multiplier from the initial delay up to the cap', () => {
-    assert.deepEqual([1, 2, 3, 4, 5, 6].map((n) => operationRetryDelay(policy, n)), [1000, 2000, 4000, 5000, 5000, 5000]);
+    assert.deepEqual(
+      [1, 2, 3, 4, 5, 6].map((n) => operationRetryDelay(policy, n)),
+      [1000, 2000, 4000, 5000, 5000, 5000],
+    );
   });
 
   test('given a healthy agent, when an operation fails, then one event records failure 1 and the next attempt after the initial delay', () => {
@@ -45,7 +52,7 @@ describe('operation back-off (pure, time as input)', () => {
     assert.equal(e.type, 'agent.operation_failed');
     assert.equal(e.schemaVersion, 2);
     assert.ok(AgentOperationFailedV2.data.safeParse(e.data).success, 'the event keeps its contract');
-    assert.deepEqual((e.data as { failures: number; limit: number; nextAttemptAt: string }), { ...(e.data as object), failures: 1, limit: 4, nextAttemptAt: at(1000) });
+    assert.deepEqual(e.data, { ...(e.data as object), failures: 1, limit: 4, nextAttemptAt: at(1000) });
     assert.equal(decision.alert, null);
     assert.equal(state.operationFailure?.failures, 1);
     assert.equal(state.lastError?.code, 'DOCKER.OPERATION_FAILED');
@@ -76,7 +83,7 @@ describe('operation back-off (pure, time as input)', () => {
     assert.equal(decision.nextAttemptAt, null);
     assert.equal(decision.alert?.severity, 'critical');
     assert.equal(decision.alert?.key, operationAlertKey(before.agentId));
-    assert.match(decision.alert!.message, /Docker start failed 4 times in a row \(DOCKER\.OPERATION_FAILED: .*port is already allocated\)/);
+    assert.match(decision.alert.message, /Docker start failed 4 times in a row \(DOCKER\.OPERATION_FAILED: .*port is already allocated\)/);
     assert.equal(state.operationFailure?.gaveUp, true);
     assert.deepEqual(operationGate(state, at(10 * 3_600_000)), { go: false, until: null, why: 'start failed 4 times (DOCKER.OPERATION_FAILED); waiting for an operator' });
     assert.deepEqual(when(state, portTaken, at(10 * 3_600_000)).decision.events, [], 'nothing more is recorded after giving up');
@@ -94,7 +101,7 @@ describe('operation back-off (pure, time as input)', () => {
     assert.equal(events, policy.limit);
   });
 
-  test("given an agent that gave up, when an operator starts, restarts or stops it, then the back-off starts afresh", () => {
+  test('given an agent that gave up, when an operator starts, restarts or stops it, then the back-off starts afresh', () => {
     const gaveUp = failedAt(0, 1000, 3000, 7000);
     for (const type of ['agent.start_requested', 'agent.restart_requested', 'agent.stop_requested'] as const) {
       const s = evolveAgent(gaveUp, event(type, type === 'agent.restart_requested' ? { restartSeq: 1 } : {}));
@@ -107,13 +114,28 @@ describe('operation back-off (pure, time as input)', () => {
   test('given an agent whose start keeps failing, when an operator sends start or stop, then the decider records it (a reset), where it would otherwise change nothing', () => {
     const gaveUp = failedAt(0, 1000, 3000, 7000);
     const start = decideAgent({ type: 'start' }, gaveUp);
-    assert.deepEqual(start.appends.flatMap((a) => a.events.map((e) => e.type)), ['agent.start_requested']);
+    assert.deepEqual(
+      start.appends.flatMap((a) => a.events.map((e) => e.type)),
+      ['agent.start_requested'],
+    );
     assert.equal(start.result.changed, true);
     assert.equal(decideAgent({ type: 'start' }, given(deployed())).appends.length, 0, 'a start on its way, nothing failing: unchanged');
-    const stopping = evolveAgent(evolveAgent(given(deployed()), event('agent.stop_requested')), event('agent.operation_failed', { operation: 'stop', code: 'X', message: 'm', failures: 4, limit: 4, nextAttemptAt: null }));
-    assert.deepEqual(decideAgent({ type: 'stop' }, stopping).appends.flatMap((a) => a.events.map((e) => e.type)), ['agent.stop_requested']);
-    const removing = evolveAgent(evolveAgent(given(deployed()), event('agent.remove_requested')), event('agent.operation_failed', { operation: 'remove', code: 'X', message: 'm', failures: 4, limit: 4, nextAttemptAt: null }));
-    assert.deepEqual(decideAgent({ type: 'remove' }, removing).appends.flatMap((a) => a.events.map((e) => e.type)), ['agent.remove_requested']);
+    const stopping = evolveAgent(
+      evolveAgent(given(deployed()), event('agent.stop_requested')),
+      event('agent.operation_failed', { operation: 'stop', code: 'X', message: 'm', failures: 4, limit: 4, nextAttemptAt: null }),
+    );
+    assert.deepEqual(
+      decideAgent({ type: 'stop' }, stopping).appends.flatMap((a) => a.events.map((e) => e.type)),
+      ['agent.stop_requested'],
+    );
+    const removing = evolveAgent(
+      evolveAgent(given(deployed()), event('agent.remove_requested')),
+      event('agent.operation_failed', { operation: 'remove', code: 'X', message: 'm', failures: 4, limit: 4, nextAttemptAt: null }),
+    );
+    assert.deepEqual(
+      decideAgent({ type: 'remove' }, removing).appends.flatMap((a) => a.events.map((e) => e.type)),
+      ['agent.remove_requested'],
+    );
     assert.equal(evolveAgent(removing, event('agent.remove_requested')).operationFailure, null);
   });
 
@@ -128,7 +150,11 @@ describe('operation back-off (pure, time as input)', () => {
     const restarted = evolveAgent(gaveUp, event('agent.restart_requested', { restartSeq: 1 }));
     assert.equal(operationAlertResolution(gaveUp, restarted), null, 'asking is not yet succeeding');
     const running = evolveAgent(restarted, event('agent.container_restarted', { containerId: 'c1', restartSeq: 1 }));
-    assert.deepEqual(operationAlertResolution(restarted, running), { key: operationAlertKey(gaveUp.agentId), agentId: gaveUp.agentId, message: 'coder-1 is running again: the failing Docker operation went through' });
+    assert.deepEqual(operationAlertResolution(restarted, running), {
+      key: operationAlertKey(gaveUp.agentId),
+      agentId: gaveUp.agentId,
+      message: 'coder-1 is running again: the failing Docker operation went through',
+    });
     const fine = given(deployed());
     assert.equal(operationAlertResolution(fine, evolveAgent(fine, event('agent.container_started', { containerId: 'c1' }))), null);
   });
@@ -149,7 +175,7 @@ describe('operation back-off (pure, time as input)', () => {
       assert.equal(r.decision.alert, null);
       assert.ok(r.decision.nextAttemptAt, `attempt ${i} has a next one`);
       s = r.state;
-      t = Date.parse(r.decision.nextAttemptAt!) - T0;
+      t = Date.parse(r.decision.nextAttemptAt) - T0;
     }
     assert.equal(operationRetryDelay(policy, 10), policy.maxMs, 'at most one event per maxMs: bounded per hour');
   });
@@ -159,7 +185,8 @@ describe('operation back-off (pure, time as input)', () => {
   });
 
   test('version 1 records (no back-off) are still read: counted, and the next attempt runs at once', () => {
-    const v1 = (n: number) => ({ type: 'agent.operation_failed', data: { agentId: 'a', operation: 'start', code: 'X', message: `m${n}` }, metadata: { occurredAt: at(n) } }) as unknown as EvolvableEvent;
+    const v1 = (n: number) =>
+      ({ type: 'agent.operation_failed', data: { agentId: 'a', operation: 'start', code: 'X', message: `m${n}` }, metadata: { occurredAt: at(n) } }) as unknown as EvolvableEvent;
     const s = [v1(0), v1(1), v1(2)].reduce(evolveAgent, given(deployed()));
     assert.equal(s.operationFailure?.failures, 3);
     assert.equal(s.operationFailure?.gaveUp, false);

@@ -58,9 +58,19 @@ describe('reconcile plan', () => {
 
   test('stop requested on a running container stops it; restart requested restarts it', () => {
     const s = runningAgent('x1');
-    const stopping = given(deployed(), event('agent.container_created', { containerId: 'x1', containerName: s.containerName!, generation: 1 }), event('agent.container_started', { containerId: 'x1' }), event('agent.stop_requested'));
+    const stopping = given(
+      deployed(),
+      event('agent.container_created', { containerId: 'x1', containerName: s.containerName!, generation: 1 }),
+      event('agent.container_started', { containerId: 'x1' }),
+      event('agent.stop_requested'),
+    );
     assert.deepEqual(planReconcile(stopping, [c('x1', s.containerName!, true)], NOW), [{ kind: 'stop', containerId: 'x1' }]);
-    const restarting = given(deployed(), event('agent.container_created', { containerId: 'x1', containerName: s.containerName!, generation: 1 }), event('agent.container_started', { containerId: 'x1' }), event('agent.restart_requested', { restartSeq: 1 }));
+    const restarting = given(
+      deployed(),
+      event('agent.container_created', { containerId: 'x1', containerName: s.containerName!, generation: 1 }),
+      event('agent.container_started', { containerId: 'x1' }),
+      event('agent.restart_requested', { restartSeq: 1 }),
+    );
     assert.deepEqual(planReconcile(restarting, [c('x1', s.containerName!, true)], NOW), [{ kind: 'restart', containerId: 'x1', restartSeq: 1 }]);
   });
 

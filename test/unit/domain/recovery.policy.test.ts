@@ -21,7 +21,11 @@ const crash = (id: string) => ({ eventId: id, kind: 'crashed' as const, detail: 
 function withRestarts(...seconds: number[]) {
   let s = runningAgent('c1');
   seconds.forEach((sec, i) => {
-    s = evolveAgent(s, { type: 'agent.restart_scheduled', data: { agentId: s.agentId, restartSeq: i + 1, attempt: i + 1, delayMs: 0, dueAt: at(sec), cause: crash(`e${i}`) }, metadata: { occurredAt: at(sec) } } as never);
+    s = evolveAgent(s, {
+      type: 'agent.restart_scheduled',
+      data: { agentId: s.agentId, restartSeq: i + 1, attempt: i + 1, delayMs: 0, dueAt: at(sec), cause: crash(`e${i}`) },
+      metadata: { occurredAt: at(sec) },
+    } as never);
   });
   return s;
 }
@@ -34,7 +38,10 @@ describe('recovery policy (controlled clock)', () => {
   });
 
   test('delays grow exponentially up to the cap, with jitter inside its band', () => {
-    assert.deepEqual([1, 2, 3, 4, 5].map((n) => backoffDelay(policy, n, 0.5)), [1000, 2000, 4000, 5000, 5000]);
+    assert.deepEqual(
+      [1, 2, 3, 4, 5].map((n) => backoffDelay(policy, n, 0.5)),
+      [1000, 2000, 4000, 5000, 5000],
+    );
     const jittery = { ...policy, backoff: { ...policy.backoff, jitter: 0.2 } };
     assert.equal(backoffDelay(jittery, 2, 0), 1600);
     assert.equal(backoffDelay(jittery, 2, 1), 2400);
@@ -62,7 +69,11 @@ describe('recovery policy (controlled clock)', () => {
 
   test('no restart for an operator-stopped agent, an abandoned one, "never", or exit 0 under on-failure', () => {
     assert.equal(decideRecovery(given(deployed(), event('agent.stop_requested')), policy, crash('x'), at(0), null, 0.5).action, 'none');
-    const abandoned = evolveAgent(runningAgent(), { type: 'agent.recovery_abandoned', data: { agentId: 'a', attempts: 3, windowSeconds: 60, cause: crash('y') }, metadata: { occurredAt: at(0) } } as never);
+    const abandoned = evolveAgent(runningAgent(), {
+      type: 'agent.recovery_abandoned',
+      data: { agentId: 'a', attempts: 3, windowSeconds: 60, cause: crash('y') },
+      metadata: { occurredAt: at(0) },
+    } as never);
     assert.equal(decideRecovery(abandoned, policy, crash('x'), at(1), null, 0.5).action, 'none');
     assert.equal(decideRecovery(runningAgent(), { ...policy, mode: 'never' }, crash('x'), at(0), null, 0.5).action, 'none');
     assert.equal(decideRecovery(runningAgent(), policy, { eventId: 'x', kind: 'exited', detail: 'exit 0' }, at(0), null, 0.5).action, 'none');
@@ -75,7 +86,7 @@ describe('recovery policy (controlled clock)', () => {
     assert.equal(first.appends.length, 1);
     assert.equal(first.appends[0]!.events[0]!.type, 'agent.restart_scheduled');
     assert.equal((first.appends[0]!.events[0]!.data as { dueAt: string }).dueAt, at(1));
-    const after = evolveAgent(s, { ...first.appends[0]!.events[0]!, metadata: { occurredAt: at(0) } } as never);
+    const after = evolveAgent(s, { ...first.appends[0]!.events[0]!, metadata: { occurredAt: at(0) } });
     assert.deepEqual(decideAgent({ type: 'schedule_restart', attempt: 1, delayMs: 1000, cause: crash('e1'), now: at(0) }, after).appends, []);
     assert.deepEqual(
       decideAgent({ type: 'schedule_restart', attempt: 2, delayMs: 1000, cause: { eventId: 'e2', kind: 'vanished', detail: 'gone' }, now: at(0) }, after).appends,
@@ -92,10 +103,19 @@ describe('recovery policy (controlled clock)', () => {
       metadata: { occurredAt: at(0) },
     } as never);
     const containers = [{ id: 'c1', name: scheduled.containerName!, running: false, exitCode: 1, oomKilled: false, finishedAt: at(0) }];
-    assert.equal(planReconcile(scheduled, containers, at(7)).some((a) => a.kind === 'restart' || a.kind === 'start'), false);
-    assert.deepEqual(planReconcile(scheduled, containers, at(8)).map((a) => a.kind), ['restart']);
+    assert.equal(
+      planReconcile(scheduled, containers, at(7)).some((a) => a.kind === 'restart' || a.kind === 'start'),
+      false,
+    );
+    assert.deepEqual(
+      planReconcile(scheduled, containers, at(8)).map((a) => a.kind),
+      ['restart'],
+    );
     const operator = evolveAgent(scheduled, { type: 'agent.restart_requested', data: { agentId: s.agentId, restartSeq: 2 }, metadata: { occurredAt: at(1) } } as never);
-    assert.deepEqual(planReconcile(operator, containers, at(1)).map((a) => a.kind), ['restart']);
+    assert.deepEqual(
+      planReconcile(operator, containers, at(1)).map((a) => a.kind),
+      ['restart'],
+    );
   });
 
   test('a health report for an older container, or without change, records nothing', () => {
@@ -103,7 +123,7 @@ describe('recovery policy (controlled clock)', () => {
     assert.equal(decideAgent({ type: 'report_health', containerId: 'old', status: 'unhealthy', probe: 'http', output: '' }, s).appends.length, 0);
     const changed = decideAgent({ type: 'report_health', containerId: 'c1', status: 'unhealthy', probe: 'http', output: '503' }, s);
     assert.equal(changed.appends[0]!.events[0]!.type, 'agent.health_changed');
-    const unhealthy = evolveAgent(s, { ...changed.appends[0]!.events[0]!, metadata: { occurredAt: at(0) } } as never);
+    const unhealthy = evolveAgent(s, { ...changed.appends[0]!.events[0]!, metadata: { occurredAt: at(0) } });
     assert.equal(decideAgent({ type: 'report_health', containerId: 'c1', status: 'unhealthy', probe: 'http', output: '503' }, unhealthy).appends.length, 0);
   });
 });

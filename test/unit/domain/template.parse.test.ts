@@ -20,7 +20,9 @@ const problems = (obj: unknown) => {
 describe('agent templates', () => {
   test('the shipped templates grok4, claude and manager are valid', () => {
     const dir = join(REPO_ROOT, 'configs/agents');
-    const names = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+    const names = readdirSync(dir)
+      .filter((f) => f.endsWith('.json'))
+      .sort();
     assert.deepEqual(names, ['claude.json', 'grok4.json', 'manager.json']);
     for (const f of names) {
       const r = parseTemplate(`agents/${f}`, readFileSync(join(dir, f), 'utf8'), DEFAULT_POLICY);
@@ -66,12 +68,19 @@ describe('agent templates', () => {
   test('the container spec always carries limits, drops capabilities and refuses no-new-privileges off', () => {
     const r = parse({ ...base, resources: { memory: '128m', cpus: 0.5, pids: 64 } });
     assert.ok(r.ok);
-    const spec = buildContainerSpec({ agentId: '01a21741-34fc-762b-81eb-f9f75a327123', name: 'a', generation: 1, template: { name: 'hostile', version: 1, hash: 'h' } }, r.template, { instance: 'i', store: 's', secrets: {} });
+    const spec = buildContainerSpec(
+      { agentId: '01a21741-34fc-762b-81eb-f9f75a327123', name: 'a', generation: 1, template: { name: 'hostile', version: 1, hash: 'h' } },
+      r.template,
+      { instance: 'i', store: 's', secrets: {} },
+    );
     assert.deepEqual(spec.resources, { memoryBytes: 128 * 1024 * 1024, nanoCpus: 500_000_000, pidsLimit: 64 });
     assert.deepEqual(spec.security.capDrop, ['ALL']);
     assert.equal(spec.security.noNewPrivileges, true);
     assert.deepEqual(checkContainerPolicy(spec, DEFAULT_POLICY), []);
-    assert.deepEqual(checkContainerPolicy({ ...spec, security: { ...spec.security, noNewPrivileges: false } }, DEFAULT_POLICY).map((v) => v.field), ['security.noNewPrivileges']);
+    assert.deepEqual(
+      checkContainerPolicy({ ...spec, security: { ...spec.security, noNewPrivileges: false } }, DEFAULT_POLICY).map((v) => v.field),
+      ['security.noNewPrivileges'],
+    );
   });
 
   test('secrets are resolved into the environment only, never into labels, and a missing one says how to add it', () => {
@@ -81,7 +90,10 @@ describe('agent templates', () => {
     const spec = buildContainerSpec(agent, r.template, { instance: 'i', store: 's', secrets: { k: 'sk-live-123' } });
     assert.equal(spec.env.API_KEY, 'sk-live-123');
     assert.ok(!JSON.stringify(spec.labels).includes('sk-live-123'));
-    assert.throws(() => buildContainerSpec(agent, r.template, { instance: 'i', store: 's', secrets: {} }), (e: unknown) => e instanceof MissingSecretError && /sacp secret set k/.test(e.message));
+    assert.throws(
+      () => buildContainerSpec(agent, r.template, { instance: 'i', store: 's', secrets: {} }),
+      (e: unknown) => e instanceof MissingSecretError && /sacp secret set k/.test(e.message),
+    );
   });
 
   test('formatting does not change a template version; content does', () => {

@@ -41,7 +41,10 @@ describe('wire contracts', () => {
     assert.deepEqual(files, expected, 'one frozen example per contract version');
     for (const f of files) {
       const [, kind, type, version] = /^(event|command)\.(.+)\.v(\d+)\.json$/.exec(f)!;
-      const contracts = (kind === 'event' ? EventContracts : CommandContracts) as Record<string, { version: number; data?: { safeParse(x: unknown): { success: boolean } }; payload?: { safeParse(x: unknown): { success: boolean } } }>;
+      const contracts = (kind === 'event' ? EventContracts : CommandContracts) as Record<
+        string,
+        { version: number; data?: { safeParse(x: unknown): { success: boolean } }; payload?: { safeParse(x: unknown): { success: boolean } } }
+      >;
       const previous = kind === 'event' ? PreviousEventContracts.find((p) => p.type === type && p.version === Number(version)) : undefined;
       const c = (previous ?? contracts[type!]!) as (typeof contracts)[string];
       assert.equal(c.version, Number(version));
@@ -51,7 +54,15 @@ describe('wire contracts', () => {
   });
 
   test('metadata requires an actor kind from discord, api, cli or system', () => {
-    const meta = { commandId: 'c', correlationId: 'c', causationId: null, actor: { kind: 'robot', id: 'x', displayName: 'x' }, source: 's', reason: null, occurredAt: '2026-11-26T10:00:00.000Z' };
+    const meta = {
+      commandId: 'c',
+      correlationId: 'c',
+      causationId: null,
+      actor: { kind: 'robot', id: 'x', displayName: 'x' },
+      source: 's',
+      reason: null,
+      occurredAt: '2026-11-26T10:00:00.000Z',
+    };
     assert.equal(EventMetadataSchema.safeParse(meta).success, false);
     assert.equal(EventMetadataSchema.safeParse({ ...meta, actor: { ...meta.actor, kind: 'discord' } }).success, true);
   });

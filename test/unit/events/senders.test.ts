@@ -6,7 +6,11 @@ import { parseCommandSubject, Subjects } from '../../../libs/events/src/subjects
 
 describe('who may send what', () => {
   test('every command type has a sender, and every listed type exists', () => {
-    for (const t of COMMAND_TYPES) assert.ok(SENDER_KINDS.some((k) => maySend(k, t)), `${t} has no sender: add it to SENDER_COMMANDS`);
+    for (const t of COMMAND_TYPES)
+      assert.ok(
+        SENDER_KINDS.some((k) => maySend(k, t)),
+        `${t} has no sender: add it to SENDER_COMMANDS`,
+      );
     for (const k of SENDER_KINDS) for (const t of SENDER_COMMANDS[k]) assert.ok((COMMAND_TYPES as readonly string[]).includes(t), `${k}: ${t}`);
   });
 

@@ -2,17 +2,23 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { CommandAccess } from '../../../apps/orchestrator/src/commands/command-access';
 import type { AuditEntry, CommandAudit } from '../../../libs/event-store/src/command-audit';
-import type { CommandReply } from '../../../libs/events/src/reply';
 import { JsonLogger } from '../../../libs/platform/src/logger';
 
-const envelope = (type: string, kind: string) => ({ type, version: 1, commandId: `c-${type}-${kind}`, actor: { kind, id: 'x', displayName: 'x' }, source: 's', payload: { value: 'hunter2' } });
+const envelope = (type: string, kind: string) => ({
+  type,
+  version: 1,
+  commandId: `c-${type}-${kind}`,
+  actor: { kind, id: 'x', displayName: 'x' },
+  source: 's',
+  payload: { value: 'hunter2' },
+});
 
 /** The orchestrator's sender check, with the pipeline and the audit trail as recorders. */
 function access() {
   const audited: AuditEntry[] = [];
   const handled: string[] = [];
   const a = new CommandAccess(
-    async (type) => (handled.push(type), { ok: true, commandId: 'c', duplicate: false, result: {}, events: [] }) as CommandReply,
+    async (type) => (handled.push(type), { ok: true, commandId: 'c', duplicate: false, result: {}, events: [] }),
     { record: async (e: AuditEntry) => void audited.push(e) } as unknown as CommandAudit,
     new JsonLogger('test', 'error'),
   );

@@ -8,12 +8,20 @@ const RUN_SERVICE = resolve(__dirname, '../../../libs/platform/src/nest/run-serv
 /** Runs a script in a fresh node with the process guard installed; its exit code and stderr lines. */
 function guarded(script: string) {
   const r = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(RUN_SERVICE)}).guardProcess('probe', () => null);\n${script}`], { encoding: 'utf8', timeout: 10_000 });
-  return { code: r.status, lines: r.stderr.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { level: string; service: string; msg: string; error: { message: string } }) };
+  return {
+    code: r.status,
+    lines: r.stderr
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { level: string; service: string; msg: string; error: { message: string } }),
+  };
 }
 
 describe('process guard', () => {
   test('an unhandled rejection is logged as structured JSON and the process keeps running', () => {
-    const r = guarded(`Promise.reject(new Error('nobody awaited me')); setTimeout(() => { process.stderr.write(JSON.stringify({ level: 'info', service: 'probe', msg: 'still here', error: { message: '' } }) + '\\n'); }, 200);`);
+    const r = guarded(
+      `Promise.reject(new Error('nobody awaited me')); setTimeout(() => { process.stderr.write(JSON.stringify({ level: 'info', service: 'probe', msg: 'still here', error: { message: '' } }) + '\\n'); }, 200);`,
+    );
     assert.equal(r.code, 0);
     assert.equal(r.lines[0]!.level, 'error');
     assert.equal(r.lines[0]!.service, 'probe');

@@ -3,15 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  generateSealingKey,
-  openSealedSecret,
-  parseKey,
-  readSealedSecretFile,
-  readSealingKeyFile,
-  sealSecret,
-  SealedSecretError,
-} from '../../../libs/platform/src/sealed-secret';
+import { generateSealingKey, openSealedSecret, parseKey, readSealedSecretFile, readSealingKeyFile, sealSecret, SealedSecretError } from '../../../libs/platform/src/sealed-secret';
 
 const TOKEN = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.GhIjKl.abcdefghijklmnopqrstuvwxyz0123456789AB';
 
@@ -43,7 +35,7 @@ describe('sealed secrets', () => {
     assert.notEqual(a, b);
     assert.equal(Buffer.from(a, 'base64').length, 32);
     assert.equal(parseKey(a).length, 32);
-    assert.equal(parseKey(`  ${a}\n`).length, 32, 'a key file\'s newline is fine');
+    assert.equal(parseKey(`  ${a}\n`).length, 32, "a key file's newline is fine");
   });
 
   test('round trip: what is sealed opens with the same key and label', () => {
@@ -76,13 +68,13 @@ describe('sealed secrets', () => {
   test('a changed ciphertext, tag or iv is refused', () => {
     const key = generateSealingKey();
     const text = sealSecret(TOKEN, key);
-    const body = JSON.parse(text) as Record<string, string>;
+    const body = JSON.parse(text) as { ciphertext: string; tag: string; iv: string };
     const flip = (b64: string) => {
       const buf = Buffer.from(b64, 'base64');
-      buf[0] ^= 0x01;
+      buf[0] = buf[0]! ^ 0x01;
       return buf.toString('base64');
     };
-    for (const field of ['ciphertext', 'tag', 'iv']) {
+    for (const field of ['ciphertext', 'tag', 'iv'] as const) {
       const tampered = JSON.stringify({ ...body, [field]: flip(body[field]) });
       refused(() => openSealedSecret(tampered, key), 'SEALED.WRONG_KEY', [TOKEN, key, body.ciphertext], /wrong key, or the file was changed/);
     }
@@ -101,7 +93,12 @@ describe('sealed secrets', () => {
 
   test('a key of the wrong length or not base64 is refused with how to make one', () => {
     const short = Buffer.alloc(12, 7).toString('base64');
-    refused(() => parseKey(short), 'SEALED.KEY_INVALID', [short], /^the key must be 32 bytes in base64 \(make one with `sacp discord keygen` or `openssl rand -base64 32`\); got 12 bytes$/);
+    refused(
+      () => parseKey(short),
+      'SEALED.KEY_INVALID',
+      [short],
+      /^the key must be 32 bytes in base64 \(make one with `sacp discord keygen` or `openssl rand -base64 32`\); got 12 bytes$/,
+    );
     refused(() => sealSecret(TOKEN, short), 'SEALED.KEY_INVALID', [TOKEN, short], /got 12 bytes/);
     refused(() => openSealedSecret(sealSecret(TOKEN, generateSealingKey()), short), 'SEALED.KEY_INVALID', [TOKEN, short]);
     const notB64 = 'this is not base64 at all!!';

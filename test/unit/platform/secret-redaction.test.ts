@@ -10,10 +10,13 @@ const TOKEN = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.GhIjKl.redaction-test-token-value-0123';
 function capture(fn: () => void): { out: string; err: string } {
   const out: string[] = [];
   const err: string[] = [];
+  // saved unbound on purpose: the very same functions are put back in `finally`
+  // eslint-disable-next-line @typescript-eslint/unbound-method
   const stdoutWrite = process.stdout.write;
+  // eslint-disable-next-line @typescript-eslint/unbound-method
   const stderrWrite = process.stderr.write;
-  process.stdout.write = ((chunk: string | Uint8Array) => (out.push(String(chunk)), true)) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array) => (err.push(String(chunk)), true)) as typeof process.stderr.write;
+  process.stdout.write = (chunk: string | Uint8Array) => (out.push(String(chunk)), true);
+  process.stderr.write = (chunk: string | Uint8Array) => (err.push(String(chunk)), true);
   try {
     fn();
   } finally {
@@ -84,10 +87,15 @@ describe('JsonLogger.redactValue', () => {
     });
     const all = out + err;
     assert.ok(!all.includes(TOKEN), `a log line holds the token:\n${all}`);
-    const parse = (text: string) => text.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-    const [info, warn, nest, debug] = parse(out);
-    const [error] = parse(err);
-    assert.equal(parse(out).length, 4);
+    const parse = (text: string) =>
+      text
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const outLines = parse(out);
+    assert.equal(outLines.length, 4);
+    const [info, warn, nest, debug] = outLines as [Record<string, unknown>, Record<string, unknown>, Record<string, unknown>, Record<string, unknown>];
+    const [error] = parse(err) as [Record<string, unknown>];
     assert.equal(info.msg, 'logging in with [redacted]');
     assert.equal(info.attempt, 1);
     assert.deepEqual(warn.error, { name: 'Error', message: 'bad token [redacted]' });

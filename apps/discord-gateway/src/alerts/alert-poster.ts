@@ -476,7 +476,7 @@ export function alertEmbed(a: AlertItem): APIEmbed {
     return e;
   }
   const d = a.data;
-  const sev = SEVERITY[d.severity as Severity] ?? SEVERITY.critical;
+  const sev = SEVERITY[d.severity] ?? SEVERITY.critical;
   const who = agentLabel(d.agentName, d.agentId);
   const e: APIEmbed = {
     title: clip(`${sev.emoji} ${d.severity}: ${inertLine(clip(who, 100))} — ${inertWord(clip(d.cause, 120))}`, LIMIT.title),
@@ -506,7 +506,7 @@ export function summaryEmbed(alerts: AlertItem[]): APIEmbed {
     }
   }
   const worst = raised.reduce<Severity | null>((w, a) => {
-    const s = a.data.severity as Severity;
+    const s = a.data.severity;
     return !w || (SEVERITY[s]?.rank ?? 0) > SEVERITY[w].rank ? s : w;
   }, null);
 
@@ -525,7 +525,10 @@ export function summaryEmbed(alerts: AlertItem[]): APIEmbed {
   const more = agents.length - names.length;
   lines.push(`**Agents (${agents.length}):** ${names.join(', ')}${more > 0 ? ` …and ${more} more` : ''}`);
 
-  const times = alerts.map((a) => a.at).filter((t): t is string => !!t).sort();
+  const times = alerts
+    .map((a) => a.at)
+    .filter((t): t is string => !!t)
+    .sort();
   const e: APIEmbed = {
     title: clip(`🚨 ${alerts.length} alerts: ${raised.length} raised, ${resolved} resolved`, LIMIT.title),
     description: clip(lines.join('\n'), LIMIT.description),

@@ -49,7 +49,9 @@ export class CommandRunner {
 
   private waiting(ctx: RunContext) {
     return (e: WireError) =>
-      ctx.progress({ content: `⏳ the control plane is not answering (${e.code === 'BUS.NO_RESPONDERS' ? 'no orchestrator' : 'message bus unreachable'}); retrying with the same command, so it cannot run twice…` });
+      ctx.progress({
+        content: `⏳ the control plane is not answering (${e.code === 'BUS.NO_RESPONDERS' ? 'no orchestrator' : 'message bus unreachable'}); retrying with the same command, so it cannot run twice…`,
+      });
   }
 
   async run(cmd: ParsedCommand, ctx: RunContext): Promise<BotReply> {
@@ -136,7 +138,12 @@ export class CommandRunner {
     await ctx.progress(changedReply(verb, r, String(cmd.args.agent)));
     const goal = verb === 'stop' ? 'stopped' : verb === 'rm' ? 'removed' : 'running';
     const name = inertLine(r.name);
-    const done: Record<string, string> = { stop: `⏹️ **${name}** is stopped`, start: `▶️ **${name}** is running`, restart: `🔄 **${name}** restarted and is running`, rm: `🗑️ **${name}** is removed` };
+    const done: Record<string, string> = {
+      stop: `⏹️ **${name}** is stopped`,
+      start: `▶️ **${name}** is running`,
+      restart: `🔄 **${name}** restarted and is running`,
+      rm: `🗑️ **${name}** is removed`,
+    };
     return this.follow(r.agentId, r.name, goal, done[verb]!, verb === 'restart');
   }
 
@@ -152,8 +159,9 @@ export class CommandRunner {
     const events = this.watch(agentId);
     const name = inertLine(rawName);
     // an operation's failure often quotes what it was given (a name, a path, a port)
-    const failed = (f: { code?: string; message?: string; operation?: string }) =>
-      ({ content: `❌ **${name}** did not become ${goal}: ${inertWord(String(f.code))}: ${inert(String(f.message).slice(0, 1500))} (while trying to ${inertWord(String(f.operation))})` });
+    const failed = (f: { code?: string; message?: string; operation?: string }) => ({
+      content: `❌ **${name}** did not become ${goal}: ${inertWord(String(f.code))}: ${inert(String(f.message).slice(0, 1500))} (while trying to ${inertWord(String(f.operation))})`,
+    });
     try {
       let before: AgentStatusView | null = null;
       let last: AgentStatusView | null = null;
@@ -166,7 +174,8 @@ export class CommandRunner {
           if (goal === 'stopped' && (e.type === 'agent.container_stopped' || e.type === 'agent.container_exited')) return { content: doneText };
           if (goal === 'removed' && e.type === 'agent.removed') return { content: doneText };
           if (e.type === 'agent.operation_failed') return failed(d);
-          if (e.type === 'agent.recovery_abandoned' && goal === 'running') return { content: `❌ **${name}** keeps crashing; auto-recovery gave up. See \`${this.opts.prefix}why ${inertCode(rawName)}\`` };
+          if (e.type === 'agent.recovery_abandoned' && goal === 'running')
+            return { content: `❌ **${name}** keeps crashing; auto-recovery gave up. See \`${this.opts.prefix}why ${inertCode(rawName)}\`` };
         }
         // 2. the status, for what happened before the watch began
         const r = await this.cp.query<AgentStatusView[]>('agent.status', { agent: agentId });
@@ -184,11 +193,14 @@ export class CommandRunner {
           // an error from before this command (an earlier attempt) does not count
           const err = v.lastError && Date.parse(v.lastError.at) >= since ? v.lastError : null;
           if (err) return failed(err);
-          if (v.recoveryAbandoned && goal === 'running') return { content: `❌ **${name}** keeps crashing; auto-recovery gave up. See \`${this.opts.prefix}why ${inertCode(rawName)}\`` };
+          if (v.recoveryAbandoned && goal === 'running')
+            return { content: `❌ **${name}** keeps crashing; auto-recovery gave up. See \`${this.opts.prefix}why ${inertCode(rawName)}\`` };
         }
         if (Date.now() + POLL_MS > deadline) {
           this.log.info('stopped following an agent: not at its goal in time', { agentId, goal, observed: last?.state.observed ?? null, followMs: this.opts.followMs });
-          return { content: `⏳ **${name}** was accepted but is not ${goal} after ${Math.round(this.opts.followMs / 1000)} s (now ${last ? last.state.observed : 'not yet visible'}); it may still get there: check \`${this.opts.prefix}status ${inertCode(rawName)}\`` };
+          return {
+            content: `⏳ **${name}** was accepted but is not ${goal} after ${Math.round(this.opts.followMs / 1000)} s (now ${last ? last.state.observed : 'not yet visible'}); it may still get there: check \`${this.opts.prefix}status ${inertCode(rawName)}\``,
+          };
         }
         await events.next(POLL_MS);
       }
@@ -227,8 +239,8 @@ export class CommandRunner {
               };
             }),
       close: () => {
-        set!.delete(listener);
-        if (!set!.size) this.watchers.delete(agentId);
+        set.delete(listener);
+        if (!set.size) this.watchers.delete(agentId);
       },
     };
   }
@@ -281,7 +293,11 @@ export class CommandRunner {
    * The items of a paginated query, following its cursor for at most MAX_PAGES pages:
    * a reply stays bounded however many there are; `more` says some were left out.
    */
-  private async listPages<T>(type: string, body: Record<string, unknown>, onWaiting?: (e: WireError) => void | Promise<void>): Promise<{ ok: true; items: T[]; more: boolean } | { ok: false; error: WireError }> {
+  private async listPages<T>(
+    type: string,
+    body: Record<string, unknown>,
+    onWaiting?: (e: WireError) => void | Promise<void>,
+  ): Promise<{ ok: true; items: T[]; more: boolean } | { ok: false; error: WireError }> {
     const items: T[] = [];
     let cursor: string | undefined;
     for (let pages = 0; pages < MAX_PAGES; pages++) {

@@ -34,18 +34,123 @@ export interface CommandSpec {
 const agentArg: ArgSpec = { name: 'agent', required: true, description: 'agent name or id' };
 
 export const COMMAND_SPECS: readonly CommandSpec[] = [
-  { name: 'status', summary: 'agents at a glance: state, health, uptime and resources', role: 'viewer', args: [{ name: 'target', required: false, description: 'an agent or a template name' }], destructive: false, takesReason: false, busCommand: null, doing: 'reading status' },
-  { name: 'deploy', summary: 'deploy a new agent from a template', role: 'operator', args: [{ name: 'template', required: true, description: 'template name, e.g. grok4' }, { name: 'name', required: false, description: 'agent name (default: template name and a short suffix)' }], destructive: false, takesReason: true, busCommand: 'agent.deploy', doing: 'deploying an agent' },
-  { name: 'stop', summary: 'stop an agent (asks for confirmation)', role: 'operator', args: [agentArg], destructive: true, takesReason: true, busCommand: 'agent.stop', doing: 'stopping an agent' },
-  { name: 'start', summary: 'start a stopped agent', role: 'operator', args: [agentArg], destructive: false, takesReason: true, busCommand: 'agent.start', doing: 'starting an agent' },
-  { name: 'restart', summary: 'restart an agent', role: 'operator', args: [agentArg], destructive: false, takesReason: true, busCommand: 'agent.restart', doing: 'restarting an agent' },
-  { name: 'rm', summary: 'remove an agent and its container (asks for confirmation)', role: 'admin', args: [agentArg], destructive: true, takesReason: true, busCommand: 'agent.remove', doing: 'removing an agent' },
+  {
+    name: 'status',
+    summary: 'agents at a glance: state, health, uptime and resources',
+    role: 'viewer',
+    args: [{ name: 'target', required: false, description: 'an agent or a template name' }],
+    destructive: false,
+    takesReason: false,
+    busCommand: null,
+    doing: 'reading status',
+  },
+  {
+    name: 'deploy',
+    summary: 'deploy a new agent from a template',
+    role: 'operator',
+    args: [
+      { name: 'template', required: true, description: 'template name, e.g. grok4' },
+      { name: 'name', required: false, description: 'agent name (default: template name and a short suffix)' },
+    ],
+    destructive: false,
+    takesReason: true,
+    busCommand: 'agent.deploy',
+    doing: 'deploying an agent',
+  },
+  {
+    name: 'stop',
+    summary: 'stop an agent (asks for confirmation)',
+    role: 'operator',
+    args: [agentArg],
+    destructive: true,
+    takesReason: true,
+    busCommand: 'agent.stop',
+    doing: 'stopping an agent',
+  },
+  {
+    name: 'start',
+    summary: 'start a stopped agent',
+    role: 'operator',
+    args: [agentArg],
+    destructive: false,
+    takesReason: true,
+    busCommand: 'agent.start',
+    doing: 'starting an agent',
+  },
+  {
+    name: 'restart',
+    summary: 'restart an agent',
+    role: 'operator',
+    args: [agentArg],
+    destructive: false,
+    takesReason: true,
+    busCommand: 'agent.restart',
+    doing: 'restarting an agent',
+  },
+  {
+    name: 'rm',
+    summary: 'remove an agent and its container (asks for confirmation)',
+    role: 'admin',
+    args: [agentArg],
+    destructive: true,
+    takesReason: true,
+    busCommand: 'agent.remove',
+    doing: 'removing an agent',
+  },
   // adopting hands a container made outside the control plane to it: admins only (the orchestrator still refuses the control plane's own and other control planes' containers)
-  { name: 'adopt', summary: 'bring an existing container under management as an agent', role: 'admin', args: [{ name: 'container', required: true, description: 'Docker container id or name' }, { name: 'name', required: false, description: 'agent name (default: derived from the container name)' }], destructive: false, takesReason: true, busCommand: 'agent.adopt', doing: 'adopting a container' },
-  { name: 'logs', summary: "the last lines of an agent's output", role: 'viewer', args: [agentArg, { name: 'lines', required: false, description: 'how many lines, 1-200 (default 20)' }], destructive: false, takesReason: false, busCommand: null, doing: 'reading logs' },
-  { name: 'history', summary: "an agent's events: who did what, when and why", role: 'viewer', args: [agentArg, { name: 'limit', required: false, description: 'how many events, 1-50 (default 15)' }], destructive: false, takesReason: false, busCommand: null, doing: 'reading history' },
-  { name: 'why', summary: "why an agent is in its state: the chain of causes", role: 'viewer', args: [agentArg], destructive: false, takesReason: false, busCommand: null, doing: 'reading history' },
-  { name: 'templates', summary: 'the templates agents are deployed from', role: 'viewer', args: [], destructive: false, takesReason: false, busCommand: null, doing: 'listing templates' },
+  {
+    name: 'adopt',
+    summary: 'bring an existing container under management as an agent',
+    role: 'admin',
+    args: [
+      { name: 'container', required: true, description: 'Docker container id or name' },
+      { name: 'name', required: false, description: 'agent name (default: derived from the container name)' },
+    ],
+    destructive: false,
+    takesReason: true,
+    busCommand: 'agent.adopt',
+    doing: 'adopting a container',
+  },
+  {
+    name: 'logs',
+    summary: "the last lines of an agent's output",
+    role: 'viewer',
+    args: [agentArg, { name: 'lines', required: false, description: 'how many lines, 1-200 (default 20)' }],
+    destructive: false,
+    takesReason: false,
+    busCommand: null,
+    doing: 'reading logs',
+  },
+  {
+    name: 'history',
+    summary: "an agent's events: who did what, when and why",
+    role: 'viewer',
+    args: [agentArg, { name: 'limit', required: false, description: 'how many events, 1-50 (default 15)' }],
+    destructive: false,
+    takesReason: false,
+    busCommand: null,
+    doing: 'reading history',
+  },
+  {
+    name: 'why',
+    summary: 'why an agent is in its state: the chain of causes',
+    role: 'viewer',
+    args: [agentArg],
+    destructive: false,
+    takesReason: false,
+    busCommand: null,
+    doing: 'reading history',
+  },
+  {
+    name: 'templates',
+    summary: 'the templates agents are deployed from',
+    role: 'viewer',
+    args: [],
+    destructive: false,
+    takesReason: false,
+    busCommand: null,
+    doing: 'listing templates',
+  },
   { name: 'help', summary: 'what the bot can do and who may do it', role: null, args: [], destructive: false, takesReason: false, busCommand: null, doing: 'reading help' },
 ];
 
@@ -111,7 +216,8 @@ export function buildCommand(spec: CommandSpec, given: Partial<Record<ArgKind, s
     const limit = LIMITS[a.name];
     if (limit) {
       const n = typeof v === 'number' ? v : /^\d+$/.test(v) ? Number(v) : NaN;
-      if (!Number.isInteger(n) || n < limit.min || n > limit.max) return { ok: false, problem: `${a.name} must be a whole number from ${limit.min} to ${limit.max}, not "${v}"`, usage };
+      if (!Number.isInteger(n) || n < limit.min || n > limit.max)
+        return { ok: false, problem: `${a.name} must be a whole number from ${limit.min} to ${limit.max}, not "${v}"`, usage };
       args[a.name] = n;
     } else {
       const s = String(v);
@@ -151,7 +257,11 @@ export function parsePrefixed(content: string, prefix = '!'): ParseResult | null
     else positional.push(w);
   }
   if (positional.length > spec.args.length)
-    return { ok: false, problem: `${spec.name} takes ${spec.args.length === 0 ? 'no arguments' : `at most ${spec.args.length} argument${spec.args.length === 1 ? '' : 's'}`}; got "${positional.slice(spec.args.length).join(' ')}" too`, usage: usageLine(spec, prefix) };
+    return {
+      ok: false,
+      problem: `${spec.name} takes ${spec.args.length === 0 ? 'no arguments' : `at most ${spec.args.length} argument${spec.args.length === 1 ? '' : 's'}`}; got "${positional.slice(spec.args.length).join(' ')}" too`,
+      usage: usageLine(spec, prefix),
+    };
   const given: ParsedCommand['args'] = {};
   spec.args.forEach((a, i) => {
     if (positional[i] !== undefined) given[a.name] = positional[i];

@@ -49,7 +49,7 @@ export class ControlPlaneClient {
     const body = { type, version: 1, commandId: o.commandId, actor: o.actor, source: o.source, ...(o.reason ? { reason: o.reason } : {}), payload };
     return this.withRetry(
       () => this.request<CommandReply<R>>(Subjects.command(type, o.actor.kind), body),
-      (error) => ({ ok: false, commandId: o.commandId, duplicate: false, error }) as CommandReply<R>,
+      (error) => ({ ok: false, commandId: o.commandId, duplicate: false, error }),
       { what: type, commandId: o.commandId, onWaiting: o.onWaiting },
     );
   }
@@ -57,7 +57,7 @@ export class ControlPlaneClient {
   async query<R>(type: string, payload: unknown, onWaiting?: SendOptions['onWaiting']): Promise<QueryReply<R>> {
     return this.withRetry(
       () => this.request<QueryReply<R>>(Subjects.query(type), payload),
-      (error) => ({ ok: false, error }) as QueryReply<R>,
+      (error) => ({ ok: false, error }),
       { what: type, commandId: null, onWaiting, retryForMs: Math.min(this.opts.retryForMs, 10_000) },
     );
   }
@@ -87,9 +87,10 @@ export class ControlPlaneClient {
         const left = deadline - Date.now();
         if (left <= 0) {
           const seconds = Math.round((o.retryForMs ?? this.opts.retryForMs) / 1000);
-          const message = timedOut && o.commandId
-            ? `the control plane did not confirm this within ${seconds} s; it may still happen. Check with status before you repeat it`
-            : `the control plane cannot be reached (${e.code === 'BUS.NO_RESPONDERS' ? 'no orchestrator is answering' : 'the message bus is down'}); nothing was done. Try again when it is back`;
+          const message =
+            timedOut && o.commandId
+              ? `the control plane did not confirm this within ${seconds} s; it may still happen. Check with status before you repeat it`
+              : `the control plane cannot be reached (${e.code === 'BUS.NO_RESPONDERS' ? 'no orchestrator is answering' : 'the message bus is down'}); nothing was done. Try again when it is back`;
           return failed({ code: e.code, message, details: { attempts: n } });
         }
         await new Promise((r) => setTimeout(r, Math.min(delay, left)));

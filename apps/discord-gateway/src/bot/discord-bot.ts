@@ -107,7 +107,7 @@ export class DiscordBot {
             },
           }
         : {},
-    } as ConstructorParameters<typeof Client>[0]);
+    });
     this.client.on('clientReady', () => void this.onReady());
     this.client.on('guildCreate', (g) => void this.registerCommands(g));
     this.client.on('messageCreate', (m) => this.track(this.onMessage(m)));
@@ -137,7 +137,7 @@ export class DiscordBot {
   }
 
   private track(p: Promise<void>): void {
-    const q = p.catch((err) => this.log.error('handling a Discord event failed', { error: err }));
+    const q = p.catch((err: unknown) => this.log.error('handling a Discord event failed', { error: err }));
     this.inFlight.add(q);
     void q.finally(() => this.inFlight.delete(q));
   }
@@ -175,7 +175,10 @@ export class DiscordBot {
       await this.client.rest.put(Routes.applicationGuildCommands(appId, guild.id), { body: wanted });
       this.log.info('slash commands registered', { guild: guild.id, commands: wanted.length });
     } catch (err) {
-      this.log.error('could not register slash commands; prefix commands still work. Does the bot have the applications.commands scope in this guild?', { guild: guild.id, error: err });
+      this.log.error('could not register slash commands; prefix commands still work. Does the bot have the applications.commands scope in this guild?', {
+        guild: guild.id,
+        error: err,
+      });
     }
   }
 
@@ -281,12 +284,12 @@ export class DiscordBot {
 
   private async onSlash(interaction: ChatInputCommandInteraction): Promise<void> {
     const options: Record<string, string | number | boolean> = {};
-    for (const o of interaction.options.data) if (o.value !== undefined && o.value !== null) options[o.name] = o.value as string | number | boolean;
+    for (const o of interaction.options.data) if (o.value !== undefined && o.value !== null) options[o.name] = o.value;
     await this.handle(parseSlash(interaction.commandName, options), {
       originId: interaction.id,
       userId: interaction.user.id,
       member: interaction.member,
-      actor: this.actorOf(interaction.member && 'displayName' in interaction.member ? (interaction.member as GuildMember) : null, interaction.user),
+      actor: this.actorOf(interaction.member && 'displayName' in interaction.member ? interaction.member : null, interaction.user),
       source: `discord:${interaction.guildId}/${interaction.channelId}`,
       responder: new InteractionResponder(interaction, this.log),
       started: Date.now(),
@@ -298,7 +301,9 @@ export class DiscordBot {
     const focused = interaction.options.getFocused(true);
     const kind = focused.name as 'agent' | 'template' | 'target';
     const names = allows(this.heldRole(interaction.member), 'viewer') ? await this.runner.suggest(kind, String(focused.value ?? '')) : [];
-    await interaction.respond(names.map((n) => ({ name: n, value: n }))).catch((err: unknown) => this.log.warn('could not answer an autocomplete', { interaction: interaction.id, error: err }));
+    await interaction
+      .respond(names.map((n) => ({ name: n, value: n })))
+      .catch((err: unknown) => this.log.warn('could not answer an autocomplete', { interaction: interaction.id, error: err }));
   }
 
   private async onButton(interaction: ButtonInteraction): Promise<void> {
@@ -306,7 +311,7 @@ export class DiscordBot {
     if (ns !== 'sacp') return;
     const member = interaction.member as GuildMember | null;
     const held = this.heldRole(member);
-    const actor = this.actorOf(interaction.member && 'displayName' in interaction.member ? (interaction.member as GuildMember) : null, interaction.user);
+    const actor = this.actorOf(interaction.member && 'displayName' in interaction.member ? interaction.member : null, interaction.user);
     const source = `discord:${interaction.guildId}/${interaction.channelId}`;
     const responder = new InteractionResponder(interaction, this.log);
 
@@ -344,7 +349,11 @@ export class DiscordBot {
       return this.auditRefusal(cmd.spec, cmd, `discord-${interaction.id}`, actor, source, held);
     }
     found.started = true;
-    await interaction.update({ content: `⏳ ${cmd.spec.name} ${inertLine(String(cmd.args.agent))}: confirmed by <@${interaction.user.id}>…`, components: [], allowedMentions: NO_PINGS });
+    await interaction.update({
+      content: `⏳ ${cmd.spec.name} ${inertLine(String(cmd.args.agent))}: confirmed by <@${interaction.user.id}>…`,
+      components: [],
+      allowedMentions: NO_PINGS,
+    });
     responder.acknowledged = true;
     // the command id is the original message's or interaction's: confirming twice, or a retried click, runs it once
     const final = await this.runner.run(cmd, { commandId: `discord-${origin}`, actor, source, held, progress: (r) => responder.answer(r) });
@@ -497,4 +506,3 @@ function sameCommands(existing: Record<string, unknown>[], wanted: ReturnType<ty
     );
   return norm(existing) === norm(wanted);
 }
-

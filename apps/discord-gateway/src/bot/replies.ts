@@ -98,7 +98,12 @@ export function statusPage(i: StatusPageInput): BotReply {
   const running = i.views.filter((v) => v.state.observed === 'running').length;
   const unhealthy = i.views.filter((v) => v.health === 'unhealthy').length;
   const alerts = i.views.filter((v) => v.lastAlert?.state === 'open').length;
-  const summary = [`${i.views.length} agent${i.views.length === 1 ? '' : 's'}`, `${running} running`, ...(unhealthy ? [`${unhealthy} unhealthy`] : []), ...(alerts ? [`${alerts} with open alerts`] : [])].join(' · ');
+  const summary = [
+    `${i.views.length} agent${i.views.length === 1 ? '' : 's'}`,
+    `${running} running`,
+    ...(unhealthy ? [`${unhealthy} unhealthy`] : []),
+    ...(alerts ? [`${alerts} with open alerts`] : []),
+  ].join(' · ');
   const title = clip(i.title, 256);
   const description = clip(`${summary}${i.resources ? '' : '\n(resource figures unavailable: no monitor answered)'}`, 4096);
   const footer = `page ${page}/${pages} · agents ${i.views.length ? (page - 1) * AGENTS_PER_PAGE + 1 : 0}–${(page - 1) * AGENTS_PER_PAGE + shown.length} of ${i.views.length}`;
@@ -154,7 +159,8 @@ const EMBED_BUDGET = 5900;
 
 /** Trims fields until the embed fits Discord's 6000-character total. */
 export function fitEmbed(e: Embed): Embed {
-  const size = (x: Embed) => (x.title?.length ?? 0) + (x.description?.length ?? 0) + (x.footer?.text.length ?? 0) + (x.fields ?? []).reduce((n, f) => n + f.name.length + f.value.length, 0);
+  const size = (x: Embed) =>
+    (x.title?.length ?? 0) + (x.description?.length ?? 0) + (x.footer?.text.length ?? 0) + (x.fields ?? []).reduce((n, f) => n + f.name.length + f.value.length, 0);
   const out: Embed = { ...e, fields: [...(e.fields ?? [])].slice(0, 25) };
   if (out.description) out.description = clip(out.description, 4096);
   while (size(out) > EMBED_BUDGET && out.fields!.length) out.fields!.pop();
@@ -164,17 +170,30 @@ export function fitEmbed(e: Embed): Embed {
 export function historyReply(agent: string, entries: HistoryEntry[], limit: number): BotReply {
   if (!entries.length) return { content: `${inertLine(agent)} has no recorded events` };
   const shown = entries.slice(-limit);
-  const lines = shown.map((e) => `\`${timeLabel(e.at).slice(5)}\` **${e.type}** ${inertLine(summarizeEvent(e))} — ${inertLine(e.actor.kind)}:${inertLine(e.actor.displayName)}${e.reason ? ` _(${inertLine(clip(e.reason, 80))})_` : ''}`);
+  const lines = shown.map(
+    (e) =>
+      `\`${timeLabel(e.at).slice(5)}\` **${e.type}** ${inertLine(summarizeEvent(e))} — ${inertLine(e.actor.kind)}:${inertLine(e.actor.displayName)}${e.reason ? ` _(${inertLine(clip(e.reason, 80))})_` : ''}`,
+  );
   while (lines.join('\n').length > 4000) lines.shift();
   return {
-    embeds: [{ title: clip(`History of ${inertLine(agent)}`, 256), description: lines.join('\n'), color: Colors.info, footer: { text: `last ${lines.length} of ${entries.length} events` } }],
+    embeds: [
+      {
+        title: clip(`History of ${inertLine(agent)}`, 256),
+        description: lines.join('\n'),
+        color: Colors.info,
+        footer: { text: `last ${lines.length} of ${entries.length} events` },
+      },
+    ],
   };
 }
 
 export function whyReply(agent: string, entries: HistoryEntry[]): BotReply {
   const chain = causationChain(entries);
   if (!chain) return { content: `${inertLine(agent)} has no recorded state change` };
-  const lines = chain.steps.map((s, i) => `${i === 0 ? '•' : '↳'} \`${timeLabel(s.at).slice(5)}\` **${s.type}**: ${inertLine(s.summary)} — ${inertLine(s.actor.kind)}:${inertLine(s.actor.displayName)}${s.reason ? ` _(reason: ${inertLine(clip(s.reason, 120))})_` : ''}`);
+  const lines = chain.steps.map(
+    (s, i) =>
+      `${i === 0 ? '•' : '↳'} \`${timeLabel(s.at).slice(5)}\` **${s.type}**: ${inertLine(s.summary)} — ${inertLine(s.actor.kind)}:${inertLine(s.actor.displayName)}${s.reason ? ` _(reason: ${inertLine(clip(s.reason, 120))})_` : ''}`,
+  );
   while (lines.join('\n').length > 4000) lines.shift();
   const last = chain.steps[chain.steps.length - 1]!;
   return {
@@ -183,7 +202,11 @@ export function whyReply(agent: string, entries: HistoryEntry[]): BotReply {
         title: clip(`Why ${inertLine(agent)} is ${describeLast(last.type)}`, 256),
         description: lines.join('\n'),
         color: Colors.info,
-        footer: { text: chain.unresolvedCause ? `the first step was caused by ${inertLine(chain.unresolvedCause)}, outside this agent's history` : 'oldest first; each line caused the next' },
+        footer: {
+          text: chain.unresolvedCause
+            ? `the first step was caused by ${inertLine(chain.unresolvedCause)}, outside this agent's history`
+            : 'oldest first; each line caused the next',
+        },
       },
     ],
   };
@@ -220,14 +243,30 @@ export interface TemplateInfo {
 }
 
 export function templatesReply(templates: TemplateInfo[], problems: { file: string; message?: string }[], prefix: string): BotReply {
-  if (!templates.length) return { content: `no templates: add JSON files to the control plane's agents folder${problems.length ? ` (${problems.length} file(s) are invalid)` : ''}` };
+  if (!templates.length)
+    return { content: `no templates: add JSON files to the control plane's agents folder${problems.length ? ` (${problems.length} file(s) are invalid)` : ''}` };
   const fields = templates.slice(0, 25).map((t) => ({
     name: clip(`${inertLine(t.name)}${t.version ? ` @${t.version}` : ''}`, 256),
-    value: clip([inert(t.description ?? ''), `\`${inertCode(t.image)}\`${t.resources?.memory ? ` · ${inertLine(t.resources.memory)}` : ''}${t.resources?.cpus ? ` · ${inertLine(String(t.resources.cpus))} CPU` : ''}`].filter(Boolean).join('\n'), 1024),
+    value: clip(
+      [
+        inert(t.description ?? ''),
+        `\`${inertCode(t.image)}\`${t.resources?.memory ? ` · ${inertLine(t.resources.memory)}` : ''}${t.resources?.cpus ? ` · ${inertLine(String(t.resources.cpus))} CPU` : ''}`,
+      ]
+        .filter(Boolean)
+        .join('\n'),
+      1024,
+    ),
     inline: false,
   }));
   return {
-    embeds: [fitEmbed({ title: 'Templates', description: `Deploy one with \`${prefix}deploy <template> [name]\`${problems.length ? `\n⚠️ ${problems.length} template file(s) are invalid and left out` : ''}`, color: Colors.info, fields })],
+    embeds: [
+      fitEmbed({
+        title: 'Templates',
+        description: `Deploy one with \`${prefix}deploy <template> [name]\`${problems.length ? `\n⚠️ ${problems.length} template file(s) are invalid and left out` : ''}`,
+        color: Colors.info,
+        fields,
+      }),
+    ],
   };
 }
 

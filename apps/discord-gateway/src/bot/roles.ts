@@ -36,10 +36,19 @@ export function parseRoleMap(text: string): RoleMap {
     if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('expected an object such as {"operator":["123"]}');
     for (const [role, ids] of Object.entries(parsed)) add(role, ids);
   } else {
-    for (const part of t.split(';').map((p) => p.trim()).filter(Boolean)) {
+    for (const part of t
+      .split(';')
+      .map((p) => p.trim())
+      .filter(Boolean)) {
       const eq = part.indexOf('=');
       if (eq < 0) throw new Error(`"${part}" should read role=id[,id…], e.g. operator=1189403234567890123`);
-      add(part.slice(0, eq).trim(), part.slice(eq + 1).split(',').filter((s) => s.trim() !== ''));
+      add(
+        part.slice(0, eq).trim(),
+        part
+          .slice(eq + 1)
+          .split(',')
+          .filter((s) => s.trim() !== ''),
+      );
     }
   }
   return map;

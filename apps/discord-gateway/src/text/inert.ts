@@ -19,8 +19,10 @@
  */
 
 const ZWSP = '\u200b';
+// eslint-disable-next-line no-misleading-character-class -- U+034F, a combining mark, is listed on its own on purpose: it is one of the invisibles
 const INVISIBLE = /[\u00ad\u034f\u061c\u115f\u1160\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufeff\uffa0]/g;
 /** C0/C1 controls but tab and newline; a carriage return would let a line start anew */
+// eslint-disable-next-line no-control-regex -- matching control characters is this expression's job
 const CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
 
 function breakMentionsAndLinks(s: string): string {

@@ -77,7 +77,7 @@ export class HealthChecker {
   private guard(agentId: string, work: () => Promise<void>): void {
     this.busy.add(agentId);
     void work()
-      .catch((err) => this.log.warn('health check failed to run', { agentId, error: err }))
+      .catch((err: unknown) => this.log.warn('health check failed to run', { agentId, error: err }))
       .finally(() => this.busy.delete(agentId));
   }
 
@@ -143,7 +143,11 @@ export class HealthChecker {
     if (this.sending.has(commandId)) return;
     this.sending.add(commandId);
     this.log.info('health changed', { agentId: agent.agentId, name: agent.name, status, probe, output });
-    const reply = await this.commands.send('agent.report_health', { agent: agent.agentId, containerId: agent.containerId, status, probe, output: output.slice(0, 2000) }, { commandId, cause: null, source: SOURCE });
+    const reply = await this.commands.send(
+      'agent.report_health',
+      { agent: agent.agentId, containerId: agent.containerId, status, probe, output: output.slice(0, 2000) },
+      { commandId, cause: null, source: SOURCE },
+    );
     // keep the id until the recorded event has reached the fleet view; an undelivered one may be sent again
     if (!reply) this.sending.delete(commandId);
     else setTimeout(() => this.sending.delete(commandId), 30_000).unref();

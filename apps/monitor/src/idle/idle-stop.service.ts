@@ -45,20 +45,20 @@ export class IdleStopper {
       const runKey = `${agent.containerId}:${agent.runningSince}`;
       seen.add(agent.agentId);
       let clock = this.clocks.get(agent.agentId);
-      if (!clock || `${clock.containerId}:${clock.runningSince}` !== runKey) clock = startIdleClock(agent.containerId!, agent.runningSince, pass.at);
-      const lastLogAt = await this.newestLogAt(agent.containerId!);
+      if (!clock || `${clock.containerId}:${clock.runningSince}` !== runKey) clock = startIdleClock(agent.containerId, agent.runningSince, pass.at);
+      const lastLogAt = await this.newestLogAt(agent.containerId);
       if (lastLogAt === undefined) continue; // could not read the logs: this pass observes nothing
-      clock = observeIdle(
-        clock,
-        { at: pass.at, cpuUsageNanos, networkBytes: sample.networkTxBytes, lastLogAt },
-        this.thresholds,
-      );
+      clock = observeIdle(clock, { at: pass.at, cpuUsageNanos, networkBytes: sample.networkTxBytes, lastLogAt }, this.thresholds);
       this.clocks.set(agent.agentId, clock);
       const decision = decideIdle(clock, pass.at, timeout, this.thresholds);
       if (decision.action === 'stop' && !this.stopping.has(runKey)) {
         this.stopping.add(runKey);
         this.log.info('stopping an idle agent', { agentId: agent.agentId, name: agent.name, reason: decision.reason });
-        const reply = await this.commands.send('agent.stop', { agent: agent.agentId }, { commandId: `idle:${runKey}`, cause: this.runStarts.get(agent.agentId) ?? null, source: SOURCE, reason: decision.reason });
+        const reply = await this.commands.send(
+          'agent.stop',
+          { agent: agent.agentId },
+          { commandId: `idle:${runKey}`, cause: this.runStarts.get(agent.agentId) ?? null, source: SOURCE, reason: decision.reason },
+        );
         if (!reply) this.stopping.delete(runKey); // not delivered: the next pass tries again with the same id
       }
     }

@@ -48,7 +48,7 @@ export class ResourceSampler {
 
   async pass(now = new Date()): Promise<SamplePass> {
     const at = now.toISOString();
-    const host = await this.host.sample(at).catch((err) => {
+    const host = await this.host.sample(at).catch((err: unknown) => {
       this.log.warn('host sample failed', { error: err });
       return null;
     });
@@ -64,13 +64,13 @@ export class ResourceSampler {
     for (const id of this.cpu.keys()) if (!live.has(id)) this.cpu.delete(id);
 
     const pass = { at, host, agents };
-    for (const l of this.listeners) await l(pass).catch((err) => this.log.warn('a sample listener failed', { error: err }));
+    for (const l of this.listeners) await l(pass).catch((err: unknown) => this.log.warn('a sample listener failed', { error: err }));
     return pass;
   }
 
   private async sampleAgent(agent: AgentState): Promise<SamplePass['agents'][number] | null> {
     const containerId = agent.containerId!;
-    const stats = await this.docker.stats(containerId).catch((err) => {
+    const stats = await this.docker.stats(containerId).catch((err: unknown) => {
       this.log.debug('stats failed', { agentId: agent.agentId, containerId, error: err });
       return null;
     });

@@ -120,8 +120,7 @@ export class ThresholdAlerts {
     for (const key of this.alerts.openKeys('agent:').filter((k) => k.endsWith(':memory'))) {
       const agentId = key.slice('agent:'.length, -':memory'.length);
       const a = this.fleet.agent(agentId);
-      if (!sampled.has(agentId) && (!a || !a.exists || a.observed !== 'running'))
-        await this.send('resolve', key, `${a?.name || agentId} is not running`, null);
+      if (!sampled.has(agentId) && (!a || !a.exists || a.observed !== 'running')) await this.send('resolve', key, `${a?.name || agentId} is not running`, null);
     }
   }
 
@@ -132,7 +131,11 @@ export class ThresholdAlerts {
     try {
       this.log.info(action === 'raise' ? 'resource threshold crossed' : 'resource back below threshold', { key, message });
       if (action === 'raise')
-        await this.commands.send('alert.raise', { key, severity: 'warning', agent: c!.agent, cause: c!.cause, message, lastLogLines: [] }, { commandId, cause: null, source: SOURCE });
+        await this.commands.send(
+          'alert.raise',
+          { key, severity: 'warning', agent: c!.agent, cause: c!.cause, message, lastLogLines: [] },
+          { commandId, cause: null, source: SOURCE },
+        );
       else await this.commands.send('alert.resolve', { key, message }, { commandId, cause: null, source: SOURCE });
     } finally {
       // keep the id for a while: the recorded event reaches the fleet view a moment after the reply

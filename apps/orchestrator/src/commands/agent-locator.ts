@@ -1,14 +1,7 @@
 import { ErrorCodes } from '../../../../libs/events/src/error-codes';
 import { DomainError } from '../../../../libs/domain/src/domain-error';
 import { evolveAgent, evolveAgentName, type EvolvableEvent } from '../../../../libs/domain/src/agent/agent.evolve';
-import {
-  agentNameStreamId,
-  agentStreamId,
-  initialAgentNameState,
-  initialAgentState,
-  type AgentNameState,
-  type AgentState,
-} from '../../../../libs/domain/src/agent/agent.state';
+import { agentNameStreamId, agentStreamId, initialAgentNameState, initialAgentState, type AgentNameState, type AgentState } from '../../../../libs/domain/src/agent/agent.state';
 import type { StoredEvent } from '../../../../libs/events/src/event-envelope';
 import type { PgEventStore } from '../../../../libs/event-store/src/pg-event-store';
 
@@ -59,5 +52,4 @@ export class AgentLocator {
   }
 }
 
-export const notFound = (ref: string) =>
-  new DomainError(ErrorCodes.AGENT_NOT_FOUND, `no agent named "${ref}": see "sacp status" for the agents that exist`, { agent: ref });
+export const notFound = (ref: string) => new DomainError(ErrorCodes.AGENT_NOT_FOUND, `no agent named "${ref}": see "sacp status" for the agents that exist`, { agent: ref });

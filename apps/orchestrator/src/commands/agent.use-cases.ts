@@ -52,7 +52,7 @@ export async function changeAgent(
   deps: { agents: AgentLocator },
 ): Promise<UseCaseOutcome> {
   const { state } = await deps.agents.resolve(cmd.payload.agent);
-  const decision = decideAgent({ type } as AgentCommand, state);
+  const decision = decideAgent({ type }, state);
   return { appends: decision.appends, result: decision.result, target: `agent "${state.name}"` };
 }
 
@@ -105,8 +105,18 @@ export async function adoptAgent(
       container: container.name,
     });
   const owner = await deps.registry.findByContainer(container.id);
-  if (owner) throw new DomainError(ErrorCodes.CONTAINER_ALREADY_MANAGED, `container ${container.name} is already managed as agent ${owner.name}`, { container: container.name, agent: owner.name });
-  const name = cmd.payload.name ?? container.name.toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/^-+/, '').slice(0, 63);
+  if (owner)
+    throw new DomainError(ErrorCodes.CONTAINER_ALREADY_MANAGED, `container ${container.name} is already managed as agent ${owner.name}`, {
+      container: container.name,
+      agent: owner.name,
+    });
+  const name =
+    cmd.payload.name ??
+    container.name
+      .toLowerCase()
+      .replace(/[^a-z0-9-]/g, '-')
+      .replace(/^-+/, '')
+      .slice(0, 63);
   const agentId = uuidv7();
   const nameState = await deps.agents.loadName(name);
   const decision = decideAgent(
@@ -130,16 +140,24 @@ export async function removeQuarantined(cmd: CommandEnvelope<RemoveQuarantinedPa
   const streamId = quarantineStreamId(container.id);
   const state = (await deps.store.readStream(streamId)).reduce(evolveQuarantine, initialQuarantineState());
   if (!state.quarantined || state.removed)
-    throw new DomainError(ErrorCodes.CONTAINER_NOT_QUARANTINED, `container ${container.name} is not quarantined by this control plane; only quarantined containers can be removed this way`, {
-      container: container.name,
-    });
+    throw new DomainError(
+      ErrorCodes.CONTAINER_NOT_QUARANTINED,
+      `container ${container.name} is not quarantined by this control plane; only quarantined containers can be removed this way`,
+      {
+        container: container.name,
+      },
+    );
   await deps.docker.remove(container.id, { force: true });
   const key = quarantineAlertKey(container.id);
   const alertState = (await deps.store.readStream(alertStreamId(key))).reduce((s, e) => evolveAlert(s, e as unknown as EvolvableEvent), { open: false, version: 0 } as AlertState);
   const resolve = decideAlert({ type: 'resolve', key, agentId: null, message: `container ${container.name} was removed by an operator` }, alertState);
   return {
     appends: [
-      { streamId, expectedVersion: state.version, events: [{ type: 'container.quarantine_removed', schemaVersion: 1, data: { containerId: container.id, containerName: container.name, by: 'operator' } }] },
+      {
+        streamId,
+        expectedVersion: state.version,
+        events: [{ type: 'container.quarantine_removed', schemaVersion: 1, data: { containerId: container.id, containerName: container.name, by: 'operator' } }],
+      },
       ...resolve.appends,
     ],
     result: { containerId: container.id, containerName: container.name, removed: true },

@@ -49,7 +49,16 @@ export class CommandAccess {
     this.log.warn('command refused: sender may not claim it', { subject, commandId, actor: actor.success ? actor.data : null, error: message });
     // the payload is not recorded: a refused sender's input is untrusted and may hold a secret
     await this.audit
-      .record({ commandId, commandType, actor: actor.success ? actor.data : null, source: typeof b.source === 'string' ? b.source.slice(0, 300) : null, outcome: 'refused', errorCode: ErrorCodes.ACCESS_DENIED, message, payload: null })
+      .record({
+        commandId,
+        commandType,
+        actor: actor.success ? actor.data : null,
+        source: typeof b.source === 'string' ? b.source.slice(0, 300) : null,
+        outcome: 'refused',
+        errorCode: ErrorCodes.ACCESS_DENIED,
+        message,
+        payload: null,
+      })
       .catch((err: unknown) => this.log.error('could not audit a refused command', { subject, error: err }));
     return { ok: false, commandId, duplicate: false, error: { code: ErrorCodes.ACCESS_DENIED, message, details: { subject } } };
   }

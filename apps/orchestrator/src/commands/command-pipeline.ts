@@ -50,8 +50,7 @@ export class CommandPipeline {
       return this.malformed(commandId, subjectType, body, `malformed command: ${describeIssues(envelope.issues)}`, { issues: envelope.issues });
     }
     const cmd = envelope.value;
-    if (cmd.type !== subjectType)
-      return this.malformed(cmd.commandId, subjectType, body, `command type "${cmd.type}" was sent on the subject for "${subjectType}"`);
+    if (cmd.type !== subjectType) return this.malformed(cmd.commandId, subjectType, body, `command type "${cmd.type}" was sent on the subject for "${subjectType}"`);
     const contract = CommandContracts[cmd.type as CommandType];
     if (!contract) return this.malformed(cmd.commandId, cmd.type, body, `unknown command type "${cmd.type}"`, {}, ErrorCodes.COMMAND_UNKNOWN);
     if (cmd.version !== contract.version)
@@ -60,14 +59,22 @@ export class CommandPipeline {
     if (!payload.ok) return this.malformed(cmd.commandId, cmd.type, body, `invalid ${cmd.type} payload: ${describeIssues(payload.issues)}`, { issues: payload.issues });
     const command = { ...cmd, payload: payload.value } as CommandEnvelope<never>;
 
-    const redacted = 'redact' in contract ? Object.fromEntries(Object.entries(payload.value as object).map(([k, v]) => [k, (contract.redact as readonly string[]).includes(k) ? '[redacted]' : v])) : payload.value;
+    const redacted =
+      'redact' in contract
+        ? Object.fromEntries(Object.entries(payload.value as object).map(([k, v]) => [k, (contract.redact as readonly string[]).includes(k) ? '[redacted]' : v]))
+        : payload.value;
     const auditBase = { commandId: cmd.commandId, commandType: cmd.type, actor: cmd.actor, source: cmd.source, reason: cmd.reason ?? null, payload: redacted };
     const reserved = commandIdReservation(cmd.commandId);
     if (reserved && cmd.actor.kind !== reserved.kind) {
       const owner = reserved.kind === 'system' ? "the control plane's own commands" : `commands from ${reserved.kind}`;
       const message = `command ids starting with "${reserved.prefix}" are reserved for ${owner}; send this one with another command id`;
       await this.audit.record({ ...auditBase, outcome: 'refused', errorCode: ErrorCodes.COMMAND_ID_RESERVED, message }).catch(() => undefined);
-      return { ok: false, commandId: cmd.commandId, duplicate: false, error: { code: ErrorCodes.COMMAND_ID_RESERVED, message, details: { prefix: reserved.prefix, reservedFor: reserved.kind } } };
+      return {
+        ok: false,
+        commandId: cmd.commandId,
+        duplicate: false,
+        error: { code: ErrorCodes.COMMAND_ID_RESERVED, message, details: { prefix: reserved.prefix, reservedFor: reserved.kind } },
+      };
     }
     // The id is bound to this command: its type, its payload (secret values redacted: their hash would be a way to
     // guess them) and its sender's kind. An id the system derives from a cause names that cause already, and two
@@ -75,7 +82,12 @@ export class CommandPipeline {
     // second is a duplicate, so such ids bind type and sender kind only.
     const binding: CommandBinding = {
       commandType: cmd.type,
-      payloadHash: reserved?.kind === 'system' ? null : createHash('sha256').update(canonicalJson({ version: cmd.version, payload: redacted })).digest('hex'),
+      payloadHash:
+        reserved?.kind === 'system'
+          ? null
+          : createHash('sha256')
+              .update(canonicalJson({ version: cmd.version, payload: redacted }))
+              .digest('hex'),
       actorKind: cmd.actor.kind,
     };
     try {
@@ -98,23 +110,33 @@ export class CommandPipeline {
       };
       const metadataBytes = jsonBytes(metadata);
       if (metadataBytes > Limits.EVENT_METADATA_MAX_BYTES)
-        throw new DomainError(ErrorCodes.EVENT_TOO_LARGE, overLimitMessage('the events\' metadata', metadataBytes, 'EVENT_METADATA_MAX_BYTES'), { size: metadataBytes, limit: Limits.EVENT_METADATA_MAX_BYTES });
-      const appended = await this.store.append(outcome.appends, metadata, {
-        commandId: cmd.commandId,
-        commandType: cmd.type,
-        payloadHash: binding.payloadHash,
-        actorKind: binding.actorKind,
-        buildReply: (events): Reply => ({
-          ok: true,
-          commandId: cmd.commandId,
-          duplicate: false,
-          result: outcome.result,
-          events: events.map((e) => ({ eventId: e.eventId, type: e.type, streamId: e.streamId, streamPosition: e.streamPosition })),
-        }),
-      }, outcome.alsoInTransaction).catch((err: unknown) => {
-        if (err instanceof ConcurrencyError) Object.assign(err, { target: outcome.target });
-        throw err;
-      });
+        throw new DomainError(ErrorCodes.EVENT_TOO_LARGE, overLimitMessage("the events' metadata", metadataBytes, 'EVENT_METADATA_MAX_BYTES'), {
+          size: metadataBytes,
+          limit: Limits.EVENT_METADATA_MAX_BYTES,
+        });
+      const appended = await this.store
+        .append(
+          outcome.appends,
+          metadata,
+          {
+            commandId: cmd.commandId,
+            commandType: cmd.type,
+            payloadHash: binding.payloadHash,
+            actorKind: binding.actorKind,
+            buildReply: (events): Reply => ({
+              ok: true,
+              commandId: cmd.commandId,
+              duplicate: false,
+              result: outcome.result,
+              events: events.map((e) => ({ eventId: e.eventId, type: e.type, streamId: e.streamId, streamPosition: e.streamPosition })),
+            }),
+          },
+          outcome.alsoInTransaction,
+        )
+        .catch((err: unknown) => {
+          if (err instanceof ConcurrencyError) Object.assign(err, { target: outcome.target });
+          throw err;
+        });
       if (appended.duplicate) {
         await this.audit.record({ ...auditBase, outcome: 'duplicate' });
         return { ...(appended.reply as Reply), duplicate: true };
@@ -178,9 +200,25 @@ export class CommandPipeline {
     void this.audit.record({ commandId: null, commandType, actor: null, source: null, outcome: 'malformed', errorCode: code, message }).catch(() => undefined);
   }
 
-  private async malformed(commandId: string | null, type: string, body: unknown, message: string, details: Record<string, unknown> = {}, code: string = ErrorCodes.COMMAND_MALFORMED): Promise<Reply> {
+  private async malformed(
+    commandId: string | null,
+    type: string,
+    body: unknown,
+    message: string,
+    details: Record<string, unknown> = {},
+    code: string = ErrorCodes.COMMAND_MALFORMED,
+  ): Promise<Reply> {
     await this.audit
-      .record({ commandId, commandType: type, actor: null, source: null, outcome: 'malformed', errorCode: code, message, payload: typeof body === 'symbol' || type.startsWith('secret.') ? null : body })
+      .record({
+        commandId,
+        commandType: type,
+        actor: null,
+        source: null,
+        outcome: 'malformed',
+        errorCode: code,
+        message,
+        payload: typeof body === 'symbol' || type.startsWith('secret.') ? null : body,
+      })
       .catch(() => undefined);
     return { ok: false, commandId, duplicate: false, error: { code, message, details } };
   }
@@ -192,6 +230,10 @@ function assertEventSizes(appends: AppendRequest[]): void {
     for (const e of a.events) {
       const size = jsonBytes(e.data);
       if (size > Limits.EVENT_DATA_MAX_BYTES)
-        throw new DomainError(ErrorCodes.EVENT_TOO_LARGE, overLimitMessage(`the data of event ${e.type}`, size, 'EVENT_DATA_MAX_BYTES'), { type: e.type, size, limit: Limits.EVENT_DATA_MAX_BYTES });
+        throw new DomainError(ErrorCodes.EVENT_TOO_LARGE, overLimitMessage(`the data of event ${e.type}`, size, 'EVENT_DATA_MAX_BYTES'), {
+          type: e.type,
+          size,
+          limit: Limits.EVENT_DATA_MAX_BYTES,
+        });
     }
 }

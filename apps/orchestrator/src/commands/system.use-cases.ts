@@ -1,6 +1,8 @@
 import { DomainError } from '../../../../libs/domain/src/domain-error';
 import { ErrorCodes } from '../../../../libs/events/src/error-codes';
-import type { AppendRequest } from '../../../../libs/event-store/src/pg-event-store';
+import type { AppendRequest, PgEventStore } from '../../../../libs/event-store/src/pg-event-store';
+import type { CommandEnvelope, RefuseAccessPayloadV1 } from '../../../../libs/events/src/commands';
+import type { SecretStore } from '../secrets/secret-store';
 import type { Projector } from '../../../../libs/event-store/src/projections/projector';
 import type { TemplateCatalog } from '../templates/template-catalog';
 import type { UseCaseOutcome } from './command-pipeline';
@@ -41,7 +43,7 @@ export async function replayProjections(deps: { projector: Projector }): Promise
  */
 export async function setSecret(
   cmd: { payload: { name: string; value?: string; templates?: string[] } },
-  deps: { secrets: import('../secrets/secret-store').SecretStore; store: import('../../../../libs/event-store/src/pg-event-store').PgEventStore },
+  deps: { secrets: SecretStore; store: PgEventStore },
 ): Promise<UseCaseOutcome> {
   const { name, value } = cmd.payload;
   const templates = cmd.payload.templates && [...new Set(cmd.payload.templates)].sort();
@@ -49,9 +51,13 @@ export async function setSecret(
   const expectedVersion = await deps.store.streamVersion(streamId);
   const current = await deps.secrets.currentVersion(name);
   if (value === undefined && current === 0)
-    throw new DomainError(ErrorCodes.SECRET_NOT_FOUND, `secret "${name}" is not stored, so there is nothing to grant; store it with: sacp secret set ${name} --templates ${(templates ?? []).join(',') || '<template,...>'}`, {
-      secret: name,
-    });
+    throw new DomainError(
+      ErrorCodes.SECRET_NOT_FOUND,
+      `secret "${name}" is not stored, so there is nothing to grant; store it with: sacp secret set ${name} --templates ${(templates ?? []).join(',') || '<template,...>'}`,
+      {
+        secret: name,
+      },
+    );
   const version = value === undefined ? current : current + 1;
   const granted = templates ?? (await deps.secrets.grants(name)) ?? [];
   return {
@@ -78,15 +84,18 @@ export async function setSecret(
  * access.refuse: a front door refused a command for lack of a role. The refusal is an
  * event on the actor's access stream and an audit entry for the refused command.
  */
-export async function refuseAccess(
-  cmd: import('../../../../libs/events/src/commands').CommandEnvelope<import('../../../../libs/events/src/commands').RefuseAccessPayloadV1>,
-  deps: { store: import('../../../../libs/event-store/src/pg-event-store').PgEventStore },
-): Promise<UseCaseOutcome> {
+export async function refuseAccess(cmd: CommandEnvelope<RefuseAccessPayloadV1>, deps: { store: PgEventStore }): Promise<UseCaseOutcome> {
   const streamId = `access-${cmd.actor.kind}-${cmd.actor.id}`.slice(0, 200);
   const expectedVersion = await deps.store.streamVersion(streamId);
   const p = cmd.payload;
   return {
-    appends: [{ streamId, expectedVersion, events: [{ type: 'access.refused', schemaVersion: 1, data: { command: p.command, arguments: p.arguments, required: p.required, held: p.held, message: p.message } }] }],
+    appends: [
+      {
+        streamId,
+        expectedVersion,
+        events: [{ type: 'access.refused', schemaVersion: 1, data: { command: p.command, arguments: p.arguments, required: p.required, held: p.held, message: p.message } }],
+      },
+    ],
     result: { refused: p.command },
     target: `the access log of ${cmd.actor.displayName}`,
     alsoInTransaction: async (client) => {

@@ -65,9 +65,7 @@ export class AgentRegistryReader {
   constructor(private readonly pool: Pool) {}
 
   async list(options: { includeRemoved?: boolean } = {}): Promise<AgentStatusView[]> {
-    const { rows } = await this.pool.query<Row>(
-      `select * from agent_registry ${options.includeRemoved ? '' : "where observed <> 'removed'"} order by created_at, name`,
-    );
+    const { rows } = await this.pool.query<Row>(`select * from agent_registry ${options.includeRemoved ? '' : "where observed <> 'removed'"} order by created_at, name`);
     return rows.map(toView);
   }
 

@@ -44,19 +44,17 @@ export async function readAuditPage(
       order by id desc limit $5`,
     [q.outcome ?? null, kind, id, q.commandType ?? null, take + 1, position?.b ?? null],
   );
-  const views = rows.map(
-    (r): AuditEntryView => ({
-      at: r.recorded_at.toISOString(),
-      commandId: r.command_id,
-      commandType: r.command_type,
-      actor: r.actor,
-      source: r.source,
-      reason: r.reason,
-      outcome: r.outcome,
-      errorCode: r.error_code,
-      message: r.message,
-    }),
-  );
+  const views = rows.map((r): AuditEntryView => ({
+    at: r.recorded_at.toISOString(),
+    commandId: r.command_id,
+    commandType: r.command_type,
+    actor: r.actor,
+    source: r.source,
+    reason: r.reason,
+    outcome: r.outcome,
+    errorCode: r.error_code,
+    message: r.message,
+  }));
   const n = fitPage(views, take, Limits.PAGE_MAX_BYTES);
   const last = rows[n - 1];
   if (!last || remaining - n <= 0 || rows.length <= n) return { result: views.slice(0, n) };

@@ -87,7 +87,13 @@ export function queryHandlers(d: QueryDeps): Record<string, (body: unknown, msg:
           throw new DomainError(ErrorCodes.CONTAINER_NOT_FOUND, `agent "${state.name}" has no container yet (observed: ${state.observed})`, { agent: state.name });
         if (!q.follow)
           return page(
-            await readLogsPage(d.docker, { agent: state.name, containerId: state.containerId, lines: q.lines, cursor: q.cursor, pageSize: q.pageSize ?? DEFAULT_PAGE_SIZE['agent.logs'] }),
+            await readLogsPage(d.docker, {
+              agent: state.name,
+              containerId: state.containerId,
+              lines: q.lines,
+              cursor: q.cursor,
+              pageSize: q.pageSize ?? DEFAULT_PAGE_SIZE['agent.logs'],
+            }),
           );
         const subject = Subjects.logStream(state.agentId, randomUUID().replace(/-/g, ''));
         followLogs(d, state.containerId, subject, q.lines);
@@ -137,7 +143,10 @@ export function queryHandlers(d: QueryDeps): Record<string, (body: unknown, msg:
             if (v) v.removed = { by: String(r.data.by), at: new Date(r.recorded_at).toISOString() };
           }
         }
-        const views = [...byStream.values()].filter((v) => q.all || !v.removed).sort((x, y) => (x.quarantinedAt < y.quarantinedAt ? 1 : -1)).slice(0, q.limit);
+        const views = [...byStream.values()]
+          .filter((v) => q.all || !v.removed)
+          .sort((x, y) => (x.quarantinedAt < y.quarantinedAt ? 1 : -1))
+          .slice(0, q.limit);
         for (const v of views) v.present = (await d.docker.inspect(v.containerId).catch(() => null)) !== null;
         return views;
       }),

@@ -13,7 +13,11 @@ export async function readStatusPage(registry: AgentRegistryReader, q: { cursor?
       throw new DomainError(ErrorCodes.QUERY_CURSOR_INVALID, 'this cursor is not one agent.status handed out; start again without a cursor');
   }
   const rows = await registry.page(after, q.pageSize + 1);
-  const n = fitPage(rows.map((r) => r.view), q.pageSize, Limits.PAGE_MAX_BYTES);
+  const n = fitPage(
+    rows.map((r) => r.view),
+    q.pageSize,
+    Limits.PAGE_MAX_BYTES,
+  );
   const result = rows.slice(0, n).map((r) => r.view);
   const last = rows[n - 1];
   if (!last || rows.length <= n) return { result };

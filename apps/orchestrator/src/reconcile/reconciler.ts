@@ -21,7 +21,14 @@ import type { Template } from '../../../../libs/domain/src/templates/template.sc
 import type { DockerDriver } from '../../../../libs/docker/src/docker.driver';
 import type { ContainerSummary } from '../../../../libs/docker/src/container-summary';
 import { ConcurrencyError } from '../../../../libs/event-store/src/errors';
-import { decideOperationFailure, DEFAULT_OPERATION_RETRY_POLICY, isSameFailure, operationAlertResolution, operationGate, type OperationRetryPolicy } from '../../../../libs/domain/src/agent/operation-backoff';
+import {
+  decideOperationFailure,
+  DEFAULT_OPERATION_RETRY_POLICY,
+  isSameFailure,
+  operationAlertResolution,
+  operationGate,
+  type OperationRetryPolicy,
+} from '../../../../libs/domain/src/agent/operation-backoff';
 import { decideAlert, type AlertCommand } from '../../../../libs/domain/src/agent/alert.decide';
 import { alertStreamId, type AlertState } from '../../../../libs/domain/src/agent/agent.state';
 import { evolveAgent, evolveAlert, type EvolvableEvent } from '../../../../libs/domain/src/agent/agent.evolve';
@@ -149,8 +156,8 @@ export class Reconciler {
   /** A stream changed: reconcile the agent it belongs to. */
   onStreamChanged(streamId: string): void {
     if (!this.active) return;
-    if (streamId === '') return void this.fullPass().catch((err) => this.d.log.warn('reconcile pass failed', { error: err }));
-    if (streamId.startsWith('agent-') && !streamId.startsWith('agent-name-')) this.schedule(streamId.slice('agent-'.length));
+    if (streamId === '') return void this.fullPass().catch((err: unknown) => this.d.log.warn('reconcile pass failed', { error: err }));
+    if (streamId.startsWith('agent-') && !streamId.startsWith('agent-name-')) void this.schedule(streamId.slice('agent-'.length));
   }
 
   private async loop(): Promise<void> {
@@ -175,7 +182,7 @@ export class Reconciler {
     for (const c of containers) {
       const agentId = c.labels[Labels.agentId];
       if (agentId) ids.add(agentId);
-      else if (this.live) await this.quarantine(c, null).catch((err) => this.d.log.warn('quarantine failed', { containerId: c.id, error: err }));
+      else if (this.live) await this.quarantine(c, null).catch((err: unknown) => this.d.log.warn('quarantine failed', { containerId: c.id, error: err }));
     }
     await Promise.all([...ids].map((id) => this.schedule(id)));
   }
@@ -254,10 +261,13 @@ export class Reconciler {
     if (!until) return; // gave up: an operator's command wakes the agent
     this.retryTimers.set(
       agentId,
-      setTimeout(() => {
-        this.retryTimers.delete(agentId);
-        if (this.active) void this.schedule(agentId);
-      }, Math.max(0, Date.parse(until) - Date.parse(now)) + 5),
+      setTimeout(
+        () => {
+          this.retryTimers.delete(agentId);
+          if (this.active) void this.schedule(agentId);
+        },
+        Math.max(0, Date.parse(until) - Date.parse(now)) + 5,
+      ),
     );
   }
 
@@ -293,7 +303,7 @@ export class Reconciler {
   private async record(state: AgentState, cause: StoredEvent, events: NewKnownEvent[], more: AppendRequest[] = []): Promise<void> {
     if (!this.live) throw new LeaseLost();
     const metadata = this.metadata(cause);
-    const after = events.reduce((s, e) => evolveAgent(s, { ...e, metadata } as unknown as EvolvableEvent), state);
+    const after = events.reduce((s, e) => evolveAgent(s, { ...e, metadata }), state);
     const resolution = operationAlertResolution(state, after);
     if (resolution) more = [...more, ...(await this.alertAppends({ type: 'resolve', ...resolution }))];
     await this.d.store.append([{ streamId: agentStreamId(state.agentId), expectedVersion: state.version, events }, ...more], metadata);
@@ -348,14 +358,15 @@ export class Reconciler {
         const own = await this.ownLabels();
         const labels = { ...own, [Labels.agentId]: agentId };
         for (const m of spec.mounts) if (m.type === 'volume' && m.source) await this.docker('create', () => this.d.docker.ensureVolume(m.source!, labels));
-        if (spec.networkMode !== 'bridge')
-          await this.docker('create', () => this.d.docker.ensureNetwork(spec.networkMode, own));
+        if (spec.networkMode !== 'bridge') await this.docker('create', () => this.d.docker.ensureNetwork(spec.networkMode, own));
         const created = await this.docker('create', () => this.d.docker.createContainer(spec));
         this.d.log.info('container created', { agentId, name: state.name, containerId: created.id, existed: !created.created });
         return this.record(state, cause, [e('agent.container_created', { agentId, containerId: created.id, containerName: created.name, generation: state.generation })]);
       }
       case 'record-created':
-        return this.record(state, cause, [e('agent.container_created', { agentId, containerId: action.containerId, containerName: action.containerName, generation: state.generation })]);
+        return this.record(state, cause, [
+          e('agent.container_created', { agentId, containerId: action.containerId, containerName: action.containerName, generation: state.generation }),
+        ]);
       case 'start':
         await this.docker('start', () => this.d.docker.start(action.containerId));
         this.d.log.info('container started', { agentId, name: state.name, containerId: action.containerId });
@@ -453,7 +464,10 @@ export class Reconciler {
     const step = planQuarantine(state, now.toISOString());
     if (step.kind === 'wait' || step.kind === 'none' || !this.live) return;
     const key = quarantineAlertKey(c.id);
-    const alertState = (await this.d.store.readStream(alertStreamId(key))).reduce((s, e) => evolveAlert(s, e as unknown as EvolvableEvent), { open: false, version: 0 } as AlertState);
+    const alertState = (await this.d.store.readStream(alertStreamId(key))).reduce((s, e) => evolveAlert(s, e as unknown as EvolvableEvent), {
+      open: false,
+      version: 0,
+    } as AlertState);
     const meta: EventMetadata = {
       commandId: null,
       correlationId: streamId,
@@ -471,7 +485,11 @@ export class Reconciler {
       const resolve = decideAlert({ type: 'resolve', key, agentId: null, message: `container ${c.name} was removed: its quarantine grace period ended` }, alertState);
       await this.d.store.append(
         [
-          { streamId, expectedVersion: state.version, events: [{ type: 'container.quarantine_removed', schemaVersion: 1, data: { containerId: c.id, containerName: c.name, by: step.by } } as NewKnownEvent] },
+          {
+            streamId,
+            expectedVersion: state.version,
+            events: [{ type: 'container.quarantine_removed', schemaVersion: 1, data: { containerId: c.id, containerName: c.name, by: step.by } }],
+          },
           ...resolve.appends,
         ],
         meta,
@@ -483,7 +501,9 @@ export class Reconciler {
     if (c.running || c.state === 'restarting' || c.state === 'paused') await this.d.docker.stop(c.id, 10);
     const renamed = quarantinedName(c.name);
     if (renamed !== c.name)
-      await this.d.docker.rename(c.id, renamed).catch((err: Error) => this.d.log.warn('could not rename the quarantined container; it keeps its name', { containerId: c.id, error: err.message }));
+      await this.d.docker
+        .rename(c.id, renamed)
+        .catch((err: Error) => this.d.log.warn('could not rename the quarantined container; it keeps its name', { containerId: c.id, error: err.message }));
     // the grace period counts from when it stopped (a stop may take its whole timeout)
     const stoppedAt = this.now();
     meta.occurredAt = stoppedAt.toISOString();
@@ -510,12 +530,16 @@ export class Reconciler {
     await this.d.store
       .append(
         [
-          { streamId, expectedVersion: 0, events: [quarantineEvent({ containerId: c.id, containerName: c.name, quarantinedName: renamed, agentId, image: c.image, reason, removeAfter })] },
+          {
+            streamId,
+            expectedVersion: 0,
+            events: [quarantineEvent({ containerId: c.id, containerName: c.name, quarantinedName: renamed, agentId, image: c.image, reason, removeAfter })],
+          },
           ...raise.appends,
         ],
         meta,
       )
-      .catch((err) => {
+      .catch((err: unknown) => {
         if (!(err instanceof ConcurrencyError)) throw err;
       });
   }

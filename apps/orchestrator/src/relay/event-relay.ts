@@ -45,7 +45,7 @@ export class EventRelay {
     this.active = true;
     // a loop still winding down from a lost leadership ends before the new one starts: never two publishers
     const previous = this.loopDone ?? Promise.resolve();
-    this.loopDone = previous.then(() => this.run()).catch((err) => this.log.error('relay stopped', { error: err }));
+    this.loopDone = previous.then(() => this.run()).catch((err: unknown) => this.log.error('relay stopped', { error: err }));
   }
 
   async deactivate(): Promise<void> {
@@ -108,8 +108,7 @@ export class EventRelay {
   private async publishStandIn(js: JetStreamClient, e: StoredEvent, bytes: number, cause: unknown) {
     let standIn = bodyOmittedStandIn(e, bytes);
     // the metadata is capped on append; this guards against rows written before the cap
-    if (Buffer.byteLength(JSON.stringify(standIn)) > Limits.EVENT_METADATA_MAX_BYTES * 4)
-      standIn = { ...standIn, metadata: { ...standIn.metadata, reason: null } };
+    if (Buffer.byteLength(JSON.stringify(standIn)) > Limits.EVENT_METADATA_MAX_BYTES * 4) standIn = { ...standIn, metadata: { ...standIn.metadata, reason: null } };
     const h = toHeaders(e);
     h.set(EventHeaders.bodyOmitted, String(bytes));
     this.log.warn('event too large for the bus; published a stand-in without its body', {

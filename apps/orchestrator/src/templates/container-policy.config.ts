@@ -29,7 +29,8 @@ export function containerPolicyFromConfig(config: OrchestratorConfig, host: Host
     ...DEFAULT_POLICY,
     allowedHostPaths: withRealPaths(list(config.SACP_ALLOWED_HOST_PATHS)),
     forbiddenHostPaths: withRealPaths([...RUNTIME_SOCKETS, ...dockerSocket]),
-    allowedCapabilities: config.SACP_ALLOWED_CAPABILITIES === undefined ? DEFAULT_POLICY.allowedCapabilities : list(config.SACP_ALLOWED_CAPABILITIES.toUpperCase()).map((c) => c.replace(/^CAP_/, '')),
+    allowedCapabilities:
+      config.SACP_ALLOWED_CAPABILITIES === undefined ? DEFAULT_POLICY.allowedCapabilities : list(config.SACP_ALLOWED_CAPABILITIES.toUpperCase()).map((c) => c.replace(/^CAP_/, '')),
     allowedNetworks: list(config.SACP_ALLOWED_NETWORKS),
     allowRootTemplates: list(config.SACP_ALLOW_ROOT_TEMPLATES),
     hostPorts: { min, max },
@@ -51,10 +52,7 @@ const localHostSize = (): HostSize => ({ memoryBytes: totalmem(), cpus: availabl
 export async function hostSize(docker: Pick<DockerDriver, 'hostSize'>, log: Pick<JsonLogger, 'warn'>, timeoutMs = 3000): Promise<HostSize> {
   let timer: NodeJS.Timeout | undefined;
   try {
-    return await Promise.race([
-      docker.hostSize(),
-      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer in ${timeoutMs} ms`)), timeoutMs))),
-    ]);
+    return await Promise.race([docker.hostSize(), new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer in ${timeoutMs} ms`)), timeoutMs)))]);
   } catch (err) {
     const local = localHostSize();
     log.warn("Docker's host size is unknown; template limits are capped by this machine's", { error: (err as Error).message, ...local });

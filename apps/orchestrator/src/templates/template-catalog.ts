@@ -50,8 +50,11 @@ export class TemplateCatalog {
   readAll(): { templates: TemplateFile[]; problems: TemplateProblem[] } {
     const templates: TemplateFile[] = [];
     const problems: TemplateProblem[] = [];
-    if (!existsSync(this.agentsDir)) return { templates, problems: [{ file: this.agentsDir, field: '(directory)', message: 'the template directory does not exist; set SACP_CONFIG_DIR', kind: 'invalid' }] };
-    for (const entry of readdirSync(this.agentsDir).filter((f) => f.endsWith('.json')).sort()) {
+    if (!existsSync(this.agentsDir))
+      return { templates, problems: [{ file: this.agentsDir, field: '(directory)', message: 'the template directory does not exist; set SACP_CONFIG_DIR', kind: 'invalid' }] };
+    for (const entry of readdirSync(this.agentsDir)
+      .filter((f) => f.endsWith('.json'))
+      .sort()) {
       const parsed = this.parseFile(entry.slice(0, -'.json'.length));
       if ('problems' in parsed) problems.push(...parsed.problems);
       else templates.push(parsed);
@@ -105,7 +108,7 @@ export class TemplateCatalog {
     const latest = await this.latest(name);
     if (latest && latest.hash === file.hash) return { ref: { name, version: latest.version, hash: file.hash }, template: file.template, registration: null };
     const version = (latest?.version ?? 0) + 1;
-    const data: TemplateVersionRegisteredDataV1 = { name, version, hash: file.hash, file: file.file, definition: file.template as unknown as Record<string, unknown> };
+    const data: TemplateVersionRegisteredDataV1 = { name, version, hash: file.hash, file: file.file, definition: file.template };
     return {
       ref: { name, version, hash: file.hash },
       template: file.template,

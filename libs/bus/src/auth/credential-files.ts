@@ -30,7 +30,7 @@ export function readCredentialFile(path: string): BusCredential {
   }
   if (typeof parsed.user !== 'string' || !USER_NAME.test(parsed.user) || typeof parsed.password !== 'string' || !parsed.password)
     throw new Error(`the NATS credentials file ${path} is not valid: expected {"user": "...", "password": "...", "role": "..."}; recreate it with "sacp bus init"`);
-  return { user: parsed.user, password: parsed.password, role: (parsed.role ?? 'reader') as BusRole, ...(parsed.consumers ? { consumers: parsed.consumers } : {}) };
+  return { user: parsed.user, password: parsed.password, role: parsed.role ?? 'reader', ...(parsed.consumers ? { consumers: parsed.consumers } : {}) };
 }
 
 export function listCredentials(natsDir: string): BusCredential[] {

@@ -64,8 +64,7 @@ export function decideAgent(command: AgentCommand, state: AgentState, nameState?
     changed,
     desired,
   });
-  const onAgent = (events: NewKnownEvent[]): StreamAppend[] =>
-    events.length ? [{ streamId: agentStreamId(state.agentId), expectedVersion: state.version, events }] : [];
+  const onAgent = (events: NewKnownEvent[]): StreamAppend[] => (events.length ? [{ streamId: agentStreamId(state.agentId), expectedVersion: state.version, events }] : []);
 
   switch (command.type) {
     case 'deploy':
@@ -103,8 +102,7 @@ export function decideAgent(command: AgentCommand, state: AgentState, nameState?
       return { appends: onAgent([ev({ type: 'agent.stop_requested', data: { agentId: state.agentId } })]), result: result(true, 'stopped') };
     case 'restart':
       requireLive(state, 'restart');
-      if (state.desired === 'stopped')
-        return { appends: onAgent([ev({ type: 'agent.start_requested', data: { agentId: state.agentId } })]), result: result(true, 'running') };
+      if (state.desired === 'stopped') return { appends: onAgent([ev({ type: 'agent.start_requested', data: { agentId: state.agentId } })]), result: result(true, 'running') };
       return {
         appends: onAgent([ev({ type: 'agent.restart_requested', data: { agentId: state.agentId, restartSeq: state.restartSeqRequested + 1 } })]),
         result: result(true, 'running'),
@@ -147,7 +145,10 @@ export function decideAgent(command: AgentCommand, state: AgentState, nameState?
       if (command.containerId !== state.containerId || command.status === state.health) return { appends: [], result: result(false, state.desired) };
       return {
         appends: onAgent([
-          ev({ type: 'agent.health_changed', data: { agentId: state.agentId, containerId: command.containerId, status: command.status, probe: command.probe, output: command.output } }),
+          ev({
+            type: 'agent.health_changed',
+            data: { agentId: state.agentId, containerId: command.containerId, status: command.status, probe: command.probe, output: command.output },
+          }),
         ]),
         result: result(true, state.desired),
       };

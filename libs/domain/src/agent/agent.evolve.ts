@@ -81,7 +81,14 @@ export function evolveAgent(state: AgentState, event: EvolvableEvent): AgentStat
         runningSince: s.observed === 'running' && s.containerId === event.data.containerId ? s.runningSince : at,
       };
     case 'agent.container_stopped':
-      return { ...s, ...(s.desired === 'running' ? {} : { operationFailure: null, operationAlertOpen: false }), observed: 'stopped', lastExitCode: event.data.exitCode, runningSince: null, health: 'unknown' };
+      return {
+        ...s,
+        ...(s.desired === 'running' ? {} : { operationFailure: null, operationAlertOpen: false }),
+        observed: 'stopped',
+        lastExitCode: event.data.exitCode,
+        runningSince: null,
+        health: 'unknown',
+      };
     case 'agent.container_exited':
       return { ...s, observed: 'exited', lastExitCode: event.data.exitCode, lastOomKilled: event.data.oomKilled, runningSince: null, health: 'unknown' };
     case 'agent.container_restarted':

@@ -11,8 +11,8 @@ export function decideAlert(command: AlertCommand, state: AlertState): { appends
   const append = (event: NewKnownEvent) => ({ appends: [{ streamId: alertStreamId(key), expectedVersion: state.version, events: [event] }], changed: true });
   if (command.type === 'raise') {
     if (state.open) return { appends: [], changed: false };
-    return append({ type: 'alert.raised', schemaVersion: 1, data: command.alert } as NewKnownEvent);
+    return append({ type: 'alert.raised', schemaVersion: 1, data: command.alert });
   }
   if (!state.open) return { appends: [], changed: false };
-  return append({ type: 'alert.resolved', schemaVersion: 1, data: { key, agentId: command.agentId, message: command.message } } as NewKnownEvent);
+  return append({ type: 'alert.resolved', schemaVersion: 1, data: { key, agentId: command.agentId, message: command.message } });
 }

@@ -108,5 +108,9 @@ export const isSameFailure = (state: AgentState, failure: OperationFailure) => !
  */
 export function operationAlertResolution(before: AgentState, after: AgentState): { key: string; agentId: string; message: string } | null {
   if (!before.operationAlertOpen || after.operationAlertOpen) return null;
-  return { key: operationAlertKey(before.agentId), agentId: before.agentId, message: `${before.name} is ${after.observed === 'removed' ? 'removed' : after.observed} again: the failing Docker operation went through` };
+  return {
+    key: operationAlertKey(before.agentId),
+    agentId: before.agentId,
+    message: `${before.name} is ${after.observed === 'removed' ? 'removed' : after.observed} again: the failing Docker operation went through`,
+  };
 }

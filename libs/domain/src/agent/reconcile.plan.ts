@@ -37,10 +37,7 @@ export type ReconcileAction =
 export function planReconcile(state: AgentState, containers: ObservedContainer[], now: string): ReconcileAction[] {
   if (!state.exists || state.observed === 'removed') return [];
   if (state.desired === 'removed') {
-    return [
-      ...containers.map((c) => ({ kind: 'remove' as const, containerId: c.id, why: 'agent-removed' as const })),
-      { kind: 'finish-removal' as const },
-    ];
+    return [...containers.map((c) => ({ kind: 'remove' as const, containerId: c.id, why: 'agent-removed' as const })), { kind: 'finish-removal' as const }];
   }
 
   const expectedName = state.adopted ? state.containerName : containerName(state);
@@ -56,7 +53,8 @@ export function planReconcile(state: AgentState, containers: ObservedContainer[]
   if (!current) {
     if (state.containerId) return [...actions, { kind: 'record-vanished', containerId: state.containerId }];
     if (state.desired !== 'running' || !runPending) return actions;
-    if (state.adopted) return [...actions, { kind: 'report-missing', why: `the adopted container ${state.containerName ?? ''} no longer exists and cannot be recreated: it has no template` }];
+    if (state.adopted)
+      return [...actions, { kind: 'report-missing', why: `the adopted container ${state.containerName ?? ''} no longer exists and cannot be recreated: it has no template` }];
     return [...actions, { kind: 'create' }];
   }
   if (current.id !== state.containerId) actions.push({ kind: 'record-created', containerId: current.id, containerName: current.name });

@@ -55,10 +55,47 @@ export const DEFAULT_ALLOWED_CAPABILITIES = ['NET_BIND_SERVICE', 'CHOWN'];
 
 /** Linux capabilities by name: anything else in capAdd is a typo or a trick. */
 export const LINUX_CAPABILITIES = [
-  'AUDIT_CONTROL', 'AUDIT_READ', 'AUDIT_WRITE', 'BLOCK_SUSPEND', 'BPF', 'CHECKPOINT_RESTORE', 'CHOWN', 'DAC_OVERRIDE', 'DAC_READ_SEARCH',
-  'FOWNER', 'FSETID', 'IPC_LOCK', 'IPC_OWNER', 'KILL', 'LEASE', 'LINUX_IMMUTABLE', 'MAC_ADMIN', 'MAC_OVERRIDE', 'MKNOD', 'NET_ADMIN',
-  'NET_BIND_SERVICE', 'NET_BROADCAST', 'NET_RAW', 'PERFMON', 'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYSLOG', 'SYS_ADMIN', 'SYS_BOOT',
-  'SYS_CHROOT', 'SYS_MODULE', 'SYS_NICE', 'SYS_PACCT', 'SYS_PTRACE', 'SYS_RAWIO', 'SYS_RESOURCE', 'SYS_TIME', 'SYS_TTY_CONFIG', 'WAKE_ALARM',
+  'AUDIT_CONTROL',
+  'AUDIT_READ',
+  'AUDIT_WRITE',
+  'BLOCK_SUSPEND',
+  'BPF',
+  'CHECKPOINT_RESTORE',
+  'CHOWN',
+  'DAC_OVERRIDE',
+  'DAC_READ_SEARCH',
+  'FOWNER',
+  'FSETID',
+  'IPC_LOCK',
+  'IPC_OWNER',
+  'KILL',
+  'LEASE',
+  'LINUX_IMMUTABLE',
+  'MAC_ADMIN',
+  'MAC_OVERRIDE',
+  'MKNOD',
+  'NET_ADMIN',
+  'NET_BIND_SERVICE',
+  'NET_BROADCAST',
+  'NET_RAW',
+  'PERFMON',
+  'SETFCAP',
+  'SETGID',
+  'SETPCAP',
+  'SETUID',
+  'SYSLOG',
+  'SYS_ADMIN',
+  'SYS_BOOT',
+  'SYS_CHROOT',
+  'SYS_MODULE',
+  'SYS_NICE',
+  'SYS_PACCT',
+  'SYS_PTRACE',
+  'SYS_RAWIO',
+  'SYS_RESOURCE',
+  'SYS_TIME',
+  'SYS_TTY_CONFIG',
+  'WAKE_ALARM',
 ];
 
 /** Why the usual suspects are dangerous, for the refusal message. */
@@ -138,15 +175,15 @@ export function checkHostPath(written: string, resolved: ResolvedHostPath, polic
   const never = (path: string, via: string) => {
     if (path === '/') return refuse(`it is the host's root directory${via}`);
     const socket = policy.forbiddenHostPaths.find((s) => isAtOrBelow(s, path) || isAtOrBelow(path, s));
-    if (socket) return refuse(`it ${socket !== path && isAtOrBelow(socket, path) ? 'holds' : 'is'} the container runtime's socket ${socket}${via}, which would hand the host to the agent`);
+    if (socket)
+      return refuse(`it ${socket !== path && isAtOrBelow(socket, path) ? 'holds' : 'is'} the container runtime's socket ${socket}${via}, which would hand the host to the agent`);
     return null;
   };
   if (written.split('/').includes('..')) return refuse('it contains ".."; write the path without it');
   const literal = trimSlash(posix.normalize(written));
   const asWritten = never(literal, '');
   if (asWritten) return asWritten;
-  if (resolved.realPath === null)
-    return refuse(`it cannot be resolved (${resolved.error ?? 'unknown error'}); a host path must exist so that its real path can be checked`);
+  if (resolved.realPath === null) return refuse(`it cannot be resolved (${resolved.error ?? 'unknown error'}); a host path must exist so that its real path can be checked`);
   const real = trimSlash(resolved.realPath);
   const moved = real !== literal;
   const via = moved ? ` (it resolves to ${real}, symlinks followed)` : '';
@@ -154,7 +191,9 @@ export function checkHostPath(written: string, resolved: ResolvedHostPath, polic
   if (resolvedRefusal) return resolvedRefusal;
   if (resolved.socket) return refuse(`it is a Unix socket${via}; sockets of the host are never mounted`);
   if (!policy.allowedHostPaths.some((root) => isAtOrBelow(real, root)))
-    return refuse(`${moved ? `it resolves to ${real} (symlinks followed), which is` : 'it is'} not below a path the admin allows (${policy.allowedHostPaths.join(', ') || 'none'}; SACP_ALLOWED_HOST_PATHS)`);
+    return refuse(
+      `${moved ? `it resolves to ${real} (symlinks followed), which is` : 'it is'} not below a path the admin allows (${policy.allowedHostPaths.join(', ') || 'none'}; SACP_ALLOWED_HOST_PATHS)`,
+    );
   return [];
 }
 
@@ -231,7 +270,10 @@ function checkLimits(r: { memoryBytes: number; cpus: number; pids: number }, pol
   if (!(r.cpus > 0)) v.push({ field: f.cpus, message: 'a CPU limit is required' });
   if (!(r.pids > 0)) v.push({ field: f.pids, message: 'a pids limit is required' });
   if (r.memoryBytes > policy.maxMemoryBytes)
-    v.push({ field: f.memory, message: `memory ${size(r.memoryBytes)} (${r.memoryBytes} bytes) exceeds the maximum ${size(policy.maxMemoryBytes)} (${policy.maxMemoryBytes} bytes; the host's memory or SACP_MAX_MEMORY)` });
+    v.push({
+      field: f.memory,
+      message: `memory ${size(r.memoryBytes)} (${r.memoryBytes} bytes) exceeds the maximum ${size(policy.maxMemoryBytes)} (${policy.maxMemoryBytes} bytes; the host's memory or SACP_MAX_MEMORY)`,
+    });
   if (r.cpus > policy.maxCpus) v.push({ field: f.cpus, message: `${r.cpus} CPUs exceeds the maximum ${policy.maxCpus} (the host's CPUs or SACP_MAX_CPUS)` });
   if (r.pids > policy.maxPids) v.push({ field: f.pids, message: `pids limit ${r.pids} exceeds the maximum ${policy.maxPids} (SACP_MAX_PIDS)` });
   return v;
@@ -244,19 +286,30 @@ function checkLimits(r: { memoryBytes: number; cpus: number; pids: number }, pol
  */
 export function checkTemplatePolicy(template: Template, policy: ContainerPolicy, resolve: HostPathResolver = literalHostPath): PolicyViolation[] {
   const violations: PolicyViolation[] = [];
-  if (template.security.privileged)
-    violations.push({ field: 'security.privileged', message: 'privileged containers are refused: they can take over the host' });
+  if (template.security.privileged) violations.push({ field: 'security.privileged', message: 'privileged containers are refused: they can take over the host' });
   violations.push(...checkUser(template.security.user, template.name, policy, 'security.user'));
   violations.push(...checkCapabilities(template.security.capAdd, policy, 'security.capAdd'));
   violations.push(...checkNetwork(template.network, policy, 'network'));
-  violations.push(...checkHostPorts(template.ports.map((p) => p.host), policy, (i) => `ports.${i}.host`));
+  violations.push(
+    ...checkHostPorts(
+      template.ports.map((p) => p.host),
+      policy,
+      (i) => `ports.${i}.host`,
+    ),
+  );
   let memoryBytes = Number.NaN;
   try {
     memoryBytes = parseMemorySize(template.resources.memory);
   } catch {
     // the schema already refused it
   }
-  violations.push(...checkLimits({ memoryBytes, cpus: template.resources.cpus, pids: template.resources.pids }, policy, { memory: 'resources.memory', cpus: 'resources.cpus', pids: 'resources.pids' }));
+  violations.push(
+    ...checkLimits({ memoryBytes, cpus: template.resources.cpus, pids: template.resources.pids }, policy, {
+      memory: 'resources.memory',
+      cpus: 'resources.cpus',
+      pids: 'resources.pids',
+    }),
+  );
   template.volumes.forEach((volume, i) => {
     if ('hostPath' in volume) violations.push(...checkHostPath(volume.hostPath, resolve(volume.hostPath), policy, `volumes.${i}.hostPath`));
   });
@@ -268,11 +321,7 @@ export function checkTemplatePolicy(template: Template, policy: ContainerPolicy,
  * resolved again here (a symlink may have changed since the template was checked);
  * `imageUser` is the image's USER when the spec sets none.
  */
-export function checkContainerPolicy(
-  spec: ContainerSpec,
-  policy: ContainerPolicy,
-  context: { resolve?: HostPathResolver; imageUser?: string } = {},
-): PolicyViolation[] {
+export function checkContainerPolicy(spec: ContainerSpec, policy: ContainerPolicy, context: { resolve?: HostPathResolver; imageUser?: string } = {}): PolicyViolation[] {
   const resolve = context.resolve ?? literalHostPath;
   const v: PolicyViolation[] = [];
   if (spec.security.privileged) v.push({ field: 'security.privileged', message: 'privileged containers are refused' });
@@ -281,7 +330,13 @@ export function checkContainerPolicy(
   v.push(...checkUser(spec.security.user, spec.labels[Labels.template] ?? '', policy, 'security.user', context.imageUser));
   v.push(...checkCapabilities(spec.security.capAdd, policy, 'security.capAdd'));
   v.push(...checkNetwork(spec.networkMode, policy, 'networkMode'));
-  v.push(...checkHostPorts(spec.ports.map((p) => p.hostPort ?? 0), policy, (i) => `ports.${i}.hostPort`));
+  v.push(
+    ...checkHostPorts(
+      spec.ports.map((p) => p.hostPort ?? 0),
+      policy,
+      (i) => `ports.${i}.hostPort`,
+    ),
+  );
   v.push(
     ...checkLimits({ memoryBytes: spec.resources.memoryBytes, cpus: spec.resources.nanoCpus / 1e9, pids: spec.resources.pidsLimit }, policy, {
       memory: 'resources.memoryBytes',

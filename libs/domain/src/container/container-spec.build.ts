@@ -35,7 +35,11 @@ export function volumeName(agentId: string, volume: string): string {
 
 export class MissingSecretError extends Error {
   override readonly name = 'MissingSecretError';
-  constructor(readonly secret: string, readonly variable: string, readonly template?: string) {
+  constructor(
+    readonly secret: string,
+    readonly variable: string,
+    readonly template?: string,
+  ) {
     super(`secret "${secret}" (for ${variable}) is not stored; add it with: sacp secret set ${secret}${template ? ` --templates ${template}` : ''}`);
   }
 }
@@ -45,11 +49,7 @@ export class MissingSecretError extends Error {
  * decrypted in `secrets`, and only their values reach the container's environment,
  * never its labels.
  */
-export function buildContainerSpec(
-  agent: AgentIdentity,
-  template: Template,
-  options: { instance: string; store: string; secrets: Record<string, string> },
-): ContainerSpec {
+export function buildContainerSpec(agent: AgentIdentity, template: Template, options: { instance: string; store: string; secrets: Record<string, string> }): ContainerSpec {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(template.env)) {
     if (typeof value === 'string') env[key] = value;

@@ -44,5 +44,5 @@ export function planQuarantine(state: QuarantineState, now: string): QuarantineS
 }
 
 export function quarantineEvent(data: ContainerQuarantinedDataV1): NewKnownEvent {
-  return { type: 'container.quarantined', schemaVersion: 1, data } as NewKnownEvent;
+  return { type: 'container.quarantined', schemaVersion: 1, data };
 }

@@ -5,9 +5,7 @@ import type { Template } from '../templates/template.schema';
 export type RestartPolicy = Template['restartPolicy'];
 
 export type RecoveryDecision =
-  | { action: 'restart'; attempt: number; delayMs: number; why: string }
-  | { action: 'abandon'; attempts: number; why: string }
-  | { action: 'none'; why: string };
+  { action: 'restart'; attempt: number; delayMs: number; why: string } | { action: 'abandon'; attempts: number; why: string } | { action: 'none'; why: string };
 
 /** What a container's end means, from its exit code and Docker's OOM flag. */
 export function classifyExit(exitCode: number | null, oomKilled: boolean): { kind: RecoveryCause['kind']; detail: string } {
@@ -32,7 +30,14 @@ export function backoffDelay(policy: RestartPolicy, attempt: number, random: num
  * Attempts count the restarts scheduled within the policy's window, and start from
  * zero again once the agent had run for `resetAfterSeconds` before this failure.
  */
-export function decideRecovery(state: AgentState, policy: RestartPolicy, cause: RecoveryCause, failedAt: string, runningSinceBeforeFailure: string | null, random: number): RecoveryDecision {
+export function decideRecovery(
+  state: AgentState,
+  policy: RestartPolicy,
+  cause: RecoveryCause,
+  failedAt: string,
+  runningSinceBeforeFailure: string | null,
+  random: number,
+): RecoveryDecision {
   if (!state.exists || state.desired !== 'running') return { action: 'none', why: `the agent is meant to be ${state.desired}` };
   if (state.recoveryAbandoned) return { action: 'none', why: 'recovery was abandoned; an operator must start the agent' };
   if (state.lastRecoveryCauseId === cause.eventId) return { action: 'none', why: 'this failure was answered already' };
@@ -42,7 +47,7 @@ export function decideRecovery(state: AgentState, policy: RestartPolicy, cause: 
   const now = Date.parse(failedAt);
   const windowStart = now - policy.windowSeconds * 1000;
   const healthyRun = runningSinceBeforeFailure !== null && now - Date.parse(runningSinceBeforeFailure) >= policy.resetAfterSeconds * 1000;
-  const resetPoint = healthyRun ? Date.parse(runningSinceBeforeFailure!) : -Infinity;
+  const resetPoint = healthyRun ? Date.parse(runningSinceBeforeFailure) : -Infinity;
   const attemptsSoFar = state.restartHistory.filter((at) => {
     const t = Date.parse(at);
     return t >= windowStart && t >= resetPoint;

@@ -14,5 +14,7 @@ function canonical(value: unknown): unknown {
 
 /** Content hash of a template with its defaults applied: formatting changes do not make a new version. */
 export function templateHash(template: Template): string {
-  return `sha256:${createHash('sha256').update(JSON.stringify(canonical(template))).digest('hex')}`;
+  return `sha256:${createHash('sha256')
+    .update(JSON.stringify(canonical(template)))
+    .digest('hex')}`;
 }

@@ -29,7 +29,12 @@ export function parseTemplate(file: string, text: string, policy: ContainerPolic
   }
   // fields Docker knows but templates never get (devices, namespaces, sysctls, ...) are refused with their reason
   const hostile = hostileFields(raw);
-  const result = TemplateSchema.safeParse(withoutFields(raw, hostile.map((h) => h.field)));
+  const result = TemplateSchema.safeParse(
+    withoutFields(
+      raw,
+      hostile.map((h) => h.field),
+    ),
+  );
   if (!result.success) {
     const problems: TemplateProblem[] = hostile.map((h) => ({ file, ...h, kind: 'policy' as const }));
     for (const issue of result.error.issues) {

@@ -8,10 +8,7 @@ const EnvValueSchema = z.union([z.string(), SecretRefSchema], {
 });
 
 /** "512m", "1g", "256k" or a number of bytes */
-const MemorySchema = z.union([
-  z.number().int().positive(),
-  z.string().regex(/^\d+(\.\d+)?\s*[kmg]i?b?$/i, 'expected a size like "256m" or "1g"'),
-]);
+const MemorySchema = z.union([z.number().int().positive(), z.string().regex(/^\d+(\.\d+)?\s*[kmg]i?b?$/i, 'expected a size like "256m" or "1g"')]);
 
 const BackoffSchema = z
   .object({

@@ -34,8 +34,16 @@ export async function checkSchema(pool: Pool): Promise<SchemaCheck> {
     done = new Set((await pool.query<{ id: string }>('select id from schema_migrations')).rows.map((r) => r.id));
   } catch (err) {
     const e = err as { code?: string; message?: string };
-    if (e.code === '42P01') throw new SchemaNotMigratedError(MIGRATIONS.map((m) => m.id), 'no schema_migrations table');
-    if (e.code === '42501') throw new SchemaNotMigratedError(MIGRATIONS.map((m) => m.id), `schema_migrations is not readable by this role: ${e.message}`);
+    if (e.code === '42P01')
+      throw new SchemaNotMigratedError(
+        MIGRATIONS.map((m) => m.id),
+        'no schema_migrations table',
+      );
+    if (e.code === '42501')
+      throw new SchemaNotMigratedError(
+        MIGRATIONS.map((m) => m.id),
+        `schema_migrations is not readable by this role: ${e.message}`,
+      );
     throw err;
   }
   const missing = MIGRATIONS.map((m) => m.id).filter((id) => !done.has(id));
@@ -48,7 +56,11 @@ export async function checkSchema(pool: Pool): Promise<SchemaCheck> {
   );
   const warnings: string[] = [];
   const me = rows[0];
-  if (me?.superuser) warnings.push(`DATABASE_URL connects as ${me.role}, a superuser: the append-only rules do not bind it; connect as the services' role (a member of sacp_service)`);
-  else if (me?.owner) warnings.push(`DATABASE_URL connects as ${me.role}, which owns the events table: it could disable the append-only triggers; connect as the services' role (a member of sacp_service)`);
+  if (me?.superuser)
+    warnings.push(`DATABASE_URL connects as ${me.role}, a superuser: the append-only rules do not bind it; connect as the services' role (a member of sacp_service)`);
+  else if (me?.owner)
+    warnings.push(
+      `DATABASE_URL connects as ${me.role}, which owns the events table: it could disable the append-only triggers; connect as the services' role (a member of sacp_service)`,
+    );
   return { warnings };
 }

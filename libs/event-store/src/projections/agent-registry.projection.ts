@@ -18,22 +18,22 @@ export const agentRegistryProjection: Projection = {
 };
 
 async function applyAgents(client: PoolClient, events: StoredEvent[]): Promise<void> {
-    const relevant = events.filter(isAgentStream);
-    if (!relevant.length) return;
-    const ids = [...new Set(relevant.map((e) => e.streamId.slice('agent-'.length)))];
-    const { rows } = await client.query<{ agent_id: string; state: AgentState }>('select agent_id, state from agent_registry where agent_id = any($1)', [ids]);
-    const states = new Map(rows.map((r) => [r.agent_id, r.state]));
-    for (const e of relevant) {
-      const id = e.streamId.slice('agent-'.length);
-      const state = states.get(id) ?? initialAgentState(id);
-      // redelivery guard: an event at or below the row's version was applied already
-      if (e.streamPosition <= state.version) continue;
-      states.set(id, evolveAgent(state, e as unknown as EvolvableEvent));
-    }
-    const touched = ids.map((id) => states.get(id)!).filter((s) => s.exists);
-    if (!touched.length) return;
-    await client.query(
-      `insert into agent_registry (agent_id, name, template_name, template_version, adopted, generation, desired, observed,
+  const relevant = events.filter(isAgentStream);
+  if (!relevant.length) return;
+  const ids = [...new Set(relevant.map((e) => e.streamId.slice('agent-'.length)))];
+  const { rows } = await client.query<{ agent_id: string; state: AgentState }>('select agent_id, state from agent_registry where agent_id = any($1)', [ids]);
+  const states = new Map(rows.map((r) => [r.agent_id, r.state]));
+  for (const e of relevant) {
+    const id = e.streamId.slice('agent-'.length);
+    const state = states.get(id) ?? initialAgentState(id);
+    // redelivery guard: an event at or below the row's version was applied already
+    if (e.streamPosition <= state.version) continue;
+    states.set(id, evolveAgent(state, e as unknown as EvolvableEvent));
+  }
+  const touched = ids.map((id) => states.get(id)!).filter((s) => s.exists);
+  if (!touched.length) return;
+  await client.query(
+    `insert into agent_registry (agent_id, name, template_name, template_version, adopted, generation, desired, observed,
          container_id, container_name, last_exit_code, restarts, last_error, created_at, updated_at, version, state,
          health, last_oom_killed, restart_due_at, recovery_abandoned)
        select * from jsonb_to_recordset($1::jsonb) as x(agent_id text, name text, template_name text, template_version int, adopted bool,
@@ -47,34 +47,34 @@ async function applyAgents(client: PoolClient, events: StoredEvent[]): Promise<v
          last_error = excluded.last_error, created_at = excluded.created_at, updated_at = excluded.updated_at,
          version = excluded.version, state = excluded.state, health = excluded.health, last_oom_killed = excluded.last_oom_killed,
          restart_due_at = excluded.restart_due_at, recovery_abandoned = excluded.recovery_abandoned`,
-      [
-        JSON.stringify(
-          touched.map((s) => ({
-            agent_id: s.agentId,
-            name: s.name,
-            template_name: s.template?.name ?? null,
-            template_version: s.template?.version ?? null,
-            adopted: s.adopted,
-            generation: s.generation,
-            desired: s.desired,
-            observed: s.observed,
-            container_id: s.containerId,
-            container_name: s.containerName,
-            last_exit_code: s.lastExitCode,
-            restarts: s.restarts,
-            last_error: s.lastError,
-            created_at: s.createdAt,
-            updated_at: s.updatedAt,
-            version: s.version,
-            state: s,
-            health: s.health,
-            last_oom_killed: s.lastOomKilled,
-            restart_due_at: s.restartSeqRequested > s.restartSeqDone ? s.restartDueAt : null,
-            recovery_abandoned: s.recoveryAbandoned,
-          })),
-        ),
-      ],
-    );
+    [
+      JSON.stringify(
+        touched.map((s) => ({
+          agent_id: s.agentId,
+          name: s.name,
+          template_name: s.template?.name ?? null,
+          template_version: s.template?.version ?? null,
+          adopted: s.adopted,
+          generation: s.generation,
+          desired: s.desired,
+          observed: s.observed,
+          container_id: s.containerId,
+          container_name: s.containerName,
+          last_exit_code: s.lastExitCode,
+          restarts: s.restarts,
+          last_error: s.lastError,
+          created_at: s.createdAt,
+          updated_at: s.updatedAt,
+          version: s.version,
+          state: s,
+          health: s.health,
+          last_oom_killed: s.lastOomKilled,
+          restart_due_at: s.restartSeqRequested > s.restartSeqDone ? s.restartDueAt : null,
+          recovery_abandoned: s.recoveryAbandoned,
+        })),
+      ),
+    ],
+  );
 }
 
 /** The last alert raised or resolved about each agent, shown beside it. */

@@ -1,5 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
-import { PgEventStore, START, checkpointOf } from '../pg-event-store';
+import type { PgEventStore } from '../pg-event-store';
+import { START, checkpointOf } from '../pg-event-store';
 import type { Projection } from './projection';
 import { inTransaction } from '../with-client';
 

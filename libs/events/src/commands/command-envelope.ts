@@ -18,10 +18,7 @@ export const CommandEnvelopeSchema = z.object({
 });
 export type CommandEnvelope<P = unknown> = Omit<z.infer<typeof CommandEnvelopeSchema>, 'payload'> & { payload: P };
 
-export const AgentRefSchema = z
-  .string()
-  .min(1, 'name the agent by its name or id')
-  .max(100);
+export const AgentRefSchema = z.string().min(1, 'name the agent by its name or id').max(100);
 
 export const AgentNameSchema = z
   .string()

@@ -26,7 +26,7 @@ export const ContainerQuarantinedV1 = {
     quarantinedName: 'sacp-quarantined-sacp-coder-1-0192f0c8-g1',
     agentId: '0192f0c8-7f1e-7c3a-9b1d-3c1f7e2a9b10',
     image: 'sacp/sim-agent:latest',
-    reason: 'it carries this control plane\'s labels (instance default, store 4b1f…) for an agent the event store does not know',
+    reason: "it carries this control plane's labels (instance default, store 4b1f…) for an agent the event store does not know",
     removeAfter: '2026-11-27T10:00:00.000Z',
   },
 } as const;

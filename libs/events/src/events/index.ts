@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import { AgentDeployedV1 } from './agent-deployed.v1';
 import { AgentStartRequestedV1 } from './agent-start-requested.v1';
 import { AgentStopRequestedV1 } from './agent-stop-requested.v1';
@@ -98,14 +99,14 @@ export const PreviousEventContracts = [AgentOperationFailedV1] as const;
 export const EVENT_TYPES = Object.keys(EventContracts) as EventType[];
 
 /** The data of each event type, for handlers that switch on `type`. */
-export type EventDataMap = { [K in EventType]: import('zod').infer<(typeof EventContracts)[K]['data']> };
+export type EventDataMap = { [K in EventType]: z.infer<(typeof EventContracts)[K]['data']> };
 
 /**
  * Checks an event's data against its contract before it is stored. Types this
  * version does not know are passed through (other writers may be newer).
  */
 export function eventDataProblems(type: string, schemaVersion: number, data: unknown): string | null {
-  const contract = (EventContracts as Record<string, { version: number; data: import('zod').ZodType }>)[type];
+  const contract = (EventContracts as Record<string, { version: number; data: z.ZodType }>)[type];
   if (!contract) return null;
   if (contract.version !== schemaVersion) return `${type} has schema version ${contract.version} here, not ${schemaVersion}`;
   const r = contract.data.safeParse(data);

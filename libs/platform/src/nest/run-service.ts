@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import type { Server } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import { ConfigError } from '../config';
 import { JsonLogger } from '../logger';
@@ -35,11 +36,11 @@ export function runService<C extends { LOG_LEVEL: 'debug' | 'info' | 'warn' | 'e
     app.enableShutdownHooks();
     const host = d.host?.(config) ?? '127.0.0.1';
     await app.listen(d.port(config), host);
-    const address = app.getHttpServer().address();
+    const address = (app.getHttpServer() as Server).address();
     const port = typeof address === 'object' && address ? address.port : d.port(config);
     log.info(`${d.service} listening`, { health: `http://${host}:${port}/health/ready`, instance: config.SACP_INSTANCE });
   };
-  main().catch((err) => {
+  main().catch((err: unknown) => {
     process.stderr.write(`${JSON.stringify({ ts: new Date().toISOString(), level: 'error', service: d.service, msg: 'failed to start', error: (err as Error).message })}\n`);
     process.exit(1);
   });
