@@ -2,3 +2,5 @@ export * from './config';
 export * from './logger';
 export * from './pg-pool';
 export * from './readiness';
+export * from './log-context';
+export * from './metrics';

@@ -1,4 +1,5 @@
 import type { LoggerService } from '@nestjs/common';
+import { logContext } from './log-context';
 
 type Level = 'debug' | 'info' | 'warn' | 'error';
 const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
@@ -53,7 +54,7 @@ export class JsonLogger implements LoggerService {
 
   write(level: Level, msg: string, extra: Record<string, unknown> = {}): void {
     if (ORDER[level] < ORDER[this.level]) return;
-    let line = JSON.stringify({ ts: new Date().toISOString(), level, service: this.service, msg, ...(redact(extra) as object) });
+    let line = JSON.stringify({ ts: new Date().toISOString(), level, service: this.service, ...logContext(), msg, ...(redact(extra) as object) });
     if (secretValues.length) line = redactLine(line);
     (level === 'error' ? process.stderr : process.stdout).write(line + '\n');
   }

@@ -1,0 +1,55 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/**
+ * The process's Prometheus registry and the metrics the control plane exposes on each
+ * service's `/metrics`. Names are part of the operator's contract (dashboards and
+ * alerts are written against them): change them only with a note in the README.
+ * A metric that a service never touches is still listed, at zero or empty, so a
+ * scrape shows the same names everywhere.
+ */
+export const metricsRegistry = new Registry();
+collectDefaultMetrics({ register: metricsRegistry, prefix: 'sacp_process_' });
+
+const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+export const Metrics = {
+  /** Commands handled, by command type and outcome (`ok` or the wire error code). */
+  commands: new Counter({ name: 'sacp_commands_total', help: 'Commands handled, by type and outcome', labelNames: ['type', 'outcome'] as const, registers: [metricsRegistry] }),
+  commandDuration: new Histogram({
+    name: 'sacp_command_duration_seconds',
+    help: 'Time from a command arriving to its reply, by type and outcome',
+    labelNames: ['type', 'outcome'] as const,
+    buckets: SECONDS,
+    registers: [metricsRegistry],
+  }),
+  /** Events in the store not yet published to JetStream by the relay. */
+  relayLagEvents: new Gauge({ name: 'sacp_relay_lag_events', help: 'Events appended but not yet published by the relay', registers: [metricsRegistry] }),
+  /** Age of the oldest event not yet published (0 when caught up). */
+  relayLagSeconds: new Gauge({ name: 'sacp_relay_lag_seconds', help: 'Age in seconds of the oldest event not yet published', registers: [metricsRegistry] }),
+  reconcilePassDuration: new Histogram({ name: 'sacp_reconcile_pass_duration_seconds', help: 'Duration of one reconcile pass', buckets: SECONDS, registers: [metricsRegistry] }),
+  /** Events in the store a projection has not applied yet. */
+  projectorLagEvents: new Gauge({
+    name: 'sacp_projector_lag_events',
+    help: 'Events not yet applied by a projection',
+    labelNames: ['projection'] as const,
+    registers: [metricsRegistry],
+  }),
+  agents: new Gauge({ name: 'sacp_agents', help: 'Agents by state', labelNames: ['state'] as const, registers: [metricsRegistry] }),
+  monitorPassDuration: new Histogram({
+    name: 'sacp_monitor_pass_duration_seconds',
+    help: 'Duration of one monitor pass, by pass (observe, health, resources, idle)',
+    labelNames: ['pass'] as const,
+    buckets: SECONDS,
+    registers: [metricsRegistry],
+  }),
+} as const;
+
+/** Times `fn` into `histogram` (with `labels`), whether it succeeds or throws. */
+export async function timed<T>(histogram: Histogram<string>, labels: Record<string, string>, fn: () => Promise<T>): Promise<T> {
+  const end = histogram.startTimer(labels);
+  try {
+    return await fn();
+  } finally {
+    end();
+  }
+}
