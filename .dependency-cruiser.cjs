@@ -70,6 +70,19 @@ module.exports = {
       to: { path: '^apps/' },
     },
     {
+      name: 'libs-entered-through-their-index',
+      comment: 'A lib is entered through its index (import from @sacp/<lib>): what it does not export there is its own business.',
+      severity: 'error',
+      from: { path: '^(apps|cli|test|bench)/' },
+      to: { path: '^libs/[^/]+/src/', pathNot: '^libs/[^/]+/src/index\\.ts$' },
+    },
+    {
+      name: 'libs-enter-each-other-through-their-index',
+      severity: 'error',
+      from: { path: '^libs/([^/]+)/' },
+      to: { path: '^libs/[^/]+/src/', pathNot: ['^libs/$1/', '^libs/[^/]+/src/index\\.ts$'] },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       from: {},

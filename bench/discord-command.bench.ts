@@ -22,7 +22,7 @@
 import { FIXTURE_CONFIG_DIR } from '../test/support/control-plane';
 import { BotHarness, textOf } from '../test/support/discord-bot-harness';
 import { requireTestAgentImage } from '../test/support/docker';
-import { createDockerClient } from '../libs/docker/src/docker-connection';
+import { createDockerClient } from '@sacp/docker';
 import type { RecordedRequest } from '../test/support/discord-stand-in';
 import { type BenchResult, mean, ms, onInterrupt, percentile, progressFor, ratio, round, runStandalone, sleep } from './report';
 

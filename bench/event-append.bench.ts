@@ -14,8 +14,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { uuidv7 } from '../libs/event-store/src/ids';
-import type { NewEvent } from '../libs/events/src/event-envelope';
+import { uuidv7 } from '@sacp/event-store';
+import type { NewEvent } from '@sacp/events';
 import { metadata, testEventStore } from '../test/support/event-store';
 import { type BenchResult, onInterrupt, perSec, progressFor, ratio, round, runStandalone } from './report';
 

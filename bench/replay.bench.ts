@@ -23,12 +23,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { uuidv7 } from '../libs/event-store/src/ids';
-import { START, checkpointOf } from '../libs/event-store/src/pg-event-store';
-import { agentRegistryProjection } from '../libs/event-store/src/projections/agent-registry.projection';
-import { Projector } from '../libs/event-store/src/projections/projector';
-import { templateRegistryProjection } from '../libs/event-store/src/projections/template-registry.projection';
-import type { EventMetadata } from '../libs/events/src/metadata';
+import { uuidv7, START, checkpointOf, agentRegistryProjection, Projector, templateRegistryProjection } from '@sacp/event-store';
+import type { EventMetadata } from '@sacp/events';
 import { testEventStore } from '../test/support/event-store';
 import { type BenchResult, mean, ms, onInterrupt, perSec, progressFor, ratio, round, runStandalone } from './report';
 

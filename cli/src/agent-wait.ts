@@ -1,4 +1,4 @@
-import type { AgentStatusView } from '../../libs/events/src/queries';
+import type { AgentStatusView } from '@sacp/events';
 import type { ControlPlaneClient } from './bus';
 import { CliError, ExitCode, refused } from './errors';
 

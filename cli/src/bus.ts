@@ -1,14 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { NatsConnection, Subscription } from '@nats-io/nats-core';
-import { BusError } from '../../libs/bus/src/bus.errors';
-import { readCredentialFile } from '../../libs/bus/src/auth/credential-files';
-import { connectBus } from '../../libs/bus/src/nats-connection';
-import { requestJson } from '../../libs/bus/src/request-client';
-import type { CommandEnvelope, CommandType } from '../../libs/events/src/commands';
-import type { Actor } from '../../libs/events/src/metadata';
-import type { QueryType } from '../../libs/events/src/queries';
-import type { CommandReply, QueryReply } from '../../libs/events/src/reply';
-import { Subjects } from '../../libs/events/src/subjects';
+import { BusError, readCredentialFile, connectBus, requestJson } from '@sacp/bus';
+import { type CommandEnvelope, type CommandType, type Actor, type QueryType, type CommandReply, type QueryReply, Subjects } from '@sacp/events';
 import { refused } from './errors';
 
 export interface ControlPlaneClientOptions {

@@ -1,6 +1,5 @@
-import { BusError } from '../../libs/bus/src/bus.errors';
-import { RequestTooLargeError } from '../../libs/bus/src/request-client';
-import type { WireError } from '../../libs/events/src/error-codes';
+import { BusError, RequestTooLargeError } from '@sacp/bus';
+import type { WireError } from '@sacp/events';
 
 /** The CLI's exit codes: what a script can branch on. */
 export const ExitCode = {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { registerAdopt } from './commands/adopt.command';
 import { registerDeploy } from './commands/deploy.command';
@@ -30,12 +30,16 @@ const EXIT_CODES_HELP = `Exit codes:
   2  usage error (the command line is wrong)
   3  NATS or the orchestrator cannot be reached`;
 
+/** The package's version: the nearest package.json above the running CLI (dist/cli/src/main.js or cli/src/main.ts). */
 function version(): string {
-  try {
-    return (JSON.parse(readFileSync(join(__dirname, '../../../package.json'), 'utf8')) as { version: string }).version;
-  } catch {
-    return 'unknown';
+  for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
+    try {
+      return (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string }).version;
+    } catch {
+      // not here: one level up
+    }
   }
+  return 'unknown';
 }
 
 /** The whole command tree. Commander's own exits are turned into exceptions, so `run` decides every exit code. */

@@ -1,5 +1,5 @@
 import type { ControlPlaneClient } from './bus';
-import { Subjects } from '../../libs/events/src/subjects';
+import { Subjects } from '@sacp/events';
 
 /** The monitor's latest resource sample of one agent's container. */
 export interface AgentResources {

@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from 'commander';
 import type { z } from 'zod';
-import { validate } from '../../libs/events/src/validation';
+import { validate } from '@sacp/events';
 import { UsageError } from './errors';
 
 /** `--timeout S`: seconds, fractions allowed. */

@@ -1,4 +1,4 @@
-import type { QueryType } from '../../libs/events/src/queries';
+import type { QueryType } from '@sacp/events';
 import type { CliContext } from './context';
 import { refused } from './errors';
 

@@ -1,7 +1,5 @@
-import type { EvolvableEvent } from '../../libs/domain/src/agent/agent.evolve';
-import { evolveAgent } from '../../libs/domain/src/agent/agent.evolve';
-import { initialAgentState, type AgentState } from '../../libs/domain/src/agent/agent.state';
-import type { EventDataMap } from '../../libs/events/src/events';
+import { type EvolvableEvent, evolveAgent, initialAgentState, type AgentState } from '@sacp/domain';
+import type { EventDataMap } from '@sacp/events';
 
 export const AGENT_ID = '01a21741-34fc-762b-81eb-f9f75a327123';
 export const TEMPLATE_REF = { name: 'sim', version: 1, hash: 'sha256:abc' };

@@ -1,7 +1,7 @@
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { generateSealingKey, sealSecret } from '../../libs/platform/src/sealed-secret';
+import { generateSealingKey, sealSecret } from '@sacp/platform';
 import { DiscordStandIn, type DiscordStandInOptions, type InteractionRecord, type Json } from './discord-stand-in';
 import { TestControlPlane, type ControlPlaneOptions } from './control-plane';
 import { REPO_ROOT, type ServiceProcess } from './service-process';

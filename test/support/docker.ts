@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type Docker from 'dockerode';
-import type { ContainerSpec } from '../../libs/domain/src/container/container-spec';
-import { createDockerClient, type DockerClient } from '../../libs/docker/src';
+import type { ContainerSpec } from '@sacp/domain';
+import { createDockerClient, type DockerClient } from '@sacp/docker';
 
 /** The test agent built by scripts/build-images.sh (JSON heartbeat every second, uid 1000, handles SIGTERM). */
 export const TEST_AGENT_IMAGE = 'sacp/sim-agent:latest';

@@ -1,7 +1,6 @@
 import type { Pool } from 'pg';
-import { migrate } from '../../libs/event-store/src/migrations/migrate';
-import { PgEventStore } from '../../libs/event-store/src/pg-event-store';
-import type { EventMetadata } from '../../libs/events/src/metadata';
+import { migrate, PgEventStore } from '@sacp/event-store';
+import type { EventMetadata } from '@sacp/events';
 import { createTestDatabase, testPool } from './postgres';
 
 export interface TestEventStore {

@@ -4,9 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect as netConnect } from 'node:net';
 import type { NatsConnection } from '@nats-io/nats-core';
-import { connectBus } from '../../libs/bus/src/nats-connection';
-import { credentialPath, ensureCredential, initBus, readCredentialFile, writeServerConfig } from '../../libs/bus/src/auth/credential-files';
-import type { BusCredential } from '../../libs/bus/src/auth/bus-permissions';
+import { connectBus, credentialPath, ensureCredential, initBus, readCredentialFile, writeServerConfig, type BusCredential } from '@sacp/bus';
 import { freePort, waitFor } from './ports';
 
 export interface TestNats {

@@ -6,9 +6,7 @@
  * /api/docs, /metrics, the event WebSocket and the dashboard; each has its own issue.
  */
 import { Module } from '@nestjs/common';
-import type { JsonLogger } from '../../../libs/platform/src/logger';
-import { coreProviders } from '../../../libs/platform/src/nest/core-providers';
-import { HealthController } from '../../../libs/platform/src/nest/health.controller';
+import { type JsonLogger, coreProviders, HealthController } from '@sacp/platform';
 import type { ApiConfig } from './config';
 import { StatusController } from './status/status.controller';
 

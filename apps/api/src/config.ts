@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CommonConfigShape, millis, port, readConfig } from '../../../libs/platform/src/config';
+import { CommonConfigShape, millis, port, readConfig } from '@sacp/platform';
 
 const ApiConfigSchema = z.object({
   ...CommonConfigShape,

@@ -1,4 +1,4 @@
-import { runService } from '../../../libs/platform/src/nest/run-service';
+import { runService } from '@sacp/platform';
 import { apiModule } from './api.module';
 import { loadConfig } from './config';
 

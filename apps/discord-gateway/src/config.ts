@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { CommonConfigShape, ConfigError, millis, port, readConfig } from '../../../libs/platform/src/config';
-import { readSealedSecretFile, readSealingKeyFile } from '../../../libs/platform/src/sealed-secret';
+import { CommonConfigShape, ConfigError, millis, port, readConfig, readSealedSecretFile, readSealingKeyFile } from '@sacp/platform';
 import { parseRoleMap, type RoleMap } from './bot/roles';
 
 const snowflakeList = z

@@ -4,10 +4,7 @@
  * (GET /health/live, GET /health/ready, which includes the Discord connection).
  */
 import { Module } from '@nestjs/common';
-import type { JsonLogger } from '../../../libs/platform/src/logger';
-import { coreProviders, provide } from '../../../libs/platform/src/nest/core-providers';
-import { HealthController } from '../../../libs/platform/src/nest/health.controller';
-import { READINESS } from '../../../libs/platform/src/nest/tokens';
+import { type JsonLogger, coreProviders, provide, HealthController, READINESS } from '@sacp/platform';
 import type { DiscordGatewayConfig } from './config';
 import { DiscordGatewayRuntime } from './discord-gateway.runtime';
 

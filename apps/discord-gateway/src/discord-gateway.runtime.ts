@@ -1,8 +1,6 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/nats-core';
-import { JsonLogger } from '../../../libs/platform/src/logger';
-import { CONFIG, LOGGER, NATS } from '../../../libs/platform/src/nest/tokens';
-import type { ServiceReadiness } from '../../../libs/platform/src/nest/health.controller';
+import { JsonLogger, CONFIG, LOGGER, NATS, type ServiceReadiness } from '@sacp/platform';
 import { AlertPoster } from './alerts/alert-poster';
 import { ChannelSink, parseWebhookUrl, WebhookSink, type AlertSink } from './alerts/alert-sinks';
 import { CommandRunner } from './bot/command-runner';

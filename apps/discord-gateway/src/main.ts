@@ -1,4 +1,4 @@
-import { runService } from '../../../libs/platform/src/nest/run-service';
+import { runService } from '@sacp/platform';
 import { loadConfig } from './config';
 import { discordGatewayModule } from './discord-gateway.module';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CommonConfigShape, millis, port, readConfig } from '../../../libs/platform/src/config';
+import { CommonConfigShape, millis, port, readConfig } from '@sacp/platform';
 
 const percent = (fallback: number) => z.coerce.number().min(0).max(100).default(fallback);
 

@@ -1,5 +1,5 @@
-import { LeaderLock } from '../../../libs/event-store/src/leader-lock';
-import type { JsonLogger } from '../../../libs/platform/src/logger';
+import { LeaderLock } from '@sacp/event-store';
+import type { JsonLogger } from '@sacp/platform';
 
 /**
  * Elects the one monitor replica that probes, samples, raises threshold alerts and

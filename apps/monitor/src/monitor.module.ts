@@ -5,11 +5,8 @@
  * can reach Postgres, NATS and Docker (GET /health/live, GET /health/ready).
  */
 import { Module } from '@nestjs/common';
-import { DockerDriver } from '../../../libs/docker/src/docker.driver';
-import type { JsonLogger } from '../../../libs/platform/src/logger';
-import { coreProviders, provide } from '../../../libs/platform/src/nest/core-providers';
-import { HealthController, type ServiceReadiness } from '../../../libs/platform/src/nest/health.controller';
-import { NATS, READINESS } from '../../../libs/platform/src/nest/tokens';
+import { DockerDriver } from '@sacp/docker';
+import { type JsonLogger, coreProviders, provide, HealthController, type ServiceReadiness, NATS, READINESS } from '@sacp/platform';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { FleetView } from './fleet/fleet-view';
 import { MonitorRuntime } from './monitor.runtime';

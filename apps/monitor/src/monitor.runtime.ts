@@ -1,6 +1,5 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import type { JsonLogger } from '../../../libs/platform/src/logger';
-import { LOGGER } from '../../../libs/platform/src/nest/tokens';
+import { type JsonLogger, LOGGER } from '@sacp/platform';
 import { FleetView } from './fleet/fleet-view';
 import { RecoveryService } from './recovery/recovery.service';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CommonConfigShape, millis, port, readConfig } from '../../../libs/platform/src/config';
+import { CommonConfigShape, millis, port, readConfig } from '@sacp/platform';
 
 /** The owning role's URL: migrations run as it, never as the services' role. */
 const migrationUrl = z

@@ -1,7 +1,5 @@
-import { ConfigError } from '../../../libs/platform/src/config';
-import { JsonLogger } from '../../../libs/platform/src/logger';
-import { createPool, safeUrl } from '../../../libs/platform/src/pg-pool';
-import { migrate } from '../../../libs/event-store/src/migrations/migrate';
+import { ConfigError, JsonLogger, createPool, safeUrl } from '@sacp/platform';
+import { migrate } from '@sacp/event-store';
 import { loadMigrationConfig } from './config';
 
 /**

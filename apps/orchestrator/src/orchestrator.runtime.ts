@@ -1,20 +1,13 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { NatsConnection, Subscription } from '@nats-io/nats-core';
 import type { Pool } from 'pg';
-import { COMMAND_TYPES, type CommandType } from '../../../libs/events/src/commands';
-import { SYSTEM_ACTOR } from '../../../libs/events/src/metadata';
-import { ORCHESTRATOR_QUEUE, Subjects } from '../../../libs/events/src/subjects';
-import type { ContainerPolicy } from '../../../libs/domain/src/container/container-policy';
-import { DockerDriver } from '../../../libs/docker/src/docker.driver';
-import { serveRequests } from '../../../libs/bus/src/request-server';
-import { Limits } from '../../../libs/events/src/limits';
+import { COMMAND_TYPES, type CommandType, SYSTEM_ACTOR, ORCHESTRATOR_QUEUE, Subjects, Limits } from '@sacp/events';
+import type { ContainerPolicy } from '@sacp/domain';
+import { DockerDriver } from '@sacp/docker';
+import { serveRequests } from '@sacp/bus';
 import { requestErrorReply } from './request-error-reply';
-import { CommandAudit } from '../../../libs/event-store/src/command-audit';
-import { ConcurrencyError } from '../../../libs/event-store/src/errors';
-import { LeaderLock } from '../../../libs/event-store/src/leader-lock';
-import { PgEventStore } from '../../../libs/event-store/src/pg-event-store';
-import { Projector } from '../../../libs/event-store/src/projections/projector';
-import type { JsonLogger } from '../../../libs/platform/src/logger';
+import { CommandAudit, ConcurrencyError, LeaderLock, PgEventStore, Projector } from '@sacp/event-store';
+import { type JsonLogger, CONFIG, LOGGER, NATS, PG_POOL } from '@sacp/platform';
 import { AgentLocator } from './commands/agent-locator';
 import { adoptAgent, alertCommand, changeAgent, deployAgent, recoveryCommand, removeQuarantined } from './commands/agent.use-cases';
 import { CommandAccess } from './commands/command-access';
@@ -27,7 +20,6 @@ import { Reconciler } from './reconcile/reconciler';
 import { EventRelay } from './relay/event-relay';
 import { SecretStore } from './secrets/secret-store';
 import { TemplateCatalog } from './templates/template-catalog';
-import { CONFIG, LOGGER, NATS, PG_POOL } from '../../../libs/platform/src/nest/tokens';
 import { POLICY } from './tokens';
 
 /**

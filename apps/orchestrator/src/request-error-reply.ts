@@ -1,7 +1,6 @@
-import { PayloadLimitError } from '../../../libs/bus/src/request-server';
-import { ErrorCodes } from '../../../libs/events/src/error-codes';
-import { parseCommandSubject, Subjects } from '../../../libs/events/src/subjects';
-import type { JsonLogger } from '../../../libs/platform/src/logger';
+import { PayloadLimitError } from '@sacp/bus';
+import { ErrorCodes, parseCommandSubject, Subjects } from '@sacp/events';
+import type { JsonLogger } from '@sacp/platform';
 
 /**
  * The reply for a request that failed outside its handler's own mapping: an oversized

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { AgentNameSchema } from '../../../libs/events/src/commands/command-envelope';
+import { AgentNameSchema } from '@sacp/events';
 import type { CliContext } from '../context';
 import { checkLocally, REASON_HELP } from '../options';
 import { json, shortContainer, shortId } from '../output/format';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { AuditEntryView } from '../../../libs/events/src/queries';
+import type { AuditEntryView } from '@sacp/events';
 import type { CliContext } from '../context';
 import { UsageError } from '../errors';
 import { parseCount } from '../options';

@@ -1,8 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { ensureCredential, initBus, pidFilePath, writeServerConfig } from '../../../libs/bus/src/auth/credential-files';
-import { SERVICE_ROLES } from '../../../libs/bus/src/auth/bus-permissions';
+import { ensureCredential, initBus, pidFilePath, writeServerConfig, SERVICE_ROLES } from '@sacp/bus';
 import type { CliContext } from '../context';
 import { CliError, ExitCode, UsageError } from '../errors';
 import type { Runtime } from '../runtime';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { AgentStatusView } from '../../../libs/events/src/queries';
+import type { AgentStatusView } from '@sacp/events';
 import { newError, observeAgent, waitFailure, waitForAgent, type Observation, type WaitVerdict } from '../agent-wait';
 import type { CliContext } from '../context';
 import { REASON_HELP, type ChangeOptions } from '../options';

@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
-import { AgentNameSchema } from '../../../libs/events/src/commands/command-envelope';
-import type { TemplateRef } from '../../../libs/events/src/events/template-ref';
-import type { AgentStatusView } from '../../../libs/events/src/queries';
+import { AgentNameSchema, type TemplateRef, type AgentStatusView } from '@sacp/events';
 import { newError, observeAgent, waitFailure, waitForAgent } from '../agent-wait';
 import type { CliContext } from '../context';
 import { checkLocally, REASON_HELP, type ChangeOptions } from '../options';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { DEFAULT_SEALED_LABEL, generateSealingKey, openSealedSecret, parseKey, sealSecret, SealedSecretError } from '../../../libs/platform/src/sealed-secret';
+import { DEFAULT_SEALED_LABEL, generateSealingKey, openSealedSecret, parseKey, sealSecret, SealedSecretError } from '@sacp/platform';
 import type { CliContext } from '../context';
 import { CliError, ExitCode, UsageError } from '../errors';
 import { promptHidden } from '../prompt';

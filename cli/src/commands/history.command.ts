@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { HistoryEntry } from '../../../libs/events/src/queries';
+import type { HistoryEntry } from '@sacp/events';
 import type { CliContext } from '../context';
 import { parseCount } from '../options';
 import { dash, json, shortId, timeLabel } from '../output/format';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { AgentStatusView, LogLine, LogsPage } from '../../../libs/events/src/queries';
+import type { AgentStatusView, LogLine, LogsPage } from '@sacp/events';
 import { queryPages } from '../paging';
 import type { CliContext } from '../context';
 import { CliError, ExitCode } from '../errors';

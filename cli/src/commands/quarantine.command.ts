@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { QuarantineView } from '../../../libs/events/src/queries';
+import type { QuarantineView } from '@sacp/events';
 import type { CliContext } from '../context';
 import { REASON_HELP } from '../options';
 import { json, shortContainer, timeLabel, truncate } from '../output/format';

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { SetSecretV1 } from '../../../libs/events/src/commands/set-secret.v1';
+import { SetSecretV1 } from '@sacp/events';
 import type { CliContext } from '../context';
 import { UsageError } from '../errors';
 import { checkLocally, REASON_HELP } from '../options';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { AgentStatusView } from '../../../libs/events/src/queries';
+import type { AgentStatusView } from '@sacp/events';
 import type { CliContext } from '../context';
 import { fetchAgentResources, type AgentResources } from '../metrics';
 import { bytes, dash, duration, json, percent, relativeTime, shortContainer, shortId, templateLabel, truncate } from '../output/format';

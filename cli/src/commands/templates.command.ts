@@ -1,8 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { DEFAULT_POLICY } from '../../../libs/domain/src/container/container-policy';
-import { resolveHostPath, withRealPaths } from '../../../libs/platform/src/host-paths';
-import { describeTemplateProblems, parseTemplate, type TemplateProblem } from '../../../libs/domain/src/templates/template.parse';
+import { DEFAULT_POLICY, describeTemplateProblems, parseTemplate, type TemplateProblem } from '@sacp/domain';
+import { resolveHostPath, withRealPaths } from '@sacp/platform';
 import type { CliContext } from '../context';
 import { CliError, ExitCode } from '../errors';
 import { REASON_HELP } from '../options';

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
-import type { HistoryEntry } from '../../../libs/events/src/queries';
+import type { HistoryEntry } from '@sacp/events';
 import type { CliContext } from '../context';
 import { CliError, ExitCode } from '../errors';
 import { parseCount } from '../options';
-import { causationChain } from '../../../libs/presentation/src/causation-chain';
+import { causationChain } from '@sacp/presentation';
 import { json, shortId, timeLabel } from '../output/format';
 import { renderTable } from '../output/table';
 import type { Runtime } from '../runtime';

@@ -1,1 +1,1 @@
-export * from '../../../libs/presentation/src/format';
+export * from '@sacp/presentation';

@@ -1,6 +1,6 @@
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { nanos, type NatsConnection } from '@nats-io/nats-core';
-import { EVENT_STREAM, Subjects } from '../../events/src/subjects';
+import { EVENT_STREAM, Subjects } from '@sacp/events';
 
 /** Creates the SACP_EVENTS stream if it is missing. Its duplicate window backs the relay's exactly-once publishing. */
 export async function ensureEventStream(nc: NatsConnection): Promise<JetStreamManager> {

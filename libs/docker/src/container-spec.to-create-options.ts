@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import type { ContainerMount, ContainerSpec } from '../../domain/src/container/container-spec';
+import type { ContainerMount, ContainerSpec } from '@sacp/domain';
 import { DockerInvalidSpecError } from './docker.errors';
 
 /** json-file log rotation: an agent that logs in a loop cannot fill the disk. */

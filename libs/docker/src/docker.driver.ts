@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type Docker from 'dockerode';
-import type { ContainerSpec } from '../../domain/src/container/container-spec';
+import type { ContainerSpec } from '@sacp/domain';
 import { toCreateOptions } from './container-spec.to-create-options';
 import { toContainerStats, toHealthDetail, type ContainerHealthDetail, type ContainerStats } from './container-stats';
 import { toContainerSummary, type ContainerSummary } from './container-summary';

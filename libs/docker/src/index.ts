@@ -1,6 +1,7 @@
 export { createDockerClient, pingDocker, DEFAULT_DOCKER_HOST, type DockerClient } from './docker-connection';
 export {
   DockerDriver,
+  rfc3339Nanos,
   type CreatedContainer,
   type DockerEventsOptions,
   type FollowLogsOptions,

@@ -1,4 +1,4 @@
-import type { ErrorCode } from '../../events/src/error-codes';
+import type { ErrorCode } from '@sacp/events';
 
 /** A refusal the domain can explain: a stable code, a sentence for people, and details for tools. */
 export class DomainError extends Error {

@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import type { Actor } from '../../events/src/metadata';
+import type { Actor } from '@sacp/events';
 import { checkBinding, type CommandBinding, type StoredCommand } from './command-binding';
 
 export type AuditOutcome = 'accepted' | 'rejected' | 'refused' | 'duplicate' | 'conflict' | 'failed' | 'malformed';

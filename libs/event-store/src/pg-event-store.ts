@@ -1,7 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
-import type { StoredEvent, NewEvent } from '../../events/src/event-envelope';
-import { eventDataProblems } from '../../events/src/events';
-import type { EventMetadata } from '../../events/src/metadata';
+import { type StoredEvent, type NewEvent, eventDataProblems, type EventMetadata } from '@sacp/events';
 import { ConcurrencyError, StoreUnavailableError, isConnectionError } from './errors';
 import { uuidv7 } from './ids';
 import { inTransaction } from './with-client';

@@ -1,6 +1,6 @@
 import { realpathSync, statSync } from 'node:fs';
 import { posix } from 'node:path';
-import type { HostPathResolver, ResolvedHostPath } from '../../domain/src/container/container-policy';
+import type { HostPathResolver, ResolvedHostPath } from '@sacp/domain';
 
 /**
  * Finds what a host path really is: every symlink followed (`realpath`), and whether

@@ -1,4 +1,4 @@
-import type { HistoryEntry } from '../../events/src/queries';
+import type { HistoryEntry } from '@sacp/events';
 import { summarizeEvent } from './event-summary';
 
 /**

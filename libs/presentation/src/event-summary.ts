@@ -1,5 +1,4 @@
-import type { EventDataMap, EventType, RecoveryCause } from '../../events/src/events';
-import type { HistoryEntry } from '../../events/src/queries';
+import type { EventDataMap, EventType, RecoveryCause, HistoryEntry } from '@sacp/events';
 import { duration, shortContainer, truncate } from './format';
 
 const MAX_OUTPUT = 80;

@@ -1,4 +1,4 @@
-import type { AgentStatusView } from '../../events/src/queries';
+import type { AgentStatusView } from '@sacp/events';
 
 /**
  * Eight hex digits of an id, enough to tell agents apart in a table. The last ones:

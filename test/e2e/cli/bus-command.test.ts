@@ -4,8 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { connectBus } from '../../../libs/bus/src/nats-connection';
-import { BusError } from '../../../libs/bus/src/bus.errors';
+import { connectBus, BusError } from '@sacp/bus';
 import { freePort, waitFor } from '../../support/ports';
 import { explain, sacp } from './sacp';
 

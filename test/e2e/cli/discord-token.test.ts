@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { generateSealingKey, openSealedSecret, sealSecret } from '../../../libs/platform/src/sealed-secret';
+import { generateSealingKey, openSealedSecret, sealSecret } from '@sacp/platform';
 import { explain, sacp, type SacpResult } from './sacp';
 
 const TOKEN = 'MTE5ODc2NTQzMjEwOTg3NjU0.Gx1y2z.e2e-discord-token-value-abcdefghijklmnop';

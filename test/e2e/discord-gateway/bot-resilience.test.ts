@@ -8,7 +8,7 @@ import { createServer, connect, type Server } from 'node:net';
 import { MONITOR_TEST_ACTOR } from '../../support/control-plane';
 import { BotHarness, textOf } from '../../support/discord-bot-harness';
 import { Op, type Json } from '../../support/discord-stand-in';
-import { generateSealingKey } from '../../../libs/platform/src/sealed-secret';
+import { generateSealingKey } from '@sacp/platform';
 
 const ALERT_MESSAGES = 'POST /channels/:channelId/messages';
 

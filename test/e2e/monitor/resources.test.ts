@@ -2,9 +2,9 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TestControlPlane } from '../../support/control-plane';
 import { waitFor } from '../../support/ports';
-import { requestJson } from '../../../libs/bus/src/request-client';
-import type { AgentResourceSample, MetricsAgentsReply } from '../../../libs/domain/src/monitoring/resource-sample';
-import type { QueryReply } from '../../../libs/events/src/reply';
+import { requestJson } from '@sacp/bus';
+import type { AgentResourceSample, MetricsAgentsReply } from '@sacp/domain';
+import type { QueryReply } from '@sacp/events';
 
 interface Row {
   type: string;

@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import type { CommandReply } from '../../../libs/events/src/reply';
+import type { CommandReply } from '@sacp/events';
 import { Client } from 'pg';
 import { TestControlPlane } from '../../support/control-plane';
 import { waitFor } from '../../support/ports';

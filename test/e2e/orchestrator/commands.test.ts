@@ -2,11 +2,10 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { requestJson } from '../../../libs/bus/src/request-client';
-import type { CommandReply } from '../../../libs/events/src/reply';
+import { requestJson } from '@sacp/bus';
+import { type CommandReply, Subjects } from '@sacp/events';
 import { TEST_ACTOR, TestControlPlane } from '../../support/control-plane';
 import { waitFor } from '../../support/ports';
-import { Subjects } from '../../../libs/events/src/subjects';
 
 describe('commands: idempotency, conflicts and refusals (real NATS, Postgres, Docker)', () => {
   const cp = new TestControlPlane();

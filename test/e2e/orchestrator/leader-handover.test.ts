@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { EVENT_STREAM } from '../../../libs/events/src/subjects';
+import { EVENT_STREAM } from '@sacp/events';
 import { TestControlPlane } from '../../support/control-plane';
 import { waitFor } from '../../support/ports';
 import type { ServiceProcess } from '../../support/service-process';

@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TestControlPlane } from '../../support/control-plane';
 import { waitFor } from '../../support/ports';
-import type { LogLine } from '../../../libs/events/src/queries';
+import type { LogLine } from '@sacp/events';
 
 describe('agent lifecycle through the orchestrator (real NATS, Postgres, Docker)', () => {
   const cp = new TestControlPlane();

@@ -2,12 +2,11 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { requestJson } from '../../../libs/bus/src/request-client';
-import type { CommandReply } from '../../../libs/events/src/reply';
+import { requestJson } from '@sacp/bus';
+import { type CommandReply, Subjects } from '@sacp/events';
 import { TEST_ACTOR, TestControlPlane } from '../../support/control-plane';
 import { waitFor } from '../../support/ports';
 import { ServiceProcess } from '../../support/service-process';
-import { Subjects } from '../../../libs/events/src/subjects';
 
 describe('resilience: Postgres, NATS and Docker going away (real processes)', () => {
   const cp = new TestControlPlane();

@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import { MIGRATIONS } from '../../../libs/event-store/src/migrations/migrate';
+import { MIGRATIONS } from '@sacp/event-store';
 import { TestControlPlane } from '../../support/control-plane';
 import { REPO_ROOT } from '../../support/service-process';
 

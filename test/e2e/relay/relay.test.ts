@@ -1,8 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { PgEventStore } from '../../../libs/event-store/src/pg-event-store';
-import { EVENT_STREAM } from '../../../libs/events/src/subjects';
+import { PgEventStore } from '@sacp/event-store';
+import { EVENT_STREAM } from '@sacp/events';
 import { TestControlPlane } from '../../support/control-plane';
 import { metadata, testEvent } from '../../support/event-store';
 import { waitFor } from '../../support/ports';

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { NatsConnection } from '@nats-io/nats-core';
-import { connectBus } from '../../../libs/bus/src/nats-connection';
-import { BusError } from '../../../libs/bus/src/bus.errors';
+import { connectBus, BusError } from '@sacp/bus';
 import { BusProbe } from '../../support/bus-probe';
 import { startNats, type TestNats } from '../../support/nats-server';
 

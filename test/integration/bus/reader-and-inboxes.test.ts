@@ -2,10 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
-import { ensureEventStream } from '../../../libs/bus/src/event-stream';
-import { requestJson } from '../../../libs/bus/src/request-client';
-import { BusError } from '../../../libs/bus/src/bus.errors';
-import { EVENT_STREAM, Subjects } from '../../../libs/events/src/subjects';
+import { ensureEventStream, requestJson, BusError } from '@sacp/bus';
+import { EVENT_STREAM, Subjects } from '@sacp/events';
 import { BusProbe } from '../../support/bus-probe';
 import { startNats, type TestNats } from '../../support/nats-server';
 

@@ -1,8 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { NatsConnection } from '@nats-io/nats-core';
-import { requestJson, RequestTooLargeError } from '../../../libs/bus/src/request-client';
-import { MALFORMED_JSON, PayloadLimitError, serveRequests } from '../../../libs/bus/src/request-server';
+import { requestJson, RequestTooLargeError, MALFORMED_JSON, PayloadLimitError, serveRequests } from '@sacp/bus';
 import { startNats, type TestNats } from '../../support/nats-server';
 
 describe('request server: every request gets a reply and the process goes on (real NATS)', () => {

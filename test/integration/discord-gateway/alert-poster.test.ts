@@ -12,11 +12,9 @@ import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
 import { DiscordStandIn, type Json } from '../../support/discord-stand-in';
 import { startNats, type TestNats } from '../../support/nats-server';
 import { freePort } from '../../support/ports';
-import { ensureEventStream } from '../../../libs/bus/src/event-stream';
-import type { StoredEvent } from '../../../libs/events/src/event-envelope';
-import type { AlertRaisedDataV1 } from '../../../libs/events/src/events/alert-raised.v1';
-import type { AlertResolvedDataV1 } from '../../../libs/events/src/events/alert-resolved.v1';
-import { JsonLogger } from '../../../libs/platform/src/logger';
+import { ensureEventStream } from '@sacp/bus';
+import type { StoredEvent, AlertRaisedDataV1, AlertResolvedDataV1 } from '@sacp/events';
+import { JsonLogger } from '@sacp/platform';
 import { AlertPoster, type AlertMessage, type AlertSink } from '../../../apps/discord-gateway/src/alerts/alert-poster';
 import { ChannelSink, WebhookSink, parseWebhookUrl } from '../../../apps/discord-gateway/src/alerts/alert-sinks';
 

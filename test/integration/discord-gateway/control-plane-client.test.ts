@@ -9,10 +9,8 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { NatsConnection, Subscription } from '@nats-io/nats-core';
 import { startNats, type TestNats } from '../../support/nats-server';
-import { Subjects } from '../../../libs/events/src/subjects';
-import { JsonLogger } from '../../../libs/platform/src/logger';
-import type { WireError } from '../../../libs/events/src/error-codes';
-import type { Actor } from '../../../libs/events/src/metadata';
+import { Subjects, type WireError, type Actor } from '@sacp/events';
+import { JsonLogger } from '@sacp/platform';
 import { ControlPlaneClient } from '../../../apps/discord-gateway/src/bot/control-plane.client';
 
 const actor: Actor = { kind: 'discord', id: '1189403234567890999', displayName: 'Alice' };

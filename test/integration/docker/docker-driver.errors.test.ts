@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { createDockerClient, DockerDriver, DockerImageNotFoundError, DockerUnavailableError, type DockerError } from '../../../libs/docker/src';
+import { createDockerClient, DockerDriver, DockerImageNotFoundError, DockerUnavailableError, type DockerError } from '@sacp/docker';
 import { dockerTestContext, removeTestObjects, requireTestAgentImage, TEST_AGENT_IMAGE, testAgentSpec } from '../../support/docker';
 
 describe('DockerDriver: failures become typed errors that say what to do', () => {

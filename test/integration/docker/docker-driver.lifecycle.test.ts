@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DockerDriver } from '../../../libs/docker/src';
+import { DockerDriver } from '@sacp/docker';
 import { dockerTestContext, eventually, removeTestObjects, requireTestAgentImage, testAgentSpec } from '../../support/docker';
 
 describe('DockerDriver: container lifecycle against the real engine', () => {

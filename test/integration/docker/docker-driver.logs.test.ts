@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DockerDriver, type LogLine } from '../../../libs/docker/src';
+import { DockerDriver, type LogLine } from '@sacp/docker';
 import { dockerTestContext, eventually, removeTestObjects, requireTestAgentImage, testAgentSpec } from '../../support/docker';
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;

@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { DockerDriver } from '../../../libs/docker/src';
+import { DockerDriver } from '@sacp/docker';
 import { dockerTestContext, eventually, removeTestObjects, requireTestAgentImage, testAgentSpec } from '../../support/docker';
 
 const run = promisify(execFile);

@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DockerDriver, type DockerEvent } from '../../../libs/docker/src';
+import { DockerDriver, type DockerEvent } from '@sacp/docker';
 import { dockerTestContext, removeTestObjects, requireTestAgentImage, testAgentSpec } from '../../support/docker';
 
 describe('DockerDriver: networks, volumes and events against the real engine', () => {

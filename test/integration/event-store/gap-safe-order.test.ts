@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Pool } from 'pg';
-import { checkpointOf, START, type PgEventStore, type Checkpoint } from '../../../libs/event-store/src/pg-event-store';
+import { checkpointOf, START, type PgEventStore, type Checkpoint } from '@sacp/event-store';
 import { metadata, testEvent, testEventStore } from '../../support/event-store';
 
 class Rollback extends Error {}

@@ -1,7 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ConcurrencyError } from '../../../libs/event-store/src/errors';
-import type { PgEventStore } from '../../../libs/event-store/src/pg-event-store';
+import { ConcurrencyError, type PgEventStore } from '@sacp/event-store';
 import type { Pool } from 'pg';
 import { metadata, testEvent, testEventStore } from '../../support/event-store';
 

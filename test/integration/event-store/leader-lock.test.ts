@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import type { Client, Pool } from 'pg';
-import { earliestServerRelease, LEADER_LOCK_TIMINGS, LeaderLock } from '../../../libs/event-store/src/leader-lock';
+import { earliestServerRelease, LEADER_LOCK_TIMINGS, LeaderLock } from '@sacp/event-store';
 import { createTestDatabase, testPool } from '../../support/postgres';
 import { waitFor } from '../../support/ports';
 import { REPO_ROOT } from '../../support/service-process';

@@ -1,8 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Pool } from 'pg';
-import { MIGRATIONS, migrate } from '../../../libs/event-store/src/migrations/migrate';
-import { PgEventStore } from '../../../libs/event-store/src/pg-event-store';
+import { MIGRATIONS, migrate, PgEventStore } from '@sacp/event-store';
 import { createTestDatabase, testPool } from '../../support/postgres';
 import { metadata } from '../../support/event-store';
 

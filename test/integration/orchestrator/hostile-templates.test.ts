@@ -4,8 +4,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync,
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DomainError } from '../../../libs/domain/src/domain-error';
-import type { TemplateProblem } from '../../../libs/domain/src/templates/template.parse';
+import { DomainError, type TemplateProblem } from '@sacp/domain';
 import { loadConfig } from '../../../apps/orchestrator/src/config';
 import { containerPolicyFromConfig } from '../../../apps/orchestrator/src/templates/container-policy.config';
 import { TemplateCatalog } from '../../../apps/orchestrator/src/templates/template-catalog';

@@ -3,9 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { natsServerConfig } from '../../../libs/bus/src/auth/nats-server-config';
-import { permissionsFor } from '../../../libs/bus/src/auth/bus-permissions';
-import { credentialPath, ensureCredential, initBus, listCredentials } from '../../../libs/bus/src/auth/credential-files';
+import { natsServerConfig, permissionsFor, credentialPath, ensureCredential, initBus, listCredentials } from '@sacp/bus';
 
 const settings = { host: '127.0.0.1', port: 4222, storeDir: '/var/lib/sacp/nats' };
 

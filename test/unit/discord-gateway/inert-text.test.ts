@@ -4,7 +4,7 @@ import { inert, inertCode, inertLine } from '../../../apps/discord-gateway/src/t
 import { alertEmbed, summaryEmbed, type AlertItem } from '../../../apps/discord-gateway/src/alerts/alert-poster';
 import { confirmReply, errorReply, historyReply, logsReply, statusPage, templatesReply, usageReply } from '../../../apps/discord-gateway/src/bot/replies';
 import { specOf } from '../../../apps/discord-gateway/src/bot/command-specs';
-import type { AgentStatusView, HistoryEntry } from '../../../libs/events/src/queries';
+import type { AgentStatusView, HistoryEntry } from '@sacp/events';
 import { liveHazards } from '../../support/discord-hazards';
 
 const ZW = '\u200b';

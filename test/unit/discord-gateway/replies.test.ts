@@ -1,7 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { AgentStatusView, HistoryEntry } from '../../../libs/events/src/queries';
-import type { AgentResourceSample } from '../../../libs/events/src/metrics';
+import type { AgentStatusView, HistoryEntry, AgentResourceSample } from '@sacp/events';
 import { specOf } from '../../../apps/discord-gateway/src/bot/command-specs';
 import {
   AGENTS_PER_PAGE,

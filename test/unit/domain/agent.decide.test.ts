@@ -1,8 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decideAgent } from '../../../libs/domain/src/agent/agent.decide';
-import { DomainError } from '../../../libs/domain/src/domain-error';
-import { initialAgentState } from '../../../libs/domain/src/agent/agent.state';
+import { decideAgent, DomainError, initialAgentState } from '@sacp/domain';
 import { AGENT_ID, TEMPLATE_REF, event, given, runningAgent, deployed } from '../../factories/agent-events';
 
 const types = (d: ReturnType<typeof decideAgent>) => d.appends.flatMap((a) => a.events.map((e) => `${a.streamId}:${e.type}`));

@@ -7,9 +7,9 @@ import {
   DEFAULT_POLICY,
   type ContainerPolicy,
   type HostPathResolver,
-} from '../../../libs/domain/src/container/container-policy';
-import { buildContainerSpec } from '../../../libs/domain/src/container/container-spec.build';
-import { TemplateSchema } from '../../../libs/domain/src/templates/template.schema';
+  buildContainerSpec,
+  TemplateSchema,
+} from '@sacp/domain';
 
 /** Pure checks: the host is a table, so a symlink is just an entry that resolves elsewhere. */
 const host: Record<string, { realPath: string | null; socket?: boolean; error?: string }> = {

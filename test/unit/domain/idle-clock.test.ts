@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decideIdle, observeIdle, startIdleClock, type IdleClock, type IdleObservation, type IdleThresholds } from '../../../libs/domain/src/monitoring/idle-clock';
+import { decideIdle, observeIdle, startIdleClock, type IdleClock, type IdleObservation, type IdleThresholds } from '@sacp/domain';
 
 const T0 = Date.parse('2026-11-26T12:00:00.000Z');
 /** a controlled clock: seconds after the container started */

@@ -1,8 +1,9 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { evolveAgent, type EvolvableEvent } from '../../../libs/domain/src/agent/agent.evolve';
-import type { AgentState } from '../../../libs/domain/src/agent/agent.state';
 import {
+  evolveAgent,
+  type EvolvableEvent,
+  type AgentState,
   decideOperationFailure,
   normalizeFailureMessage,
   operationAlertKey,
@@ -11,9 +12,9 @@ import {
   operationRetryDelay,
   type OperationFailure,
   type OperationRetryPolicy,
-} from '../../../libs/domain/src/agent/operation-backoff';
-import { AgentOperationFailedV2 } from '../../../libs/events/src/events/agent-operation-failed.v2';
-import { decideAgent } from '../../../libs/domain/src/agent/agent.decide';
+  decideAgent,
+} from '@sacp/domain';
+import { AgentOperationFailedV2 } from '@sacp/events';
 import { deployed, event, given } from '../../factories/agent-events';
 
 const policy: OperationRetryPolicy = { limit: 4, initialMs: 1000, maxMs: 5000, multiplier: 2 };

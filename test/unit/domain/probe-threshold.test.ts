@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { probeDue, recordProbe, startProbing, type ProbeState, type ProbeTiming } from '../../../libs/domain/src/monitoring/probe-threshold';
+import { probeDue, recordProbe, startProbing, type ProbeState, type ProbeTiming } from '@sacp/domain';
 
 const T0 = Date.parse('2026-11-26T12:00:00.000Z');
 /** a controlled clock: seconds after the container started */

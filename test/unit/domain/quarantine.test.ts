@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { evolveQuarantine, initialQuarantineState, planQuarantine, quarantinedName } from '../../../libs/domain/src/container/quarantine';
-import { ContainerQuarantinedV1 } from '../../../libs/events/src/events/container-quarantined.v1';
+import { evolveQuarantine, initialQuarantineState, planQuarantine, quarantinedName } from '@sacp/domain';
+import { ContainerQuarantinedV1 } from '@sacp/events';
 
 const quarantined = { type: 'container.quarantined', data: { ...ContainerQuarantinedV1.example, removeAfter: '2026-11-27T10:00:00.000Z' } };
 const fold = (...events: { type: string; data: unknown }[]) => events.reduce(evolveQuarantine, initialQuarantineState());

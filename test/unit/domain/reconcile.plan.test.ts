@@ -1,7 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { planReconcile, type ObservedContainer } from '../../../libs/domain/src/agent/reconcile.plan';
-import { containerName } from '../../../libs/domain/src/container/container-spec.build';
+import { planReconcile, type ObservedContainer, containerName } from '@sacp/domain';
 import { deployed, event, given, runningAgent } from '../../factories/agent-events';
 
 const c = (id: string, name: string, running: boolean, exitCode: number | null = null): ObservedContainer => ({ id, name, running, exitCode, oomKilled: false, finishedAt: null });

@@ -1,9 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { backoffDelay, classifyExit, decideRecovery, type RestartPolicy } from '../../../libs/domain/src/recovery/recovery.policy';
-import { decideAgent } from '../../../libs/domain/src/agent/agent.decide';
-import { evolveAgent } from '../../../libs/domain/src/agent/agent.evolve';
-import { planReconcile } from '../../../libs/domain/src/agent/reconcile.plan';
+import { backoffDelay, classifyExit, decideRecovery, type RestartPolicy, decideAgent, evolveAgent, planReconcile } from '@sacp/domain';
 import { deployed, event, given, runningAgent } from '../../factories/agent-events';
 
 const policy: RestartPolicy = {

@@ -2,11 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_POLICY } from '../../../libs/domain/src/container/container-policy';
-import { buildContainerSpec, MissingSecretError } from '../../../libs/domain/src/container/container-spec.build';
-import { checkContainerPolicy } from '../../../libs/domain/src/container/container-policy';
-import { parseTemplate, type TemplateProblem } from '../../../libs/domain/src/templates/template.parse';
-import { templateHash } from '../../../libs/domain/src/templates/template.hash';
+import { DEFAULT_POLICY, buildContainerSpec, MissingSecretError, checkContainerPolicy, parseTemplate, type TemplateProblem, templateHash } from '@sacp/domain';
 import { REPO_ROOT } from '../../support/service-process';
 
 const base = { name: 'hostile', image: 'sacp/sim-agent:latest' };

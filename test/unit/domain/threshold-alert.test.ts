@@ -1,7 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { crossThreshold } from '../../../libs/domain/src/monitoring/threshold-alert';
-import { cpuPercentBetween, percentOf } from '../../../libs/domain/src/monitoring/resource-sample';
+import { crossThreshold, cpuPercentBetween, percentOf } from '@sacp/domain';
 
 describe('threshold alerts with hysteresis', () => {
   const t = { threshold: 90, hysteresis: 5 };

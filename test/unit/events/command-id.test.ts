@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { canonicalJson, commandIdReservation } from '../../../libs/events/src/commands/command-id';
-import { bindingMismatch } from '../../../libs/event-store/src/command-binding';
+import { canonicalJson, commandIdReservation } from '@sacp/events';
+import { bindingMismatch } from '@sacp/event-store';
 
 describe('command id binding (pure)', () => {
   test('canonical JSON does not depend on key order, drops undefined, keeps arrays in order', () => {

@@ -1,8 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CommandContracts, CommandEnvelopeSchema } from '../../../libs/events/src/commands';
-import { EventContracts, PreviousEventContracts } from '../../../libs/events/src/events';
-import { EventMetadataSchema } from '../../../libs/events/src/metadata';
+import { CommandContracts, CommandEnvelopeSchema, EventContracts, PreviousEventContracts, EventMetadataSchema } from '@sacp/events';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../support/service-process';

@@ -1,7 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Limits, truncateLine } from '../../../libs/events/src/limits';
-import { decodeCursor, encodeCursor, fitPage } from '../../../libs/events/src/queries';
+import { Limits, truncateLine, decodeCursor, encodeCursor, fitPage } from '@sacp/events';
 
 describe('size limits', () => {
   test('every cap leaves room under NATS max_payload', () => {

@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { COMMAND_TYPES } from '../../../libs/events/src/commands';
-import { maySend, SENDER_COMMANDS, SENDER_KINDS } from '../../../libs/events/src/senders';
-import { parseCommandSubject, Subjects } from '../../../libs/events/src/subjects';
+import { COMMAND_TYPES, maySend, SENDER_COMMANDS, SENDER_KINDS, parseCommandSubject, Subjects } from '@sacp/events';
 
 describe('who may send what', () => {
   test('every command type has a sender, and every listed type exists', () => {

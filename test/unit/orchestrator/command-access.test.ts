@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { CommandAccess } from '../../../apps/orchestrator/src/commands/command-access';
-import type { AuditEntry, CommandAudit } from '../../../libs/event-store/src/command-audit';
-import { JsonLogger } from '../../../libs/platform/src/logger';
+import type { AuditEntry, CommandAudit } from '@sacp/event-store';
+import { JsonLogger } from '@sacp/platform';
 
 const envelope = (type: string, kind: string) => ({
   type,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { generateSealingKey, openSealedSecret, parseKey, readSealedSecretFile, readSealingKeyFile, sealSecret, SealedSecretError } from '../../../libs/platform/src/sealed-secret';
+import { generateSealingKey, openSealedSecret, parseKey, readSealedSecretFile, readSealingKeyFile, sealSecret, SealedSecretError } from '@sacp/platform';
 
 const TOKEN = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.GhIjKl.abcdefghijklmnopqrstuvwxyz0123456789AB';
 

@@ -1,8 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { z } from 'zod';
-import { ConfigError, readConfig } from '../../../libs/platform/src/config';
-import { JsonLogger } from '../../../libs/platform/src/logger';
+import { ConfigError, readConfig, JsonLogger } from '@sacp/platform';
 
 const TOKEN = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.GhIjKl.redaction-test-token-value-0123';
 

@@ -1,5 +1,5 @@
 import { HttpException } from '@nestjs/common';
-import { ErrorCodes, type WireError } from '../../../../libs/events/src/error-codes';
+import { ErrorCodes, type WireError } from '@sacp/events';
 
 /**
  * The one place where a stable error code (from the bus or from the orchestrator's

@@ -1,12 +1,10 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/nats-core';
-import { BusError } from '../../../../libs/bus/src/bus.errors';
-import { requestJson } from '../../../../libs/bus/src/request-client';
-import type { QueryReply } from '../../../../libs/events/src/reply';
-import { Subjects } from '../../../../libs/events/src/subjects';
+import { BusError, requestJson } from '@sacp/bus';
+import { type QueryReply, Subjects } from '@sacp/events';
 import type { ApiConfig } from '../config';
 import { toHttpException } from '../http/wire-error.to-http';
-import { CONFIG, NATS } from '../../../../libs/platform/src/nest/tokens';
+import { CONFIG, NATS } from '@sacp/platform';
 
 /**
  * GET /api/status: the agents as the orchestrator's read model sees them, via

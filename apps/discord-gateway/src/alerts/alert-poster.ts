@@ -22,12 +22,9 @@
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
 import { nanos, type NatsConnection } from '@nats-io/nats-core';
 import { DiscordAPIError, type APIEmbed } from 'discord.js';
-import { ensureEventStream } from '../../../../libs/bus/src/event-stream';
-import type { StoredEvent } from '../../../../libs/events/src/event-envelope';
-import type { AlertRaisedDataV1 } from '../../../../libs/events/src/events/alert-raised.v1';
-import type { AlertResolvedDataV1 } from '../../../../libs/events/src/events/alert-resolved.v1';
-import { EVENT_STREAM, Subjects } from '../../../../libs/events/src/subjects';
-import type { JsonLogger } from '../../../../libs/platform/src/logger';
+import { ensureEventStream } from '@sacp/bus';
+import { type StoredEvent, type AlertRaisedDataV1, type AlertResolvedDataV1, EVENT_STREAM, Subjects } from '@sacp/events';
+import type { JsonLogger } from '@sacp/platform';
 import { inert, inertCode, inertLine, inertWord } from '../text/inert';
 import type { AlertMessage, AlertSink } from './alert-sinks';
 

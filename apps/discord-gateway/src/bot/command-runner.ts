@@ -4,14 +4,8 @@
  * show progress, and sends the replies it gets back.
  */
 import type { NatsConnection } from '@nats-io/nats-core';
-import type { Role } from '../../../../libs/events/src/commands/refuse-access.v1';
-import type { WireError } from '../../../../libs/events/src/error-codes';
-import type { Actor } from '../../../../libs/events/src/metadata';
-import type { MetricsAgentsReply } from '../../../../libs/events/src/metrics';
-import type { AgentStatusView, HistoryEntry, LogsPage } from '../../../../libs/events/src/queries';
-import { Subjects } from '../../../../libs/events/src/subjects';
-import type { StoredEvent } from '../../../../libs/events/src/event-envelope';
-import type { JsonLogger } from '../../../../libs/platform/src/logger';
+import { type Role, type WireError, type Actor, type MetricsAgentsReply, type AgentStatusView, type HistoryEntry, type LogsPage, Subjects, type StoredEvent } from '@sacp/events';
+import type { JsonLogger } from '@sacp/platform';
 import type { ParsedCommand } from './command-specs';
 import type { ControlPlaneClient } from './control-plane.client';
 import { inert, inertCode, inertLine, inertWord } from '../text/inert';

@@ -3,7 +3,7 @@
  * its usage line. The same table drives the `!` prefix parser, the slash command
  * definitions registered with Discord, `help`, and the authorisation check.
  */
-import type { Role } from '../../../../libs/events/src/commands/refuse-access.v1';
+import type { Role } from '@sacp/events';
 
 export type ArgKind = 'agent' | 'template' | 'name' | 'target' | 'lines' | 'limit' | 'container';
 

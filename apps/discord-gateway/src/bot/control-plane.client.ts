@@ -1,11 +1,7 @@
 import type { NatsConnection } from '@nats-io/nats-core';
-import { BusError, busUnavailable } from '../../../../libs/bus/src/bus.errors';
-import { requestJson } from '../../../../libs/bus/src/request-client';
-import { ErrorCodes, type WireError } from '../../../../libs/events/src/error-codes';
-import type { Actor } from '../../../../libs/events/src/metadata';
-import type { CommandReply, QueryReply } from '../../../../libs/events/src/reply';
-import { Subjects } from '../../../../libs/events/src/subjects';
-import type { JsonLogger } from '../../../../libs/platform/src/logger';
+import { BusError, busUnavailable, requestJson } from '@sacp/bus';
+import { ErrorCodes, type WireError, type Actor, type CommandReply, type QueryReply, Subjects } from '@sacp/events';
+import type { JsonLogger } from '@sacp/platform';
 
 export interface SendOptions {
   commandId: string;

@@ -21,9 +21,8 @@ import {
   type Message,
 } from 'discord.js';
 import { SimpleShardingStrategy, type WebSocketManager } from '@discordjs/ws';
-import type { Role } from '../../../../libs/events/src/commands/refuse-access.v1';
-import type { Actor } from '../../../../libs/events/src/metadata';
-import type { JsonLogger } from '../../../../libs/platform/src/logger';
+import type { Role, Actor } from '@sacp/events';
+import type { JsonLogger } from '@sacp/platform';
 import { parsePrefixed, parseSlash, slashDefinitions, specOf, type CommandSpec, type ParsedCommand, type ParseResult } from './command-specs';
 import type { CommandRunner } from './command-runner';
 import type { ControlPlaneClient } from './control-plane.client';

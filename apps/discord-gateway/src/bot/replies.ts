@@ -5,13 +5,8 @@
  * Whatever the control plane did not write itself (names, reasons, messages, log lines,
  * display names) goes through ../text/inert first: it can show, never format, link or ping.
  */
-import type { WireError } from '../../../../libs/events/src/error-codes';
-import type { AgentStatusView, HistoryEntry } from '../../../../libs/events/src/queries';
-import type { AgentResourceSample } from '../../../../libs/events/src/metrics';
-import type { Role } from '../../../../libs/events/src/commands/refuse-access.v1';
-import { causationChain } from '../../../../libs/presentation/src/causation-chain';
-import { summarizeEvent } from '../../../../libs/presentation/src/event-summary';
-import { bytes, duration, percent, relativeTime, shortContainer, templateLabel, timeLabel } from '../../../../libs/presentation/src/format';
+import type { WireError, AgentStatusView, HistoryEntry, AgentResourceSample, Role } from '@sacp/events';
+import { causationChain, summarizeEvent, bytes, duration, percent, relativeTime, shortContainer, templateLabel, timeLabel } from '@sacp/presentation';
 import { inert, inertCode, inertLine, inertWord } from '../text/inert';
 import { COMMAND_SPECS, usageLine, type CommandSpec } from './command-specs';
 

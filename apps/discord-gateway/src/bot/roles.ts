@@ -1,4 +1,4 @@
-import { ROLES, type Role } from '../../../../libs/events/src/commands/refuse-access.v1';
+import { ROLES, type Role } from '@sacp/events';
 
 /** Discord role ids per control-plane role. A member holds the highest role any of their Discord roles maps to. */
 export type RoleMap = Record<Role, string[]>;

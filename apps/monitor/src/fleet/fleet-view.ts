@@ -1,13 +1,9 @@
 import { jetstream, jetstreamManager, DeliverPolicy, type ConsumerMessages } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
-import { EVENT_STREAM, Subjects } from '../../../../libs/events/src/subjects';
-import type { StoredEvent } from '../../../../libs/events/src/event-envelope';
-import type { TemplateVersionRegisteredDataV1 } from '../../../../libs/events/src/events/template-version-registered.v1';
-import { evolveAgent, type EvolvableEvent } from '../../../../libs/domain/src/agent/agent.evolve';
-import { initialAgentState, type AgentState } from '../../../../libs/domain/src/agent/agent.state';
-import { TemplateSchema, type Template } from '../../../../libs/domain/src/templates/template.schema';
-import { ensureEventStream } from '../../../../libs/bus/src/event-stream';
-import type { JsonLogger } from '../../../../libs/platform/src/logger';
+import { EVENT_STREAM, Subjects, type StoredEvent, type TemplateVersionRegisteredDataV1 } from '@sacp/events';
+import { evolveAgent, type EvolvableEvent, initialAgentState, type AgentState, TemplateSchema, type Template } from '@sacp/domain';
+import { ensureEventStream } from '@sacp/bus';
+import type { JsonLogger } from '@sacp/platform';
 
 export interface FleetChange {
   event: StoredEvent;

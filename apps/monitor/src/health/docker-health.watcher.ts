@@ -1,5 +1,5 @@
-import type { DockerDriver } from '../../../../libs/docker/src/docker.driver';
-import type { JsonLogger } from '../../../../libs/platform/src/logger';
+import type { DockerDriver } from '@sacp/docker';
+import type { JsonLogger } from '@sacp/platform';
 
 /**
  * Follows Docker's `health_status` events for this instance's containers and calls

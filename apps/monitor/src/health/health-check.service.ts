@@ -1,8 +1,6 @@
-import type { AgentState } from '../../../../libs/domain/src/agent/agent.state';
-import { probeDue, recordProbe, startProbing, type ProbeState } from '../../../../libs/domain/src/monitoring/probe-threshold';
-import type { TemplateHealthCheck } from '../../../../libs/domain/src/templates/template.schema';
-import type { DockerDriver } from '../../../../libs/docker/src/docker.driver';
-import type { JsonLogger } from '../../../../libs/platform/src/logger';
+import { type AgentState, probeDue, recordProbe, startProbing, type ProbeState, type TemplateHealthCheck } from '@sacp/domain';
+import type { DockerDriver } from '@sacp/docker';
+import type { JsonLogger } from '@sacp/platform';
 import type { FleetView } from '../fleet/fleet-view';
 import type { ControlPlaneCommands } from '../recovery/control-plane-commands';
 import { httpProbe } from './http-probe';

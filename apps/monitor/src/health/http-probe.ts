@@ -1,4 +1,4 @@
-import type { ProbeOutcome } from '../../../../libs/domain/src/monitoring/probe-threshold';
+import type { ProbeOutcome } from '@sacp/domain';
 
 /** GET http://host:port/path; any 2xx or 3xx answer within the timeout is healthy, as Kubernetes counts it. */
 export async function httpProbe(host: string, port: number, path: string, timeoutMs: number, at: () => string): Promise<ProbeOutcome> {

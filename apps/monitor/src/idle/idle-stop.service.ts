@@ -1,7 +1,7 @@
-import type { StoredEvent } from '../../../../libs/events/src/event-envelope';
-import { decideIdle, observeIdle, startIdleClock, type IdleClock, type IdleThresholds } from '../../../../libs/domain/src/monitoring/idle-clock';
-import type { DockerDriver } from '../../../../libs/docker/src/docker.driver';
-import type { JsonLogger } from '../../../../libs/platform/src/logger';
+import type { StoredEvent } from '@sacp/events';
+import { decideIdle, observeIdle, startIdleClock, type IdleClock, type IdleThresholds } from '@sacp/domain';
+import type { DockerDriver } from '@sacp/docker';
+import type { JsonLogger } from '@sacp/platform';
 import type { FleetView } from '../fleet/fleet-view';
 import type { ControlPlaneCommands } from '../recovery/control-plane-commands';
 import type { SamplePass } from '../resources/resource-sampler.service';

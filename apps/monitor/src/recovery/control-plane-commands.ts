@@ -1,9 +1,7 @@
 import type { NatsConnection } from '@nats-io/nats-core';
-import { requestJson } from '../../../../libs/bus/src/request-client';
-import type { StoredEvent } from '../../../../libs/events/src/event-envelope';
-import type { CommandReply } from '../../../../libs/events/src/reply';
-import { Subjects } from '../../../../libs/events/src/subjects';
-import type { JsonLogger } from '../../../../libs/platform/src/logger';
+import { requestJson } from '@sacp/bus';
+import { type StoredEvent, type CommandReply, Subjects } from '@sacp/events';
+import type { JsonLogger } from '@sacp/platform';
 
 export const MONITOR_ACTOR = { kind: 'system' as const, id: 'monitor', displayName: 'monitor' };
 

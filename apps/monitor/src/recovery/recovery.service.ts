@@ -1,11 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { StoredEvent } from '../../../../libs/events/src/event-envelope';
-import type { RecoveryCause } from '../../../../libs/events/src/events/recovery-cause';
-import type { AgentState } from '../../../../libs/domain/src/agent/agent.state';
-import { classifyExit, decideRecovery } from '../../../../libs/domain/src/recovery/recovery.policy';
-import { TemplateSchema } from '../../../../libs/domain/src/templates/template.schema';
-import type { DockerDriver } from '../../../../libs/docker/src/docker.driver';
-import type { JsonLogger } from '../../../../libs/platform/src/logger';
+import type { StoredEvent, RecoveryCause } from '@sacp/events';
+import { type AgentState, classifyExit, decideRecovery, TemplateSchema } from '@sacp/domain';
+import type { DockerDriver } from '@sacp/docker';
+import type { JsonLogger } from '@sacp/platform';
 import type { FleetChange, FleetView } from '../fleet/fleet-view';
 import type { ControlPlaneCommands } from './control-plane-commands';
 

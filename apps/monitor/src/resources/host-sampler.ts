@@ -1,6 +1,6 @@
 import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import { statfs } from 'node:fs/promises';
-import { percentOf, type HostResourceSample } from '../../../../libs/domain/src/monitoring/resource-sample';
+import { percentOf, type HostResourceSample } from '@sacp/domain';
 
 interface CpuTimes {
   busy: number;

@@ -1,9 +1,8 @@
 import type { NatsConnection, Subscription } from '@nats-io/nats-core';
-import type { AgentResourceSample, HostResourceSample, MetricsAgentsReply } from '../../../../libs/domain/src/monitoring/resource-sample';
-import { serveRequests } from '../../../../libs/bus/src/request-server';
-import { ErrorCodes } from '../../../../libs/events/src/error-codes';
-import type { QueryReply } from '../../../../libs/events/src/reply';
-import type { JsonLogger } from '../../../../libs/platform/src/logger';
+import type { AgentResourceSample, HostResourceSample, MetricsAgentsReply } from '@sacp/domain';
+import { serveRequests } from '@sacp/bus';
+import { ErrorCodes, type QueryReply } from '@sacp/events';
+import type { JsonLogger } from '@sacp/platform';
 import type { FleetView } from '../fleet/fleet-view';
 import { MONITOR_QUEUE, MetricsSubjects } from './metrics.subjects';
 

@@ -1,4 +1,4 @@
-import { MONITOR_QUEUE, Subjects } from '../../../../libs/events/src/subjects';
+import { MONITOR_QUEUE, Subjects } from '@sacp/events';
 
 /** Where resource samples go; the public names are in libs/events/src/subjects.ts. */
 export const MetricsSubjects = {

@@ -1,8 +1,7 @@
 import type { NatsConnection } from '@nats-io/nats-core';
-import type { AgentState } from '../../../../libs/domain/src/agent/agent.state';
-import { cpuPercentBetween, type AgentResourceSample, type CpuReading, type HostResourceSample } from '../../../../libs/domain/src/monitoring/resource-sample';
-import type { DockerDriver } from '../../../../libs/docker/src/docker.driver';
-import type { JsonLogger } from '../../../../libs/platform/src/logger';
+import { type AgentState, cpuPercentBetween, type AgentResourceSample, type CpuReading, type HostResourceSample } from '@sacp/domain';
+import type { DockerDriver } from '@sacp/docker';
+import type { JsonLogger } from '@sacp/platform';
 import type { FleetView } from '../fleet/fleet-view';
 import type { HostSampler } from './host-sampler';
 import { MetricsSubjects } from './metrics.subjects';

@@ -1,5 +1,5 @@
-import { crossThreshold, type Threshold } from '../../../../libs/domain/src/monitoring/threshold-alert';
-import type { JsonLogger } from '../../../../libs/platform/src/logger';
+import { crossThreshold, type Threshold } from '@sacp/domain';
+import type { JsonLogger } from '@sacp/platform';
 import type { ControlPlaneCommands } from '../recovery/control-plane-commands';
 import type { FleetView } from '../fleet/fleet-view';
 import type { OpenAlerts } from './open-alerts';

@@ -1,9 +1,17 @@
-import { ErrorCodes } from '../../../../libs/events/src/error-codes';
-import { DomainError } from '../../../../libs/domain/src/domain-error';
-import { evolveAgent, evolveAgentName, type EvolvableEvent } from '../../../../libs/domain/src/agent/agent.evolve';
-import { agentNameStreamId, agentStreamId, initialAgentNameState, initialAgentState, type AgentNameState, type AgentState } from '../../../../libs/domain/src/agent/agent.state';
-import type { StoredEvent } from '../../../../libs/events/src/event-envelope';
-import type { PgEventStore } from '../../../../libs/event-store/src/pg-event-store';
+import { ErrorCodes, type StoredEvent } from '@sacp/events';
+import {
+  DomainError,
+  evolveAgent,
+  evolveAgentName,
+  type EvolvableEvent,
+  agentNameStreamId,
+  agentStreamId,
+  initialAgentNameState,
+  initialAgentState,
+  type AgentNameState,
+  type AgentState,
+} from '@sacp/domain';
+import type { PgEventStore } from '@sacp/event-store';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const asEvolvable = (e: StoredEvent) => e as unknown as EvolvableEvent;

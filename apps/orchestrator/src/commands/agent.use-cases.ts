@@ -1,26 +1,34 @@
-import type {
-  AbandonRecoveryPayloadV1,
-  RaiseAlertPayloadV1,
-  ReportHealthPayloadV1,
-  ResolveAlertPayloadV1,
-  ScheduleRestartPayloadV1,
-  AdoptAgentPayloadV1,
-  CommandEnvelope,
-  DeployAgentPayloadV1,
-  StartAgentPayloadV1,
-  RemoveQuarantinedPayloadV1,
-} from '../../../../libs/events/src/commands';
-import { ErrorCodes } from '../../../../libs/events/src/error-codes';
-import { decideAgent, type AgentCommand } from '../../../../libs/domain/src/agent/agent.decide';
-import { alertStreamId, initialAgentState, type AlertState } from '../../../../libs/domain/src/agent/agent.state';
-import { evolveQuarantine, initialQuarantineState, quarantineAlertKey, quarantineStreamId } from '../../../../libs/domain/src/container/quarantine';
-import { evolveAlert, type EvolvableEvent } from '../../../../libs/domain/src/agent/agent.evolve';
-import { decideAlert } from '../../../../libs/domain/src/agent/alert.decide';
-import type { PgEventStore } from '../../../../libs/event-store/src/pg-event-store';
-import { Labels } from '../../../../libs/domain/src/container/container-spec.build';
-import { DomainError } from '../../../../libs/domain/src/domain-error';
-import type { DockerDriver } from '../../../../libs/docker/src/docker.driver';
-import { uuidv7 } from '../../../../libs/event-store/src/ids';
+import {
+  type AbandonRecoveryPayloadV1,
+  type RaiseAlertPayloadV1,
+  type ReportHealthPayloadV1,
+  type ResolveAlertPayloadV1,
+  type ScheduleRestartPayloadV1,
+  type AdoptAgentPayloadV1,
+  type CommandEnvelope,
+  type DeployAgentPayloadV1,
+  type StartAgentPayloadV1,
+  type RemoveQuarantinedPayloadV1,
+  ErrorCodes,
+} from '@sacp/events';
+import {
+  decideAgent,
+  type AgentCommand,
+  alertStreamId,
+  initialAgentState,
+  type AlertState,
+  evolveQuarantine,
+  initialQuarantineState,
+  quarantineAlertKey,
+  quarantineStreamId,
+  evolveAlert,
+  type EvolvableEvent,
+  decideAlert,
+  Labels,
+  DomainError,
+} from '@sacp/domain';
+import { type PgEventStore, uuidv7 } from '@sacp/event-store';
+import type { DockerDriver } from '@sacp/docker';
 import type { AgentRegistryReader } from '../queries/agent-registry.reader';
 import type { SecretStore } from '../secrets/secret-store';
 import type { TemplateCatalog } from '../templates/template-catalog';

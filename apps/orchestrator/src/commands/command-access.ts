@@ -1,11 +1,6 @@
-import { COMMAND_TYPES } from '../../../../libs/events/src/commands';
-import { ErrorCodes } from '../../../../libs/events/src/error-codes';
-import { ActorSchema } from '../../../../libs/events/src/metadata';
-import type { CommandReply } from '../../../../libs/events/src/reply';
-import { isSenderKind, maySend, SENDER_COMMANDS, SENDER_KINDS } from '../../../../libs/events/src/senders';
-import { parseCommandSubject } from '../../../../libs/events/src/subjects';
-import type { CommandAudit } from '../../../../libs/event-store/src/command-audit';
-import type { JsonLogger } from '../../../../libs/platform/src/logger';
+import { COMMAND_TYPES, ErrorCodes, ActorSchema, type CommandReply, isSenderKind, maySend, SENDER_COMMANDS, SENDER_KINDS, parseCommandSubject } from '@sacp/events';
+import type { CommandAudit } from '@sacp/event-store';
+import type { JsonLogger } from '@sacp/platform';
 
 /**
  * The orchestrator's half of "a command's actor kind must be one its sender may

@@ -1,17 +1,34 @@
-import { ErrorCodes } from '../../../../libs/events/src/error-codes';
+import {
+  ErrorCodes,
+  jsonBytes,
+  Limits,
+  overLimitMessage,
+  CommandContracts,
+  CommandEnvelopeSchema,
+  canonicalJson,
+  commandIdReservation,
+  type CommandEnvelope,
+  type CommandType,
+  type EventMetadata,
+  type CommandReply,
+  describeIssues,
+  validate,
+} from '@sacp/events';
 import { createHash } from 'node:crypto';
-import { jsonBytes, Limits, overLimitMessage } from '../../../../libs/events/src/limits';
-import { CommandContracts, CommandEnvelopeSchema, canonicalJson, commandIdReservation, type CommandEnvelope, type CommandType } from '../../../../libs/events/src/commands';
-import type { EventMetadata } from '../../../../libs/events/src/metadata';
-import type { CommandReply } from '../../../../libs/events/src/reply';
-import { describeIssues, validate } from '../../../../libs/events/src/validation';
-import { DomainError } from '../../../../libs/domain/src/domain-error';
-import type { AuditEntry, CommandAudit } from '../../../../libs/event-store/src/command-audit';
-import { ConcurrencyError, StoreUnavailableError } from '../../../../libs/event-store/src/errors';
-import { checkBinding, CommandIdReusedError, type CommandBinding } from '../../../../libs/event-store/src/command-binding';
-import type { AppendRequest, PgEventStore } from '../../../../libs/event-store/src/pg-event-store';
+import { DomainError } from '@sacp/domain';
+import {
+  type AuditEntry,
+  type CommandAudit,
+  ConcurrencyError,
+  StoreUnavailableError,
+  checkBinding,
+  CommandIdReusedError,
+  type CommandBinding,
+  type AppendRequest,
+  type PgEventStore,
+} from '@sacp/event-store';
 import type { PoolClient } from 'pg';
-import type { JsonLogger } from '../../../../libs/platform/src/logger';
+import type { JsonLogger } from '@sacp/platform';
 
 /** What a use case decided: the appends and what the reply reports. */
 export interface UseCaseOutcome {

@@ -1,9 +1,7 @@
-import { DomainError } from '../../../../libs/domain/src/domain-error';
-import { ErrorCodes } from '../../../../libs/events/src/error-codes';
-import type { AppendRequest, PgEventStore } from '../../../../libs/event-store/src/pg-event-store';
-import type { CommandEnvelope, RefuseAccessPayloadV1 } from '../../../../libs/events/src/commands';
+import { DomainError } from '@sacp/domain';
+import { ErrorCodes, type CommandEnvelope, type RefuseAccessPayloadV1 } from '@sacp/events';
+import type { AppendRequest, PgEventStore, Projector } from '@sacp/event-store';
 import type { SecretStore } from '../secrets/secret-store';
-import type { Projector } from '../../../../libs/event-store/src/projections/projector';
 import type { TemplateCatalog } from '../templates/template-catalog';
 import type { UseCaseOutcome } from './command-pipeline';
 

@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
-import type { AgentStatusView } from '../../../../libs/events/src/queries';
-import type { OperationFailureState } from '../../../../libs/domain/src/agent/agent.state';
+import type { AgentStatusView } from '@sacp/events';
+import type { OperationFailureState } from '@sacp/domain';
 
 interface Row {
   agent_id: string;

@@ -1,8 +1,6 @@
 import type { Pool } from 'pg';
-import { ErrorCodes } from '../../../../libs/events/src/error-codes';
-import { Limits } from '../../../../libs/events/src/limits';
-import { decodeCursor, encodeCursor, fitPage, type AuditEntryView } from '../../../../libs/events/src/queries';
-import { DomainError } from '../../../../libs/domain/src/domain-error';
+import { ErrorCodes, Limits, decodeCursor, encodeCursor, fitPage, type AuditEntryView } from '@sacp/events';
+import { DomainError } from '@sacp/domain';
 
 /** The next page holds entries older than row `b`; `r` of the requested limit remain. */
 interface AuditCursor extends Record<string, unknown> {

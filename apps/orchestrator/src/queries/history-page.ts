@@ -1,10 +1,6 @@
-import { ErrorCodes } from '../../../../libs/events/src/error-codes';
-import { Limits } from '../../../../libs/events/src/limits';
-import { decodeCursor, encodeCursor, fitPage, type HistoryEntry } from '../../../../libs/events/src/queries';
-import type { StoredEvent } from '../../../../libs/events/src/event-envelope';
-import { DomainError } from '../../../../libs/domain/src/domain-error';
-import { agentStreamId } from '../../../../libs/domain/src/agent/agent.state';
-import type { PgEventStore } from '../../../../libs/event-store/src/pg-event-store';
+import { ErrorCodes, Limits, decodeCursor, encodeCursor, fitPage, type HistoryEntry, type StoredEvent } from '@sacp/events';
+import { DomainError, agentStreamId } from '@sacp/domain';
+import type { PgEventStore } from '@sacp/event-store';
 import type { AgentLocator } from '../commands/agent-locator';
 
 /** The next page starts at stream position `f` of agent `a` and ends at `t` (the stream's version when paging began). */

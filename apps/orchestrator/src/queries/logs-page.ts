@@ -1,8 +1,6 @@
-import { ErrorCodes } from '../../../../libs/events/src/error-codes';
-import { Limits, truncateLine } from '../../../../libs/events/src/limits';
-import { decodeCursor, encodeCursor, type LogLine, type LogsPage } from '../../../../libs/events/src/queries';
-import { DomainError } from '../../../../libs/domain/src/domain-error';
-import { rfc3339Nanos, type DockerDriver } from '../../../../libs/docker/src/docker.driver';
+import { ErrorCodes, Limits, truncateLine, decodeCursor, encodeCursor, type LogLine, type LogsPage } from '@sacp/events';
+import { DomainError } from '@sacp/domain';
+import { rfc3339Nanos, type DockerDriver } from '@sacp/docker';
 
 /**
  * Where the next page of a container's log tail starts: the first line not sent yet

@@ -1,20 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import type { Msg, NatsConnection } from '@nats-io/nats-core';
-import { DEFAULT_PAGE_SIZE, QueryContracts, type LogLine, type QuarantineView } from '../../../../libs/events/src/queries';
-import { truncateLine } from '../../../../libs/events/src/limits';
-import type { PgEventStore } from '../../../../libs/event-store/src/pg-event-store';
+import {
+  DEFAULT_PAGE_SIZE,
+  QueryContracts,
+  type LogLine,
+  type QuarantineView,
+  truncateLine,
+  type ContainerQuarantinedDataV1,
+  type QueryReply,
+  Subjects,
+  describeIssues,
+  validate,
+  ErrorCodes,
+} from '@sacp/events';
+import type { PgEventStore } from '@sacp/event-store';
 import { readAuditPage } from './audit-page';
 import { readHistoryPage } from './history-page';
 import { readLogsPage } from './logs-page';
 import { readStatusPage } from './status-page';
-import type { ContainerQuarantinedDataV1 } from '../../../../libs/events/src/events/container-quarantined.v1';
-import type { QueryReply } from '../../../../libs/events/src/reply';
-import { Subjects } from '../../../../libs/events/src/subjects';
-import { describeIssues, validate } from '../../../../libs/events/src/validation';
-import { ErrorCodes } from '../../../../libs/events/src/error-codes';
-import { DomainError } from '../../../../libs/domain/src/domain-error';
-import type { DockerDriver } from '../../../../libs/docker/src/docker.driver';
-import type { JsonLogger } from '../../../../libs/platform/src/logger';
+import { DomainError } from '@sacp/domain';
+import type { DockerDriver } from '@sacp/docker';
+import type { JsonLogger } from '@sacp/platform';
 import type { AgentLocator } from '../commands/agent-locator';
 import type { TemplateCatalog } from '../templates/template-catalog';
 import type { AgentRegistryReader } from './agent-registry.reader';

@@ -1,7 +1,5 @@
-import { ErrorCodes } from '../../../../libs/events/src/error-codes';
-import { Limits } from '../../../../libs/events/src/limits';
-import { decodeCursor, encodeCursor, fitPage, type AgentStatusView } from '../../../../libs/events/src/queries';
-import { DomainError } from '../../../../libs/domain/src/domain-error';
+import { ErrorCodes, Limits, decodeCursor, encodeCursor, fitPage, type AgentStatusView } from '@sacp/events';
+import { DomainError } from '@sacp/domain';
 import type { AgentRegistryReader, StatusKey } from './agent-registry.reader';
 
 /** One page of every agent's status, in `sacp status` order, after the cursor's agent. */

@@ -1,9 +1,8 @@
-import type { StoredEvent } from '../../../../libs/events/src/event-envelope';
-import type { NewKnownEvent } from '../../../../libs/events/src/event-envelope';
-import { ErrorCodes } from '../../../../libs/events/src/error-codes';
-import { SYSTEM_ACTOR, type EventMetadata } from '../../../../libs/events/src/metadata';
-import { agentNameStreamId, agentStreamId, type AgentState } from '../../../../libs/domain/src/agent/agent.state';
+import { type StoredEvent, type NewKnownEvent, ErrorCodes, SYSTEM_ACTOR, type EventMetadata } from '@sacp/events';
 import {
+  agentNameStreamId,
+  agentStreamId,
+  type AgentState,
   evolveQuarantine,
   initialQuarantineState,
   planQuarantine,
@@ -11,29 +10,33 @@ import {
   quarantinedName,
   quarantineEvent,
   quarantineStreamId,
-} from '../../../../libs/domain/src/container/quarantine';
-import { planReconcile, type ObservedContainer, type ReconcileAction } from '../../../../libs/domain/src/agent/reconcile.plan';
-import type { ContainerPolicy } from '../../../../libs/domain/src/container/container-policy';
-import { guardContainerSpec } from '../templates/container-guard';
-import type { ContainerSpec } from '../../../../libs/domain/src/container/container-spec';
-import { buildContainerSpec, Labels, MissingSecretError } from '../../../../libs/domain/src/container/container-spec.build';
-import type { Template } from '../../../../libs/domain/src/templates/template.schema';
-import type { DockerDriver } from '../../../../libs/docker/src/docker.driver';
-import type { ContainerSummary } from '../../../../libs/docker/src/container-summary';
-import { ConcurrencyError } from '../../../../libs/event-store/src/errors';
-import {
+  planReconcile,
+  type ObservedContainer,
+  type ReconcileAction,
+  type ContainerPolicy,
+  type ContainerSpec,
+  buildContainerSpec,
+  Labels,
+  MissingSecretError,
+  type Template,
   decideOperationFailure,
   DEFAULT_OPERATION_RETRY_POLICY,
   isSameFailure,
   operationAlertResolution,
   operationGate,
   type OperationRetryPolicy,
-} from '../../../../libs/domain/src/agent/operation-backoff';
-import { decideAlert, type AlertCommand } from '../../../../libs/domain/src/agent/alert.decide';
-import { alertStreamId, type AlertState } from '../../../../libs/domain/src/agent/agent.state';
-import { evolveAgent, evolveAlert, type EvolvableEvent } from '../../../../libs/domain/src/agent/agent.evolve';
-import type { AppendRequest, PgEventStore } from '../../../../libs/event-store/src/pg-event-store';
-import type { JsonLogger } from '../../../../libs/platform/src/logger';
+  decideAlert,
+  type AlertCommand,
+  alertStreamId,
+  type AlertState,
+  evolveAgent,
+  evolveAlert,
+  type EvolvableEvent,
+} from '@sacp/domain';
+import { guardContainerSpec } from '../templates/container-guard';
+import type { DockerDriver, ContainerSummary } from '@sacp/docker';
+import { ConcurrencyError, type AppendRequest, type PgEventStore } from '@sacp/event-store';
+import type { JsonLogger } from '@sacp/platform';
 import type { AgentLocator } from '../commands/agent-locator';
 import type { AgentRegistryReader } from '../queries/agent-registry.reader';
 import type { TemplateCatalog } from '../templates/template-catalog';

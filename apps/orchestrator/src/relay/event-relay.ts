@@ -1,11 +1,9 @@
 import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
 import { headers, type NatsConnection } from '@nats-io/nats-core';
-import { EVENT_STREAM, Subjects } from '../../../../libs/events/src/subjects';
-import { bodyOmittedStandIn, EventHeaders, type StoredEvent } from '../../../../libs/events/src/event-envelope';
-import { Limits } from '../../../../libs/events/src/limits';
-import { ensureEventStream } from '../../../../libs/bus/src/event-stream';
-import { checkpointOf, type Checkpoint, type PgEventStore } from '../../../../libs/event-store/src/pg-event-store';
-import type { JsonLogger } from '../../../../libs/platform/src/logger';
+import { EVENT_STREAM, Subjects, bodyOmittedStandIn, EventHeaders, type StoredEvent, Limits } from '@sacp/events';
+import { ensureEventStream } from '@sacp/bus';
+import { checkpointOf, type Checkpoint, type PgEventStore } from '@sacp/event-store';
+import type { JsonLogger } from '@sacp/platform';
 
 const CHECKPOINT = 'relay';
 

@@ -1,8 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type { PoolClient, Pool } from 'pg';
-import { ErrorCodes } from '../../../../libs/events/src/error-codes';
-import { DomainError } from '../../../../libs/domain/src/domain-error';
-import type { Template } from '../../../../libs/domain/src/templates/template.schema';
+import { ErrorCodes } from '@sacp/events';
+import { DomainError, type Template } from '@sacp/domain';
 
 /**
  * Secret values encrypted with AES-256-GCM under SACP_SECRET_KEY. Only the container's

@@ -1,7 +1,6 @@
-import { checkContainerPolicy, type ContainerPolicy, type PolicyViolation } from '../../../../libs/domain/src/container/container-policy';
-import type { ContainerSpec } from '../../../../libs/domain/src/container/container-spec';
-import type { DockerDriver } from '../../../../libs/docker/src/docker.driver';
-import { resolveHostPath } from '../../../../libs/platform/src/host-paths';
+import { checkContainerPolicy, type ContainerPolicy, type PolicyViolation, type ContainerSpec } from '@sacp/domain';
+import type { DockerDriver } from '@sacp/docker';
+import { resolveHostPath } from '@sacp/platform';
 
 /**
  * The last check before Docker creates a container, with what only the host knows:

@@ -1,10 +1,8 @@
 import { availableParallelism, totalmem } from 'node:os';
-import { CONTROL_PLANE_PORTS, DEFAULT_POLICY, RUNTIME_SOCKETS, type ContainerPolicy } from '../../../../libs/domain/src/container/container-policy';
-import { parseMemorySize } from '../../../../libs/domain/src/templates/memory-size';
-import type { DockerDriver } from '../../../../libs/docker/src/docker.driver';
-import type { JsonLogger } from '../../../../libs/platform/src/logger';
+import { CONTROL_PLANE_PORTS, DEFAULT_POLICY, RUNTIME_SOCKETS, type ContainerPolicy, parseMemorySize } from '@sacp/domain';
+import type { DockerDriver } from '@sacp/docker';
+import { type JsonLogger, withRealPaths } from '@sacp/platform';
 import { list, type OrchestratorConfig } from '../config';
-import { withRealPaths } from '../../../../libs/platform/src/host-paths';
 
 const urlPorts = (urls: string, fallback: number): number[] =>
   urls.split(',').map((u) => {

@@ -1,15 +1,19 @@
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { ErrorCodes } from '../../../../libs/events/src/error-codes';
-import type { TemplateVersionRegisteredDataV1 } from '../../../../libs/events/src/events/template-version-registered.v1';
-import { DomainError } from '../../../../libs/domain/src/domain-error';
-import { templateStreamId } from '../../../../libs/domain/src/agent/agent.state';
-import type { ContainerPolicy } from '../../../../libs/domain/src/container/container-policy';
-import { TemplateSchema, type Template } from '../../../../libs/domain/src/templates/template.schema';
-import { describeTemplateProblems, parseTemplate, type TemplateProblem } from '../../../../libs/domain/src/templates/template.parse';
-import { resolveHostPath } from '../../../../libs/platform/src/host-paths';
-import { templateHash } from '../../../../libs/domain/src/templates/template.hash';
-import type { AppendRequest, PgEventStore } from '../../../../libs/event-store/src/pg-event-store';
+import { ErrorCodes, type TemplateVersionRegisteredDataV1 } from '@sacp/events';
+import {
+  DomainError,
+  templateStreamId,
+  type ContainerPolicy,
+  TemplateSchema,
+  type Template,
+  describeTemplateProblems,
+  parseTemplate,
+  type TemplateProblem,
+  templateHash,
+} from '@sacp/domain';
+import { resolveHostPath } from '@sacp/platform';
+import type { AppendRequest, PgEventStore } from '@sacp/event-store';
 
 export interface TemplateFile {
   template: Template;

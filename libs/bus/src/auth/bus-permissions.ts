@@ -1,6 +1,4 @@
-import { EVENT_STREAM, Subjects } from '../../../events/src/subjects';
-import { MONITOR_QUERIES, SENDER_COMMANDS, type SenderKind } from '../../../events/src/senders';
-import { QueryContracts } from '../../../events/src/queries';
+import { EVENT_STREAM, Subjects, MONITOR_QUERIES, SENDER_COMMANDS, type SenderKind, QueryContracts } from '@sacp/events';
 
 /** The kinds of connection the bus knows; a reader is an external tool that only watches events. */
 export type BusRole = 'orchestrator' | 'monitor' | 'discord-gateway' | 'api' | 'cli' | 'reader';

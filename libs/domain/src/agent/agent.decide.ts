@@ -1,7 +1,4 @@
-import type { NewKnownEvent } from '../../../events/src/event-envelope';
-import type { TemplateRef } from '../../../events/src/events/template-ref';
-import type { RecoveryCause } from '../../../events/src/events/recovery-cause';
-import { ErrorCodes } from '../../../events/src/error-codes';
+import { type NewKnownEvent, type TemplateRef, type RecoveryCause, ErrorCodes } from '@sacp/events';
 import { DomainError } from '../domain-error';
 import { agentNameStreamId, agentStreamId, type AgentNameState, type AgentState } from './agent.state';
 

@@ -1,5 +1,4 @@
-import type { EventDataMap } from '../../../events/src/events';
-import type { AgentOperationFailedDataV1 } from '../../../events/src/events/agent-operation-failed.v1';
+import type { EventDataMap, AgentOperationFailedDataV1 } from '@sacp/events';
 import type { AgentNameState, AgentState, AlertState } from './agent.state';
 
 /** The part of a stored event that folding needs. */

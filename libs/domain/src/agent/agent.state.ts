@@ -1,4 +1,4 @@
-import type { TemplateRef } from '../../../events/src/events/template-ref';
+import type { TemplateRef } from '@sacp/events';
 
 export type DesiredState = 'running' | 'stopped' | 'removed';
 /** What the control plane last saw of the container. */

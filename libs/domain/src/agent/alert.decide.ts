@@ -1,5 +1,4 @@
-import type { NewKnownEvent } from '../../../events/src/event-envelope';
-import type { AlertRaisedDataV1 } from '../../../events/src/events/alert-raised.v1';
+import type { NewKnownEvent, AlertRaisedDataV1 } from '@sacp/events';
 import { alertStreamId, type AlertState } from './agent.state';
 import type { StreamAppend } from './agent.decide';
 

@@ -1,6 +1,4 @@
-import type { NewKnownEvent } from '../../../events/src/event-envelope';
-import type { AlertRaisedDataV1 } from '../../../events/src/events/alert-raised.v1';
-import type { AgentOperationFailedDataV2 } from '../../../events/src/events/agent-operation-failed.v2';
+import type { NewKnownEvent, AlertRaisedDataV1, AgentOperationFailedDataV2 } from '@sacp/events';
 import type { AgentState, OperationFailureState } from './agent.state';
 
 /** How the orchestrator retries a Docker operation that keeps failing. */

@@ -1,5 +1,4 @@
-import type { NewKnownEvent } from '../../../events/src/event-envelope';
-import type { ContainerQuarantinedDataV1 } from '../../../events/src/events/container-quarantined.v1';
+import type { NewKnownEvent, ContainerQuarantinedDataV1 } from '@sacp/events';
 
 /** One stream per quarantined container. */
 export const quarantineStreamId = (containerId: string) => `quarantine-${containerId}`;

@@ -1,4 +1,4 @@
-export type { AgentResourceSample, HostResourceSample, MetricsAgentsReply } from '../../../events/src/metrics';
+export type { AgentResourceSample, HostResourceSample, MetricsAgentsReply } from '@sacp/events';
 
 export interface CpuReading {
   usageNanos: number;

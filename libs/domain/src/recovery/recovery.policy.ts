@@ -1,4 +1,4 @@
-import type { RecoveryCause } from '../../../events/src/events/recovery-cause';
+import type { RecoveryCause } from '@sacp/events';
 import type { AgentState } from '../agent/agent.state';
 import type { Template } from '../templates/template.schema';
 

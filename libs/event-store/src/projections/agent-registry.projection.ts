@@ -1,7 +1,6 @@
 import type { PoolClient } from 'pg';
-import type { StoredEvent } from '../../../events/src/event-envelope';
-import { evolveAgent, type EvolvableEvent } from '../../../domain/src/agent/agent.evolve';
-import { initialAgentState, type AgentState } from '../../../domain/src/agent/agent.state';
+import type { StoredEvent } from '@sacp/events';
+import { evolveAgent, type EvolvableEvent, initialAgentState, type AgentState } from '@sacp/domain';
 import type { Projection } from './projection';
 
 const isAgentStream = (e: StoredEvent) => e.streamId.startsWith('agent-') && !e.streamId.startsWith('agent-name-');

@@ -1,5 +1,5 @@
 import type { PoolClient } from 'pg';
-import type { StoredEvent } from '../../../events/src/event-envelope';
+import type { StoredEvent } from '@sacp/events';
 
 /** A read model fed from the events table, batch by batch, inside the projector's transaction. */
 export interface Projection {

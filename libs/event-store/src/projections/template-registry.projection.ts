@@ -1,6 +1,5 @@
 import type { PoolClient } from 'pg';
-import type { StoredEvent } from '../../../events/src/event-envelope';
-import type { TemplateVersionRegisteredDataV1 } from '../../../events/src/events/template-version-registered.v1';
+import type { StoredEvent, TemplateVersionRegisteredDataV1 } from '@sacp/events';
 import type { Projection } from './projection';
 
 /** The latest registered version of each template. */

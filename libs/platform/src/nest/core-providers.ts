@@ -1,8 +1,7 @@
 import { Inject, Injectable, Optional, type FactoryProvider, type OnApplicationShutdown, type Provider } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { Pool } from 'pg';
-import { connectBus } from '../../../bus/src/nats-connection';
-import { readCredentialFile } from '../../../bus/src/auth/credential-files';
+import { connectBus, readCredentialFile } from '@sacp/bus';
 import type { JsonLogger } from '../logger';
 import { createPool } from '../pg-pool';
 import { CONFIG, LOGGER, NATS, PG_POOL } from './tokens';

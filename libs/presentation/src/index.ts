@@ -1,0 +1,3 @@
+export * from './format';
+export * from './event-summary';
+export * from './causation-chain';
