@@ -211,26 +211,21 @@ export async function run(): Promise<BenchResult> {
     // counts seen by the paged passes, checked in the sanity line instead of aborting the bench
     const seen = { paged: [] as number[], rebuild: [] as number[] };
     const pagedRead = async () => {
-      const client = await pool.connect();
-      try {
-        const t0 = performance.now();
-        await client.query('begin');
+      const t0 = performance.now();
+      const n = await es.dataSource.transaction(async (tx) => {
         let cp = START;
-        let n = 0;
+        let read = 0;
         for (;;) {
-          const batch = await store.readAll(cp, 2000, client);
-          if (!batch.length) break;
+          const batch = await store.readAll(cp, 2000, tx);
+          if (!batch.length) return read;
           cp = checkpointOf(batch[batch.length - 1]!);
-          n += batch.length;
+          read += batch.length;
         }
-        await client.query('commit');
-        seen.paged.push(n);
-        return performance.now() - t0;
-      } finally {
-        client.release();
-      }
+      });
+      seen.paged.push(n);
+      return performance.now() - t0;
     };
-    const projector = new Projector(pool, store, [agentRegistryProjection, templateRegistryProjection]);
+    const projector = new Projector(store, [agentRegistryProjection, templateRegistryProjection]);
     const rebuild = async () => {
       const t0 = performance.now();
       const r = await projector.rebuild();

@@ -5,7 +5,9 @@ import type { Pool } from 'pg';
 import { requestJson } from '@sacp/bus';
 import { type Actor, type AgentStatusView, type CommandReply, type QueryReply, Subjects } from '@sacp/events';
 import { DockerDriver } from '@sacp/docker';
-import { migrate } from '@sacp/event-store';
+import type { DataSource } from 'typeorm';
+import { migrateWith, PgEventStore } from '@sacp/event-store';
+import { testDataSource } from './event-store';
 import { createTestDatabase, testPool } from './postgres';
 import { startNats, type TestNats } from './nats-server';
 import { waitFor } from './ports';
@@ -48,9 +50,17 @@ export class TestControlPlane {
   readonly docker = DockerDriver.connect();
   readonly secretKey = randomBytes(32).toString('base64');
   private dropDb: (() => Promise<void>) | null = null;
+  private adminUrl = '';
+  private dataSource: DataSource | null = null;
 
   constructor(private readonly options: ControlPlaneOptions = {}) {
     this.instance = options.instance ?? `t${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
+  }
+
+  /** The event store, written by the test itself (as the test admin) beside the services. */
+  async eventStore(): Promise<PgEventStore> {
+    this.dataSource ??= await testDataSource(this.adminUrl);
+    return new PgEventStore(this.dataSource);
   }
 
   /** The event store's own id (migration 010): the `sacp.store` label of its containers. */
@@ -102,15 +112,9 @@ export class TestControlPlane {
     this.migrationUrl = db.ownerUrl;
     this.dropDb = db.drop;
     // as scripts/up.sh does: the owner migrates first, the services never hold its password
-    if (this.options.migrate !== false) {
-      const owner = testPool(db.ownerUrl);
-      try {
-        await migrate(owner);
-      } finally {
-        await owner.end();
-      }
-    }
+    if (this.options.migrate !== false) await migrateWith(db.ownerUrl);
     this.nats = await startNats();
+    this.adminUrl = db.adminUrl;
     this.pool = testPool(db.adminUrl);
     for (let i = 0; i < (this.options.orchestrators ?? 1); i++) await this.addOrchestrator();
     for (let i = 0; i < (this.options.monitors ?? 0); i++) await this.addMonitor();
@@ -224,6 +228,7 @@ export class TestControlPlane {
         .remove()
         .catch(() => undefined);
     await this.pool?.end().catch(() => undefined);
+    await this.dataSource?.destroy().catch(() => undefined);
     await this.nats?.stop().catch(() => undefined);
     await this.dropDb?.().catch(() => undefined);
   }

@@ -1,10 +1,13 @@
 import type { Pool } from 'pg';
-import { migrate, PgEventStore } from '@sacp/event-store';
+import type { DataSource } from 'typeorm';
+import { createDataSource, migrateWith, PgEventStore } from '@sacp/event-store';
 import type { EventMetadata } from '@sacp/events';
 import { createTestDatabase, testPool } from './postgres';
 
 export interface TestEventStore {
-  /** the services' role, as in production: the store under test runs on it */
+  /** the services' role, as in production: the store under test runs on this DataSource */
+  dataSource: DataSource;
+  /** the services' role too, a plain pg pool: the test's own reads, and fixtures */
   pool: Pool;
   store: PgEventStore;
   url: string;
@@ -17,21 +20,29 @@ export interface TestEventStore {
 /** A private event store for one test file, migrated by its owner and used as the services' role. */
 export async function testEventStore(): Promise<TestEventStore> {
   const db = await createTestDatabase();
+  await migrateWith(db.ownerUrl);
   const ownerPool = testPool(db.ownerUrl);
-  await migrate(ownerPool);
+  const dataSource = await testDataSource(db.url);
   const pool = testPool(db.url);
   return {
+    dataSource,
     pool,
-    store: new PgEventStore(pool),
+    store: new PgEventStore(dataSource),
     url: db.url,
     ownerPool,
     ownerUrl: db.ownerUrl,
     close: async () => {
+      await dataSource.destroy();
       await pool.end();
       await ownerPool.end();
       await db.drop();
     },
   };
+}
+
+/** A DataSource as a service opens one (no schema check), with room for a test's concurrent writers. */
+export function testDataSource(url: string): Promise<DataSource> {
+  return createDataSource({ url, poolSize: 20 }).initialize();
 }
 
 export const metadata = (over: Partial<EventMetadata> = {}): EventMetadata => ({

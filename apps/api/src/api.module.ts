@@ -6,12 +6,15 @@
  * /api/docs, /metrics, the event WebSocket and the dashboard; each has its own issue.
  */
 import { Module } from '@nestjs/common';
+import { DatabaseModule } from '@sacp/event-store';
 import { type JsonLogger, coreProviders, HealthController } from '@sacp/platform';
 import type { ApiConfig } from './config';
 import { StatusController } from './status/status.controller';
 
 export function apiModule(config: ApiConfig, log: JsonLogger) {
   @Module({
+    // its readiness check for now; the API starts without Postgres and connects when it can
+    imports: [DatabaseModule.forRootAsync({ useFactory: () => ({ url: config.DATABASE_URL, poolSize: 2, applicationName: 'sacp-api', connect: 'in-background', log }) })],
     controllers: [HealthController, StatusController],
     providers: coreProviders('api', config, log),
   })

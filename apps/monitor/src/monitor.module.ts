@@ -6,6 +6,7 @@
  */
 import { Module } from '@nestjs/common';
 import { DockerDriver } from '@sacp/docker';
+import { DatabaseModule } from '@sacp/event-store';
 import { type JsonLogger, coreProviders, provide, HealthController, type ServiceReadiness, NATS, READINESS } from '@sacp/platform';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { FleetView } from './fleet/fleet-view';
@@ -26,6 +27,8 @@ import type { MonitorConfig } from './config';
 
 export function monitorModule(config: MonitorConfig, log: JsonLogger) {
   @Module({
+    // Postgres is for its readiness check (the leader lock keeps a session of its own): the monitor starts without it and connects when it can
+    imports: [DatabaseModule.forRootAsync({ useFactory: () => ({ url: config.DATABASE_URL, poolSize: 2, applicationName: 'sacp-monitor', connect: 'in-background', log }) })],
     controllers: [HealthController],
     providers: [
       ...coreProviders('monitor', config, log),

@@ -1,5 +1,5 @@
-import { ConfigError, JsonLogger, createPool, safeUrl } from '@sacp/platform';
-import { migrate } from '@sacp/event-store';
+import { ConfigError, JsonLogger, safeUrl } from '@sacp/platform';
+import { migrateWith } from '@sacp/event-store';
 import { loadMigrationConfig } from './config';
 
 /**
@@ -19,16 +19,13 @@ async function main(): Promise<number> {
     throw err;
   }
   const log = new JsonLogger('migrate', config.LOG_LEVEL);
-  const pool = createPool(config.DATABASE_MIGRATION_URL, log, 1);
   try {
-    const applied = await migrate(pool);
-    log.info(applied.length ? 'migrated the event store' : 'the event store is up to date', { applied, database: safeUrl(config.DATABASE_MIGRATION_URL) });
+    const { applied, takenOver } = await migrateWith(config.DATABASE_MIGRATION_URL, log);
+    if (!applied.length && !takenOver.length) log.info('the event store is up to date', { database: safeUrl(config.DATABASE_MIGRATION_URL) });
     return 0;
   } catch (err) {
     log.error('migration failed', { error: (err as Error).message, database: safeUrl(config.DATABASE_MIGRATION_URL) });
     return 1;
-  } finally {
-    await pool.end().catch(() => undefined);
   }
 }
 

@@ -1,41 +1,50 @@
 import { Module } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/nats-core';
-import type { Pool } from 'pg';
 import type { ContainerPolicy } from '@sacp/domain';
 import { DockerDriver } from '@sacp/docker';
-import { CommandAudit, PgEventStore, migrate, checkSchema, Projector, agentRegistryProjection, templateRegistryProjection } from '@sacp/event-store';
+import { EventStore, EventStoreModule, SecretRepository } from '@sacp/event-store';
 import { Subjects } from '@sacp/events';
-import { type JsonLogger, createPool, coreProviders, provide, HealthController, type ServiceReadiness, NATS, PG_POOL, READINESS } from '@sacp/platform';
+import { type JsonLogger, coreProviders, provide, HealthController, type ServiceReadiness, NATS, READINESS } from '@sacp/platform';
 import type { OrchestratorConfig } from './config';
 import { containerPolicyFromConfig, hostSize } from './templates/container-policy.config';
 import { AgentLocator } from './commands/agent-locator';
 import { OrchestratorRuntime } from './orchestrator.runtime';
 import { AgentRegistryReader } from './queries/agent-registry.reader';
+import { CommandAuditReader } from './queries/audit.reader';
+import { TemplateRegistryReader } from './queries/template-registry.reader';
 import { TemplateCatalog } from './templates/template-catalog';
-import { POLICY } from './tokens';
+import { APPEND_HINTS, POLICY } from './tokens';
 import { SecretStore } from './secrets/secret-store';
 
 export function orchestratorModule(config: OrchestratorConfig, log: JsonLogger) {
   @Module({
+    imports: [
+      /*
+       * The store (its DataSource as the services' role). With DATABASE_MIGRATION_URL (the
+       * owning role) it migrates first, on a connection it closes at once; then it refuses
+       * to run on a schema older than its code.
+       */
+      EventStoreModule.forRootAsync({
+        useFactory: () => ({ url: config.DATABASE_URL, poolSize: 10, applicationName: 'sacp-orchestrator', migrationUrl: config.DATABASE_MIGRATION_URL, log }),
+      }),
+    ],
     controllers: [HealthController],
     providers: [
-      ...coreProviders('orchestrator', config, log, { poolSize: 10, beforeReady: (pool) => prepareSchema(pool, config, log) }),
+      ...coreProviders('orchestrator', config, log),
       provide(POLICY, [DockerDriver], async (docker: DockerDriver): Promise<ContainerPolicy> => containerPolicyFromConfig(config, await hostSize(docker, log))),
-      provide(
-        PgEventStore,
-        [PG_POOL, NATS],
-        (pool: Pool, nc: NatsConnection) =>
-          new PgEventStore(pool, (streamIds) => {
-            if (!nc.isClosed()) nc.publish(Subjects.appended, JSON.stringify(streamIds));
-          }),
+      // writers (any replica) announce their commits on the bus; the leader reacts at once instead of at its next poll
+      provide(APPEND_HINTS, [EventStore, NATS], (store: EventStore, nc: NatsConnection) =>
+        store.onAppend((streamIds) => {
+          if (!nc.isClosed()) nc.publish(Subjects.appended, JSON.stringify(streamIds));
+        }),
       ),
-      provide(CommandAudit, [PG_POOL], (pool: Pool) => new CommandAudit(pool)),
-      provide(AgentLocator, [PgEventStore], (store: PgEventStore) => new AgentLocator(store)),
-      provide(AgentRegistryReader, [PG_POOL], (pool: Pool) => new AgentRegistryReader(pool)),
-      provide(Projector, [PG_POOL, PgEventStore], (pool: Pool, store: PgEventStore) => new Projector(pool, store, [agentRegistryProjection, templateRegistryProjection])),
-      provide(TemplateCatalog, [POLICY, PgEventStore], (policy: ContainerPolicy, store: PgEventStore) => new TemplateCatalog(config.SACP_CONFIG_DIR, policy, store)),
+      provide(AgentLocator, [EventStore], (store: EventStore) => new AgentLocator(store)),
+      AgentRegistryReader,
+      CommandAuditReader,
+      TemplateRegistryReader,
+      provide(TemplateCatalog, [POLICY, EventStore], (policy: ContainerPolicy, store: EventStore) => new TemplateCatalog(config.SACP_CONFIG_DIR, policy, store)),
       provide(DockerDriver, [], () => DockerDriver.connect(config.DOCKER_HOST)),
-      provide(SecretStore, [PG_POOL], (pool: Pool) => new SecretStore(pool, config.SACP_SECRET_KEY)),
+      provide(SecretStore, [SecretRepository], (secrets: SecretRepository) => new SecretStore(secrets, config.SACP_SECRET_KEY)),
       OrchestratorRuntime,
       provide(READINESS, [DockerDriver, OrchestratorRuntime], (docker: DockerDriver, runtime: OrchestratorRuntime): ServiceReadiness => ({
         probes: { docker: () => docker.ping(2000) },
@@ -45,23 +54,4 @@ export function orchestratorModule(config: OrchestratorConfig, log: JsonLogger) 
   })
   class OrchestratorModule {}
   return OrchestratorModule;
-}
-
-/**
- * With DATABASE_MIGRATION_URL (the owning role) the orchestrator migrates first, on a
- * connection it closes at once; then, as the services' role, it refuses to run on a
- * schema older than its code.
- */
-async function prepareSchema(pool: Pool, config: OrchestratorConfig, log: JsonLogger): Promise<void> {
-  if (config.DATABASE_MIGRATION_URL) {
-    const owner = createPool(config.DATABASE_MIGRATION_URL, log, 1);
-    try {
-      const applied = await migrate(owner);
-      if (applied.length) log.info('migrated the event store', { applied });
-    } finally {
-      await owner.end().catch(() => undefined);
-    }
-  }
-  const { warnings } = await checkSchema(pool);
-  for (const w of warnings) log.warn(w);
 }

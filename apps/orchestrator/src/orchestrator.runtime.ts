@@ -1,13 +1,12 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { NatsConnection, Subscription } from '@nats-io/nats-core';
-import type { Pool } from 'pg';
 import { COMMAND_TYPES, type CommandType, SYSTEM_ACTOR, ORCHESTRATOR_QUEUE, Subjects, Limits } from '@sacp/events';
 import type { ContainerPolicy } from '@sacp/domain';
 import { DockerDriver } from '@sacp/docker';
 import { serveRequests } from '@sacp/bus';
 import { requestErrorReply } from './request-error-reply';
-import { CommandAudit, ConcurrencyError, LeaderLock, PgEventStore, Projector } from '@sacp/event-store';
-import { type JsonLogger, CONFIG, LOGGER, NATS, PG_POOL } from '@sacp/platform';
+import { CommandAudit, ConcurrencyError, EventStore, LeaderLock, Projector } from '@sacp/event-store';
+import { type JsonLogger, CONFIG, LOGGER, NATS } from '@sacp/platform';
 import { AgentLocator } from './commands/agent-locator';
 import { adoptAgent, alertCommand, changeAgent, deployAgent, recoveryCommand, removeQuarantined } from './commands/agent.use-cases';
 import { CommandAccess } from './commands/command-access';
@@ -15,6 +14,8 @@ import { CommandPipeline, type UseCase } from './commands/command-pipeline';
 import { refuseAccess, replayProjections, setSecret, syncTemplates } from './commands/system.use-cases';
 import type { OrchestratorConfig } from './config';
 import { AgentRegistryReader } from './queries/agent-registry.reader';
+import { CommandAuditReader } from './queries/audit.reader';
+import { TemplateRegistryReader } from './queries/template-registry.reader';
 import { queryHandlers } from './queries/query-handlers';
 import { Reconciler } from './reconcile/reconciler';
 import { EventRelay } from './relay/event-relay';
@@ -42,13 +43,14 @@ export class OrchestratorRuntime implements OnApplicationBootstrap, BeforeApplic
   constructor(
     @Inject(CONFIG) private readonly config: OrchestratorConfig,
     @Inject(LOGGER) private readonly log: JsonLogger,
-    @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(NATS) private readonly nc: NatsConnection,
     @Inject(POLICY) policy: ContainerPolicy,
-    private readonly store: PgEventStore,
+    private readonly store: EventStore,
     audit: CommandAudit,
     private readonly agents: AgentLocator,
     private readonly registry: AgentRegistryReader,
+    private readonly auditReader: CommandAuditReader,
+    private readonly templates: TemplateRegistryReader,
     private readonly projector: Projector,
     private readonly catalog: TemplateCatalog,
     private readonly docker: DockerDriver,
@@ -72,7 +74,7 @@ export class OrchestratorRuntime implements OnApplicationBootstrap, BeforeApplic
       'agent.report_health': (c) => recoveryCommand(c, { agents, clock }),
       'alert.raise': (c) => alertCommand(c, { agents, store }),
       'alert.resolve': (c) => alertCommand(c, { agents, store }),
-      'access.refuse': (c) => refuseAccess(c, { store }),
+      'access.refuse': (c) => refuseAccess(c, { store, audit }),
     };
     this.pipeline = new CommandPipeline(store, audit, useCases, log, clock);
     this.access = new CommandAccess((type, body) => this.pipeline.handle(type, body), audit, log);
@@ -138,7 +140,8 @@ export class OrchestratorRuntime implements OnApplicationBootstrap, BeforeApplic
           docker: this.docker,
           catalog: this.catalog,
           nc: this.nc,
-          pool: this.pool,
+          audit: this.auditReader,
+          templates: this.templates,
           store: this.store,
           log: this.log,
         }),

@@ -26,8 +26,11 @@ const CONNECTION_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'E
 
 /** Connection-level failures, as opposed to errors in what was asked. */
 export function isConnectionError(err: unknown): boolean {
-  const e = err as { code?: string; message?: string };
+  const e = err as { code?: string; message?: string; name?: string };
   if (!e) return false;
+  if (e instanceof StoreUnavailableError) return true;
+  // TypeORM's query runner let its connection go after the connection failed
+  if (e.name === 'QueryRunnerAlreadyReleasedError') return true;
   if (e.code && CONNECTION_ERRNOS.has(e.code)) return true;
   // 57P01 admin shutdown, 57P02 crash shutdown, 57P03 cannot connect now, 08xxx connection exceptions
   if (e.code && (/^08/.test(e.code) || /^57P0[123]$/.test(e.code))) return true;

@@ -1,6 +1,6 @@
 export * from './config';
 export * from './logger';
-export * from './pg-pool';
+export * from './safe-url';
 export * from './readiness';
 export * from './log-context';
 export * from './metrics';

@@ -3,7 +3,6 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { RequestTooLargeError } from '@sacp/bus';
-import { PgEventStore } from '@sacp/event-store';
 import { EventHeaders, Limits, type AgentStatusView, type AuditEntryView, type HistoryEntry, type LogsPage, type QueryReply, EVENT_STREAM, Subjects } from '@sacp/events';
 import { TestControlPlane } from '../../support/control-plane';
 import { metadata } from '../../support/event-store';
@@ -98,7 +97,7 @@ describe('bounded replies, requests and events (real orchestrator, NATS, Postgre
     const rm = await cp.command('agent.remove', { agent: 'long-history' });
     assert.ok(rm.ok, JSON.stringify(rm));
     await cp.waitForAgent(agentId, (a) => a.state.observed === 'removed', 'removed').catch(() => undefined);
-    const store = new PgEventStore(cp.pool);
+    const store = await cp.eventStore();
     const streamId = `agent-${agentId}`;
     const before = await store.streamVersion(streamId);
     for (let i = 0; i < 50_000; i += 5_000) {
@@ -181,7 +180,7 @@ describe('bounded replies, requests and events (real orchestrator, NATS, Postgre
     assert.match(cliUnder.stderr, /COMMAND\.TOO_LARGE: .*COMMAND_MAX_BYTES/);
 
     // an event stored before the caps (or by a bug) that the bus cannot carry: a stand-in goes out, and what follows too
-    const store = new PgEventStore(cp.pool);
+    const store = await cp.eventStore();
     const big = await store.append(
       [{ streamId: 'oversized-1', expectedVersion: 0, events: [{ type: 'test.oversized', schemaVersion: 1, data: { blob: 'y'.repeat(2 * 1024 * 1024) } }] }],
       metadata(),

@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import { MIGRATIONS } from '@sacp/event-store';
+import { MIGRATION_NAMES } from '@sacp/event-store';
 import { TestControlPlane } from '../../support/control-plane';
 import { REPO_ROOT } from '../../support/service-process';
 
@@ -28,12 +28,12 @@ describe('migrations run as the owner; the services run as their role (real proc
   });
   after(async () => cp.stop());
 
-  const applied = async () => (await cp.pool.query<{ id: string }>('select id from schema_migrations order by id').catch(() => ({ rows: [] }))).rows.map((r) => r.id);
+  const applied = async () => (await cp.pool.query<{ name: string }>('select name from typeorm_migrations order by id').catch(() => ({ rows: [] }))).rows.map((r) => r.name);
 
   test('on an unmigrated database the orchestrator refuses to start and says how to migrate', async () => {
     const o = await cp.addOrchestrator({ waitReady: false });
     assert.equal(await o.exited(), 1);
-    assert.match(o.logs, /the event store's schema is not migrated \(no schema_migrations table\)/);
+    assert.match(o.logs, /the event store's schema is not migrated \(no typeorm_migrations table\)/);
     assert.match(o.logs, /node dist\/apps\/orchestrator\/migrate\.js/);
     assert.match(o.logs, /DATABASE_MIGRATION_URL/);
   });
@@ -49,7 +49,7 @@ describe('migrations run as the owner; the services run as their role (real proc
 
   test("given DATABASE_MIGRATION_URL the orchestrator migrates at start, then holds connections only as the services' role", async () => {
     const o = await cp.addOrchestrator({ env: { DATABASE_MIGRATION_URL: cp.migrationUrl } });
-    assert.deepEqual(await applied(), MIGRATIONS.map((m) => m.id).sort());
+    assert.deepEqual(await applied(), MIGRATION_NAMES);
     assert.match(o.logs, /migrated the event store/);
     const { rows } = await cp.pool.query<{ usename: string }>('select distinct usename from pg_stat_activity where datname = current_database() and usename <> current_user');
     assert.deepEqual(

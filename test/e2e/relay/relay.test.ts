@@ -1,7 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { PgEventStore } from '@sacp/event-store';
 import { EVENT_STREAM } from '@sacp/events';
 import { TestControlPlane } from '../../support/control-plane';
 import { metadata, testEvent } from '../../support/event-store';
@@ -15,7 +14,7 @@ describe('outbox relay to JetStream (real orchestrator killed mid-stream)', () =
   after(async () => cp.stop());
 
   test('every event reaches SACP_EVENTS exactly once, in order, with message id = event id, across a SIGKILL of the relay', async () => {
-    const store = new PgEventStore(cp.pool);
+    const store = await cp.eventStore();
     const TOTAL = 3000;
     let written = 0;
     const writer = (async () => {

@@ -5,8 +5,20 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Pool } from 'pg';
 import { SecretStore } from '../../../apps/orchestrator/src/secrets/secret-store';
-import { CommandAudit, LeaderLock, SERVICE_ROLE, checkSchema, START, type PgEventStore, Projector, agentRegistryProjection, templateRegistryProjection } from '@sacp/event-store';
-import { metadata, testEvent, testEventStore } from '../../support/event-store';
+import type { DataSource } from 'typeorm';
+import {
+  CommandAudit,
+  LeaderLock,
+  SERVICE_ROLE,
+  SecretRepository,
+  checkSchema,
+  START,
+  type PgEventStore,
+  Projector,
+  agentRegistryProjection,
+  templateRegistryProjection,
+} from '@sacp/event-store';
+import { metadata, testDataSource, testEvent, testEventStore } from '../../support/event-store';
 import { waitFor } from '../../support/ports';
 import { REPO_ROOT } from '../../support/service-process';
 
@@ -26,7 +38,7 @@ const SERVICE_ACCESS: Record<string, string[]> = {
   secrets: ['SELECT', 'INSERT', 'UPDATE'],
   secret_grants: ['SELECT', 'INSERT', 'DELETE'],
   store_identity: ['SELECT'],
-  schema_migrations: ['SELECT'],
+  typeorm_migrations: ['SELECT'],
 };
 const TABLE_PRIVILEGES = ['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'REFERENCES', 'TRIGGER'];
 const COLUMN_PRIVILEGES = new Set(['SELECT', 'INSERT', 'UPDATE', 'REFERENCES']);
@@ -36,13 +48,15 @@ const example = (type: string) => JSON.parse(readFileSync(join(REPO_ROOT, 'libs/
 describe('the database enforces its own rules on the services (real Postgres, the roles scripts/services.sh makes)', () => {
   let pool: Pool;
   let ownerPool: Pool;
+  let dataSource: DataSource;
   let store: PgEventStore;
   let url: string;
+  let ownerUrl: string;
   let close: () => Promise<void>;
   before(async () => {
-    ({ pool, ownerPool, store, url, close } = await testEventStore());
+    ({ pool, ownerPool, dataSource, store, url, ownerUrl, close } = await testEventStore());
     await store.append([{ streamId: 's-history', expectedVersion: 0, events: [testEvent(1), testEvent(2)] }], metadata());
-    await new CommandAudit(pool).record({ commandId: 'c-1', commandType: 'agent.stop', actor: null, source: 'test', outcome: 'accepted' });
+    await new CommandAudit(dataSource).record({ commandId: 'c-1', commandType: 'agent.stop', actor: null, source: 'test', outcome: 'accepted' });
   });
   after(async () => close());
 
@@ -67,8 +81,13 @@ describe('the database enforces its own rules on the services (real Postgres, th
       },
       { super: false, createrole: false, createdb: false, replication: false, bypassrls: false, inGroup: true, owner: false },
     );
-    assert.deepEqual((await checkSchema(pool)).warnings, [], 'the schema check sees a migrated store and a role the rules bind');
-    assert.match((await checkSchema(ownerPool)).warnings.join('\n'), /connects as sacp_owner, which owns the events table/, 'a service given the owner is warned about');
+    assert.deepEqual((await checkSchema(dataSource)).warnings, [], 'the schema check sees a migrated store and a role the rules bind');
+    const asOwner = await testDataSource(ownerUrl);
+    try {
+      assert.match((await checkSchema(asOwner)).warnings.join('\n'), /connects as sacp_owner, which owns the events table/, 'a service given the owner is warned about');
+    } finally {
+      await asOwner.destroy();
+    }
   });
 
   const refusals: { table: string; sql: string; error: RegExp }[] = [];
@@ -193,14 +212,14 @@ describe('the database enforces its own rules on the services (real Postgres, th
     });
 
     // the audit and a rejection recorded once, replayed for its duplicate
-    const audit = new CommandAudit(pool);
+    const audit = new CommandAudit(dataSource);
     const stopBinding = { commandType: 'agent.stop', payloadHash: 'h1', actorKind: 'cli' };
     await audit.record({ commandId: 'stop-1', commandType: 'agent.stop', actor: null, source: 'test', outcome: 'rejected', errorCode: 'AGENT.NOT_FOUND' });
-    assert.deepEqual(await audit.recordRejection('stop-1', stopBinding, { ok: false, n: 1 }), { first: true, reply: { ok: false, n: 1 } });
-    assert.deepEqual(await audit.recordRejection('stop-1', stopBinding, { ok: false, n: 2 }), { first: false, reply: { ok: false, n: 1 } });
+    assert.deepEqual(await store.recordRejection('stop-1', stopBinding, { ok: false, n: 1 }), { first: true, reply: { ok: false, n: 1 } });
+    assert.deepEqual(await store.recordRejection('stop-1', stopBinding, { ok: false, n: 2 }), { first: false, reply: { ok: false, n: 1 } });
 
     // the projector's batches, its rebuild (which empties the read models) and its checkpoint
-    const projector = new Projector(pool, store, [agentRegistryProjection, templateRegistryProjection]);
+    const projector = new Projector(store, [agentRegistryProjection, templateRegistryProjection]);
     assert.ok((await projector.catchUp()) >= 4);
     await store.append([{ streamId: 'alerts', expectedVersion: 0, events: [{ type: 'alert.raised', schemaVersion: 1, data: example('alert.raised') }] }], metadata());
     await waitFor('the alert to be projected', async () => (await projector.catchUp()) === 1);
@@ -217,10 +236,10 @@ describe('the database enforces its own rules on the services (real Postgres, th
     assert.notDeepEqual(await store.readCheckpoint('projections'), START);
 
     // secrets: set twice (an upsert), resolved for a template
-    const secrets = new SecretStore(pool, randomBytes(32).toString('base64'));
-    await secrets.put(pool, 'api-key', 'v1');
-    assert.equal(await secrets.put(pool, 'api-key', 'v2'), 2);
-    await secrets.grant(pool, 'api-key', ['grok4']);
+    const secrets = new SecretStore(new SecretRepository(dataSource), randomBytes(32).toString('base64'));
+    await secrets.put(undefined, 'api-key', 'v1');
+    assert.equal(await dataSource.transaction((tx) => secrets.put(tx, 'api-key', 'v2')), 2);
+    await secrets.grant(undefined, 'api-key', ['grok4']);
     assert.deepEqual(await secrets.resolveFor({ name: 'grok4', env: { KEY: { secretRef: 'api-key' } } } as never), { 'api-key': 'v2' });
 
     // the leader lock (a session advisory lock) on the same role

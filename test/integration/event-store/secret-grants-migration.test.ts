@@ -1,9 +1,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Pool } from 'pg';
-import { MIGRATIONS, migrate, PgEventStore } from '@sacp/event-store';
+import { MIGRATIONS, MIGRATION_NAMES, migrateWith, PgEventStore } from '@sacp/event-store';
 import { createTestDatabase, testPool } from '../../support/postgres';
-import { metadata } from '../../support/event-store';
+import { metadata, testDataSource } from '../../support/event-store';
+import { migrateAsTheLegacyRunner } from '../../support/legacy-migrations';
 
 /**
  * Secrets stored before grants existed keep working for the templates that already
@@ -17,14 +18,14 @@ describe('migration 009: secret grants for secrets stored before grants existed'
   before(async () => {
     const db = await createTestDatabase();
     drop = db.drop;
-    // the migrations run as the owner, as in production
+    // the migrations run as the owner, as in production; the runner before TypeORM had applied all but 009
     pool = testPool(db.ownerUrl);
-    await pool.query('create table schema_migrations (id text primary key, applied_at timestamptz not null default now())');
-    for (const m of MIGRATIONS.filter((m) => m.id !== '009-secret-grants')) {
-      await pool.query(m.sql);
-      await pool.query('insert into schema_migrations (id) values ($1)', [m.id]);
-    }
-    const store = new PgEventStore(pool);
+    await migrateAsTheLegacyRunner(
+      pool,
+      MIGRATIONS.map((M) => new M()).filter((m) => m.legacyId !== '009-secret-grants'),
+    );
+    const ownerDataSource = await testDataSource(db.ownerUrl);
+    const store = new PgEventStore(ownerDataSource);
     const registered = (name: string, version: number, env: Record<string, unknown>) => ({
       streamId: `template-${name}`,
       expectedVersion: version - 1,
@@ -38,7 +39,9 @@ describe('migration 009: secret grants for secrets stored before grants existed'
     await store.append([registered('both', 1, { A: { secretRef: 'xai-api-key' }, B: { secretRef: 'other-key' } })], metadata());
     for (const name of ['xai-api-key', 'other-key', 'unused-key'])
       await pool.query("insert into secrets (name, version, iv, tag, ciphertext) values ($1, 1, '\\x00', '\\x00', '\\x00')", [name]);
-    assert.deepEqual(await migrate(pool), ['009-secret-grants']);
+    await ownerDataSource.destroy();
+    const report = await migrateWith(db.ownerUrl);
+    assert.deepEqual(report, { takenOver: MIGRATION_NAMES.filter((n) => n !== 'SecretGrants1700000000009'), applied: ['SecretGrants1700000000009'] });
   });
 
   after(async () => {

@@ -11,14 +11,14 @@ import {
   type AgentNameState,
   type AgentState,
 } from '@sacp/domain';
-import type { PgEventStore } from '@sacp/event-store';
+import type { EventStore } from '@sacp/event-store';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const asEvolvable = (e: StoredEvent) => e as unknown as EvolvableEvent;
 
 /** Reads agents from their streams: the authoritative state every decision is based on. */
 export class AgentLocator {
-  constructor(private readonly store: PgEventStore) {}
+  constructor(private readonly store: EventStore) {}
 
   async load(agentId: string): Promise<{ state: AgentState; events: StoredEvent[] }> {
     const events = await this.store.readStream(agentStreamId(agentId));

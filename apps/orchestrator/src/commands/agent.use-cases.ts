@@ -27,7 +27,7 @@ import {
   Labels,
   DomainError,
 } from '@sacp/domain';
-import { type PgEventStore, uuidv7 } from '@sacp/event-store';
+import { type EventStore, uuidv7 } from '@sacp/event-store';
 import type { DockerDriver } from '@sacp/docker';
 import type { AgentRegistryReader } from '../queries/agent-registry.reader';
 import type { SecretStore } from '../secrets/secret-store';
@@ -139,7 +139,7 @@ export async function adoptAgent(
  * container.remove_quarantined: removes a quarantined container now. Only a
  * container this store quarantined qualifies, so no command can remove a bystander.
  */
-export async function removeQuarantined(cmd: CommandEnvelope<RemoveQuarantinedPayloadV1>, deps: { docker: DockerDriver; store: PgEventStore }): Promise<UseCaseOutcome> {
+export async function removeQuarantined(cmd: CommandEnvelope<RemoveQuarantinedPayloadV1>, deps: { docker: DockerDriver; store: EventStore }): Promise<UseCaseOutcome> {
   const container = await deps.docker.inspect(cmd.payload.container);
   if (!container)
     throw new DomainError(ErrorCodes.CONTAINER_NOT_FOUND, `no container "${cmd.payload.container}" exists on this Docker engine (${deps.docker.endpoint})`, {
@@ -191,10 +191,7 @@ export async function recoveryCommand(
 }
 
 /** alert.raise / alert.resolve: one open alert per key. */
-export async function alertCommand(
-  cmd: CommandEnvelope<RaiseAlertPayloadV1 | ResolveAlertPayloadV1>,
-  deps: { agents: AgentLocator; store: PgEventStore },
-): Promise<UseCaseOutcome> {
+export async function alertCommand(cmd: CommandEnvelope<RaiseAlertPayloadV1 | ResolveAlertPayloadV1>, deps: { agents: AgentLocator; store: EventStore }): Promise<UseCaseOutcome> {
   const key = cmd.payload.key;
   const events = await deps.store.readStream(alertStreamId(key));
   const state = events.reduce((s, e) => evolveAlert(s, e as unknown as EvolvableEvent), { open: false, version: 0 } as AlertState);

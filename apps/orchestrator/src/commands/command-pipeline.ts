@@ -25,9 +25,9 @@ import {
   CommandIdReusedError,
   type CommandBinding,
   type AppendRequest,
-  type PgEventStore,
+  type EventStore,
+  type StoreTransaction,
 } from '@sacp/event-store';
-import type { PoolClient } from 'pg';
 import type { JsonLogger } from '@sacp/platform';
 
 /** What a use case decided: the appends and what the reply reports. */
@@ -37,7 +37,7 @@ export interface UseCaseOutcome {
   /** how a conflict on these appends is described to the user, e.g. `agent "coder-1"` */
   target: string;
   /** writes that commit with the events, in the same transaction */
-  alsoInTransaction?: (client: PoolClient) => Promise<void>;
+  alsoInTransaction?: (tx: StoreTransaction) => Promise<void>;
   /** runs after the commit (e.g. a projection rebuild); its result is merged into the reply */
   afterCommit?: () => Promise<Record<string, unknown>>;
 }
@@ -53,7 +53,7 @@ type Reply = CommandReply;
  */
 export class CommandPipeline {
   constructor(
-    private readonly store: PgEventStore,
+    private readonly store: EventStore,
     private readonly audit: CommandAudit,
     private readonly useCases: Record<CommandType, UseCase>,
     private readonly log: JsonLogger,
@@ -183,7 +183,7 @@ export class CommandPipeline {
     if (err instanceof DomainError) {
       const reply: Reply = { ok: false, commandId: cmd.commandId, duplicate: false, error: { code: err.code, message: err.message, details: err.details } };
       // a twin of this command (another delivery, another replica) may have been decided first: its outcome stands
-      const stored = await this.audit.recordRejection(cmd.commandId, binding, reply);
+      const stored = await this.store.recordRejection(cmd.commandId, binding, reply);
       if (!stored.first) {
         await this.audit.record({ ...auditBase, outcome: 'duplicate' });
         return { ...(stored.reply as Reply), duplicate: true };

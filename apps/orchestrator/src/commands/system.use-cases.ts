@@ -1,6 +1,6 @@
 import { DomainError } from '@sacp/domain';
 import { ErrorCodes, type CommandEnvelope, type RefuseAccessPayloadV1 } from '@sacp/events';
-import type { AppendRequest, PgEventStore, Projector } from '@sacp/event-store';
+import type { AppendRequest, CommandAudit, EventStore, Projector } from '@sacp/event-store';
 import type { SecretStore } from '../secrets/secret-store';
 import type { TemplateCatalog } from '../templates/template-catalog';
 import type { UseCaseOutcome } from './command-pipeline';
@@ -41,7 +41,7 @@ export async function replayProjections(deps: { projector: Projector }): Promise
  */
 export async function setSecret(
   cmd: { payload: { name: string; value?: string; templates?: string[] } },
-  deps: { secrets: SecretStore; store: PgEventStore },
+  deps: { secrets: SecretStore; store: EventStore },
 ): Promise<UseCaseOutcome> {
   const { name, value } = cmd.payload;
   const templates = cmd.payload.templates && [...new Set(cmd.payload.templates)].sort();
@@ -82,7 +82,7 @@ export async function setSecret(
  * access.refuse: a front door refused a command for lack of a role. The refusal is an
  * event on the actor's access stream and an audit entry for the refused command.
  */
-export async function refuseAccess(cmd: CommandEnvelope<RefuseAccessPayloadV1>, deps: { store: PgEventStore }): Promise<UseCaseOutcome> {
+export async function refuseAccess(cmd: CommandEnvelope<RefuseAccessPayloadV1>, deps: { store: EventStore; audit: CommandAudit }): Promise<UseCaseOutcome> {
   const streamId = `access-${cmd.actor.kind}-${cmd.actor.id}`.slice(0, 200);
   const expectedVersion = await deps.store.streamVersion(streamId);
   const p = cmd.payload;
@@ -96,12 +96,20 @@ export async function refuseAccess(cmd: CommandEnvelope<RefuseAccessPayloadV1>, 
     ],
     result: { refused: p.command },
     target: `the access log of ${cmd.actor.displayName}`,
-    alsoInTransaction: async (client) => {
-      await client.query(
-        `insert into command_audit (command_id, command_type, actor, source, reason, outcome, error_code, message, payload)
-         values ($1, $2, $3, $4, $5, 'refused', 'ACCESS.DENIED', $6, $7)`,
-        [cmd.commandId, p.command, JSON.stringify(cmd.actor), cmd.source, cmd.reason ?? null, p.message, JSON.stringify(p.arguments)],
-      );
-    },
+    alsoInTransaction: (tx) =>
+      deps.audit.record(
+        {
+          commandId: cmd.commandId,
+          commandType: p.command,
+          actor: cmd.actor,
+          source: cmd.source,
+          reason: cmd.reason ?? null,
+          outcome: 'refused',
+          errorCode: 'ACCESS.DENIED',
+          message: p.message,
+          payload: p.arguments,
+        },
+        tx,
+      ),
   };
 }

@@ -1,6 +1,6 @@
 import { ErrorCodes, Limits, decodeCursor, encodeCursor, fitPage, type HistoryEntry, type StoredEvent } from '@sacp/events';
 import { DomainError, agentStreamId } from '@sacp/domain';
-import type { PgEventStore } from '@sacp/event-store';
+import type { EventStore } from '@sacp/event-store';
 import type { AgentLocator } from '../commands/agent-locator';
 
 /** The next page starts at stream position `f` of agent `a` and ends at `t` (the stream's version when paging began). */
@@ -30,7 +30,7 @@ const toEntry = (e: StoredEvent): HistoryEntry => ({
  * when paging begins (events appended later are not in it).
  */
 export async function readHistoryPage(
-  store: PgEventStore,
+  store: EventStore,
   agents: AgentLocator,
   q: { agent: string; limit?: number; cursor?: string; pageSize: number },
 ): Promise<{ result: HistoryEntry[]; nextCursor?: string }> {

@@ -1,20 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Msg, NatsConnection } from '@nats-io/nats-core';
-import {
-  DEFAULT_PAGE_SIZE,
-  QueryContracts,
-  type LogLine,
-  type QuarantineView,
-  truncateLine,
-  type ContainerQuarantinedDataV1,
-  type QueryReply,
-  Subjects,
-  describeIssues,
-  validate,
-  ErrorCodes,
-} from '@sacp/events';
-import type { PgEventStore } from '@sacp/event-store';
+import { DEFAULT_PAGE_SIZE, QueryContracts, type LogLine, truncateLine, type QueryReply, Subjects, describeIssues, validate, ErrorCodes } from '@sacp/events';
+import type { EventStore } from '@sacp/event-store';
 import { readAuditPage } from './audit-page';
+import type { CommandAuditReader } from './audit.reader';
 import { readHistoryPage } from './history-page';
 import { readLogsPage } from './logs-page';
 import { readStatusPage } from './status-page';
@@ -24,7 +13,8 @@ import type { JsonLogger } from '@sacp/platform';
 import type { AgentLocator } from '../commands/agent-locator';
 import type { TemplateCatalog } from '../templates/template-catalog';
 import type { AgentRegistryReader } from './agent-registry.reader';
-import type { Pool } from 'pg';
+import { readQuarantined } from './quarantine.reader';
+import type { TemplateRegistryReader } from './template-registry.reader';
 
 export interface QueryDeps {
   agents: AgentLocator;
@@ -32,8 +22,9 @@ export interface QueryDeps {
   docker: DockerDriver;
   catalog: TemplateCatalog;
   nc: NatsConnection;
-  pool: Pool;
-  store: PgEventStore;
+  audit: CommandAuditReader;
+  templates: TemplateRegistryReader;
+  store: EventStore;
   log: JsonLogger;
 }
 
@@ -108,13 +99,12 @@ export function queryHandlers(d: QueryDeps): Record<string, (body: unknown, msg:
     [Subjects.query('audit.list')]: (body) =>
       answer(async () => {
         const q = parse('audit.list', body);
-        return page(await readAuditPage(d.pool, { ...q, pageSize: q.pageSize ?? DEFAULT_PAGE_SIZE['audit.list'] }));
+        return page(await readAuditPage(d.audit, { ...q, pageSize: q.pageSize ?? DEFAULT_PAGE_SIZE['audit.list'] }));
       }),
     [Subjects.query('template.list')]: () =>
       answer(async () => {
         const { templates, problems } = d.catalog.readAll();
-        const { rows } = await d.pool.query<{ name: string; version: number; hash: string }>('select name, version, hash from template_registry');
-        const registered = new Map(rows.map((r) => [r.name, r]));
+        const registered = await d.templates.latest();
         return {
           templates: templates.map((t) => {
             const r = registered.get(t.template.name);
@@ -134,25 +124,7 @@ export function queryHandlers(d: QueryDeps): Record<string, (body: unknown, msg:
     [Subjects.query('quarantine.list')]: (body) =>
       answer(async () => {
         const q = parse('quarantine.list', body);
-        const { rows } = await d.pool.query<{ stream_id: string; type: string; data: Record<string, unknown>; recorded_at: Date }>(
-          `select stream_id, type, data, recorded_at from events
-            where stream_id in (select stream_id from streams where stream_id like 'quarantine-%' order by stream_id limit 5000)
-            order by global_position`,
-        );
-        const byStream = new Map<string, QuarantineView>();
-        for (const r of rows) {
-          if (r.type === 'container.quarantined') {
-            const data = r.data as unknown as ContainerQuarantinedDataV1;
-            byStream.set(r.stream_id, { ...data, quarantinedAt: new Date(r.recorded_at).toISOString(), removed: null, present: false });
-          } else if (r.type === 'container.quarantine_removed') {
-            const v = byStream.get(r.stream_id);
-            if (v) v.removed = { by: String(r.data.by), at: new Date(r.recorded_at).toISOString() };
-          }
-        }
-        const views = [...byStream.values()]
-          .filter((v) => q.all || !v.removed)
-          .sort((x, y) => (x.quarantinedAt < y.quarantinedAt ? 1 : -1))
-          .slice(0, q.limit);
+        const views = await readQuarantined(d.store, { all: q.all, limit: q.limit });
         for (const v of views) v.present = (await d.docker.inspect(v.containerId).catch(() => null)) !== null;
         return views;
       }),

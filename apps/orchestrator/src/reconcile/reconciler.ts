@@ -35,14 +35,14 @@ import {
 } from '@sacp/domain';
 import { guardContainerSpec } from '../templates/container-guard';
 import type { DockerDriver, ContainerSummary } from '@sacp/docker';
-import { ConcurrencyError, type AppendRequest, type PgEventStore } from '@sacp/event-store';
+import { ConcurrencyError, type AppendRequest, type EventStore } from '@sacp/event-store';
 import type { JsonLogger } from '@sacp/platform';
 import type { AgentLocator } from '../commands/agent-locator';
 import type { AgentRegistryReader } from '../queries/agent-registry.reader';
 import type { TemplateCatalog } from '../templates/template-catalog';
 
 export interface ReconcilerDeps {
-  store: PgEventStore;
+  store: EventStore;
   agents: AgentLocator;
   registry: AgentRegistryReader;
   docker: DockerDriver;

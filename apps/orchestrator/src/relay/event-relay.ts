@@ -2,7 +2,7 @@ import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
 import { headers, type NatsConnection } from '@nats-io/nats-core';
 import { EVENT_STREAM, Subjects, bodyOmittedStandIn, EventHeaders, type StoredEvent, Limits } from '@sacp/events';
 import { ensureEventStream } from '@sacp/bus';
-import { checkpointOf, type Checkpoint, type PgEventStore } from '@sacp/event-store';
+import { checkpointOf, type Checkpoint, type EventStore } from '@sacp/event-store';
 import type { JsonLogger } from '@sacp/platform';
 
 const CHECKPOINT = 'relay';
@@ -29,7 +29,7 @@ export class EventRelay {
   published = 0;
 
   constructor(
-    private readonly store: PgEventStore,
+    private readonly store: EventStore,
     private readonly nc: NatsConnection,
     private readonly log: JsonLogger,
     private readonly pollMs: number,

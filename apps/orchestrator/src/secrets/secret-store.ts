@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import type { PoolClient, Pool } from 'pg';
+import type { SecretRepository, StoreTransaction } from '@sacp/event-store';
 import { ErrorCodes } from '@sacp/events';
 import { DomainError, type Template } from '@sacp/domain';
 
@@ -11,7 +11,7 @@ export class SecretStore {
   private readonly key: Buffer | null;
 
   constructor(
-    private readonly pool: Pool,
+    private readonly secrets: SecretRepository,
     keyBase64: string | undefined,
   ) {
     this.key = keyBase64 ? Buffer.from(keyBase64, 'base64') : null;
@@ -23,36 +23,23 @@ export class SecretStore {
     return this.key;
   }
 
-  /** Encrypts and stores a value; returns its new version. Runs inside the caller's transaction. */
-  async put(client: PoolClient | Pool, name: string, value: string): Promise<number> {
+  /** Encrypts and stores a value; returns its new version. Runs inside the append's transaction `tx` when given. */
+  async put(tx: StoreTransaction | undefined, name: string, value: string): Promise<number> {
     const iv = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', this.requireKey(), iv);
     cipher.setAAD(Buffer.from(name));
     const ciphertext = Buffer.concat([cipher.update(value, 'utf8'), cipher.final()]);
-    const { rows } = await client.query<{ version: number }>(
-      `insert into secrets (name, version, iv, tag, ciphertext) values ($1, 1, $2, $3, $4)
-       on conflict (name) do update set version = secrets.version + 1, iv = excluded.iv, tag = excluded.tag,
-         ciphertext = excluded.ciphertext, updated_at = clock_timestamp()
-       returning version`,
-      [name, iv, cipher.getAuthTag(), ciphertext],
-    );
-    return rows[0]!.version;
+    return this.secrets.put(tx, { name, iv, tag: cipher.getAuthTag(), ciphertext });
   }
 
-  /** Replaces the templates a stored secret is granted to. Runs inside the caller's transaction. */
-  async grant(client: PoolClient | Pool, name: string, templates: string[]): Promise<void> {
-    await client.query('delete from secret_grants where secret_name = $1', [name]);
-    await client.query('insert into secret_grants (secret_name, template_name) select $1, unnest($2::text[]) on conflict do nothing', [name, templates]);
+  /** Replaces the templates a stored secret is granted to. Runs inside the append's transaction `tx` when given. */
+  async grant(tx: StoreTransaction | undefined, name: string, templates: string[]): Promise<void> {
+    await this.secrets.grant(tx, name, templates);
   }
 
   /** The templates a secret is granted to, or null when no such secret is stored. */
-  async grants(name: string): Promise<string[] | null> {
-    const { rows } = await this.pool.query<{ template_name: string | null }>(
-      'select g.template_name from secrets s left join secret_grants g on g.secret_name = s.name where s.name = $1 order by g.template_name',
-      [name],
-    );
-    if (!rows.length) return null;
-    return rows.flatMap((r) => (r.template_name ? [r.template_name] : []));
+  grants(name: string): Promise<string[] | null> {
+    return this.secrets.grants(name);
   }
 
   /**
@@ -66,9 +53,8 @@ export class SecretStore {
     }
   }
 
-  async currentVersion(name: string): Promise<number> {
-    const { rows } = await this.pool.query<{ version: number }>('select version from secrets where name = $1', [name]);
-    return rows[0]?.version ?? 0;
+  currentVersion(name: string): Promise<number> {
+    return this.secrets.currentVersion(name);
   }
 
   /**
@@ -79,17 +65,10 @@ export class SecretStore {
     const names = secretNames(template);
     if (!names.length) return {};
     const key = this.requireKey();
-    const { rows } = await this.pool.query<{ name: string; iv: Buffer; tag: Buffer; ciphertext: Buffer; granted: string[] }>(
-      `select s.name, s.iv, s.tag, s.ciphertext,
-              coalesce(array_agg(g.template_name order by g.template_name) filter (where g.template_name is not null), '{}') as granted
-         from secrets s left join secret_grants g on g.secret_name = s.name
-        where s.name = any($1)
-        group by s.name, s.iv, s.tag, s.ciphertext`,
-      [names],
-    );
-    for (const r of rows) if (!r.granted.includes(template.name)) throw notGranted(r.name, template.name, r.granted);
+    const sealed = await this.secrets.sealed(names);
+    for (const r of sealed) if (!r.granted.includes(template.name)) throw notGranted(r.name, template.name, r.granted);
     const out: Record<string, string> = {};
-    for (const r of rows) {
+    for (const r of sealed) {
       const decipher = createDecipheriv('aes-256-gcm', key, r.iv);
       decipher.setAAD(Buffer.from(r.name));
       decipher.setAuthTag(r.tag);

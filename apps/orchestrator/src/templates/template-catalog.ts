@@ -13,7 +13,7 @@ import {
   templateHash,
 } from '@sacp/domain';
 import { resolveHostPath } from '@sacp/platform';
-import type { AppendRequest, PgEventStore } from '@sacp/event-store';
+import type { AppendRequest, EventStore } from '@sacp/event-store';
 
 export interface TemplateFile {
   template: Template;
@@ -39,7 +39,7 @@ export class TemplateCatalog {
   constructor(
     private readonly configDir: string,
     private readonly policy: ContainerPolicy,
-    private readonly store: PgEventStore,
+    private readonly store: EventStore,
   ) {}
 
   get agentsDir(): string {

@@ -1,7 +1,10 @@
+import { SqlMigration } from './sql-migration';
+
 /** The append-only event store, idempotency records, the command audit and checkpoints. */
-export const migration001 = {
-  id: '001-event-store',
-  sql: /* sql */ `
+export class EventStore1700000000001 extends SqlMigration {
+  readonly name = 'EventStore1700000000001';
+  readonly legacyId = '001-event-store';
+  readonly sql = /* sql */ `
 create table events (
   global_position bigint generated always as identity primary key,
   stream_id       text        not null,
@@ -80,5 +83,5 @@ create table checkpoints (
   global_position bigint     not null,
   updated_at     timestamptz not null default clock_timestamp()
 );
-`,
-};
+`;
+}

@@ -1,7 +1,10 @@
+import { SqlMigration } from './sql-migration';
+
 /** Read models. Rebuildable from the events table at any time (`sacp replay`). */
-export const migration002 = {
-  id: '002-read-models',
-  sql: /* sql */ `
+export class ReadModels1700000000002 extends SqlMigration {
+  readonly name = 'ReadModels1700000000002';
+  readonly legacyId = '002-read-models';
+  readonly sql = /* sql */ `
 create table agent_registry (
   agent_id         text primary key,
   name             text        not null,
@@ -32,5 +35,5 @@ create table template_registry (
   definition  jsonb       not null,
   updated_at  timestamptz not null
 );
-`,
-};
+`;
+}

@@ -1,7 +1,10 @@
+import { SqlMigration } from './sql-migration';
+
 /** Secret values, encrypted at rest (AES-256-GCM). Events refer to secrets by name only. */
-export const migration003 = {
-  id: '003-secrets',
-  sql: /* sql */ `
+export class Secrets1700000000003 extends SqlMigration {
+  readonly name = 'Secrets1700000000003';
+  readonly legacyId = '003-secrets';
+  readonly sql = /* sql */ `
 create table secrets (
   name        text primary key,
   version     integer     not null,
@@ -10,5 +13,5 @@ create table secrets (
   ciphertext  bytea       not null,
   updated_at  timestamptz not null default clock_timestamp()
 );
-`,
-};
+`;
+}

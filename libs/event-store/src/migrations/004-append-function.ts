@@ -1,12 +1,15 @@
+import { SqlMigration } from './sql-migration';
+
 /**
  * The append as one server-side call: stream version checks, events and the
  * command's idempotency record in one statement, so an append costs one round trip.
  * Conflicts are raised with SQLSTATE SA409 (detail: JSON of stream, expected,
  * actual); a command id recorded before raises SA208.
  */
-export const migration004 = {
-  id: '004-append-function',
-  sql: /* sql */ `
+export class AppendFunction1700000000004 extends SqlMigration {
+  readonly name = 'AppendFunction1700000000004';
+  readonly legacyId = '004-append-function';
+  readonly sql = /* sql */ `
 create function sacp_append(p_appends jsonb, p_metadata jsonb, p_command_id text, p_command_type text, p_reply jsonb)
 returns setof events
 language plpgsql as $$
@@ -48,5 +51,5 @@ begin
     end if;
   end if;
 end $$;
-`,
-};
+`;
+}

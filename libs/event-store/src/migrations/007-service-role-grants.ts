@@ -1,3 +1,5 @@
+import { SqlMigration, MIGRATIONS_TABLE } from './sql-migration';
+
 /**
  * Least privilege for the services. Migrations run as the role that owns the
  * database (its tables, triggers and functions); the services connect as a login role
@@ -15,15 +17,19 @@
  * - read models (agent_registry, template_registry) and checkpoints: what the
  *   projector and relay write; read models are also emptied by a rebuild.
  * - secrets: encrypted values, written by `secret.set`, read by the reconciler.
- * - schema_migrations: read, so a service can say the schema is not migrated.
+ * - the migrations' bookkeeping (TypeORM's `typeorm_migrations`; before TypeORM ran the
+ *   migrations this line granted the same on the hand-written runner's `schema_migrations`,
+ *   which a store migrated back then keeps): read, so a service can say the schema is
+ *   not migrated.
  *
  * A column-level grant does not cover columns added later: a migration that adds a
  * column to `events` grants it too. Tables added later are readable by default (below);
  * any write is granted by the migration that creates the table.
  */
-export const migration007 = {
-  id: '007-service-role-grants',
-  sql: /* sql */ `
+export class ServiceRoleGrants1700000000007 extends SqlMigration {
+  readonly name = 'ServiceRoleGrants1700000000007';
+  readonly legacyId = '007-service-role-grants';
+  readonly sql = /* sql */ `
 do $$
 begin
   if not exists (select 1 from pg_roles where rolname = 'sacp_service') then
@@ -45,7 +51,7 @@ grant select, insert, update (command_id) on commands to sacp_service;
 grant select, insert, update on checkpoints to sacp_service;
 grant select, insert, update, delete on agent_registry, template_registry to sacp_service;
 grant select, insert, update on secrets to sacp_service;
-grant select on schema_migrations to sacp_service;
+grant select on ${MIGRATIONS_TABLE} to sacp_service;
 grant usage on all sequences in schema public to sacp_service;
 
 revoke execute on function sacp_append(jsonb, jsonb, text, text, jsonb) from public;
@@ -67,5 +73,5 @@ create trigger commands_no_delete before delete or truncate on commands
 -- tables and sequences later migrations create (as this same role) are readable by the services
 alter default privileges in schema public grant select on tables to sacp_service;
 alter default privileges in schema public grant usage on sequences to sacp_service;
-`,
-};
+`;
+}

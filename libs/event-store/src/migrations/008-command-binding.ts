@@ -1,3 +1,5 @@
+import { SqlMigration } from './sql-migration';
+
 /**
  * A command id is bound to the command it first named: its type, a hash of its
  * canonical payload and the sender's actor kind are stored with its outcome, so the
@@ -7,9 +9,10 @@
  * The append keeps its one round trip: `sacp_append` takes the binding as two more
  * arguments; the five-argument form stays as a wrapper for writers not yet upgraded.
  */
-export const migration008 = {
-  id: '008-command-binding',
-  sql: /* sql */ `
+export class CommandBinding1700000000008 extends SqlMigration {
+  readonly name = 'CommandBinding1700000000008';
+  readonly legacyId = '008-command-binding';
+  readonly sql = /* sql */ `
 alter table commands add column payload_hash text, add column actor_kind text;
 
 create function sacp_append(p_appends jsonb, p_metadata jsonb, p_command_id text, p_command_type text, p_reply jsonb, p_payload_hash text, p_actor_kind text)
@@ -67,5 +70,5 @@ do $$ begin
     grant execute on function sacp_append(jsonb, jsonb, text, text, jsonb, text, text) to sacp_service;
   end if;
 end $$;
-`,
-};
+`;
+}

@@ -1,12 +1,15 @@
+import { SqlMigration } from './sql-migration';
+
 /**
  * Which templates may use each secret. A secret is usable only by the templates it
  * is granted to (`sacp secret set NAME --templates a,b`). Secrets stored before grants
  * existed keep working for the templates that already refer to them: they are granted
  * to every template whose registered versions name them in a secretRef.
  */
-export const migration009 = {
-  id: '009-secret-grants',
-  sql: /* sql */ `
+export class SecretGrants1700000000009 extends SqlMigration {
+  readonly name = 'SecretGrants1700000000009';
+  readonly legacyId = '009-secret-grants';
+  readonly sql = /* sql */ `
 create table secret_grants (
   secret_name   text not null references secrets (name) on delete cascade,
   template_name text not null,
@@ -27,5 +30,5 @@ do $$ begin
     grant select, insert, delete on secret_grants to sacp_service;
   end if;
 end $$;
-`,
-};
+`;
+}

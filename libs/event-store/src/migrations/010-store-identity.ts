@@ -1,3 +1,5 @@
+import { SqlMigration } from './sql-migration';
+
 /**
  * The event store's own identity: a random id made once, when this database is
  * created. Every container the control plane makes carries it as the `sacp.store`
@@ -9,9 +11,10 @@
  * agents the restored history does not know, and are quarantined (stopped, kept,
  * alerted), never removed at once. The one row cannot be changed or deleted.
  */
-export const migration010 = {
-  id: '010-store-identity',
-  sql: /* sql */ `
+export class StoreIdentity1700000000010 extends SqlMigration {
+  readonly name = 'StoreIdentity1700000000010';
+  readonly legacyId = '010-store-identity';
+  readonly sql = /* sql */ `
 create table store_identity (
   singleton  boolean primary key default true check (singleton),
   store_id   uuid        not null default gen_random_uuid(),
@@ -31,5 +34,5 @@ do $$ begin
     grant select on store_identity to sacp_service;
   end if;
 end $$;
-`,
-};
+`;
+}

@@ -1,5 +1,6 @@
-import type { Pool } from 'pg';
-import { MIGRATIONS } from './migrate';
+import type { DataSource } from 'typeorm';
+import { LEGACY_MIGRATIONS_TABLE } from './legacy-takeover';
+import { MIGRATION_NAMES, MIGRATIONS_TABLE } from './migrations';
 
 /** What an operator runs to migrate, named in every "not migrated" error. */
 export const HOW_TO_MIGRATE =
@@ -28,28 +29,28 @@ export interface SchemaCheck {
  * role may not), and reports a connecting role that is a superuser or owns the events
  * table, for which the append-only rules are advice, not law.
  */
-export async function checkSchema(pool: Pool): Promise<SchemaCheck> {
+export async function checkSchema(dataSource: DataSource): Promise<SchemaCheck> {
   let done: Set<string>;
   try {
-    done = new Set((await pool.query<{ id: string }>('select id from schema_migrations')).rows.map((r) => r.id));
+    done = new Set((await dataSource.query<{ name: string }[]>(`select name from ${MIGRATIONS_TABLE}`)).map((r) => r.name));
   } catch (err) {
     const e = err as { code?: string; message?: string };
-    if (e.code === '42P01')
+    if (e.code === '42P01') {
+      const legacy = (await dataSource.query<{ legacy: boolean }[]>('select to_regclass($1) is not null as legacy', [LEGACY_MIGRATIONS_TABLE]))[0]?.legacy;
       throw new SchemaNotMigratedError(
-        MIGRATIONS.map((m) => m.id),
-        'no schema_migrations table',
+        MIGRATION_NAMES,
+        legacy
+          ? `no ${MIGRATIONS_TABLE} table: the store was migrated by the runner before TypeORM, and the migration step records what it applied without running it again`
+          : `no ${MIGRATIONS_TABLE} table`,
       );
-    if (e.code === '42501')
-      throw new SchemaNotMigratedError(
-        MIGRATIONS.map((m) => m.id),
-        `schema_migrations is not readable by this role: ${e.message}`,
-      );
+    }
+    if (e.code === '42501') throw new SchemaNotMigratedError(MIGRATION_NAMES, `${MIGRATIONS_TABLE} is not readable by this role: ${e.message}`);
     throw err;
   }
-  const missing = MIGRATIONS.map((m) => m.id).filter((id) => !done.has(id));
+  const missing = MIGRATION_NAMES.filter((name) => !done.has(name));
   if (missing.length) throw new SchemaNotMigratedError(missing);
 
-  const { rows } = await pool.query<{ role: string; superuser: boolean; owner: boolean }>(
+  const rows: { role: string; superuser: boolean; owner: boolean }[] = await dataSource.query(
     `select current_user as role, r.rolsuper as superuser, pg_has_role(current_user, t.tableowner, 'USAGE') as owner
        from pg_roles r, pg_tables t
       where r.rolname = current_user and t.schemaname = current_schema() and t.tablename = 'events'`,

@@ -1,10 +1,10 @@
-import type { PoolClient } from 'pg';
+import type { EntityManager } from 'typeorm';
 import type { StoredEvent } from '@sacp/events';
 
 /** A read model fed from the events table, batch by batch, inside the projector's transaction. */
 export interface Projection {
   name: string;
-  /** tables this projection owns; emptied before a rebuild */
-  tables: string[];
-  applyBatch(client: PoolClient, events: StoredEvent[]): Promise<void>;
+  /** empties the read model, in the rebuild's transaction */
+  clear(tx: EntityManager): Promise<void>;
+  applyBatch(tx: EntityManager, events: StoredEvent[]): Promise<void>;
 }

@@ -1,8 +1,7 @@
 import { Controller, Get, HttpCode, Inject, Optional, Res } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/nats-core';
-import type { Pool } from 'pg';
 import { checkReadiness, type ReadinessCheck } from '../readiness';
-import { NATS, PG_POOL, READINESS } from './tokens';
+import { DATABASE_READINESS, NATS, READINESS } from './tokens';
 
 type Response = { status(code: number): { json(body: unknown): void } };
 
@@ -16,7 +15,7 @@ export interface ServiceReadiness {
 @Controller('health')
 export class HealthController {
   constructor(
-    @Optional() @Inject(PG_POOL) private readonly pool: Pool | null,
+    @Optional() @Inject(DATABASE_READINESS) private readonly database: ReadinessCheck | null,
     @Inject(NATS) private readonly nc: NatsConnection,
     @Optional() @Inject(READINESS) private readonly extra: ServiceReadiness | null,
   ) {}
@@ -30,7 +29,7 @@ export class HealthController {
   @Get('ready')
   async ready(@Res() res: Response) {
     const { ready, checks } = await checkReadiness({
-      ...(this.pool ? { postgres: () => this.pool!.query('select 1') } : {}),
+      ...(this.database ? { postgres: this.database } : {}),
       // a PING round trip: fails while the client is reconnecting, not only once closed
       nats: () => this.nc.rtt(),
       ...this.extra?.probes,

@@ -1,7 +1,8 @@
 /** Injection tokens every service shares. */
 export const CONFIG = Symbol('CONFIG');
 export const LOGGER = Symbol('LOGGER');
-export const PG_POOL = Symbol('PG_POOL');
+/** optional: a service's Postgres readiness check (`() => Promise`), provided with its DataSource */
+export const DATABASE_READINESS = Symbol('DATABASE_READINESS');
 export const NATS = Symbol('NATS');
 /** optional: `{ probes, details }` a service adds to its readiness check */
 export const READINESS = Symbol('READINESS');

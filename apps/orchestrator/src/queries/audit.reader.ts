@@ -1,0 +1,33 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { Repository } from 'typeorm';
+import { CommandAuditEntity } from '@sacp/event-store';
+
+export interface AuditFilter {
+  outcome?: string;
+  actorKind?: string | null;
+  actorId?: string | null;
+  commandType?: string;
+}
+
+/** Reads the command audit trail: what `sacp audit` shows. */
+@Injectable()
+export class CommandAuditReader {
+  constructor(@InjectRepository(CommandAuditEntity) private readonly rows: Repository<CommandAuditEntity>) {}
+
+  /** Entries matching `filter`, newest first, older than entry `before` when given (a keyset: no offset scans), at most `limit`. */
+  async page(filter: AuditFilter, before: string | null, limit: number): Promise<CommandAuditEntity[]> {
+    const q = this.rows
+      .createQueryBuilder('a')
+      // everything but the payload, which a page does not show
+      .select(['a.id', 'a.recordedAt', 'a.commandId', 'a.commandType', 'a.actor', 'a.source', 'a.reason', 'a.outcome', 'a.errorCode', 'a.message'])
+      .orderBy('a.id', 'DESC')
+      .limit(limit);
+    if (filter.outcome != null) q.andWhere('a.outcome = :outcome', { outcome: filter.outcome });
+    if (filter.actorKind != null) q.andWhere("a.actor->>'kind' = :kind", { kind: filter.actorKind });
+    if (filter.actorId != null) q.andWhere("a.actor->>'id' = :actorId", { actorId: filter.actorId });
+    if (filter.commandType != null) q.andWhere('a.commandType = :commandType', { commandType: filter.commandType });
+    if (before != null) q.andWhere('a.id < :before', { before });
+    return q.getMany();
+  }
+}

@@ -1,0 +1,30 @@
+import { EventStore1700000000001 } from './001-event-store';
+import { ReadModels1700000000002 } from './002-read-models';
+import { Secrets1700000000003 } from './003-secrets';
+import { AppendFunction1700000000004 } from './004-append-function';
+import { WakeUpOverTheBus1700000000005 } from './005-wake-up-over-the-bus';
+import { RegistryHealth1700000000006 } from './006-registry-health';
+import { ServiceRoleGrants1700000000007 } from './007-service-role-grants';
+import { CommandBinding1700000000008 } from './008-command-binding';
+import { SecretGrants1700000000009 } from './009-secret-grants';
+import { StoreIdentity1700000000010 } from './010-store-identity';
+import type { SqlMigration } from './sql-migration';
+
+export { MIGRATIONS_TABLE, SqlMigration } from './sql-migration';
+
+/** Every migration, oldest first: what the DataSource runs and what a service's schema check expects. */
+export const MIGRATIONS: (new () => SqlMigration)[] = [
+  EventStore1700000000001,
+  ReadModels1700000000002,
+  Secrets1700000000003,
+  AppendFunction1700000000004,
+  WakeUpOverTheBus1700000000005,
+  RegistryHealth1700000000006,
+  ServiceRoleGrants1700000000007,
+  CommandBinding1700000000008,
+  SecretGrants1700000000009,
+  StoreIdentity1700000000010,
+];
+
+/** The names TypeORM records for them, in order. */
+export const MIGRATION_NAMES: string[] = MIGRATIONS.map((M) => new M().name);
