@@ -14,6 +14,8 @@ export interface TestEventStore {
   /** the owner that migrated the database: for fixtures the services may not write */
   ownerPool: Pool;
   ownerUrl: string;
+  /** the test admin: may end the services' connections */
+  adminUrl: string;
   close: () => Promise<void>;
 }
 
@@ -31,6 +33,7 @@ export async function testEventStore(): Promise<TestEventStore> {
     url: db.url,
     ownerPool,
     ownerUrl: db.ownerUrl,
+    adminUrl: db.adminUrl,
     close: async () => {
       await dataSource.destroy();
       await pool.end();

@@ -1,6 +1,7 @@
 import { DataSource, type Logger as TypeOrmLogger } from 'typeorm';
 import { ENTITIES } from '../entities';
 import { MIGRATIONS, MIGRATIONS_TABLE } from '../migrations/migrations';
+import { SessionAwareClient } from './session-aware-client';
 
 /** Where the store's log lines go: the service's structured logger. */
 export interface StoreLog {
@@ -28,7 +29,9 @@ const SLOW_QUERY_MS = 2000;
  * The pool keeps what the services always had: a bounded connect, idle connections
  * closed, TCP keepalives, and `idle_in_transaction_session_timeout`, because a
  * process frozen or cut off inside a transaction (an append, a projector pass) holds
- * row and advisory locks that would block the replica taking over.
+ * row and advisory locks that would block the replica taking over. Its clients end
+ * themselves when the server ends their session (SessionAwareClient), so a connection
+ * an administrator terminated is never handed to the next query.
  * Nothing is synchronised from the entities: the schema is the migrations' alone.
  */
 export function createDataSource(o: DatabaseOptions): DataSource {
@@ -38,7 +41,7 @@ export function createDataSource(o: DatabaseOptions): DataSource {
     poolSize: o.poolSize ?? 4,
     applicationName: o.applicationName,
     connectTimeoutMS: 5000,
-    extra: { idleTimeoutMillis: 30_000, keepAlive: true, idle_in_transaction_session_timeout: 10_000 },
+    extra: { idleTimeoutMillis: 30_000, keepAlive: true, idle_in_transaction_session_timeout: 10_000, Client: SessionAwareClient },
     // an idle connection that fails is replaced by the pool; it must not end the process
     poolErrorHandler: (err: Error) => o.log?.write('warn', 'idle Postgres connection failed', { error: err.message }),
     // the services' role may not create extensions, and no entity needs one
