@@ -1,13 +1,15 @@
 /**
- * Event appends per second through PgEventStore.append (a transaction per append,
+ * Event appends per second through PgEventStore.append (the `sacp_append` call, one
+ * round trip, through the service's TypeORM DataSource: a transaction per append,
  * the streams row as the optimistic-concurrency check against the expected version,
- * the unique (stream, position) and event-id constraints, the append-only and NOTIFY
- * triggers, RETURNING the stored rows), for single events and batches of 10, with 1
- * writer and with 8 concurrent writers, each writer on its own stream.
+ * the unique (stream, position) and event-id constraints, the append-only trigger,
+ * RETURNING the stored rows), for single events and batches of 10, with 1 writer and
+ * with 8 concurrent writers, each writer on its own stream.
  *
  * Baseline: plain multi-row INSERTs (autocommit) into a table with the same columns
  * and defaults but only a primary key: no triggers, no streams table, no other
- * constraints; same batch sizes, same concurrency, same payloads, same pool.
+ * constraints; same batch sizes, same concurrency, same payloads, through a plain `pg`
+ * pool of the same size as the services' role.
  *
  * Each case runs in rounds that alternate store and raw (and swap which goes first)
  * so drift on a noisy machine hits both alike.
@@ -72,7 +74,7 @@ export async function run(): Promise<BenchResult> {
   const unhook = onInterrupt(() => es.close());
   try {
     const { store, pool, ownerPool } = es;
-    // the baseline's table is made by the owner and written through the same service-role pool
+    // the baseline's table is made by the owner and written as the services' role, through a plain pg pool
     await ownerPool.query(RAW_TABLE);
     await ownerPool.query('grant insert on bench_raw_events to sacp_service');
     const meta = metadata({ correlationId: randomUUID(), source: 'bench' });
