@@ -4,7 +4,7 @@
  * once that it is waiting, and either goes through when the other side is back or
  * fails with words saying nothing was done.
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { NatsConnection, Subscription } from '@nats-io/nats-core';
@@ -77,19 +77,19 @@ describe('ControlPlaneClient against a real nats-server', () => {
   let orchestrator: NatsConnection;
   const log = new JsonLogger('discord-gateway', 'error');
 
-  before(async () => {
+  beforeAll(async () => {
     nats = await startNats();
     nc = await nats.connectAs('discord-gateway');
     orchestrator = await nats.connectAs('orchestrator');
   });
 
-  after(async () => {
+  afterAll(async () => {
     await nc?.close().catch(() => undefined);
     await orchestrator?.close().catch(() => undefined);
     await nats?.stop();
   });
 
-  test('no orchestrator yet: the command is retried with the same id and goes through once one answers', { timeout: 30_000 }, async () => {
+  test('no orchestrator yet: the command is retried with the same id and goes through once one answers', async () => {
     const client = new ControlPlaneClient(nc, log, { requestTimeoutMs: 500, retryForMs: 15_000, natsUrl: nats.url });
     const commandId = randomUUID();
     const waiting: WireError[] = [];
@@ -110,9 +110,9 @@ describe('ControlPlaneClient against a real nats-server', () => {
     for (const s of seen) assert.equal(s.commandId, commandId, 'every attempt carries the same command id');
     assert.deepEqual(seen[0], { type: 'agent.deploy', version: 1, commandId, actor, source, reason: 'sprint 12', payload: { template: 'grok4', name: 'coder-1' } });
     assert.deepEqual(seen[1], seen[0], 'a retry is the same command, not a new one');
-  });
+  }, 30_000);
 
-  test('nobody answers within the retry window: a failure that says nothing was done', { timeout: 30_000 }, async () => {
+  test('nobody answers within the retry window: a failure that says nothing was done', async () => {
     const client = new ControlPlaneClient(nc, log, { requestTimeoutMs: 1000, retryForMs: 1500, natsUrl: nats.url });
     const commandId = randomUUID();
     const waiting: WireError[] = [];
@@ -130,9 +130,9 @@ describe('ControlPlaneClient against a real nats-server', () => {
     assert.ok(Number(reply.error.details?.attempts) >= 3, `attempts: ${String(reply.error.details?.attempts)}`);
     assert.equal(waiting.length, 1);
     assert.ok(elapsed >= 1400 && elapsed < 4000, `gave up after ${elapsed} ms for a 1500 ms window`);
-  });
+  }, 30_000);
 
-  test('NATS down: each attempt fails at once, not after the request timeout; after NATS is back a command goes through', { timeout: 60_000 }, async () => {
+  test('NATS down: each attempt fails at once, not after the request timeout; after NATS is back a command goes through', async () => {
     // a 10 s request timeout: a request sent into a dead connection would wait all of it
     const client = new ControlPlaneClient(nc, log, { requestTimeoutMs: 10_000, retryForMs: 1500, natsUrl: nats.url });
     // made at start-up like the bot's own, while NATS is still up
@@ -178,5 +178,5 @@ describe('ControlPlaneClient against a real nats-server', () => {
     assert.ok(seen.length >= 1);
     for (const s of seen) assert.equal(s.commandId, commandId);
     assert.ok(Date.now() - back < 10_000, `went through ${Date.now() - back} ms after NATS was back`);
-  });
+  }, 60_000);
 });

@@ -1,4 +1,4 @@
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { decideAgent, DomainError, initialAgentState } from '@sacp/domain';
 import { AGENT_ID, TEMPLATE_REF, event, given, runningAgent, deployed } from '../../factories/agent-events';
