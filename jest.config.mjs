@@ -10,12 +10,8 @@
 // so those tiers need `npm run build` first (scripts/test.sh and the test:* scripts do it).
 //
 // One project per tier; package.json's jest:<tier> scripts run one (`--selectProjects`).
-// Unit test files run two at a time (--maxWorkers 2). Integration and e2e files run one at a
-// time (--maxWorkers 1: they share Docker, NATS and Postgres on this machine), each in a
-// fresh worker process: --workerIdleMemoryLimit 1MB makes jest replace the worker after
-// every file, so that a file's leftovers (timers, sockets, child processes, memory) never
-// reach the next one. Without it, one worker means jest runs every file inside its own
-// process.
+// Unit test files run two at a time (--maxWorkers 2); integration and e2e files one at a
+// time (--maxWorkers 1), as they share Docker, NATS and Postgres on this machine.
 //
 //   npm run jest -- test/unit/domain            any files, by path
 //   npm run jest:unit -- -t 'agent decider'     one tier, tests by name
@@ -45,6 +41,11 @@ export default {
   projects: [tier('unit'), tier('integration', { slowTestThreshold: 60 }), tier('e2e', { slowTestThreshold: 300 })],
   // node:test had no default timeout; a test that needs longer says so (third argument)
   testTimeout: 600_000,
+  // tests always run in worker processes, never inside jest's own (which one worker would
+  // otherwise mean), and a worker is replaced once a file leaves it above 1 GB: every file
+  // loads its own copy of the modules it imports (ESM in a VM context), which adds up over
+  // the e2e tier
+  workerIdleMemoryLimit: '1GB',
   // every test's name and duration, then the summary; failures are repeated at the end
   verbose: true,
 };

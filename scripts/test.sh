@@ -38,8 +38,8 @@ step "5/5 tests: $tiers"
 status=0
 for tier in $tiers; do
   case $tier in
-    # jest (jest.config.mjs, one project per tier): unit files two at a time; integration
-    # and e2e files one at a time, each in a fresh process (package.json's jest:* scripts)
+    # jest (jest.config.mjs, one project per tier; package.json's jest:<tier> scripts):
+    # unit files two at a time, integration and e2e files one at a time
     unit | integration | e2e) npm run --silent "jest:$tier" || status=1 ;;
     *) echo "unknown test tier: $tier (expected unit, integration, e2e)" >&2; exit 2 ;;
   esac
