@@ -29,7 +29,7 @@ const portTaken: OperationFailure = {
 };
 
 /** The events of a decision, as the store records them at `now`. */
-const recorded = (decision: OperationFailureDecision, now: string) => decision.events.map((e) => ({ ...e, metadata: { occurredAt: now } }) as unknown as EvolvableEvent);
+const recorded = (decision: OperationFailureDecision, now: string): EvolvableEvent[] => decision.events.map((e) => ({ ...e, metadata: { occurredAt: now } }));
 
 /** Applies a decision's agent events as the store would, at `now`. */
 function when(state: AgentState, failure: OperationFailure, now: string) {
