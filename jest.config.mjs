@@ -46,6 +46,7 @@ export default {
   // loads its own copy of the modules it imports (ESM in a VM context), which adds up over
   // the e2e tier
   workerIdleMemoryLimit: '1GB',
-  // every test's name and duration, then the summary; failures are repeated at the end
-  verbose: true,
+  // each file and each test as it finishes (scripts/jest-progress.mjs), then per file its
+  // outcome and failures, and the summary (jest's default reporter)
+  reporters: ['default', '<rootDir>/scripts/jest-progress.mjs'],
 };
