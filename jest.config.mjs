@@ -30,7 +30,7 @@ const tier = (tier, extra = {}) => ({
   // the compiled copy of the tests under dist/ is for node, not for jest
   modulePathIgnorePatterns: ['<rootDir>/dist/'],
   // the libraries' public doors (tsconfig.json "paths"; tsc-alias rewrites them in dist/)
-  moduleNameMapper: { '^@sacp/(.*)$': '<rootDir>/libs/$1/src/index.ts' },
+  moduleNameMapper: { '^@sacp/([^/]+)$': '<rootDir>/libs/$1/src/index.ts' },
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: { isolatedModules: true, module: 'esnext', moduleResolution: 'bundler' } }],
   },
