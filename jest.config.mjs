@@ -31,6 +31,7 @@ const tier = (tier, extra = {}) => ({
   modulePathIgnorePatterns: ['<rootDir>/dist/'],
   // the libraries' public doors (tsconfig.json "paths"; tsc-alias rewrites them in dist/)
   moduleNameMapper: { '^@sacp/([^/]+)$': '<rootDir>/libs/$1/src/index.ts' },
+  // ES modules out: tsconfig.json's nodenext would emit CommonJS (package.json has no "type": "module")
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: { isolatedModules: true, module: 'esnext', moduleResolution: 'bundler' } }],
   },
@@ -39,7 +40,7 @@ const tier = (tier, extra = {}) => ({
 
 export default {
   projects: [tier('unit'), tier('integration', { slowTestThreshold: 60 }), tier('e2e', { slowTestThreshold: 300 })],
-  // node:test had no default timeout; a test that needs longer says so (third argument)
+  // for a test or a hook, 10 minutes; a test that needs longer says so (third argument)
   testTimeout: 600_000,
   // tests always run in worker processes, never inside jest's own (which one worker would
   // otherwise mean), and a worker is replaced once a file leaves it above 1 GB: every file
