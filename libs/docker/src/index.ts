@@ -26,3 +26,4 @@ export {
   isDockerError,
   type DockerErrorCode,
 } from './docker.errors';
+export { DockerModule, type DockerModuleOptions } from './docker.module';

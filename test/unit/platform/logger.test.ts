@@ -1,8 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { JsonLogger } from '../../../libs/platform/src/logger';
-import { logContext, withLogContext } from '../../../libs/platform/src/log-context';
+import { JsonLogger, logContext, withLogContext } from '@sacp/platform';
 
 type Line = Record<string, unknown>;
 
