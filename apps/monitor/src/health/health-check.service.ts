@@ -161,7 +161,7 @@ export class HealthChecker implements OnApplicationBootstrap, BeforeApplicationS
    */
   private async report(agent: AgentState, status: 'healthy' | 'unhealthy', probe: 'docker' | 'command' | 'http', output: string): Promise<void> {
     const current = this.fleet.agent(agent.agentId);
-    if (!current || current.containerId !== agent.containerId || current.health === status) return;
+    if (!current || !agent.containerId || current.containerId !== agent.containerId || current.health === status) return;
     const commandId = `health:${agent.containerId}:${status}:${current.version}`;
     if (this.sending.has(commandId)) return;
     this.sending.add(commandId);

@@ -34,12 +34,13 @@ export function factory<T, const D extends readonly Dependency[]>(
 export class ConnectionsShutdown implements OnApplicationShutdown {
   constructor(
     @Optional() @Inject(PG_POOL) private readonly pool: Pool | null,
-    @Inject(NATS) private readonly nc: NatsConnection,
+    @Optional() @Inject(NATS) private readonly nc: NatsConnection | null,
     @Inject(LOGGER) private readonly log: JsonLogger,
   ) {}
 
   async onApplicationShutdown(signal?: string): Promise<void> {
-    await this.nc.drain().catch(() => undefined);
+    // a connection from BusModule may be drained by it already
+    if (this.nc && !this.nc.isClosed() && !this.nc.isDraining()) await this.nc.drain().catch(() => undefined);
     await this.pool?.end().catch(() => undefined);
     this.log.info('stopped', { signal });
   }
@@ -48,13 +49,13 @@ export class ConnectionsShutdown implements OnApplicationShutdown {
 /**
  * The configuration, the logger, a Postgres pool (unless `postgres: false`: a service
  * that talks only to the bus holds no database credentials) and a NATS connection that
- * reconnects for ever.
+ * reconnects for ever (unless `nats: false`: the service imports BusModule instead).
  */
 export function coreProviders(
   service: string,
   config: { DATABASE_URL?: string; NATS_URL: string; NATS_CREDENTIALS_FILE: string },
   log: JsonLogger,
-  options: { poolSize?: number; beforeReady?: (pool: Pool) => Promise<void>; postgres?: boolean } = {},
+  options: { poolSize?: number; beforeReady?: (pool: Pool) => Promise<void>; postgres?: boolean; nats?: boolean } = {},
 ): Provider[] {
   const postgres = options.postgres !== false;
   if (postgres && !config.DATABASE_URL) throw new Error(`${service} needs DATABASE_URL`);
@@ -72,16 +73,20 @@ export function coreProviders(
           }),
         ]
       : []),
-    factory(NATS, [], () =>
-      connectBus({
-        url: config.NATS_URL,
-        name: `sacp-${service}`,
-        reconnect: true,
-        credentials: readCredentialFile(config.NATS_CREDENTIALS_FILE),
-        credentialsFrom: `NATS_CREDENTIALS_FILE=${config.NATS_CREDENTIALS_FILE}`,
-        log: (l, m, x) => log.write(l, m, x),
-      }),
-    ),
+    ...(options.nats !== false
+      ? [
+          factory(NATS, [], () =>
+            connectBus({
+              url: config.NATS_URL,
+              name: `sacp-${service}`,
+              reconnect: true,
+              credentials: readCredentialFile(config.NATS_CREDENTIALS_FILE),
+              credentialsFrom: `NATS_CREDENTIALS_FILE=${config.NATS_CREDENTIALS_FILE}`,
+              log: (l, m, x) => log.write(l, m, x),
+            }),
+          ),
+        ]
+      : []),
     ConnectionsShutdown,
   ];
 }

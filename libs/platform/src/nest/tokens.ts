@@ -1,4 +1,3 @@
-import type { NatsConnection } from '@nats-io/nats-core';
 import type { Pool } from 'pg';
 import type { JsonLogger } from '../logger';
 import type { ServiceReadiness } from '../readiness';
@@ -16,6 +15,7 @@ const token = <T>(name: string) => Symbol(name) as Token<T>;
 export const CONFIG = token<unknown>('CONFIG');
 export const LOGGER = token<JsonLogger>('LOGGER');
 export const PG_POOL = token<Pool>('PG_POOL');
-export const NATS = token<NatsConnection>('NATS');
+/** the NATS connection: defined with the bus (BusModule provides it), named here with the other shared tokens */
+export { NATS } from '@sacp/bus';
 /** optional: `{ probes, details }` a service adds to its readiness check */
 export const READINESS = token<ServiceReadiness>('READINESS');
