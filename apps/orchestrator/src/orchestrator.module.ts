@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { Pool } from 'pg';
 import type { ContainerPolicy } from '@sacp/domain';
-import { DockerDriver } from '@sacp/docker';
+import { DockerDriver, DockerModule } from '@sacp/docker';
 import { CommandAudit, PgEventStore, migrate, checkSchema, Projector, agentRegistryProjection, templateRegistryProjection } from '@sacp/event-store';
 import { Subjects } from '@sacp/events';
 import { type JsonLogger, createPool, coreProviders, provide, HealthController, type ServiceReadiness, NATS, PG_POOL, READINESS } from '@sacp/platform';
@@ -17,6 +17,7 @@ import { SecretStore } from './secrets/secret-store';
 
 export function orchestratorModule(config: OrchestratorConfig, log: JsonLogger) {
   @Module({
+    imports: [DockerModule.forRoot({ host: config.DOCKER_HOST })],
     controllers: [HealthController],
     providers: [
       ...coreProviders('orchestrator', config, log, { poolSize: 10, beforeReady: (pool) => prepareSchema(pool, config, log) }),
@@ -34,7 +35,6 @@ export function orchestratorModule(config: OrchestratorConfig, log: JsonLogger) 
       provide(AgentRegistryReader, [PG_POOL], (pool: Pool) => new AgentRegistryReader(pool)),
       provide(Projector, [PG_POOL, PgEventStore], (pool: Pool, store: PgEventStore) => new Projector(pool, store, [agentRegistryProjection, templateRegistryProjection])),
       provide(TemplateCatalog, [POLICY, PgEventStore], (policy: ContainerPolicy, store: PgEventStore) => new TemplateCatalog(config.SACP_CONFIG_DIR, policy, store)),
-      provide(DockerDriver, [], () => DockerDriver.connect(config.DOCKER_HOST)),
       provide(SecretStore, [PG_POOL], (pool: Pool) => new SecretStore(pool, config.SACP_SECRET_KEY)),
       OrchestratorRuntime,
       provide(READINESS, [DockerDriver, OrchestratorRuntime], (docker: DockerDriver, runtime: OrchestratorRuntime): ServiceReadiness => ({
