@@ -1,4 +1,4 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { StoredEvent } from '@sacp/events';
@@ -31,8 +31,8 @@ export function eventStoreContract(name: string, open: () => Promise<ContractSub
   describe(`EventStore contract: ${name}`, () => {
     let store: EventStore;
     let close: () => Promise<void>;
-    before(async () => ({ store, close } = await open()));
-    after(async () => close());
+    beforeAll(async () => ({ store, close } = await open()));
+    afterAll(async () => close());
 
     /** Postgres shows a commit to commit-order readers once no older transaction runs anywhere on the server (other test files may hold one). */
     const readAllAtLeast = (from: Checkpoint, n: number, limit = 1000) =>

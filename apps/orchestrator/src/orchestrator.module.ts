@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { ContainerPolicy } from '@sacp/domain';
-import { DockerDriver } from '@sacp/docker';
+import { DockerDriver, DockerModule } from '@sacp/docker';
 import { EventStore, EventStoreModule, SecretRepository } from '@sacp/event-store';
 import { Subjects } from '@sacp/events';
 import { type JsonLogger, coreProviders, provide, HealthController, type ServiceReadiness, NATS, READINESS } from '@sacp/platform';
@@ -19,6 +19,7 @@ import { SecretStore } from './secrets/secret-store';
 export function orchestratorModule(config: OrchestratorConfig, log: JsonLogger) {
   @Module({
     imports: [
+      DockerModule.forRoot({ host: config.DOCKER_HOST }),
       /*
        * The store (its DataSource as the services' role). With DATABASE_MIGRATION_URL (the
        * owning role) it migrates first, on a connection it closes at once; then it refuses
@@ -43,7 +44,6 @@ export function orchestratorModule(config: OrchestratorConfig, log: JsonLogger) 
       CommandAuditReader,
       TemplateRegistryReader,
       provide(TemplateCatalog, [POLICY, EventStore], (policy: ContainerPolicy, store: EventStore) => new TemplateCatalog(config.SACP_CONFIG_DIR, policy, store)),
-      provide(DockerDriver, [], () => DockerDriver.connect(config.DOCKER_HOST)),
       provide(SecretStore, [SecretRepository], (secrets: SecretRepository) => new SecretStore(secrets, config.SACP_SECRET_KEY)),
       OrchestratorRuntime,
       provide(READINESS, [DockerDriver, OrchestratorRuntime], (docker: DockerDriver, runtime: OrchestratorRuntime): ServiceReadiness => ({

@@ -147,7 +147,7 @@ export class OrchestratorRuntime implements OnApplicationBootstrap, BeforeApplic
         }),
       },
       requestLimit: (subject) =>
-        subject.startsWith(Subjects.query('')) ? { bytes: Limits.QUERY_MAX_BYTES, name: 'QUERY_MAX_BYTES' } : { bytes: Limits.COMMAND_MAX_BYTES, name: 'COMMAND_MAX_BYTES' },
+        subject.startsWith(Subjects.queryPrefix) ? { bytes: Limits.QUERY_MAX_BYTES, name: 'QUERY_MAX_BYTES' } : { bytes: Limits.COMMAND_MAX_BYTES, name: 'COMMAND_MAX_BYTES' },
       replyLimit: { bytes: Limits.REPLY_MAX_BYTES, name: 'REPLY_MAX_BYTES' },
       log: (msg, fields) => this.log.error(msg, fields),
       onError: (subject, err) => requestErrorReply(subject, err, this.log, (type, code, message) => this.pipeline.recordUnread(type, code, message)),

@@ -8,7 +8,7 @@ import type { JsonLogger } from '@sacp/platform';
  * the same shape (`commandId`/`duplicate` are ignored by query readers).
  */
 export function requestErrorReply(subject: string, err: unknown, log: JsonLogger, audit?: (commandType: string, code: string, message: string) => void) {
-  const isQuery = subject.startsWith(Subjects.query(''));
+  const isQuery = subject.startsWith(Subjects.queryPrefix);
   if (err instanceof PayloadLimitError) {
     const code = err.code === 'REPLY.TOO_LARGE' ? ErrorCodes.REPLY_TOO_LARGE : isQuery ? ErrorCodes.QUERY_TOO_LARGE : ErrorCodes.COMMAND_TOO_LARGE;
     log.warn('request refused for its size', { subject, code, size: err.details.size, limit: err.details.limit });

@@ -9,4 +9,6 @@ export * from './sealed-secret';
 export * from './nest/tokens';
 export * from './nest/core-providers';
 export * from './nest/health.controller';
+export * from './nest/metrics.controller';
+export * from './nest/observability.module';
 export * from './nest/run-service';

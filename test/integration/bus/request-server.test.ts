@@ -1,4 +1,4 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { requestJson, RequestTooLargeError, MALFORMED_JSON, PayloadLimitError, serveRequests } from '@sacp/bus';
@@ -9,7 +9,7 @@ describe('request server: every request gets a reply and the process goes on (re
   let server: NatsConnection;
   let client: NatsConnection;
   const logged: string[] = [];
-  before(async () => {
+  beforeAll(async () => {
     nats = await startNats();
     // the bus is authenticated: the server answers as the orchestrator would, on subjects
     // its credential may serve, and the client asks as the CLI
@@ -35,7 +35,7 @@ describe('request server: every request gets a reply and the process goes on (re
     });
     await server.flush();
   });
-  after(async () => {
+  afterAll(async () => {
     await client?.close();
     await server?.close();
     await nats?.stop();

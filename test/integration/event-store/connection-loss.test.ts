@@ -1,4 +1,4 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
@@ -22,12 +22,12 @@ describe('a connection lost mid-append (real Postgres)', () => {
   let store: PgEventStore;
   let admin: Pool;
   let close: () => Promise<void>;
-  before(async () => {
+  beforeAll(async () => {
     const es = await testEventStore();
     ({ store, close } = es);
     admin = testPool(es.adminUrl);
   });
-  after(async () => {
+  afterAll(async () => {
     await admin.end();
     await close();
   });

@@ -1,4 +1,4 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -53,12 +53,12 @@ describe('the database enforces its own rules on the services (real Postgres, th
   let url: string;
   let ownerUrl: string;
   let close: () => Promise<void>;
-  before(async () => {
+  beforeAll(async () => {
     ({ pool, ownerPool, dataSource, store, url, ownerUrl, close } = await testEventStore());
     await store.append([{ streamId: 's-history', expectedVersion: 0, events: [testEvent(1), testEvent(2)] }], metadata());
     await new CommandAudit(dataSource).record({ commandId: 'c-1', commandType: 'agent.stop', actor: null, source: 'test', outcome: 'accepted' });
   });
-  after(async () => close());
+  afterAll(async () => close());
 
   test('the services connect as a login role of the sacp_service group that is not a superuser and owns nothing', async () => {
     const { rows } = await pool.query(

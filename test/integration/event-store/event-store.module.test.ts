@@ -1,4 +1,4 @@
-import { after, describe, test } from 'node:test';
+import { describe, test, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { Test } from '@nestjs/testing';
 import { getRepositoryToken } from '@nestjs/typeorm';
@@ -11,7 +11,7 @@ import { metadata, testEvent } from '../../support/event-store';
 /** The Nest modules as a service wires them (@nestjs/testing, no process spawned). */
 describe('EventStoreModule and DatabaseModule (real Postgres)', () => {
   const databases: TestDatabase[] = [];
-  after(async () => {
+  afterAll(async () => {
     for (const db of databases) await db.drop().catch(() => undefined);
   });
   const database = async () => {

@@ -1,4 +1,4 @@
-import { after, describe, test } from 'node:test';
+import { describe, test, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { LEGACY_MIGRATIONS_TABLE, MIGRATIONS, MIGRATION_NAMES, MIGRATIONS_TABLE, PgEventStore, SchemaNotMigratedError, checkSchema, migrateWith } from '@sacp/event-store';
 import { createTestDatabase, testPool, type TestDatabase } from '../../support/postgres';
@@ -31,7 +31,7 @@ describe('migrations: TypeORM runs them as the owner, under the migration lock, 
     databases.push(db);
     return db;
   };
-  after(async () => {
+  afterAll(async () => {
     for (const db of databases) await db.drop().catch(() => undefined);
   });
 

@@ -1,4 +1,4 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import type { Pool } from 'pg';
 import { MIGRATIONS, MIGRATION_NAMES, migrateWith, PgEventStore } from '@sacp/event-store';
@@ -15,7 +15,7 @@ describe('migration 009: secret grants for secrets stored before grants existed'
   let pool: Pool;
   let drop: () => Promise<void>;
 
-  before(async () => {
+  beforeAll(async () => {
     const db = await createTestDatabase();
     drop = db.drop;
     // the migrations run as the owner, as in production; the runner before TypeORM had applied all but 009
@@ -44,7 +44,7 @@ describe('migration 009: secret grants for secrets stored before grants existed'
     assert.deepEqual(report, { takenOver: MIGRATION_NAMES.filter((n) => n !== 'SecretGrants1700000000009'), applied: ['SecretGrants1700000000009'] });
   });
 
-  after(async () => {
+  afterAll(async () => {
     await pool.end();
     await drop();
   });

@@ -1,4 +1,4 @@
-import { type StoredEvent, type NewKnownEvent, ErrorCodes, SYSTEM_ACTOR, type EventMetadata } from '@sacp/events';
+import { type StoredEvent, type NewKnownEvent, ErrorCodes, SYSTEM_ACTOR, type EventMetadata, newEvent } from '@sacp/events';
 import {
   agentNameStreamId,
   agentStreamId,
@@ -332,7 +332,7 @@ export class Reconciler {
   private async execute(action: ReconcileAction, state: AgentState, cause: StoredEvent): Promise<void> {
     if (!this.live) return;
     const agentId = state.agentId;
-    const e = <E extends NewKnownEvent>(type: E['type'], data: E['data']) => ({ type, schemaVersion: 1, data }) as NewKnownEvent;
+    const e = newEvent;
     switch (action.kind) {
       case 'create': {
         const template = await this.d.catalog.definitionAt(state.template!.name, state.template!.version);
@@ -491,7 +491,7 @@ export class Reconciler {
           {
             streamId,
             expectedVersion: state.version,
-            events: [{ type: 'container.quarantine_removed', schemaVersion: 1, data: { containerId: c.id, containerName: c.name, by: step.by } }],
+            events: [newEvent('container.quarantine_removed', { containerId: c.id, containerName: c.name, by: step.by })],
           },
           ...resolve.appends,
         ],

@@ -1,12 +1,31 @@
-import { Inject, Injectable, type FactoryProvider, type OnApplicationShutdown, type Provider } from '@nestjs/common';
+import { Inject, Injectable, Optional, type FactoryProvider, type InjectionToken, type OnApplicationShutdown, type Provider, type Type } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { connectBus, readCredentialFile } from '@sacp/bus';
-import type { JsonLogger } from '../logger';
-import { CONFIG, LOGGER, NATS } from './tokens';
+import { JsonLogger } from '../logger';
+import { CONFIG, LOGGER, NATS, type Token } from './tokens';
 
-/** A factory provider with its injections, typed loosely enough for tokens that are symbols. */
+/**
+ * A factory provider with its injections, typed loosely enough for tokens that are symbols.
+ * @deprecated the compiler does not check the factory's parameters against `inject`: use `factory()`.
+ */
 export const provide = <T>(token: unknown, inject: unknown[], useFactory: (...args: never[]) => T | Promise<T>): FactoryProvider<T> =>
   ({ provide: token, inject, useFactory }) as FactoryProvider<T>;
+
+type Dependency<T = unknown> = Type<T> | Token<T>;
+type Provided<K> = K extends Type<infer T> ? T : K extends Token<infer T> ? T : never;
+
+/**
+ * A factory provider whose parameters the compiler checks against what it injects:
+ * each entry of `inject` is a class or a typed `Token`, and `useFactory` receives
+ * their instances in order. For parts that are not Nest components themselves.
+ */
+export function factory<T, const D extends readonly Dependency[]>(
+  provide: InjectionToken<T> | Token<T>,
+  inject: D,
+  useFactory: (...deps: { -readonly [I in keyof D]: Provided<D[I]> }) => T | Promise<T>,
+): FactoryProvider<T> {
+  return { provide, inject: [...inject], useFactory: useFactory as (...args: unknown[]) => T | Promise<T> };
+}
 
 /**
  * Closes the bus connection last, after every service's own shutdown work. (A service's
@@ -15,42 +34,50 @@ export const provide = <T>(token: unknown, inject: unknown[], useFactory: (...ar
 @Injectable()
 export class ConnectionsShutdown implements OnApplicationShutdown {
   constructor(
-    @Inject(NATS) private readonly nc: NatsConnection,
+    @Optional() @Inject(NATS) private readonly nc: NatsConnection | null,
     @Inject(LOGGER) private readonly log: JsonLogger,
   ) {}
 
   async onApplicationShutdown(signal?: string): Promise<void> {
-    await this.nc.drain().catch(() => undefined);
+    // a connection from BusModule may be drained by it already
+    if (this.nc && !this.nc.isClosed() && !this.nc.isDraining()) await this.nc.drain().catch(() => undefined);
     this.log.info('stopped', { signal });
   }
 }
 
 /**
- * The configuration, the logger and a NATS connection that reconnects for ever. A
- * service that uses Postgres needs DATABASE_URL (unless `postgres: false`: a service
- * that talks only to the bus holds no database credentials) and gets its DataSource
- * from the event store's Nest modules (EventStoreModule, DatabaseModule).
+ * The configuration, the logger and a NATS connection that reconnects for ever (unless
+ * `nats: false`: the service imports BusModule instead). A service that uses Postgres
+ * needs DATABASE_URL (unless `postgres: false`: a service that talks only to the bus
+ * holds no database credentials) and gets its DataSource from the event store's Nest
+ * modules (EventStoreModule, DatabaseModule).
  */
 export function coreProviders(
   service: string,
   config: { DATABASE_URL?: string; NATS_URL: string; NATS_CREDENTIALS_FILE: string },
   log: JsonLogger,
-  options: { postgres?: boolean } = {},
+  options: { postgres?: boolean; nats?: boolean } = {},
 ): Provider[] {
   if (options.postgres !== false && !config.DATABASE_URL) throw new Error(`${service} needs DATABASE_URL`);
   return [
     { provide: CONFIG, useValue: config },
     { provide: LOGGER, useValue: log },
-    provide(NATS, [], () =>
-      connectBus({
-        url: config.NATS_URL,
-        name: `sacp-${service}`,
-        reconnect: true,
-        credentials: readCredentialFile(config.NATS_CREDENTIALS_FILE),
-        credentialsFrom: `NATS_CREDENTIALS_FILE=${config.NATS_CREDENTIALS_FILE}`,
-        log: (l, m, x) => log.write(l, m, x),
-      }),
-    ),
+    // the same logger, injectable by its class
+    { provide: JsonLogger, useExisting: LOGGER },
+    ...(options.nats !== false
+      ? [
+          factory(NATS, [], () =>
+            connectBus({
+              url: config.NATS_URL,
+              name: `sacp-${service}`,
+              reconnect: true,
+              credentials: readCredentialFile(config.NATS_CREDENTIALS_FILE),
+              credentialsFrom: `NATS_CREDENTIALS_FILE=${config.NATS_CREDENTIALS_FILE}`,
+              log: (l, m, x) => log.write(l, m, x),
+            }),
+          ),
+        ]
+      : []),
     ConnectionsShutdown,
   ];
 }
