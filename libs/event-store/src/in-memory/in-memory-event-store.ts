@@ -5,6 +5,9 @@ import { uuidv7 } from '../ids';
 import { checkBinding, type CommandBinding, type StoredCommand } from '../command-binding';
 import { EventStore, START, type AppendOutcome, type AppendRequest, type Checkpoint, type CommandRecord, type PendingEvent, type StoreTransaction } from '../event-store.port';
 
+/** A deep copy, as a round trip through Postgres's jsonb would give: nothing handed out shares state with the store. */
+const copy = <T>(value: T): T => (value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T));
+
 const after = (e: StoredEvent, cp: Checkpoint): boolean => {
   const t = BigInt(e.transactionId);
   const c = BigInt(cp.transactionId);
@@ -48,7 +51,7 @@ export class InMemoryEventStore extends EventStore {
       const seen = this.commands.get(command.commandId);
       if (seen) {
         checkBinding(command.commandId, seen, { commandType: command.commandType, payloadHash: command.payloadHash ?? null, actorKind: command.actorKind ?? null });
-        return { duplicate: true, reply: structuredClone(seen.reply) };
+        return { duplicate: true, reply: copy(seen.reply) };
       }
     }
     // every stream is checked before anything is written: one conflict leaves every stream as it was
@@ -72,20 +75,20 @@ export class InMemoryEventStore extends EventStore {
           streamPosition: a.expectedVersion + i + 1,
           globalPosition: String(this.events.length + 1),
           transactionId,
-          data: structuredClone(e.data),
-          metadata: structuredClone(metadata),
+          data: copy(e.data),
+          metadata: copy(metadata),
           recordedAt,
         };
         this.events.push(event);
         const stream = this.streams.get(a.streamId) ?? [];
         stream.push(event);
         this.streams.set(a.streamId, stream);
-        stored.push(structuredClone(event));
+        stored.push(copy(event));
       });
     if (command)
       this.commands.set(command.commandId, {
         outcome: 'accepted',
-        reply: structuredClone(reply),
+        reply: copy(reply),
         commandType: command.commandType,
         payloadHash: command.payloadHash ?? null,
         actorKind: command.actorKind ?? null,
@@ -96,11 +99,11 @@ export class InMemoryEventStore extends EventStore {
   }
 
   async readStream(streamId: string): Promise<StoredEvent[]> {
-    return structuredClone(this.streams.get(streamId) ?? []);
+    return copy(this.streams.get(streamId) ?? []);
   }
 
   async readStreamRange(streamId: string, from: number, to: number, limit: number): Promise<StoredEvent[]> {
-    return structuredClone((this.streams.get(streamId) ?? []).filter((e) => e.streamPosition >= from && e.streamPosition <= to).slice(0, limit));
+    return copy((this.streams.get(streamId) ?? []).filter((e) => e.streamPosition >= from && e.streamPosition <= to).slice(0, limit));
   }
 
   async readStreamsByPrefix(prefix: string, maxStreams: number): Promise<StoredEvent[]> {
@@ -110,7 +113,7 @@ export class InMemoryEventStore extends EventStore {
         .sort()
         .slice(0, maxStreams),
     );
-    return structuredClone(this.events.filter((e) => ids.has(e.streamId)));
+    return copy(this.events.filter((e) => ids.has(e.streamId)));
   }
 
   async streamVersion(streamId: string): Promise<number> {
@@ -119,7 +122,7 @@ export class InMemoryEventStore extends EventStore {
 
   async readAll(from: Checkpoint, limit = 500): Promise<StoredEvent[]> {
     // appends are serial here: global positions already follow the transactions' order
-    return structuredClone(this.events.filter((e) => after(e, from)).slice(0, limit));
+    return copy(this.events.filter((e) => after(e, from)).slice(0, limit));
   }
 
   async readCheckpoint(name: string): Promise<Checkpoint> {
@@ -132,17 +135,17 @@ export class InMemoryEventStore extends EventStore {
 
   async findCommand(commandId: string): Promise<StoredCommand | null> {
     const seen = this.commands.get(commandId);
-    return seen ? structuredClone(seen) : null;
+    return seen ? copy(seen) : null;
   }
 
   async recordRejection(commandId: string, binding: CommandBinding, reply: unknown): Promise<{ first: boolean; reply: unknown }> {
     const seen = this.commands.get(commandId);
     if (!seen) {
-      this.commands.set(commandId, { outcome: 'rejected', reply: structuredClone(reply), ...binding, recordedAt: new Date().toISOString() });
+      this.commands.set(commandId, { outcome: 'rejected', reply: copy(reply), ...binding, recordedAt: new Date().toISOString() });
       return { first: true, reply };
     }
     checkBinding(commandId, seen, binding);
-    return { first: false, reply: structuredClone(seen.reply) };
+    return { first: false, reply: copy(seen.reply) };
   }
 
   async storeId(): Promise<string> {
