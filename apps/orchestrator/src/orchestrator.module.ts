@@ -1,10 +1,9 @@
 import { Module } from '@nestjs/common';
-import type { NatsConnection } from '@nats-io/nats-core';
 import type { ContainerPolicy } from '@sacp/domain';
 import { DockerDriver, DockerModule } from '@sacp/docker';
-import { EventStore, EventStoreModule, SecretRepository } from '@sacp/event-store';
+import { EventStoreModule, PgEventStore, SecretRepository } from '@sacp/event-store';
 import { Subjects } from '@sacp/events';
-import { type JsonLogger, coreProviders, provide, HealthController, type ServiceReadiness, NATS, READINESS } from '@sacp/platform';
+import { type JsonLogger, coreProviders, factory, provide, HealthController, type ServiceReadiness, NATS, READINESS } from '@sacp/platform';
 import type { OrchestratorConfig } from './config';
 import { containerPolicyFromConfig, hostSize } from './templates/container-policy.config';
 import { AgentLocator } from './commands/agent-locator';
@@ -34,17 +33,17 @@ export function orchestratorModule(config: OrchestratorConfig, log: JsonLogger) 
       ...coreProviders('orchestrator', config, log),
       provide(POLICY, [DockerDriver], async (docker: DockerDriver): Promise<ContainerPolicy> => containerPolicyFromConfig(config, await hostSize(docker, log))),
       // writers (any replica) announce their commits on the bus; the leader reacts at once instead of at its next poll
-      provide(APPEND_HINTS, [EventStore, NATS], (store: EventStore, nc: NatsConnection) =>
+      factory(APPEND_HINTS, [PgEventStore, NATS], (store, nc) =>
         store.onAppend((streamIds) => {
           if (!nc.isClosed()) nc.publish(Subjects.appended, JSON.stringify(streamIds));
         }),
       ),
-      provide(AgentLocator, [EventStore], (store: EventStore) => new AgentLocator(store)),
+      factory(AgentLocator, [PgEventStore], (store) => new AgentLocator(store)),
       AgentRegistryReader,
       CommandAuditReader,
       TemplateRegistryReader,
-      provide(TemplateCatalog, [POLICY, EventStore], (policy: ContainerPolicy, store: EventStore) => new TemplateCatalog(config.SACP_CONFIG_DIR, policy, store)),
-      provide(SecretStore, [SecretRepository], (secrets: SecretRepository) => new SecretStore(secrets, config.SACP_SECRET_KEY)),
+      provide(TemplateCatalog, [POLICY, PgEventStore], (policy: ContainerPolicy, store: PgEventStore) => new TemplateCatalog(config.SACP_CONFIG_DIR, policy, store)),
+      factory(SecretStore, [SecretRepository], (secrets) => new SecretStore(secrets, config.SACP_SECRET_KEY)),
       OrchestratorRuntime,
       provide(READINESS, [DockerDriver, OrchestratorRuntime], (docker: DockerDriver, runtime: OrchestratorRuntime): ServiceReadiness => ({
         probes: { docker: () => docker.ping(2000) },

@@ -1,4 +1,6 @@
+import type { Token } from '@sacp/platform';
+
 /** Injection tokens of the orchestrator's own; the shared ones are in libs/platform/src/nest/tokens. */
 export const POLICY = Symbol('POLICY');
 /** the subscription that publishes append hints on the bus (its value stops it) */
-export const APPEND_HINTS = Symbol('APPEND_HINTS');
+export const APPEND_HINTS = Symbol('APPEND_HINTS') as Token<() => void>;
