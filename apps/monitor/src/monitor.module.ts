@@ -19,6 +19,7 @@ import { MonitorLeader } from './monitor-leader';
 import { OBSERVATION_TIMING, ObservationRuntime, type ObservationTiming } from './observation.runtime';
 import { HostSampler } from './resources/host-sampler';
 import { MetricsQueryHandler } from './resources/metrics-query.handler';
+import { MetricsQueryController } from './resources/metrics-query.controller';
 import { OpenAlerts } from './resources/open-alerts';
 import { ResourceSampler } from './resources/resource-sampler.service';
 import { ThresholdAlerts } from './resources/threshold-alerts.service';
@@ -26,7 +27,7 @@ import type { MonitorConfig } from './config';
 
 export function monitorModule(config: MonitorConfig, log: JsonLogger) {
   @Module({
-    controllers: [HealthController],
+    controllers: [HealthController, MetricsQueryController],
     providers: [
       ...coreProviders('monitor', config, log),
       provide(DockerDriver, [], () => DockerDriver.connect(config.DOCKER_HOST)),

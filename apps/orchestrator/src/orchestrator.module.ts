@@ -1,26 +1,51 @@
 import { Module } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { Pool } from 'pg';
-import type { ContainerPolicy } from '@sacp/domain';
 import { DockerDriver } from '@sacp/docker';
 import { CommandAudit, PgEventStore, migrate, checkSchema, Projector, agentRegistryProjection, templateRegistryProjection } from '@sacp/event-store';
 import { Subjects } from '@sacp/events';
-import { type JsonLogger, createPool, coreProviders, provide, HealthController, type ServiceReadiness, NATS, PG_POOL, READINESS } from '@sacp/platform';
-import type { OrchestratorConfig } from './config';
-import { containerPolicyFromConfig, hostSize } from './templates/container-policy.config';
+import { type JsonLogger, createPool, coreProviders, factory, provide, HealthController, NATS, PG_POOL, READINESS } from '@sacp/platform';
+import { AgentCommandsController } from './commands/agent-commands.controller';
 import { AgentLocator } from './commands/agent-locator';
-import { OrchestratorRuntime } from './orchestrator.runtime';
+import { CommandAccess } from './commands/command-access';
+import { CommandPipeline } from './commands/command-pipeline';
+import { Commands } from './commands/commands';
+import { RecoveryCommandsController } from './commands/recovery-commands.controller';
+import { SystemCommandsController } from './commands/system-commands.controller';
+import type { OrchestratorConfig } from './config';
+import { CommitHints } from './leadership/commit-hints';
+import { Leadership } from './leadership/leadership';
+import { ProjectionRunner } from './projection/projection-runner';
 import { AgentRegistryReader } from './queries/agent-registry.reader';
+import { LogFollower } from './queries/log-follower';
+import { QueriesController } from './queries/queries.controller';
+import { AgentConvergence } from './reconcile/agent-convergence';
+import { AgentRecorder } from './reconcile/agent-recorder';
+import { ContainerActions } from './reconcile/container-actions';
+import { ControlPlaneLabels } from './reconcile/control-plane-labels';
+import { DockerWatch } from './reconcile/docker-watch';
+import { Quarantine } from './reconcile/quarantine';
+import { Reconciler } from './reconcile/reconciler';
+import { EventRelay } from './relay/event-relay';
+import { RelayLag } from './relay/relay-lag';
+import { SecretStore } from './secrets/secret-store';
+import { OrchestratorStartup } from './startup/orchestrator-startup';
+import { containerPolicyFromConfig, hostSize } from './templates/container-policy.config';
 import { TemplateCatalog } from './templates/template-catalog';
 import { POLICY } from './tokens';
-import { SecretStore } from './secrets/secret-store';
 
+/**
+ * The orchestrator: command and query handlers on the bus (every replica, one queue
+ * group; see main.ts), and the roles only the elected replica plays (reconciler,
+ * relay, projector), each a component that starts and stops itself.
+ */
 export function orchestratorModule(config: OrchestratorConfig, log: JsonLogger) {
   @Module({
-    controllers: [HealthController],
+    controllers: [HealthController, AgentCommandsController, RecoveryCommandsController, SystemCommandsController, QueriesController],
     providers: [
       ...coreProviders('orchestrator', config, log, { poolSize: 10, beforeReady: (pool) => prepareSchema(pool, config, log) }),
-      provide(POLICY, [DockerDriver], async (docker: DockerDriver): Promise<ContainerPolicy> => containerPolicyFromConfig(config, await hostSize(docker, log))),
+      factory(DockerDriver, [], () => DockerDriver.connect(config.DOCKER_HOST)),
+      factory(POLICY, [DockerDriver], async (docker) => containerPolicyFromConfig(config, await hostSize(docker, log))),
       provide(
         PgEventStore,
         [PG_POOL, NATS],
@@ -30,16 +55,33 @@ export function orchestratorModule(config: OrchestratorConfig, log: JsonLogger) 
           }),
       ),
       provide(CommandAudit, [PG_POOL], (pool: Pool) => new CommandAudit(pool)),
-      provide(AgentLocator, [PgEventStore], (store: PgEventStore) => new AgentLocator(store)),
       provide(AgentRegistryReader, [PG_POOL], (pool: Pool) => new AgentRegistryReader(pool)),
       provide(Projector, [PG_POOL, PgEventStore], (pool: Pool, store: PgEventStore) => new Projector(pool, store, [agentRegistryProjection, templateRegistryProjection])),
-      provide(TemplateCatalog, [POLICY, PgEventStore], (policy: ContainerPolicy, store: PgEventStore) => new TemplateCatalog(config.SACP_CONFIG_DIR, policy, store)),
-      provide(DockerDriver, [], () => DockerDriver.connect(config.DOCKER_HOST)),
       provide(SecretStore, [PG_POOL], (pool: Pool) => new SecretStore(pool, config.SACP_SECRET_KEY)),
-      OrchestratorRuntime,
-      provide(READINESS, [DockerDriver, OrchestratorRuntime], (docker: DockerDriver, runtime: OrchestratorRuntime): ServiceReadiness => ({
+      factory(TemplateCatalog, [POLICY, PgEventStore], (policy, store) => new TemplateCatalog(config.SACP_CONFIG_DIR, policy, store)),
+      AgentLocator,
+      OrchestratorStartup,
+      // commands and queries
+      CommandAccess,
+      CommandPipeline,
+      Commands,
+      LogFollower,
+      // the elected replica's roles
+      Leadership,
+      CommitHints,
+      EventRelay,
+      RelayLag,
+      ProjectionRunner,
+      Reconciler,
+      AgentConvergence,
+      ContainerActions,
+      AgentRecorder,
+      ControlPlaneLabels,
+      Quarantine,
+      DockerWatch,
+      factory(READINESS, [DockerDriver, Leadership], (docker, leadership) => ({
         probes: { docker: () => docker.ping(2000) },
-        details: () => ({ leader: runtime.isLeader }),
+        details: () => ({ leader: leadership.holdsLease }),
       })),
     ],
   })

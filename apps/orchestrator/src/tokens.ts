@@ -1,2 +1,5 @@
+import type { ContainerPolicy } from '@sacp/domain';
+import { token } from '@sacp/platform';
+
 /** Injection tokens of the orchestrator's own; the shared ones are in libs/platform/src/nest/tokens. */
-export const POLICY = Symbol('POLICY');
+export const POLICY = token<ContainerPolicy>('POLICY');

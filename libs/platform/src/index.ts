@@ -7,6 +7,7 @@ export * from './metrics';
 export * from './host-paths';
 export * from './sealed-secret';
 export * from './nest/tokens';
+export * from './nest/typed-provider';
 export * from './nest/core-providers';
 export * from './nest/health.controller';
 export * from './nest/run-service';

@@ -1,7 +1,13 @@
-/** Injection tokens every service shares. */
+import type { NatsConnection } from '@nats-io/nats-core';
+import type { Pool } from 'pg';
+import type { JsonLogger } from '../logger';
+import { token } from './typed-provider';
+import type { ServiceReadiness } from './health.controller';
+
+/** Injection tokens every service shares; each names the type it provides (see `factory`). */
 export const CONFIG = Symbol('CONFIG');
-export const LOGGER = Symbol('LOGGER');
-export const PG_POOL = Symbol('PG_POOL');
-export const NATS = Symbol('NATS');
+export const LOGGER = token<JsonLogger>('LOGGER');
+export const PG_POOL = token<Pool>('PG_POOL');
+export const NATS = token<NatsConnection>('NATS');
 /** optional: `{ probes, details }` a service adds to its readiness check */
-export const READINESS = Symbol('READINESS');
+export const READINESS = token<ServiceReadiness>('READINESS');
