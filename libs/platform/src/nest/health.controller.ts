@@ -1,16 +1,10 @@
 import { Controller, Get, HttpCode, Inject, Optional, Res } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { Pool } from 'pg';
-import { checkReadiness, type ReadinessCheck } from '../readiness';
-import { NATS, PG_POOL, READINESS } from './tokens';
+import { checkReadiness } from '../readiness';
+import { NATS, PG_POOL, READINESS, type ServiceReadiness } from './tokens';
 
 type Response = { status(code: number): { json(body: unknown): void } };
-
-/** What a service adds to the shared readiness check. */
-export interface ServiceReadiness {
-  probes?: Record<string, ReadinessCheck>;
-  details?: () => Record<string, unknown>;
-}
 
 /** Liveness (the process answers) and readiness (Postgres, NATS and the service's own dependencies answer). */
 @Controller('health')
