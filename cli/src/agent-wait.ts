@@ -1,5 +1,5 @@
 import type { AgentStatusView } from '@sacp/events';
-import type { ControlPlaneClient } from './bus';
+import type { BusClient } from '@sacp/bus';
 import { CliError, ExitCode, refused } from './errors';
 
 const POLL_INTERVAL_MS = 200;
@@ -14,8 +14,8 @@ export type WaitOutcome =
   { kind: 'done'; view: AgentStatusView | null } | { kind: 'failed'; view: AgentStatusView | null; reason: string } | { kind: 'timeout'; view: AgentStatusView | null };
 
 /** Reads one agent's status; "not yet projected" and "no longer exists" are answers, not errors. */
-export async function observeAgent(client: ControlPlaneClient, agentId: string): Promise<Observation> {
-  const reply = await client.queryReply<AgentStatusView[]>('agent.status', { agent: agentId });
+export async function observeAgent(bus: BusClient, agentId: string): Promise<Observation> {
+  const reply = await bus.query('agent.status', { agent: agentId });
   if (!reply.ok) {
     if (reply.error.code === 'AGENT.NOT_FOUND') return { gone: true };
     throw refused(reply.error, 'status');
@@ -29,7 +29,7 @@ export async function observeAgent(client: ControlPlaneClient, agentId: string):
  * Level-triggered like the orchestrator: it looks at the state, not at events.
  */
 export async function waitForAgent(
-  client: ControlPlaneClient,
+  bus: BusClient,
   agentId: string,
   deadline: number,
   check: (o: Observation) => WaitVerdict,
@@ -38,7 +38,7 @@ export async function waitForAgent(
   let last: AgentStatusView | null = null;
   let shown = '';
   for (;;) {
-    const o = await observeAgent(client, agentId);
+    const o = await observeAgent(bus, agentId);
     if ('view' in o) {
       last = o.view;
       const state = `${o.view.name}: ${o.view.state.observed}`;

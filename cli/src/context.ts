@@ -1,6 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
-import { ControlPlaneClient } from './bus';
+import type { BusClient, QueryBody } from '@sacp/bus';
+import type { CommandPayload, CommandReply, CommandResult, CommandType, QueryRequest, QueryResult, QueryType } from '@sacp/events';
+import { cliBus } from './bus';
 import type { CliEnvironment } from './config';
+import { refused } from './errors';
 
 /** Where a command writes; process streams in production, the same in tests (they run the binary). */
 export interface Io {
@@ -27,9 +31,13 @@ export interface GlobalOptions {
   timeout: number;
 }
 
-/** What one command invocation works with: its settings, its output and its client. */
+export type AcceptedReply<R> = Extract<CommandReply<R>, { ok: true }>;
+
+/** What one command invocation works with: its settings, its output and its bus client. */
 export class CliContext {
-  readonly client: ControlPlaneClient;
+  readonly bus: BusClient;
+  /** the id of the (single) command this invocation sends; a retry with the same id (--command-id) is idempotent */
+  readonly commandId: string;
   readonly timeoutMs: number;
   private readonly startedAt = Date.now();
 
@@ -40,14 +48,28 @@ export class CliContext {
   ) {
     this.timeoutMs = Math.round(globals.timeout * 1000);
     const actor = { kind: 'cli' as const, id: env.actorId, displayName: env.actorId };
-    this.client = new ControlPlaneClient({
+    this.commandId = globals.commandId ?? randomUUID();
+    this.bus = cliBus({
       url: globals.nats ?? env.natsUrl,
       credentialsFile: globals.natsCredentials ?? env.natsCredentials,
       actor,
       source: env.source,
       requestTimeoutMs: this.timeoutMs,
-      commandId: globals.commandId,
     });
+  }
+
+  /** Sends this invocation's command; the accepted reply, or a CliError when it is refused (exit 1) or the bus fails (exit 3). */
+  async command<K extends CommandType>(type: K, payload: CommandPayload<K>, o: { reason?: string; what?: string } = {}): Promise<AcceptedReply<CommandResult<K>>> {
+    const reply = await this.bus.send(type, payload, { commandId: this.commandId, ...(o.reason ? { reason: o.reason } : {}) });
+    if (!reply.ok) throw refused(reply.error, o.what ?? type);
+    return reply;
+  }
+
+  /** A query's result, or a CliError when the control plane answers with an error (exit 1) or the bus fails (exit 3). */
+  async query<Q extends QueryType, B extends QueryRequest<Q>>(type: Q, body: QueryBody<Q, B>, what: string = type): Promise<QueryResult<Q, B>> {
+    const reply = await this.bus.query(type, body);
+    if (!reply.ok) throw refused(reply.error, what);
+    return reply.result;
   }
 
   static of(env: CliEnvironment, io: Io, command: Command): CliContext {
@@ -60,6 +82,6 @@ export class CliContext {
   }
 
   async close(): Promise<void> {
-    await this.client.close();
+    await this.bus.close();
   }
 }

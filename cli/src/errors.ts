@@ -1,4 +1,4 @@
-import { BusError, RequestTooLargeError } from '@sacp/bus';
+import { BusError, isUndelivered, RequestTooLargeError } from '@sacp/bus';
 import type { WireError } from '@sacp/events';
 
 /** The CLI's exit codes: what a script can branch on. */
@@ -37,8 +37,13 @@ export class UsageError extends CliError {
   }
 }
 
-/** The control plane answered, and said no (or the operation it carried out failed). `what` names the CLI command. */
+/**
+ * The control plane answered, and said no (or the operation it carried out failed):
+ * exit 1, naming the CLI command (`what`). Or the request never got an answer: the
+ * bus's own words, exit 3 (1 for a request too large to send).
+ */
 export const refused = (error: WireError, what: string) => {
+  if (isUndelivered(error)) return new CliError(`${error.code}: ${error.message}`, error.code === 'REQUEST.TOO_LARGE' ? ExitCode.FAILED : ExitCode.UNREACHABLE, error.code);
   const hint = refusalHint(error);
   return new CliError(`${what}: ${error.code}: ${error.message}${hint ? `\n${hint}` : ''}`, ExitCode.FAILED, error.code);
 };

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { Pool } from 'pg';
 import { requestJson } from '@sacp/bus';
-import { type Actor, type AgentStatusView, type CommandReply, type QueryReply, Subjects } from '@sacp/events';
+import { type Actor, type AgentStatusView, type QueryType, type CommandType, type CommandReply, type QueryReply, Subjects } from '@sacp/events';
 import { DockerDriver } from '@sacp/docker';
 import { migrate } from '@sacp/event-store';
 import { createTestDatabase, testPool } from './postgres';
@@ -146,7 +146,7 @@ export class TestControlPlane {
    * test operator, `monitor` for a `system` actor, `discord-gateway` for `discord`.
    * `extra.actor` changes the actor; `via` forces a connection (to test refusals).
    */
-  async command<R = Record<string, unknown>>(type: string, payload: unknown, extra: Record<string, unknown> = {}, via?: NatsConnection): Promise<CommandReply<R>> {
+  async command<R = Record<string, unknown>>(type: CommandType, payload: unknown, extra: Record<string, unknown> = {}, via?: NatsConnection): Promise<CommandReply<R>> {
     const envelope = { type, version: 1, commandId: randomUUID(), actor: TEST_ACTOR, source: 'test', payload, ...extra };
     const kind = (envelope.actor as Actor).kind;
     return requestJson<CommandReply<R>>(via ?? (await this.connectionFor(kind)), Subjects.command(type, kind), envelope, 30_000);
@@ -172,7 +172,7 @@ export class TestControlPlane {
     return c;
   }
 
-  async query<R>(type: string, body: unknown = {}): Promise<QueryReply<R>> {
+  async query<R>(type: QueryType, body: unknown = {}): Promise<QueryReply<R>> {
     return requestJson<QueryReply<R>>(this.nc, Subjects.query(type), body, 30_000);
   }
 

@@ -10,5 +10,5 @@ runService({
   module: monitorModule,
   port: (c) => c.MONITOR_HTTP_PORT,
   // every replica answers metrics queries, once each in the queue group
-  bus: (c) => busTransport('monitor', c, MONITOR_QUEUE),
+  bus: (c, log) => busTransport('monitor', c, MONITOR_QUEUE, log.write.bind(log)),
 });

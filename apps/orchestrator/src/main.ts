@@ -10,5 +10,5 @@ runService({
   module: orchestratorModule,
   port: (c) => c.ORCHESTRATOR_HTTP_PORT,
   // every replica serves commands and queries, once each in the queue group
-  bus: (c) => busTransport('orchestrator', c, ORCHESTRATOR_QUEUE),
+  bus: (c, log) => busTransport('orchestrator', c, ORCHESTRATOR_QUEUE, log.write.bind(log)),
 });

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { Pool } from 'pg';
-import { DockerDriver } from '@sacp/docker';
+import { DockerDriver, DockerModule } from '@sacp/docker';
 import { CommandAudit, PgEventStore, migrate, checkSchema, Projector, agentRegistryProjection, templateRegistryProjection } from '@sacp/event-store';
 import { Subjects } from '@sacp/events';
 import { type JsonLogger, createPool, coreProviders, factory, provide, HealthController, NATS, PG_POOL, READINESS } from '@sacp/platform';
@@ -41,10 +41,10 @@ import { POLICY } from './tokens';
  */
 export function orchestratorModule(config: OrchestratorConfig, log: JsonLogger) {
   @Module({
+    imports: [DockerModule.forRoot({ host: config.DOCKER_HOST })],
     controllers: [HealthController, AgentCommandsController, RecoveryCommandsController, SystemCommandsController, QueriesController],
     providers: [
       ...coreProviders('orchestrator', config, log, { poolSize: 10, beforeReady: (pool) => prepareSchema(pool, config, log) }),
-      factory(DockerDriver, [], () => DockerDriver.connect(config.DOCKER_HOST)),
       factory(POLICY, [DockerDriver], async (docker) => containerPolicyFromConfig(config, await hostSize(docker, log))),
       provide(
         PgEventStore,

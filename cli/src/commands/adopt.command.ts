@@ -5,13 +5,6 @@ import { checkLocally, REASON_HELP } from '../options';
 import { json, shortContainer, shortId } from '../output/format';
 import type { Runtime } from '../runtime';
 
-interface AdoptResult {
-  agentId: string;
-  name: string;
-  desired: string;
-  containerId: string;
-}
-
 export function registerAdopt(program: Command, rt: Runtime): void {
   program
     .command('adopt')
@@ -27,7 +20,7 @@ export function registerAdopt(program: Command, rt: Runtime): void {
 
 async function adopt(ctx: CliContext, container: string, o: { name?: string; reason?: string; json?: boolean }): Promise<void> {
   if (o.name !== undefined) checkLocally(AgentNameSchema, o.name, '--name');
-  const reply = await ctx.client.command<AdoptResult>('agent.adopt', { container, ...(o.name ? { name: o.name } : {}) }, { reason: o.reason, what: 'adopt' });
+  const reply = await ctx.command('agent.adopt', { container, ...(o.name ? { name: o.name } : {}) }, { reason: o.reason, what: 'adopt' });
   const r = reply.result;
   if (o.json) return ctx.io.out(json({ agentId: r.agentId, name: r.name, containerId: r.containerId, state: { desired: r.desired } }));
   ctx.io.out(`adopted container ${shortContainer(r.containerId)} as agent ${r.name} (${shortId(r.agentId)}), desired ${r.desired}\n`);

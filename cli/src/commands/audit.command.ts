@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import type { AuditEntryView } from '@sacp/events';
 import type { CliContext } from '../context';
 import { UsageError } from '../errors';
 import { parseCount } from '../options';
@@ -8,7 +7,14 @@ import { renderTable } from '../output/table';
 import type { Runtime } from '../runtime';
 import { queryAll } from '../paging';
 
-const OUTCOMES = ['accepted', 'rejected', 'refused', 'duplicate', 'conflict', 'failed', 'malformed'];
+const OUTCOMES = ['accepted', 'rejected', 'refused', 'duplicate', 'conflict', 'failed', 'malformed'] as const;
+const isOutcome = (s: string): s is (typeof OUTCOMES)[number] => (OUTCOMES as readonly string[]).includes(s);
+
+function outcomeOf(text: string | undefined): (typeof OUTCOMES)[number] | undefined {
+  if (!text) return undefined;
+  if (!isOutcome(text)) throw new UsageError(`--outcome must be one of ${OUTCOMES.join(', ')}; got "${text}"`);
+  return text;
+}
 
 export function registerAudit(program: Command, rt: Runtime): void {
   program
@@ -36,11 +42,11 @@ Examples:
 }
 
 async function audit(ctx: CliContext, o: { outcome?: string; actor?: string; command?: string; limit?: number; json?: boolean }): Promise<void> {
-  if (o.outcome && !OUTCOMES.includes(o.outcome)) throw new UsageError(`--outcome must be one of ${OUTCOMES.join(', ')}; got "${o.outcome}"`);
-  const entries = await queryAll<AuditEntryView>(
+  const outcome = outcomeOf(o.outcome);
+  const entries = await queryAll(
     ctx,
     'audit.list',
-    { ...(o.outcome ? { outcome: o.outcome } : {}), ...(o.actor ? { actor: o.actor } : {}), ...(o.command ? { commandType: o.command } : {}), limit: o.limit ?? 50 },
+    { ...(outcome ? { outcome } : {}), ...(o.actor ? { actor: o.actor } : {}), ...(o.command ? { commandType: o.command } : {}), limit: o.limit ?? 50 },
     'audit',
   );
   if (o.json) return ctx.io.out(json(entries));

@@ -1,17 +1,10 @@
 import type { Command } from 'commander';
-import type { AgentStatusView } from '@sacp/events';
+import type { AgentChangeResult, AgentStatusView } from '@sacp/events';
 import { newError, observeAgent, waitFailure, waitForAgent, type Observation, type WaitVerdict } from '../agent-wait';
 import type { CliContext } from '../context';
 import { REASON_HELP, type ChangeOptions } from '../options';
 import { agentSummary, json, shortContainer, shortId } from '../output/format';
 import type { Runtime } from '../runtime';
-
-interface ChangeResult {
-  agentId: string;
-  name: string;
-  changed: boolean;
-  desired: string;
-}
 
 /** How one lifecycle command (stop, start, restart, rm) is sent and when it counts as done. */
 export interface ChangeSpec {
@@ -46,8 +39,8 @@ export function registerChange(program: Command, rt: Runtime, spec: ChangeSpec):
 async function changeAgent(ctx: CliContext, agent: string, o: ChangeOptions, spec: ChangeSpec): Promise<void> {
   // the state before the command: restart waits for its restart count to move, and an
   // error recorded before this command is not this command's failure
-  const [before = null] = await ctx.client.query<AgentStatusView[]>('agent.status', { agent }, spec.name);
-  const reply = await ctx.client.command<ChangeResult>(spec.type, { agent }, { reason: o.reason, what: spec.name });
+  const [before = null] = await ctx.query('agent.status', { agent }, spec.name);
+  const reply = await ctx.command(spec.type, { agent }, { reason: o.reason, what: spec.name });
   const r = reply.result;
   if (reply.duplicate && !o.json) ctx.io.err(`sacp: command ${reply.commandId} was already processed; showing the agent's state\n`);
 
@@ -55,7 +48,7 @@ async function changeAgent(ctx: CliContext, agent: string, o: ChangeOptions, spe
   if (o.wait) {
     const seen: string[] = [];
     const outcome = await waitForAgent(
-      ctx.client,
+      ctx.bus,
       r.agentId,
       ctx.deadline,
       (obs): WaitVerdict => {
@@ -74,7 +67,7 @@ async function changeAgent(ctx: CliContext, agent: string, o: ChangeOptions, spe
       throw waitFailure(outcome, r.name, spec.goal, ctx.timeoutMs);
     }
   } else {
-    const obs = await observeAgent(ctx.client, r.agentId);
+    const obs = await observeAgent(ctx.bus, r.agentId);
     view = 'view' in obs ? obs.view : null;
   }
 
@@ -84,7 +77,7 @@ async function changeAgent(ctx: CliContext, agent: string, o: ChangeOptions, spe
   ctx.io.out(`${who} ${spec.describeDone(view, r.changed)}\n`);
 }
 
-function output(r: ChangeResult, view: AgentStatusView | null) {
+function output(r: AgentChangeResult, view: AgentStatusView | null) {
   const base = view
     ? agentSummary(view)
     : { agentId: r.agentId, name: r.name, template: null, state: { desired: r.desired, observed: 'removed' }, containerId: null, restarts: null, lastError: null };

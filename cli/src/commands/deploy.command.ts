@@ -1,18 +1,10 @@
 import type { Command } from 'commander';
-import { AgentNameSchema, type TemplateRef, type AgentStatusView } from '@sacp/events';
+import { AgentNameSchema, type AgentStatusView, type CommandResult } from '@sacp/events';
 import { newError, observeAgent, waitFailure, waitForAgent } from '../agent-wait';
 import type { CliContext } from '../context';
 import { checkLocally, REASON_HELP, type ChangeOptions } from '../options';
 import { json, shortContainer, shortId } from '../output/format';
 import type { Runtime } from '../runtime';
-
-interface DeployResult {
-  agentId: string;
-  name: string;
-  changed: boolean;
-  desired: string;
-  template: TemplateRef;
-}
 
 export function registerDeploy(program: Command, rt: Runtime): void {
   program
@@ -37,14 +29,14 @@ Examples:
 
 async function deploy(ctx: CliContext, template: string, o: ChangeOptions & { name?: string }): Promise<void> {
   if (o.name !== undefined) checkLocally(AgentNameSchema, o.name, '--name');
-  const reply = await ctx.client.command<DeployResult>('agent.deploy', { template, ...(o.name ? { name: o.name } : {}) }, { reason: o.reason, what: 'deploy' });
+  const reply = await ctx.command('agent.deploy', { template, ...(o.name ? { name: o.name } : {}) }, { reason: o.reason, what: 'deploy' });
   const r = reply.result;
   if (reply.duplicate && !o.json) ctx.io.err(`sacp: command ${reply.commandId} was already processed; showing the agent it deployed\n`);
 
   let view = null;
   if (o.wait) {
     const outcome = await waitForAgent(
-      ctx.client,
+      ctx.bus,
       r.agentId,
       ctx.deadline,
       (obs) => {
@@ -61,7 +53,7 @@ async function deploy(ctx: CliContext, template: string, o: ChangeOptions & { na
       throw waitFailure(outcome, r.name, 'running', ctx.timeoutMs);
     }
   } else {
-    const obs = await observeAgent(ctx.client, r.agentId);
+    const obs = await observeAgent(ctx.bus, r.agentId);
     view = 'view' in obs ? obs.view : null;
   }
 
@@ -75,7 +67,7 @@ async function deploy(ctx: CliContext, template: string, o: ChangeOptions & { na
   );
 }
 
-function summary(r: DeployResult, view: AgentStatusView | null) {
+function summary(r: CommandResult<'agent.deploy'>, view: AgentStatusView | null) {
   return {
     agentId: r.agentId,
     name: r.name,

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import type { HistoryEntry } from '@sacp/events';
 import type { CliContext } from '../context';
 import { parseCount } from '../options';
 import { dash, json, shortId, timeLabel } from '../output/format';
@@ -26,7 +25,7 @@ Examples:
 }
 
 async function history(ctx: CliContext, agent: string, o: { json?: boolean; limit?: number }): Promise<void> {
-  const entries = await queryAll<HistoryEntry>(ctx, 'agent.history', { agent, ...(o.limit ? { limit: o.limit } : {}) }, 'history');
+  const entries = await queryAll(ctx, 'agent.history', { agent, ...(o.limit ? { limit: o.limit } : {}) }, 'history');
   if (o.json) return ctx.io.out(json(entries));
   ctx.io.out(
     renderTable(

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { AgentStatusView, LogLine, LogsPage } from '@sacp/events';
+import type { LogLine, LogsPage } from '@sacp/events';
 import { queryPages } from '../paging';
 import type { CliContext } from '../context';
 import { CliError, ExitCode } from '../errors';
@@ -40,7 +40,7 @@ async function logs(ctx: CliContext, agent: string, o: LogsOptions): Promise<voi
   if (!o.follow) {
     // page by page as they come: a long tail never sits whole in memory
     let last: LogsPage | null = null;
-    for await (const page of queryPages<LogsPage>(ctx, 'agent.logs', { agent, lines: o.lines, follow: false }, 'logs', (p) => p.lines.length)) {
+    for await (const page of queryPages(ctx, 'agent.logs', { agent, lines: o.lines, follow: false }, 'logs', (p) => p.lines.length)) {
       for (const l of page.lines) print(ctx, l, o);
       last = page;
     }
@@ -62,18 +62,25 @@ function print(ctx: CliContext, l: LogLine, o: LogsOptions): void {
  * between the reply and the subscription.
  */
 async function follow(ctx: CliContext, agent: string, o: LogsOptions): Promise<void> {
-  const agentId = UUID.test(agent) ? agent : (await ctx.client.query<AgentStatusView[]>('agent.status', { agent }, 'logs'))[0]?.id;
-  const sub = await ctx.client.subscribe(agentId ? `sacp.logs.${agentId}.*` : 'sacp.logs.*.*');
-  const r = await ctx.client.query<{ agent: string; subject: string; keepAliveMs: number }>('agent.logs', { agent, lines: o.lines, follow: true }, 'logs');
+  const agentId = UUID.test(agent) ? agent : (await ctx.query('agent.status', { agent }, 'logs'))[0]?.id;
+  const nc = await ctx.bus.connection();
+  const sub = nc.subscribe(agentId ? `sacp.logs.${agentId}.*` : 'sacp.logs.*.*');
+  const r = await ctx.query('agent.logs', { agent, lines: o.lines, follow: true }, 'logs');
 
   let stopped = false;
   const stop = () => {
     if (stopped) return;
     stopped = true;
     // tell the orchestrator to end the session now rather than when its lease runs out
-    void ctx.client.publish(`${r.subject}.stop`, 'stop').finally(() => sub.unsubscribe());
+    nc.publish(`${r.subject}.stop`, 'stop');
+    sub.unsubscribe();
   };
-  const keepAlive = setInterval(() => void ctx.client.publish(`${r.subject}.alive`, 'alive').catch(() => undefined), Math.max(1000, r.keepAliveMs));
+  const keepAlive = setInterval(
+    () => {
+      if (!nc.isClosed()) nc.publish(`${r.subject}.alive`, 'alive');
+    },
+    Math.max(1000, r.keepAliveMs),
+  );
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   process.once('SIGHUP', stop);
@@ -95,5 +102,5 @@ async function follow(ctx: CliContext, agent: string, o: LogsOptions): Promise<v
     process.off('SIGHUP', stop);
   }
   if (ended) ctx.io.err(`sacp: the log stream of agent ${r.agent} ended (its container stopped or was replaced)\n`);
-  else if (!stopped) throw new CliError(`BUS.UNAVAILABLE: the connection to NATS at ${ctx.client.url} was lost while following logs`, ExitCode.UNREACHABLE, 'BUS.UNAVAILABLE');
+  else if (!stopped) throw new CliError(`BUS.UNAVAILABLE: the connection to NATS at ${ctx.bus.url} was lost while following logs`, ExitCode.UNREACHABLE, 'BUS.UNAVAILABLE');
 }

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import type { QuarantineView } from '@sacp/events';
 import type { CliContext } from '../context';
 import { REASON_HELP } from '../options';
 import { json, shortContainer, timeLabel, truncate } from '../output/format';
@@ -28,7 +27,7 @@ export function registerQuarantine(program: Command, rt: Runtime): void {
 }
 
 async function list(ctx: CliContext, o: { all?: boolean; json?: boolean }): Promise<void> {
-  const views = await ctx.client.query<QuarantineView[]>('quarantine.list', { all: o.all === true }, 'quarantine list');
+  const views = await ctx.query('quarantine.list', { all: o.all === true }, 'quarantine list');
   if (o.json) return ctx.io.out(json(views));
   if (!views.length) return ctx.io.out('no quarantined containers\n');
   ctx.io.out(
@@ -47,11 +46,7 @@ async function list(ctx: CliContext, o: { all?: boolean; json?: boolean }): Prom
 }
 
 async function rm(ctx: CliContext, container: string, o: { reason?: string; json?: boolean }): Promise<void> {
-  const reply = await ctx.client.command<{ containerId: string; containerName: string }>(
-    'container.remove_quarantined',
-    { container },
-    { reason: o.reason, what: 'quarantine rm' },
-  );
+  const reply = await ctx.command('container.remove_quarantined', { container }, { reason: o.reason, what: 'quarantine rm' });
   if (o.json) return ctx.io.out(json(reply.result));
   ctx.io.out(`removed quarantined container ${reply.result.containerName} (${shortContainer(reply.result.containerId)})\n`);
 }

@@ -16,7 +16,7 @@ export function registerReplay(program: Command, rt: Runtime): void {
 }
 
 async function replay(ctx: CliContext, o: { json?: boolean; reason?: string }): Promise<void> {
-  const reply = await ctx.client.command<{ events?: number; millis?: number }>('system.replay', {}, { reason: o.reason, what: 'replay' });
+  const reply = await ctx.command('system.replay', {}, { reason: o.reason, what: 'replay' });
   const r = reply.result;
   if (o.json) return ctx.io.out(json({ commandId: reply.commandId, duplicate: reply.duplicate, ...r }));
   if (reply.duplicate) return ctx.io.out(`command ${reply.commandId} was already processed: nothing replayed this time\n`);

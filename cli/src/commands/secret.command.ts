@@ -61,7 +61,7 @@ function templateList(names: string): string[] {
 async function grantSecret(ctx: CliContext, name: string, o: { templates: string; reason?: string; json?: boolean }): Promise<void> {
   checkLocally(SetSecretV1.payload.shape.name, name, 'secret name');
   const templates = templateList(o.templates);
-  const reply = await ctx.client.command<{ name: string; version: number; templates: string[] }>('secret.set', { name, templates }, { reason: o.reason, what: 'secret grant' });
+  const reply = await ctx.command('secret.set', { name, templates }, { reason: o.reason, what: 'secret grant' });
   if (o.json) return ctx.io.out(json({ name: reply.result.name, templates: reply.result.templates, duplicate: reply.duplicate }));
   ctx.io.out(`secret "${reply.result.name}" ${reply.result.templates.length ? `usable by ${reply.result.templates.join(', ')}` : 'usable by no template'}\n`);
 }
@@ -73,11 +73,7 @@ async function setSecret(ctx: CliContext, name: string, o: { fromFile?: string; 
     o.fromFile !== undefined ? await readSecretFile(o.fromFile) : ctx.io.stdin.isTTY ? await promptHidden(ctx, `value for secret "${name}"`) : await readAll(ctx.io.stdin);
   const value = raw.replace(/\r?\n$/, '');
   if (!value) throw new UsageError(`the value for secret "${name}" is empty: pipe it on stdin or use --from-file`);
-  const reply = await ctx.client.command<{ name: string; version: number; templates?: string[] }>(
-    'secret.set',
-    { name, value, ...(templates ? { templates } : {}) },
-    { reason: o.reason, what: 'secret set' },
-  );
+  const reply = await ctx.command('secret.set', { name, value, ...(templates ? { templates } : {}) }, { reason: o.reason, what: 'secret set' });
   const granted = reply.result.templates ?? [];
   if (o.json) return ctx.io.out(json({ name: reply.result.name, version: reply.result.version, templates: granted, duplicate: reply.duplicate }));
   ctx.io.out(

@@ -45,7 +45,7 @@ Examples:
 
 async function status(ctx: CliContext, agent: string | undefined, o: { json?: boolean }): Promise<void> {
   // both at once: the monitor's figures never delay the table by more than its short timeout
-  const [views, resources] = await Promise.all([queryAll<AgentStatusView>(ctx, 'agent.status', agent ? { agent } : {}, 'status'), fetchAgentResources(ctx.client)]);
+  const [views, resources] = await Promise.all([queryAll(ctx, 'agent.status', agent ? { agent } : {}, 'status'), fetchAgentResources(ctx.bus)]);
   const resourcesOf = (v: AgentStatusView): AgentResources | null => resources?.[v.id] ?? null;
   if (o.json) return ctx.io.out(json(views.map((v) => ({ ...v, resources: resourcesOf(v) }))));
   if (!views.length) return ctx.io.out('no agents: deploy one with "sacp deploy <template>" (see "sacp templates list")\n');

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { DEFAULT_POLICY, describeTemplateProblems, parseTemplate, type TemplateProblem } from '@sacp/domain';
+import { DEFAULT_POLICY, describeTemplateProblems, parseTemplate } from '@sacp/domain';
 import { resolveHostPath, withRealPaths } from '@sacp/platform';
 import type { CliContext } from '../context';
 import { CliError, ExitCode } from '../errors';
@@ -8,19 +8,6 @@ import { REASON_HELP } from '../options';
 import { dash, json } from '../output/format';
 import { renderTable } from '../output/table';
 import type { Runtime } from '../runtime';
-
-interface TemplateListing {
-  templates: {
-    name: string;
-    description?: string;
-    image: string;
-    file: string;
-    version: number | null;
-    changedSinceRegistered: boolean;
-    resources: { memory?: string; cpus?: number; pids?: number };
-  }[];
-  problems: TemplateProblem[];
-}
 
 export function registerTemplates(program: Command, rt: Runtime): void {
   const templates = program
@@ -57,7 +44,7 @@ export function registerTemplates(program: Command, rt: Runtime): void {
 }
 
 async function list(ctx: CliContext, o: { json?: boolean }): Promise<void> {
-  const r = await ctx.client.query<TemplateListing>('template.list', {}, 'templates list');
+  const r = await ctx.query('template.list', {}, 'templates list');
   if (o.json) return ctx.io.out(json(r));
   if (!r.templates.length) ctx.io.out("no valid templates in the control plane's config directory\n");
   else
@@ -105,11 +92,7 @@ async function validateFiles(ctx: CliContext, files: string[], o: { json?: boole
 }
 
 async function sync(ctx: CliContext, o: { json?: boolean; reason?: string }): Promise<void> {
-  const reply = await ctx.client.command<{ registered: { name: string; version: number }[]; unchanged: { name: string; version: number }[]; problems: TemplateProblem[] }>(
-    'template.sync',
-    {},
-    { reason: o.reason, what: 'templates sync' },
-  );
+  const reply = await ctx.command('template.sync', {}, { reason: o.reason, what: 'templates sync' });
   const r = reply.result;
   if (o.json) return ctx.io.out(json({ commandId: reply.commandId, duplicate: reply.duplicate, ...r }));
   const lines = [...r.registered.map((t) => `registered ${t.name}@${t.version}`), ...r.unchanged.map((t) => `unchanged  ${t.name}@${t.version}`)];

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import type { HistoryEntry } from '@sacp/events';
 import type { CliContext } from '../context';
 import { CliError, ExitCode } from '../errors';
 import { parseCount } from '../options';
@@ -44,7 +43,7 @@ Examples:
 }
 
 async function why(ctx: CliContext, agent: string, o: { json?: boolean; depth?: number }): Promise<void> {
-  const entries = await queryAll<HistoryEntry>(ctx, 'agent.history', { agent }, 'why');
+  const entries = await queryAll(ctx, 'agent.history', { agent }, 'why');
   if (entries.length && entries.some((e) => typeof e.eventId !== 'string'))
     throw new CliError('why: the orchestrator sends history without event ids; upgrade it to follow causation chains', ExitCode.FAILED, 'UNSUPPORTED');
   const chain = causationChain(entries, o.depth);

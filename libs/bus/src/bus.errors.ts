@@ -1,14 +1,27 @@
 /** One error class per way the bus can fail, each with a stable code and advice. */
 export class BusError extends Error {
   override readonly name: string = 'BusError';
+  /** what a reply carrying this failure says besides the message, e.g. `{ attempts: 4 }` */
+  readonly details?: Record<string, unknown>;
   constructor(
-    readonly code: 'BUS.UNAVAILABLE' | 'BUS.NO_RESPONDERS' | 'BUS.TIMEOUT' | 'BUS.UNAUTHORIZED' | 'BUS.FORBIDDEN',
+    readonly code: BusErrorCode,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; details?: Record<string, unknown> },
   ) {
     super(message, options);
+    if (options?.details) this.details = options.details;
   }
 }
+
+export type BusErrorCode = 'BUS.UNAVAILABLE' | 'BUS.NO_RESPONDERS' | 'BUS.TIMEOUT' | 'BUS.UNAUTHORIZED' | 'BUS.FORBIDDEN';
+
+/**
+ * The failures waiting can cure: NATS away, nobody answering yet, an answer that came
+ * too late. A refused credential or subject is not one of them.
+ */
+export const TRANSIENT_BUS_CODES: ReadonlySet<string> = new Set<BusErrorCode>(['BUS.UNAVAILABLE', 'BUS.NO_RESPONDERS', 'BUS.TIMEOUT']);
+
+export const isTransientBusError = (err: unknown): err is BusError => err instanceof BusError && TRANSIENT_BUS_CODES.has(err.code);
 
 export const busUnavailable = (url: string, cause?: unknown) =>
   new BusError(

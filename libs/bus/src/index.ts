@@ -4,3 +4,6 @@ export * from './server';
 export * from './request-client';
 export * from './event-stream';
 export * from './auth';
+export * from './client/retry-policy';
+export * from './client/bus-client';
+export * from './nest';

@@ -3,6 +3,9 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { busUnauthorized, busUnavailable, isAuthorizationError } from './bus.errors';
 import { inboxPrefix } from './auth/bus-permissions';
 
+/** Where the bus writes what it sees (a service's logger: `(l, m, x) => log.write(l, m, x)`). */
+export type BusLog = (level: 'info' | 'warn' | 'error', msg: string, extra?: Record<string, unknown>) => void;
+
 export interface BusConnectOptions {
   url: string;
   /** shown in the server's connection list, e.g. "orchestrator" */
@@ -13,7 +16,7 @@ export interface BusConnectOptions {
   credentials?: { user: string; password: string };
   /** where the credentials came from, named when the server refuses them (e.g. "NATS_CREDENTIALS_FILE=/var/lib/sacp/nats/credentials/monitor.json") */
   credentialsFrom?: string;
-  log?: (level: 'info' | 'warn' | 'error', msg: string, extra?: Record<string, unknown>) => void;
+  log?: BusLog;
 }
 
 /** Connects to NATS, or fails with an error that says where and what to do. */

@@ -1,14 +1,10 @@
 export { createDockerClient, pingDocker, DEFAULT_DOCKER_HOST, type DockerClient } from './docker-connection';
-export {
-  DockerDriver,
-  rfc3339Nanos,
-  type CreatedContainer,
-  type DockerEventsOptions,
-  type FollowLogsOptions,
-  type LabelSelector,
-  type NetworkSummary,
-  type VolumeSummary,
-} from './docker.driver';
+export { DockerDriver } from './docker.driver';
+export type { CreatedContainer, LabelSelector } from './docker-containers';
+export type { DockerEventsOptions } from './docker-events';
+export type { FollowLogsOptions } from './docker-logs';
+export { rfc3339Nanos, type NetworkSummary } from './docker-networks';
+export type { VolumeSummary } from './docker-volumes';
 export { toCreateOptions, LOG_MAX_FILES, LOG_MAX_SIZE, PUBLISH_HOST_IP } from './container-spec.to-create-options';
 export type { ContainerHealth, ContainerState, ContainerSummary } from './container-summary';
 export type { ContainerHealthDetail, ContainerStats } from './container-stats';
@@ -26,3 +22,4 @@ export {
   isDockerError,
   type DockerErrorCode,
 } from './docker.errors';
+export { DockerModule, type DockerModuleOptions } from './docker.module';

@@ -1,5 +1,5 @@
 import type { EventMetadata } from './metadata';
-import type { EventDataMap, EventType } from './events';
+import { EventContracts, type EventDataMap, type EventType } from './events';
 
 /** An event as stored in the `events` table and published on JetStream. */
 export interface StoredEvent<T extends string = string, D = unknown> {
@@ -17,6 +17,9 @@ export interface StoredEvent<T extends string = string, D = unknown> {
   recordedAt: string;
 }
 
+/** The data of one event type, as its current contract defines it. */
+export type EventData<K extends EventType> = EventDataMap[K];
+
 export type KnownEvent = { [K in EventType]: StoredEvent<K, EventDataMap[K]> }[EventType];
 
 /** An event the domain decided on, before the store gives it positions. */
@@ -26,6 +29,23 @@ export interface NewEvent<T extends string = string, D = unknown> {
   data: D;
 }
 export type NewKnownEvent = { [K in EventType]: NewEvent<K, EventDataMap[K]> }[EventType];
+
+/**
+ * A new event of a known type: the data must be that type's data, and the schema
+ * version is the one its current contract writes. The one way writers build events.
+ */
+export function newEvent<K extends EventType>(type: K, data: EventData<K>): NewEvent<K, EventData<K>> {
+  return { type, schemaVersion: EventContracts[type].version, data };
+}
+
+/**
+ * Narrows a stored event to one known type, checking the type and the schema version
+ * (an older version's data has another shape). The data is trusted as the store holds
+ * what the writer validated; nothing is parsed again.
+ */
+export function isEventOf<K extends EventType>(e: Pick<StoredEvent, 'type' | 'schemaVersion'>, type: K): e is StoredEvent<K, EventData<K>> {
+  return e.type === type && e.schemaVersion === EventContracts[type].version;
+}
 
 /** JetStream headers carried by every published event. */
 export const EventHeaders = {

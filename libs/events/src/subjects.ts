@@ -1,3 +1,7 @@
+import type { CommandType } from './commands';
+import type { QueryType } from './queries';
+import type { SenderKind } from './senders';
+
 /** NATS subjects: the public addresses of the control plane. */
 export const Subjects = {
   /**
@@ -5,14 +9,16 @@ export const Subjects = {
    * is the sender's actor kind, so NATS permissions can bind each credential to the
    * kinds it may claim and the orchestrator can check the envelope against it.
    */
-  command: (type: string, kind: string) => `sacp.cmd.${type}.${kind}`,
+  command: (type: CommandType, kind: SenderKind) => `sacp.cmd.${type}.${kind}`,
   commandWildcard: 'sacp.cmd.>',
   /** every subject a sender of this kind may use for one command type (no wildcards in the type) */
-  commandOf: (type: string) => `sacp.cmd.${type}.*`,
+  commandOf: (type: CommandType) => `sacp.cmd.${type}.*`,
   /** request/reply queries: sacp.qry.<aggregate>.<query> */
-  query: (type: string) => `sacp.qry.${type}`,
+  query: (type: QueryType) => `sacp.qry.${type}`,
+  /** what every query subject starts with */
+  queryPrefix: 'sacp.qry.',
   queryWildcard: 'sacp.qry.>',
-  /** JetStream events: sacp.evt.<aggregate>.<event> */
+  /** JetStream events: sacp.evt.<aggregate>.<event> (or a pattern such as `alert.*`; stored events may carry types this version does not know) */
   event: (type: string) => `sacp.evt.${type}`,
   eventWildcard: 'sacp.evt.>',
   /** internal hint from a writer that it committed to these streams (JSON array); not a contract for tools */

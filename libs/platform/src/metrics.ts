@@ -8,7 +8,8 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
  * scrape shows the same names everywhere.
  */
 export const metricsRegistry = new Registry();
-collectDefaultMetrics({ register: metricsRegistry, prefix: 'sacp_process_' });
+// prom-client's own names already say what they measure (process_cpu_seconds_total, nodejs_heap_size_used_bytes)
+collectDefaultMetrics({ register: metricsRegistry, prefix: 'sacp_' });
 
 const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
@@ -37,7 +38,7 @@ export const Metrics = {
   agents: new Gauge({ name: 'sacp_agents', help: 'Agents by state', labelNames: ['state'] as const, registers: [metricsRegistry] }),
   monitorPassDuration: new Histogram({
     name: 'sacp_monitor_pass_duration_seconds',
-    help: 'Duration of one monitor pass, by pass (observe, health, resources, idle)',
+    help: 'Duration of one monitor pass, by pass (health, resources, thresholds, idle, recovery)',
     labelNames: ['pass'] as const,
     buckets: SECONDS,
     registers: [metricsRegistry],

@@ -1,6 +1,12 @@
 /** One dependency probe: resolves when the dependency answers, throws (or returns a reason) when not. */
 export type ReadinessCheck = () => unknown; // a value or a Promise of one
 
+/** What a service adds to the shared readiness check. */
+export interface ServiceReadiness {
+  probes?: Record<string, ReadinessCheck>;
+  details?: () => Record<string, unknown>;
+}
+
 export interface Readiness {
   ready: boolean;
   /** per dependency: "ok", or why it is not ready */

@@ -4,14 +4,25 @@ import { randomUUID } from 'node:crypto';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { RequestTooLargeError } from '@sacp/bus';
 import { PgEventStore } from '@sacp/event-store';
-import { EventHeaders, Limits, type AgentStatusView, type AuditEntryView, type HistoryEntry, type LogsPage, type QueryReply, EVENT_STREAM, Subjects } from '@sacp/events';
+import {
+  EventHeaders,
+  Limits,
+  type AgentStatusView,
+  type AuditEntryView,
+  type HistoryEntry,
+  type LogsPage,
+  type QueryType,
+  type QueryReply,
+  EVENT_STREAM,
+  Subjects,
+} from '@sacp/events';
 import { TestControlPlane } from '../../support/control-plane';
 import { metadata } from '../../support/event-store';
 import { waitFor } from '../../support/ports';
 import { sacp } from '../cli/sacp';
 
 /** Every page of a paginated query, each checked to be a bounded reply. */
-async function allPages<R>(cp: TestControlPlane, type: string, body: Record<string, unknown>, onPage: (r: R, bytes: number) => void): Promise<number> {
+async function allPages<R>(cp: TestControlPlane, type: QueryType, body: Record<string, unknown>, onPage: (r: R, bytes: number) => void): Promise<number> {
   let cursor: string | undefined;
   let pages = 0;
   do {

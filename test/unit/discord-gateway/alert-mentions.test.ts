@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { composePosts, mentionOnCall, type AlertItem } from '../../../apps/discord-gateway/src/alerts/alert-poster';
+import { composePosts, mentionOnCall, type AlertItem } from '../../../apps/discord-gateway/src/alerts/alert-format';
 
 const raised = (seq: number, severity: 'info' | 'warning' | 'critical'): AlertItem => ({
   kind: 'raised',

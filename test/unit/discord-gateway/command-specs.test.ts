@@ -1,15 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  COMMAND_SPECS,
-  parsePrefixed,
-  parseSlash,
-  slashDefinitions,
-  specOf,
-  usageLine,
-  type ParseResult,
-  type ParsedCommand,
-} from '../../../apps/discord-gateway/src/bot/command-specs';
+import { COMMAND_SPECS, specOf, usageLine, type ParseResult, type ParsedCommand } from '../../../apps/discord-gateway/src/bot/command-specs';
+import { parsePrefixed, parseSlash } from '../../../apps/discord-gateway/src/bot/command-parser';
+import { slashDefinitions } from '../../../apps/discord-gateway/src/bot/slash-commands';
 
 /** the parsed command, failing the test with the problem when there is none */
 function ok(r: ParseResult | null): ParsedCommand {

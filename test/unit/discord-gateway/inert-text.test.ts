@@ -1,8 +1,9 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { inert, inertCode, inertLine } from '../../../apps/discord-gateway/src/text/inert';
-import { alertEmbed, summaryEmbed, type AlertItem } from '../../../apps/discord-gateway/src/alerts/alert-poster';
-import { confirmReply, errorReply, historyReply, logsReply, statusPage, templatesReply, usageReply } from '../../../apps/discord-gateway/src/bot/replies';
+import { alertEmbed, summaryEmbed, type AlertItem } from '../../../apps/discord-gateway/src/alerts/alert-format';
+import { confirmReply, errorReply, historyReply, logsReply, templatesReply, usageReply } from '../../../apps/discord-gateway/src/bot/replies';
+import { statusPage } from '../../../apps/discord-gateway/src/bot/status-replies';
 import { specOf } from '../../../apps/discord-gateway/src/bot/command-specs';
 import type { AgentStatusView, HistoryEntry } from '@sacp/events';
 import { liveHazards } from '../../support/discord-hazards';

@@ -2,18 +2,9 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AgentStatusView, HistoryEntry, AgentResourceSample } from '@sacp/events';
 import { specOf } from '../../../apps/discord-gateway/src/bot/command-specs';
-import {
-  AGENTS_PER_PAGE,
-  agentField,
-  errorReply,
-  historyReply,
-  logsReply,
-  refusedReply,
-  statusPage,
-  whyReply,
-  type BotReply,
-  type Embed,
-} from '../../../apps/discord-gateway/src/bot/replies';
+import { errorReply, historyReply, logsReply, refusedReply, whyReply } from '../../../apps/discord-gateway/src/bot/replies';
+import type { BotReply, Embed } from '../../../apps/discord-gateway/src/bot/reply-types';
+import { AGENTS_PER_PAGE, agentField, statusPage } from '../../../apps/discord-gateway/src/bot/status-replies';
 
 const NOW = Date.parse('2026-11-26T12:00:00.000Z');
 const iso = (msAgo: number) => new Date(NOW - msAgo).toISOString();

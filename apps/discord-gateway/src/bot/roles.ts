@@ -63,3 +63,10 @@ export function roleOf(memberRoleIds: Iterable<string>, map: RoleMap): Role | nu
 }
 
 export const allows = (held: Role | null, required: Role | null): boolean => required === null || (held !== null && RANK[held] >= RANK[required]);
+
+/** The control-plane role a guild member holds, from the role ids Discord sent with them (a cached member or the raw API shape). */
+export function memberRole(member: unknown, map: RoleMap): Role | null {
+  const m = member as { roles?: string[] | { cache: Map<string, unknown> } } | null;
+  if (!m?.roles) return roleOf([], map);
+  return roleOf(Array.isArray(m.roles) ? m.roles : [...m.roles.cache.keys()], map);
+}

@@ -1,9 +1,10 @@
+import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { jetstream, jetstreamManager, DeliverPolicy, type ConsumerMessages } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { EVENT_STREAM, Subjects, type StoredEvent, type TemplateVersionRegisteredDataV1 } from '@sacp/events';
 import { evolveAgent, type EvolvableEvent, initialAgentState, type AgentState, TemplateSchema, type Template } from '@sacp/domain';
 import { ensureEventStream } from '@sacp/bus';
-import type { JsonLogger } from '@sacp/platform';
+import { JsonLogger, NATS } from '@sacp/platform';
 
 export interface FleetChange {
   event: StoredEvent;
@@ -18,9 +19,11 @@ export type FleetListener = (change: FleetChange, live: boolean) => void | Promi
  * first message: every agent's state and every template version. Nothing is kept
  * that the events do not say, so a restarted monitor rebuilds exactly what it had.
  * Listeners see each agent event with the state before and after it; `live` is false
- * while the history is being read at start-up.
+ * while the history is being read at start-up. It starts reading when the service
+ * has started (every listener is registered by then) and stops first at shutdown.
  */
-export class FleetView {
+@Injectable()
+export class FleetView implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly agents = new Map<string, AgentState>();
   private readonly templates = new Map<string, Template>();
   private readonly listeners: FleetListener[] = [];
@@ -30,7 +33,7 @@ export class FleetView {
   readonly caughtUp = new Promise<void>((r) => (this.caughtUpResolve = r));
 
   constructor(
-    private readonly nc: NatsConnection,
+    @Inject(NATS) private readonly nc: NatsConnection,
     private readonly log: JsonLogger,
   ) {}
 
@@ -49,6 +52,14 @@ export class FleetView {
 
   template(ref: { name: string; version: number } | null): Template | undefined {
     return ref ? this.templates.get(`${ref.name}@${ref.version}`) : undefined;
+  }
+
+  onApplicationBootstrap(): Promise<void> {
+    return this.start();
+  }
+
+  beforeApplicationShutdown(): Promise<void> {
+    return this.stop();
   }
 
   async start(): Promise<void> {

@@ -1,8 +1,12 @@
+import { Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { type AgentState, probeDue, recordProbe, startProbing, type ProbeState, type TemplateHealthCheck } from '@sacp/domain';
-import type { DockerDriver } from '@sacp/docker';
-import type { JsonLogger } from '@sacp/platform';
-import type { FleetView } from '../fleet/fleet-view';
-import type { ControlPlaneCommands } from '../recovery/control-plane-commands';
+import { DockerDriver } from '@sacp/docker';
+import { JsonLogger } from '@sacp/platform';
+import { FleetView } from '../fleet/fleet-view';
+import { MonitorLeader } from '../monitor-leader';
+import { MonitorSettings } from '../monitor.settings';
+import { PassLoop } from '../passes';
+import { ControlPlaneCommands } from '../recovery/control-plane-commands';
 import { httpProbe } from './http-probe';
 
 const SOURCE = 'monitor:health';
@@ -17,22 +21,43 @@ type HttpCheck = Extract<TemplateHealthCheck, { type: 'http' }>;
  *   the template's interval, timeout, retries and start period (probe-threshold.ts).
  * A verdict that differs from the recorded health is reported with agent.report_health;
  * the orchestrator records agent.health_changed, and recovery restarts an unhealthy agent.
- * Run only by the elected replica. Templates without a health check are not probed:
+ * Run only by the elected replica, one scheduler step every MONITOR_HEALTH_TICK_MS
+ * (DockerHealthWatcher adds Docker's events). Templates without a health check are not probed:
  * an image's own HEALTHCHECK counts only when the template says `{ "type": "docker" }`.
  */
-export class HealthChecker {
+@Injectable()
+export class HealthChecker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly http = new Map<string, ProbeState>();
   private readonly ports = new Map<string, { runKey: string; host: string; port: number }>();
   private readonly dockerDue = new Map<string, { runKey: string; dueAt: number }>();
   private readonly busy = new Set<string>();
   private readonly sending = new Set<string>();
+  private readonly loop: PassLoop;
 
   constructor(
     private readonly fleet: FleetView,
     private readonly docker: DockerDriver,
     private readonly commands: ControlPlaneCommands,
     private readonly log: JsonLogger,
-  ) {}
+    leader: MonitorLeader,
+    settings: MonitorSettings,
+  ) {
+    this.loop = new PassLoop(
+      'health',
+      settings.healthTickMs,
+      () => leader.isLeader,
+      () => this.tick(),
+      log,
+    );
+  }
+
+  onApplicationBootstrap(): void {
+    this.loop.start();
+  }
+
+  beforeApplicationShutdown(): void {
+    this.loop.stop();
+  }
 
   /** One scheduler step: start every check that is due; never waits for a slow probe. */
   tick(now = Date.now()): void {
@@ -136,7 +161,7 @@ export class HealthChecker {
    */
   private async report(agent: AgentState, status: 'healthy' | 'unhealthy', probe: 'docker' | 'command' | 'http', output: string): Promise<void> {
     const current = this.fleet.agent(agent.agentId);
-    if (!current || current.containerId !== agent.containerId || current.health === status) return;
+    if (!current || !agent.containerId || current.containerId !== agent.containerId || current.health === status) return;
     const commandId = `health:${agent.containerId}:${status}:${current.version}`;
     if (this.sending.has(commandId)) return;
     this.sending.add(commandId);

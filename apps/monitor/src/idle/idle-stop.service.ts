@@ -1,10 +1,12 @@
+import { Injectable } from '@nestjs/common';
 import type { StoredEvent } from '@sacp/events';
 import { decideIdle, observeIdle, startIdleClock, type IdleClock, type IdleThresholds } from '@sacp/domain';
-import type { DockerDriver } from '@sacp/docker';
-import type { JsonLogger } from '@sacp/platform';
-import type { FleetView } from '../fleet/fleet-view';
-import type { ControlPlaneCommands } from '../recovery/control-plane-commands';
-import type { SamplePass } from '../resources/resource-sampler.service';
+import { DockerDriver } from '@sacp/docker';
+import { JsonLogger } from '@sacp/platform';
+import { FleetView } from '../fleet/fleet-view';
+import { MonitorSettings } from '../monitor.settings';
+import { ControlPlaneCommands } from '../recovery/control-plane-commands';
+import { ResourceSampler, type SamplePass } from '../resources/resource-sampler.service';
 
 const SOURCE = 'monitor:idle';
 
@@ -19,19 +21,24 @@ const SOURCE = 'monitor:idle';
  * retry or another replica cannot stop the agent twice for the same idle period, and
  * an agent started again (by any command) is a new run with a new clock.
  */
+@Injectable()
 export class IdleStopper {
   private readonly clocks = new Map<string, IdleClock>();
   /** the event that started each agent's current run: the cause of an idle stop */
   private readonly runStarts = new Map<string, StoredEvent>();
   private readonly stopping = new Set<string>();
+  private readonly thresholds: IdleThresholds;
 
   constructor(
     private readonly fleet: FleetView,
     private readonly docker: DockerDriver,
     private readonly commands: ControlPlaneCommands,
-    private readonly thresholds: IdleThresholds,
+    settings: MonitorSettings,
     private readonly log: JsonLogger,
+    sampler: ResourceSampler,
   ) {
+    this.thresholds = settings.idle;
+    sampler.onPass('idle', (pass) => this.onPass(pass));
     fleet.onChange(({ event, after }) => {
       if (event.type === 'agent.container_started' || event.type === 'agent.container_restarted') this.runStarts.set(after.agentId, event);
     });

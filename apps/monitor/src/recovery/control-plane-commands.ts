@@ -1,9 +1,16 @@
 import type { NatsConnection } from '@nats-io/nats-core';
-import { requestJson } from '@sacp/bus';
-import { type StoredEvent, type CommandReply, Subjects } from '@sacp/events';
+import { BusClient, isUndelivered, retryFor } from '@sacp/bus';
+import type { CommandPayload, CommandResult, CommandType, StoredEvent, CommandReply } from '@sacp/events';
 import type { JsonLogger } from '@sacp/platform';
 
 export const MONITOR_ACTOR = { kind: 'system' as const, id: 'monitor', displayName: 'monitor' };
+
+/**
+ * The monitor works in the background: it waits out an orchestrator restart or a
+ * Postgres blip (a conflict or an unavailable store means nothing was done) for about
+ * as long as a restart takes, then leaves the decision to its next observation pass.
+ */
+export const MONITOR_RETRY = retryFor(15_000, { initialDelayMs: 500, maxDelayMs: 8000, retryReplyCodes: ['AGENT.CONFLICT', 'STORE.UNAVAILABLE'] });
 
 /**
  * Commands the monitor sends to the orchestrator. Each carries a command id derived
@@ -11,38 +18,35 @@ export const MONITOR_ACTOR = { kind: 'system' as const, id: 'monitor', displayNa
  * monitor re-reading history can send it again without a second effect.
  */
 export class ControlPlaneCommands {
-  constructor(
-    private readonly nc: NatsConnection,
-    private readonly log: JsonLogger,
-    private readonly timeoutMs = 10_000,
-  ) {}
+  private readonly bus: BusClient;
 
-  async send(type: string, payload: unknown, o: { commandId: string; cause: StoredEvent | null; source: string; reason?: string }): Promise<CommandReply | null> {
-    const envelope = {
-      type,
-      version: 1,
+  constructor(
+    nc: NatsConnection,
+    private readonly log: JsonLogger,
+    timeoutMs = 10_000,
+  ) {
+    this.bus = new BusClient(nc, { url: 'NATS', requestTimeoutMs: timeoutMs, retry: MONITOR_RETRY, actor: MONITOR_ACTOR, log: (l, m, x) => log.write(l, m, x) });
+  }
+
+  /** The reply, or null when it was not delivered (or still said "try again") when the retries ran out. */
+  async send<K extends CommandType>(
+    type: K,
+    payload: CommandPayload<K>,
+    o: { commandId: string; cause: StoredEvent | null; source: string; reason?: string },
+  ): Promise<CommandReply<CommandResult<K>> | null> {
+    const reply = await this.bus.send(type, payload, {
       commandId: o.commandId,
       correlationId: o.cause?.metadata.correlationId ?? o.commandId,
       causationId: o.cause?.eventId ?? null,
-      actor: MONITOR_ACTOR,
       source: o.source,
       ...(o.reason ? { reason: o.reason.slice(0, 500) } : {}),
-      payload,
-    };
-    for (let attempt = 1; attempt <= 5; attempt++) {
-      try {
-        const reply = await requestJson<CommandReply>(this.nc, Subjects.command(type, MONITOR_ACTOR.kind), envelope, this.timeoutMs);
-        if (!reply.ok && reply.error.code !== 'AGENT.CONFLICT' && reply.error.code !== 'STORE.UNAVAILABLE') {
-          this.log.warn('command refused', { type, commandId: o.commandId, code: reply.error.code, error: reply.error.message });
-          return reply;
-        }
-        if (reply.ok) return reply;
-      } catch (err) {
-        this.log.warn('command not delivered; retrying with the same command id', { type, commandId: o.commandId, attempt, error: err });
-      }
-      await new Promise((r) => setTimeout(r, 250 * 2 ** attempt));
+    });
+    if (reply.ok) return reply;
+    if (isUndelivered(reply.error) || MONITOR_RETRY.retryReplyCodes!.includes(reply.error.code)) {
+      this.log.error('command not delivered; the next observation pass tries again', { type, commandId: o.commandId, code: reply.error.code, error: reply.error.message });
+      return null;
     }
-    this.log.error('command not delivered after 5 attempts; the next observation pass tries again', { type, commandId: o.commandId });
-    return null;
+    this.log.warn('command refused', { type, commandId: o.commandId, code: reply.error.code, error: reply.error.message });
+    return reply;
   }
 }

@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
+import { Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { StoredEvent, RecoveryCause } from '@sacp/events';
 import { type AgentState, classifyExit, decideRecovery, TemplateSchema } from '@sacp/domain';
-import type { DockerDriver } from '@sacp/docker';
-import type { JsonLogger } from '@sacp/platform';
-import type { FleetChange, FleetView } from '../fleet/fleet-view';
-import type { ControlPlaneCommands } from './control-plane-commands';
+import { DockerDriver } from '@sacp/docker';
+import { JsonLogger } from '@sacp/platform';
+import { FleetView, type FleetChange } from '../fleet/fleet-view';
+import { PassLoop } from '../passes';
+import { ControlPlaneCommands } from './control-plane-commands';
 
 /** A failure the policy has to answer, with what the agent looked like just before it. */
 interface Failure {
@@ -17,6 +19,9 @@ interface Failure {
 const DEFAULT_POLICY = TemplateSchema.parse({ name: 'adopted', image: 'none' }).restartPolicy;
 
 /** A stable draw in [0, 1) per failure, so every replica and every replay computes the same jitter. */
+/** How often unanswered failures are looked at again (a command that could not be delivered, a monitor that was down). */
+const RESUME_EVERY_MS = 5000;
+
 export const drawFor = (eventId: string) => createHash('sha256').update(eventId).digest().readUInt32BE(0) / 2 ** 32;
 
 /**
@@ -24,11 +29,15 @@ export const drawFor = (eventId: string) => createHash('sha256').update(eventId)
  * containers that vanished and health checks that failed. Decisions become commands
  * to the orchestrator (actor: system, causation: the failure), and the back-off lives
  * in the events those commands record, so a restarted monitor neither repeats nor
- * forgets a restart.
+ * forgets a restart. Every replica answers (the command ids make answers idempotent):
+ * once the history is read, and again every few seconds for what is still unanswered.
  */
-export class RecoveryService {
+@Injectable()
+export class RecoveryService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   /** the newest failure of each agent not yet answered by a recorded decision */
   private readonly pending = new Map<string, Failure>();
+  private readonly resume: PassLoop;
+  private stopped = false;
 
   constructor(
     private readonly fleet: FleetView,
@@ -37,6 +46,24 @@ export class RecoveryService {
     private readonly log: JsonLogger,
   ) {
     fleet.onChange((change, live) => this.observe(change, live));
+    this.resume = new PassLoop(
+      'recovery',
+      RESUME_EVERY_MS,
+      () => true,
+      () => this.resumePending(),
+      log,
+    );
+  }
+
+  onApplicationBootstrap(): void {
+    void this.fleet.caughtUp.then(() => {
+      if (!this.stopped) this.resume.start({ now: true });
+    });
+  }
+
+  beforeApplicationShutdown(): void {
+    this.stopped = true;
+    this.resume.stop();
   }
 
   /** After the history is read: answer what failed while no monitor was watching. */

@@ -1,6 +1,8 @@
 import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import { statfs } from 'node:fs/promises';
+import { Injectable } from '@nestjs/common';
 import { percentOf, type HostResourceSample } from '@sacp/domain';
+import { MonitorSettings } from '../monitor.settings';
 
 interface CpuTimes {
   busy: number;
@@ -17,10 +19,14 @@ const cpuTimes = (): CpuTimes =>
   );
 
 /** Host CPU (between two samples), memory, disk of one filesystem and load. */
+@Injectable()
 export class HostSampler {
   private prev: CpuTimes = cpuTimes();
+  private readonly diskPath: string;
 
-  constructor(private readonly diskPath: string) {}
+  constructor(settings: MonitorSettings) {
+    this.diskPath = settings.diskPath;
+  }
 
   async sample(at: string): Promise<HostResourceSample> {
     const now = cpuTimes();

@@ -1,4 +1,5 @@
-import type { FleetView } from '../fleet/fleet-view';
+import { Injectable } from '@nestjs/common';
+import { FleetView } from '../fleet/fleet-view';
 
 /**
  * Which alerts are open, and how many events each alert's stream holds, from the
@@ -6,6 +7,7 @@ import type { FleetView } from '../fleet/fleet-view';
  * id of the next raise or resolve: a retry, a second replica or a restarted monitor
  * deciding on the same recorded state sends the same id, and a later episode a new one.
  */
+@Injectable()
 export class OpenAlerts {
   private readonly alerts = new Map<string, { open: boolean; version: number }>();
 

@@ -1,9 +1,13 @@
+import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { type AgentState, cpuPercentBetween, type AgentResourceSample, type CpuReading, type HostResourceSample } from '@sacp/domain';
-import type { DockerDriver } from '@sacp/docker';
-import type { JsonLogger } from '@sacp/platform';
-import type { FleetView } from '../fleet/fleet-view';
-import type { HostSampler } from './host-sampler';
+import { DockerDriver } from '@sacp/docker';
+import { JsonLogger, NATS } from '@sacp/platform';
+import { FleetView } from '../fleet/fleet-view';
+import { MonitorLeader } from '../monitor-leader';
+import { MonitorSettings } from '../monitor.settings';
+import { PassLoop, runPass, type MonitorPass } from '../passes';
+import { HostSampler } from './host-sampler';
 import { MetricsSubjects } from './metrics.subjects';
 
 /**
@@ -26,26 +30,55 @@ export type SampleListener = (pass: SamplePass) => Promise<void>;
 /**
  * Samples the host and every running agent's container, publishes the samples on
  * NATS core subjects and hands each pass to listeners (threshold alerts, idle stop).
- * Run only by the elected replica.
+ * Run only by the elected replica, every MONITOR_SAMPLE_INTERVAL_MS.
  */
-export class ResourceSampler {
+@Injectable()
+export class ResourceSampler implements OnApplicationBootstrap, BeforeApplicationShutdown {
   /** the previous CPU counter of each container, to turn two readings into a share */
   private readonly cpu = new Map<string, CpuReading>();
-  private readonly listeners: SampleListener[] = [];
+  private readonly listeners: Array<{ pass: MonitorPass; listener: SampleListener }> = [];
+  private readonly loop: PassLoop;
 
   constructor(
     private readonly fleet: FleetView,
     private readonly docker: DockerDriver,
     private readonly host: HostSampler,
-    private readonly nc: NatsConnection,
+    @Inject(NATS) private readonly nc: NatsConnection,
     private readonly log: JsonLogger,
-  ) {}
-
-  onPass(listener: SampleListener): void {
-    this.listeners.push(listener);
+    leader: MonitorLeader,
+    settings: MonitorSettings,
+  ) {
+    this.loop = new PassLoop(
+      'resources',
+      settings.sampleIntervalMs,
+      () => leader.isLeader,
+      () => this.pass(),
+      log,
+    );
   }
 
+  onApplicationBootstrap(): void {
+    this.loop.start();
+  }
+
+  beforeApplicationShutdown(): void {
+    this.loop.stop();
+  }
+
+  /** `listener` sees every pass, as a pass of its own (timed, its log lines marked with `pass`). */
+  onPass(pass: MonitorPass, listener: SampleListener): void {
+    this.listeners.push({ pass, listener });
+  }
+
+  /** One sampling pass, then its listeners (threshold alerts, idle stop) one after the other. */
   async pass(now = new Date()): Promise<SamplePass> {
+    const pass = await this.sample(now);
+    for (const { pass: name, listener } of this.listeners)
+      await runPass(name, () => listener(pass)).catch((err: unknown) => this.log.warn('a sample listener failed', { pass: name, error: err }));
+    return pass;
+  }
+
+  private async sample(now: Date): Promise<SamplePass> {
     const at = now.toISOString();
     const host = await this.host.sample(at).catch((err: unknown) => {
       this.log.warn('host sample failed', { error: err });
@@ -62,9 +95,7 @@ export class ResourceSampler {
     const live = new Set(running.map((a) => a.containerId));
     for (const id of this.cpu.keys()) if (!live.has(id)) this.cpu.delete(id);
 
-    const pass = { at, host, agents };
-    for (const l of this.listeners) await l(pass).catch((err: unknown) => this.log.warn('a sample listener failed', { error: err }));
-    return pass;
+    return { at, host, agents };
   }
 
   private async sampleAgent(agent: AgentState): Promise<SamplePass['agents'][number] | null> {

@@ -1,17 +1,11 @@
+import { Injectable } from '@nestjs/common';
 import { crossThreshold, type Threshold } from '@sacp/domain';
-import type { JsonLogger } from '@sacp/platform';
-import type { ControlPlaneCommands } from '../recovery/control-plane-commands';
-import type { FleetView } from '../fleet/fleet-view';
-import type { OpenAlerts } from './open-alerts';
-import type { SamplePass } from './resource-sampler.service';
-
-export interface ThresholdConfig {
-  hostMemoryPercent: number;
-  hostDiskPercent: number;
-  hostLoadPerCpu: number;
-  agentMemoryPercent: number;
-  hysteresisPercent: number;
-}
+import { JsonLogger } from '@sacp/platform';
+import { ControlPlaneCommands } from '../recovery/control-plane-commands';
+import { FleetView } from '../fleet/fleet-view';
+import { MonitorSettings, type ThresholdConfig } from '../monitor.settings';
+import { OpenAlerts } from './open-alerts';
+import { ResourceSampler, type SamplePass } from './resource-sampler.service';
 
 interface Check {
   key: string;
@@ -30,19 +24,26 @@ const pct = (n: number) => `${Math.round(n * 10) / 10}%`;
  * Turns resource samples into alerts: the host's memory, disk and load, and each
  * agent's memory against its limit. An alert is raised when a value crosses its
  * threshold and resolved when it is back below it by the hysteresis; the orchestrator
- * records a raise only while the key is not open, so repeats are harmless.
+ * records a raise only while the key is not open, so repeats are harmless. Fed by
+ * each resource sample pass.
  */
+@Injectable()
 export class ThresholdAlerts {
   /** commands in flight, by command id: a slow reply is not a reason to send again */
   private readonly sending = new Set<string>();
+  private readonly config: ThresholdConfig;
 
   constructor(
     private readonly fleet: FleetView,
     private readonly alerts: OpenAlerts,
     private readonly commands: ControlPlaneCommands,
-    private readonly config: ThresholdConfig,
+    settings: MonitorSettings,
     private readonly log: JsonLogger,
-  ) {}
+    sampler: ResourceSampler,
+  ) {
+    this.config = settings.thresholds;
+    sampler.onPass('thresholds', (pass) => this.onPass(pass));
+  }
 
   async onPass(pass: SamplePass): Promise<void> {
     const checks: Check[] = [];

@@ -2,12 +2,12 @@ import type { PipeTransform } from '@nestjs/common';
 import type { z } from 'zod';
 import { ReadableBodyPipe } from '@sacp/bus';
 import { DomainError } from '@sacp/domain';
-import { describeIssues, ErrorCodes, QueryContracts, validate, type QueryType } from '@sacp/events';
+import { describeIssues, ErrorCodes, QueryContracts, validate, type OrchestratorQueryType } from '@sacp/events';
 
-export type QueryOf<K extends QueryType> = z.infer<(typeof QueryContracts)[K]>;
+export type QueryOf<K extends OrchestratorQueryType> = z.infer<(typeof QueryContracts)[K]>;
 
 /** A query's body, validated against its contract (an absent body is `{}`); anything else is refused as COMMAND.MALFORMED. */
-export class QueryPipe<K extends QueryType> implements PipeTransform<unknown, QueryOf<K>> {
+export class QueryPipe<K extends OrchestratorQueryType> implements PipeTransform<unknown, QueryOf<K>> {
   private readonly readable = new ReadableBodyPipe();
 
   constructor(private readonly type: K) {}

@@ -10,6 +10,7 @@ import {
   type StartAgentPayloadV1,
   type RemoveQuarantinedPayloadV1,
   ErrorCodes,
+  newEvent,
 } from '@sacp/events';
 import {
   decideAgent,
@@ -164,7 +165,7 @@ export async function removeQuarantined(cmd: CommandEnvelope<RemoveQuarantinedPa
       {
         streamId,
         expectedVersion: state.version,
-        events: [{ type: 'container.quarantine_removed', schemaVersion: 1, data: { containerId: container.id, containerName: container.name, by: 'operator' } }],
+        events: [newEvent('container.quarantine_removed', { containerId: container.id, containerName: container.name, by: 'operator' })],
       },
       ...resolve.appends,
     ],

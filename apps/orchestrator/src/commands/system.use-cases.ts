@@ -1,5 +1,5 @@
 import { DomainError } from '@sacp/domain';
-import { ErrorCodes, type CommandEnvelope, type RefuseAccessPayloadV1 } from '@sacp/events';
+import { ErrorCodes, newEvent, type CommandEnvelope, type RefuseAccessPayloadV1 } from '@sacp/events';
 import type { AppendRequest, PgEventStore, Projector } from '@sacp/event-store';
 import type { SecretStore } from '../secrets/secret-store';
 import type { TemplateCatalog } from '../templates/template-catalog';
@@ -63,10 +63,7 @@ export async function setSecret(
       {
         streamId,
         expectedVersion,
-        events: [
-          ...(value !== undefined ? [{ type: 'secret.set' as const, schemaVersion: 1, data: { name, version } }] : []),
-          ...(templates ? [{ type: 'secret.granted' as const, schemaVersion: 1, data: { name, templates } }] : []),
-        ],
+        events: [...(value !== undefined ? [newEvent('secret.set', { name, version })] : []), ...(templates ? [newEvent('secret.granted', { name, templates })] : [])],
       },
     ],
     result: { name, version, templates: granted },
@@ -91,7 +88,7 @@ export async function refuseAccess(cmd: CommandEnvelope<RefuseAccessPayloadV1>, 
       {
         streamId,
         expectedVersion,
-        events: [{ type: 'access.refused', schemaVersion: 1, data: { command: p.command, arguments: p.arguments, required: p.required, held: p.held, message: p.message } }],
+        events: [newEvent('access.refused', { command: p.command, arguments: p.arguments, required: p.required, held: p.held, message: p.message })],
       },
     ],
     result: { refused: p.command },

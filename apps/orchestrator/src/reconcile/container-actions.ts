@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { agentNameStreamId, buildContainerSpec, Labels, MissingSecretError, type AgentState, type ContainerPolicy, type ContainerSpec, type ReconcileAction } from '@sacp/domain';
 import { DockerDriver } from '@sacp/docker';
 import { PgEventStore, type AppendRequest } from '@sacp/event-store';
-import { ErrorCodes, type NewKnownEvent, type StoredEvent } from '@sacp/events';
+import { ErrorCodes, newEvent, type NewKnownEvent, type StoredEvent } from '@sacp/events';
 import { LOGGER, type JsonLogger } from '@sacp/platform';
 import { AgentLocator } from '../commands/agent-locator';
 import { SecretStore } from '../secrets/secret-store';
@@ -13,7 +13,7 @@ import { AgentRecorder } from './agent-recorder';
 import { ControlPlaneLabels } from './control-plane-labels';
 import { LeaseLost, OperationFailure, type Live } from './reconcile-errors';
 
-const e = <E extends NewKnownEvent>(type: E['type'], data: E['data']) => ({ type, schemaVersion: 1, data }) as NewKnownEvent;
+const e = newEvent;
 
 /**
  * Carries out one step the plan chose for an agent: the Docker operation, then the

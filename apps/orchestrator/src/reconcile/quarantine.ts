@@ -15,7 +15,7 @@ import {
 } from '@sacp/domain';
 import { DockerDriver, type ContainerSummary } from '@sacp/docker';
 import { ConcurrencyError, PgEventStore } from '@sacp/event-store';
-import { SYSTEM_ACTOR, type EventMetadata } from '@sacp/events';
+import { newEvent, SYSTEM_ACTOR, type EventMetadata } from '@sacp/events';
 import { CONFIG, LOGGER, type JsonLogger } from '@sacp/platform';
 import type { OrchestratorConfig } from '../config';
 import type { Live } from './reconcile-errors';
@@ -67,7 +67,7 @@ export class Quarantine {
           {
             streamId,
             expectedVersion: state.version,
-            events: [{ type: 'container.quarantine_removed', schemaVersion: 1, data: { containerId: c.id, containerName: c.name, by: step.by } }],
+            events: [newEvent('container.quarantine_removed', { containerId: c.id, containerName: c.name, by: step.by })],
           },
           ...resolve.appends,
         ],

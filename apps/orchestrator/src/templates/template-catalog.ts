@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { ErrorCodes, type TemplateVersionRegisteredDataV1 } from '@sacp/events';
+import { ErrorCodes, newEvent, type TemplateVersionRegisteredDataV1 } from '@sacp/events';
 import {
   DomainError,
   templateStreamId,
@@ -119,7 +119,7 @@ export class TemplateCatalog {
       registration: {
         streamId: templateStreamId(name),
         expectedVersion: latest?.streamVersion ?? 0,
-        events: [{ type: 'template.version_registered', schemaVersion: 1, data }],
+        events: [newEvent('template.version_registered', data)],
       },
     };
   }

@@ -1,4 +1,4 @@
-import { EVENT_STREAM, Subjects, MONITOR_QUERIES, SENDER_COMMANDS, type SenderKind, QueryContracts } from '@sacp/events';
+import { EVENT_STREAM, Subjects, MONITOR_QUERIES, SENDER_COMMANDS, type SenderKind, QUERY_TYPES } from '@sacp/events';
 
 /** The kinds of connection the bus knows; a reader is an external tool that only watches events. */
 export type BusRole = 'orchestrator' | 'monitor' | 'discord-gateway' | 'api' | 'cli' | 'reader';
@@ -54,7 +54,7 @@ const readerConsumerApi = (names: string[]) => [
     `$JS.ACK.${EVENT_STREAM}.${c}.>`,
   ]),
 ];
-const orchestratorQueries = Object.keys(QueryContracts).map(Subjects.query);
+const orchestratorQueries = QUERY_TYPES.map((t) => Subjects.query(t));
 const frontDoorLogControl = ['sacp.logs.*.*.stop', 'sacp.logs.*.*.alive'];
 
 /** The least each credential needs; anything else the server refuses with "Permissions Violation". */

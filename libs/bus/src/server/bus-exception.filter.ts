@@ -1,7 +1,9 @@
-import { Catch, Logger, type ArgumentsHost, type RpcExceptionFilter } from '@nestjs/common';
+import { Catch, Inject, Optional, type ArgumentsHost, type RpcExceptionFilter } from '@nestjs/common';
 import type { NatsContext } from '@nestjs/microservices';
 import { of, type Observable } from 'rxjs';
 import type { CommandReply, QueryReply } from '@sacp/events';
+import { BUS_LOG, nestBusLog } from './bus-log';
+import type { BusLog } from '../nats-connection';
 import { PayloadLimitError } from './payload-limit.error';
 import { errorReply, isInternal, toWireError, type WireErrorMapping } from './wire-reply';
 
@@ -13,16 +15,20 @@ import { errorReply, isInternal, toWireError, type WireErrorMapping } from './wi
  */
 @Catch()
 export class BusExceptionFilter implements RpcExceptionFilter<unknown> {
-  protected readonly logger = new Logger('Bus');
   protected readonly mapping?: WireErrorMapping;
+  private readonly log: BusLog;
+
+  constructor(@Optional() @Inject(BUS_LOG) log?: BusLog | null) {
+    this.log = log ?? nestBusLog('Bus');
+  }
 
   catch(exception: unknown, host: ArgumentsHost): Observable<CommandReply | QueryReply> {
     const rpc = host.switchToRpc();
     const subject = rpc.getContext<NatsContext>().getSubject();
     const error = toWireError(exception, this.mapping);
     if (exception instanceof PayloadLimitError)
-      this.logger.warn('request refused for its size', { subject, code: error.code, size: exception.details.size, limit: exception.details.limit });
-    else if (isInternal(error)) this.logger.error('request handler failed', { subject, error: exception });
+      this.log('warn', 'request refused for its size', { subject, code: error.code, size: exception.details.size, limit: exception.details.limit });
+    else if (isInternal(error)) this.log('error', 'request handler failed', { subject, error: exception });
     return of(errorReply(subject, rpc.getData(), error));
   }
 }

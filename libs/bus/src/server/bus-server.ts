@@ -6,6 +6,8 @@ import { JsonReplySerializer } from './json-reply.serializer';
 import { JsonRequestDeserializer, type RequestLimit } from './json-request.deserializer';
 import { isCommandSubject, isQuerySubject, PayloadLimitError } from './payload-limit.error';
 import { errorReply, toWireError } from './wire-reply';
+import { nestBusLog } from './bus-log';
+import type { BusLog } from '../nats-connection';
 
 export interface BusServerOptions {
   url: string;
@@ -23,6 +25,8 @@ export interface BusServerOptions {
   replyLimit?: RequestLimit;
   /** how long close() waits for requests in flight to be answered */
   drainTimeoutMs?: number;
+  /** the service's logger; without one, Nest's */
+  log?: BusLog;
 }
 
 /** The control plane's limits: a command envelope, a query body. */
@@ -46,9 +50,11 @@ export class BusServer extends ServerNats {
   /** requests taken and not yet answered: close() waits for them */
   private readonly inFlight = new Map<Msg, () => void>();
   private idle: (() => void) | null = null;
+  private readonly log: BusLog;
 
   constructor(private readonly o: BusServerOptions) {
     super({ queue: o.queue, serializer: new JsonReplySerializer(), deserializer: new JsonRequestDeserializer(o.requestLimit ?? defaultRequestLimit) });
+    this.log = o.log ?? nestBusLog('BusServer');
   }
 
   override async createNatsClient(): Promise<NatsConnection> {
@@ -87,7 +93,7 @@ export class BusServer extends ServerNats {
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([new Promise<void>((resolve) => (this.idle = resolve)), new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
       clearTimeout(timer);
-      if (this.inFlight.size) this.logger.warn('closing with requests still unanswered', { requests: this.inFlight.size, waitedMs: timeoutMs });
+      if (this.inFlight.size) this.log('warn', 'closing with requests still unanswered', { requests: this.inFlight.size, waitedMs: timeoutMs });
     }
     await this.connection()
       ?.flush()
@@ -122,13 +128,13 @@ export class BusServer extends ServerNats {
     try {
       data = (this.serializer as JsonReplySerializer).serialize(packet, { subject });
     } catch (err) {
-      this.logger.error('reply could not be encoded', { subject, error: err });
+      this.log('error', 'reply could not be encoded', { subject, error: err });
       data = this.encodeError(subject, err);
     }
     const size = Buffer.byteLength(data);
     const max = this.replyLimit();
     if (size > max.bytes) {
-      this.logger.warn('reply over the limit replaced by an error', { subject, bytes: size, limit: max.bytes });
+      this.log('warn', 'reply over the limit replaced by an error', { subject, bytes: size, limit: max.bytes });
       data = this.encodeError(
         subject,
         new PayloadLimitError(ErrorCodes.REPLY_TOO_LARGE, `the reply would be ${size} bytes; the limit is ${max.bytes} bytes (${max.name}); ask for a smaller page`, {
@@ -142,7 +148,7 @@ export class BusServer extends ServerNats {
     try {
       msg.respond(data);
     } catch (err) {
-      this.logger.error('reply could not be sent', { subject, bytes: Buffer.byteLength(data), error: err });
+      this.log('error', 'reply could not be sent', { subject, bytes: Buffer.byteLength(data), error: err });
       // one more try with a small error reply, so the requester does not wait for its timeout
       try {
         msg.respond(
@@ -157,7 +163,7 @@ export class BusServer extends ServerNats {
           ),
         );
       } catch (again) {
-        this.logger.error('error reply could not be sent either', { subject, error: again });
+        this.log('error', 'error reply could not be sent either', { subject, error: again });
       }
     }
   }

@@ -6,3 +6,4 @@ export * from './bus-server';
 export * from './bus-exception.filter';
 export * from './readable-body.pipe';
 export * from './bus-transport';
+export * from './bus-log';

@@ -24,4 +24,4 @@ export function requestTooLargeCode(subject: string): PayloadLimitCode {
 /** `sacp.cmd.…`: a command, answered with a CommandReply */
 export const isCommandSubject = (subject: string) => subject.startsWith(Subjects.commandWildcard.slice(0, -1));
 /** `sacp.qry.…`: a query, answered with a QueryReply */
-export const isQuerySubject = (subject: string) => subject.startsWith(Subjects.queryWildcard.slice(0, -1));
+export const isQuerySubject = (subject: string) => subject.startsWith(Subjects.queryPrefix);

@@ -1,4 +1,4 @@
-import { type NewKnownEvent, type TemplateRef, type RecoveryCause, ErrorCodes } from '@sacp/events';
+import { type NewKnownEvent, type TemplateRef, type RecoveryCause, ErrorCodes, newEvent } from '@sacp/events';
 import { DomainError } from '../domain-error';
 import { agentNameStreamId, agentStreamId, type AgentNameState, type AgentState } from './agent.state';
 
@@ -26,8 +26,6 @@ export interface Decision {
   result: { agentId: string; name: string; changed: boolean; desired: AgentState['desired'] };
 }
 
-const ev = <E extends NewKnownEvent>(e: Omit<E, 'schemaVersion'>): NewKnownEvent => ({ ...e, schemaVersion: 1 }) as NewKnownEvent;
-
 function requireLive(state: AgentState, action: string): void {
   if (!state.exists) throw new DomainError(ErrorCodes.AGENT_NOT_FOUND, `no agent ${state.agentId || ''} exists`.trim());
   if (state.desired === 'removed')
@@ -46,7 +44,7 @@ function claimName(name: string, agentId: string, nameState: AgentNameState): St
   return {
     streamId: agentNameStreamId(name),
     expectedVersion: nameState.version,
-    events: [ev({ type: 'agent.name_claimed', data: { name, agentId } })],
+    events: [newEvent('agent.name_claimed', { name, agentId })],
   };
 }
 
@@ -70,17 +68,14 @@ export function decideAgent(command: AgentCommand, state: AgentState, nameState?
       const claim = claimName(command.name, command.agentId, nameState ?? { holder: null, version: 0 });
       const event =
         command.type === 'deploy'
-          ? ev({ type: 'agent.deployed', data: { agentId: command.agentId, name: command.name, template: command.template, generation: 1 } })
-          : ev({
-              type: 'agent.adopted',
-              data: {
-                agentId: command.agentId,
-                name: command.name,
-                containerId: command.containerId,
-                containerName: command.containerName,
-                image: command.image,
-                running: command.running,
-              },
+          ? newEvent('agent.deployed', { agentId: command.agentId, name: command.name, template: command.template, generation: 1 })
+          : newEvent('agent.adopted', {
+              agentId: command.agentId,
+              name: command.name,
+              containerId: command.containerId,
+              containerName: command.containerName,
+              image: command.image,
+              running: command.running,
             });
       return {
         appends: [{ streamId: agentStreamId(command.agentId), expectedVersion: 0, events: [event] }, claim],
@@ -92,24 +87,24 @@ export function decideAgent(command: AgentCommand, state: AgentState, nameState?
       // already running, or a start is still on its way: nothing to add, unless Docker keeps failing it (the operator's start resets the back-off)
       if (state.desired === 'running' && !state.operationFailure && (state.observed === 'running' || state.startSeqRequested > state.startSeqDone))
         return { appends: [], result: result(false, 'running') };
-      return { appends: onAgent([ev({ type: 'agent.start_requested', data: { agentId: state.agentId } })]), result: result(true, 'running') };
+      return { appends: onAgent([newEvent('agent.start_requested', { agentId: state.agentId })]), result: result(true, 'running') };
     case 'stop':
       requireLive(state, 'stop');
       if (state.desired === 'stopped' && !state.operationFailure) return { appends: [], result: result(false, 'stopped') };
-      return { appends: onAgent([ev({ type: 'agent.stop_requested', data: { agentId: state.agentId } })]), result: result(true, 'stopped') };
+      return { appends: onAgent([newEvent('agent.stop_requested', { agentId: state.agentId })]), result: result(true, 'stopped') };
     case 'restart':
       requireLive(state, 'restart');
-      if (state.desired === 'stopped') return { appends: onAgent([ev({ type: 'agent.start_requested', data: { agentId: state.agentId } })]), result: result(true, 'running') };
+      if (state.desired === 'stopped') return { appends: onAgent([newEvent('agent.start_requested', { agentId: state.agentId })]), result: result(true, 'running') };
       return {
-        appends: onAgent([ev({ type: 'agent.restart_requested', data: { agentId: state.agentId, restartSeq: state.restartSeqRequested + 1 } })]),
+        appends: onAgent([newEvent('agent.restart_requested', { agentId: state.agentId, restartSeq: state.restartSeqRequested + 1 })]),
         result: result(true, 'running'),
       };
     case 'remove':
       // a removal Docker keeps failing: asking again is how an operator resets its back-off
       if (state.exists && state.desired === 'removed' && state.observed !== 'removed' && state.operationFailure)
-        return { appends: onAgent([ev({ type: 'agent.remove_requested', data: { agentId: state.agentId } })]), result: result(true, 'removed') };
+        return { appends: onAgent([newEvent('agent.remove_requested', { agentId: state.agentId })]), result: result(true, 'removed') };
       requireLive(state, 'remove');
-      return { appends: onAgent([ev({ type: 'agent.remove_requested', data: { agentId: state.agentId } })]), result: result(true, 'removed') };
+      return { appends: onAgent([newEvent('agent.remove_requested', { agentId: state.agentId })]), result: result(true, 'removed') };
     case 'schedule_restart': {
       requireLive(state, 'restart');
       // an operator's stop, a policy that gave up, the same failure reported twice, or a restart
@@ -119,9 +114,13 @@ export function decideAgent(command: AgentCommand, state: AgentState, nameState?
       const dueAt = new Date(Date.parse(command.now) + command.delayMs).toISOString();
       return {
         appends: onAgent([
-          ev({
-            type: 'agent.restart_scheduled',
-            data: { agentId: state.agentId, restartSeq: state.restartSeqRequested + 1, attempt: command.attempt, delayMs: command.delayMs, dueAt, cause: command.cause },
+          newEvent('agent.restart_scheduled', {
+            agentId: state.agentId,
+            restartSeq: state.restartSeqRequested + 1,
+            attempt: command.attempt,
+            delayMs: command.delayMs,
+            dueAt,
+            cause: command.cause,
           }),
         ]),
         result: result(true, 'running'),
@@ -132,7 +131,7 @@ export function decideAgent(command: AgentCommand, state: AgentState, nameState?
       if (state.recoveryAbandoned || state.lastRecoveryCauseId === command.cause.eventId) return { appends: [], result: result(false, state.desired) };
       return {
         appends: onAgent([
-          ev({ type: 'agent.recovery_abandoned', data: { agentId: state.agentId, attempts: command.attempts, windowSeconds: command.windowSeconds, cause: command.cause } }),
+          newEvent('agent.recovery_abandoned', { agentId: state.agentId, attempts: command.attempts, windowSeconds: command.windowSeconds, cause: command.cause }),
         ]),
         result: result(true, state.desired),
       };
@@ -142,10 +141,7 @@ export function decideAgent(command: AgentCommand, state: AgentState, nameState?
       if (command.containerId !== state.containerId || command.status === state.health) return { appends: [], result: result(false, state.desired) };
       return {
         appends: onAgent([
-          ev({
-            type: 'agent.health_changed',
-            data: { agentId: state.agentId, containerId: command.containerId, status: command.status, probe: command.probe, output: command.output },
-          }),
+          newEvent('agent.health_changed', { agentId: state.agentId, containerId: command.containerId, status: command.status, probe: command.probe, output: command.output }),
         ]),
         result: result(true, state.desired),
       };

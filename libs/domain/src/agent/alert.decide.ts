@@ -1,4 +1,4 @@
-import type { NewKnownEvent, AlertRaisedDataV1 } from '@sacp/events';
+import { newEvent, type NewKnownEvent, type AlertRaisedDataV1 } from '@sacp/events';
 import { alertStreamId, type AlertState } from './agent.state';
 import type { StreamAppend } from './agent.decide';
 
@@ -10,8 +10,8 @@ export function decideAlert(command: AlertCommand, state: AlertState): { appends
   const append = (event: NewKnownEvent) => ({ appends: [{ streamId: alertStreamId(key), expectedVersion: state.version, events: [event] }], changed: true });
   if (command.type === 'raise') {
     if (state.open) return { appends: [], changed: false };
-    return append({ type: 'alert.raised', schemaVersion: 1, data: command.alert });
+    return append(newEvent('alert.raised', command.alert));
   }
   if (!state.open) return { appends: [], changed: false };
-  return append({ type: 'alert.resolved', schemaVersion: 1, data: { key, agentId: command.agentId, message: command.message } });
+  return append(newEvent('alert.resolved', { key, agentId: command.agentId, message: command.message }));
 }

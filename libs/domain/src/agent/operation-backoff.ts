@@ -1,4 +1,4 @@
-import type { NewKnownEvent, AlertRaisedDataV1, AgentOperationFailedDataV2 } from '@sacp/events';
+import { newEvent, type NewKnownEvent, type AlertRaisedDataV1, type AgentOperationFailedDataV2 } from '@sacp/events';
 import type { AgentState, OperationFailureState } from './agent.state';
 
 /** How the orchestrator retries a Docker operation that keeps failing. */
@@ -81,7 +81,7 @@ export function decideOperationFailure(state: AgentState, failure: OperationFail
   // Docker's messages are unbounded; events and alerts are not
   const message = clip(failure.message, MAX_MESSAGE);
   const data: AgentOperationFailedDataV2 = { agentId: state.agentId, operation: failure.operation, code: failure.code, message, failures, limit: policy.limit, nextAttemptAt };
-  const events = [{ type: 'agent.operation_failed', schemaVersion: 2, data } as unknown as NewKnownEvent];
+  const events = [newEvent('agent.operation_failed', data)];
   const alert: AlertRaisedDataV1 | null = gaveUp
     ? {
         key: operationAlertKey(state.agentId),

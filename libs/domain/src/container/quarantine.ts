@@ -1,4 +1,4 @@
-import type { NewKnownEvent, ContainerQuarantinedDataV1 } from '@sacp/events';
+import { newEvent, type NewKnownEvent, type ContainerQuarantinedDataV1 } from '@sacp/events';
 
 /** One stream per quarantined container. */
 export const quarantineStreamId = (containerId: string) => `quarantine-${containerId}`;
@@ -43,5 +43,5 @@ export function planQuarantine(state: QuarantineState, now: string): QuarantineS
 }
 
 export function quarantineEvent(data: ContainerQuarantinedDataV1): NewKnownEvent {
-  return { type: 'container.quarantined', schemaVersion: 1, data };
+  return newEvent('container.quarantined', data);
 }

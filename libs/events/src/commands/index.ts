@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import { AdoptAgentV1 } from './adopt-agent.v1';
 import { DeployAgentV1 } from './deploy-agent.v1';
 import { RemoveAgentV1 } from './remove-agent.v1';
@@ -14,9 +15,11 @@ import { RaiseAlertV1 } from './raise-alert.v1';
 import { ResolveAlertV1 } from './resolve-alert.v1';
 import { RefuseAccessV1 } from './refuse-access.v1';
 import { RemoveQuarantinedV1 } from './remove-quarantined.v1';
+import type { CommandResults } from './command-results';
 
 export * from './command-envelope';
 export * from './command-id';
+export * from './command-results';
 export * from './adopt-agent.v1';
 export * from './deploy-agent.v1';
 export * from './remove-agent.v1';
@@ -55,3 +58,8 @@ export const CommandContracts = {
 } as const;
 export type CommandType = keyof typeof CommandContracts;
 export const COMMAND_TYPES = Object.keys(CommandContracts) as CommandType[];
+
+/** What a sender puts in `payload` for this command type (before the orchestrator applies defaults). */
+export type CommandPayload<K extends CommandType> = z.input<(typeof CommandContracts)[K]['payload']>;
+/** What an accepted reply to this command type carries in `result` (every type has an entry in CommandResults). */
+export type CommandResult<K extends CommandType> = CommandResults[K];

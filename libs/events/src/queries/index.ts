@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { Limits } from '../limits';
+import type { MetricsAgentsReply } from '../metrics';
+import type { MONITOR_QUERIES } from '../senders';
+import type { LogFollowView, TemplateListView } from './query-results';
 
 /**
  * Paging, shared by the list queries: `cursor` is the `nextCursor` of the previous
@@ -49,7 +52,13 @@ export const DEFAULT_PAGE_SIZE = {
   'agent.logs': 1000,
   'audit.list': 500,
 } as const;
-export type QueryType = keyof typeof QueryContracts;
+/** The queries the orchestrator answers (validated against QueryContracts). */
+export type OrchestratorQueryType = keyof typeof QueryContracts;
+/** The queries the monitor answers. */
+export type MonitorQueryType = (typeof MONITOR_QUERIES)[number];
+/** Every query on `sacp.qry.<type>`. */
+export type QueryType = OrchestratorQueryType | MonitorQueryType;
+export const QUERY_TYPES = Object.keys(QueryContracts) as OrchestratorQueryType[];
 
 export interface QuarantineView {
   containerId: string;
@@ -136,3 +145,21 @@ export interface LogsPage {
   note?: string;
 }
 export * from './cursor';
+export * from './query-results';
+
+/** What a sender puts in a query's body (before the orchestrator applies defaults). */
+export type QueryRequest<Q extends QueryType> = Q extends OrchestratorQueryType ? z.input<(typeof QueryContracts)[Q]> : Record<string, never>;
+
+/** What each query answers in `result`. */
+export interface QueryResults {
+  'agent.status': AgentStatusView[];
+  'agent.history': HistoryEntry[];
+  'agent.logs': LogsPage | LogFollowView;
+  'template.list': TemplateListView;
+  'audit.list': AuditEntryView[];
+  'quarantine.list': QuarantineView[];
+  'metrics.agents': MetricsAgentsReply;
+}
+
+/** A query's result for this body: `agent.logs` with `follow: true` answers where its lines go, otherwise a page of lines. */
+export type QueryResult<Q extends QueryType, B = unknown> = Q extends 'agent.logs' ? (B extends { follow: true } ? LogFollowView : LogsPage) : QueryResults[Q];

@@ -1,26 +1,46 @@
-import { Inject, Injectable, Optional, type FactoryProvider, type OnApplicationShutdown, type Provider } from '@nestjs/common';
+import { Inject, Injectable, Optional, type FactoryProvider, type InjectionToken, type OnApplicationShutdown, type Provider, type Type } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { Pool } from 'pg';
-import { connectBus, readCredentialFile } from '@sacp/bus';
-import type { JsonLogger } from '../logger';
+import { BUS_LOG, connectBus, readCredentialFile } from '@sacp/bus';
+import { JsonLogger } from '../logger';
 import { createPool } from '../pg-pool';
-import { CONFIG, LOGGER, NATS, PG_POOL } from './tokens';
+import { CONFIG, LOGGER, NATS, PG_POOL, type Token } from './tokens';
 
-/** A factory provider with its injections, typed loosely enough for tokens that are symbols. */
+/**
+ * A factory provider with its injections, typed loosely enough for tokens that are symbols.
+ * @deprecated the compiler does not check the factory's parameters against `inject`: use `factory()`.
+ */
 export const provide = <T>(token: unknown, inject: unknown[], useFactory: (...args: never[]) => T | Promise<T>): FactoryProvider<T> =>
   ({ provide: token, inject, useFactory }) as FactoryProvider<T>;
+
+type Dependency<T = unknown> = Type<T> | Token<T>;
+type Provided<K> = K extends Type<infer T> ? T : K extends Token<infer T> ? T : never;
+
+/**
+ * A factory provider whose parameters the compiler checks against what it injects:
+ * each entry of `inject` is a class or a typed `Token`, and `useFactory` receives
+ * their instances in order. For parts that are not Nest components themselves.
+ */
+export function factory<T, const D extends readonly Dependency[]>(
+  provide: InjectionToken<T> | Token<T>,
+  inject: D,
+  useFactory: (...deps: { -readonly [I in keyof D]: Provided<D[I]> }) => T | Promise<T>,
+): FactoryProvider<T> {
+  return { provide, inject: [...inject], useFactory: useFactory as (...args: unknown[]) => T | Promise<T> };
+}
 
 /** Closes the shared connections last, after every service's own shutdown work. */
 @Injectable()
 export class ConnectionsShutdown implements OnApplicationShutdown {
   constructor(
     @Optional() @Inject(PG_POOL) private readonly pool: Pool | null,
-    @Inject(NATS) private readonly nc: NatsConnection,
+    @Optional() @Inject(NATS) private readonly nc: NatsConnection | null,
     @Inject(LOGGER) private readonly log: JsonLogger,
   ) {}
 
   async onApplicationShutdown(signal?: string): Promise<void> {
-    await this.nc.drain().catch(() => undefined);
+    // a connection from BusModule may be drained by it already
+    if (this.nc && !this.nc.isClosed() && !this.nc.isDraining()) await this.nc.drain().catch(() => undefined);
     await this.pool?.end().catch(() => undefined);
     this.log.info('stopped', { signal });
   }
@@ -29,38 +49,46 @@ export class ConnectionsShutdown implements OnApplicationShutdown {
 /**
  * The configuration, the logger, a Postgres pool (unless `postgres: false`: a service
  * that talks only to the bus holds no database credentials) and a NATS connection that
- * reconnects for ever.
+ * reconnects for ever (unless `nats: false`: the service imports BusModule instead).
  */
 export function coreProviders(
   service: string,
   config: { DATABASE_URL?: string; NATS_URL: string; NATS_CREDENTIALS_FILE: string },
   log: JsonLogger,
-  options: { poolSize?: number; beforeReady?: (pool: Pool) => Promise<void>; postgres?: boolean } = {},
+  options: { poolSize?: number; beforeReady?: (pool: Pool) => Promise<void>; postgres?: boolean; nats?: boolean } = {},
 ): Provider[] {
   const postgres = options.postgres !== false;
   if (postgres && !config.DATABASE_URL) throw new Error(`${service} needs DATABASE_URL`);
   return [
     { provide: CONFIG, useValue: config },
     { provide: LOGGER, useValue: log },
+    // the same logger, injectable by its class
+    { provide: JsonLogger, useExisting: LOGGER },
+    // and where the bus handlers' exception filter writes
+    { provide: BUS_LOG, useValue: log.write.bind(log) },
     ...(postgres
       ? [
-          provide(PG_POOL, [], async () => {
+          factory(PG_POOL, [], async () => {
             const pool = createPool(config.DATABASE_URL!, log, options.poolSize ?? 4);
             await options.beforeReady?.(pool);
             return pool;
           }),
         ]
       : []),
-    provide(NATS, [], () =>
-      connectBus({
-        url: config.NATS_URL,
-        name: `sacp-${service}`,
-        reconnect: true,
-        credentials: readCredentialFile(config.NATS_CREDENTIALS_FILE),
-        credentialsFrom: `NATS_CREDENTIALS_FILE=${config.NATS_CREDENTIALS_FILE}`,
-        log: (l, m, x) => log.write(l, m, x),
-      }),
-    ),
+    ...(options.nats !== false
+      ? [
+          factory(NATS, [], () =>
+            connectBus({
+              url: config.NATS_URL,
+              name: `sacp-${service}`,
+              reconnect: true,
+              credentials: readCredentialFile(config.NATS_CREDENTIALS_FILE),
+              credentialsFrom: `NATS_CREDENTIALS_FILE=${config.NATS_CREDENTIALS_FILE}`,
+              log: (l, m, x) => log.write(l, m, x),
+            }),
+          ),
+        ]
+      : []),
     ConnectionsShutdown,
   ];
 }

@@ -1,8 +1,8 @@
 import { Controller, Get, HttpCode, Inject, Optional, Res } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { Pool } from 'pg';
-import { checkReadiness } from '../readiness';
-import { NATS, PG_POOL, READINESS, type ServiceReadiness } from './tokens';
+import { checkReadiness, type ServiceReadiness } from '../readiness';
+import { NATS, PG_POOL, READINESS } from './tokens';
 
 type Response = { status(code: number): { json(body: unknown): void } };
 

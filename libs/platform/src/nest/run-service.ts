@@ -1,9 +1,12 @@
 import 'reflect-metadata';
 import type { Server } from 'node:http';
+import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { CustomStrategy } from '@nestjs/microservices';
+import { Logger } from 'nestjs-pino';
 import { ConfigError } from '../config';
 import { JsonLogger } from '../logger';
+import { ObservabilityModule } from './observability.module';
 
 export interface ServiceDefinition<C extends { LOG_LEVEL: 'debug' | 'info' | 'warn' | 'error'; SACP_INSTANCE: string }> {
   service: string;
@@ -12,13 +15,13 @@ export interface ServiceDefinition<C extends { LOG_LEVEL: 'debug' | 'info' | 'wa
   port: (config: C) => number;
   host?: (config: C) => string;
   /** the transport of the service's `@MessagePattern` handlers (see busTransport in libs/bus) */
-  bus?: (config: C) => CustomStrategy;
+  bus?: (config: C, log: JsonLogger) => CustomStrategy;
 }
 
 /**
  * Starts one service: configuration read once (exit 78 naming every bad key), JSON
- * logs, graceful shutdown on SIGTERM, the service's bus handlers (request/reply over
- * NATS) and an HTTP listener for health and the API.
+ * logs through pino, GET /metrics, graceful shutdown on SIGTERM, the service's bus
+ * handlers (request/reply over NATS), and an HTTP listener for health and the API.
  */
 export function runService<C extends { LOG_LEVEL: 'debug' | 'info' | 'warn' | 'error'; SACP_INSTANCE: string }>(d: ServiceDefinition<C>): void {
   let logger: JsonLogger | null = null;
@@ -36,9 +39,11 @@ export function runService<C extends { LOG_LEVEL: 'debug' | 'info' | 'warn' | 'e
     }
     const log = new JsonLogger(d.service, config.LOG_LEVEL);
     logger = log;
-    const app = await NestFactory.create(d.module(config, log) as never, { logger: log, abortOnError: false });
+    // Nest's own lines during start-up go through the service's logger; once built, through nestjs-pino's (the same pino)
+    const app = await NestFactory.create(serviceRoot(d.module(config, log), log), { logger: log, abortOnError: false });
+    app.useLogger(app.get(Logger));
     app.enableShutdownHooks();
-    const bus = d.bus?.(config);
+    const bus = d.bus?.(config, log);
     if (bus) {
       // a hybrid app: the bus handlers start once every component has started (init runs the bootstrap hooks), before health says ready
       app.connectMicroservice(bus);
@@ -55,6 +60,13 @@ export function runService<C extends { LOG_LEVEL: 'debug' | 'info' | 'warn' | 'e
     process.stderr.write(`${JSON.stringify({ ts: new Date().toISOString(), level: 'error', service: d.service, msg: 'failed to start', error: (err as Error).message })}\n`);
     process.exit(1);
   });
+}
+
+/** The service's module beside what every service shares (request logs, /metrics). */
+function serviceRoot(service: unknown, log: JsonLogger): Type {
+  @Module({ imports: [ObservabilityModule.forRoot(log), service as Type | DynamicModule] })
+  class ServiceRoot {}
+  return ServiceRoot;
 }
 
 /**

@@ -1,19 +1,21 @@
-import type { NatsConnection } from '@nats-io/nats-core';
 import type { Pool } from 'pg';
 import type { JsonLogger } from '../logger';
-import type { ReadinessCheck } from '../readiness';
-import { token } from './typed-provider';
+import type { ServiceReadiness } from '../readiness';
 
-/** Injection tokens every service shares; each names the type it provides (see `factory`). */
-export const CONFIG = Symbol('CONFIG');
+/**
+ * An injection token that names the type it provides, so that `factory()` checks a
+ * factory's parameters against what it injects (a bare symbol says nothing).
+ */
+export type Token<T> = symbol & { readonly __provides?: T };
+
+const token = <T>(name: string) => Symbol(name) as Token<T>;
+
+/** Injection tokens every service shares. */
+/** the service's configuration, as its `loadConfig` read it (each service has its own type) */
+export const CONFIG = token<unknown>('CONFIG');
 export const LOGGER = token<JsonLogger>('LOGGER');
 export const PG_POOL = token<Pool>('PG_POOL');
-export const NATS = token<NatsConnection>('NATS');
-/** What a service adds to the shared readiness check. */
-export interface ServiceReadiness {
-  probes?: Record<string, ReadinessCheck>;
-  details?: () => Record<string, unknown>;
-}
-
+/** the NATS connection: defined with the bus (BusModule provides it), named here with the other shared tokens */
+export { NATS } from '@sacp/bus';
 /** optional: `{ probes, details }` a service adds to its readiness check */
 export const READINESS = token<ServiceReadiness>('READINESS');

@@ -1,17 +1,18 @@
 /*
- * The bot's bus client against a private nats-server: a command sent while nothing
+ * The one bus client against a private nats-server: a command sent while nothing
  * answers, or while NATS itself is down, keeps its command id across retries, says
  * once that it is waiting, and either goes through when the other side is back or
- * fails with words saying nothing was done.
+ * fails with words saying nothing was done. Without retries (the CLI) a failure is
+ * reported at once, in the bus's own words; a "try again" answer (the monitor's
+ * policy) is asked again with the same id.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { NatsConnection, Subscription } from '@nats-io/nats-core';
 import { startNats, type TestNats } from '../../support/nats-server';
-import { Subjects, type WireError, type Actor } from '@sacp/events';
-import { JsonLogger } from '@sacp/platform';
-import { ControlPlaneClient } from '../../../apps/discord-gateway/src/bot/control-plane.client';
+import { Subjects, type WireError, type Actor, type CommandType } from '@sacp/events';
+import { BusClient, NO_RETRY, retryFor } from '@sacp/bus';
 
 const actor: Actor = { kind: 'discord', id: '1189403234567890999', displayName: 'Alice' };
 const source = 'discord:guild-1/channel-1';
@@ -57,7 +58,7 @@ interface SeenCommand {
 }
 
 /** An orchestrator stand-in on one command subject; `ignore` requests go unanswered (a timeout for the sender). */
-function respond(nc: NatsConnection, type: string, ignore = 0): { seen: SeenCommand[]; sub: Subscription } {
+function respond(nc: NatsConnection, type: CommandType, ignore = 0): { seen: SeenCommand[]; sub: Subscription } {
   const seen: SeenCommand[] = [];
   const sub = nc.subscribe(Subjects.command(type, 'discord'), {
     callback: (err, msg) => {
@@ -71,11 +72,10 @@ function respond(nc: NatsConnection, type: string, ignore = 0): { seen: SeenComm
   return { seen, sub };
 }
 
-describe('ControlPlaneClient against a real nats-server', () => {
+describe('BusClient against a real nats-server', () => {
   let nats: TestNats;
   let nc: NatsConnection;
   let orchestrator: NatsConnection;
-  const log = new JsonLogger('discord-gateway', 'error');
 
   before(async () => {
     nats = await startNats();
@@ -90,10 +90,10 @@ describe('ControlPlaneClient against a real nats-server', () => {
   });
 
   test('no orchestrator yet: the command is retried with the same id and goes through once one answers', { timeout: 30_000 }, async () => {
-    const client = new ControlPlaneClient(nc, log, { requestTimeoutMs: 500, retryForMs: 15_000, natsUrl: nats.url });
+    const client = new BusClient(nc, { url: nats.url, requestTimeoutMs: 500, retry: retryFor(15_000) });
     const commandId = randomUUID();
     const waiting: WireError[] = [];
-    const sent = client.command('agent.deploy', { template: 'grok4', name: 'coder-1' }, { commandId, actor, source, reason: 'sprint 12', onWaiting: (e) => void waiting.push(e) });
+    const sent = client.send('agent.deploy', { template: 'grok4', name: 'coder-1' }, { commandId, actor, source, reason: 'sprint 12', onWaiting: (e) => void waiting.push(e) });
 
     await until('the user to be told the bot is waiting', () => waiting.length > 0);
     await sleep(800); // a few more attempts find no responder
@@ -113,11 +113,11 @@ describe('ControlPlaneClient against a real nats-server', () => {
   });
 
   test('nobody answers within the retry window: a failure that says nothing was done', { timeout: 30_000 }, async () => {
-    const client = new ControlPlaneClient(nc, log, { requestTimeoutMs: 1000, retryForMs: 1500, natsUrl: nats.url });
+    const client = new BusClient(nc, { url: nats.url, requestTimeoutMs: 1000, retry: retryFor(1500) });
     const commandId = randomUUID();
     const waiting: WireError[] = [];
     const t0 = Date.now();
-    const reply = await client.command('agent.stop', { agent: 'coder-1' }, { commandId, actor, source, onWaiting: (e) => void waiting.push(e) });
+    const reply = await client.send('agent.stop', { agent: 'coder-1' }, { commandId, actor, source, onWaiting: (e) => void waiting.push(e) });
     const elapsed = Date.now() - t0;
 
     assert.equal(reply.ok, false);
@@ -132,18 +132,88 @@ describe('ControlPlaneClient against a real nats-server', () => {
     assert.ok(elapsed >= 1400 && elapsed < 4000, `gave up after ${elapsed} ms for a 1500 ms window`);
   });
 
+  test("without retries (the CLI): nothing answering is reported at once, in the bus's words, naming the subject", { timeout: 30_000 }, async () => {
+    const client = new BusClient(nc, { url: nats.url, requestTimeoutMs: 5000, retry: NO_RETRY, actor, source });
+    const t0 = Date.now();
+    const reply = await client.send('agent.stop', { agent: 'coder-1' });
+    assert.equal(reply.ok, false);
+    if (reply.ok) return;
+    assert.equal(reply.error.code, 'BUS.NO_RESPONDERS');
+    assert.match(reply.error.message, /^nothing answers on sacp\.cmd\.agent\.stop\.discord: is the orchestrator running\?/);
+    assert.equal(reply.error.details, undefined, 'one attempt, nothing more to say');
+    assert.ok(Date.now() - t0 < 2000, `answered after ${Date.now() - t0} ms`);
+  });
+
+  test('an answer that says "try again" (STORE.UNAVAILABLE) is asked again with the same id until one stands; a refusal stands at once', { timeout: 30_000 }, async () => {
+    const seen: SeenCommand[] = [];
+    const sub = orchestrator.subscribe(Subjects.command('agent.start', 'discord'), {
+      callback: (err, msg) => {
+        if (err) return;
+        const body = msg.json<SeenCommand>();
+        seen.push(body);
+        const payload = body.payload as { agent: string };
+        if (payload.agent === 'ghost')
+          return void msg.respond(JSON.stringify({ ok: false, commandId: body.commandId, duplicate: false, error: { code: 'AGENT.NOT_FOUND', message: 'no agent ghost' } }));
+        if (seen.filter((s) => s.commandId === body.commandId).length <= 2)
+          return void msg.respond(JSON.stringify({ ok: false, commandId: body.commandId, duplicate: false, error: { code: 'STORE.UNAVAILABLE', message: 'Postgres is away' } }));
+        msg.respond(
+          JSON.stringify({ ok: true, commandId: body.commandId, duplicate: false, result: { agentId: 'a1', name: payload.agent, changed: true, desired: 'running' }, events: [] }),
+        );
+      },
+    });
+    await orchestrator.flush();
+    const client = new BusClient(nc, {
+      url: nats.url,
+      requestTimeoutMs: 2000,
+      retry: retryFor(10_000, { initialDelayMs: 50, retryReplyCodes: ['STORE.UNAVAILABLE'] }),
+      actor,
+      source,
+    });
+    const commandId = randomUUID();
+    const reply = await client.send('agent.start', { agent: 'coder-1' }, { commandId });
+    assert.equal(reply.ok, true, JSON.stringify(reply));
+    if (reply.ok) assert.equal(reply.result.desired, 'running');
+    assert.deepEqual(
+      seen.map((s) => s.commandId),
+      [commandId, commandId, commandId],
+    );
+    const refused = await client.send('agent.start', { agent: 'ghost' });
+    assert.equal(refused.ok, false);
+    if (!refused.ok) assert.equal(refused.error.code, 'AGENT.NOT_FOUND');
+    assert.equal(seen.length, 4, 'a refusal is not asked again');
+    sub.unsubscribe();
+  });
+
+  test('queries: the reply typed by the query; a connection opened on first use is closed by the client', { timeout: 30_000 }, async () => {
+    const sub = orchestrator.subscribe(Subjects.query('agent.status'), {
+      callback: (_err, msg) => void msg.respond(JSON.stringify({ ok: true, result: [{ id: 'a1', name: 'coder-1' }], nextCursor: 'next' })),
+    });
+    await orchestrator.flush();
+    let opened: NatsConnection | null = null;
+    const client = new BusClient(async () => (opened = await nats.connectAs('cli', { reconnect: false })), { url: nats.url, requestTimeoutMs: 5000 });
+    assert.equal(opened, null, 'nothing is opened before the first request');
+    const [a, b] = await Promise.all([client.query('agent.status', {}), client.query('agent.status', { agent: 'coder-1' })]);
+    assert.equal(a.ok && a.result[0]?.name, 'coder-1');
+    assert.equal(b.ok && b.nextCursor, 'next');
+    const nc1 = await client.connection();
+    assert.equal(await client.connection(), nc1, 'one connection however many ask');
+    await client.close();
+    assert.equal(nc1.isClosed(), true);
+    sub.unsubscribe();
+  });
+
   test('NATS down: each attempt fails at once, not after the request timeout; after NATS is back a command goes through', { timeout: 60_000 }, async () => {
     // a 10 s request timeout: a request sent into a dead connection would wait all of it
-    const client = new ControlPlaneClient(nc, log, { requestTimeoutMs: 10_000, retryForMs: 1500, natsUrl: nats.url });
+    const client = new BusClient(nc, { url: nats.url, requestTimeoutMs: 10_000, retry: retryFor(1500) });
     // made at start-up like the bot's own, while NATS is still up
-    const patient = new ControlPlaneClient(nc, log, { requestTimeoutMs: 10_000, retryForMs: 20_000, natsUrl: nats.url });
+    const patient = new BusClient(nc, { url: nats.url, requestTimeoutMs: 10_000, retry: retryFor(20_000) });
     const disconnected = nextStatus(nc, 'disconnect');
     await nats.kill();
     await disconnected;
 
     const waiting: { e: WireError; after: number }[] = [];
     const t0 = Date.now();
-    const down = await client.command(
+    const down = await client.send(
       'agent.restart',
       { agent: 'coder-1' },
       { commandId: randomUUID(), actor, source, onWaiting: (e) => void waiting.push({ e, after: Date.now() - t0 }) },
@@ -163,7 +233,7 @@ describe('ControlPlaneClient against a real nats-server', () => {
     const { seen, sub } = respond(orchestrator, 'agent.restart');
     const commandId = randomUUID();
     const told: WireError[] = [];
-    const sent = patient.command('agent.restart', { agent: 'coder-1' }, { commandId, actor, source, onWaiting: (e) => void told.push(e) });
+    const sent = patient.send('agent.restart', { agent: 'coder-1' }, { commandId, actor, source, onWaiting: (e) => void told.push(e) });
     await until('the user to be told the bot is waiting', () => told.length > 0);
     await sleep(500);
     const back = Date.now();

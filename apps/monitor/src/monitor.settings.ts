@@ -1,0 +1,47 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { IdleThresholds } from '@sacp/domain';
+import { CONFIG } from '@sacp/platform';
+import type { MonitorConfig } from './config';
+
+/** Alert thresholds, in % used (load: the 5-minute average per CPU). */
+export interface ThresholdConfig {
+  hostMemoryPercent: number;
+  hostDiskPercent: number;
+  hostLoadPerCpu: number;
+  agentMemoryPercent: number;
+  hysteresisPercent: number;
+}
+
+/** The monitor's configuration as its parts use it: each injects this, typed, instead of the raw environment. */
+@Injectable()
+export class MonitorSettings {
+  readonly instance: string;
+  readonly databaseUrl: string;
+  /** how often resources are sampled (also the idle check's pace) */
+  readonly sampleIntervalMs: number;
+  /** the health scheduler's tick */
+  readonly healthTickMs: number;
+  readonly diskPath: string;
+  readonly thresholds: ThresholdConfig;
+  readonly idle: IdleThresholds;
+  /** a metrics answer leaves out samples older than this: the agent stopped, or sampling did */
+  readonly sampleMaxAgeMs: number;
+
+  constructor(@Inject(CONFIG) config: MonitorConfig) {
+    this.instance = config.SACP_INSTANCE;
+    this.databaseUrl = config.DATABASE_URL;
+    this.sampleIntervalMs = config.MONITOR_SAMPLE_INTERVAL_MS;
+    this.healthTickMs = config.MONITOR_HEALTH_TICK_MS;
+    this.diskPath = config.MONITOR_DISK_PATH;
+    this.thresholds = {
+      hostMemoryPercent: config.MONITOR_HOST_MEMORY_ALERT_PERCENT,
+      hostDiskPercent: config.MONITOR_HOST_DISK_ALERT_PERCENT,
+      hostLoadPerCpu: config.MONITOR_HOST_LOAD_ALERT_PER_CPU,
+      agentMemoryPercent: config.MONITOR_AGENT_MEMORY_ALERT_PERCENT,
+      hysteresisPercent: config.MONITOR_ALERT_HYSTERESIS_PERCENT,
+    };
+    // a gap of more than two sample intervals and a half means a missed sample: that stretch was not watched
+    this.idle = { cpuPercentThreshold: config.MONITOR_IDLE_CPU_PERCENT, cpuWindowMs: config.MONITOR_IDLE_CPU_WINDOW_MS, maxGapMs: config.MONITOR_SAMPLE_INTERVAL_MS * 2.5 };
+    this.sampleMaxAgeMs = config.MONITOR_SAMPLE_INTERVAL_MS * 3;
+  }
+}

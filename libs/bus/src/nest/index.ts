@@ -1,0 +1,2 @@
+export * from './bus.tokens';
+export * from './bus.module';

@@ -1,0 +1,75 @@
+import type Docker from 'dockerode';
+import type { DockerApi } from './docker-api';
+import { dockerStatusCode } from './docker-error.map';
+
+export interface NetworkSummary {
+  id: string;
+  name: string;
+  labels: Record<string, string>;
+  created: boolean;
+}
+
+/**
+ * Networks by name. Docker does not enforce unique network names (CheckDuplicate is
+ * best effort), so concurrent callers may each create one; afterwards every caller
+ * picks the oldest as the winner and removes only the duplicate it created itself.
+ */
+export class DockerNetworks {
+  constructor(private readonly docker: DockerApi) {}
+
+  async ensure(name: string, labels: Record<string, string>): Promise<NetworkSummary> {
+    const existing = await this.find(name);
+    if (existing[0]) return { ...existing[0], created: false };
+    let id: string;
+    try {
+      ({ id } = await this.docker.api.createNetwork({ Name: name, Driver: 'bridge', Labels: labels, CheckDuplicate: true }));
+    } catch (error) {
+      const raced = dockerStatusCode(error) === 409 ? await this.find(name) : [];
+      if (raced[0]) return { ...raced[0], created: false };
+      throw this.docker.fail(error, { operation: 'create network', target: name });
+    }
+    const [winner] = await this.find(name);
+    if (!winner || winner.id === id) return { id, name, labels: { ...labels }, created: true };
+    await this.removeById(id, name);
+    return { ...winner, created: false };
+  }
+
+  async remove(name: string): Promise<void> {
+    for (const network of await this.find(name)) await this.removeById(network.id, name);
+  }
+
+  /** Networks named exactly `name` (Docker's name filter also matches substrings), oldest first. */
+  private async find(name: string): Promise<Array<Omit<NetworkSummary, 'created'>>> {
+    let listed: Docker.NetworkInspectInfo[];
+    try {
+      listed = await this.docker.api.listNetworks({ filters: { name: [name] } });
+    } catch (error) {
+      throw this.docker.fail(error, { operation: 'list networks', target: name });
+    }
+    return listed
+      .filter((network) => network.Name === name)
+      .sort((a, b) => compareBigInt(rfc3339Nanos(a.Created), rfc3339Nanos(b.Created)) || a.Id.localeCompare(b.Id))
+      .map((network) => ({ id: network.Id, name: network.Name, labels: { ...(network.Labels ?? {}) } }));
+  }
+
+  private async removeById(id: string, name: string): Promise<void> {
+    try {
+      await this.docker.api.getNetwork(id).remove();
+    } catch (error) {
+      if (dockerStatusCode(error) === 404) return;
+      throw this.docker.fail(error, { operation: 'remove network', target: name });
+    }
+  }
+}
+
+/** Docker timestamps carry nanoseconds, which Date drops; compare them exactly. */
+export function rfc3339Nanos(value: string): bigint {
+  const match = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:\d{2})$/.exec(value);
+  if (!match) return 0n;
+  const seconds = BigInt(Date.parse(`${match[1]}${match[3]}`) / 1000);
+  return seconds * 1_000_000_000n + BigInt((match[2] ?? '').padEnd(9, '0').slice(0, 9));
+}
+
+function compareBigInt(a: bigint, b: bigint): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
