@@ -5,10 +5,10 @@ import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-// node:test's focus and skip switches: STYLE.md forbids `.only`, and a skipped test is a
-// test that silently stopped running.
-const focusOrSkip = ['only', 'skip', 'todo'].flatMap((property) =>
-  ['test', 'it', 'describe', 'suite'].map((object) => ({ object, property, message: `no ${object}.${property} in committed tests: every test runs` })),
+// jest's focus and skip switches: STYLE.md forbids `.only`, and a skipped (or expected to
+// fail) test is a test that silently stopped running.
+const focusOrSkip = ['only', 'skip', 'todo', 'failing'].flatMap((property) =>
+  ['test', 'it', 'describe'].map((object) => ({ object, property, message: `no ${object}.${property} in committed tests: every test runs` })),
 );
 
 export default tseslint.config(
@@ -23,11 +23,7 @@ export default tseslint.config(
     linterOptions: { reportUnusedDisableDirectives: 'error' },
     rules: {
       // fire-and-forget is written `void promise`; anything else must be awaited or handled.
-      // node:test's test()/describe() return promises the runner itself awaits.
-      '@typescript-eslint/no-floating-promises': [
-        'error',
-        { ignoreVoid: true, allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['test', 'it', 'describe', 'suite'] }] },
-      ],
+      '@typescript-eslint/no-floating-promises': ['error', { ignoreVoid: true }],
       '@typescript-eslint/no-unused-vars': [
         'error',
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', ignoreRestSiblings: true },
@@ -38,11 +34,13 @@ export default tseslint.config(
       // callbacks of a Promise-returning signature) so that a throw becomes a rejection
       '@typescript-eslint/require-await': 'off',
       'no-restricted-properties': ['error', ...focusOrSkip],
-      'no-restricted-syntax': [
+      'no-restricted-imports': [
         'error',
         {
-          selector: 'CallExpression[callee.name=/^(test|it|describe|suite)$/] > ObjectExpression > Property[key.name=/^(only|skip|todo)$/]',
-          message: 'no { only | skip | todo } option in committed tests: every test runs',
+          paths: [
+            { name: '@jest/globals', importNames: ['fit', 'fdescribe', 'xit', 'xtest', 'xdescribe'], message: 'no focused or skipped tests in committed tests: every test runs' },
+            { name: 'node:test', message: "tests run under jest: import describe, test, beforeAll, … from '@jest/globals'" },
+          ],
         },
       ],
     },

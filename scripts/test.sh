@@ -6,7 +6,7 @@
 #      Postgres test admin role (test/support/postgres.ts)
 #   3. builds the images offline
 #   4. checks dependency rules, ESLint and Prettier formatting (npm run lint), then runs
-#      unit, integration and end-to-end tests
+#      unit, integration and end-to-end tests with jest (jest.config.mjs)
 # Set SACP_TEST_TIERS="unit integration" to run only some tiers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -38,14 +38,14 @@ step "5/5 tests: $tiers"
 status=0
 for tier in $tiers; do
   case $tier in
-    unit) node scripts/run-tests.js --concurrency 2 dist/test/unit || status=1 ;;
-    integration) node scripts/run-tests.js dist/test/integration || status=1 ;;
-    e2e) node scripts/run-tests.js dist/test/e2e || status=1 ;;
+    # jest (jest.config.mjs, one project per tier; package.json's jest:<tier> scripts):
+    # unit files two at a time, integration and e2e files one at a time
+    unit | integration | e2e) npm run --silent "jest:$tier" || status=1 ;;
     *) echo "unknown test tier: $tier (expected unit, integration, e2e)" >&2; exit 2 ;;
   esac
 done
 if [ $status -ne 0 ]; then
-  step "tests failed: see the 'not ok' lines above"
+  step "tests failed: see the ✕ lines and the failures listed after each tier's summary above"
 else
   step "all tests passed"
 fi

@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { resolve } from 'node:path';
 import { freePort, waitFor } from './ports';
+import { REPO_ROOT, distFile } from './repo-root';
 
-export const REPO_ROOT = resolve(__dirname, '../../..');
+export { REPO_ROOT };
 
 /** One control-plane service run as a real process from dist/, with its logs kept for assertions. */
 export class ServiceProcess {
@@ -26,7 +26,7 @@ export class ServiceProcess {
 
   async start(options: { waitReady?: boolean } = {}): Promise<void> {
     this.port = await freePort();
-    const proc = spawn(process.execPath, [resolve(REPO_ROOT, 'dist/apps', this.service, 'main.js')], {
+    const proc = spawn(process.execPath, [distFile('apps', this.service, 'main.js')], {
       cwd: REPO_ROOT,
       env: { PATH: process.env.PATH ?? '', ...this.env, [this.portVar]: String(this.port) },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,4 +1,4 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { TestControlPlane } from '../../support/control-plane';
 import { waitFor } from '../../support/ports';
@@ -16,11 +16,11 @@ describe('sacp: an agent from deploy to rm', () => {
   let containerId = '';
   const run = (...args: string[]) => sacp(args, { env });
 
-  before(async () => {
+  beforeAll(async () => {
     cp = await new TestControlPlane().start();
     env = { ...cp.cliEnv, SACP_ACTOR: 'alice' };
   });
-  after(async () => {
+  afterAll(async () => {
     await cp?.stop();
   });
 

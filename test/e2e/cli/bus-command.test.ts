@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test, beforeAll, afterAll } from '@jest/globals';
 import { connectBus, BusError } from '@sacp/bus';
 import { freePort, waitFor } from '../../support/ports';
 import { explain, sacp } from './sacp';
@@ -28,11 +28,11 @@ describe('sacp bus (real nats-server started from the generated config)', () => 
     }
   };
 
-  before(async () => {
+  beforeAll(async () => {
     state = mkdtempSync(join(tmpdir(), 'sacp-bus-'));
     port = await freePort();
   });
-  after(async () => {
+  afterAll(async () => {
     server?.kill('SIGKILL');
     rmSync(state, { recursive: true, force: true });
   });

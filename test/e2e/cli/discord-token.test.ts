@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { generateSealingKey, openSealedSecret, sealSecret } from '@sacp/platform';
 import { explain, sacp, type SacpResult } from './sacp';
@@ -22,10 +22,10 @@ describe('sacp discord: sealing the bot token', () => {
   let dir: string;
   const NO_NATS = ['--nats', 'nats://127.0.0.1:1'];
 
-  before(() => {
+  beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'sacp-discord-'));
   });
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   test('keygen prints a key, or writes one with mode 600 and will not replace it', async () => {
     const printed = await sacp([...NO_NATS, 'discord', 'keygen']);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
+import { describe, test, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { TestControlPlane } from '../../support/control-plane';
 import { dockerTestContext, removeTestObjects, testAgentSpec } from '../../support/docker';
@@ -13,11 +13,11 @@ describe('sacp: templates, secrets, replay, adopt and failures', () => {
   const docker = dockerTestContext();
   const run = (...args: string[]) => sacp(args, { env });
 
-  before(async () => {
+  beforeAll(async () => {
     cp = await new TestControlPlane().start();
     env = { ...cp.cliEnv, SACP_ACTOR: 'bob' };
   });
-  after(async () => {
+  afterAll(async () => {
     await removeTestObjects(docker).catch(() => undefined);
     await cp?.stop();
   });

@@ -1,4 +1,4 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { TestControlPlane } from '../../support/control-plane';
 import { waitFor } from '../../support/ports';
@@ -36,12 +36,12 @@ describe('sacp why and status: causation chains, recovery and alerts', () => {
   const run = (...args: string[]) => sacp(args, { env });
   let crashyId = '';
 
-  before(async () => {
+  beforeAll(async () => {
     // samples every half second, so resource figures show up quickly
     cp = await new TestControlPlane({ monitors: 1, env: { MONITOR_SAMPLE_INTERVAL_MS: '500' } }).start();
     env = { ...cp.cliEnv, SACP_ACTOR: 'carol' };
   });
-  after(async () => {
+  afterAll(async () => {
     await cp?.stop();
   });
 

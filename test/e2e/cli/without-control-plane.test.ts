@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { startNats, type TestNats } from '../../support/nats-server';
 import { explain, sacp, SACP_BIN } from './sacp';
@@ -12,11 +12,11 @@ describe('sacp without a control plane', () => {
   let dir: string;
   let nats: TestNats;
 
-  before(async () => {
+  beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'sacp-cli-'));
     nats = await startNats();
   });
-  after(async () => {
+  afterAll(async () => {
     await nats?.stop();
     rmSync(dir, { recursive: true, force: true });
   });

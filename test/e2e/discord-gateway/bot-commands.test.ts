@@ -1,4 +1,4 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { BotHarness, textOf } from '../../support/discord-bot-harness';
 import type { Json } from '../../support/discord-stand-in';
@@ -14,13 +14,13 @@ describe('Discord bot: commands become control-plane commands', () => {
   const h = new BotHarness({ controlPlane: { monitors: 1, env: { MONITOR_SAMPLE_INTERVAL_MS: '1000' } } });
   const agentOf = (text: string): string => /\*\*([a-z0-9-]+)\*\*/.exec(text)?.[1] ?? '';
 
-  before(async () => {
+  beforeAll(async () => {
     await h.start();
     const secret = await h.cp.command('secret.set', { name: 'xai-api-key', value: 'xai-test-value-for-discord', templates: ['grok4'] });
     assert.ok(secret.ok);
   });
 
-  after(async () => {
+  afterAll(async () => {
     await h.stop();
   });
 
@@ -45,7 +45,9 @@ describe('Discord bot: commands become control-plane commands', () => {
   test('readiness: the bus and the Discord connection; the gateway holds no database connection', async () => {
     const res = await fetch(`http://127.0.0.1:${h.gateway.port}/health/ready`);
     assert.equal(res.status, 200);
-    const body = (await res.json()) as { discord: string; checks: Record<string, string> };
+    // JSON.parse of the text, not res.json(): fetch builds its objects in Node's realm, not in this
+    // file's VM context, and deepEqual compares prototypes
+    const body = JSON.parse(await res.text()) as { discord: string; checks: Record<string, string> };
     assert.deepEqual(body.checks, { nats: 'ok', discord: 'ok' });
     assert.equal(body.discord, 'connected');
   });

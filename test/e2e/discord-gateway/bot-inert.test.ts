@@ -1,4 +1,4 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { BotHarness, textOf } from '../../support/discord-bot-harness';
 import type { Json } from '../../support/discord-stand-in';
@@ -20,10 +20,10 @@ describe('Discord bot: user text in replies is inert, and confirmations are boun
   const h = new BotHarness({ gatewayEnv: { DISCORD_CONFIRM_PER_USER: '2', DISCORD_CONFIRM_MAX: '3' } });
   const buttonsOf = (m: Json) => ((m.components as Json[] | undefined) ?? []).flatMap((row) => (row.components as Json[]).map((b) => b.custom_id as string));
 
-  before(async () => {
+  beforeAll(async () => {
     await h.start();
   });
-  after(async () => {
+  afterAll(async () => {
     await h.stop();
   });
 

@@ -1,4 +1,4 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { BotHarness, textOf } from '../../support/discord-bot-harness';
 import { FIXTURE_CONFIG_DIR } from '../../support/control-plane';
@@ -11,12 +11,12 @@ import { waitFor } from '../../support/ports';
  */
 describe('Discord bot: bounded replies over paged queries', () => {
   const h = new BotHarness({ controlPlane: { configDir: FIXTURE_CONFIG_DIR } });
-  before(async () => {
+  beforeAll(async () => {
     await h.start();
   });
-  after(async () => h.stop());
+  afterAll(async () => h.stop());
 
-  test('!logs <agent> 200 of 16 KiB lines: the newest lines, under 2000 characters, and how to get all of them', { timeout: 180_000 }, async () => {
+  test('!logs <agent> 200 of 16 KiB lines: the newest lines, under 2000 characters, and how to get all of them', async () => {
     const agentId = await h.cp.deploy('sim', 'loud');
     const view = await h.cp.waitForAgent(agentId, (a) => a.state.observed === 'running' && !!a.containerId, 'running');
     const exec = await h.cp.docker['client'].api
@@ -33,9 +33,9 @@ describe('Discord bot: bounded replies over paged queries', () => {
     assert.ok(text.length <= 2000, `${text.length} characters`);
     assert.match(text, /line 399\/400/, 'the newest line is shown');
     assert.equal(h.cp.orchestrators[0]!.proc!.exitCode, null, 'the orchestrator is still running');
-  });
+  }, 180_000);
 
-  test('!status with more agents than the bot reads: a bounded page that says there are more', { timeout: 120_000 }, async () => {
+  test('!status with more agents than the bot reads: a bounded page that says there are more', async () => {
     const n = 1200; // more than 5 pages of 200
     await h.cp.pool.query(
       `insert into agent_registry (agent_id, name, template_name, template_version, adopted, generation, desired, observed, restarts, created_at, updated_at, version, state)
@@ -49,5 +49,5 @@ describe('Discord bot: bounded replies over paged queries', () => {
     } finally {
       await h.cp.pool.query("delete from agent_registry where name like 'bulk-%'");
     }
-  });
+  }, 120_000);
 });

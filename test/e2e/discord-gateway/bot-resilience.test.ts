@@ -1,4 +1,4 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,12 +24,12 @@ describe('Discord bot: disconnects, bus outages, alert bursts and the token', ()
   // commands only in #control; critical alerts ping the operator role
   const h = new BotHarness({ gatewayEnv: (x) => ({ DISCORD_COMMAND_CHANNEL_IDS: x.channelId('control'), DISCORD_ALERT_MENTION_ROLE_ID: x.standIn.idx.role('operator').id }) });
 
-  before(async () => {
+  beforeAll(async () => {
     await h.start();
     assert.ok((await h.cp.command('secret.set', { name: 'xai-api-key', value: 'xai-test-value-for-discord', templates: ['grok4'] })).ok);
   });
 
-  after(async () => {
+  afterAll(async () => {
     await h.stop();
   });
 

@@ -1,4 +1,4 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -16,10 +16,10 @@ interface Row {
 
 describe('health checks (real monitor, orchestrator and sim agents)', () => {
   const cp = new TestControlPlane({ monitors: 1, env: { MONITOR_HEALTH_TICK_MS: '250', MONITOR_SAMPLE_INTERVAL_MS: '1000' } });
-  before(async () => {
+  beforeAll(async () => {
     await cp.start();
   });
-  after(async () => cp.stop());
+  afterAll(async () => cp.stop());
 
   const streamOf = async (agentId: string) =>
     (await cp.pool.query<Row>('select event_id, type, data, metadata from events where stream_id = $1 order by stream_position', [`agent-${agentId}`])).rows;

@@ -1,4 +1,4 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { TestControlPlane } from '../../support/control-plane';
 import { waitFor } from '../../support/ports';
@@ -13,10 +13,10 @@ interface Row {
 
 describe('idle auto-stop (real monitor, orchestrator and sim agents)', () => {
   const cp = new TestControlPlane({ monitors: 1, env: { MONITOR_SAMPLE_INTERVAL_MS: '1000', MONITOR_IDLE_CPU_WINDOW_MS: '2000' } });
-  before(async () => {
+  beforeAll(async () => {
     await cp.start();
   });
-  after(async () => cp.stop());
+  afterAll(async () => cp.stop());
 
   const streamOf = async (agentId: string) =>
     (

@@ -1,4 +1,4 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -18,10 +18,10 @@ interface Row {
 describe('recovery across monitor restarts, replicas and changes made outside (real processes)', () => {
   // two monitor replicas; the orchestrator ignores Docker's event stream, so only its periodic pass notices outside changes
   const cp = new TestControlPlane({ monitors: 2, env: { SACP_WATCH_DOCKER_EVENTS: 'false', SACP_RECONCILE_INTERVAL_MS: '1000' } });
-  before(async () => {
+  beforeAll(async () => {
     await cp.start();
   });
-  after(async () => {
+  afterAll(async () => {
     await cp.stop();
   });
 

@@ -1,4 +1,4 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { TestControlPlane } from '../../support/control-plane';
 import { waitFor } from '../../support/ports';
@@ -13,10 +13,10 @@ interface Row {
 
 describe('auto-recovery with back-off (real monitor, orchestrator and sim agents)', () => {
   const cp = new TestControlPlane({ monitors: 1 });
-  before(async () => {
+  beforeAll(async () => {
     await cp.start();
   });
-  after(async () => cp.stop());
+  afterAll(async () => cp.stop());
 
   const streamOf = async (agentId: string) =>
     (await cp.pool.query<Row>('select event_id, type, data, metadata, recorded_at from events where stream_id = $1 order by stream_position', [`agent-${agentId}`])).rows;

@@ -1,4 +1,4 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { TestControlPlane } from '../../support/control-plane';
 import { waitFor } from '../../support/ports';
@@ -24,10 +24,10 @@ describe('resource samples and threshold alerts (real monitor, orchestrator and 
       MONITOR_AGENT_MEMORY_ALERT_PERCENT: '5',
     },
   });
-  before(async () => {
+  beforeAll(async () => {
     await cp.start();
   });
-  after(async () => cp.stop());
+  afterAll(async () => cp.stop());
 
   const alerts = async (key: string) =>
     (await cp.pool.query<Row>("select type, data, metadata from events where type in ('alert.raised', 'alert.resolved') and data->>'key' = $1 order by global_position", [key]))

@@ -1,4 +1,4 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,10 +11,10 @@ cpSync(FIXTURE_CONFIG_DIR, configDir, { recursive: true });
 
 describe('adoption and template versions (real orchestrator and Docker)', () => {
   const cp = new TestControlPlane({ configDir });
-  before(async () => {
+  beforeAll(async () => {
     await cp.start();
   });
-  after(async () => {
+  afterAll(async () => {
     await cp.stop();
     rmSync(configDir, { recursive: true, force: true });
   });

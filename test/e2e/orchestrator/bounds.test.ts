@@ -1,4 +1,4 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { jetstreamManager } from '@nats-io/jetstream';
@@ -45,12 +45,12 @@ const alive = (cp: TestControlPlane) => {
 
 describe('bounded replies, requests and events (real orchestrator, NATS, Postgres, Docker)', () => {
   const cp = new TestControlPlane({ env: { SACP_CLI_ACTOR: 'tester' } });
-  before(async () => {
+  beforeAll(async () => {
     await cp.start();
   });
-  after(async () => cp.stop());
+  afterAll(async () => cp.stop());
 
-  test('a 10,000-line log tail of 16 KiB lines comes back in bounded pages, every line Docker kept, and the orchestrator keeps running', { timeout: 1_500_000 }, async () => {
+  test('a 10,000-line log tail of 16 KiB lines comes back in bounded pages, every line Docker kept, and the orchestrator keeps running', async () => {
     const agentId = await cp.deploy('sim', 'loud');
     const view = await cp.waitForAgent(agentId, (a) => a.state.observed === 'running' && !!a.containerId, 'running');
     const containerId = view.containerId!;
@@ -101,9 +101,9 @@ describe('bounded replies, requests and events (real orchestrator, NATS, Postgre
     assert.equal(cli.stdout.split('\n').filter((l) => l.startsWith('line ')).length, numbered.length, 'the CLI printed every page');
     alive(cp);
     assert.deepEqual(await cp.status('loud').then((v) => v.map((a) => a.name)), ['loud']);
-  });
+  }, 1_500_000);
 
-  test('a history of 50,000 events comes back in pages read by stream position, oldest first', { timeout: 300_000 }, async () => {
+  test('a history of 50,000 events comes back in pages read by stream position, oldest first', async () => {
     const agentId = await cp.deploy('sim', 'long-history');
     await cp.waitForAgent(agentId, (a) => a.state.observed === 'running', 'running');
     const rm = await cp.command('agent.remove', { agent: 'long-history' });
@@ -136,9 +136,9 @@ describe('bounded replies, requests and events (real orchestrator, NATS, Postgre
     const bad = await cp.query('agent.history', { agent: agentId, cursor: 'bm90LWEtY3Vyc29y' });
     assert.equal(!bad.ok && bad.error.code, 'QUERY.CURSOR_INVALID');
     alive(cp);
-  });
+  }, 300_000);
 
-  test('a status of 2,000 agents comes back in pages, each agent once, in order', { timeout: 120_000 }, async () => {
+  test('a status of 2,000 agents comes back in pages, each agent once, in order', async () => {
     const ids = Array.from({ length: 2000 }, (_, i) => ({ id: randomUUID(), name: `bulk-${String(i).padStart(4, '0')}` }));
     await cp.pool.query(
       `insert into agent_registry (agent_id, name, template_name, template_version, adopted, generation, desired, observed, restarts, created_at, updated_at, version, state)
@@ -164,9 +164,9 @@ describe('bounded replies, requests and events (real orchestrator, NATS, Postgre
       await cp.pool.query("delete from agent_registry where name like 'bulk-%'");
     }
     alive(cp);
-  });
+  }, 120_000);
 
-  test('a command over the size limit gets an error naming the limit, under and over NATS max_payload; the relay keeps going', { timeout: 120_000 }, async () => {
+  test('a command over the size limit gets an error naming the limit, under and over NATS max_payload; the relay keeps going', async () => {
     const under = await cp.command('agent.deploy', { template: 'sim', name: 'too-big', padding: 'x'.repeat(900 * 1024) });
     assert.equal(!under.ok && under.error.code, 'COMMAND.TOO_LARGE', JSON.stringify(under).slice(0, 300));
     assert.match(!under.ok ? under.error.message : '', /limit is 262144 bytes \(COMMAND_MAX_BYTES\)/);
@@ -219,9 +219,9 @@ describe('bounded replies, requests and events (real orchestrator, NATS, Postgre
     const id = await cp.deploy('sim', 'after-big');
     await cp.waitForAgent(id, (a) => a.state.observed === 'running', 'running');
     alive(cp);
-  });
+  }, 120_000);
 
-  test('malformed and huge query and command bodies get error replies; audit pages too', { timeout: 60_000 }, async () => {
+  test('malformed and huge query and command bodies get error replies; audit pages too', async () => {
     const raw = async (subject: string, data: string | Uint8Array) =>
       (await cp.nc.request(subject, data, { timeout: 10_000 })).json<{ ok: boolean; error?: { code: string; message: string } }>();
     const q = await raw(Subjects.query('agent.status'), '{"agent": ');
@@ -247,5 +247,5 @@ describe('bounded replies, requests and events (real orchestrator, NATS, Postgre
     const pages = await allPages<AuditEntryView[]>(cp, 'audit.list', { outcome: 'rejected', limit: 25, pageSize: 10 }, (e) => (entries += e.length));
     assert.deepEqual([entries, pages], [25, 3]);
     alive(cp);
-  });
+  }, 60_000);
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test, beforeAll, afterAll } from '@jest/globals';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { BusError, connectBus, requestJson } from '@sacp/bus';
 import { type AuditEntryView, type CommandReply, Subjects } from '@sacp/events';
@@ -22,11 +22,11 @@ describe('an authenticated bus (real nats-server, real orchestrator)', () => {
   const cp = new TestControlPlane();
   let gateway: NatsConnection;
 
-  before(async () => {
+  beforeAll(async () => {
     await cp.start();
     gateway = await cp.connectAs('discord-gateway');
   });
-  after(async () => {
+  afterAll(async () => {
     await gateway?.close().catch(() => undefined);
     await cp.stop();
   });

@@ -1,4 +1,4 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { TestControlPlane } from '../../support/control-plane';
@@ -20,12 +20,12 @@ describe('control planes sharing a Docker engine leave each other alone (real or
   const api = a.docker['client'].api;
   const made: string[] = [];
 
-  before(async () => {
+  beforeAll(async () => {
     await a.start();
     await b.start();
     await c.start();
   });
-  after(async () => {
+  afterAll(async () => {
     for (const id of made)
       await api
         .getContainer(id)

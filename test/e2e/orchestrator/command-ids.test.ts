@@ -1,4 +1,4 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { CommandReply } from '@sacp/events';
@@ -15,10 +15,10 @@ const refusal = (r: CommandReply): Refusal => {
 
 describe('command ids are bound to their command (real NATS, Postgres, Docker)', () => {
   const cp = new TestControlPlane();
-  before(async () => {
+  beforeAll(async () => {
     await cp.start();
   });
-  after(async () => cp.stop());
+  afterAll(async () => cp.stop());
 
   /** Sends both while the agent's stream row is locked, so both decide on one version and meet in the append. */
   async function race(agentId: string, a: () => Promise<CommandReply>, b: () => Promise<CommandReply>): Promise<CommandReply[]> {

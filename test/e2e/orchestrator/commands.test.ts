@@ -1,4 +1,4 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
@@ -9,10 +9,10 @@ import { waitFor } from '../../support/ports';
 
 describe('commands: idempotency, conflicts and refusals (real NATS, Postgres, Docker)', () => {
   const cp = new TestControlPlane();
-  before(async () => {
+  beforeAll(async () => {
     await cp.start();
   });
-  after(async () => cp.stop());
+  afterAll(async () => cp.stop());
 
   const eventCount = async () => (await cp.pool.query<{ n: number }>('select count(*)::int as n from events')).rows[0]!.n;
 

@@ -1,4 +1,4 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -26,7 +26,7 @@ describe('container policy and secret grants in the orchestrator', () => {
       JSON.stringify({ name, image: 'sacp/sim-agent:latest', resources: { memory: '64m', cpus: 0.25, pids: 64 }, security: { user: '1000' }, stopTimeoutSeconds: 2, ...body }),
     );
 
-  before(async () => {
+  beforeAll(async () => {
     mkdirSync(join(allowed, 'models'), { recursive: true });
     mkdirSync(agents, { recursive: true });
     symlinkSync('/', join(allowed, 'escape'));
@@ -40,7 +40,7 @@ describe('container policy and secret grants in the orchestrator', () => {
     cp = await new TestControlPlane({ configDir: join(dir, 'configs'), env: { SACP_ALLOWED_HOST_PATHS: allowed } }).start();
   });
 
-  after(async () => {
+  afterAll(async () => {
     await cp?.stop();
     try {
       execFileSync('docker', ['rmi', '-f', rootImage], { stdio: 'ignore' });

@@ -1,4 +1,4 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { TestControlPlane } from '../../support/control-plane';
 import { waitFor } from '../../support/ports';
@@ -7,10 +7,10 @@ const AGENTS = 20;
 
 describe('crash recovery (real orchestrator process killed with SIGKILL)', () => {
   const cp = new TestControlPlane();
-  before(async () => {
+  beforeAll(async () => {
     await cp.start();
   });
-  after(async () => cp.stop());
+  afterAll(async () => cp.stop());
 
   test('killed in the middle of deploying 20 agents and started again, every agent converges to exactly one container', async () => {
     const replies = await Promise.all(Array.from({ length: AGENTS }, (_, i) => cp.command<{ agentId: string }>('agent.deploy', { template: 'sim', name: `crash-${i}` })));

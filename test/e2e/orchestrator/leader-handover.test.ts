@@ -1,4 +1,4 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { EVENT_STREAM } from '@sacp/events';
@@ -15,10 +15,10 @@ import type { ServiceProcess } from '../../support/service-process';
 describe('leader hand-over without double work (two real orchestrator processes)', () => {
   const cp = new TestControlPlane({ orchestrators: 2, env: { LOG_LEVEL: 'debug' } });
   const frozen = new Set<number>();
-  before(async () => {
+  beforeAll(async () => {
     await cp.start();
   });
-  after(async () => {
+  afterAll(async () => {
     for (const pid of frozen) {
       try {
         process.kill(pid, 'SIGCONT');

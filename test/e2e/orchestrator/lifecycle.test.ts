@@ -1,4 +1,4 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { TestControlPlane } from '../../support/control-plane';
 import { waitFor } from '../../support/ports';
@@ -7,10 +7,10 @@ import type { LogLine } from '@sacp/events';
 describe('agent lifecycle through the orchestrator (real NATS, Postgres, Docker)', () => {
   const cp = new TestControlPlane();
   let agentId = '';
-  before(async () => {
+  beforeAll(async () => {
     await cp.start();
   });
-  after(async () => cp.stop());
+  afterAll(async () => cp.stop());
 
   const inspect = async (id: string) =>
     (await cp.docker['client'].api.getContainer(id).inspect()) as unknown as {

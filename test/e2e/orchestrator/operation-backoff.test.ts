@@ -1,4 +1,4 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
@@ -47,7 +47,7 @@ describe('a Docker operation that keeps failing backs off, then waits for an ope
   let configDir: string;
   let cp: TestControlPlane;
 
-  before(async () => {
+  beforeAll(async () => {
     listener = await occupyPort();
     configDir = configWithPortTaken((listener.address() as { port: number }).port);
     cp = await new TestControlPlane({
@@ -63,7 +63,7 @@ describe('a Docker operation that keeps failing backs off, then waits for an ope
       },
     }).start();
   });
-  after(async () => {
+  afterAll(async () => {
     await cp?.stop();
     listener?.close();
     if (configDir) rmSync(configDir, { recursive: true, force: true });
@@ -150,12 +150,12 @@ describe('a Docker operation that keeps failing backs off, then waits for an ope
 
 describe('the back-off lives in events: a restarted orchestrator neither retries at once nor forgets', () => {
   let cp: TestControlPlane;
-  before(async () => {
+  beforeAll(async () => {
     cp = await new TestControlPlane({
       env: { SACP_RECONCILE_INTERVAL_MS: '200', SACP_OPERATION_RETRY_LIMIT: '3', SACP_OPERATION_RETRY_INITIAL_MS: '6000', SACP_OPERATION_RETRY_MAX_MS: '6000' },
     }).start();
   });
-  after(async () => cp?.stop());
+  afterAll(async () => cp?.stop());
 
   test('after a restart, the next attempt waits for its recorded time, then counts on', async () => {
     const agentId = await cp.deploy('missing-image', 'patient');

@@ -1,4 +1,4 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { CommandReply } from '@sacp/events';
@@ -6,10 +6,10 @@ import { TestControlPlane } from '../../support/control-plane';
 
 describe('two orchestrator replicas (real processes, one queue group)', () => {
   const cp = new TestControlPlane({ orchestrators: 2 });
-  before(async () => {
+  beforeAll(async () => {
     await cp.start();
   });
-  after(async () => cp.stop());
+  afterAll(async () => cp.stop());
 
   test('a burst of commands, each sent twice, has no duplicate effect', async () => {
     const N = 12;

@@ -1,4 +1,4 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
@@ -10,10 +10,10 @@ import { ServiceProcess } from '../../support/service-process';
 
 describe('resilience: Postgres, NATS and Docker going away (real processes)', () => {
   const cp = new TestControlPlane();
-  before(async () => {
+  beforeAll(async () => {
     await cp.start();
   });
-  after(async () => cp.stop());
+  afterAll(async () => cp.stop());
 
   test('Postgres dropping the connection mid-command records nothing, says so, and the retry with the same id succeeds once', async () => {
     const agentId = await cp.deploy('sim', 'db-drop');

@@ -1,4 +1,4 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -24,10 +24,10 @@ describe('a restored backup of the event store (pg_dump, real orchestrators and 
   let restoredPool: Pool;
   const dir = mkdtempSync(join(tmpdir(), 'sacp-backup-'));
 
-  before(async () => {
+  beforeAll(async () => {
     await live.start();
   });
-  after(async () => {
+  afterAll(async () => {
     await restored?.stop();
     await restoredPool?.end().catch(() => undefined);
     await restoredDb?.drop().catch(() => undefined);

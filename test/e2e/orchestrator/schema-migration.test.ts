@@ -1,4 +1,4 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
@@ -23,10 +23,10 @@ function runMigrate(url: string): Promise<{ code: number | null; output: string 
 
 describe('migrations run as the owner; the services run as their role (real processes, real Postgres)', () => {
   const cp = new TestControlPlane({ orchestrators: 0, migrate: false });
-  before(async () => {
+  beforeAll(async () => {
     await cp.start();
   });
-  after(async () => cp.stop());
+  afterAll(async () => cp.stop());
 
   const applied = async () => (await cp.pool.query<{ id: string }>('select id from schema_migrations order by id').catch(() => ({ rows: [] }))).rows.map((r) => r.id);
 

@@ -1,4 +1,4 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { PgEventStore } from '@sacp/event-store';
@@ -9,10 +9,10 @@ import { waitFor } from '../../support/ports';
 
 describe('outbox relay to JetStream (real orchestrator killed mid-stream)', () => {
   const cp = new TestControlPlane();
-  before(async () => {
+  beforeAll(async () => {
     await cp.start();
   });
-  after(async () => cp.stop());
+  afterAll(async () => cp.stop());
 
   test('every event reaches SACP_EVENTS exactly once, in order, with message id = event id, across a SIGKILL of the relay', async () => {
     const store = new PgEventStore(cp.pool);

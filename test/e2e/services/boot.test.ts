@@ -1,4 +1,4 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { TestControlPlane } from '../../support/control-plane';
 import { ServiceProcess } from '../../support/service-process';
@@ -13,10 +13,10 @@ const SERVICES = [
 describe('every service boots on the shared configuration and reports health (real processes)', () => {
   const cp = new TestControlPlane();
   const running: ServiceProcess[] = [];
-  before(async () => {
+  beforeAll(async () => {
     await cp.start();
   });
-  after(async () => {
+  afterAll(async () => {
     for (const s of running) await s.kill();
     await cp.stop();
   });
@@ -59,7 +59,9 @@ describe('every service boots on the shared configuration and reports health (re
     await cp.waitForAgent(id, (a) => a.state.observed === 'running', 'running');
     const res = await fetch(`http://127.0.0.1:${api.port}/api/status`);
     assert.equal(res.status, 200);
-    const body = (await res.json()) as { agents: { id: string; name: string; state: { observed: string } }[] };
+    // JSON.parse of the text, not res.json(): fetch builds its objects in Node's realm, not in this
+    // file's VM context, and deepEqual compares prototypes
+    const body = JSON.parse(await res.text()) as { agents: { id: string; name: string; state: { observed: string } }[] };
     assert.deepEqual(
       body.agents.map((a) => [a.name, a.state.observed]),
       [['via-api', 'running']],

@@ -1,4 +1,4 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { TestControlPlane } from '../../support/control-plane';
 import { waitFor } from '../../support/ports';
@@ -37,7 +37,7 @@ function sample(body: string, series: string): number | undefined {
 describe('every service serves its Prometheus metrics and logs through pino (real processes)', () => {
   const cp = new TestControlPlane({ monitors: 1, env: { MONITOR_SAMPLE_INTERVAL_MS: '500', MONITOR_HEALTH_TICK_MS: '200' } });
   const services: ServiceProcess[] = [];
-  before(async () => {
+  beforeAll(async () => {
     await cp.start();
     const { DATABASE_URL: _none, ...gatewayEnv } = cp.serviceEnv('discord-gateway');
     const gateway = new ServiceProcess('discord-gateway', gatewayEnv, 'DISCORD_GATEWAY_HTTP_PORT');
@@ -46,7 +46,7 @@ describe('every service serves its Prometheus metrics and logs through pino (rea
     await api.start();
     services.push(cp.orchestrators[0]!, cp.monitors[0]!, gateway, api);
   });
-  after(async () => {
+  afterAll(async () => {
     for (const s of services.slice(2)) await s.kill();
     await cp.stop();
   });

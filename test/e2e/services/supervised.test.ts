@@ -1,4 +1,4 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -64,7 +64,7 @@ describe('scripts/up.sh runs the services under supervision (real script, real p
       .filter((l) => l.includes(stateDir) || (daemon && new RegExp(`^\\s*\\d+\\s+${daemon}\\s`).test(l)));
   };
 
-  before(async () => {
+  beforeAll(async () => {
     const db = await createTestDatabase();
     dropDb = db.drop;
     nats = await startNats();
@@ -91,7 +91,7 @@ describe('scripts/up.sh runs the services under supervision (real script, real p
     });
   });
 
-  after(async () => {
+  afterAll(async () => {
     if (!downRan) run('down.sh');
     await nats?.stop();
     await dropDb?.();

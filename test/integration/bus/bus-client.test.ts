@@ -6,7 +6,7 @@
  * reported at once, in the bus's own words; a "try again" answer (the monitor's
  * policy) is asked again with the same id.
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { NatsConnection, Subscription } from '@nats-io/nats-core';
@@ -77,19 +77,19 @@ describe('BusClient against a real nats-server', () => {
   let nc: NatsConnection;
   let orchestrator: NatsConnection;
 
-  before(async () => {
+  beforeAll(async () => {
     nats = await startNats();
     nc = await nats.connectAs('discord-gateway');
     orchestrator = await nats.connectAs('orchestrator');
   });
 
-  after(async () => {
+  afterAll(async () => {
     await nc?.close().catch(() => undefined);
     await orchestrator?.close().catch(() => undefined);
     await nats?.stop();
   });
 
-  test('no orchestrator yet: the command is retried with the same id and goes through once one answers', { timeout: 30_000 }, async () => {
+  test('no orchestrator yet: the command is retried with the same id and goes through once one answers', async () => {
     const client = new BusClient(nc, { url: nats.url, requestTimeoutMs: 500, retry: retryFor(15_000) });
     const commandId = randomUUID();
     const waiting: WireError[] = [];
@@ -110,9 +110,9 @@ describe('BusClient against a real nats-server', () => {
     for (const s of seen) assert.equal(s.commandId, commandId, 'every attempt carries the same command id');
     assert.deepEqual(seen[0], { type: 'agent.deploy', version: 1, commandId, actor, source, reason: 'sprint 12', payload: { template: 'grok4', name: 'coder-1' } });
     assert.deepEqual(seen[1], seen[0], 'a retry is the same command, not a new one');
-  });
+  }, 30_000);
 
-  test('nobody answers within the retry window: a failure that says nothing was done', { timeout: 30_000 }, async () => {
+  test('nobody answers within the retry window: a failure that says nothing was done', async () => {
     const client = new BusClient(nc, { url: nats.url, requestTimeoutMs: 1000, retry: retryFor(1500) });
     const commandId = randomUUID();
     const waiting: WireError[] = [];
@@ -130,9 +130,9 @@ describe('BusClient against a real nats-server', () => {
     assert.ok(Number(reply.error.details?.attempts) >= 3, `attempts: ${String(reply.error.details?.attempts)}`);
     assert.equal(waiting.length, 1);
     assert.ok(elapsed >= 1400 && elapsed < 4000, `gave up after ${elapsed} ms for a 1500 ms window`);
-  });
+  }, 30_000);
 
-  test("without retries (the CLI): nothing answering is reported at once, in the bus's words, naming the subject", { timeout: 30_000 }, async () => {
+  test("without retries (the CLI): nothing answering is reported at once, in the bus's words, naming the subject", async () => {
     const client = new BusClient(nc, { url: nats.url, requestTimeoutMs: 5000, retry: NO_RETRY, actor, source });
     const t0 = Date.now();
     const reply = await client.send('agent.stop', { agent: 'coder-1' });
@@ -142,9 +142,9 @@ describe('BusClient against a real nats-server', () => {
     assert.match(reply.error.message, /^nothing answers on sacp\.cmd\.agent\.stop\.discord: is the orchestrator running\?/);
     assert.equal(reply.error.details, undefined, 'one attempt, nothing more to say');
     assert.ok(Date.now() - t0 < 2000, `answered after ${Date.now() - t0} ms`);
-  });
+  }, 30_000);
 
-  test('an answer that says "try again" (STORE.UNAVAILABLE) is asked again with the same id until one stands; a refusal stands at once', { timeout: 30_000 }, async () => {
+  test('an answer that says "try again" (STORE.UNAVAILABLE) is asked again with the same id until one stands; a refusal stands at once', async () => {
     const seen: SeenCommand[] = [];
     const sub = orchestrator.subscribe(Subjects.command('agent.start', 'discord'), {
       callback: (err, msg) => {
@@ -182,9 +182,9 @@ describe('BusClient against a real nats-server', () => {
     if (!refused.ok) assert.equal(refused.error.code, 'AGENT.NOT_FOUND');
     assert.equal(seen.length, 4, 'a refusal is not asked again');
     sub.unsubscribe();
-  });
+  }, 30_000);
 
-  test('queries: the reply typed by the query; a connection opened on first use is closed by the client', { timeout: 30_000 }, async () => {
+  test('queries: the reply typed by the query; a connection opened on first use is closed by the client', async () => {
     const sub = orchestrator.subscribe(Subjects.query('agent.status'), {
       callback: (_err, msg) => void msg.respond(JSON.stringify({ ok: true, result: [{ id: 'a1', name: 'coder-1' }], nextCursor: 'next' })),
     });
@@ -200,9 +200,9 @@ describe('BusClient against a real nats-server', () => {
     await client.close();
     assert.equal(nc1.isClosed(), true);
     sub.unsubscribe();
-  });
+  }, 30_000);
 
-  test('NATS down: each attempt fails at once, not after the request timeout; after NATS is back a command goes through', { timeout: 60_000 }, async () => {
+  test('NATS down: each attempt fails at once, not after the request timeout; after NATS is back a command goes through', async () => {
     // a 10 s request timeout: a request sent into a dead connection would wait all of it
     const client = new BusClient(nc, { url: nats.url, requestTimeoutMs: 10_000, retry: retryFor(1500) });
     // made at start-up like the bot's own, while NATS is still up
@@ -248,5 +248,5 @@ describe('BusClient against a real nats-server', () => {
     assert.ok(seen.length >= 1);
     for (const s of seen) assert.equal(s.commandId, commandId);
     assert.ok(Date.now() - back < 10_000, `went through ${Date.now() - back} ms after NATS was back`);
-  });
+  }, 60_000);
 });

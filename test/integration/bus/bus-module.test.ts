@@ -4,7 +4,7 @@
  * injectable; the connection drained when the application closes.
  */
 import 'reflect-metadata';
-import { after, before, describe, test } from 'node:test';
+import { describe, test, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
@@ -19,14 +19,14 @@ describe('BusModule', () => {
   let nats: TestNats;
   let orchestrator: NatsConnection;
 
-  before(async () => {
+  beforeAll(async () => {
     nats = await startNats();
     orchestrator = await nats.connectAs('orchestrator');
     orchestrator.subscribe(Subjects.query('template.list'), { callback: (_e, m) => void m.respond(JSON.stringify({ ok: true, result: { templates: [], problems: [] } })) });
     await orchestrator.flush();
   });
 
-  after(async () => {
+  afterAll(async () => {
     await orchestrator?.close();
     await nats?.stop();
   });

@@ -1,4 +1,4 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { Controller, Module, UseFilters, type INestMicroservice, type LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -75,13 +75,13 @@ describe('the bus server (Nest NATS transport): every request gets a reply and t
   let server: INestMicroservice;
   let client: NatsConnection;
   const logged: string[] = [];
-  before(async () => {
+  beforeAll(async () => {
     nats = await startNats();
     server = await serve(nats, logged);
     // and the client asks as the CLI
     client = await nats.connectAs('cli', { reconnect: false });
   });
-  after(async () => {
+  afterAll(async () => {
     await client?.close();
     await server?.close();
     await nats?.stop();
@@ -126,11 +126,11 @@ describe('the bus server (Nest NATS transport): every request gets a reply and t
 describe('the bus server: wildcard subjects, a queue group of replicas, and a close that answers what it took (real NATS)', () => {
   let nats: TestNats;
   let client: NatsConnection;
-  before(async () => {
+  beforeAll(async () => {
     nats = await startNats();
     client = await nats.connectAs('cli', { reconnect: false });
   });
-  after(async () => {
+  afterAll(async () => {
     await client?.close();
     await nats?.stop();
   });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test, beforeAll, afterAll } from '@jest/globals';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { connectBus, BusError } from '@sacp/bus';
 import { BusProbe } from '../../support/bus-probe';
@@ -86,7 +86,7 @@ describe('bus permissions (real nats-server, generated config)', () => {
   const probes = new Map<string, BusProbe>();
   const conns: NatsConnection[] = [];
 
-  before(async () => {
+  beforeAll(async () => {
     nats = await startNats();
     await nats.addReader('grafana');
     for (const user of new Set(TABLE.map((r) => r[0]))) {
@@ -95,7 +95,7 @@ describe('bus permissions (real nats-server, generated config)', () => {
       probes.set(user, BusProbe.watch(nc));
     }
   });
-  after(async () => {
+  afterAll(async () => {
     for (const nc of conns) await nc.close().catch(() => undefined);
     await nats?.stop();
   });

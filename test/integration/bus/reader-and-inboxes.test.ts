@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test, beforeAll, afterAll } from '@jest/globals';
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { ensureEventStream, requestJson, BusError } from '@sacp/bus';
@@ -17,7 +17,7 @@ describe('read-only credentials and private inboxes (real nats-server)', () => {
   let orchestrator: NatsConnection;
   let reader: NatsConnection;
 
-  before(async () => {
+  beforeAll(async () => {
     nats = await startNats();
     orchestrator = await nats.connectAs('orchestrator');
     await ensureEventStream(orchestrator);
@@ -26,7 +26,7 @@ describe('read-only credentials and private inboxes (real nats-server)', () => {
     await nats.addReader('grafana');
     reader = await nats.connectAs('grafana');
   });
-  after(async () => {
+  afterAll(async () => {
     await reader?.close().catch(() => undefined);
     await orchestrator?.close().catch(() => undefined);
     await nats?.stop();

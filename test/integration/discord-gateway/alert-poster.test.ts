@@ -3,7 +3,7 @@
  * reach #alerts of the Discord stand-in through the real discord.js client (bot channel
  * sink) or a real discord.js WebhookClient, once each, in a shape a phone can read.
  */
-import { after, afterEach, before, describe, test } from 'node:test';
+import { describe, test, beforeAll, afterAll, afterEach } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { Client, GatewayIntentBits, type APIEmbed } from 'discord.js';
@@ -108,7 +108,7 @@ describe('alert poster: JetStream alerts to Discord', () => {
     return p;
   };
 
-  before(async () => {
+  beforeAll(async () => {
     nats = await startNats();
     nc = await nats.connectAs('discord-gateway');
     orchestrator = await nats.connectAs('orchestrator');
@@ -128,7 +128,7 @@ describe('alert poster: JetStream alerts to Discord', () => {
     for (const p of posters) await p.stop();
   });
 
-  after(async () => {
+  afterAll(async () => {
     for (const p of posters) await p.stop();
     await client?.destroy();
     await nc?.close();

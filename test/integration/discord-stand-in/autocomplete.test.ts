@@ -1,4 +1,4 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import {
   ApplicationCommandOptionType,
@@ -49,7 +49,7 @@ describe('application command autocomplete against the Discord stand-in (real di
   };
   const answered = (id: string) => standIn.waitFor(`the bot's autocomplete handler for ${id}`, () => (seen.get(id)?.done ? seen.get(id) : undefined));
 
-  before(async () => {
+  beforeAll(async () => {
     api = (await standIn.start()).restUrl + '/v10';
     client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: standIn.restUrl } });
     // the handler catches every error itself, so the promise it returns can be left to run
@@ -93,7 +93,7 @@ describe('application command autocomplete against the Discord stand-in (real di
     );
   });
 
-  after(async () => {
+  afterAll(async () => {
     await client?.destroy();
     await standIn.stop();
   });

@@ -1,4 +1,4 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { ChannelType, Client, DiscordAPIError, DMChannel, GatewayIntentBits } from 'discord.js';
 import { nextEvent } from '../../support/discord-events';
@@ -27,7 +27,7 @@ describe('Discord stand-in: direct messages with the real discord.js client', ()
   let client: Client;
   const id = (name: string) => standIn.idx.user(name).id;
 
-  before(async () => {
+  beforeAll(async () => {
     await standIn.start();
     client = new Client({
       intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent, GatewayIntentBits.DirectMessages],
@@ -38,7 +38,7 @@ describe('Discord stand-in: direct messages with the real discord.js client', ()
     await ready;
   });
 
-  after(async () => {
+  afterAll(async () => {
     await client?.destroy();
     await standIn.stop();
   });
@@ -222,7 +222,9 @@ describe('Discord stand-in: direct messages with the real discord.js client', ()
   test('DM channels stay out of guild channel lists and GUILD_CREATE', async () => {
     const ops = standIn.idx.guild('ops');
     const res = await fetch(`${standIn.restUrl}/v10/guilds/${ops.id}/channels`, { headers: { Authorization: `Bot ${standIn.token}` } });
-    const channels = (await res.json()) as { id: string; name: string }[];
+    // JSON.parse of the text, not res.json(): fetch builds its objects in Node's realm, not in this
+    // file's VM context, and deepEqual compares prototypes
+    const channels = JSON.parse(await res.text()) as { id: string; name: string }[];
     assert.deepEqual(channels.map((c) => c.name).sort(), ['alerts', 'control']);
     const dmIds = new Set(standIn.dmChannels().map((d) => d.id));
     assert.equal(dmIds.size, 4, 'alice, bob, carol, other-bot');

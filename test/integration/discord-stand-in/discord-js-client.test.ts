@@ -1,4 +1,4 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import {
   ActionRowBuilder,
@@ -23,7 +23,7 @@ describe('the real discord.js client against the Discord stand-in', () => {
   let control: TextChannel;
   let readyAfterMs = 0;
 
-  before(async () => {
+  beforeAll(async () => {
     await standIn.start();
     client = new Client({
       intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent],
@@ -37,7 +37,7 @@ describe('the real discord.js client against the Discord stand-in', () => {
     control = client.channels.cache.get(standIn.idx.channel('control').id) as TextChannel;
   });
 
-  after(async () => {
+  afterAll(async () => {
     await client?.destroy();
     await standIn.stop();
   });

@@ -1,4 +1,4 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { Client, GatewayIntentBits } from 'discord.js';
 import WebSocket from 'ws';
@@ -22,10 +22,10 @@ describe('Discord stand-in: REST and gateway details (plain fetch and ws)', () =
     return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : null };
   };
 
-  before(async () => {
+  beforeAll(async () => {
     api = (await standIn.start()).restUrl + '/v10';
   });
-  after(() => standIn.stop());
+  afterAll(() => standIn.stop());
 
   test('bot routes need "Authorization: Bot <token>"; gateway/bot has a URL without query string', async () => {
     assert.equal((await call('GET', '/users/@me', undefined, {})).status, 401);

@@ -1,19 +1,19 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import path from 'node:path';
 import { createDockerClient, DockerDriver, DockerImageNotFoundError, DockerUnavailableError, type DockerError } from '@sacp/docker';
+import { distFile } from '../../support/repo-root';
 import { dockerTestContext, removeTestObjects, requireTestAgentImage, TEST_AGENT_IMAGE, testAgentSpec } from '../../support/docker';
 
 describe('DockerDriver: failures become typed errors that say what to do', () => {
   const ctx = dockerTestContext();
   const driver = new DockerDriver(ctx.client);
 
-  before(async () => {
+  beforeAll(async () => {
     await requireTestAgentImage(ctx.client.api);
   });
 
-  after(async () => {
+  afterAll(async () => {
     await removeTestObjects(ctx);
   });
 
@@ -55,7 +55,7 @@ describe('DockerDriver: failures become typed errors that say what to do', () =>
 
   test('a socket the user may not open gives DOCKER.PERMISSION_DENIED', () => {
     // Root bypasses socket permissions, so ask a child process running as nobody.
-    const driverModule = path.resolve(__dirname, '../../../libs/docker/src/index.js');
+    const driverModule = distFile('libs/docker/src/index.js');
     const script = `
       const { DockerDriver } = require(${JSON.stringify(driverModule)});
       DockerDriver.connect().ping().then(

@@ -1,4 +1,4 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { DockerDriver } from '@sacp/docker';
 import { dockerTestContext, eventually, removeTestObjects, requireTestAgentImage, testAgentSpec } from '../../support/docker';
@@ -7,11 +7,11 @@ describe('DockerDriver: container lifecycle against the real engine', () => {
   const ctx = dockerTestContext();
   const driver = new DockerDriver(ctx.client);
 
-  before(async () => {
+  beforeAll(async () => {
     await requireTestAgentImage(ctx.client.api);
   });
 
-  after(async () => {
+  afterAll(async () => {
     await removeTestObjects(ctx);
   });
 

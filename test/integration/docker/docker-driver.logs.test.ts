@@ -1,4 +1,4 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { DockerDriver, type LogLine } from '@sacp/docker';
 import { dockerTestContext, eventually, removeTestObjects, requireTestAgentImage, testAgentSpec } from '../../support/docker';
@@ -19,14 +19,14 @@ describe('DockerDriver: logs against the real engine', () => {
   const driver = new DockerDriver(ctx.client);
   let agentId = '';
 
-  before(async () => {
+  beforeAll(async () => {
     await requireTestAgentImage(ctx.client.api);
     const { id } = await driver.createContainer(testAgentSpec(ctx, 'logs'));
     await driver.start(id);
     agentId = id;
   });
 
-  after(async () => {
+  afterAll(async () => {
     await removeTestObjects(ctx);
   });
 

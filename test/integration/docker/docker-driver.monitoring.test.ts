@@ -1,4 +1,4 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -11,11 +11,11 @@ describe('DockerDriver: stats, health and published ports against the real engin
   const ctx = dockerTestContext();
   const driver = new DockerDriver(ctx.client);
 
-  before(async () => {
+  beforeAll(async () => {
     await requireTestAgentImage(ctx.client.api);
   });
 
-  after(async () => {
+  afterAll(async () => {
     await removeTestObjects(ctx);
   });
 

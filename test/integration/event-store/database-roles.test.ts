@@ -1,4 +1,4 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -39,12 +39,12 @@ describe('the database enforces its own rules on the services (real Postgres, th
   let store: PgEventStore;
   let url: string;
   let close: () => Promise<void>;
-  before(async () => {
+  beforeAll(async () => {
     ({ pool, ownerPool, store, url, close } = await testEventStore());
     await store.append([{ streamId: 's-history', expectedVersion: 0, events: [testEvent(1), testEvent(2)] }], metadata());
     await new CommandAudit(pool).record({ commandId: 'c-1', commandType: 'agent.stop', actor: null, source: 'test', outcome: 'accepted' });
   });
-  after(async () => close());
+  afterAll(async () => close());
 
   test('the services connect as a login role of the sacp_service group that is not a superuser and owns nothing', async () => {
     const { rows } = await pool.query(

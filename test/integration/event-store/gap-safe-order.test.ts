@@ -1,4 +1,4 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import type { Pool } from 'pg';
 import { checkpointOf, START, type PgEventStore, type Checkpoint } from '@sacp/event-store';
@@ -11,8 +11,8 @@ describe('gap-safe global order (real Postgres, concurrent writers)', () => {
   let ownerPool: Pool;
   let store: PgEventStore;
   let close: () => Promise<void>;
-  before(async () => ({ pool, ownerPool, store, close } = await testEventStore()));
-  after(async () => close());
+  beforeAll(async () => ({ pool, ownerPool, store, close } = await testEventStore()));
+  afterAll(async () => close());
 
   test('with 8 writers, stalled and rolled-back transactions, the reader sees every committed event once, in order', async () => {
     const WRITERS = 8;

@@ -1,4 +1,4 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { ConcurrencyError, type PgEventStore } from '@sacp/event-store';
 import type { Pool } from 'pg';
@@ -8,8 +8,8 @@ describe('event store guarantees (real Postgres)', () => {
   let ownerPool: Pool;
   let store: PgEventStore;
   let close: () => Promise<void>;
-  before(async () => ({ ownerPool, store, close } = await testEventStore()));
-  after(async () => close());
+  beforeAll(async () => ({ ownerPool, store, close } = await testEventStore()));
+  afterAll(async () => close());
 
   // The services' role has no such privilege at all (database-roles.test.ts); the triggers hold even for the owner.
   test('UPDATE, DELETE and TRUNCATE on the events table are refused by the database, even to its owner', async () => {

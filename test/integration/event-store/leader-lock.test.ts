@@ -1,12 +1,11 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
 import type { Client, Pool } from 'pg';
 import { earliestServerRelease, LEADER_LOCK_TIMINGS, LeaderLock } from '@sacp/event-store';
 import { createTestDatabase, testPool } from '../../support/postgres';
 import { waitFor } from '../../support/ports';
-import { REPO_ROOT } from '../../support/service-process';
+import { distFile } from '../../support/repo-root';
 
 const LOCK = 'leader-lock-test';
 
@@ -15,13 +14,13 @@ describe('leader lock: the holder gives up before anyone else can take over', ()
   let pool: Pool;
   let drop: () => Promise<void>;
   const locks: LeaderLock[] = [];
-  before(async () => {
+  beforeAll(async () => {
     const db = await createTestDatabase();
     url = db.url;
     drop = db.drop;
     pool = testPool(url);
   });
-  after(async () => {
+  afterAll(async () => {
     for (const l of locks) await l.stop();
     await pool.end();
     await drop();
@@ -98,7 +97,7 @@ describe('leader lock: the holder gives up before anyone else can take over', ()
   test('a frozen holder (SIGSTOP) stops acting before a contender is elected, and does nothing when it resumes', async () => {
     // the holder runs in its own process, acting ("work") every 50 ms while it holds the lease
     const script = `
-      const { LeaderLock } = require(${JSON.stringify(resolve(REPO_ROOT, 'dist/libs/event-store/src/leader-lock.js'))});
+      const { LeaderLock } = require(${JSON.stringify(distFile('libs/event-store/src/leader-lock.js'))});
       const l = new LeaderLock({ connection: { connectionString: process.env.URL }, name: process.env.LOCK,
         onElected: () => console.log('elected ' + Date.now()), onLost: (r) => console.log('lost ' + Date.now() + ' ' + r) });
       l.start();

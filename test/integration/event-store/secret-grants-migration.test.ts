@@ -1,4 +1,4 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import type { Pool } from 'pg';
 import { MIGRATIONS, migrate, PgEventStore } from '@sacp/event-store';
@@ -14,7 +14,7 @@ describe('migration 009: secret grants for secrets stored before grants existed'
   let pool: Pool;
   let drop: () => Promise<void>;
 
-  before(async () => {
+  beforeAll(async () => {
     const db = await createTestDatabase();
     drop = db.drop;
     // the migrations run as the owner, as in production
@@ -41,7 +41,7 @@ describe('migration 009: secret grants for secrets stored before grants existed'
     assert.deepEqual(await migrate(pool), ['009-secret-grants']);
   });
 
-  after(async () => {
+  afterAll(async () => {
     await pool.end();
     await drop();
   });

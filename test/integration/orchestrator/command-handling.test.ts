@@ -1,4 +1,4 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { INestMicroservice } from '@nestjs/common';
@@ -65,7 +65,7 @@ describe('command handling: controllers, sender check, exception filter, log con
   let gateway: NatsConnection;
   const log = new RecordingLogger('orchestrator', 'debug');
 
-  before(async () => {
+  beforeAll(async () => {
     [nats, es] = await Promise.all([startNats(), testEventStore()]);
     const unused = {};
     const module = await Test.createTestingModule({
@@ -93,7 +93,7 @@ describe('command handling: controllers, sender check, exception filter, log con
     cli = await nats.connectAs('cli', { reconnect: false });
     gateway = await nats.connectAs('discord-gateway', { reconnect: false });
   });
-  after(async () => {
+  afterAll(async () => {
     await cli?.close();
     await gateway?.close();
     await app?.close();

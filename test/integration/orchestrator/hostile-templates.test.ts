@@ -1,4 +1,4 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
@@ -250,7 +250,7 @@ function catalogFor(configDir: string, env: Record<string, string> = {}): Templa
 }
 
 describe('hostile templates are refused by the orchestrator, each with its field and reason', () => {
-  before(async () => {
+  beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'sacp-hostile-'));
     allowed = join(dir, 'allowed');
     mkdirSync(join(allowed, 'models'), { recursive: true });
@@ -264,7 +264,7 @@ describe('hostile templates are refused by the orchestrator, each with its field
     mkdirSync(join(dir, 'configs/agents'), { recursive: true });
     catalog = catalogFor(join(dir, 'configs'));
   });
-  after(async () => {
+  afterAll(async () => {
     await new Promise((ok) => socketServer.close(ok));
     rmSync(dir, { recursive: true, force: true });
   });

@@ -11,6 +11,7 @@ import type { RateLimiter } from './rate-limits';
 import { apiError, type AutocompleteChoice, type InteractionRecord, type RecordedRequest } from './records';
 import { snowflake } from './snowflake';
 import type { StandInState } from './state';
+import { copyJson } from '../realm';
 
 export interface Reply {
   status: number;
@@ -419,7 +420,7 @@ export class RestApi {
       if (type === 8) {
         const bad = checkAutocompleteChoices(data, focusedOptionType(rec.payload));
         if (bad) return fail(bad);
-        rec.choices = structuredClone(data.choices as AutocompleteChoice[]);
+        rec.choices = copyJson(data.choices as AutocompleteChoice[]);
       }
       const p = rec.payload;
       const channelId = (p.channel as Json).id as string;

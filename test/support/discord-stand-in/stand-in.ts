@@ -14,6 +14,7 @@ import type { AutocompleteChoice, DmChannelRecord, GatewayFrame, InteractionReco
 import { RestApi } from './rest';
 import { randomToken, snowflake } from './snowflake';
 import { StandInState } from './state';
+import { copyJson } from '../realm';
 
 export interface DiscordStandInOptions {
   world?: World;
@@ -259,7 +260,7 @@ export class DiscordStandIn {
     const global = (this.state.commands.get('global') ?? []).find((c) => c.name === name && (c.type ?? 1) === 1);
     const cmd = guildCmd ?? global;
     let options: Json[] | undefined;
-    if (Array.isArray(given)) options = structuredClone(given);
+    if (Array.isArray(given)) options = copyJson(given);
     else if (given) {
       const defs = (cmd?.options as Json[] | undefined) ?? [];
       options = Object.entries(given).map(([optName, value]) => {
@@ -353,7 +354,7 @@ export class DiscordStandIn {
     if (!stored || stored.deleted) throw new Error(`no message ${opts.messageId}`);
     const { payload, token } = this.interactionBase(3, stored.channelId, opts.user);
     payload.data = { custom_id: opts.customId, component_type: 2 };
-    payload.message = structuredClone(stored.message);
+    payload.message = copyJson(stored.message);
     return this.deliver(3, payload, token);
   }
 
@@ -362,7 +363,7 @@ export class DiscordStandIn {
     const rec = this.state.interactions.get(id);
     if (!rec) throw new Error(`no interaction ${id}`);
     rec.deliveries++;
-    this.gateway.dispatch('INTERACTION_CREATE', structuredClone(rec.payload));
+    this.gateway.dispatch('INTERACTION_CREATE', copyJson(rec.payload));
     return rec;
   }
 

@@ -4,6 +4,7 @@ import { Intent, type Gateway, type GatewaySession } from './gateway';
 import { channelPayload, dmChannelPayload, memberPayload, messagePayload, userPayload, type Json, type MessageInit } from './payloads';
 import type { DmChannelRecord, InteractionRecord, StoredMessage } from './records';
 import { snowflake } from './snowflake';
+import { copyJson } from '../realm';
 
 const EPHEMERAL = 1 << 6;
 
@@ -79,7 +80,7 @@ export class StandInState {
       source: init.source,
       ephemeral,
       deleted: false,
-      versions: [{ at: Date.now(), message: structuredClone(message) }],
+      versions: [{ at: Date.now(), message: copyJson(message) }],
       ...(init.interactionId ? { interactionId: init.interactionId } : {}),
     });
     if (!ephemeral) this.dispatchMessage('MESSAGE_CREATE', message);
@@ -94,7 +95,7 @@ export class StandInState {
     if (typeof patch.flags === 'number') m.flags = ((m.flags as number) & EPHEMERAL) | (patch.flags & ~EPHEMERAL);
     m.flags = (m.flags as number) & ~(1 << 7); // an edit ends the "thinking…" state of a deferred reply
     m.edited_timestamp = new Date().toISOString();
-    stored.versions.push({ at: Date.now(), message: structuredClone(m) });
+    stored.versions.push({ at: Date.now(), message: copyJson(m) });
     if (!stored.ephemeral) this.dispatchMessage('MESSAGE_UPDATE', m);
     return m;
   }
@@ -125,7 +126,7 @@ export class StandInState {
     const member = guildId && !message.webhook_id ? this.idx.member(guildId, author.id as string) : undefined;
     return this.gateway.dispatch(t, (s: GatewaySession) => {
       if (guildId ? !(s.intents & Intent.GuildMessages) : !(s.intents & Intent.DirectMessages)) return null;
-      const d: Json = structuredClone(message);
+      const d: Json = copyJson(message);
       if (member) d.member = memberPayload(this.idx, member, false);
       const mentioned = ((message.mentions as Json[]) ?? []).some((u) => u.id === bot);
       if (guildId && !(s.intents & Intent.MessageContent) && author.id !== bot && !mentioned) {

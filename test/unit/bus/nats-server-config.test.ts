@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import { natsServerConfig, permissionsFor, credentialPath, ensureCredential, initBus, listCredentials } from '@sacp/bus';
 
 const settings = { host: '127.0.0.1', port: 4222, storeDir: '/var/lib/sacp/nats' };

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import { BusError, errorReply, PayloadLimitError, toWireError } from '@sacp/bus';
 import { DockerImageNotFoundError } from '@sacp/docker';
 import { DomainError } from '@sacp/domain';

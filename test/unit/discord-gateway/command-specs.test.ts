@@ -1,4 +1,4 @@
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { COMMAND_SPECS, specOf, usageLine, type ParseResult, type ParsedCommand } from '../../../apps/discord-gateway/src/bot/command-specs';
 import { parsePrefixed, parseSlash } from '../../../apps/discord-gateway/src/bot/command-parser';

@@ -1,66 +1,76 @@
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
-import { decideAgent, DomainError, initialAgentState } from '@sacp/domain';
-import { AGENT_ID, TEMPLATE_REF, event, given, runningAgent, deployed } from '../../factories/agent-events';
+import type { AgentCommand } from '@sacp/domain';
+import { AGENT_ID, TEMPLATE_REF, agentDecider, deployed, event, runningAgentEvents } from '../../factories/agent-events';
+import { deciderSpec } from '../../support/decider-spec';
 
-const types = (d: ReturnType<typeof decideAgent>) => d.appends.flatMap((a) => a.events.map((e) => `${a.streamId}:${e.type}`));
-const rejects = (fn: () => unknown, code: string, text: RegExp) => assert.throws(fn, (err: unknown) => err instanceof DomainError && err.code === code && text.test(err.message));
+const { given } = deciderSpec(agentDecider);
+
+const AGENT_STREAM = `agent-${AGENT_ID}`;
+const deploy: AgentCommand = { type: 'deploy', agentId: AGENT_ID, name: 'coder-1', template: TEMPLATE_REF };
+const deployedEvents = [
+  { stream: AGENT_STREAM, type: 'agent.deployed', data: { agentId: AGENT_ID, name: 'coder-1', template: TEMPLATE_REF, generation: 1 } },
+  { stream: 'agent-name-coder-1', type: 'agent.name_claimed', data: { name: 'coder-1', agentId: AGENT_ID } },
+];
+const claimedByOther = () => event('agent.name_claimed', { name: 'coder-1', agentId: 'other-agent' });
 
 describe('agent decider', () => {
   test('deploy claims the name and records the deployment on a new stream', () => {
-    const d = decideAgent({ type: 'deploy', agentId: AGENT_ID, name: 'coder-1', template: TEMPLATE_REF }, initialAgentState(AGENT_ID), { holder: null, version: 0 });
-    assert.deepEqual(types(d), [`agent-${AGENT_ID}:agent.deployed`, 'agent-name-coder-1:agent.name_claimed']);
+    const d = given([]).when(deploy).then(deployedEvents);
     assert.equal(d.appends[0]!.expectedVersion, 0);
     assert.deepEqual(d.result, { agentId: AGENT_ID, name: 'coder-1', changed: true, desired: 'running' });
   });
 
   test('deploying a name already in use is refused with AGENT.NAME_IN_USE naming the holder', () => {
-    rejects(
-      () => decideAgent({ type: 'deploy', agentId: AGENT_ID, name: 'coder-1', template: TEMPLATE_REF }, initialAgentState(AGENT_ID), { holder: 'other-agent', version: 1 }),
-      'AGENT.NAME_IN_USE',
-      /"coder-1" is already used by agent other-agent/,
-    );
+    given([claimedByOther()])
+      .when(deploy)
+      .then({ error: 'AGENT.NAME_IN_USE', message: /"coder-1" is already used by agent other-agent/ });
   });
 
   test('a released name can be claimed again, expecting the name stream version', () => {
-    const d = decideAgent({ type: 'deploy', agentId: AGENT_ID, name: 'coder-1', template: TEMPLATE_REF }, initialAgentState(AGENT_ID), { holder: null, version: 2 });
+    const d = given([claimedByOther(), event('agent.name_released', { name: 'coder-1', agentId: 'other-agent' })])
+      .when(deploy)
+      .then(deployedEvents);
     assert.equal(d.appends[1]!.expectedVersion, 2);
   });
 
   test('stop asks for a stop; stopping again changes nothing', () => {
-    const stop = decideAgent({ type: 'stop' }, runningAgent());
-    assert.deepEqual(types(stop), [`agent-${AGENT_ID}:agent.stop_requested`]);
+    const stop = given(runningAgentEvents())
+      .when({ type: 'stop' })
+      .then([{ stream: AGENT_STREAM, type: 'agent.stop_requested', data: { agentId: AGENT_ID } }]);
     assert.equal(stop.appends[0]!.expectedVersion, 3);
-    const again = decideAgent({ type: 'stop' }, given(deployed(), event('agent.stop_requested')));
-    assert.deepEqual(again.appends, []);
+    const again = given([deployed(), event('agent.stop_requested')])
+      .when({ type: 'stop' })
+      .then([]);
     assert.equal(again.result.changed, false);
   });
 
   test('start of a running agent changes nothing; start after an exit asks for a new run', () => {
-    assert.deepEqual(decideAgent({ type: 'start' }, runningAgent()).appends, []);
-    const exited = given(
-      deployed(),
-      event('agent.container_created', { containerId: 'c1', containerName: 'n', generation: 1 }),
-      event('agent.container_started', { containerId: 'c1' }),
-      event('agent.container_exited', { containerId: 'c1', exitCode: 1, oomKilled: false, finishedAt: null }),
-    );
-    assert.deepEqual(types(decideAgent({ type: 'start' }, exited)), [`agent-${AGENT_ID}:agent.start_requested`]);
+    given(runningAgentEvents()).when({ type: 'start' }).then([]);
+    given([...runningAgentEvents(), event('agent.container_exited', { containerId: 'c1', exitCode: 1, oomKilled: false, finishedAt: null })])
+      .when({ type: 'start' })
+      .then([{ stream: AGENT_STREAM, type: 'agent.start_requested', data: { agentId: AGENT_ID } }]);
   });
 
   test('restart numbers its requests; restart of a stopped agent starts it', () => {
-    const first = decideAgent({ type: 'restart' }, runningAgent());
-    assert.deepEqual(first.appends[0]!.events[0]!.data, { agentId: AGENT_ID, restartSeq: 1 });
-    const stopped = given(deployed(), event('agent.stop_requested'));
-    assert.deepEqual(types(decideAgent({ type: 'restart' }, stopped)), [`agent-${AGENT_ID}:agent.start_requested`]);
+    given(runningAgentEvents())
+      .when({ type: 'restart' })
+      .then([{ stream: AGENT_STREAM, type: 'agent.restart_requested', data: { agentId: AGENT_ID, restartSeq: 1 } }]);
+    given([deployed(), event('agent.stop_requested')])
+      .when({ type: 'restart' })
+      .then([{ stream: AGENT_STREAM, type: 'agent.start_requested', data: { agentId: AGENT_ID } }]);
   });
 
   test('every command on a removed agent is refused with AGENT.REMOVED naming it', () => {
-    const removed = given(deployed(), event('agent.remove_requested'));
     for (const type of ['start', 'stop', 'restart', 'remove'] as const)
-      rejects(() => decideAgent({ type }, removed), 'AGENT.REMOVED', new RegExp(`cannot ${type} agent "coder-1": it has been removed`));
+      given([deployed(), event('agent.remove_requested')])
+        .when({ type })
+        .then({ error: 'AGENT.REMOVED', message: new RegExp(`cannot ${type} agent "coder-1": it has been removed`) });
   });
 
   test('commands on an agent that never existed are refused with AGENT.NOT_FOUND', () => {
-    rejects(() => decideAgent({ type: 'stop' }, initialAgentState(AGENT_ID)), 'AGENT.NOT_FOUND', /no agent/);
+    given([])
+      .when({ type: 'stop' })
+      .then({ error: 'AGENT.NOT_FOUND', message: /no agent/ });
   });
 });

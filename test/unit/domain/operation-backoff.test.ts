@@ -1,21 +1,23 @@
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import {
   evolveAgent,
   type EvolvableEvent,
   type AgentState,
   decideOperationFailure,
+  initialAgentState,
   normalizeFailureMessage,
   operationAlertKey,
   operationAlertResolution,
   operationGate,
   operationRetryDelay,
   type OperationFailure,
+  type OperationFailureDecision,
   type OperationRetryPolicy,
-  decideAgent,
 } from '@sacp/domain';
 import { AgentOperationFailedV2 } from '@sacp/events';
-import { deployed, event, given } from '../../factories/agent-events';
+import { AGENT_ID, agentDecider, deployed, event, given } from '../../factories/agent-events';
+import { deciderSpec } from '../../support/decider-spec';
 
 const policy: OperationRetryPolicy = { limit: 4, initialMs: 1000, maxMs: 5000, multiplier: 2 };
 const T0 = Date.parse('2026-11-29T20:00:00.000Z');
@@ -26,17 +28,41 @@ const portTaken: OperationFailure = {
   message: 'driver failed programming external connectivity on endpoint sacp-x (3f2a9c0e1b2d3c4e5f60): Bind for 127.0.0.1:18080 failed: port is already allocated',
 };
 
+/** The events of a decision, as the store records them at `now`. */
+const recorded = (decision: OperationFailureDecision, now: string): EvolvableEvent[] => decision.events.map((e) => ({ ...e, metadata: { occurredAt: now } }));
+
 /** Applies a decision's agent events as the store would, at `now`. */
 function when(state: AgentState, failure: OperationFailure, now: string) {
   const decision = decideOperationFailure(state, failure, now, policy);
-  const next = decision.events.reduce((s, e) => evolveAgent(s, { ...e, metadata: { occurredAt: now } }), state);
+  const next = recorded(decision, now).reduce(evolveAgent, state);
   return { decision, state: next };
 }
 
-/** Given an agent whose operation failed at each of these times (each attempt when it was due). */
-function failedAt(...times: number[]): AgentState {
-  return times.reduce((s, t) => when(s, portTaken, at(t)).state, given(deployed()));
+/** The events of a deployed agent whose operation failed at each of these times (each attempt when it was due). */
+function failuresAt(...times: number[]): EvolvableEvent[] {
+  const events = [deployed()];
+  for (const t of times) events.push(...recorded(decideOperationFailure(given(...events), portTaken, at(t), policy), at(t)));
+  return events;
 }
+
+/** Given an agent whose operation failed at each of these times (each attempt when it was due). */
+const failedAt = (...times: number[]): AgentState => given(...failuresAt(...times));
+
+/** One failed attempt of a Docker operation, decided on the agent's recorded back-off. */
+const backoff = deciderSpec<{ failure: OperationFailure; now: string }, AgentState, OperationFailureDecision>({
+  initialState: () => initialAgentState(AGENT_ID),
+  evolve: evolveAgent,
+  decide: ({ failure, now }, state) => decideOperationFailure(state, failure, now, policy),
+  appended: (d) => d.events,
+});
+const agent = deciderSpec(agentDecider);
+
+/** The event of a failed attempt, as decided. */
+const operationFailed = (failure: OperationFailure, failures: number, nextAttemptAt: string | null) => ({
+  type: 'agent.operation_failed',
+  schemaVersion: 2,
+  data: { agentId: AGENT_ID, ...failure, failures, limit: policy.limit, nextAttemptAt },
+});
 
 describe('operation back-off (pure, time as input)', () => {
   test('delays grow by the multiplier from the initial delay up to the cap', () => {
@@ -47,14 +73,13 @@ describe('operation back-off (pure, time as input)', () => {
   });
 
   test('given a healthy agent, when an operation fails, then one event records failure 1 and the next attempt after the initial delay', () => {
-    const { decision, state } = when(given(deployed()), portTaken, at(0));
-    assert.equal(decision.events.length, 1);
-    const e = decision.events[0]!;
-    assert.equal(e.type, 'agent.operation_failed');
-    assert.equal(e.schemaVersion, 2);
-    assert.ok(AgentOperationFailedV2.data.safeParse(e.data).success, 'the event keeps its contract');
-    assert.deepEqual(e.data, { ...(e.data as object), failures: 1, limit: 4, nextAttemptAt: at(1000) });
+    const decision = backoff
+      .given([deployed()])
+      .when({ failure: portTaken, now: at(0) })
+      .then([operationFailed(portTaken, 1, at(1000))]);
+    assert.ok(AgentOperationFailedV2.data.safeParse(decision.events[0]!.data).success, 'the event keeps its contract');
     assert.equal(decision.alert, null);
+    const state = recorded(decision, at(0)).reduce(evolveAgent, given(deployed()));
     assert.equal(state.operationFailure?.failures, 1);
     assert.equal(state.lastError?.code, 'DOCKER.OPERATION_FAILED');
   });
@@ -66,28 +91,38 @@ describe('operation back-off (pure, time as input)', () => {
   });
 
   test('given a failure not yet due, when it is reported again, then nothing is recorded', () => {
-    const { decision } = when(failedAt(0), portTaken, at(500));
-    assert.deepEqual(decision.events, []);
+    const decision = backoff
+      .given(failuresAt(0))
+      .when({ failure: portTaken, now: at(500) })
+      .then([]);
     assert.equal(decision.alert, null);
   });
 
   test('given two failures, when the third attempt fails, then the count goes on and the wait doubles', () => {
-    const { decision } = when(failedAt(0, 1000), portTaken, at(3000));
+    const decision = backoff
+      .given(failuresAt(0, 1000))
+      .when({ failure: portTaken, now: at(3000) })
+      .then([operationFailed(portTaken, 3, at(3000 + 4000))]);
     assert.equal(decision.failures, 3);
     assert.equal(decision.nextAttemptAt, at(3000 + 4000));
   });
 
   test('given limit - 1 failures, when the last attempt fails, then no next attempt, a critical alert says why, and the gate stays closed for ever', () => {
-    const before = failedAt(0, 1000, 3000);
-    const { decision, state } = when(before, portTaken, at(7000));
+    const spec = backoff.given(failuresAt(0, 1000, 3000));
+    const decision = spec.when({ failure: portTaken, now: at(7000) }).then([operationFailed(portTaken, 4, null)]);
     assert.equal(decision.failures, 4);
     assert.equal(decision.nextAttemptAt, null);
     assert.equal(decision.alert?.severity, 'critical');
-    assert.equal(decision.alert?.key, operationAlertKey(before.agentId));
+    assert.equal(decision.alert?.key, operationAlertKey(spec.state.agentId));
     assert.match(decision.alert.message, /Docker start failed 4 times in a row \(DOCKER\.OPERATION_FAILED: .*port is already allocated\)/);
+    const state = failedAt(0, 1000, 3000, 7000);
     assert.equal(state.operationFailure?.gaveUp, true);
     assert.deepEqual(operationGate(state, at(10 * 3_600_000)), { go: false, until: null, why: 'start failed 4 times (DOCKER.OPERATION_FAILED); waiting for an operator' });
-    assert.deepEqual(when(state, portTaken, at(10 * 3_600_000)).decision.events, [], 'nothing more is recorded after giving up');
+    // nothing more is recorded after giving up
+    backoff
+      .given(failuresAt(0, 1000, 3000, 7000))
+      .when({ failure: portTaken, now: at(10 * 3_600_000) })
+      .then([]);
   });
 
   test('the number of failure events is bounded by the limit, however many passes run', () => {
@@ -113,31 +148,28 @@ describe('operation back-off (pure, time as input)', () => {
   });
 
   test('given an agent whose start keeps failing, when an operator sends start or stop, then the decider records it (a reset), where it would otherwise change nothing', () => {
-    const gaveUp = failedAt(0, 1000, 3000, 7000);
-    const start = decideAgent({ type: 'start' }, gaveUp);
-    assert.deepEqual(
-      start.appends.flatMap((a) => a.events.map((e) => e.type)),
-      ['agent.start_requested'],
-    );
+    const start = agent
+      .given(failuresAt(0, 1000, 3000, 7000))
+      .when({ type: 'start' })
+      .then([{ type: 'agent.start_requested', data: { agentId: AGENT_ID } }]);
     assert.equal(start.result.changed, true);
-    assert.equal(decideAgent({ type: 'start' }, given(deployed())).appends.length, 0, 'a start on its way, nothing failing: unchanged');
-    const stopping = evolveAgent(
-      evolveAgent(given(deployed()), event('agent.stop_requested')),
-      event('agent.operation_failed', { operation: 'stop', code: 'X', message: 'm', failures: 4, limit: 4, nextAttemptAt: null }),
-    );
-    assert.deepEqual(
-      decideAgent({ type: 'stop' }, stopping).appends.flatMap((a) => a.events.map((e) => e.type)),
-      ['agent.stop_requested'],
-    );
-    const removing = evolveAgent(
-      evolveAgent(given(deployed()), event('agent.remove_requested')),
+    // a start on its way, nothing failing: unchanged
+    agent.given([deployed()]).when({ type: 'start' }).then([]);
+    agent
+      .given([
+        deployed(),
+        event('agent.stop_requested'),
+        event('agent.operation_failed', { operation: 'stop', code: 'X', message: 'm', failures: 4, limit: 4, nextAttemptAt: null }),
+      ])
+      .when({ type: 'stop' })
+      .then([{ type: 'agent.stop_requested', data: { agentId: AGENT_ID } }]);
+    const removing = agent.given([
+      deployed(),
+      event('agent.remove_requested'),
       event('agent.operation_failed', { operation: 'remove', code: 'X', message: 'm', failures: 4, limit: 4, nextAttemptAt: null }),
-    );
-    assert.deepEqual(
-      decideAgent({ type: 'remove' }, removing).appends.flatMap((a) => a.events.map((e) => e.type)),
-      ['agent.remove_requested'],
-    );
-    assert.equal(evolveAgent(removing, event('agent.remove_requested')).operationFailure, null);
+    ]);
+    removing.when({ type: 'remove' }).then([{ type: 'agent.remove_requested', data: { agentId: AGENT_ID } }]);
+    assert.equal(evolveAgent(removing.state.agent, event('agent.remove_requested')).operationFailure, null);
   });
 
   test('given failures, when the container finally starts, then the back-off is cleared', () => {
@@ -162,9 +194,12 @@ describe('operation back-off (pure, time as input)', () => {
 
   test('a different error does not reset the count: alternating failures still reach the limit', () => {
     const other: OperationFailure = { operation: 'create', code: 'DOCKER.IMAGE_NOT_FOUND', message: 'no such image' };
-    const s = when(failedAt(0, 1000), other, at(3000));
-    assert.equal(s.decision.failures, 3);
-    assert.equal(s.state.operationFailure?.code, 'DOCKER.IMAGE_NOT_FOUND');
+    const decision = backoff
+      .given(failuresAt(0, 1000))
+      .when({ failure: other, now: at(3000) })
+      .then([operationFailed(other, 3, at(3000 + 4000))]);
+    assert.equal(decision.failures, 3);
+    assert.equal(recorded(decision, at(3000)).reduce(evolveAgent, failedAt(0, 1000)).operationFailure?.code, 'DOCKER.IMAGE_NOT_FOUND');
   });
 
   test('given the Docker engine is down, then it is retried at the capped delay and never given up on', () => {

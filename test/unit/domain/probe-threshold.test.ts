@@ -1,4 +1,4 @@
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { probeDue, recordProbe, startProbing, type ProbeState, type ProbeTiming } from '@sacp/domain';
 

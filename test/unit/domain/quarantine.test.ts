@@ -1,4 +1,4 @@
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { evolveQuarantine, initialQuarantineState, planQuarantine, quarantinedName } from '@sacp/domain';
 import { ContainerQuarantinedV1 } from '@sacp/events';

@@ -1,4 +1,4 @@
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { backoffDelay, classifyExit, decideRecovery, type RestartPolicy, decideAgent, evolveAgent, planReconcile } from '@sacp/domain';
 import { deployed, event, given, runningAgent } from '../../factories/agent-events';

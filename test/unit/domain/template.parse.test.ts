@@ -1,4 +1,4 @@
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,7 +16,9 @@ const problems = (obj: unknown) => {
 describe('agent templates', () => {
   test('the shipped templates grok4, claude and manager are valid', () => {
     const dir = join(REPO_ROOT, 'configs/agents');
-    const names = readdirSync(dir)
+    // Array.from: an array of this file's realm; jest runs each test file in its own VM context, fs
+    // returns Node's arrays, and deepEqual compares prototypes
+    const names = Array.from(readdirSync(dir))
       .filter((f) => f.endsWith('.json'))
       .sort();
     assert.deepEqual(names, ['claude.json', 'grok4.json', 'manager.json']);

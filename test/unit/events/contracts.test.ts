@@ -1,4 +1,4 @@
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { CommandContracts, CommandEnvelopeSchema, EventContracts, PreviousEventContracts, EventMetadataSchema } from '@sacp/events';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -31,7 +31,9 @@ describe('wire contracts', () => {
   });
 
   test('every published version has a frozen JSON example that still parses', () => {
-    const files = readdirSync(EXAMPLES).sort();
+    // Array.from: an array of this file's realm; jest runs each test file in its own VM context, fs
+    // returns Node's arrays, and deepEqual compares prototypes
+    const files = Array.from(readdirSync(EXAMPLES)).sort();
     const expected = [
       ...[...Object.values(EventContracts), ...PreviousEventContracts].map((c) => `event.${c.type}.v${c.version}.json`),
       ...Object.values(CommandContracts).map((c) => `command.${c.type}.v${c.version}.json`),

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import { COMMAND_TYPES, maySend, SENDER_COMMANDS, SENDER_KINDS, parseCommandSubject, Subjects } from '@sacp/events';
 
 describe('who may send what', () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import { CommandAccess } from '../../../apps/orchestrator/src/commands/command-access';
 import { wireError } from '../../../apps/orchestrator/src/bus/wire-errors';
 import { errorReply } from '@sacp/bus';

@@ -1,9 +1,9 @@
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
+import { distFile } from '../../support/repo-root';
 
-const RUN_SERVICE = resolve(__dirname, '../../../libs/platform/src/nest/run-service.js');
+const RUN_SERVICE = distFile('libs/platform/src/nest/run-service.js');
 
 /** Runs a script in a fresh node with the process guard installed; its exit code and stderr lines. */
 function guarded(script: string) {

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, describe, test } from 'node:test';
+import { describe, test, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { generateSealingKey, openSealedSecret, parseKey, readSealedSecretFile, readSealingKeyFile, sealSecret, SealedSecretError } from '@sacp/platform';
 
@@ -27,7 +27,7 @@ function refused(fn: () => unknown, code: string, secrets: string[], message?: R
 
 describe('sealed secrets', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sacp-sealed-'));
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   test('a key is 32 random bytes in base64', () => {
     const a = generateSealingKey();
