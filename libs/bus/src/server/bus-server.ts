@@ -61,6 +61,16 @@ export class BusServer extends ServerNats {
     return connectBus({ url: this.o.url, name: this.o.name, reconnect: true, credentials: this.o.credentials, credentialsFrom: this.o.credentialsFrom });
   }
 
+  /** Ready once the server has every subscription: a request sent right after start finds its responder. */
+  override start(callback: (err?: unknown) => void): void {
+    const client = this.unwrap<NatsConnection>();
+    this.bindEvents(client);
+    client.flush().then(
+      () => callback(),
+      (err: unknown) => callback(err),
+    );
+  }
+
   override bindEvents(client: NatsConnection): void {
     for (const [channel, handler] of this.messageHandlers) {
       const queue = (handler.extras?.queue as string | undefined) ?? this.o.queue;
