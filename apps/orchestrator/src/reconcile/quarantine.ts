@@ -27,6 +27,9 @@ import type { Live } from './reconcile-errors';
  * stream and alerted. After the grace period (SACP_QUARANTINE_GRACE_MS) it is
  * removed; `sacp quarantine rm` removes it sooner.
  */
+/** Running, or about to run again: what a quarantined container must not be. */
+const running = (c: ContainerSummary) => c.running || c.state === 'restarting' || c.state === 'paused';
+
 @Injectable()
 export class Quarantine {
   constructor(
@@ -41,7 +44,15 @@ export class Quarantine {
     const state = (await this.store.readStream(streamId)).reduce(evolveQuarantine, initialQuarantineState());
     const now = new Date();
     const step = planQuarantine(state, now.toISOString());
-    if (step.kind === 'wait' || step.kind === 'none' || !live()) return;
+    if (step.kind === 'none' || !live()) return;
+    if (step.kind === 'wait') {
+      // quarantined means stopped: one that runs again (started by hand, or seen while it was being made and started after) is stopped again
+      if (running(c)) {
+        await this.docker.stop(c.id, 10);
+        this.log.warn('a quarantined container was running; stopped it again', { containerId: c.id, name: c.name });
+      }
+      return;
+    }
     const key = quarantineAlertKey(c.id);
     const alertState = (await this.store.readStream(alertStreamId(key))).reduce((s, e) => evolveAlert(s, e as unknown as EvolvableEvent), {
       open: false,
@@ -77,7 +88,10 @@ export class Quarantine {
     }
     const store = await this.store.storeId();
     if (!live()) return;
-    if (c.running || c.state === 'restarting' || c.state === 'paused') await this.docker.stop(c.id, 10);
+    if (running(c)) await this.docker.stop(c.id, 10);
+    // seen while it was being made (created, not yet started), it may have started since: stopped before it is renamed and recorded
+    const current = await this.docker.inspect(c.id);
+    if (current && running(current)) await this.docker.stop(c.id, 10);
     const renamed = quarantinedName(c.name);
     if (renamed !== c.name)
       await this.docker
