@@ -27,6 +27,9 @@ import type { Live } from './reconcile-errors';
  * stream and alerted. After the grace period (SACP_QUARANTINE_GRACE_MS) it is
  * removed; `sacp quarantine rm` removes it sooner.
  */
+/** How long a container may stay created and not started before it is taken as left like that. */
+const BEING_MADE_MS = 10_000;
+
 /** Running, or about to run again: what a quarantined container must not be. */
 const running = (c: ContainerSummary) => c.running || c.state === 'restarting' || c.state === 'paused';
 
@@ -45,8 +48,10 @@ export class Quarantine {
     const now = new Date();
     const step = planQuarantine(state, now.toISOString());
     if (step.kind === 'none' || !live()) return;
+    // created moments ago and not started: its maker (a person, a tool, our own create cut short) is still at it; the next pass looks again
+    if (step.kind === 'quarantine' && c.state === 'created' && now.getTime() - Date.parse(c.createdAt) < BEING_MADE_MS) return;
     if (step.kind === 'wait') {
-      // quarantined means stopped: one that runs again (started by hand, or seen while it was being made and started after) is stopped again
+      // quarantined means stopped: one started again (by hand, by a tool) is stopped again
       if (running(c)) {
         await this.docker.stop(c.id, 10);
         this.log.warn('a quarantined container was running; stopped it again', { containerId: c.id, name: c.name });
@@ -89,9 +94,6 @@ export class Quarantine {
     const store = await this.store.storeId();
     if (!live()) return;
     if (running(c)) await this.docker.stop(c.id, 10);
-    // seen while it was being made (created, not yet started), it may have started since: stopped before it is renamed and recorded
-    const current = await this.docker.inspect(c.id);
-    if (current && running(current)) await this.docker.stop(c.id, 10);
     const renamed = quarantinedName(c.name);
     if (renamed !== c.name)
       await this.docker
