@@ -1,5 +1,14 @@
+import { busTransport } from '@sacp/bus';
 import { runService } from '@sacp/platform';
 import { loadConfig } from './config';
 import { monitorModule } from './monitor.module';
+import { MONITOR_QUEUE } from './resources/metrics.subjects';
 
-runService({ service: 'monitor', loadConfig, module: monitorModule, port: (c) => c.MONITOR_HTTP_PORT });
+runService({
+  service: 'monitor',
+  loadConfig,
+  module: monitorModule,
+  port: (c) => c.MONITOR_HTTP_PORT,
+  // every replica answers metrics queries, once each in the queue group
+  bus: (c, log) => busTransport('monitor', c, MONITOR_QUEUE, log.write.bind(log)),
+});

@@ -20,6 +20,7 @@ import { ControlPlaneCommands } from './recovery/control-plane-commands';
 import { RecoveryService } from './recovery/recovery.service';
 import { HostSampler } from './resources/host-sampler';
 import { MetricsQueryHandler } from './resources/metrics-query.handler';
+import { MetricsQueryController } from './resources/metrics-query.controller';
 import { OpenAlerts } from './resources/open-alerts';
 import { ResourceSampler } from './resources/resource-sampler.service';
 import { ThresholdAlerts } from './resources/threshold-alerts.service';
@@ -31,7 +32,7 @@ export function monitorModule(config: MonitorConfig, log: JsonLogger) {
       // Postgres is for its readiness check (the leader lock keeps a session of its own): the monitor starts without it and connects when it can
       DatabaseModule.forRootAsync({ useFactory: () => ({ url: config.DATABASE_URL, poolSize: 2, applicationName: 'sacp-monitor', connect: 'in-background', log }) }),
     ],
-    controllers: [HealthController],
+    controllers: [HealthController, MetricsQueryController],
     providers: [
       ...coreProviders('monitor', config, log),
       factory(READINESS, [DockerDriver], (docker) => ({ probes: { docker: () => docker.ping(2000) } })),

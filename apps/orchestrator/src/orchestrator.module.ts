@@ -1,20 +1,44 @@
 import { Module } from '@nestjs/common';
-import type { ContainerPolicy } from '@sacp/domain';
 import { DockerDriver, DockerModule } from '@sacp/docker';
-import { EventStoreModule, PgEventStore, SecretRepository } from '@sacp/event-store';
+import { EventStoreModule, EventStore, SecretRepository } from '@sacp/event-store';
 import { Subjects } from '@sacp/events';
-import { type JsonLogger, coreProviders, factory, provide, HealthController, type ServiceReadiness, NATS, READINESS } from '@sacp/platform';
-import type { OrchestratorConfig } from './config';
-import { containerPolicyFromConfig, hostSize } from './templates/container-policy.config';
+import { type JsonLogger, coreProviders, factory, HealthController, NATS, READINESS } from '@sacp/platform';
+import { AgentCommandsController } from './commands/agent-commands.controller';
 import { AgentLocator } from './commands/agent-locator';
-import { OrchestratorRuntime } from './orchestrator.runtime';
+import { CommandAccess } from './commands/command-access';
+import { CommandPipeline } from './commands/command-pipeline';
+import { Commands } from './commands/commands';
+import { RecoveryCommandsController } from './commands/recovery-commands.controller';
+import { SystemCommandsController } from './commands/system-commands.controller';
+import type { OrchestratorConfig } from './config';
+import { CommitHints } from './leadership/commit-hints';
+import { Leadership } from './leadership/leadership';
+import { ProjectionRunner } from './projection/projection-runner';
 import { AgentRegistryReader } from './queries/agent-registry.reader';
 import { CommandAuditReader } from './queries/audit.reader';
 import { TemplateRegistryReader } from './queries/template-registry.reader';
+import { LogFollower } from './queries/log-follower';
+import { QueriesController } from './queries/queries.controller';
+import { AgentConvergence } from './reconcile/agent-convergence';
+import { AgentRecorder } from './reconcile/agent-recorder';
+import { ContainerActions } from './reconcile/container-actions';
+import { ControlPlaneLabels } from './reconcile/control-plane-labels';
+import { DockerWatch } from './reconcile/docker-watch';
+import { Quarantine } from './reconcile/quarantine';
+import { Reconciler } from './reconcile/reconciler';
+import { EventRelay } from './relay/event-relay';
+import { RelayLag } from './relay/relay-lag';
+import { SecretStore } from './secrets/secret-store';
+import { OrchestratorStartup } from './startup/orchestrator-startup';
+import { containerPolicyFromConfig, hostSize } from './templates/container-policy.config';
 import { TemplateCatalog } from './templates/template-catalog';
 import { APPEND_HINTS, POLICY } from './tokens';
-import { SecretStore } from './secrets/secret-store';
 
+/**
+ * The orchestrator: command and query handlers on the bus (every replica, one queue
+ * group; see main.ts), and the roles only the elected replica plays (reconciler,
+ * relay, projector), each a component that starts and stops itself.
+ */
 export function orchestratorModule(config: OrchestratorConfig, log: JsonLogger) {
   @Module({
     imports: [
@@ -28,26 +52,44 @@ export function orchestratorModule(config: OrchestratorConfig, log: JsonLogger) 
         useFactory: () => ({ url: config.DATABASE_URL, poolSize: 10, applicationName: 'sacp-orchestrator', migrationUrl: config.DATABASE_MIGRATION_URL, log }),
       }),
     ],
-    controllers: [HealthController],
+    controllers: [HealthController, AgentCommandsController, RecoveryCommandsController, SystemCommandsController, QueriesController],
     providers: [
       ...coreProviders('orchestrator', config, log),
-      provide(POLICY, [DockerDriver], async (docker: DockerDriver): Promise<ContainerPolicy> => containerPolicyFromConfig(config, await hostSize(docker, log))),
+      factory(POLICY, [DockerDriver], async (docker) => containerPolicyFromConfig(config, await hostSize(docker, log))),
       // writers (any replica) announce their commits on the bus; the leader reacts at once instead of at its next poll
-      factory(APPEND_HINTS, [PgEventStore, NATS], (store, nc) =>
+      factory(APPEND_HINTS, [EventStore, NATS], (store, nc) =>
         store.onAppend((streamIds) => {
           if (!nc.isClosed()) nc.publish(Subjects.appended, JSON.stringify(streamIds));
         }),
       ),
-      factory(AgentLocator, [PgEventStore], (store) => new AgentLocator(store)),
       AgentRegistryReader,
       CommandAuditReader,
       TemplateRegistryReader,
-      provide(TemplateCatalog, [POLICY, PgEventStore], (policy: ContainerPolicy, store: PgEventStore) => new TemplateCatalog(config.SACP_CONFIG_DIR, policy, store)),
       factory(SecretStore, [SecretRepository], (secrets) => new SecretStore(secrets, config.SACP_SECRET_KEY)),
-      OrchestratorRuntime,
-      provide(READINESS, [DockerDriver, OrchestratorRuntime], (docker: DockerDriver, runtime: OrchestratorRuntime): ServiceReadiness => ({
+      factory(TemplateCatalog, [POLICY, EventStore], (policy, store) => new TemplateCatalog(config.SACP_CONFIG_DIR, policy, store)),
+      AgentLocator,
+      OrchestratorStartup,
+      // commands and queries
+      CommandAccess,
+      CommandPipeline,
+      Commands,
+      LogFollower,
+      // the elected replica's roles
+      Leadership,
+      CommitHints,
+      EventRelay,
+      RelayLag,
+      ProjectionRunner,
+      Reconciler,
+      AgentConvergence,
+      ContainerActions,
+      AgentRecorder,
+      ControlPlaneLabels,
+      Quarantine,
+      DockerWatch,
+      factory(READINESS, [DockerDriver, Leadership], (docker, leadership) => ({
         probes: { docker: () => docker.ping(2000) },
-        details: () => ({ leader: runtime.isLeader }),
+        details: () => ({ leader: leadership.holdsLease }),
       })),
     ],
   })

@@ -1,6 +1,6 @@
 export * from './bus.errors';
 export * from './nats-connection';
-export * from './request-server';
+export * from './server';
 export * from './request-client';
 export * from './event-stream';
 export * from './auth';

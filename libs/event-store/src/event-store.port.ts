@@ -102,6 +102,9 @@ export abstract class EventStore {
    */
   abstract readAll(after: Checkpoint, limit?: number): Promise<StoredEvent[]>;
 
+  /** How many events were appended after `checkpoint`, counting at most `cap`: how far a reader there lags. */
+  abstract countAfter(checkpoint: Checkpoint, cap: number): Promise<number>;
+
   abstract readCheckpoint(name: string): Promise<Checkpoint>;
   abstract writeCheckpoint(name: string, checkpoint: Checkpoint): Promise<void>;
 

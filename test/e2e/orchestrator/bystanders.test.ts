@@ -119,7 +119,11 @@ describe('control planes sharing a Docker engine leave each other alone (real or
 
     await waitFor('the quarantined container to be removed after its grace period', async () => !(await a.docker.inspect(id)), GRACE_MS + 20_000);
     assert.ok(Date.now() - quarantinedAt >= GRACE_MS - 1500, 'not removed before the grace period ended');
-    const [removed] = await events(a, 'container.quarantine_removed');
+    // the removal is recorded once Docker has done it: wait for the record, not only for the container to be gone
+    const [removed] = await waitFor('the removal recorded', async () => {
+      const recorded = await events(a, 'container.quarantine_removed');
+      return recorded.length ? recorded : null;
+    });
     assert.deepEqual(removed?.data, { containerId: id, containerName: quarantined.name, by: 'grace_period' });
     assert.ok(
       (await events(a, 'alert.resolved')).some((e) => e.stream_id === `alert-container:${id}:quarantine`),

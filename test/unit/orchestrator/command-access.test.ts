@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from '@jest/globals';
 import { CommandAccess } from '../../../apps/orchestrator/src/commands/command-access';
+import { wireError } from '../../../apps/orchestrator/src/bus/wire-errors';
+import { errorReply } from '@sacp/bus';
 import type { AuditEntry, CommandAudit } from '@sacp/event-store';
+import type { CommandReply } from '@sacp/events';
 import { JsonLogger } from '@sacp/platform';
 
 const envelope = (type: string, kind: string) => ({
@@ -13,15 +16,22 @@ const envelope = (type: string, kind: string) => ({
   payload: { value: 'hunter2' },
 });
 
-/** The orchestrator's sender check, with the pipeline and the audit trail as recorders. */
+/**
+ * The orchestrator's sender check, with the pipeline and the audit trail as recorders:
+ * `receive` is what the sender is told, the pipeline's reply once admitted, or the
+ * refusal as the exception filter answers it.
+ */
 function access() {
   const audited: AuditEntry[] = [];
   const handled: string[] = [];
-  const a = new CommandAccess(
-    async (type) => (handled.push(type), { ok: true, commandId: 'c', duplicate: false, result: {}, events: [] }),
-    { record: async (e: AuditEntry) => void audited.push(e) } as unknown as CommandAudit,
-    new JsonLogger('test', 'error'),
-  );
+  const check = new CommandAccess({ record: async (e: AuditEntry) => void audited.push(e) } as unknown as CommandAudit, new JsonLogger('test', 'error'));
+  const a = {
+    receive: (subject: string, body: unknown): Promise<CommandReply> =>
+      check.admit(subject, body).then(
+        (type): CommandReply => (handled.push(type), { ok: true, commandId: 'c', duplicate: false, result: {}, events: [] }),
+        (err: unknown) => errorReply(subject, body, wireError(err)) as CommandReply,
+      ),
+  };
   return { a, audited, handled };
 }
 

@@ -1,15 +1,14 @@
 import type { NatsConnection, Subscription } from '@nats-io/nats-core';
 import type { AgentResourceSample, HostResourceSample, MetricsAgentsReply } from '@sacp/domain';
-import { serveRequests } from '@sacp/bus';
-import { ErrorCodes, type QueryReply } from '@sacp/events';
 import type { JsonLogger } from '@sacp/platform';
 import type { FleetView } from '../fleet/fleet-view';
-import { MONITOR_QUEUE, MetricsSubjects } from './metrics.subjects';
+import { MetricsSubjects } from './metrics.subjects';
 
 /**
- * Answers `sacp.qry.metrics.agents` with the latest sample of each agent and of the
- * host. Every replica listens to the published samples, so whichever replica the queue
- * group picks can answer, not only the one that samples.
+ * Keeps the latest sample of each agent and of the host, which MetricsQueryController
+ * answers `sacp.qry.metrics.agents` with. Every replica listens to the published
+ * samples, so whichever replica the queue group picks can answer, not only the one
+ * that samples.
  */
 export class MetricsQueryHandler {
   private host: HostResourceSample | null = null;
@@ -38,16 +37,6 @@ export class MetricsQueryHandler {
           } catch {
             this.log.warn('ignored a malformed metrics sample', { subject: msg.subject });
           }
-        },
-      }),
-    );
-    this.subs.push(
-      ...serveRequests(this.nc, {
-        queue: MONITOR_QUEUE,
-        handlers: { [MetricsSubjects.agentsQuery]: async (): Promise<QueryReply<MetricsAgentsReply>> => ({ ok: true, result: this.latest() }) },
-        onError: (subject, err): QueryReply => {
-          this.log.error('metrics query failed', { subject, error: err });
-          return { ok: false, error: { code: ErrorCodes.INTERNAL, message: `internal error: ${(err as Error).message}` } };
         },
       }),
     );

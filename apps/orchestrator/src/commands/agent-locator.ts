@@ -1,3 +1,4 @@
+import { Injectable } from '@nestjs/common';
 import { ErrorCodes, type StoredEvent } from '@sacp/events';
 import {
   DomainError,
@@ -11,12 +12,13 @@ import {
   type AgentNameState,
   type AgentState,
 } from '@sacp/domain';
-import type { EventStore } from '@sacp/event-store';
+import { EventStore } from '@sacp/event-store';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const asEvolvable = (e: StoredEvent) => e as unknown as EvolvableEvent;
 
 /** Reads agents from their streams: the authoritative state every decision is based on. */
+@Injectable()
 export class AgentLocator {
   constructor(private readonly store: EventStore) {}
 

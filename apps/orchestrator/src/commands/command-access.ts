@@ -1,6 +1,8 @@
-import { COMMAND_TYPES, ErrorCodes, ActorSchema, type CommandReply, isSenderKind, maySend, SENDER_COMMANDS, SENDER_KINDS, parseCommandSubject } from '@sacp/events';
-import type { CommandAudit } from '@sacp/event-store';
-import type { JsonLogger } from '@sacp/platform';
+import { Inject, Injectable } from '@nestjs/common';
+import { COMMAND_TYPES, ErrorCodes, ActorSchema, isSenderKind, maySend, SENDER_COMMANDS, SENDER_KINDS, parseCommandSubject } from '@sacp/events';
+import { DomainError } from '@sacp/domain';
+import { CommandAudit } from '@sacp/event-store';
+import { LOGGER, type JsonLogger } from '@sacp/platform';
 
 /**
  * The orchestrator's half of "a command's actor kind must be one its sender may
@@ -10,17 +12,21 @@ import type { JsonLogger } from '@sacp/platform';
  * the monitor). A refusal is audited and changes nothing, not even the command id,
  * so the rightful sender can still use it.
  */
+@Injectable()
 export class CommandAccess {
   constructor(
-    private readonly handle: (type: string, body: unknown) => Promise<CommandReply>,
     private readonly audit: CommandAudit,
-    private readonly log: JsonLogger,
+    @Inject(LOGGER) private readonly log: JsonLogger,
   ) {}
 
-  async receive(subject: string, body: unknown): Promise<CommandReply> {
+  /** The command type the subject names, once its sender may send it; otherwise the refusal, audited, thrown as ACCESS.DENIED. */
+  async admit(subject: string, body: unknown): Promise<string> {
     const problem = this.check(subject, body);
-    if (problem) return this.refuse(subject, body, problem);
-    return this.handle(parseCommandSubject(subject)!.type, body);
+    if (problem) {
+      await this.refuse(subject, body, problem);
+      throw new DomainError(ErrorCodes.ACCESS_DENIED, problem, { subject });
+    }
+    return parseCommandSubject(subject)!.type;
   }
 
   private check(subject: string, body: unknown): string | null {
@@ -36,7 +42,7 @@ export class CommandAccess {
     return null;
   }
 
-  private async refuse(subject: string, body: unknown, message: string): Promise<CommandReply> {
+  private async refuse(subject: string, body: unknown, message: string): Promise<void> {
     const b = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
     const commandId = typeof b.commandId === 'string' ? b.commandId.slice(0, 200) : null;
     const actor = ActorSchema.safeParse(b.actor);
@@ -55,6 +61,5 @@ export class CommandAccess {
         payload: null,
       })
       .catch((err: unknown) => this.log.error('could not audit a refused command', { subject, error: err }));
-    return { ok: false, commandId, duplicate: false, error: { code: ErrorCodes.ACCESS_DENIED, message, details: { subject } } };
   }
 }

@@ -1,3 +1,19 @@
+import { createHash } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { PayloadLimitError } from '@sacp/bus';
+import { DomainError } from '@sacp/domain';
+import {
+  type AuditEntry,
+  CommandAudit,
+  ConcurrencyError,
+  StoreUnavailableError,
+  checkBinding,
+  CommandIdReusedError,
+  type CommandBinding,
+  type AppendRequest,
+  EventStore,
+  type StoreTransaction,
+} from '@sacp/event-store';
 import {
   ErrorCodes,
   jsonBytes,
@@ -14,21 +30,8 @@ import {
   describeIssues,
   validate,
 } from '@sacp/events';
-import { createHash } from 'node:crypto';
-import { DomainError } from '@sacp/domain';
-import {
-  type AuditEntry,
-  type CommandAudit,
-  ConcurrencyError,
-  StoreUnavailableError,
-  checkBinding,
-  CommandIdReusedError,
-  type CommandBinding,
-  type AppendRequest,
-  type EventStore,
-  type StoreTransaction,
-} from '@sacp/event-store';
-import type { JsonLogger } from '@sacp/platform';
+import { LOGGER, type JsonLogger } from '@sacp/platform';
+import { wireError } from '../bus/wire-errors';
 
 /** What a use case decided: the appends and what the reply reports. */
 export interface UseCaseOutcome {
@@ -45,22 +48,31 @@ export interface UseCaseOutcome {
 export type UseCase = (command: CommandEnvelope<never>) => Promise<UseCaseOutcome>;
 
 type Reply = CommandReply;
+/** How a failed command ends: with the reply of its twin decided first (a duplicate), or with the error its sender is told. */
+type Failure = { reply: Reply } | { error: unknown };
 
 /**
  * The one path every command takes: validate → deduplicate → decide → append →
  * reply, with an audit entry for each outcome. A command is "accepted" only after
- * the Postgres commit.
+ * the Postgres commit. A refusal is audited here and thrown; the exception filter
+ * turns it into the reply.
  */
+@Injectable()
 export class CommandPipeline {
+  private readonly clock = () => new Date();
+
   constructor(
     private readonly store: EventStore,
     private readonly audit: CommandAudit,
-    private readonly useCases: Record<CommandType, UseCase>,
-    private readonly log: JsonLogger,
-    private readonly clock: () => Date = () => new Date(),
+    @Inject(LOGGER) private readonly log: JsonLogger,
   ) {}
 
-  async handle(subjectType: string, body: unknown): Promise<Reply> {
+  async handle(subjectType: string, body: unknown, useCase: UseCase): Promise<Reply> {
+    if (body instanceof PayloadLimitError) {
+      // a command nobody could read is still a command received: the audit trail has it
+      this.recordUnread(subjectType, body.code, body.message);
+      throw body;
+    }
     const envelope = validate(CommandEnvelopeSchema, body);
     if (!envelope.ok) {
       const commandId = typeof (body as { commandId?: unknown })?.commandId === 'string' ? (body as { commandId: string }).commandId : null;
@@ -86,12 +98,7 @@ export class CommandPipeline {
       const owner = reserved.kind === 'system' ? "the control plane's own commands" : `commands from ${reserved.kind}`;
       const message = `command ids starting with "${reserved.prefix}" are reserved for ${owner}; send this one with another command id`;
       await this.audit.record({ ...auditBase, outcome: 'refused', errorCode: ErrorCodes.COMMAND_ID_RESERVED, message }).catch(() => undefined);
-      return {
-        ok: false,
-        commandId: cmd.commandId,
-        duplicate: false,
-        error: { code: ErrorCodes.COMMAND_ID_RESERVED, message, details: { prefix: reserved.prefix, reservedFor: reserved.kind } },
-      };
+      throw new DomainError(ErrorCodes.COMMAND_ID_RESERVED, message, { prefix: reserved.prefix, reservedFor: reserved.kind });
     }
     // The id is bound to this command: its type, its payload (secret values redacted: their hash would be a way to
     // guess them) and its sender's kind. An id the system derives from a cause names that cause already, and two
@@ -114,7 +121,7 @@ export class CommandPipeline {
         await this.audit.record({ ...auditBase, outcome: 'duplicate' });
         return { ...(seen.reply as Reply), duplicate: true };
       }
-      const outcome = await this.useCases[cmd.type as CommandType](command);
+      const outcome = await useCase(command);
       assertEventSizes(outcome.appends);
       const metadata: EventMetadata = {
         commandId: cmd.commandId,
@@ -151,8 +158,7 @@ export class CommandPipeline {
           outcome.alsoInTransaction,
         )
         .catch((err: unknown) => {
-          if (err instanceof ConcurrencyError) Object.assign(err, { target: outcome.target });
-          throw err;
+          throw err instanceof ConcurrencyError ? conflict(err, outcome.target) : err;
         });
       if (appended.duplicate) {
         await this.audit.record({ ...auditBase, outcome: 'duplicate' });
@@ -164,52 +170,41 @@ export class CommandPipeline {
       this.log.info('command accepted', { commandId: cmd.commandId, type: cmd.type, actor: cmd.actor.id, events: appended.events.length });
       return reply;
     } catch (err) {
-      return this.failure(err, cmd, auditBase, binding).catch((again: unknown) => this.failure(again, cmd, auditBase, binding));
+      const failure = await this.failure(err, cmd, auditBase, binding).catch((again: unknown) => this.failure(again, cmd, auditBase, binding));
+      if ('reply' in failure) return failure.reply;
+      throw failure.error;
     }
   }
 
-  private async failure(err: unknown, cmd: { commandId: string; type: string }, auditBase: Omit<AuditEntry, 'outcome'>, binding: CommandBinding): Promise<Reply> {
-    if (err instanceof CommandIdReusedError) {
+  /** Audits a failed command by its kind of failure; a rejection is stored under the command id unless a twin's was first. */
+  private async failure(err: unknown, cmd: { commandId: string; type: string }, auditBase: Omit<AuditEntry, 'outcome'>, binding: CommandBinding): Promise<Failure> {
+    const error = err instanceof ConcurrencyError ? conflict(err, err.streamId) : err;
+    const wire = wireError(error);
+    if (error instanceof CommandIdReusedError) {
       // nothing was recorded under the id: it stays the first command's
-      await this.audit.record({ ...auditBase, outcome: 'refused', errorCode: err.code, message: err.message }).catch(() => undefined);
-      this.log.warn('command id reused for another command', { commandId: cmd.commandId, type: cmd.type, firstType: err.first.commandType, mismatch: err.mismatch });
-      return {
-        ok: false,
-        commandId: cmd.commandId,
-        duplicate: false,
-        error: { code: err.code, message: err.message, details: { first: { type: err.first.commandType, at: err.first.recordedAt }, differs: err.mismatch } },
-      };
-    }
-    if (err instanceof DomainError) {
-      const reply: Reply = { ok: false, commandId: cmd.commandId, duplicate: false, error: { code: err.code, message: err.message, details: err.details } };
+      await this.audit.record({ ...auditBase, outcome: 'refused', errorCode: wire.code, message: wire.message }).catch(() => undefined);
+      this.log.warn('command id reused for another command', { commandId: cmd.commandId, type: cmd.type, firstType: error.first.commandType, mismatch: error.mismatch });
+    } else if (error instanceof CommandConflictError) {
+      await this.audit.record({ ...auditBase, outcome: 'conflict', errorCode: wire.code, message: wire.message }).catch(() => undefined);
+    } else if (error instanceof DomainError) {
       // a twin of this command (another delivery, another replica) may have been decided first: its outcome stands
-      const stored = await this.store.recordRejection(cmd.commandId, binding, reply);
+      const stored = await this.store.recordRejection(cmd.commandId, binding, { ok: false, commandId: cmd.commandId, duplicate: false, error: wire } satisfies Reply);
       if (!stored.first) {
         await this.audit.record({ ...auditBase, outcome: 'duplicate' });
-        return { ...(stored.reply as Reply), duplicate: true };
+        return { reply: { ...(stored.reply as Reply), duplicate: true } };
       }
-      await this.audit.record({ ...auditBase, outcome: 'rejected', errorCode: err.code, message: err.message });
-      this.log.info('command rejected', { commandId: cmd.commandId, type: cmd.type, code: err.code });
-      return reply;
+      await this.audit.record({ ...auditBase, outcome: 'rejected', errorCode: wire.code, message: wire.message });
+      this.log.info('command rejected', { commandId: cmd.commandId, type: cmd.type, code: wire.code });
+    } else if (error instanceof StoreUnavailableError) {
+      this.log.error('event store unavailable', { commandId: cmd.commandId, type: cmd.type, error: error.message });
+    } else if (wire.code === ErrorCodes.INTERNAL) {
+      this.log.error('command failed', { commandId: cmd.commandId, type: cmd.type, error });
+      await this.audit.record({ ...auditBase, outcome: 'failed', errorCode: wire.code, message: (error as Error)?.message ?? String(error) }).catch(() => undefined);
+    } else {
+      // Docker, the bus, a template or secret store that failed underneath: not the command's fault, and no decision was recorded
+      await this.audit.record({ ...auditBase, outcome: 'failed', errorCode: wire.code, message: wire.message }).catch(() => undefined);
     }
-    if (err instanceof ConcurrencyError) {
-      const target = (err as ConcurrencyError & { target?: string }).target ?? err.streamId;
-      const message = `${target} was changed by another command at the same time (stream ${err.streamId} is at version ${err.actualVersion}, this command expected ${err.expectedVersion}); nothing was recorded: check its state and retry`;
-      await this.audit.record({ ...auditBase, outcome: 'conflict', errorCode: ErrorCodes.AGENT_CONFLICT, message }).catch(() => undefined);
-      return { ok: false, commandId: cmd.commandId, duplicate: false, error: { code: ErrorCodes.AGENT_CONFLICT, message, details: { streamId: err.streamId, target } } };
-    }
-    if (err instanceof StoreUnavailableError) {
-      this.log.error('event store unavailable', { commandId: cmd.commandId, type: cmd.type, error: err.message });
-      return { ok: false, commandId: cmd.commandId, duplicate: false, error: { code: ErrorCodes.STORE_UNAVAILABLE, message: err.message } };
-    }
-    const code = (err as { code?: string }).code;
-    if (typeof code === 'string' && /^(DOCKER|BUS|TEMPLATE|SECRET)\./.test(code)) {
-      await this.audit.record({ ...auditBase, outcome: 'failed', errorCode: code, message: (err as Error).message }).catch(() => undefined);
-      return { ok: false, commandId: cmd.commandId, duplicate: false, error: { code, message: (err as Error).message } };
-    }
-    this.log.error('command failed', { commandId: cmd.commandId, type: cmd.type, error: err });
-    await this.audit.record({ ...auditBase, outcome: 'failed', errorCode: ErrorCodes.INTERNAL, message: (err as Error).message }).catch(() => undefined);
-    return { ok: false, commandId: cmd.commandId, duplicate: false, error: { code: ErrorCodes.INTERNAL, message: `internal error: ${(err as Error).message}` } };
+    return { error };
   }
 
   /** Puts a command refused before it could be read (over the size limit) in the audit trail; never fails. */
@@ -223,8 +218,8 @@ export class CommandPipeline {
     body: unknown,
     message: string,
     details: Record<string, unknown> = {},
-    code: string = ErrorCodes.COMMAND_MALFORMED,
-  ): Promise<Reply> {
+    code: (typeof ErrorCodes)[keyof typeof ErrorCodes] = ErrorCodes.COMMAND_MALFORMED,
+  ): Promise<never> {
     await this.audit
       .record({
         commandId,
@@ -237,8 +232,29 @@ export class CommandPipeline {
         payload: typeof body === 'symbol' || type.startsWith('secret.') ? null : body,
       })
       .catch(() => undefined);
-    return { ok: false, commandId, duplicate: false, error: { code, message, details } };
+    throw new DomainError(code, message, details);
   }
+}
+
+/**
+ * Two commands changed the same stream at once: nothing of this one was recorded, so
+ * unlike a rejection it is not stored under the command id, and a retry with the same
+ * id decides again on fresh state.
+ */
+class CommandConflictError extends Error {
+  override readonly name = 'CommandConflictError';
+  readonly code = ErrorCodes.AGENT_CONFLICT;
+  constructor(
+    message: string,
+    readonly details: { streamId: string; target: string },
+  ) {
+    super(message);
+  }
+}
+
+function conflict(err: ConcurrencyError, target: string): CommandConflictError {
+  const message = `${target} was changed by another command at the same time (stream ${err.streamId} is at version ${err.actualVersion}, this command expected ${err.expectedVersion}); nothing was recorded: check its state and retry`;
+  return new CommandConflictError(message, { streamId: err.streamId, target });
 }
 
 /** Refuses events whose data is over Limits.EVENT_DATA_MAX_BYTES before anything is written. */

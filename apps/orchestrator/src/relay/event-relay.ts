@@ -1,9 +1,13 @@
+import { Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
 import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
 import { headers, type NatsConnection } from '@nats-io/nats-core';
 import { EVENT_STREAM, Subjects, bodyOmittedStandIn, EventHeaders, type StoredEvent, Limits } from '@sacp/events';
 import { ensureEventStream } from '@sacp/bus';
-import { checkpointOf, type Checkpoint, type EventStore } from '@sacp/event-store';
-import type { JsonLogger } from '@sacp/platform';
+import { checkpointOf, type Checkpoint, EventStore } from '@sacp/event-store';
+import { CONFIG, LOGGER, NATS, type JsonLogger } from '@sacp/platform';
+import type { OrchestratorConfig } from '../config';
+import { Leadership, type LeaderRole } from '../leadership/leadership';
+import { RelayLag } from './relay-lag';
 
 const CHECKPOINT = 'relay';
 
@@ -20,23 +24,47 @@ export function compareCheckpoints(a: Checkpoint, b: Checkpoint): number {
  * SACP_EVENTS stream with Nats-Msg-Id = event id, and moves its checkpoint only after
  * JetStream acknowledged. A crash re-publishes at most the unacknowledged tail, which
  * JetStream drops as duplicates; on start it also skips what the stream already holds.
- * Runs on the elected replica only.
+ * Runs on the elected replica only, and reports how far behind it is
+ * (`sacp_relay_lag_events`, `sacp_relay_lag_seconds`).
  */
-export class EventRelay {
+@Injectable()
+export class EventRelay implements LeaderRole, BeforeApplicationShutdown {
   private active = false;
   private wake: (() => void) | null = null;
   private loopDone: Promise<void> | null = null;
+  private readonly pollMs: number;
+  private readonly batchSize = 256;
   published = 0;
 
   constructor(
     private readonly store: EventStore,
-    private readonly nc: NatsConnection,
-    private readonly log: JsonLogger,
-    private readonly pollMs: number,
-    private readonly batchSize = 256,
-    /** false once this replica's leader lease ran out: nothing more is published until it is elected again */
-    private readonly fence: () => boolean = () => true,
-  ) {}
+    @Inject(NATS) private readonly nc: NatsConnection,
+    @Inject(LOGGER) private readonly log: JsonLogger,
+    @Inject(CONFIG) config: OrchestratorConfig,
+    private readonly leadership: Leadership,
+    private readonly lag: RelayLag,
+  ) {
+    this.pollMs = config.SACP_POLL_INTERVAL_MS;
+    leadership.join(this);
+  }
+
+  /** false once this replica's leader lease ran out: nothing more is published until it is elected again */
+  private fence(): boolean {
+    return this.leadership.holdsLease;
+  }
+
+  onElected(): void {
+    this.notify();
+    this.activate();
+  }
+
+  onLost(): void {
+    void this.deactivate();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.deactivate();
+  }
 
   activate(): void {
     if (this.active) return;
@@ -50,6 +78,7 @@ export class EventRelay {
     this.active = false;
     this.wake?.();
     await this.loopDone;
+    this.lag.clear();
   }
 
   /** A commit happened: publish without waiting for the next poll. */
@@ -141,6 +170,7 @@ export class EventRelay {
           continue;
         }
         const batch = await this.store.readAll(cp, this.batchSize);
+        await this.lag.observe(cp, batch, this.batchSize);
         if (!batch.length || !this.fence()) {
           await this.sleep(this.pollMs);
           continue;
@@ -151,6 +181,7 @@ export class EventRelay {
         cp = checkpointOf(batch[batch.length - 1]!);
         if (!this.fence()) continue; // a replica that lost the lease does not move the checkpoint another now owns
         await this.store.writeCheckpoint(CHECKPOINT, cp);
+        this.lag.published(batch.length);
         this.published += batch.length - duplicates;
         this.log.debug('relayed events', { count: batch.length, duplicates, checkpoint: cp });
       } catch (err) {

@@ -125,6 +125,10 @@ export class InMemoryEventStore extends EventStore {
     return copy(this.events.filter((e) => after(e, from)).slice(0, limit));
   }
 
+  async countAfter(checkpoint: Checkpoint, cap: number): Promise<number> {
+    return Math.min(cap, this.events.filter((e) => after(e, checkpoint)).length);
+  }
+
   async readCheckpoint(name: string): Promise<Checkpoint> {
     return { ...(this.checkpoints.get(name) ?? START) };
   }

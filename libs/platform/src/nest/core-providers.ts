@@ -1,18 +1,13 @@
 import { Inject, Injectable, Optional, type FactoryProvider, type InjectionToken, type OnApplicationShutdown, type Provider, type Type } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/nats-core';
-import { connectBus, readCredentialFile } from '@sacp/bus';
+import { BUS_LOG, connectBus, readCredentialFile } from '@sacp/bus';
 import { JsonLogger } from '../logger';
 import { CONFIG, LOGGER, NATS, type Token } from './tokens';
 
-/**
- * A factory provider with its injections, typed loosely enough for tokens that are symbols.
- * @deprecated the compiler does not check the factory's parameters against `inject`: use `factory()`.
- */
-export const provide = <T>(token: unknown, inject: unknown[], useFactory: (...args: never[]) => T | Promise<T>): FactoryProvider<T> =>
-  ({ provide: token, inject, useFactory }) as FactoryProvider<T>;
-
-type Dependency<T = unknown> = Type<T> | Token<T>;
-type Provided<K> = K extends Type<infer T> ? T : K extends Token<infer T> ? T : never;
+/** a port is an abstract class: injectable by its class like any other */
+type AbstractType<T> = abstract new (...args: never[]) => T;
+type Dependency<T = unknown> = Type<T> | AbstractType<T> | Token<T>;
+type Provided<K> = K extends Type<infer T> ? T : K extends AbstractType<infer T> ? T : K extends Token<infer T> ? T : never;
 
 /**
  * A factory provider whose parameters the compiler checks against what it injects:
@@ -64,6 +59,8 @@ export function coreProviders(
     { provide: LOGGER, useValue: log },
     // the same logger, injectable by its class
     { provide: JsonLogger, useExisting: LOGGER },
+    // and where the bus handlers' exception filter writes
+    { provide: BUS_LOG, useValue: log.write.bind(log) },
     ...(options.nats !== false
       ? [
           factory(NATS, [], () =>

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import type { Server } from 'node:http';
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { CustomStrategy } from '@nestjs/microservices';
 import { Logger } from 'nestjs-pino';
 import { ConfigError } from '../config';
 import { JsonLogger } from '../logger';
@@ -13,11 +14,14 @@ export interface ServiceDefinition<C extends { LOG_LEVEL: 'debug' | 'info' | 'wa
   module: (config: C, log: JsonLogger) => unknown;
   port: (config: C) => number;
   host?: (config: C) => string;
+  /** the transport of the service's `@MessagePattern` handlers (see busTransport in libs/bus) */
+  bus?: (config: C, log: JsonLogger) => CustomStrategy;
 }
 
 /**
  * Starts one service: configuration read once (exit 78 naming every bad key), JSON
- * logs through pino, GET /metrics, graceful shutdown on SIGTERM, and an HTTP listener for health and the API.
+ * logs through pino, GET /metrics, graceful shutdown on SIGTERM, the service's bus
+ * handlers (request/reply over NATS), and an HTTP listener for health and the API.
  */
 export function runService<C extends { LOG_LEVEL: 'debug' | 'info' | 'warn' | 'error'; SACP_INSTANCE: string }>(d: ServiceDefinition<C>): void {
   let logger: JsonLogger | null = null;
@@ -39,6 +43,13 @@ export function runService<C extends { LOG_LEVEL: 'debug' | 'info' | 'warn' | 'e
     const app = await NestFactory.create(serviceRoot(d.module(config, log), log), { logger: log, abortOnError: false });
     app.useLogger(app.get(Logger));
     app.enableShutdownHooks();
+    const bus = d.bus?.(config, log);
+    if (bus) {
+      // a hybrid app: the bus handlers start once every component has started (init runs the bootstrap hooks), before health says ready
+      app.connectMicroservice(bus);
+      await app.init();
+      await app.startAllMicroservices();
+    }
     const host = d.host?.(config) ?? '127.0.0.1';
     await app.listen(d.port(config), host);
     const address = (app.getHttpServer() as Server).address();

@@ -1,0 +1,90 @@
+import { randomUUID } from 'node:crypto';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import { DomainError } from '@sacp/domain';
+import { DockerDriver } from '@sacp/docker';
+import { EventStore } from '@sacp/event-store';
+import { DEFAULT_PAGE_SIZE, ErrorCodes, Subjects, type QueryReply } from '@sacp/events';
+import { QueryHandlers } from '../bus/handlers.decorator';
+import { QueryPipe, type QueryOf } from '../bus/query.pipe';
+import { AgentLocator } from '../commands/agent-locator';
+import { TemplateCatalog } from '../templates/template-catalog';
+import { AgentRegistryReader } from './agent-registry.reader';
+import { readAuditPage } from './audit-page';
+import { CommandAuditReader } from './audit.reader';
+import { readHistoryPage } from './history-page';
+import { FOLLOW_LEASE_MS, LogFollower } from './log-follower';
+import { readLogsPage } from './logs-page';
+import { listQuarantine } from './quarantine-list';
+import { readStatusPage } from './status-page';
+import { listTemplates } from './template-list';
+import { TemplateRegistryReader } from './template-registry.reader';
+
+const ok = <R>(result: R): QueryReply<R> => ({ ok: true, result });
+/** One page of a paginated query; `nextCursor` only when more remains. */
+const page = <R>(p: { result: R; nextCursor?: string }): QueryReply<R> =>
+  p.nextCursor ? { ok: true, result: p.result, nextCursor: p.nextCursor } : { ok: true, result: p.result };
+
+/** Read-only requests, answered by any replica. Each body is validated against its contract by QueryPipe. */
+@QueryHandlers()
+export class QueriesController {
+  constructor(
+    private readonly agents: AgentLocator,
+    private readonly registry: AgentRegistryReader,
+    private readonly docker: DockerDriver,
+    private readonly catalog: TemplateCatalog,
+    private readonly store: EventStore,
+    private readonly logs: LogFollower,
+    private readonly auditReader: CommandAuditReader,
+    private readonly templateRegistry: TemplateRegistryReader,
+  ) {}
+
+  @MessagePattern(Subjects.query('agent.status'))
+  async status(@Payload(new QueryPipe('agent.status')) q: QueryOf<'agent.status'>): Promise<QueryReply> {
+    if (q.agent) {
+      const { agentId } = await this.agents.resolveId(q.agent);
+      const view = await this.registry.get(agentId);
+      return ok(view ? [view] : []);
+    }
+    return page(await readStatusPage(this.registry, { cursor: q.cursor, pageSize: q.pageSize ?? DEFAULT_PAGE_SIZE['agent.status'] }));
+  }
+
+  @MessagePattern(Subjects.query('agent.history'))
+  async history(@Payload(new QueryPipe('agent.history')) q: QueryOf<'agent.history'>): Promise<QueryReply> {
+    return page(await readHistoryPage(this.store, this.agents, { agent: q.agent, limit: q.limit, cursor: q.cursor, pageSize: q.pageSize ?? DEFAULT_PAGE_SIZE['agent.history'] }));
+  }
+
+  @MessagePattern(Subjects.query('agent.logs'))
+  async logLines(@Payload(new QueryPipe('agent.logs')) q: QueryOf<'agent.logs'>): Promise<QueryReply> {
+    const { state } = await this.agents.resolve(q.agent);
+    if (!state.containerId)
+      throw new DomainError(ErrorCodes.CONTAINER_NOT_FOUND, `agent "${state.name}" has no container yet (observed: ${state.observed})`, { agent: state.name });
+    if (!q.follow)
+      return page(
+        await readLogsPage(this.docker, {
+          agent: state.name,
+          containerId: state.containerId,
+          lines: q.lines,
+          cursor: q.cursor,
+          pageSize: q.pageSize ?? DEFAULT_PAGE_SIZE['agent.logs'],
+        }),
+      );
+    const subject = Subjects.logStream(state.agentId, randomUUID().replace(/-/g, ''));
+    this.logs.follow(state.containerId, subject, q.lines);
+    return ok({ agent: state.name, subject, keepAliveMs: FOLLOW_LEASE_MS / 3 });
+  }
+
+  @MessagePattern(Subjects.query('audit.list'))
+  async audit(@Payload(new QueryPipe('audit.list')) q: QueryOf<'audit.list'>): Promise<QueryReply> {
+    return page(await readAuditPage(this.auditReader, { ...q, pageSize: q.pageSize ?? DEFAULT_PAGE_SIZE['audit.list'] }));
+  }
+
+  @MessagePattern(Subjects.query('template.list'))
+  async templates(@Payload(new QueryPipe('template.list')) _q: QueryOf<'template.list'>): Promise<QueryReply> {
+    return ok(await listTemplates({ catalog: this.catalog, templates: this.templateRegistry }));
+  }
+
+  @MessagePattern(Subjects.query('quarantine.list'))
+  async quarantine(@Payload(new QueryPipe('quarantine.list')) q: QueryOf<'quarantine.list'>): Promise<QueryReply> {
+    return ok(await listQuarantine({ store: this.store, docker: this.docker }, q));
+  }
+}
