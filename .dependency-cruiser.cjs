@@ -71,16 +71,33 @@ module.exports = {
     },
     {
       name: 'libs-entered-through-their-index',
-      comment: 'A lib is entered through its index (import from @sacp/<lib>): what it does not export there is its own business.',
+      comment:
+        'A lib is entered through its index (import from @sacp/<lib>), and its Nest part through the index of its nest/ folder (@sacp/<lib>/nest): what it does not export there is its own business.',
       severity: 'error',
       from: { path: '^(apps|cli|test|bench)/' },
-      to: { path: '^libs/[^/]+/src/', pathNot: '^libs/[^/]+/src/index\\.ts$' },
+      to: { path: '^libs/[^/]+/src/', pathNot: '^libs/[^/]+/src/(nest/)?index\\.ts$' },
     },
     {
       name: 'libs-enter-each-other-through-their-index',
       severity: 'error',
       from: { path: '^libs/([^/]+)/' },
-      to: { path: '^libs/[^/]+/src/', pathNot: ['^libs/$1/', '^libs/[^/]+/src/index\\.ts$'] },
+      to: { path: '^libs/[^/]+/src/', pathNot: ['^libs/$1/', '^libs/[^/]+/src/(nest/)?index\\.ts$'] },
+    },
+    {
+      name: 'plain-libs-know-no-nest',
+      comment:
+        "A lib's classes are framework-free; only its nest/ folder (@sacp/<lib>/nest: modules, the bus transport, controllers) knows Nest. The CLI, which runs no Nest, loads none of it.",
+      severity: 'error',
+      from: { path: '^libs/[^/]+/src/', pathNot: '^libs/[^/]+/src/nest/' },
+      // a type (the logger implements Nest's LoggerService) compiles away
+      to: { path: ['node_modules/(@nestjs/[^/]+|nestjs-pino)/', '^libs/[^/]+/src/nest/'], dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'cli-runs-no-nest',
+      comment: 'sacp starts in a fraction of a second: it never loads Nest (about half a second on this machine).',
+      severity: 'error',
+      from: { path: '^cli/' },
+      to: { path: ['node_modules/(@nestjs/[^/]+|nestjs-pino)/', '^libs/[^/]+/src/nest/'], dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'no-circular',

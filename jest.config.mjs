@@ -29,8 +29,8 @@ const tier = (tier, extra = {}) => ({
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
   // the compiled copy of the tests under dist/ is for node, not for jest
   modulePathIgnorePatterns: ['<rootDir>/dist/'],
-  // the libraries' public doors (tsconfig.json "paths"; tsc-alias rewrites them in dist/)
-  moduleNameMapper: { '^@sacp/([^/]+)$': '<rootDir>/libs/$1/src/index.ts' },
+  // the libraries' public doors, @sacp/<lib> and, for the Nest parts, @sacp/<lib>/nest (tsconfig.json "paths"; tsc-alias rewrites them in dist/)
+  moduleNameMapper: { '^@sacp/([^/]+)/nest$': '<rootDir>/libs/$1/src/nest/index.ts', '^@sacp/([^/]+)$': '<rootDir>/libs/$1/src/index.ts' },
   // ES modules out: tsconfig.json's nodenext would emit CommonJS (package.json has no "type": "module")
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: { isolatedModules: true, module: 'esnext', moduleResolution: 'bundler' } }],

@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
-import { createDataSource, migrateWith, PgEventStore } from '@sacp/event-store';
+import { createDataSource, PgEventStore } from '@sacp/event-store';
+import { migrateWith } from '@sacp/event-store/nest';
 import type { EventMetadata } from '@sacp/events';
 import { createTestDatabase, testPool } from './postgres';
 

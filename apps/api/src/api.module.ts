@@ -6,8 +6,9 @@
  * /api/docs, /metrics, the event WebSocket and the dashboard; each has its own issue.
  */
 import { Module } from '@nestjs/common';
-import { DatabaseModule } from '@sacp/event-store';
-import { type JsonLogger, coreProviders, HealthController } from '@sacp/platform';
+import { DatabaseModule } from '@sacp/event-store/nest';
+import { type JsonLogger } from '@sacp/platform';
+import { coreProviders, HealthController } from '@sacp/platform/nest';
 import type { ApiConfig } from './config';
 import { StatusController } from './status/status.controller';
 

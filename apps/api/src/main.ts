@@ -1,4 +1,4 @@
-import { runService } from '@sacp/platform';
+import { runService } from '@sacp/platform/nest';
 import { apiModule } from './api.module';
 import { loadConfig } from './config';
 

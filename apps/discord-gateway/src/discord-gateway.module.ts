@@ -6,8 +6,10 @@
  * their start and stop.
  */
 import { Module } from '@nestjs/common';
-import { BusModule, retryFor } from '@sacp/bus';
-import { coreProviders, HealthController, JsonLogger, READINESS } from '@sacp/platform';
+import { retryFor } from '@sacp/bus';
+import { BusModule } from '@sacp/bus/nest';
+import { JsonLogger } from '@sacp/platform';
+import { coreProviders, HealthController, READINESS } from '@sacp/platform/nest';
 import { AlertPosterComponent } from './alerts/alert-poster.component';
 import { parseWebhookUrl } from './alerts/alert-sinks';
 import { AgentEvents } from './bot/agent-events';

@@ -1,4 +1,4 @@
-import { runService } from '@sacp/platform';
+import { runService } from '@sacp/platform/nest';
 import { loadConfig } from './config';
 import { discordGatewayModule } from './discord-gateway.module';
 

@@ -1,5 +1,5 @@
-import { busTransport } from '@sacp/bus';
-import { runService } from '@sacp/platform';
+import { busTransport } from '@sacp/bus/nest';
+import { runService } from '@sacp/platform/nest';
 import { loadConfig } from './config';
 import { monitorModule } from './monitor.module';
 import { MONITOR_QUEUE } from './resources/metrics.subjects';

@@ -6,9 +6,11 @@
  * Each part is a Nest component that starts and stops itself (see each class).
  */
 import { Module, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { DockerDriver, DockerModule } from '@sacp/docker';
-import { DatabaseModule } from '@sacp/event-store';
-import { coreProviders, factory, HealthController, JsonLogger, NATS, READINESS } from '@sacp/platform';
+import { DockerDriver } from '@sacp/docker';
+import { DockerModule } from '@sacp/docker/nest';
+import { DatabaseModule } from '@sacp/event-store/nest';
+import { JsonLogger } from '@sacp/platform';
+import { coreProviders, factory, HealthController, NATS, READINESS } from '@sacp/platform/nest';
 import type { MonitorConfig } from './config';
 import { FleetView } from './fleet/fleet-view';
 import { DockerHealthWatcher } from './health/docker-health.watcher';

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { IdleThresholds } from '@sacp/domain';
-import { CONFIG } from '@sacp/platform';
+import { CONFIG } from '@sacp/platform/nest';
 import type { MonitorConfig } from './config';
 
 /** Alert thresholds, in % used (load: the 5-minute average per CPU). */

@@ -1,6 +1,6 @@
-import { busTransport } from '@sacp/bus';
+import { busTransport } from '@sacp/bus/nest';
 import { ORCHESTRATOR_QUEUE } from '@sacp/events';
-import { runService } from '@sacp/platform';
+import { runService } from '@sacp/platform/nest';
 import { loadConfig } from './config';
 import { orchestratorModule } from './orchestrator.module';
 

@@ -1,5 +1,5 @@
 import { ConfigError, JsonLogger, safeUrl } from '@sacp/platform';
-import { migrateWith } from '@sacp/event-store';
+import { migrateWith } from '@sacp/event-store/nest';
 import { loadMigrationConfig } from './config';
 
 /**

@@ -1,8 +1,11 @@
 import { Module } from '@nestjs/common';
-import { DockerDriver, DockerModule } from '@sacp/docker';
-import { EventStoreModule, EventStore, SecretRepository } from '@sacp/event-store';
+import { DockerDriver } from '@sacp/docker';
+import { DockerModule } from '@sacp/docker/nest';
+import { EventStore, SecretRepository } from '@sacp/event-store';
+import { EventStoreModule } from '@sacp/event-store/nest';
 import { Subjects } from '@sacp/events';
-import { type JsonLogger, coreProviders, factory, HealthController, NATS, READINESS } from '@sacp/platform';
+import { type JsonLogger } from '@sacp/platform';
+import { coreProviders, factory, HealthController, NATS, READINESS } from '@sacp/platform/nest';
 import { AgentCommandsController } from './commands/agent-commands.controller';
 import { AgentLocator } from './commands/agent-locator';
 import { CommandAccess } from './commands/command-access';

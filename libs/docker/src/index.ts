@@ -22,4 +22,3 @@ export {
   isDockerError,
   type DockerErrorCode,
 } from './docker.errors';
-export { DockerModule, type DockerModuleOptions } from './docker.module';

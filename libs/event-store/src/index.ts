@@ -22,6 +22,3 @@ export * from './projections/projection';
 export * from './projections/projector';
 export * from './projections/agent-registry.projection';
 export * from './projections/template-registry.projection';
-export * from './nest/open-data-source';
-export * from './nest/database.module';
-export * from './nest/event-store.module';

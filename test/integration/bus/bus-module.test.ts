@@ -9,7 +9,8 @@ import assert from 'node:assert/strict';
 import { Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import type { NatsConnection } from '@nats-io/nats-core';
-import { BusClient, BusModule, NATS } from '@sacp/bus';
+import { BusClient, NATS } from '@sacp/bus';
+import { BusModule } from '@sacp/bus/nest';
 import { Subjects } from '@sacp/events';
 import { startNats, type TestNats } from '../../support/nats-server';
 

@@ -4,7 +4,8 @@ import { Controller, Module, UseFilters, type INestMicroservice, type LoggerServ
 import { NestFactory } from '@nestjs/core';
 import { Ctx, MessagePattern, Payload, type NatsContext } from '@nestjs/microservices';
 import type { NatsConnection } from '@nats-io/nats-core';
-import { BusExceptionFilter, BusServer, MALFORMED_JSON, PayloadLimitError, ReadableBodyPipe, requestJson, RequestTooLargeError } from '@sacp/bus';
+import { PayloadLimitError, requestJson, RequestTooLargeError } from '@sacp/bus';
+import { BusExceptionFilter, BusServer, MALFORMED_JSON, ReadableBodyPipe } from '@sacp/bus/nest';
 import { startNats, type TestNats } from '../../support/nats-server';
 
 /** Log lines of the servers, by level, for assertions. */

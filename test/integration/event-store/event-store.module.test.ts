@@ -3,8 +3,10 @@ import assert from 'node:assert/strict';
 import { Test } from '@nestjs/testing';
 import { getRepositoryToken } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
-import { AgentRegistryEntity, DatabaseModule, EventStore, EventStoreModule, PgEventStore, Projector, SchemaNotMigratedError } from '@sacp/event-store';
-import { DATABASE_READINESS, Metrics } from '@sacp/platform';
+import { AgentRegistryEntity, EventStore, PgEventStore, Projector, SchemaNotMigratedError } from '@sacp/event-store';
+import { DatabaseModule, EventStoreModule } from '@sacp/event-store/nest';
+import { Metrics } from '@sacp/platform';
+import { DATABASE_READINESS } from '@sacp/platform/nest';
 import { createTestDatabase, type TestDatabase } from '../../support/postgres';
 import { metadata, testEvent } from '../../support/event-store';
 

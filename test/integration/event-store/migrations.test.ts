@@ -1,6 +1,7 @@
 import { describe, test, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
-import { LEGACY_MIGRATIONS_TABLE, MIGRATIONS, MIGRATION_NAMES, MIGRATIONS_TABLE, PgEventStore, SchemaNotMigratedError, checkSchema, migrateWith } from '@sacp/event-store';
+import { LEGACY_MIGRATIONS_TABLE, MIGRATIONS, MIGRATION_NAMES, MIGRATIONS_TABLE, PgEventStore, SchemaNotMigratedError, checkSchema } from '@sacp/event-store';
+import { migrateWith } from '@sacp/event-store/nest';
 import { createTestDatabase, testPool, type TestDatabase } from '../../support/postgres';
 import { metadata, testDataSource, testEvent } from '../../support/event-store';
 import { migrateAsTheLegacyRunner } from '../../support/legacy-migrations';

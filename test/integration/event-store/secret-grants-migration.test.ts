@@ -1,7 +1,8 @@
 import { describe, test, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import type { Pool } from 'pg';
-import { MIGRATIONS, MIGRATION_NAMES, migrateWith, PgEventStore } from '@sacp/event-store';
+import { MIGRATIONS, MIGRATION_NAMES, PgEventStore } from '@sacp/event-store';
+import { migrateWith } from '@sacp/event-store/nest';
 import { createTestDatabase, testPool } from '../../support/postgres';
 import { metadata, testDataSource } from '../../support/event-store';
 import { migrateAsTheLegacyRunner } from '../../support/legacy-migrations';

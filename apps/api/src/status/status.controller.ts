@@ -4,7 +4,7 @@ import { BusError, requestJson } from '@sacp/bus';
 import { type QueryReply, Subjects } from '@sacp/events';
 import type { ApiConfig } from '../config';
 import { toHttpException } from '../http/wire-error.to-http';
-import { CONFIG, NATS } from '@sacp/platform';
+import { CONFIG, NATS } from '@sacp/platform/nest';
 
 /**
  * GET /api/status: the agents as the orchestrator's read model sees them, via

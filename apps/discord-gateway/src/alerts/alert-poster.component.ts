@@ -1,7 +1,8 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { NATS } from '@sacp/bus';
-import { CONFIG, JsonLogger, LOGGER } from '@sacp/platform';
+import { JsonLogger } from '@sacp/platform';
+import { CONFIG, LOGGER } from '@sacp/platform/nest';
 import { DiscordBot } from '../bot/discord-bot';
 import type { DiscordGatewayConfig } from '../config';
 import { AlertPoster } from './alert-poster';

@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { BusClient, retryFor, type RetryPolicy } from '@sacp/bus';
 import { isEventOf, type AgentStatusView, type StoredEvent } from '@sacp/events';
-import { JsonLogger, LOGGER, CONFIG } from '@sacp/platform';
+import { JsonLogger } from '@sacp/platform';
+import { LOGGER, CONFIG } from '@sacp/platform/nest';
 import type { DiscordGatewayConfig } from '../config';
 import { inert, inertCode, inertLine, inertWord } from '../text/inert';
 import { AgentEvents } from './agent-events';

@@ -5,7 +5,8 @@
  */
 import { Inject, Injectable } from '@nestjs/common';
 import type { ButtonInteraction } from 'discord.js';
-import { JsonLogger, LOGGER } from '@sacp/platform';
+import { JsonLogger } from '@sacp/platform';
+import { LOGGER } from '@sacp/platform/nest';
 import { inertLine } from '../text/inert';
 import { specOf } from './command-specs';
 import { CommandIntake, discordActor } from './command-intake';

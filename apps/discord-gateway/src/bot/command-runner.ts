@@ -6,7 +6,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { BusClient, type OnWaiting, type RetryPolicy } from '@sacp/bus';
 import type { Actor, CommandType, Role, WireError } from '@sacp/events';
-import { CONFIG } from '@sacp/platform';
+import { CONFIG } from '@sacp/platform/nest';
 import type { DiscordGatewayConfig } from '../config';
 import { inertCode, inertLine } from '../text/inert';
 import { AgentFollower, queryRetry, type Goal } from './agent-follow';

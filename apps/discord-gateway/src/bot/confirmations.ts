@@ -1,5 +1,6 @@
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { CONFIG, JsonLogger, LOGGER } from '@sacp/platform';
+import { JsonLogger } from '@sacp/platform';
+import { CONFIG, LOGGER } from '@sacp/platform/nest';
 import type { DiscordGatewayConfig } from '../config';
 import { inertLine } from '../text/inert';
 import type { ParsedCommand } from './command-specs';

@@ -6,7 +6,8 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { Client, GatewayIntentBits, Partials, type AutocompleteInteraction, type ChatInputCommandInteraction, type Guild, type Interaction, type Message } from 'discord.js';
 import { SimpleShardingStrategy, type WebSocketManager } from '@discordjs/ws';
-import { CONFIG, JsonLogger, LOGGER, type ServiceReadiness } from '@sacp/platform';
+import { JsonLogger, type ServiceReadiness } from '@sacp/platform';
+import { CONFIG, LOGGER } from '@sacp/platform/nest';
 import type { DiscordGatewayConfig } from '../config';
 import { ButtonHandler } from './button-handler';
 import { CommandIntake, discordActor } from './command-intake';

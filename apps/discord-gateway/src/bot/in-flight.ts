@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { JsonLogger, LOGGER } from '@sacp/platform';
+import { JsonLogger } from '@sacp/platform';
+import { LOGGER } from '@sacp/platform/nest';
 
 /**
  * The bot's work in progress (commands being answered, notices being sent), so that a

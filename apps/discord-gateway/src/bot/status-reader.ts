@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { BusClient, NO_RETRY, type OnWaiting, type RetryPolicy } from '@sacp/bus';
 import type { AgentResourceSample, AgentStatusView, HistoryEntry, WireError } from '@sacp/events';
-import { CONFIG, JsonLogger, LOGGER } from '@sacp/platform';
+import { JsonLogger } from '@sacp/platform';
+import { CONFIG, LOGGER } from '@sacp/platform/nest';
 import type { DiscordGatewayConfig } from '../config';
 import { inertLine } from '../text/inert';
 import { queryRetry } from './agent-follow';

@@ -4,7 +4,8 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { EVENT_STREAM, Subjects, type StoredEvent, type TemplateVersionRegisteredDataV1 } from '@sacp/events';
 import { evolveAgent, type EvolvableEvent, initialAgentState, type AgentState, TemplateSchema, type Template } from '@sacp/domain';
 import { ensureEventStream } from '@sacp/bus';
-import { JsonLogger, NATS } from '@sacp/platform';
+import { JsonLogger } from '@sacp/platform';
+import { NATS } from '@sacp/platform/nest';
 
 export interface FleetChange {
   event: StoredEvent;

@@ -1,6 +1,6 @@
 import { Controller, UseFilters } from '@nestjs/common';
 import { MessagePattern } from '@nestjs/microservices';
-import { BusExceptionFilter } from '@sacp/bus';
+import { BusExceptionFilter } from '@sacp/bus/nest';
 import type { MetricsAgentsReply } from '@sacp/domain';
 import type { QueryReply } from '@sacp/events';
 import { MetricsQueryHandler } from './metrics-query.handler';

@@ -2,7 +2,8 @@ import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationB
 import type { NatsConnection } from '@nats-io/nats-core';
 import { type AgentState, cpuPercentBetween, type AgentResourceSample, type CpuReading, type HostResourceSample } from '@sacp/domain';
 import { DockerDriver } from '@sacp/docker';
-import { JsonLogger, NATS } from '@sacp/platform';
+import { JsonLogger } from '@sacp/platform';
+import { NATS } from '@sacp/platform/nest';
 import { FleetView } from '../fleet/fleet-view';
 import { MonitorLeader } from '../monitor-leader';
 import { MonitorSettings } from '../monitor.settings';

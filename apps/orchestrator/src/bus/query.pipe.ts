@@ -1,6 +1,6 @@
 import type { PipeTransform } from '@nestjs/common';
 import type { z } from 'zod';
-import { ReadableBodyPipe } from '@sacp/bus';
+import { ReadableBodyPipe } from '@sacp/bus/nest';
 import { DomainError } from '@sacp/domain';
 import { describeIssues, ErrorCodes, QueryContracts, validate, type OrchestratorQueryType } from '@sacp/events';
 

@@ -1,5 +1,6 @@
 import { Catch } from '@nestjs/common';
-import { BusExceptionFilter, toWireError, type WireErrorMapping } from '@sacp/bus';
+import { toWireError, type WireErrorMapping } from '@sacp/bus';
+import { BusExceptionFilter } from '@sacp/bus/nest';
 import { CommandIdReusedError } from '@sacp/event-store';
 import type { WireError } from '@sacp/events';
 

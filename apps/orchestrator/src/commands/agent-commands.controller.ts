@@ -3,7 +3,7 @@ import { Ctx, MessagePattern, Payload, type NatsContext } from '@nestjs/microser
 import { DockerDriver } from '@sacp/docker';
 import { EventStore } from '@sacp/event-store';
 import { Subjects, type CommandReply } from '@sacp/events';
-import { CONFIG } from '@sacp/platform';
+import { CONFIG } from '@sacp/platform/nest';
 import { CommandHandlers } from '../bus/handlers.decorator';
 import type { OrchestratorConfig } from '../config';
 import { AgentRegistryReader } from '../queries/agent-registry.reader';

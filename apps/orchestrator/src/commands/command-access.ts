@@ -2,7 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { COMMAND_TYPES, ErrorCodes, ActorSchema, isSenderKind, maySend, SENDER_COMMANDS, SENDER_KINDS, parseCommandSubject } from '@sacp/events';
 import { DomainError } from '@sacp/domain';
 import { CommandAudit } from '@sacp/event-store';
-import { LOGGER, type JsonLogger } from '@sacp/platform';
+import { type JsonLogger } from '@sacp/platform';
+import { LOGGER } from '@sacp/platform/nest';
 
 /**
  * The orchestrator's half of "a command's actor kind must be one its sender may

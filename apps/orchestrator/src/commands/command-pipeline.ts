@@ -30,7 +30,8 @@ import {
   describeIssues,
   validate,
 } from '@sacp/events';
-import { LOGGER, type JsonLogger } from '@sacp/platform';
+import { type JsonLogger } from '@sacp/platform';
+import { LOGGER } from '@sacp/platform/nest';
 import { wireError } from '../bus/wire-errors';
 
 /** What a use case decided: the appends and what the reply reports. */

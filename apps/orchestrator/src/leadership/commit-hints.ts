@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { NatsConnection, Subscription } from '@nats-io/nats-core';
 import { Subjects } from '@sacp/events';
-import { NATS } from '@sacp/platform';
+import { NATS } from '@sacp/platform/nest';
 import { ProjectionRunner } from '../projection/projection-runner';
 import { Reconciler } from '../reconcile/reconciler';
 import { EventRelay } from '../relay/event-relay';

@@ -1,6 +1,7 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { LeaderLock } from '@sacp/event-store';
-import { CONFIG, LOGGER, type JsonLogger } from '@sacp/platform';
+import { type JsonLogger } from '@sacp/platform';
+import { CONFIG, LOGGER } from '@sacp/platform/nest';
 import type { OrchestratorConfig } from '../config';
 
 /** A job only the elected replica does (reconciling, relaying, projecting): started on election, stopped when the lease is lost. */

@@ -2,7 +2,8 @@ import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { DockerDriver } from '@sacp/docker';
 import { truncateLine, type LogLine } from '@sacp/events';
-import { LOGGER, NATS, type JsonLogger } from '@sacp/platform';
+import { type JsonLogger } from '@sacp/platform';
+import { LOGGER, NATS } from '@sacp/platform/nest';
 
 /** How long a followed log stream lives without a keep-alive from its reader. */
 export const FOLLOW_LEASE_MS = 30_000;

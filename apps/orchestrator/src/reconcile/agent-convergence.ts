@@ -13,7 +13,8 @@ import {
 import { DockerDriver, type ContainerSummary } from '@sacp/docker';
 import { ConcurrencyError, EventStore } from '@sacp/event-store';
 import type { StoredEvent } from '@sacp/events';
-import { CONFIG, LOGGER, type JsonLogger } from '@sacp/platform';
+import { type JsonLogger } from '@sacp/platform';
+import { CONFIG, LOGGER } from '@sacp/platform/nest';
 import { AgentLocator } from '../commands/agent-locator';
 import type { OrchestratorConfig } from '../config';
 import { AgentRecorder } from './agent-recorder';

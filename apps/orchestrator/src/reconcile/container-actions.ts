@@ -3,7 +3,8 @@ import { agentNameStreamId, buildContainerSpec, Labels, MissingSecretError, type
 import { DockerDriver } from '@sacp/docker';
 import { EventStore, type AppendRequest } from '@sacp/event-store';
 import { ErrorCodes, newEvent, type NewKnownEvent, type StoredEvent } from '@sacp/events';
-import { LOGGER, type JsonLogger } from '@sacp/platform';
+import { type JsonLogger } from '@sacp/platform';
+import { LOGGER } from '@sacp/platform/nest';
 import { AgentLocator } from '../commands/agent-locator';
 import { SecretStore } from '../secrets/secret-store';
 import { guardContainerSpec } from '../templates/container-guard';

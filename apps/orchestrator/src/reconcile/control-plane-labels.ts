@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Labels } from '@sacp/domain';
 import { EventStore } from '@sacp/event-store';
-import { CONFIG } from '@sacp/platform';
+import { CONFIG } from '@sacp/platform/nest';
 import type { OrchestratorConfig } from '../config';
 
 /** The labels that make a container this control plane's: managed, this instance, this event store. */

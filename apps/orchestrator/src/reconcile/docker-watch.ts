@@ -2,7 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Labels } from '@sacp/domain';
 import { DockerDriver } from '@sacp/docker';
 import { EventStore } from '@sacp/event-store';
-import { CONFIG, LOGGER, type JsonLogger } from '@sacp/platform';
+import { type JsonLogger } from '@sacp/platform';
+import { CONFIG, LOGGER } from '@sacp/platform/nest';
 import type { OrchestratorConfig } from '../config';
 
 /**

@@ -16,7 +16,8 @@ import {
 import { DockerDriver, type ContainerSummary } from '@sacp/docker';
 import { ConcurrencyError, EventStore } from '@sacp/event-store';
 import { newEvent, SYSTEM_ACTOR, type EventMetadata } from '@sacp/events';
-import { CONFIG, LOGGER, type JsonLogger } from '@sacp/platform';
+import { type JsonLogger } from '@sacp/platform';
+import { CONFIG, LOGGER } from '@sacp/platform/nest';
 import type { OrchestratorConfig } from '../config';
 import type { Live } from './reconcile-errors';
 

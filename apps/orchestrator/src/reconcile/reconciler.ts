@@ -1,7 +1,8 @@
 import { Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
 import { Labels } from '@sacp/domain';
 import { DockerDriver } from '@sacp/docker';
-import { CONFIG, LOGGER, Metrics, type JsonLogger } from '@sacp/platform';
+import { Metrics, type JsonLogger } from '@sacp/platform';
+import { CONFIG, LOGGER } from '@sacp/platform/nest';
 import type { OrchestratorConfig } from '../config';
 import { Leadership, type LeaderRole } from '../leadership/leadership';
 import { AgentRegistryReader } from '../queries/agent-registry.reader';

@@ -2,7 +2,8 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleInit } fr
 import { DockerDriver } from '@sacp/docker';
 import { ConcurrencyError, EventStore } from '@sacp/event-store';
 import { SYSTEM_ACTOR } from '@sacp/events';
-import { CONFIG, LOGGER, type JsonLogger } from '@sacp/platform';
+import { type JsonLogger } from '@sacp/platform';
+import { CONFIG, LOGGER } from '@sacp/platform/nest';
 import { syncTemplates } from '../commands/system.use-cases';
 import type { OrchestratorConfig } from '../config';
 import { TemplateCatalog } from '../templates/template-catalog';

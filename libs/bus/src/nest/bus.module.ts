@@ -3,7 +3,7 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { readCredentialFile } from '../auth/credential-files';
 import { BusClient, type BusClientOptions } from '../client/bus-client';
 import { connectBus, type BusLog } from '../nats-connection';
-import { NATS } from './bus.tokens';
+import { NATS } from '../bus.tokens';
 
 export interface BusModuleOptions {
   /** the service's name; the connection shows as "sacp-<service>" in the server's list */

@@ -1,2 +1,2 @@
-export * from './bus.tokens';
 export * from './bus.module';
+export * from './server';

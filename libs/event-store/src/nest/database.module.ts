@@ -1,7 +1,7 @@
 import { Inject, Injectable, Module, type DynamicModule, type FactoryProvider, type ModuleMetadata, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { TypeOrmModule, type TypeOrmModuleOptions } from '@nestjs/typeorm';
 import { DataSource, type DataSourceOptions } from 'typeorm';
-import { DATABASE_READINESS } from '@sacp/platform';
+import { DATABASE_READINESS } from '@sacp/platform/nest';
 import { ENTITIES } from '../entities';
 import { openDataSource, type DatabaseModuleOptions } from './open-data-source';
 

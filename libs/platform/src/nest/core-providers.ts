@@ -1,6 +1,7 @@
 import { Inject, Injectable, Optional, type FactoryProvider, type InjectionToken, type OnApplicationShutdown, type Provider, type Type } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/nats-core';
-import { BUS_LOG, connectBus, readCredentialFile } from '@sacp/bus';
+import { connectBus, readCredentialFile } from '@sacp/bus';
+import { BUS_LOG } from '@sacp/bus/nest';
 import { JsonLogger } from '../logger';
 import { CONFIG, LOGGER, NATS, type Token } from './tokens';
 

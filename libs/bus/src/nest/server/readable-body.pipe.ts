@@ -1,5 +1,5 @@
 import type { PipeTransform } from '@nestjs/common';
-import { PayloadLimitError } from './payload-limit.error';
+import { PayloadLimitError } from '../../payload-limit.error';
 
 /**
  * A body the deserializer could not accept (over its subject's limit) is refused here,

@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { DockerDriver } from './docker.driver';
+import { DockerDriver } from '../docker.driver';
 
 export interface DockerModuleOptions {
   /** a DOCKER_HOST-style endpoint (unix:///var/run/docker.sock, tcp://host:2375), as the service's config read it; Docker's default when absent */

@@ -3,9 +3,9 @@ import type { NatsContext } from '@nestjs/microservices';
 import { of, type Observable } from 'rxjs';
 import type { CommandReply, QueryReply } from '@sacp/events';
 import { BUS_LOG, nestBusLog } from './bus-log';
-import type { BusLog } from '../nats-connection';
-import { PayloadLimitError } from './payload-limit.error';
-import { errorReply, isInternal, toWireError, type WireErrorMapping } from './wire-reply';
+import type { BusLog } from '../../nats-connection';
+import { PayloadLimitError } from '../../payload-limit.error';
+import { errorReply, isInternal, toWireError, type WireErrorMapping } from '../../wire-reply';
 
 /**
  * The one place a bus handler's error becomes its reply: the wire error chosen by

@@ -1,5 +1,3 @@
-export * from './payload-limit.error';
-export * from './wire-reply';
 export * from './json-request.deserializer';
 export * from './json-reply.serializer';
 export * from './bus-server';

@@ -1,5 +1,5 @@
 import type { ConsumerSerializer, OutgoingResponse } from '@nestjs/microservices';
-import { errorReply, toWireError } from './wire-reply';
+import { errorReply, toWireError } from '../../wire-reply';
 
 /**
  * Nest's response packet turned into the plain JSON reply the bus has always sent:

@@ -1,11 +1,11 @@
 import type { Msg, NatsConnection, Subscription } from '@nats-io/nats-core';
 import { ServerNats, type NatsContext, type OutgoingResponse } from '@nestjs/microservices';
 import { ErrorCodes, Limits } from '@sacp/events';
-import { connectBus, type BusLog } from '../nats-connection';
+import { connectBus, type BusLog } from '../../nats-connection';
 import { JsonReplySerializer } from './json-reply.serializer';
 import { JsonRequestDeserializer, type RequestLimit } from './json-request.deserializer';
-import { isCommandSubject, isQuerySubject, PayloadLimitError } from './payload-limit.error';
-import { errorReply, toWireError } from './wire-reply';
+import { isCommandSubject, isQuerySubject, PayloadLimitError } from '../../payload-limit.error';
+import { errorReply, toWireError } from '../../wire-reply';
 import { nestBusLog } from './bus-log';
 
 export interface BusServerOptions {

@@ -1,8 +1,8 @@
 import type { CustomStrategy } from '@nestjs/microservices';
 import { Limits } from '@sacp/events';
-import { readCredentialFile } from '../auth/credential-files';
+import { readCredentialFile } from '../../auth/credential-files';
 import { BusServer } from './bus-server';
-import type { BusLog } from '../nats-connection';
+import type { BusLog } from '../../nats-connection';
 
 /**
  * The transport a service's `@MessagePattern` handlers are served on: Nest's NATS

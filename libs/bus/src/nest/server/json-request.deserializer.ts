@@ -1,6 +1,6 @@
 import type { Msg } from '@nats-io/nats-core';
 import type { ConsumerDeserializer, IncomingRequest } from '@nestjs/microservices';
-import { PayloadLimitError, requestTooLargeCode } from './payload-limit.error';
+import { PayloadLimitError, requestTooLargeCode } from '../../payload-limit.error';
 
 /** What a handler receives for a body that is not JSON (binary, cut, or not JSON at all): its own validation reports it. */
 export const MALFORMED_JSON = Symbol.for('malformed-json');

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { BusLog } from '../nats-connection';
+import type { BusLog } from '../../nats-connection';
 
 /** The service's log for the bus handlers' exception filter (a BusLog); coreProviders binds it to the service's logger. */
 export const BUS_LOG = Symbol('BUS_LOG') as symbol & { readonly __provides?: BusLog };

@@ -1,0 +1,1 @@
+export { DockerModule, type DockerModuleOptions } from './docker.module';

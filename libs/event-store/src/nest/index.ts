@@ -1,0 +1,3 @@
+export * from './open-data-source';
+export * from './database.module';
+export * from './event-store.module';
