@@ -6,6 +6,7 @@
  * /api/docs, /metrics, the event WebSocket and the dashboard; each has its own issue.
  */
 import { Module } from '@nestjs/common';
+import { BusModule } from '@sacp/bus/nest';
 import { DatabaseModule } from '@sacp/event-store/nest';
 import { type JsonLogger } from '@sacp/platform';
 import { coreProviders, HealthController } from '@sacp/platform/nest';
@@ -14,10 +15,20 @@ import { StatusController } from './status/status.controller';
 
 export function apiModule(config: ApiConfig, log: JsonLogger) {
   @Module({
-    // its readiness check for now; the API starts without Postgres and connects when it can
-    imports: [DatabaseModule.forRootAsync({ useFactory: () => ({ url: config.DATABASE_URL, poolSize: 2, applicationName: 'sacp-api', connect: 'in-background', log }) })],
+    imports: [
+      // its readiness check for now; the API starts without Postgres and connects when it can
+      DatabaseModule.forRootAsync({ useFactory: () => ({ url: config.DATABASE_URL, poolSize: 2, applicationName: 'sacp-api', connect: 'in-background', log }) }),
+      // a REST request is answered within API_BUS_TIMEOUT_MS: a query is not retried (the caller can)
+      BusModule.forRoot({
+        service: 'api',
+        url: config.NATS_URL,
+        credentialsFile: config.NATS_CREDENTIALS_FILE,
+        log: (l, m, x) => log.write(l, m, x),
+        client: { requestTimeoutMs: config.API_BUS_TIMEOUT_MS },
+      }),
+    ],
     controllers: [HealthController, StatusController],
-    providers: coreProviders('api', config, log),
+    providers: coreProviders('api', config, log, { nats: false }),
   })
   class ApiModule {}
   return ApiModule;
