@@ -67,13 +67,17 @@ describe('a restored backup of the event store (pg_dump, real orchestrators and 
       throw new Error(`${err.message}\n${restored.orchestrators[0]!.logs.slice(-4000)}`);
     });
     assert.equal(quarantined.id, laterView.containerId, 'kept, not removed');
-    const { rows: recorded } = await restoredPool.query<{ data: { containerId: string; agentId: string } }>("select data from events where type = 'container.quarantined'");
+    // the quarantine is recorded just after Docker renamed the container, and the alert after that
+    const recorded = await waitFor('the quarantine and its alert to be recorded', async () => {
+      const { rows } = await restoredPool.query<{ data: { containerId: string; agentId: string } }>("select data from events where type = 'container.quarantined'");
+      const { rows: alerts } = await restoredPool.query("select 1 from events where type = 'alert.raised' and data->>'cause' = 'container_quarantined'");
+      return rows.length && alerts.length ? { rows, alerts: alerts.length } : null;
+    });
     assert.deepEqual(
-      recorded.map((r) => [r.data.containerId, r.data.agentId]),
+      recorded.rows.map((r) => [r.data.containerId, r.data.agentId]),
       [[laterView.containerId, later]],
     );
-    const { rows: alerts } = await restoredPool.query("select 1 from events where type = 'alert.raised' and data->>'cause' = 'container_quarantined'");
-    assert.equal(alerts.length, 1, 'alerted');
+    assert.equal(recorded.alerts, 1, 'alerted once');
 
     // the agent the backup knows is still there, running, in its container
     const before = await live.docker.inspect(keptView.containerId!);
