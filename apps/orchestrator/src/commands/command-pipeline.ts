@@ -71,7 +71,7 @@ export class CommandPipeline {
   async handle(subjectType: string, body: unknown, useCase: UseCase): Promise<Reply> {
     if (body instanceof PayloadLimitError) {
       // a command nobody could read is still a command received: the audit trail has it
-      this.recordUnread(subjectType, body.code, body.message);
+      await this.recordUnread(subjectType, body.code, body.message);
       throw body;
     }
     const envelope = validate(CommandEnvelopeSchema, body);
@@ -209,8 +209,9 @@ export class CommandPipeline {
   }
 
   /** Puts a command refused before it could be read (over the size limit) in the audit trail; never fails. */
-  recordUnread(commandType: string | null, code: string, message: string): void {
-    void this.audit.record({ commandId: null, commandType, actor: null, source: null, outcome: 'malformed', errorCode: code, message }).catch(() => undefined);
+  /** Recorded before the reply, like every other outcome: a sender who saw the refusal finds it in the audit. */
+  async recordUnread(commandType: string | null, code: string, message: string): Promise<void> {
+    await this.audit.record({ commandId: null, commandType, actor: null, source: null, outcome: 'malformed', errorCode: code, message }).catch(() => undefined);
   }
 
   private async malformed(
