@@ -19,3 +19,4 @@ export * from './monitoring/resource-sample';
 export * from './monitoring/threshold-alert';
 export * from './recovery/recovery.policy';
 export * from './templates/template.hostile-fields';
+export * from './users/users.decide';

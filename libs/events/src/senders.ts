@@ -23,15 +23,18 @@ const OPERATOR_COMMANDS = [
   'container.remove_quarantined',
 ] as const satisfies readonly CommandType[];
 
+/** Users and tokens: only the CLI (on the control-plane machine) and the API (which checks the admin role) send them. */
+const USER_COMMANDS = ['user.add', 'user.set_role', 'user.remove', 'token.create', 'token.revoke'] as const satisfies readonly CommandType[];
+
 /**
  * The command types each actor kind may send. `system` is the monitor: recovery,
  * health, alerts and idle stop; it can never deploy, remove or read secrets. Only
  * chat and HTTP front doors check roles themselves, so only they report refusals.
  */
 export const SENDER_COMMANDS: Record<SenderKind, readonly CommandType[]> = {
-  cli: OPERATOR_COMMANDS,
+  cli: [...OPERATOR_COMMANDS, ...USER_COMMANDS],
   discord: ['agent.deploy', 'agent.start', 'agent.stop', 'agent.restart', 'agent.remove', 'agent.adopt', 'access.refuse'],
-  api: [...OPERATOR_COMMANDS, 'access.refuse'],
+  api: [...OPERATOR_COMMANDS, ...USER_COMMANDS, 'access.refuse'],
   system: ['agent.schedule_restart', 'agent.abandon_recovery', 'agent.report_health', 'alert.raise', 'alert.resolve', 'agent.stop'],
 };
 

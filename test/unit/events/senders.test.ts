@@ -19,6 +19,15 @@ describe('who may send what', () => {
     assert.equal(maySend('cli', 'access.refuse'), false, 'the CLI checks no roles, so it reports no refusals');
   });
 
+  test('users and tokens are managed only from the CLI and the API, never from Discord or the monitor', () => {
+    for (const t of ['user.add', 'user.set_role', 'user.remove', 'token.create', 'token.revoke']) {
+      assert.equal(maySend('cli', t), true, `cli ${t}`);
+      assert.equal(maySend('api', t), true, `api ${t}`);
+      assert.equal(maySend('discord', t), false, `discord ${t}`);
+      assert.equal(maySend('system', t), false, `system ${t}`);
+    }
+  });
+
   test('command subjects carry the kind, and parse back', () => {
     assert.equal(Subjects.command('agent.stop', 'cli'), 'sacp.cmd.agent.stop.cli');
     assert.deepEqual(parseCommandSubject('sacp.cmd.agent.schedule_restart.system'), { type: 'agent.schedule_restart', kind: 'system' });

@@ -22,6 +22,22 @@ export interface AlertChangeResult {
   open: boolean;
 }
 
+/** A user after a user command: `changed: false` means it was already as asked. */
+export interface UserChangeResult {
+  userId: string;
+  name: string;
+  role: 'viewer' | 'operator' | 'admin' | null;
+  changed: boolean;
+}
+
+export interface TokenChangeResult {
+  tokenId: string;
+  name: string;
+  role: 'viewer' | 'operator' | 'admin';
+  expiresAt: string | null;
+  changed: boolean;
+}
+
 /**
  * What an accepted command's reply carries in `result`, by command type: the contract
  * between the orchestrator's handlers and every client (`BusClient.send` types its
@@ -45,4 +61,10 @@ export interface CommandResults {
   'alert.resolve': AlertChangeResult;
   'access.refuse': { refused: string };
   'container.remove_quarantined': { containerId: string; containerName: string; removed: true };
+  'user.add': UserChangeResult;
+  'user.set_role': UserChangeResult;
+  'user.remove': UserChangeResult & { revokedTokens: string[] };
+  /** `token` is in the reply to the first delivery only: it is never stored, so a duplicate's reply lacks it */
+  'token.create': TokenChangeResult & { token?: string };
+  'token.revoke': TokenChangeResult;
 }

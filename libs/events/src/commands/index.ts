@@ -15,6 +15,7 @@ import { RaiseAlertV1 } from './raise-alert.v1';
 import { ResolveAlertV1 } from './resolve-alert.v1';
 import { RefuseAccessV1 } from './refuse-access.v1';
 import { RemoveQuarantinedV1 } from './remove-quarantined.v1';
+import { AddUserV1, CreateTokenV1, RemoveUserV1, RevokeTokenV1, SetUserRoleV1 } from './users.v1';
 import type { CommandResults } from './command-results';
 
 export * from './command-envelope';
@@ -36,6 +37,7 @@ export * from './raise-alert.v1';
 export * from './resolve-alert.v1';
 export * from './refuse-access.v1';
 export * from './remove-quarantined.v1';
+export * from './users.v1';
 
 /** Every command contract, keyed by type. The subject is `sacp.cmd.<type>`. */
 export const CommandContracts = {
@@ -55,6 +57,11 @@ export const CommandContracts = {
   'alert.resolve': ResolveAlertV1,
   'access.refuse': RefuseAccessV1,
   'container.remove_quarantined': RemoveQuarantinedV1,
+  'user.add': AddUserV1,
+  'user.set_role': SetUserRoleV1,
+  'user.remove': RemoveUserV1,
+  'token.create': CreateTokenV1,
+  'token.revoke': RevokeTokenV1,
 } as const;
 export type CommandType = keyof typeof CommandContracts;
 export const COMMAND_TYPES = Object.keys(CommandContracts) as CommandType[];

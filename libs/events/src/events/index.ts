@@ -27,6 +27,7 @@ import { AccessRefusedV1 } from './access-refused.v1';
 import { TemplateVersionRegisteredV1 } from './template-version-registered.v1';
 import { ContainerQuarantinedV1 } from './container-quarantined.v1';
 import { ContainerQuarantineRemovedV1 } from './container-quarantine-removed.v1';
+import { TokenCreatedV1, TokenRevokedV1, UserAddedV1, UserRemovedV1, UserRoleChangedV1 } from './users.v1';
 
 export * from './template-ref';
 export * from './agent-deployed.v1';
@@ -58,6 +59,7 @@ export * from './alert-resolved.v1';
 export * from './access-refused.v1';
 export * from './container-quarantined.v1';
 export * from './container-quarantine-removed.v1';
+export * from './users.v1';
 
 /** Every event contract, keyed by type. Published on `sacp.evt.<type>`. */
 export const EventContracts = {
@@ -88,6 +90,11 @@ export const EventContracts = {
   'access.refused': AccessRefusedV1,
   'container.quarantined': ContainerQuarantinedV1,
   'container.quarantine_removed': ContainerQuarantineRemovedV1,
+  'user.added': UserAddedV1,
+  'user.role_changed': UserRoleChangedV1,
+  'user.removed': UserRemovedV1,
+  'token.created': TokenCreatedV1,
+  'token.revoked': TokenRevokedV1,
 } as const;
 export type EventType = keyof typeof EventContracts;
 
