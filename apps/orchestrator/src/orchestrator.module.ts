@@ -13,6 +13,7 @@ import { CommandPipeline } from './commands/command-pipeline';
 import { Commands } from './commands/commands';
 import { RecoveryCommandsController } from './commands/recovery-commands.controller';
 import { SystemCommandsController } from './commands/system-commands.controller';
+import { UsersCommandsController } from './commands/users-commands.controller';
 import type { OrchestratorConfig } from './config';
 import { CommitHints } from './leadership/commit-hints';
 import { Leadership } from './leadership/leadership';
@@ -55,7 +56,7 @@ export function orchestratorModule(config: OrchestratorConfig, log: JsonLogger) 
         useFactory: () => ({ url: config.DATABASE_URL, poolSize: 10, applicationName: 'sacp-orchestrator', migrationUrl: config.DATABASE_MIGRATION_URL, log }),
       }),
     ],
-    controllers: [HealthController, AgentCommandsController, RecoveryCommandsController, SystemCommandsController, QueriesController],
+    controllers: [HealthController, AgentCommandsController, RecoveryCommandsController, SystemCommandsController, UsersCommandsController, QueriesController],
     providers: [
       ...coreProviders('orchestrator', config, log),
       factory(POLICY, [DockerDriver], async (docker) => containerPolicyFromConfig(config, await hostSize(docker, log))),

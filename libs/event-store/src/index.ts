@@ -22,3 +22,6 @@ export * from './projections/projection';
 export * from './projections/projector';
 export * from './projections/agent-registry.projection';
 export * from './projections/template-registry.projection';
+export * from './repositories/credential.repository';
+export * from './credentials/credential-hashes';
+export * from './credentials/credential-verifier';

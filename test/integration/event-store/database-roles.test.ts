@@ -38,6 +38,8 @@ const SERVICE_ACCESS: Record<string, string[]> = {
   secrets: ['SELECT', 'INSERT', 'UPDATE'],
   secret_grants: ['SELECT', 'INSERT', 'DELETE'],
   store_identity: ['SELECT'],
+  user_credentials: ['SELECT', 'INSERT', 'UPDATE(role,updated_at)', 'DELETE'],
+  api_tokens: ['SELECT', 'INSERT', 'UPDATE(last_used_at,revoked_at)'],
   typeorm_migrations: ['SELECT'],
 };
 const TABLE_PRIVILEGES = ['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'REFERENCES', 'TRIGGER'];

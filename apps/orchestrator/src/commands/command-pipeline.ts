@@ -231,12 +231,15 @@ export class CommandPipeline {
         outcome: 'malformed',
         errorCode: code,
         message,
-        payload: typeof body === 'symbol' || type.startsWith('secret.') ? null : body,
+        // a payload that may hold a secret (a secret's value, a password) is not kept when it cannot be redacted field by field
+        payload: typeof body === 'symbol' || holdsSecrets(type) ? null : body,
       })
       .catch(() => undefined);
     throw new DomainError(code, message, details);
   }
 }
+
+const holdsSecrets = (type: string): boolean => type.startsWith('secret.') || 'redact' in ((CommandContracts as Record<string, object>)[type] ?? {});
 
 /**
  * Two commands changed the same stream at once: nothing of this one was recorded, so

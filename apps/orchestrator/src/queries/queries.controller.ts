@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { DomainError } from '@sacp/domain';
 import { DockerDriver } from '@sacp/docker';
-import { EventStore } from '@sacp/event-store';
+import { CredentialRepository, EventStore } from '@sacp/event-store';
 import { DEFAULT_PAGE_SIZE, ErrorCodes, Subjects, type QueryReply } from '@sacp/events';
 import { QueryHandlers } from '../bus/handlers.decorator';
 import { QueryPipe, type QueryOf } from '../bus/query.pipe';
@@ -36,6 +36,7 @@ export class QueriesController {
     private readonly logs: LogFollower,
     private readonly auditReader: CommandAuditReader,
     private readonly templateRegistry: TemplateRegistryReader,
+    private readonly credentials: CredentialRepository,
   ) {}
 
   @MessagePattern(Subjects.query('agent.status'))
@@ -86,5 +87,15 @@ export class QueriesController {
   @MessagePattern(Subjects.query('quarantine.list'))
   async quarantine(@Payload(new QueryPipe('quarantine.list')) q: QueryOf<'quarantine.list'>): Promise<QueryReply> {
     return ok(await listQuarantine({ store: this.store, docker: this.docker }, q));
+  }
+
+  @MessagePattern(Subjects.query('user.list'))
+  async users(@Payload(new QueryPipe('user.list')) _q: QueryOf<'user.list'>): Promise<QueryReply> {
+    return ok(await this.credentials.listUsers());
+  }
+
+  @MessagePattern(Subjects.query('token.list'))
+  async tokens(@Payload(new QueryPipe('token.list')) q: QueryOf<'token.list'>): Promise<QueryReply> {
+    return ok(await this.credentials.listTokens(q.all));
   }
 }

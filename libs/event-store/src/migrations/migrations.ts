@@ -8,6 +8,7 @@ import { ServiceRoleGrants1700000000007 } from './007-service-role-grants';
 import { CommandBinding1700000000008 } from './008-command-binding';
 import { SecretGrants1700000000009 } from './009-secret-grants';
 import { StoreIdentity1700000000010 } from './010-store-identity';
+import { Credentials1700000000011 } from './011-credentials';
 import type { SqlMigration } from './sql-migration';
 
 export { MIGRATIONS_TABLE, SqlMigration } from './sql-migration';
@@ -24,6 +25,7 @@ export const MIGRATIONS: (new () => SqlMigration)[] = [
   CommandBinding1700000000008,
   SecretGrants1700000000009,
   StoreIdentity1700000000010,
+  Credentials1700000000011,
 ];
 
 /** The names TypeORM records for them, in order. */

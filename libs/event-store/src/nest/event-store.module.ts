@@ -8,6 +8,7 @@ import { Projector } from '../projections/projector';
 import { templateRegistryProjection } from '../projections/template-registry.projection';
 import { CommandAudit } from '../repositories/command-audit';
 import { SecretRepository } from '../repositories/secret.repository';
+import { CredentialRepository } from '../repositories/credential.repository';
 import { DatabaseModule, type AsyncModuleOptions } from './database.module';
 import type { DatabaseModuleOptions } from './open-data-source';
 
@@ -31,6 +32,7 @@ export class EventStoreModule {
         { provide: EventStore, useExisting: PgEventStore },
         { provide: CommandAudit, useFactory: (ds: DataSource) => new CommandAudit(ds), inject: [DataSource] },
         { provide: SecretRepository, useFactory: (ds: DataSource) => new SecretRepository(ds), inject: [DataSource] },
+        { provide: CredentialRepository, useFactory: (ds: DataSource) => new CredentialRepository(ds), inject: [DataSource] },
         {
           provide: Projector,
           useFactory: (store: PgEventStore) =>
@@ -40,7 +42,7 @@ export class EventStoreModule {
           inject: [PgEventStore],
         },
       ],
-      exports: [database, PgEventStore, EventStore, CommandAudit, SecretRepository, Projector],
+      exports: [database, PgEventStore, EventStore, CommandAudit, SecretRepository, CredentialRepository, Projector],
     };
   }
 }

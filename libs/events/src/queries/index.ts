@@ -44,6 +44,10 @@ export const QueryContracts = {
   }),
   /** containers quarantined by this control plane, newest first; removed ones only with `all` */
   'quarantine.list': z.object({ all: z.boolean().default(false), limit: z.number().int().min(1).max(500).default(100) }),
+  /** users and their roles, by name; never a password hash */
+  'user.list': z.object({}),
+  /** API tokens, newest first (revoked ones only with `all`); never a token or its hash */
+  'token.list': z.object({ all: z.boolean().default(false) }),
 } as const;
 /** Items per page when a request does not say. */
 export const DEFAULT_PAGE_SIZE = {
@@ -59,6 +63,25 @@ export type MonitorQueryType = (typeof MONITOR_QUERIES)[number];
 /** Every query on `sacp.qry.<type>`. */
 export type QueryType = OrchestratorQueryType | MonitorQueryType;
 export const QUERY_TYPES = Object.keys(QueryContracts) as OrchestratorQueryType[];
+
+export interface UserView {
+  userId: string;
+  name: string;
+  role: 'viewer' | 'operator' | 'admin';
+  createdAt: string;
+}
+
+export interface TokenView {
+  tokenId: string;
+  name: string;
+  role: 'viewer' | 'operator' | 'admin';
+  /** the user it acts for, or null */
+  user: string | null;
+  expiresAt: string | null;
+  createdAt: string;
+  revokedAt: string | null;
+  lastUsedAt: string | null;
+}
 
 export interface QuarantineView {
   containerId: string;
@@ -158,6 +181,8 @@ export interface QueryResults {
   'template.list': TemplateListView;
   'audit.list': AuditEntryView[];
   'quarantine.list': QuarantineView[];
+  'user.list': UserView[];
+  'token.list': TokenView[];
   'metrics.agents': MetricsAgentsReply;
 }
 
