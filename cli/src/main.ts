@@ -17,6 +17,8 @@ import { registerStart } from './commands/start.command';
 import { registerStatus } from './commands/status.command';
 import { registerStop } from './commands/stop.command';
 import { registerTemplates } from './commands/templates.command';
+import { registerToken } from './commands/token.command';
+import { registerUser } from './commands/user.command';
 import { registerWhy } from './commands/why.command';
 import { DEFAULT_NATS_URL, ENVIRONMENT_HELP, readCliEnvironment, type CliEnvironment } from './config';
 import { processIo, type Io } from './context';
@@ -90,6 +92,8 @@ ${EXIT_CODES_HELP}`,
   registerBus(program, rt);
   registerAdopt(program, rt);
   registerQuarantine(program, rt);
+  registerUser(program, rt);
+  registerToken(program, rt);
 
   configureTree(program, io);
   return program;

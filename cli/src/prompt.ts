@@ -28,3 +28,10 @@ export function promptHidden(ctx: CliContext, what: string): Promise<string> {
     stdin.on('data', onData);
   });
 }
+
+/** Everything on a (piped) stream, as UTF-8. */
+export async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+  return Buffer.concat(chunks).toString('utf8');
+}

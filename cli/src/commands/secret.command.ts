@@ -5,7 +5,7 @@ import type { CliContext } from '../context';
 import { UsageError } from '../errors';
 import { checkLocally, REASON_HELP } from '../options';
 import { json } from '../output/format';
-import { promptHidden } from '../prompt';
+import { promptHidden, readAll } from '../prompt';
 import type { Runtime } from '../runtime';
 
 export function registerSecret(program: Command, rt: Runtime): void {
@@ -89,10 +89,4 @@ async function readSecretFile(file: string): Promise<string> {
   } catch (err) {
     throw new UsageError(`cannot read --from-file ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
   }
-}
-
-async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
-  return Buffer.concat(chunks).toString('utf8');
 }
