@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import type { DataSource } from 'typeorm';
 import { CredentialRepository, CredentialVerifier } from '@sacp/event-store';
+import { Subjects, type CommandReply } from '@sacp/events';
 import { TestControlPlane } from '../../support/control-plane';
 import { testDataSource } from '../../support/event-store';
 import { explain, parseTable, sacp } from './sacp';
@@ -58,6 +59,22 @@ describe('sacp user and sacp token', () => {
     const noRole = await sacp(['user', 'add', 'bob'], { env, input: `${PASSWORD}\n` });
     assert.equal(noRole.code, 2, explain(noRole));
     assert.match(noRole.stderr, /give the role: --role viewer\|operator\|admin, or --admin/);
+  });
+
+  test('a malformed user.add sent by a tool is refused, and its password is not kept in the audit', async () => {
+    const envelope = {
+      type: 'user.add',
+      version: 1,
+      commandId: 'e2e-malformed-user',
+      actor: { kind: 'cli', id: 'tool', displayName: 'tool' },
+      source: 'e2e',
+      payload: { name: 'carol', role: 'owner', password: PASSWORD },
+    };
+    const reply = JSON.parse((await cp.nc.request(Subjects.command('user.add', 'cli'), JSON.stringify(envelope), { timeout: 10_000 })).string()) as CommandReply;
+    assert.equal(reply.ok, false);
+    assert.match(JSON.stringify(reply), /COMMAND\.MALFORMED.*the role is viewer, operator or admin/);
+    const { rows } = await cp.pool.query<{ payload: unknown }>("select payload from command_audit where command_id = 'e2e-malformed-user'");
+    assert.deepEqual(rows, [{ payload: null }]);
   });
 
   test('the last admin can be neither demoted nor removed', async () => {

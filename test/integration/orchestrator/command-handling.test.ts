@@ -7,7 +7,7 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { requestJson } from '@sacp/bus';
 import { BusServer } from '@sacp/bus/nest';
 import { DockerDriver } from '@sacp/docker';
-import { CommandAudit, EventStore, Projector } from '@sacp/event-store';
+import { CommandAudit, CredentialRepository, EventStore, Projector } from '@sacp/event-store';
 import { COMMAND_TYPES, QueryContracts, Subjects, type CommandReply } from '@sacp/events';
 import { JsonLogger, Metrics, logContext } from '@sacp/platform';
 import { CONFIG, LOGGER } from '@sacp/platform/nest';
@@ -18,6 +18,7 @@ import { CommandPipeline } from '../../../apps/orchestrator/src/commands/command
 import { Commands } from '../../../apps/orchestrator/src/commands/commands';
 import { RecoveryCommandsController } from '../../../apps/orchestrator/src/commands/recovery-commands.controller';
 import { SystemCommandsController } from '../../../apps/orchestrator/src/commands/system-commands.controller';
+import { UsersCommandsController } from '../../../apps/orchestrator/src/commands/users-commands.controller';
 import { AgentRegistryReader } from '../../../apps/orchestrator/src/queries/agent-registry.reader';
 import { SecretStore } from '../../../apps/orchestrator/src/secrets/secret-store';
 import { TemplateCatalog } from '../../../apps/orchestrator/src/templates/template-catalog';
@@ -71,7 +72,7 @@ describe('command handling: controllers, sender check, exception filter, log con
     [nats, es] = await Promise.all([startNats(), testEventStore()]);
     const unused = {};
     const module = await Test.createTestingModule({
-      controllers: [AgentCommandsController, RecoveryCommandsController, SystemCommandsController],
+      controllers: [AgentCommandsController, RecoveryCommandsController, SystemCommandsController, UsersCommandsController],
       providers: [
         Commands,
         CommandAccess,
@@ -87,6 +88,7 @@ describe('command handling: controllers, sender check, exception filter, log con
         { provide: DockerDriver, useValue: unused },
         { provide: AgentRegistryReader, useValue: unused },
         { provide: Projector, useValue: unused },
+        { provide: CredentialRepository, useValue: unused },
       ],
     }).compile();
     server = new BusServer({ url: nats.url, name: 'test-orchestrator', credentials: nats.credential('orchestrator'), queue: 'sacp-orchestrator' });
