@@ -1,4 +1,4 @@
-import { EVENT_STREAM, Subjects, MONITOR_QUERIES, SENDER_COMMANDS, type SenderKind, QUERY_TYPES } from '@sacp/events';
+import { ADMIN_QUERIES, EVENT_STREAM, Subjects, MONITOR_QUERIES, SENDER_COMMANDS, type SenderKind, QUERY_TYPES } from '@sacp/events';
 
 /** The kinds of connection the bus knows; a reader is an external tool that only watches events. */
 export type BusRole = 'orchestrator' | 'monitor' | 'discord-gateway' | 'api' | 'cli' | 'reader';
@@ -14,7 +14,8 @@ export interface BusCredential {
 }
 
 export interface Permissions {
-  publish: { allow: string[] };
+  /** `deny` takes precedence over `allow` (nats-server checks both) */
+  publish: { allow: string[]; deny?: string[] };
   subscribe: { allow: string[] };
   /** may answer requests it received (a reply subject it could not otherwise publish to) */
   allowResponses: boolean;
@@ -78,7 +79,10 @@ export function permissionsFor(c: BusCredential): Permissions {
     case 'cli': {
       const kind = ROLE_KIND[c.role]!;
       return {
-        publish: { allow: [...commandSubjects(kind), Subjects.queryWildcard, ...frontDoorLogControl, ...(c.role === 'cli' ? [] : serviceConsumerApi)] },
+        publish: {
+          allow: [...commandSubjects(kind), Subjects.queryWildcard, ...frontDoorLogControl, ...(c.role === 'cli' ? [] : serviceConsumerApi)],
+          ...(c.role === 'discord-gateway' ? { deny: ADMIN_QUERIES.map((q) => Subjects.query(q)) } : {}),
+        },
         subscribe: { allow: [Subjects.logsWildcard, Subjects.eventWildcard, inbox] },
         allowResponses: false,
       };

@@ -25,7 +25,7 @@ export function natsServerConfig(s: NatsServerSettings, credentials: readonly Bu
         user: c.user,
         password: c.password,
         permissions: {
-          publish: { allow: p.publish.allow },
+          publish: { allow: p.publish.allow, ...(p.publish.deny ? { deny: p.publish.deny } : {}) },
           subscribe: { allow: p.subscribe.allow },
           ...(p.allowResponses ? { allow_responses: true } : {}),
         },
