@@ -112,6 +112,19 @@ describe('sacp user and sacp token', () => {
     assert.match(again.stderr, /TOKEN\.REVOKED: .*revoked already/);
   });
 
+  test('an expiry in the past is refused by the control plane, one it cannot read by the CLI', async () => {
+    const past = await run('token', 'create', '--name', 'past', '--role', 'viewer', '--expires', '2020-01-01T00:00:00Z');
+    assert.equal(past.code, 1, explain(past));
+    assert.match(past.stderr, /TOKEN\.INVALID: the token's expiry 2020-01-01T00:00:00\.000Z is not in the future/);
+    const vague = await run('token', 'create', '--name', 'vague', '--role', 'viewer', '--expires', 'soon');
+    assert.equal(vague.code, 2, explain(vague));
+    assert.match(vague.stderr, /--expires soon: give a duration \(90m, 12h, 30d, 2w\) or an ISO time/);
+    const listed = await run('token', 'list', '--all', '--json');
+    assert.equal(listed.code, 0, explain(listed));
+    for (const t of JSON.parse(listed.stdout) as Record<string, unknown>[])
+      assert.deepEqual(Object.keys(t).sort(), ['createdAt', 'expiresAt', 'lastUsedAt', 'name', 'revokedAt', 'role', 'tokenId', 'user']);
+  });
+
   test('a token is shown once: the same command sent again gets the recorded outcome without the token', async () => {
     const args = ['--command-id', 'e2e-token-once', 'token', 'create', '--name', 'once', '--role', 'viewer'];
     const first = await run(...args);

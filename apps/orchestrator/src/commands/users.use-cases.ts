@@ -28,7 +28,7 @@ export async function addUser(cmd: CommandEnvelope<AddUserPayloadV1>, deps: User
   return {
     appends: d.appends,
     result: userResult(d),
-    target: 'the users',
+    target: 'the user directory',
     alsoInTransaction: (tx: StoreTransaction) => deps.credentials.addUser(tx, { userId: d.user!.userId, name, role, passwordHash }),
   };
 }
@@ -39,7 +39,7 @@ export async function setUserRole(cmd: CommandEnvelope<SetUserRolePayloadV1>, de
   return {
     appends: d.appends,
     result: userResult(d),
-    target: 'the users',
+    target: 'the user directory',
     ...(d.changed ? { alsoInTransaction: (tx: StoreTransaction) => deps.credentials.setRole(tx, cmd.payload.name, cmd.payload.role) } : {}),
   };
 }
@@ -50,7 +50,7 @@ export async function removeUser(cmd: CommandEnvelope<RemoveUserPayloadV1>, deps
   return {
     appends: d.appends,
     result: { ...userResult(d), role: null, revokedTokens: d.revokedTokens },
-    target: 'the users',
+    target: 'the user directory',
     alsoInTransaction: async (tx: StoreTransaction) => {
       await deps.credentials.removeUser(tx, cmd.payload.name);
       await deps.credentials.revokeTokens(tx, d.revokedTokens);
@@ -73,7 +73,7 @@ export async function createToken(cmd: CommandEnvelope<CreateTokenPayloadV1>, de
   return {
     appends: d.appends,
     result: tokenResult(d),
-    target: 'the users',
+    target: 'the user directory',
     alsoInTransaction: (tx: StoreTransaction) =>
       deps.credentials.addToken(tx, { tokenId: d.token!.tokenId, tokenHash: hash, name, role, userName: user, expiresAt: expiresAt ? new Date(expiresAt) : null }),
     afterCommit: async () => ({ token }),
@@ -86,7 +86,7 @@ export async function revokeToken(cmd: CommandEnvelope<RevokeTokenPayloadV1>, de
   return {
     appends: d.appends,
     result: tokenResult(d),
-    target: 'the users',
+    target: 'the user directory',
     alsoInTransaction: (tx: StoreTransaction) => deps.credentials.revokeTokens(tx, [d.token!.tokenId]),
   };
 }
