@@ -112,6 +112,7 @@ describe('leader hand-over without double work (two real orchestrator processes)
     // is frozen (NATS would still hand it a share of the queue group until its ping interval runs out)
     const during = await cp.deploy('sim', 'f-during');
     let streamBefore = new Set<string>();
+    let resumedAt = Date.now();
     const frozenAt = Date.now();
     process.kill(old.pid!, 'SIGSTOP');
     frozen.add(old.pid!);
@@ -132,11 +133,12 @@ describe('leader hand-over without double work (two real orchestrator processes)
       });
       // what the stream held before the old leader woke up
       streamBefore = await streamPositions();
+      // taken before the resume: the old leader's first line after it may come before this process runs again
+      resumedAt = Date.now();
     } finally {
       process.kill(old.pid!, 'SIGCONT');
       frozen.delete(old.pid!);
     }
-    const resumedAt = Date.now();
     await waitFor('the old leader to step down', async () => (await isLeader(old)) === false, 10_000, 100);
     const after = linesAfter(old, resumedAt);
     const lost = after.find((l) => l.msg === 'lost leadership');
