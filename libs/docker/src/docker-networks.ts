@@ -15,9 +15,24 @@ export interface NetworkSummary {
  * picks the oldest as the winner and removes only the duplicate it created itself.
  */
 export class DockerNetworks {
+  /** Callers in this process asking for the same name share one creation: only another process can race it. */
+  private readonly inFlight = new Map<string, Promise<NetworkSummary>>();
+
   constructor(private readonly docker: DockerApi) {}
 
   async ensure(name: string, labels: Record<string, string>): Promise<NetworkSummary> {
+    const running = this.inFlight.get(name);
+    if (running) return { ...(await running), created: false };
+    const ensuring = this.ensureOnce(name, labels);
+    this.inFlight.set(name, ensuring);
+    try {
+      return await ensuring;
+    } finally {
+      this.inFlight.delete(name);
+    }
+  }
+
+  private async ensureOnce(name: string, labels: Record<string, string>): Promise<NetworkSummary> {
     const existing = await this.find(name);
     if (existing[0]) return { ...existing[0], created: false };
     let id: string;
