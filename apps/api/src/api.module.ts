@@ -12,6 +12,7 @@ import type { JsonLogger } from '@sacp/platform';
 import { coreProviders, HealthController, MetricsController } from '@sacp/platform/nest';
 import { AgentCommandsController } from './agents/agent-commands.controller';
 import { AgentsController } from './agents/agents.controller';
+import { LogStreamController } from './agents/log-stream.controller';
 import { AuthModule } from './auth';
 import type { ApiConfig } from './config';
 import { ApiExceptionFilter } from './http/api-exception.filter';
@@ -32,7 +33,7 @@ export function apiModule(config: ApiConfig, log: JsonLogger) {
       }),
       AuthModule.forRoot({ config, log, publicControllers: [HealthController, MetricsController] }),
     ],
-    controllers: [HealthController, AgentsController, AgentCommandsController, UsersController],
+    controllers: [HealthController, AgentsController, LogStreamController, AgentCommandsController, UsersController],
     providers: [...coreProviders('api', config, log, { nats: false }), { provide: APP_FILTER, useValue: new ApiExceptionFilter(log) }],
   })
   class ApiModule {}
