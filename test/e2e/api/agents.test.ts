@@ -137,6 +137,23 @@ describe('agents over HTTP: deploy, watch, change and remove (real api, orchestr
     const asViewer = await api.request('POST', '/api/v1/agents/web-1/stop', { token: viewer });
     assert.equal(asViewer.status, 403);
     assert.equal(asViewer.body.code, 'AUTH.ROLE_FORBIDDEN');
+    const refusal = await waitFor('the refusal in the event log', async () => {
+      const { rows } = await cp.pool.query<{ data: { command: string; arguments: object; required: string; held: string; message: string }; actor: string }>(
+        "select data, metadata->'actor'->>'displayName' as actor from events where type = 'access.refused'",
+      );
+      return rows[0];
+    });
+    assert.deepEqual(
+      { ...refusal.data, arguments: { ...refusal.data.arguments } },
+      {
+        command: 'POST /api/v1/agents/:agent/stop',
+        arguments: { agent: 'web-1' },
+        required: 'operator',
+        held: 'viewer',
+        message: 'POST /api/v1/agents/:agent/stop needs the operator role; watcher has viewer',
+      },
+    );
+    assert.equal(refusal.actor, 'token watcher');
     assert.equal((await api.request('GET', '/api/v1/agents?limit=0', { token: viewer })).status, 400);
     assert.equal((await api.request('GET', '/api/v1/agents?bogus=1', { token: viewer })).status, 400);
   });
