@@ -17,6 +17,7 @@ import {
   Projector,
   agentRegistryProjection,
   templateRegistryProjection,
+  alertsProjection,
 } from '@sacp/event-store';
 import { metadata, testDataSource, testEvent, testEventStore } from '../../support/event-store';
 import { waitFor } from '../../support/ports';
@@ -221,7 +222,7 @@ describe('the database enforces its own rules on the services (real Postgres, th
     assert.deepEqual(await store.recordRejection('stop-1', stopBinding, { ok: false, n: 2 }), { first: false, reply: { ok: false, n: 1 } });
 
     // the projector's batches, its rebuild (which empties the read models) and its checkpoint
-    const projector = new Projector(store, [agentRegistryProjection, templateRegistryProjection]);
+    const projector = new Projector(store, [agentRegistryProjection, templateRegistryProjection, alertsProjection]);
     assert.ok((await projector.catchUp()) >= 4);
     await store.append([{ streamId: 'alerts', expectedVersion: 0, events: [{ type: 'alert.raised', schemaVersion: 1, data: example('alert.raised') }] }], metadata());
     await waitFor('the alert to be projected', async () => (await projector.catchUp()) === 1);

@@ -8,9 +8,10 @@ const pointer = (segments: readonly (string | number)[]) => segments.map((s) => 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /**
- * The differences between two JSON values (e.g. two versions of a template), deepest
- * first-differing paths only: objects are compared key by key (sorted), arrays index by
- * index (a longer one adds, a shorter one removes at the end), anything else by value.
+ * The differences between two JSON values (e.g. two versions of a template), each at
+ * the deepest path where they differ: objects are compared key by key (sorted), arrays
+ * index by index (a longer one adds, a shorter one removes at the end), anything else
+ * by value (a value that changes type is one change).
  * Two equal values give `[]`. At most `max` changes.
  */
 export function jsonDiff(before: unknown, after: unknown, max = 1000): JsonChange[] {
