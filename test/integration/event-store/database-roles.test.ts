@@ -36,6 +36,7 @@ const SERVICE_ACCESS: Record<string, string[]> = {
   checkpoints: ['SELECT', 'INSERT', 'UPDATE'],
   agent_registry: ['SELECT', 'INSERT', 'UPDATE', 'DELETE'],
   template_registry: ['SELECT', 'INSERT', 'UPDATE', 'DELETE'],
+  alerts: ['SELECT', 'INSERT', 'UPDATE', 'DELETE'],
   secrets: ['SELECT', 'INSERT', 'UPDATE'],
   secret_grants: ['SELECT', 'INSERT', 'DELETE'],
   store_identity: ['SELECT'],
