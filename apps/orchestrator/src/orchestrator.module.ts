@@ -58,7 +58,15 @@ export function orchestratorModule(config: OrchestratorConfig, log: JsonLogger) 
         useFactory: () => ({ url: config.DATABASE_URL, poolSize: 10, applicationName: 'sacp-orchestrator', migrationUrl: config.DATABASE_MIGRATION_URL, log }),
       }),
     ],
-    controllers: [HealthController, AgentCommandsController, RecoveryCommandsController, SystemCommandsController, UsersCommandsController, AlertCommandsController, QueriesController],
+    controllers: [
+      HealthController,
+      AgentCommandsController,
+      RecoveryCommandsController,
+      SystemCommandsController,
+      UsersCommandsController,
+      AlertCommandsController,
+      QueriesController,
+    ],
     providers: [
       ...coreProviders('orchestrator', config, log),
       factory(POLICY, [DockerDriver], async (docker) => containerPolicyFromConfig(config, await hostSize(docker, log))),

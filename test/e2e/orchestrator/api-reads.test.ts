@@ -51,7 +51,7 @@ describe('reads for the HTTP API: the fleet as it was, filters, templates, audit
     // a replay up to the reply's position: the projection's fold over the events in commit order
     const store = await cp.eventStore();
     const entries = new Map<string, RegistryEntry>();
-    for (let cp0 = START; ; ) {
+    for (let cp0 = START; ;) {
       const batch = (await store.readAll(cp0, 1000)).filter((e) => BigInt(e.globalPosition) <= BigInt(then.asOf!.position));
       if (!batch.length) break;
       foldRegistry(entries, batch);
@@ -59,7 +59,9 @@ describe('reads for the HTTP API: the fleet as it was, filters, templates, audit
     }
     const replay = [...entries.values()].filter((e) => e.state.exists && e.state.observed !== 'removed').map((e) => registryView(registryRowOf(e)));
     assert.deepEqual(then.result, replay);
-    const stopEvent = await cp.pool.query<{ p: string }>(`select global_position::text as p from events where stream_id = $1 and type = 'agent.stop_requested'`, [`agent-${readsId}`]);
+    const stopEvent = await cp.pool.query<{ p: string }>(`select global_position::text as p from events where stream_id = $1 and type = 'agent.stop_requested'`, [
+      `agent-${readsId}`,
+    ]);
     assert.ok(BigInt(then.asOf.position) < BigInt(stopEvent.rows[0]!.p), 'the stop is after the position folded');
 
     const now = ok(await cp.query<AgentStatusView[]>('agent.status', { at: new Date().toISOString() }));

@@ -73,7 +73,13 @@ describe('the alerts read model: migration 013 and the alerts projection (real P
     assert.deepEqual(await rows(), expectedBefore, 'applied twice, nothing changed');
 
     await store.append(
-      [{ streamId: `alert-${KEY}`, expectedVersion: 3, events: [{ type: 'alert.acknowledged', schemaVersion: 1, data: { key: KEY, alertId: 'x', agentId: 'a1', note: 'on it' } }] }],
+      [
+        {
+          streamId: `alert-${KEY}`,
+          expectedVersion: 3,
+          events: [{ type: 'alert.acknowledged', schemaVersion: 1, data: { key: KEY, alertId: 'x', agentId: 'a1', note: 'on it' } }],
+        },
+      ],
       metadata({ actor: { kind: 'api', id: 'u1', displayName: 'alice' } }),
     );
     await store.append([{ streamId: `alert-${KEY}`, expectedVersion: 4, events: [resolved] }], metadata());

@@ -40,8 +40,12 @@ describe('alert acknowledgement decider: an operator has seen an open alert', ()
   });
 
   test('a key never raised is unknown; a resolved alert is over', () => {
-    given([]).when(ack).then({ error: 'ALERT.NOT_FOUND', message: /no alert with key/ });
-    given([raised(), resolved()]).when(ack).then({ error: 'ALERT.RESOLVED', message: /resolved already/ });
+    given([])
+      .when(ack)
+      .then({ error: 'ALERT.NOT_FOUND', message: /no alert with key/ });
+    given([raised(), resolved()])
+      .when(ack)
+      .then({ error: 'ALERT.RESOLVED', message: /resolved already/ });
     given([raised(), acknowledged(), resolved()]).when(ack).then({ error: 'ALERT.RESOLVED' });
   });
 

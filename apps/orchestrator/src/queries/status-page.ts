@@ -3,7 +3,10 @@ import { DomainError } from '@sacp/domain';
 import type { AgentRegistryReader, StatusFilters, StatusKey } from './agent-registry.reader';
 
 /** One page of every agent's status, in `sacp status` order, after the cursor's agent. */
-export async function readStatusPage(registry: AgentRegistryReader, q: StatusFilters & { cursor?: string; pageSize: number }): Promise<{ result: AgentStatusView[]; nextCursor?: string }> {
+export async function readStatusPage(
+  registry: AgentRegistryReader,
+  q: StatusFilters & { cursor?: string; pageSize: number },
+): Promise<{ result: AgentStatusView[]; nextCursor?: string }> {
   let after: StatusKey | null = null;
   if (q.cursor) {
     after = decodeCursor<StatusKey & Record<string, unknown>>('agent.status', q.cursor);

@@ -25,7 +25,16 @@ export interface TemplateReads {
 
 const versionOf = (e: StoredEvent): TemplateVersionDetailView => {
   const d = e.data as TemplateVersionRegisteredDataV1;
-  return { name: d.name, version: d.version, hash: d.hash, file: d.file, at: e.metadata.occurredAt, actor: e.metadata.actor, commandId: e.metadata.commandId, definition: d.definition };
+  return {
+    name: d.name,
+    version: d.version,
+    hash: d.hash,
+    file: d.file,
+    at: e.metadata.occurredAt,
+    actor: e.metadata.actor,
+    commandId: e.metadata.commandId,
+    definition: d.definition,
+  };
 };
 
 async function registered(store: EventStore, name: string): Promise<TemplateVersionDetailView[]> {
@@ -57,7 +66,7 @@ export async function readTemplate(d: TemplateReads, name: string): Promise<Temp
   const agents = (await d.registry.byTemplate(name, MAX_AGENTS)).map((a) => ({ agent: a.name, agentId: a.id, version: a.template?.version ?? 0 }));
   return {
     name,
-    definition: file ? (file.template as unknown as Record<string, unknown>) : latest!.definition,
+    definition: file ? file.template : latest!.definition,
     hash: file ? file.hash : latest!.hash,
     file: file ? file.file : latest!.file,
     source: file ? 'file' : 'registry',

@@ -1,8 +1,6 @@
 /** One difference between two JSON documents. `path` is a JSON Pointer (RFC 6901): `/resources/memory`, `/command/1`. */
 export type JsonChange =
-  | { path: string; kind: 'added'; after: unknown }
-  | { path: string; kind: 'removed'; before: unknown }
-  | { path: string; kind: 'changed'; before: unknown; after: unknown };
+  { path: string; kind: 'added'; after: unknown } | { path: string; kind: 'removed'; before: unknown } | { path: string; kind: 'changed'; before: unknown; after: unknown };
 
 const pointer = (segments: readonly (string | number)[]) => segments.map((s) => `/${String(s).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);

@@ -15,4 +15,14 @@ export { SecretEntity, SecretGrantEntity } from './secret.entity';
 export { TemplateRegistryEntity } from './template-registry.entity';
 
 /** Every table mapped to an entity. The event store's own tables (events, streams, commands) are read and written by hand-written SQL. */
-export const ENTITIES = [AgentRegistryEntity, TemplateRegistryEntity, CommandAuditEntity, SecretEntity, SecretGrantEntity, CheckpointEntity, UserCredentialEntity, ApiTokenEntity, AlertEntity];
+export const ENTITIES = [
+  AgentRegistryEntity,
+  TemplateRegistryEntity,
+  CommandAuditEntity,
+  SecretEntity,
+  SecretGrantEntity,
+  CheckpointEntity,
+  UserCredentialEntity,
+  ApiTokenEntity,
+  AlertEntity,
+];

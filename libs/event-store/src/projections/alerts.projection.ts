@@ -54,12 +54,5 @@ async function raised(tx: EntityManager, e: StoredEvent<string, AlertRaisedDataV
 }
 
 async function update(tx: EntityManager, key: string, position: number, set: Partial<AlertEntity>, unlessDone: string): Promise<void> {
-  await tx
-    .createQueryBuilder()
-    .update(AlertEntity)
-    .set(set)
-    .where('key = :key', { key })
-    .andWhere(RAISE_BEFORE, { key, position })
-    .andWhere(unlessDone)
-    .execute();
+  await tx.createQueryBuilder().update(AlertEntity).set(set).where('key = :key', { key }).andWhere(RAISE_BEFORE, { key, position }).andWhere(unlessDone).execute();
 }

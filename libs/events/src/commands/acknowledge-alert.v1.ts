@@ -11,7 +11,7 @@ export const AcknowledgeAlertV1 = {
       alertId: z.string().min(1).max(100).optional(),
       note: z.string().min(1).max(1000).optional(),
     })
-    .refine((p) => (p.key === undefined) !== (p.alertId === undefined), { message: 'give the alert\'s key or its alertId (one of them)', path: ['key'] }),
+    .refine((p) => (p.key === undefined) !== (p.alertId === undefined), { message: "give the alert's key or its alertId (one of them)", path: ['key'] }),
   example: { key: 'host:memory', note: 'adding memory to the host tonight' },
 } as const;
 export type AcknowledgeAlertPayloadV1 = z.infer<typeof AcknowledgeAlertV1.payload>;

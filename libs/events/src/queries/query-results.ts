@@ -64,9 +64,7 @@ export interface TemplateDetailView {
 
 /** One difference between two versions; `path` is a JSON Pointer (`/resources/memory`). */
 export type TemplateChangeView =
-  | { path: string; kind: 'added'; after: unknown }
-  | { path: string; kind: 'removed'; before: unknown }
-  | { path: string; kind: 'changed'; before: unknown; after: unknown };
+  { path: string; kind: 'added'; after: unknown } | { path: string; kind: 'removed'; before: unknown } | { path: string; kind: 'changed'; before: unknown; after: unknown };
 
 /** The result of `template.diff`. */
 export interface TemplateDiffView {
