@@ -25,5 +25,6 @@ export * from './projections/agent-registry.fold';
 export * from './projections/template-registry.projection';
 export * from './projections/alerts.projection';
 export * from './repositories/credential.repository';
+export * from './repositories/session.repository';
 export * from './credentials/credential-hashes';
 export * from './credentials/credential-verifier';

@@ -9,6 +9,7 @@ import { CommandBinding1700000000008 } from './008-command-binding';
 import { SecretGrants1700000000009 } from './009-secret-grants';
 import { StoreIdentity1700000000010 } from './010-store-identity';
 import { Credentials1700000000011 } from './011-credentials';
+import { ApiSessions1700000000012 } from './012-api-sessions';
 import { Alerts1700000000013 } from './013-alerts';
 import type { SqlMigration } from './sql-migration';
 
@@ -27,6 +28,7 @@ export const MIGRATIONS: (new () => SqlMigration)[] = [
   SecretGrants1700000000009,
   StoreIdentity1700000000010,
   Credentials1700000000011,
+  ApiSessions1700000000012,
   Alerts1700000000013,
 ];
 
