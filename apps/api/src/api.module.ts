@@ -12,9 +12,13 @@ import type { JsonLogger } from '@sacp/platform';
 import { coreProviders, HealthController, MetricsController } from '@sacp/platform/nest';
 import { AgentCommandsController } from './agents/agent-commands.controller';
 import { AgentsController } from './agents/agents.controller';
+import { AlertsController } from './alerts/alerts.controller';
+import { AuditController } from './audit/audit.controller';
 import { AuthModule } from './auth';
 import type { ApiConfig } from './config';
 import { ApiExceptionFilter } from './http/api-exception.filter';
+import { ResourcesController } from './resources/resources.controller';
+import { TemplatesController } from './templates/templates.controller';
 import { UsersController } from './users/users.controller';
 
 export function apiModule(config: ApiConfig, log: JsonLogger) {
@@ -32,7 +36,7 @@ export function apiModule(config: ApiConfig, log: JsonLogger) {
       }),
       AuthModule.forRoot({ config, log, publicControllers: [HealthController, MetricsController] }),
     ],
-    controllers: [HealthController, AgentsController, AgentCommandsController, UsersController],
+    controllers: [HealthController, AgentsController, AgentCommandsController, UsersController, TemplatesController, AuditController, AlertsController, ResourcesController],
     providers: [...coreProviders('api', config, log, { nats: false }), { provide: APP_FILTER, useValue: new ApiExceptionFilter(log) }],
   })
   class ApiModule {}
