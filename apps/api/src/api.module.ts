@@ -13,9 +13,13 @@ import { coreProviders, HealthController, MetricsController } from '@sacp/platfo
 import { AgentCommandsController } from './agents/agent-commands.controller';
 import { AgentsController } from './agents/agents.controller';
 import { LogStreamController } from './agents/log-stream.controller';
+import { AlertsController } from './alerts/alerts.controller';
+import { AuditController } from './audit/audit.controller';
 import { AuthModule } from './auth';
 import type { ApiConfig } from './config';
 import { ApiExceptionFilter } from './http/api-exception.filter';
+import { ResourcesController } from './resources/resources.controller';
+import { TemplatesController } from './templates/templates.controller';
 import { UsersController } from './users/users.controller';
 
 export function apiModule(config: ApiConfig, log: JsonLogger) {
@@ -33,7 +37,17 @@ export function apiModule(config: ApiConfig, log: JsonLogger) {
       }),
       AuthModule.forRoot({ config, log, publicControllers: [HealthController, MetricsController] }),
     ],
-    controllers: [HealthController, AgentsController, LogStreamController, AgentCommandsController, UsersController],
+    controllers: [
+      HealthController,
+      AgentsController,
+      LogStreamController,
+      AgentCommandsController,
+      UsersController,
+      TemplatesController,
+      AuditController,
+      AlertsController,
+      ResourcesController,
+    ],
     providers: [...coreProviders('api', config, log, { nats: false }), { provide: APP_FILTER, useValue: new ApiExceptionFilter(log) }],
   })
   class ApiModule {}
