@@ -11,6 +11,7 @@ import { DatabaseModule } from '@sacp/event-store/nest';
 import { type JsonLogger } from '@sacp/platform';
 import { coreProviders, HealthController } from '@sacp/platform/nest';
 import type { ApiConfig } from './config';
+import { LiveModule } from './live/live.module';
 import { StatusController } from './status/status.controller';
 
 export function apiModule(config: ApiConfig, log: JsonLogger) {
@@ -26,6 +27,7 @@ export function apiModule(config: ApiConfig, log: JsonLogger) {
         log: (l, m, x) => log.write(l, m, x),
         client: { requestTimeoutMs: config.API_BUS_TIMEOUT_MS },
       }),
+      LiveModule,
     ],
     controllers: [HealthController, StatusController],
     providers: coreProviders('api', config, log, { nats: false }),
