@@ -27,7 +27,7 @@ export function apiModule(config: ApiConfig, log: JsonLogger) {
         log: (l, m, x) => log.write(l, m, x),
         client: { requestTimeoutMs: config.API_BUS_TIMEOUT_MS },
       }),
-      LiveModule,
+      LiveModule.forRoot(log),
     ],
     controllers: [HealthController, StatusController],
     providers: coreProviders('api', config, log, { nats: false }),

@@ -33,7 +33,8 @@ type Sendable = 'hello' | 'event' | 'alert' | 'resource' | 'error' | 'resync';
  * One client of `/api/v1/live`: its position, its filter, the catch-up from the store
  * and the switch to the live feed (see ResumeCursor for the race), and its send
  * budget. It never holds a queue: a frame goes to the socket or the client is told to
- * resync. Every exit path (close, resync, error) runs `finish` once.
+ * resync. Every exit path (close, resync, error) ends in the socket's close event, which
+ * runs `finish` once.
  */
 export class LiveConnection implements FeedListener {
   private readonly budget: SendBudget;
@@ -122,13 +123,19 @@ export class LiveConnection implements FeedListener {
       if (!(await this.drained())) return;
       const page = await this.sources.readAfter(this.cursor.position, pageSize);
       if (this.closing) return;
-      const { deliver, live } = this.cursor.offerPage(page, page.length === pageSize);
+      const deliver = this.cursor.take(page);
       for (const e of deliver) {
         const kind = this.filter!.classify(e);
-        if (kind && !this.sendFrame(this.storedFrame(kind, e), kind)) return;
+        if (kind) {
+          const frame = this.storedFrame(kind, e);
+          // a catch-up paces itself: it waits for the client rather than overflow
+          if (this.budget.admit(this.ws.bufferedAmount, Buffer.byteLength(frame)) !== 'send' && !(await this.drained())) return;
+          if (!this.sendFrame(frame, kind)) return;
+        }
         this.delivered = e;
       }
-      if (live) return;
+      // synchronously after the last send: no live event can come between (ResumeCursor)
+      if (this.cursor.goLive(page.length === pageSize)) return;
       if ((replayed += deliver.length) > maxCatchUp) return this.resync('too-far-behind');
       // a short page that has not reached the live feed's newest event: that event is committed, read again shortly
       if (page.length < pageSize) await sleep(20);
@@ -193,10 +200,10 @@ export class LiveConnection implements FeedListener {
     this.close(CloseCodes.resync, reason);
   }
 
+  /** Closes; the connection counts (and its buffer with it) until the socket is gone: after the close handshake or `graceMs`. */
   close(code: number, reason: string, graceMs = this.settings.graceMs): void {
     if (this.closing) return;
     this.closing = true;
-    this.onFinish(this);
     try {
       this.ws.close(code, reason.slice(0, 120));
     } catch {
@@ -207,7 +214,6 @@ export class LiveConnection implements FeedListener {
 
   private finish(): void {
     if (this.killTimer) clearTimeout(this.killTimer);
-    if (this.closing) return;
     this.closing = true;
     this.onFinish(this);
   }

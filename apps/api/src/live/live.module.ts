@@ -1,10 +1,11 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { Injectable, Module } from '@nestjs/common';
+import { Injectable, Module, type DynamicModule } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { Limits } from '@sacp/events';
 import { CredentialRepository, CredentialVerifier } from '@sacp/event-store';
-import { readConfig } from '@sacp/platform';
+import { JsonLogger, readConfig } from '@sacp/platform';
+import { LOGGER } from '@sacp/platform/nest';
 import { LiveAuth, type LivePrincipal } from './live-auth';
 import { LiveFeed } from './live-feed';
 import { LiveHistory } from './live-history';
@@ -59,7 +60,20 @@ export class BearerTokenAuth extends LiveAuth {
 }
 
 /** `WS /api/v1/live`: live events, alerts and resource samples, resumable from an event position. */
-@Module({
-  providers: [LiveFeed, LiveHistory, LiveServer, { provide: LIVE_SETTINGS, useFactory: () => liveSettings() }, { provide: LiveAuth, useClass: BearerTokenAuth }],
-})
-export class LiveModule {}
+@Module({})
+export class LiveModule {
+  static forRoot(log: JsonLogger): DynamicModule {
+    return {
+      module: LiveModule,
+      providers: [
+        { provide: LOGGER, useValue: log },
+        { provide: JsonLogger, useValue: log },
+        LiveFeed,
+        LiveHistory,
+        LiveServer,
+        { provide: LIVE_SETTINGS, useFactory: () => liveSettings() },
+        { provide: LiveAuth, useClass: BearerTokenAuth },
+      ],
+    };
+  }
+}

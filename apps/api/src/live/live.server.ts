@@ -114,7 +114,7 @@ export class LiveServer implements OnApplicationBootstrap, BeforeApplicationShut
     try {
       const checks = new Map<string, Promise<LivePrincipal | null>>();
       await Promise.all(
-        [...this.connections].map(async (c) => {
+        [...this.connections].filter((c) => c.open).map(async (c) => {
           const key = `${c.credential.authorization ?? ''}\n${c.credential.cookie ?? ''}`;
           let check = checks.get(key);
           if (!check) checks.set(key, (check = this.auth.authenticate(c.credential)));

@@ -72,18 +72,32 @@ export class ResumeCursor {
   }
 
   /**
-   * A page read from the store after `position` (`full`: it held as many events as
-   * asked for, so there may be more). Returns the events to deliver and whether the
-   * connection is live now.
+   * A page read from the store after `position`: the events to deliver (those past
+   * what was sent). Deliver them all before calling `goLive`.
    */
-  offerPage<E extends Position>(page: E[], full: boolean): { deliver: E[]; live: boolean } {
+  take<E extends Position>(page: E[]): E[] {
     const deliver: E[] = [];
     for (const e of page) {
       if (comparePositions(e, this.sent) <= 0) continue;
       this.sent = e;
       deliver.push(e);
     }
+    return deliver;
+  }
+
+  /**
+   * After a page was delivered (`full`: it held as many events as asked for, so there
+   * may be more): switches to live when the store's head was reached and nothing the
+   * live feed showed meanwhile is missing. Call it synchronously after the last send.
+   */
+  goLive(full: boolean): boolean {
     if (this.catchingUp && !full && comparePositions(this.sent, this.liveHead) >= 0) this.catchingUp = false;
-    return { deliver, live: !this.catchingUp };
+    return !this.catchingUp;
+  }
+
+  /** `take` and `goLive` in one step, for a page delivered at once. */
+  offerPage<E extends Position>(page: E[], full: boolean): { deliver: E[]; live: boolean } {
+    const deliver = this.take(page);
+    return { deliver, live: this.goLive(full) };
   }
 }
