@@ -10,7 +10,7 @@ export class LiveClient {
 
   private constructor(readonly ws: WebSocket) {
     ws.on('message', (data) => {
-      this.messages.push(JSON.parse(String(data)) as LiveMessage);
+      this.messages.push(JSON.parse((data as Buffer).toString('utf8')) as LiveMessage);
       for (const w of this.waiters.splice(0)) w();
     });
     this.closed = new Promise((resolve) => ws.on('close', (code, reason) => (resolve({ code, reason: String(reason) }), this.waiters.splice(0).forEach((w) => w()))));

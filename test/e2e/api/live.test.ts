@@ -36,7 +36,10 @@ describe('WS /api/v1/live against the running services (api, orchestrator with t
         const streamId = `live-${tag}-${w}`;
         while (i < n) {
           const k = i++;
-          await store.append([{ streamId, expectedVersion: await store.streamVersion(streamId), events: [{ type: 'live.test', schemaVersion: 1, data: { tag, k, ...(pad ? { pad } : {}) } }] }], metadata());
+          await store.append(
+            [{ streamId, expectedVersion: await store.streamVersion(streamId), events: [{ type: 'live.test', schemaVersion: 1, data: { tag, k, ...(pad ? { pad } : {}) } }] }],
+            metadata(),
+          );
         }
       }),
     );

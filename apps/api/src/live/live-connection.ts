@@ -1,4 +1,4 @@
-import type { WebSocket } from 'ws';
+import type { RawData, WebSocket } from 'ws';
 import { bodyOmittedStandIn, type StoredEvent } from '@sacp/events';
 import { Metrics, type JsonLogger } from '@sacp/platform';
 import type { FeedEvent, FeedListener, ResourceSample } from './live-feed';
@@ -62,7 +62,7 @@ export class LiveConnection implements FeedListener {
     this.budget = new SendBudget(settings.buffer);
     this.cursor = new ResumeCursor(start);
     this.delivered = start;
-    ws.on('message', (data, isBinary) => this.onFrame(isBinary ? null : String(data)));
+    ws.on('message', (data, isBinary) => this.onFrame(isBinary ? null : text(data)));
     ws.on('close', () => this.finish());
     ws.on('error', (err) => this.log.debug('live socket error', { error: err.message }));
     this.send({ type: 'hello', position: start.globalPosition }, 'hello');
@@ -218,5 +218,7 @@ export class LiveConnection implements FeedListener {
     this.onFinish(this);
   }
 }
+
+const text = (d: RawData) => (Buffer.isBuffer(d) ? d : Array.isArray(d) ? Buffer.concat(d) : Buffer.from(d)).toString('utf8');
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -34,9 +34,7 @@ export class LiveHistory {
   /** The ids of the agents named (by id or by name) in `refs`, as the agent registry knows them. */
   async agentIds(refs: readonly string[]): Promise<string[]> {
     if (!refs.length) return [];
-    const rows = await this.dataSource.query<{ agent_id: string }[]>('select agent_id from agent_registry where name = any($1::text[]) or agent_id = any($1::text[])', [
-      refs,
-    ]);
+    const rows = await this.dataSource.query<{ agent_id: string }[]>('select agent_id from agent_registry where name = any($1::text[]) or agent_id = any($1::text[])', [refs]);
     return rows.map((r) => r.agent_id);
   }
 }

@@ -40,10 +40,7 @@ export const SubscribeSchema = z
       .array(z.enum(TOPICS))
       .min(1, 'name at least one topic')
       .max(TOPICS.length * 2),
-    agents: z
-      .array(z.string().min(1).max(LiveLimits.MAX_AGENT_REF_CHARS))
-      .max(LiveLimits.MAX_AGENTS)
-      .optional(),
+    agents: z.array(z.string().min(1).max(LiveLimits.MAX_AGENT_REF_CHARS)).max(LiveLimits.MAX_AGENTS).optional(),
   })
   .strict();
 export type Subscribe = z.infer<typeof SubscribeSchema>;

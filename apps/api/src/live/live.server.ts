@@ -114,22 +114,24 @@ export class LiveServer implements OnApplicationBootstrap, BeforeApplicationShut
     try {
       const checks = new Map<string, Promise<LivePrincipal | null>>();
       await Promise.all(
-        [...this.connections].filter((c) => c.open).map(async (c) => {
-          const key = `${c.credential.authorization ?? ''}\n${c.credential.cookie ?? ''}`;
-          let check = checks.get(key);
-          if (!check) checks.set(key, (check = this.auth.authenticate(c.credential)));
-          try {
-            const p = await check;
-            c.checkFailures = 0;
-            if (!p || p.kind !== c.principal.kind || p.id !== c.principal.id) c.close(CloseCodes.unauthorized, 'credential revoked or expired', 1000);
-            else if (!mayWatch(p.role)) c.close(CloseCodes.forbidden, 'role no longer allows watching', 1000);
-          } catch (err) {
-            if (++c.checkFailures >= 5) {
-              this.log.warn('cannot re-check a live client credential; closing it', { error: err });
-              c.close(1011, 'cannot check the credential', 1000);
+        [...this.connections]
+          .filter((c) => c.open)
+          .map(async (c) => {
+            const key = `${c.credential.authorization ?? ''}\n${c.credential.cookie ?? ''}`;
+            let check = checks.get(key);
+            if (!check) checks.set(key, (check = this.auth.authenticate(c.credential)));
+            try {
+              const p = await check;
+              c.checkFailures = 0;
+              if (!p || p.kind !== c.principal.kind || p.id !== c.principal.id) c.close(CloseCodes.unauthorized, 'credential revoked or expired', 1000);
+              else if (!mayWatch(p.role)) c.close(CloseCodes.forbidden, 'role no longer allows watching', 1000);
+            } catch (err) {
+              if (++c.checkFailures >= 5) {
+                this.log.warn('cannot re-check a live client credential; closing it', { error: err });
+                c.close(1011, 'cannot check the credential', 1000);
+              }
             }
-          }
-        }),
+          }),
       );
     } finally {
       this.rechecking = false;
