@@ -2,11 +2,12 @@ import { describe, test, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { START } from '@sacp/event-store';
+import { TestApi } from '../../support/api';
 import { TestControlPlane } from '../../support/control-plane';
 import { metadata } from '../../support/event-store';
 import { LiveClient } from '../../support/live-client';
 import { waitFor } from '../../support/ports';
-import { ServiceProcess } from '../../support/service-process';
+import type { ServiceProcess } from '../../support/service-process';
 
 const BUFFER_BYTES = 512 * 1024;
 const FLOOD = 1000;
@@ -14,6 +15,7 @@ const FLOOD = 1000;
 describe('WS /api/v1/live against the running services (api, orchestrator with the relay, NATS, Postgres)', () => {
   const cp = new TestControlPlane();
   let api: ServiceProcess;
+  let testApi: TestApi;
   let token = '';
   const clients: LiveClient[] = [];
   const open = async (o: Parameters<typeof LiveClient.connect>[1] = {}) => {
@@ -53,17 +55,13 @@ describe('WS /api/v1/live against the running services (api, orchestrator with t
 
   beforeAll(async () => {
     await cp.start();
-    api = new ServiceProcess(
-      'api',
-      { ...cp.serviceEnv('api'), API_LIVE_BUFFER_MAX_MESSAGES: '500', API_LIVE_BUFFER_MAX_BYTES: String(BUFFER_BYTES), API_LIVE_RESYNC_GRACE_MS: '60000' },
-      'API_HTTP_PORT',
-    );
-    await api.start();
+    testApi = await new TestApi(cp, { API_LIVE_BUFFER_MAX_MESSAGES: '500', API_LIVE_BUFFER_MAX_BYTES: String(BUFFER_BYTES), API_LIVE_RESYNC_GRACE_MS: '60000' }).start();
+    api = testApi.replicas[0]!;
     token = (await newToken('live-viewer')).token;
   }, 120_000);
   afterAll(async () => {
     for (const c of clients) c.ws.terminate();
-    await api?.kill();
+    await testApi?.stop();
     await cp.stop();
   });
 
@@ -76,6 +74,21 @@ describe('WS /api/v1/live against the running services (api, orchestrator with t
     );
     await assert.rejects(LiveClient.connect(api.port, { token, from: 'abc' }), (e: { status: number }) => e.status === 400);
   });
+
+  test('a dashboard session: the cookie works from a page of this host, and signing out closes the socket (4401)', async () => {
+    const session = await testApi.session('live-alice', 'viewer');
+    const origin = `http://127.0.0.1:${api.port}`;
+    const c = await open({ token: '', headers: { cookie: session.cookie, origin } });
+    await c.next((m) => m.type === 'hello');
+    await assert.rejects(
+      LiveClient.connect(api.port, { headers: { cookie: session.cookie, origin: 'http://127.0.0.1:1' } }),
+      (e: { status: number }) => e.status === 403,
+    );
+    const out = await testApi.request('POST', '/api/v1/auth/sign-out', { session });
+    assert.equal(out.status, 204);
+    const closed = await c.closed;
+    assert.equal(closed.code, 4401);
+  }, 30_000);
 
   test('a client disconnected while 100 events happen gets all 100 after reconnecting from its last position: in order, once', async () => {
     const first = await open();

@@ -1,12 +1,10 @@
-import type { IncomingHttpHeaders } from 'node:http';
-import { Injectable, Module, type DynamicModule } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { Module, type DynamicModule } from '@nestjs/common';
 import { z } from 'zod';
 import { Limits } from '@sacp/events';
-import { CredentialRepository, CredentialVerifier } from '@sacp/event-store';
 import { JsonLogger, readConfig } from '@sacp/platform';
 import { LOGGER } from '@sacp/platform/nest';
-import { LiveAuth, type LivePrincipal } from './live-auth';
+import { AuthService } from '../auth';
+import { LiveAuth } from './live-auth';
 import { LiveFeed } from './live-feed';
 import { LiveHistory } from './live-history';
 import { LIVE_SETTINGS, LiveServer, type LiveServerSettings } from './live.server';
@@ -43,22 +41,6 @@ export function liveSettings(env: NodeJS.ProcessEnv = process.env): LiveServerSe
   };
 }
 
-/** Until the API's AuthService is wired in: API tokens (Bearer) checked against Postgres on every call. */
-@Injectable()
-export class BearerTokenAuth extends LiveAuth {
-  private readonly verifier: CredentialVerifier;
-  constructor(ds: DataSource) {
-    super();
-    this.verifier = new CredentialVerifier(new CredentialRepository(ds));
-  }
-  async authenticate(headers: IncomingHttpHeaders): Promise<LivePrincipal | null> {
-    const m = /^Bearer\s+(\S+)$/i.exec(headers.authorization ?? '');
-    if (!m) return null;
-    const v = await this.verifier.verifyToken(m[1]!);
-    return v.ok && v.principal.kind === 'token' ? { kind: 'token', id: v.principal.tokenId, name: v.principal.name, role: v.principal.role } : null;
-  }
-}
-
 /** `WS /api/v1/live`: live events, alerts and resource samples, resumable from an event position. */
 @Module({})
 export class LiveModule {
@@ -72,7 +54,8 @@ export class LiveModule {
         LiveHistory,
         LiveServer,
         { provide: LIVE_SETTINGS, useFactory: () => liveSettings() },
-        { provide: LiveAuth, useClass: BearerTokenAuth },
+        // the API's AuthService (global, from AuthModule): the same check as every REST request
+        { provide: LiveAuth, useExisting: AuthService },
       ],
     };
   }
