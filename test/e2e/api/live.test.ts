@@ -80,10 +80,7 @@ describe('WS /api/v1/live against the running services (api, orchestrator with t
     const origin = `http://127.0.0.1:${api.port}`;
     const c = await open({ token: '', headers: { cookie: session.cookie, origin } });
     await c.next((m) => m.type === 'hello');
-    await assert.rejects(
-      LiveClient.connect(api.port, { headers: { cookie: session.cookie, origin: 'http://127.0.0.1:1' } }),
-      (e: { status: number }) => e.status === 403,
-    );
+    await assert.rejects(LiveClient.connect(api.port, { headers: { cookie: session.cookie, origin: 'http://127.0.0.1:1' } }), (e: { status: number }) => e.status === 403);
     const out = await testApi.request('POST', '/api/v1/auth/sign-out', { session });
     assert.equal(out.status, 204);
     const closed = await c.closed;
