@@ -1,6 +1,6 @@
 /*
  * The API service: REST under /api/v1 (OpenAPI at /api/docs), users, sessions and
- * tokens, and health and metrics. It changes nothing itself: every change is a bus
+ * tokens, live updates (WS /api/v1/live), and health and metrics. It changes nothing itself: every change is a bus
  * command sent with the API's own credential and the caller as its actor; reads are
  * bus queries. Postgres is read for credentials and sessions only.
  */
@@ -18,6 +18,7 @@ import { AuditController } from './audit/audit.controller';
 import { AuthModule } from './auth';
 import type { ApiConfig } from './config';
 import { ApiExceptionFilter } from './http/api-exception.filter';
+import { LiveModule } from './live/live.module';
 import { ResourcesController } from './resources/resources.controller';
 import { TemplatesController } from './templates/templates.controller';
 import { UsersController } from './users/users.controller';
@@ -36,6 +37,7 @@ export function apiModule(config: ApiConfig, log: JsonLogger) {
         client: { requestTimeoutMs: config.API_BUS_TIMEOUT_MS },
       }),
       AuthModule.forRoot({ config, log, publicControllers: [HealthController, MetricsController] }),
+      LiveModule.forRoot(log),
     ],
     controllers: [
       HealthController,
