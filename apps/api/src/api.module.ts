@@ -2,7 +2,8 @@
  * The API service: REST under /api/v1 (OpenAPI at /api/docs), users, sessions and
  * tokens, live updates (WS /api/v1/live), and health and metrics. It changes nothing itself: every change is a bus
  * command sent with the API's own credential and the caller as its actor; reads are
- * bus queries. Postgres is read for credentials and sessions only.
+ * bus queries. Postgres is read for credentials and sessions, and by the live feed
+ * (its catch-up from a position), never written but for sessions.
  */
 import { Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
@@ -16,6 +17,7 @@ import { LogStreamController } from './agents/log-stream.controller';
 import { AlertsController } from './alerts/alerts.controller';
 import { AuditController } from './audit/audit.controller';
 import { AuthModule } from './auth';
+import { CommandsController } from './commands/commands.controller';
 import type { ApiConfig } from './config';
 import { ApiExceptionFilter } from './http/api-exception.filter';
 import { LiveModule } from './live/live.module';
@@ -44,6 +46,7 @@ export function apiModule(config: ApiConfig, log: JsonLogger) {
       AgentsController,
       LogStreamController,
       AgentCommandsController,
+      CommandsController,
       UsersController,
       TemplatesController,
       AuditController,

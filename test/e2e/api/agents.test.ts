@@ -86,7 +86,11 @@ describe('agents over HTTP: deploy, watch, change and remove (real api, orchestr
     assert.match(bad.body.message, /Idempotency-Key/);
   });
 
-  test('stop, start and restart answer 202 and the agent follows; each is in its history with actor and reason', async () => {
+  test('stop, start and restart answer 202 and the agent follows; each is in its history with actor and reason; ?at= shows the fleet before the stop', async () => {
+    const before = (await api.request('GET', '/api/v1/agents', { token: viewer })).body.items;
+    await new Promise((r) => setTimeout(r, 20));
+    const beforeStop = new Date().toISOString();
+    await new Promise((r) => setTimeout(r, 20));
     const stop = await api.request('POST', '/api/v1/agents/web-1/stop', { token: operator, body: { reason: 'maintenance window' } });
     assert.equal(stop.status, 202, JSON.stringify(stop.body));
     await waitFor('web-1 stopped', async () => ((await api.request('GET', '/api/v1/agents/web-1', { token: viewer })).body.state.observed !== 'running' ? true : null));
@@ -100,6 +104,14 @@ describe('agents over HTTP: deploy, watch, change and remove (real api, orchestr
     assert.equal(stopEntry.actor.kind, 'api');
     assert.match(stopEntry.actor.id, /^token:/);
     assert.match(stopEntry.actor.displayName, /token ops/);
+    const then = await api.request('GET', `/api/v1/agents?at=${encodeURIComponent(beforeStop)}`, { token: viewer });
+    assert.equal(then.status, 200);
+    const view = (a: { name: string; state: object; template: object; restarts: number; health: string }) => JSON.stringify([a.name, a.state, a.template, a.restarts, a.health]);
+    assert.deepEqual(then.body.items.map(view), before.map(view), 'the fleet at that time is the fleet as it was listed then');
+    assert.match(then.body.asOf.position, /^\d+$/);
+    const one = await api.request('GET', `/api/v1/agents/web-1?at=${encodeURIComponent(beforeStop)}`, { token: viewer });
+    assert.equal(one.body.state.desired, 'running');
+    assert.equal((await api.request('GET', '/api/v1/agents?at=yesterday', { token: viewer })).status, 400);
     const why = await api.request('GET', '/api/v1/agents/web-1/why', { token: viewer });
     assert.equal(why.status, 200);
     assert.ok(why.body.steps.length >= 1);
@@ -158,9 +170,23 @@ describe('agents over HTTP: deploy, watch, change and remove (real api, orchestr
     assert.equal((await api.request('GET', '/api/v1/agents?bogus=1', { token: viewer })).status, 400);
   });
 
-  test('remove answers 202; the agent and its container go', async () => {
+  test('remove answers 202; the agent and its container go, and ?at= still shows it as it was', async () => {
+    const beforeRemove = new Date().toISOString();
+    await new Promise((r) => setTimeout(r, 20));
     const r = await api.request('DELETE', '/api/v1/agents/web-2', { token: operator, body: { reason: 'done' } });
     assert.equal(r.status, 202, JSON.stringify(r.body));
     await waitFor('web-2 gone', async () => ((await cp.containers()).length === 1 ? true : null));
+    const now = await api.request('GET', '/api/v1/agents?desired=running', { token: viewer });
+    assert.deepEqual(
+      now.body.items.map((a: { name: string }) => a.name),
+      ['web-1'],
+    );
+    const then = await api.request('GET', `/api/v1/agents/web-2?at=${encodeURIComponent(beforeRemove)}`, { token: viewer });
+    assert.equal(then.status, 200);
+    assert.equal(then.body.state.desired, 'running');
+    const commandLink = await api.request('GET', r.body.links.command, { token: viewer });
+    assert.equal(commandLink.status, 200);
+    assert.equal(commandLink.body.outcome, 'accepted');
+    assert.equal((await api.request('GET', '/api/v1/commands/no-such-command', { token: viewer })).body.code, 'COMMAND.NOT_FOUND');
   });
 });

@@ -40,7 +40,8 @@ const SERVICE_ACCESS: Record<string, string[]> = {
   secrets: ['SELECT', 'INSERT', 'UPDATE'],
   secret_grants: ['SELECT', 'INSERT', 'DELETE'],
   store_identity: ['SELECT'],
-  user_credentials: ['SELECT', 'INSERT', 'UPDATE(role,updated_at)', 'DELETE'],
+  user_credentials: ['SELECT', 'INSERT', 'UPDATE(password_hash,role,updated_at)', 'DELETE'],
+  api_sessions: ['SELECT', 'INSERT', 'UPDATE(last_seen_at)', 'DELETE'],
   api_tokens: ['SELECT', 'INSERT', 'UPDATE(last_used_at,revoked_at)'],
   typeorm_migrations: ['SELECT'],
 };

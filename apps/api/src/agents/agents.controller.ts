@@ -7,12 +7,16 @@ import { causationChain } from '@sacp/presentation';
 import { ApiError } from '../http/api-error';
 import { toHttpException } from '../http/wire-error.to-http';
 import { ZodPipe } from '../http/zod-pipe';
-import { AgentRef, HistoryQuery, ListQuery, LogsQuery, WhyQuery } from './agents.schemas';
+import { AgentRef, AtQuery, HistoryQuery, ListQuery, LogsQuery, WhyQuery } from './agents.schemas';
 
 /** The most history pages `why` reads (500 events each) before it stops looking for causes. */
 const WHY_MAX_PAGES = 20;
 
-const list = <R>(r: { result: R; nextCursor?: string }) => (r.nextCursor ? { items: r.result, nextCursor: r.nextCursor } : { items: r.result });
+const list = <R>(r: { result: R; nextCursor?: string; asOf?: { at: string; position: string } }) => ({
+  items: r.result,
+  ...(r.nextCursor ? { nextCursor: r.nextCursor } : {}),
+  ...(r.asOf ? { asOf: r.asOf } : {}),
+});
 
 /** The agents as the read model sees them, one agent's logs, history and why: any signed-in role. */
 @ApiTags('agents')
@@ -21,21 +25,24 @@ export class AgentsController {
   constructor(private readonly bus: BusClient) {}
 
   @Get()
-  @ApiOperation({ summary: 'The agents, one page at a time (nextCursor → ?cursor=)' })
+  @ApiOperation({
+    summary: 'The agents, one page at a time (nextCursor → ?cursor=), filtered; with ?at= the fleet as it was then, rebuilt from the events (asOf gives the last event included)',
+  })
   async list(@Query(new ZodPipe(ListQuery, 'query')) q: z.infer<typeof ListQuery>) {
-    const reply = await this.bus.query('agent.status', { ...(q.cursor ? { cursor: q.cursor } : {}), ...(q.limit ? { pageSize: q.limit } : {}) });
+    const { limit, ...rest } = q;
+    const reply = await this.bus.query('agent.status', { ...rest, ...(limit ? { pageSize: limit } : {}) });
     if (!reply.ok) throw toHttpException(reply.error);
     return list(reply);
   }
 
   @Get(':agent')
-  @ApiOperation({ summary: 'One agent by name or id' })
-  async get(@Param('agent', new ZodPipe(AgentRef, 'query')) agent: string) {
-    const reply = await this.bus.query('agent.status', { agent });
+  @ApiOperation({ summary: 'One agent by name or id; with ?at= as it was then (a removed agent by its name before its removal)' })
+  async get(@Param('agent', new ZodPipe(AgentRef, 'query')) agent: string, @Query(new ZodPipe(AtQuery, 'query')) q: z.infer<typeof AtQuery>) {
+    const reply = await this.bus.query('agent.status', { agent, ...(q.at ? { at: q.at } : {}) });
     if (!reply.ok) throw toHttpException(reply.error);
     const found = reply.result[0];
-    if (!found) throw new ApiError(404, 'AGENT.NOT_FOUND', `no agent "${agent}"; list them with GET /api/v1/agents`, { agent });
-    return found;
+    if (!found) throw new ApiError(404, 'AGENT.NOT_FOUND', `no agent "${agent}"${q.at ? ` at ${q.at}` : ''}; list them with GET /api/v1/agents`, { agent });
+    return reply.asOf ? { ...found, asOf: reply.asOf } : found;
   }
 
   @Get(':agent/logs')

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AgentNameSchema, AgentRefSchema, Limits } from '@sacp/events';
+import { AgentNameSchema, AgentRefSchema, Limits, OBSERVED_STATES } from '@sacp/events';
 
 const reason = z.string().max(500, 'a reason is at most 500 characters').optional();
 
@@ -10,12 +10,24 @@ export const AdoptBody = z.object({ container: z.string().min(1, 'name the conta
 
 const count = (max: number) => z.coerce.number().int().min(1).max(max);
 
+const at = z.iso.datetime({ offset: true, message: 'at is an ISO time, e.g. 2026-11-30T10:00:00Z' });
+
 export const ListQuery = z
   .object({
+    /** the fleet as it was at this time, rebuilt from the events */
+    at: at.optional(),
+    desired: z.enum(['running', 'stopped', 'removed']).optional(),
+    observed: z.enum(OBSERVED_STATES).optional(),
+    template: z.string().min(1).max(100).optional(),
+    health: z.enum(['unknown', 'healthy', 'unhealthy']).optional(),
+    /** a part of the name, any case */
+    q: z.string().min(1).max(100).optional(),
     cursor: z.string().min(1).max(2000).optional(),
     limit: count(Limits.PAGE_MAX_ITEMS).optional(),
   })
   .strict();
+
+export const AtQuery = z.object({ at: at.optional() }).strict();
 
 export const LogsQuery = z.object({ lines: count(10_000).default(100), cursor: z.string().min(1).max(2000).optional(), limit: count(Limits.PAGE_MAX_ITEMS).optional() }).strict();
 export const LogStreamQuery = z.object({ lines: z.coerce.number().int().min(0).max(10_000).default(100) }).strict();

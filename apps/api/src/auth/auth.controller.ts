@@ -70,7 +70,7 @@ export class AuthController {
   @SignInRateLimit()
   @ApiOperation({ summary: "Changes the signed-in user's password; every session of theirs ends and this one is replaced by a new one" })
   async changePassword(@CurrentPrincipal() p: Principal, @Body(new ZodPipe(ChangePassword)) body: z.infer<typeof ChangePassword>, @Res({ passthrough: true }) res: Res) {
-    if (p.kind !== 'user') throw new ApiError(403, ApiCodes.ROLE_FORBIDDEN, 'an API token has no password; sign in as the user to change theirs');
+    if (p.kind !== 'user') throw new ApiError(403, ApiCodes.NOT_A_USER, 'an API token has no password; sign in as the user to change theirs');
     const v = await this.verifier.verifyPassword(p.name, body.current);
     if (!v.ok) throw new ApiError(401, ApiCodes.AUTH_FAILED, 'the current password is wrong');
     const accepted = await this.commands.send(p, 'user.set_password', { name: p.name, password: body.next });

@@ -20,6 +20,8 @@ export const ApiCodes = {
   AUTH_FAILED: 'AUTH.FAILED',
   ROLE_FORBIDDEN: 'AUTH.ROLE_FORBIDDEN',
   CSRF_INVALID: 'AUTH.CSRF_INVALID',
+  /** a route for signed-in users (their own password) called with an API token */
+  NOT_A_USER: 'AUTH.NOT_A_USER',
   RATE_LIMITED: 'REQUEST.RATE_LIMITED',
   REQUEST_INVALID: 'REQUEST.INVALID',
   REQUEST_MALFORMED: 'REQUEST.MALFORMED',
