@@ -89,6 +89,12 @@ describe('who may call what: every route × viewer, operator, admin, a revoked t
     assert.ok(result.valid, JSON.stringify(result));
     const listed = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
     assert.deepEqual(listed.sort(), Object.keys(ROUTES).sort());
+    // bodies and query strings are documented from the schemas that check them
+    const deploy = doc.paths['/api/v1/agents'].post.requestBody.content['application/json'].schema;
+    assert.deepEqual([...deploy.required], ['template']);
+    assert.deepEqual(Object.keys(deploy.properties).sort(), ['name', 'reason', 'template']);
+    const listParams = doc.paths['/api/v1/agents'].get.parameters.map((p: { name: string }) => p.name);
+    for (const name of ['at', 'desired', 'observed', 'template', 'health', 'q', 'cursor', 'limit']) assert.ok(listParams.includes(name), name);
     assert.equal((await api.request('GET', '/api/docs')).status, 200, 'the page that shows it');
   });
 

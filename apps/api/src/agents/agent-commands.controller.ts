@@ -5,6 +5,7 @@ import { CommandRateLimit, CurrentPrincipal, MinRole, type Principal } from '../
 import { CommandSender } from '../http/command-sender';
 import { ZodPipe } from '../http/zod-pipe';
 import { AdoptBody, AgentRef, DeployBody, ReasonBody } from './agents.schemas';
+import { ApiZodBody } from '../openapi/zod-openapi';
 
 const agentLink = (name: string) => ({ agent: `/api/v1/agents/${encodeURIComponent(name)}` });
 const IDEMPOTENCY = {
@@ -29,6 +30,7 @@ export class AgentCommandsController {
   @HttpCode(202)
   @ApiHeader(IDEMPOTENCY)
   @ApiOperation({ summary: 'Deploys a new agent from a template' })
+  @ApiZodBody(DeployBody)
   async deploy(@CurrentPrincipal() p: Principal, @Body(new ZodPipe(DeployBody)) b: z.infer<typeof DeployBody>, @Headers('idempotency-key') key?: string) {
     const accepted = await this.commands.send(p, 'agent.deploy', { template: b.template, ...(b.name ? { name: b.name } : {}) }, { idempotencyKey: key, reason: b.reason });
     return { ...accepted, links: { ...accepted.links, ...agentLink(accepted.result.name) } };
@@ -38,6 +40,7 @@ export class AgentCommandsController {
   @HttpCode(202)
   @ApiHeader(IDEMPOTENCY)
   @ApiOperation({ summary: 'Adopts a running container as an agent' })
+  @ApiZodBody(AdoptBody)
   async adopt(@CurrentPrincipal() p: Principal, @Body(new ZodPipe(AdoptBody)) b: z.infer<typeof AdoptBody>, @Headers('idempotency-key') key?: string) {
     const accepted = await this.commands.send(p, 'agent.adopt', { container: b.container, ...(b.name ? { name: b.name } : {}) }, { idempotencyKey: key, reason: b.reason });
     return { ...accepted, links: { ...accepted.links, ...agentLink(accepted.result.name) } };
@@ -47,6 +50,7 @@ export class AgentCommandsController {
   @HttpCode(202)
   @ApiHeader(IDEMPOTENCY)
   @ApiOperation({ summary: 'Starts a stopped agent' })
+  @ApiZodBody(ReasonBody)
   start(
     @CurrentPrincipal() p: Principal,
     @Param('agent', new ZodPipe(AgentRef, 'query')) agent: string,
@@ -60,6 +64,7 @@ export class AgentCommandsController {
   @HttpCode(202)
   @ApiHeader(IDEMPOTENCY)
   @ApiOperation({ summary: 'Stops a running agent' })
+  @ApiZodBody(ReasonBody)
   stop(
     @CurrentPrincipal() p: Principal,
     @Param('agent', new ZodPipe(AgentRef, 'query')) agent: string,
@@ -73,6 +78,7 @@ export class AgentCommandsController {
   @HttpCode(202)
   @ApiHeader(IDEMPOTENCY)
   @ApiOperation({ summary: "Restarts an agent's container" })
+  @ApiZodBody(ReasonBody)
   restart(
     @CurrentPrincipal() p: Principal,
     @Param('agent', new ZodPipe(AgentRef, 'query')) agent: string,
@@ -86,6 +92,7 @@ export class AgentCommandsController {
   @HttpCode(202)
   @ApiHeader(IDEMPOTENCY)
   @ApiOperation({ summary: 'Removes an agent and its container (its history stays)' })
+  @ApiZodBody(ReasonBody)
   remove(
     @CurrentPrincipal() p: Principal,
     @Param('agent', new ZodPipe(AgentRef, 'query')) agent: string,

@@ -8,6 +8,7 @@ import { ApiError } from '../http/api-error';
 import { toHttpException } from '../http/wire-error.to-http';
 import { ZodPipe } from '../http/zod-pipe';
 import { AgentRef, AtQuery, HistoryQuery, ListQuery, LogsQuery, WhyQuery } from './agents.schemas';
+import { ApiZodQuery } from '../openapi/zod-openapi';
 
 /** The most history pages `why` reads (500 events each) before it stops looking for causes. */
 const WHY_MAX_PAGES = 20;
@@ -28,6 +29,7 @@ export class AgentsController {
   @ApiOperation({
     summary: 'The agents, one page at a time (nextCursor → ?cursor=), filtered; with ?at= the fleet as it was then, rebuilt from the events (asOf gives the last event included)',
   })
+  @ApiZodQuery(ListQuery)
   async list(@Query(new ZodPipe(ListQuery, 'query')) q: z.infer<typeof ListQuery>) {
     const { limit, ...rest } = q;
     const reply = await this.bus.query('agent.status', { ...rest, ...(limit ? { pageSize: limit } : {}) });
@@ -37,6 +39,7 @@ export class AgentsController {
 
   @Get(':agent')
   @ApiOperation({ summary: 'One agent by name or id; with ?at= as it was then (a removed agent by its name before its removal)' })
+  @ApiZodQuery(AtQuery)
   async get(@Param('agent', new ZodPipe(AgentRef, 'query')) agent: string, @Query(new ZodPipe(AtQuery, 'query')) q: z.infer<typeof AtQuery>) {
     const reply = await this.bus.query('agent.status', { agent, ...(q.at ? { at: q.at } : {}) });
     if (!reply.ok) throw toHttpException(reply.error);
@@ -47,6 +50,7 @@ export class AgentsController {
 
   @Get(':agent/logs')
   @ApiOperation({ summary: "The last lines of the agent's container logs, one page at a time (follow them at /logs/stream)" })
+  @ApiZodQuery(LogsQuery)
   async logs(@Param('agent', new ZodPipe(AgentRef, 'query')) agent: string, @Query(new ZodPipe(LogsQuery, 'query')) q: z.infer<typeof LogsQuery>) {
     const reply = await this.bus.query('agent.logs', {
       agent,
@@ -61,6 +65,7 @@ export class AgentsController {
 
   @Get(':agent/history')
   @ApiOperation({ summary: "The agent's events, oldest first, with actor, reason and cause" })
+  @ApiZodQuery(HistoryQuery)
   async history(@Param('agent', new ZodPipe(AgentRef, 'query')) agent: string, @Query(new ZodPipe(HistoryQuery, 'query')) q: z.infer<typeof HistoryQuery>) {
     const reply = await this.bus.query('agent.history', { agent, ...(q.cursor ? { cursor: q.cursor } : {}), ...(q.limit ? { pageSize: q.limit } : {}) });
     if (!reply.ok) throw toHttpException(reply.error);
@@ -69,6 +74,7 @@ export class AgentsController {
 
   @Get(':agent/why')
   @ApiOperation({ summary: 'Why the agent is as it is: the chain of events that caused its last state change, oldest first' })
+  @ApiZodQuery(WhyQuery)
   async why(@Param('agent', new ZodPipe(AgentRef, 'query')) agent: string, @Query(new ZodPipe(WhyQuery, 'query')) q: z.infer<typeof WhyQuery>) {
     const entries: HistoryEntry[] = [];
     let cursor: string | undefined;

@@ -10,6 +10,7 @@ import { ApiError } from '../http/api-error';
 import { toHttpException } from '../http/wire-error.to-http';
 import { ZodPipe } from '../http/zod-pipe';
 import { AgentRef, LogStreamQuery } from './agents.schemas';
+import { ApiZodQuery } from '../openapi/zod-openapi';
 
 type Res = {
   writeHead(status: number, headers: Record<string, string>): void;
@@ -43,6 +44,7 @@ export class LogStreamController {
   @Get(':agent/logs/stream')
   @ApiProduces('text/event-stream')
   @ApiOperation({ summary: 'Follows the agent\'s logs as Server-Sent Events: data lines {stream, line, ts}; event "end" when the container stops' })
+  @ApiZodQuery(LogStreamQuery)
   async stream(
     @Param('agent', new ZodPipe(AgentRef, 'query')) agent: string,
     @Query(new ZodPipe(LogStreamQuery, 'query')) q: z.infer<typeof LogStreamQuery>,

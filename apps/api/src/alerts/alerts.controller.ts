@@ -7,6 +7,7 @@ import { CommandRateLimit, CurrentPrincipal, MinRole, type Principal } from '../
 import { CommandSender } from '../http/command-sender';
 import { toHttpException } from '../http/wire-error.to-http';
 import { ZodPipe } from '../http/zod-pipe';
+import { ApiZodBody, ApiZodQuery } from '../openapi/zod-openapi';
 
 const AlertsQuery = z
   .object({
@@ -33,6 +34,7 @@ export class AlertsController {
   @ApiOkResponse({
     description: '{ items: [{ alertId, key, state, severity, agentId, agentName, cause, message, lastLogLines, raisedAt, resolved, acknowledged }], nextCursor? }',
   })
+  @ApiZodQuery(AlertsQuery)
   async list(@Query(new ZodPipe(AlertsQuery, 'query')) q: z.infer<typeof AlertsQuery>) {
     const reply = await this.bus.query('alert.list', {
       state: q.state,
@@ -50,6 +52,7 @@ export class AlertsController {
   @CommandRateLimit()
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'becomes the command id' })
   @ApiOperation({ summary: 'Acknowledges the open alert with this key (it stays open until its condition is over); a resolved or unknown alert is refused' })
+  @ApiZodBody(AcknowledgeBody)
   acknowledge(
     @CurrentPrincipal() p: Principal,
     @Param('key', new ZodPipe(AlertKey, 'query')) key: string,

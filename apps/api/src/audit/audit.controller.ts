@@ -5,6 +5,7 @@ import { BusClient } from '@sacp/bus';
 import { Limits } from '@sacp/events';
 import { toHttpException } from '../http/wire-error.to-http';
 import { ZodPipe } from '../http/zod-pipe';
+import { ApiZodQuery } from '../openapi/zod-openapi';
 
 const isoTime = z.iso.datetime({ offset: true, message: 'expected an ISO time such as 2026-11-26T10:00:00Z' });
 const AuditQuery = z
@@ -29,6 +30,7 @@ export class AuditController {
   @Get()
   @ApiOperation({ summary: 'The audit trail, newest first, by actor ("kind:id" or an id), agent, command type, outcome and time range; one page at a time' })
   @ApiOkResponse({ description: '{ items: [{ at, commandId, commandType, actor, source, reason, outcome, errorCode, message }], nextCursor? }' })
+  @ApiZodQuery(AuditQuery)
   async list(@Query(new ZodPipe(AuditQuery, 'query')) q: z.infer<typeof AuditQuery>) {
     const { limit, ...filters } = q;
     // `limit` is a page here; the bus query's own limit (entries across pages) is left open

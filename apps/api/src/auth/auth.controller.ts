@@ -12,6 +12,7 @@ import { CurrentPrincipal, Public } from './auth.decorators';
 import type { Principal } from './principal';
 import { SignInRateLimit } from './rate-limits';
 import { clearedSessionCookie, readCookie, SESSION_COOKIE, sessionCookie } from './session-cookie';
+import { ApiZodBody } from '../openapi/zod-openapi';
 
 type Res = { setHeader(name: string, value: string): void };
 type Req = { headers: Record<string, string | string[] | undefined>; ip?: string };
@@ -36,6 +37,7 @@ export class AuthController {
   @SignInRateLimit()
   @HttpCode(200)
   @ApiOperation({ summary: 'Sign in with a user name and password: sets the session cookie and returns the CSRF token for changes' })
+  @ApiZodBody(SignIn)
   async signIn(@Body(new ZodPipe(SignIn)) body: z.infer<typeof SignIn>, @Req() req: Req, @Res({ passthrough: true }) res: Res) {
     const v = await this.verifier.verifyPassword(body.name, body.password);
     if (!v.ok || v.principal.kind !== 'user') {
@@ -69,6 +71,7 @@ export class AuthController {
   @HttpCode(200)
   @SignInRateLimit()
   @ApiOperation({ summary: "Changes the signed-in user's password; every session of theirs ends and this one is replaced by a new one" })
+  @ApiZodBody(ChangePassword)
   async changePassword(@CurrentPrincipal() p: Principal, @Body(new ZodPipe(ChangePassword)) body: z.infer<typeof ChangePassword>, @Res({ passthrough: true }) res: Res) {
     if (p.kind !== 'user') throw new ApiError(403, ApiCodes.NOT_A_USER, 'an API token has no password; sign in as the user to change theirs');
     const v = await this.verifier.verifyPassword(p.name, body.current);

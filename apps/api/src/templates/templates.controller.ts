@@ -7,6 +7,7 @@ import { ErrorCodes } from '@sacp/events';
 import { ApiError } from '../http/api-error';
 import { toHttpException } from '../http/wire-error.to-http';
 import { ZodPipe } from '../http/zod-pipe';
+import { ApiZodQuery } from '../openapi/zod-openapi';
 
 const TemplateName = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'template names use a-z, 0-9, "_" and "-"');
 const Version = z.coerce.number().int('a version is a whole number').min(1).max(1_000_000);
@@ -70,6 +71,7 @@ export class TemplatesController {
   @Get(':name/diff')
   @ApiOperation({ summary: 'What changed from one registered version to another, field by field (JSON Pointer paths)' })
   @ApiOkResponse({ description: "{ name, from: { version, hash }, to: { version, hash }, changes: [{ path, kind: 'added'|'removed'|'changed', before?, after? }] }" })
+  @ApiZodQuery(DiffQuery)
   async diff(@Param('name', new ZodPipe(TemplateName, 'query')) name: string, @Query(new ZodPipe(DiffQuery, 'query')) q: z.infer<typeof DiffQuery>) {
     const reply = await this.bus.query('template.diff', { name, from: q.from, to: q.to });
     if (!reply.ok) throw toHttpException(reply.error);

@@ -7,6 +7,7 @@ import { CommandRateLimit, CurrentPrincipal, MinRole, type Principal } from '../
 import { CommandSender } from '../http/command-sender';
 import { toHttpException } from '../http/wire-error.to-http';
 import { ZodPipe } from '../http/zod-pipe';
+import { ApiZodBody, ApiZodQuery } from '../openapi/zod-openapi';
 
 const role = z.enum(['viewer', 'operator', 'admin'], { message: 'the role is viewer, operator or admin' });
 const name = z.string().regex(USER_NAME_PATTERN, 'user names use a-z, 0-9, "_", "." and "-" (up to 64, starting with a letter or digit)');
@@ -46,18 +47,21 @@ export class UsersController {
   @Post('users')
   @HttpCode(201)
   @ApiOperation({ summary: 'Adds a user who signs in with a password' })
+  @ApiZodBody(AddUser)
   addUser(@CurrentPrincipal() p: Principal, @Body(new ZodPipe(AddUser)) b: z.infer<typeof AddUser>) {
     return this.commands.send(p, 'user.add', b, { links: { users: '/api/v1/users' } });
   }
 
   @Patch('users/:name')
   @ApiOperation({ summary: "Changes a user's role (the last admin stays admin)" })
+  @ApiZodBody(SetRole)
   setRole(@CurrentPrincipal() p: Principal, @Param('name', new ZodPipe(name, 'query')) user: string, @Body(new ZodPipe(SetRole)) b: z.infer<typeof SetRole>) {
     return this.commands.send(p, 'user.set_role', { name: user, role: b.role });
   }
 
   @Put('users/:name/password')
   @ApiOperation({ summary: "Sets a user's password; every session of theirs ends" })
+  @ApiZodBody(SetPassword)
   setPassword(@CurrentPrincipal() p: Principal, @Param('name', new ZodPipe(name, 'query')) user: string, @Body(new ZodPipe(SetPassword)) b: z.infer<typeof SetPassword>) {
     return this.commands.send(p, 'user.set_password', { name: user, password: b.password });
   }
@@ -70,6 +74,7 @@ export class UsersController {
 
   @Get('tokens')
   @ApiOperation({ summary: 'API tokens, newest first (revoked ones with ?all=true); never a token or its hash' })
+  @ApiZodQuery(TokenList)
   async tokens(@Query(new ZodPipe(TokenList, 'query')) q: z.infer<typeof TokenList>) {
     const reply = await this.bus.query('token.list', { all: q.all === 'true' });
     if (!reply.ok) throw toHttpException(reply.error);
@@ -79,6 +84,7 @@ export class UsersController {
   @Post('tokens')
   @HttpCode(201)
   @ApiOperation({ summary: 'Creates an API token; the token is in this answer only, never again' })
+  @ApiZodBody(CreateToken)
   async createToken(@CurrentPrincipal() p: Principal, @Body(new ZodPipe(CreateToken)) b: z.infer<typeof CreateToken>) {
     return this.commands.send(p, 'token.create', b, { links: { tokens: '/api/v1/tokens' } });
   }
