@@ -49,7 +49,7 @@ export class TestApi {
 
   async start(replicas = 1): Promise<this> {
     for (let i = 0; i < replicas; i++) {
-      const s = new ServiceProcess('api', { ...this.cp.serviceEnv('api'), API_COOKIE_SECURE: 'false', ...this.env }, 'API_HTTP_PORT');
+      const s = new ServiceProcess('api', { ...this.cp.serviceEnv('api'), ...this.env }, 'API_HTTP_PORT');
       this.replicas.push(s);
       await s.start();
     }

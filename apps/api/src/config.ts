@@ -1,12 +1,6 @@
 import { z } from 'zod';
 import { CommonConfigShape, millis, port, readConfig } from '@sacp/platform';
 
-const flag = (fallback: boolean) =>
-  z
-    .enum(['true', 'false', '1', '0'], { message: 'true or false' })
-    .default(fallback ? 'true' : 'false')
-    .transform((v) => v === 'true' || v === '1');
-
 const perMinute = (fallback: number) => z.coerce.number().int().min(1).max(100_000).default(fallback);
 
 const ApiConfigSchema = z.object({
@@ -19,8 +13,14 @@ const ApiConfigSchema = z.object({
     .default('127.0.0.1'),
   /** how long a REST request waits for the orchestrator's reply on NATS */
   API_BUS_TIMEOUT_MS: millis(5000),
-  /** a session cookie is marked Secure (sent over HTTPS only); false only for plain HTTP on loopback */
-  API_COOKIE_SECURE: flag(true),
+  /**
+   * whether the session cookie is marked Secure (sent over HTTPS only). auto: Secure when
+   * the request came over HTTPS (directly, or from a TLS proxy on loopback saying so in
+   * X-Forwarded-Proto); not Secure for a browser on this machine over plain HTTP; and a
+   * sign-in over plain HTTP from another machine is refused (the cookie would cross the
+   * network in clear). true or false: always, or never.
+   */
+  API_COOKIE_SECURE: z.enum(['auto', 'true', 'false'], { message: 'auto, true or false' }).default('auto'),
   /** how long a dashboard session lasts after sign-in */
   API_SESSION_TTL_MS: z.coerce
     .number()

@@ -1,7 +1,7 @@
 import { describe, test, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TestApi } from '../../support/api';
 import { TestControlPlane } from '../../support/control-plane';
@@ -36,7 +36,10 @@ describe('signing in, sessions, CSRF and API tokens (real api processes)', () =>
     const ok = await api.request('POST', '/api/v1/auth/sign-in', { body: { name: 'ada', password } });
     assert.equal(ok.status, 200);
     const cookie = ok.headers.get('set-cookie')!;
-    assert.match(cookie, /^sacp_session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Strict; Max-Age=\d+/);
+    // a browser on this machine over plain HTTP: not Secure (auto), or the browser would drop it
+    assert.match(cookie, /^sacp_session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Strict; Max-Age=\d+$/);
+    const viaTls = await api.request('POST', '/api/v1/auth/sign-in', { body: { name: 'ada', password }, headers: { 'x-forwarded-proto': 'https' } });
+    assert.match(viaTls.headers.get('set-cookie')!, /; Secure$/, 'behind a TLS proxy on this machine the cookie is Secure');
     assert.deepEqual(ok.body.user, { name: 'ada', role: 'operator' });
     const session = { cookie: cookie.split(';')[0]!, csrfToken: ok.body.csrfToken as string, name: 'ada' };
     const me = await api.request('GET', '/api/v1/auth/me', { session, replica: 1 });
@@ -142,6 +145,29 @@ describe('signing in, sessions, CSRF and API tokens (real api processes)', () =>
     assert.equal(invalid.status, 400);
     assert.equal(invalid.body.code, 'REQUEST.INVALID');
     assert.match(invalid.body.message, /name/);
+  });
+
+  test('a sign-in over plain HTTP from another address is refused: the session would cross the network in clear', async () => {
+    const external = Object.values(networkInterfaces())
+      .flat()
+      .find((i) => i && i.family === 'IPv4' && !i.internal)!.address;
+    const open = await new TestApi(cp, { API_HOST: '0.0.0.0' }).start();
+    try {
+      const password = await api.addUser('remote-user', 'viewer');
+      const port = open.replicas[0]!.port;
+      const res = await fetch(`http://${external}:${port}/api/v1/auth/sign-in`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'remote-user', password }),
+      });
+      const body = JSON.parse(await res.text()) as { code: string; message: string };
+      assert.equal(res.status, 403);
+      assert.equal(body.code, 'AUTH.TLS_REQUIRED');
+      assert.match(body.message, /HTTPS/);
+      assert.equal(res.headers.get('set-cookie'), null);
+    } finally {
+      await open.stop();
+    }
   });
 
   test('sign-in is rate limited per address', async () => {

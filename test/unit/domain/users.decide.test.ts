@@ -171,7 +171,9 @@ describe('users decider: passwords', () => {
   });
 
   test('an unknown or removed user has no password to change', () => {
-    given([]).when({ type: 'set_password', name: 'nobody' }).then({ error: 'USER.NOT_FOUND', message: /sacp user list/ });
+    given([])
+      .when({ type: 'set_password', name: 'nobody' })
+      .then({ error: 'USER.NOT_FOUND', message: /sacp user list/ });
     given([added('alice', 'admin'), added('bob', 'viewer'), at('user.removed', { userId: 'usr-bob', name: 'bob' })])
       .when({ type: 'set_password', name: 'bob' })
       .then({ error: 'USER.NOT_FOUND' });

@@ -11,11 +11,11 @@ import { ZodPipe } from '../http/zod-pipe';
 import { CurrentPrincipal, Public } from './auth.decorators';
 import type { Principal } from './principal';
 import { SignInRateLimit } from './rate-limits';
-import { clearedSessionCookie, readCookie, SESSION_COOKIE, sessionCookie } from './session-cookie';
+import { clearedSessionCookie, cookieSecurity, readCookie, SESSION_COOKIE, sessionCookie } from './session-cookie';
 import { ApiZodBody } from '../openapi/zod-openapi';
 
 type Res = { setHeader(name: string, value: string): void };
-type Req = { headers: Record<string, string | string[] | undefined>; ip?: string };
+type Req = { headers: Record<string, string | string[] | undefined>; ip?: string; protocol?: string; socket?: { remoteAddress?: string } };
 
 const SignIn = z.object({ name: z.string().min(1).max(64), password: z.string().min(1).max(1024) }).strict();
 const ChangePassword = z.object({ current: z.string().min(1).max(1024), next: z.string().min(12, 'the new password is shorter than 12 characters').max(1024) }).strict();
@@ -39,6 +39,7 @@ export class AuthController {
   @ApiOperation({ summary: 'Sign in with a user name and password: sets the session cookie and returns the CSRF token for changes' })
   @ApiZodBody(SignIn)
   async signIn(@Body(new ZodPipe(SignIn)) body: z.infer<typeof SignIn>, @Req() req: Req, @Res({ passthrough: true }) res: Res) {
+    const secure = this.secureFor(req);
     const v = await this.verifier.verifyPassword(body.name, body.password);
     if (!v.ok || v.principal.kind !== 'user') {
       this.log.info('sign-in refused', { user: body.name, refusal: v.ok ? 'not_a_user' : v.refusal, ip: req.ip });
@@ -46,7 +47,7 @@ export class AuthController {
     }
     const { userId, name, role } = v.principal;
     const s = await this.sessions.create(userId, this.config.API_SESSION_TTL_MS);
-    res.setHeader('Set-Cookie', sessionCookie(s.sessionId, { secure: this.config.API_COOKIE_SECURE, maxAgeMs: this.config.API_SESSION_TTL_MS }));
+    res.setHeader('Set-Cookie', sessionCookie(s.sessionId, { secure, maxAgeMs: this.config.API_SESSION_TTL_MS }));
     this.log.info('signed in', { user: name, ip: req.ip });
     return { user: { name, role }, csrfToken: s.csrfToken, expiresAt: s.expiresAt.toISOString() };
   }
@@ -58,7 +59,7 @@ export class AuthController {
   async signOut(@Req() req: Req, @Res({ passthrough: true }) res: Res): Promise<void> {
     const sessionId = readCookie(req.headers, SESSION_COOKIE);
     if (sessionId) await this.sessions.delete(sessionId);
-    res.setHeader('Set-Cookie', clearedSessionCookie(this.config.API_COOKIE_SECURE));
+    res.setHeader('Set-Cookie', clearedSessionCookie(cookieSecurity(this.config.API_COOKIE_SECURE, req) ?? true));
   }
 
   @Get('me')
@@ -72,13 +73,31 @@ export class AuthController {
   @SignInRateLimit()
   @ApiOperation({ summary: "Changes the signed-in user's password; every session of theirs ends and this one is replaced by a new one" })
   @ApiZodBody(ChangePassword)
-  async changePassword(@CurrentPrincipal() p: Principal, @Body(new ZodPipe(ChangePassword)) body: z.infer<typeof ChangePassword>, @Res({ passthrough: true }) res: Res) {
+  async changePassword(
+    @CurrentPrincipal() p: Principal,
+    @Body(new ZodPipe(ChangePassword)) body: z.infer<typeof ChangePassword>,
+    @Req() req: Req,
+    @Res({ passthrough: true }) res: Res,
+  ) {
+    const secure = this.secureFor(req);
     if (p.kind !== 'user') throw new ApiError(403, ApiCodes.NOT_A_USER, 'an API token has no password; sign in as the user to change theirs');
     const v = await this.verifier.verifyPassword(p.name, body.current);
     if (!v.ok) throw new ApiError(401, ApiCodes.AUTH_FAILED, 'the current password is wrong');
     const accepted = await this.commands.send(p, 'user.set_password', { name: p.name, password: body.next });
     const s = await this.sessions.create(p.id, this.config.API_SESSION_TTL_MS);
-    res.setHeader('Set-Cookie', sessionCookie(s.sessionId, { secure: this.config.API_COOKIE_SECURE, maxAgeMs: this.config.API_SESSION_TTL_MS }));
+    res.setHeader('Set-Cookie', sessionCookie(s.sessionId, { secure, maxAgeMs: this.config.API_SESSION_TTL_MS }));
     return { commandId: accepted.commandId, csrfToken: s.csrfToken, expiresAt: s.expiresAt.toISOString() };
+  }
+
+  /** Secure or not for this request; refuses a session that would cross the network in clear. */
+  private secureFor(req: Req): boolean {
+    const secure = cookieSecurity(this.config.API_COOKIE_SECURE, req);
+    if (secure === null)
+      throw new ApiError(
+        403,
+        ApiCodes.TLS_REQUIRED,
+        'signing in over plain HTTP from another machine would send your session in clear: reach the API over HTTPS (a TLS proxy in front), or on this machine; API_COOKIE_SECURE=false allows it on a network you trust',
+      );
+    return secure;
   }
 }

@@ -33,3 +33,15 @@ export function sessionCookie(value: string, o: { secure: boolean; maxAgeMs: num
 }
 
 export const clearedSessionCookie = (secure: boolean): string => sessionCookie('', { secure, maxAgeMs: 0 });
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
+
+/**
+ * Whether this request's session cookie is Secure, by API_COOKIE_SECURE: null when it
+ * must not be set at all (auto, plain HTTP from another machine).
+ */
+export function cookieSecurity(setting: 'auto' | 'true' | 'false', req: { protocol?: string; socket?: { remoteAddress?: string } }): boolean | null {
+  if (setting !== 'auto') return setting === 'true';
+  if (req.protocol === 'https') return true;
+  return LOOPBACK.test(req.socket?.remoteAddress ?? '') ? false : null;
+}

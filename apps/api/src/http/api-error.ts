@@ -20,6 +20,8 @@ export const ApiCodes = {
   AUTH_FAILED: 'AUTH.FAILED',
   ROLE_FORBIDDEN: 'AUTH.ROLE_FORBIDDEN',
   CSRF_INVALID: 'AUTH.CSRF_INVALID',
+  /** sign-in over plain HTTP from another machine (API_COOKIE_SECURE=auto) */
+  TLS_REQUIRED: 'AUTH.TLS_REQUIRED',
   /** a route for signed-in users (their own password) called with an API token */
   NOT_A_USER: 'AUTH.NOT_A_USER',
   RATE_LIMITED: 'REQUEST.RATE_LIMITED',

@@ -13,6 +13,8 @@ import { setUpOpenApi } from '../openapi/openapi';
 export function configureHttp(app: INestApplication, config: ApiConfig, _log: JsonLogger): void {
   const http = app as NestExpressApplication;
   http.disable('x-powered-by');
+  // a TLS proxy on this machine may say the request came over HTTPS (X-Forwarded-Proto); no one else may
+  http.set('trust proxy', 'loopback');
   http.use(
     helmet({
       contentSecurityPolicy: {
