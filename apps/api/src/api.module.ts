@@ -12,6 +12,7 @@ import { type JsonLogger } from '@sacp/platform';
 import { coreProviders, HealthController } from '@sacp/platform/nest';
 import type { ApiConfig } from './config';
 import { StatusController } from './status/status.controller';
+import { WebModule } from './web';
 
 export function apiModule(config: ApiConfig, log: JsonLogger) {
   @Module({
@@ -26,6 +27,8 @@ export function apiModule(config: ApiConfig, log: JsonLogger) {
         log: (l, m, x) => log.write(l, m, x),
         client: { requestTimeoutMs: config.API_BUS_TIMEOUT_MS },
       }),
+      // the dashboard at / (dist/apps/api/web); /api, /health and /metrics stay the controllers'
+      WebModule.forRoot(),
     ],
     controllers: [HealthController, StatusController],
     providers: coreProviders('api', config, log, { nats: false }),
