@@ -35,7 +35,7 @@ export function AgentRow(props: { agent: Agent; samples: AgentSample[]; me: Me; 
       </span>
       <span role="cell" class="c-up">
         <span class="label">Up</span>
-        {agent.runningSince && !props.past ? since(agent.runningSince, now) : '–'}
+        {running && agent.runningSince ? since(agent.runningSince, now) : '–'}
       </span>
       <span role="cell" class="c-restarts">
         <span class="label">Restarts</span>

@@ -75,7 +75,7 @@ export function AgentsPage({ me }: { me: Me }) {
             onClick={() => (showSlider && at !== null ? (setAt(null), setShowSlider(false)) : setShowSlider(!showSlider))}
             data-testid="time-travel"
           >
-            ⏱ Time travel
+            Time travel
           </button>
           {can(me, 'operator') && !past ? (
             <button type="button" class="primary" onClick={() => setDeploying(true)} data-testid="deploy-open">
