@@ -6,7 +6,8 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import assert from 'node:assert/strict';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { REPO_ROOT } from './repo-root';
 
 export const CHROMIUM_PATH = process.env.SACP_CHROMIUM ?? '/usr/bin/chromium';
@@ -16,7 +17,8 @@ export const PHONE = { width: 400, height: 860 } as const;
 export const DESKTOP = { width: 1440, height: 900 } as const;
 
 export async function launchBrowser(): Promise<Browser> {
-  if (!existsSync(CHROMIUM_PATH)) throw new Error(`no Chromium at ${CHROMIUM_PATH}: install Debian's package (apt-get install -y chromium; scripts/test.sh does) or set SACP_CHROMIUM`);
+  if (!existsSync(CHROMIUM_PATH))
+    throw new Error(`no Chromium at ${CHROMIUM_PATH}: install Debian's package (apt-get install -y chromium; scripts/test.sh does) or set SACP_CHROMIUM`);
   return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'] });
 }
 
@@ -31,7 +33,8 @@ export interface PageOptions {
  * Content-Security-Policy violations (`problems`, asserted empty by the tests).
  */
 export async function openPage(browser: Browser, base: string, options: PageOptions = {}): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
-  const context = await browser.newContext({ baseURL: base, viewport: options.viewport ?? DESKTOP, colorScheme: options.colorScheme ?? 'light' });
+  // in UTC: a time a test types into the page means what it means to the test
+  const context = await browser.newContext({ baseURL: base, viewport: options.viewport ?? DESKTOP, colorScheme: options.colorScheme ?? 'light', timezoneId: 'UTC' });
   const page = await context.newPage();
   const problems: string[] = [];
   page.on('console', (m) => {
@@ -59,8 +62,16 @@ export async function signInThroughForm(page: Page, name: string, password: stri
 }
 
 /** How much wider than the viewport the page is (0: nothing overflows sideways). */
-export const horizontalOverflow = (page: Page): Promise<number> =>
-  page.evaluate(() => {
-    const el = document.scrollingElement ?? document.documentElement;
-    return el.scrollWidth - window.innerWidth;
-  });
+export const horizontalOverflow = (page: Page): Promise<number> => page.evaluate<number>('(document.scrollingElement ?? document.documentElement).scrollWidth - window.innerWidth');
+
+/** Waits until the element's text matches, failing with the text it last had. */
+export async function waitForText(locator: Locator, pattern: RegExp, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let text = '';
+  while (Date.now() < deadline) {
+    text = (await locator.textContent().catch(() => '')) ?? '';
+    if (pattern.test(text)) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  assert.fail(`expected ${String(pattern)} within ${timeoutMs} ms in: ${text.slice(-500)}`);
+}

@@ -106,6 +106,10 @@ export function followFleet(): void {
   started = true;
   live.on(onLive);
   void reloadFleet();
+  // while the live connection is down (it reconnects by itself), the list is polled instead
+  setInterval(() => {
+    if (live.state !== 'live') void reloadFleet();
+  }, 5000);
   void api
     .resources()
     .then((r) => {
