@@ -1,24 +1,28 @@
 /*
- * The API service, as it stands: it connects to Postgres and NATS, reports whether
- * it can reach them (GET /health/live, GET /health/ready), and answers
- * GET /api/status by asking the orchestrator over NATS (sacp.qry.agent.status).
- * Not here yet: authentication and API tokens, the command endpoints, OpenAPI at
- * /api/docs, /metrics, the event WebSocket and the dashboard; each has its own issue.
+ * The API service: REST under /api/v1 (OpenAPI at /api/docs), users, sessions and
+ * tokens, and health and metrics. It changes nothing itself: every change is a bus
+ * command sent with the API's own credential and the caller as its actor; reads are
+ * bus queries. Postgres is read for credentials and sessions only.
  */
 import { Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
 import { BusModule } from '@sacp/bus/nest';
 import { DatabaseModule } from '@sacp/event-store/nest';
-import { type JsonLogger } from '@sacp/platform';
-import { coreProviders, HealthController } from '@sacp/platform/nest';
+import type { JsonLogger } from '@sacp/platform';
+import { coreProviders, HealthController, MetricsController } from '@sacp/platform/nest';
+import { AgentCommandsController } from './agents/agent-commands.controller';
+import { AgentsController } from './agents/agents.controller';
+import { AuthModule } from './auth';
 import type { ApiConfig } from './config';
-import { StatusController } from './status/status.controller';
+import { ApiExceptionFilter } from './http/api-exception.filter';
+import { UsersController } from './users/users.controller';
 import { WebModule } from './web';
 
 export function apiModule(config: ApiConfig, log: JsonLogger) {
   @Module({
     imports: [
-      // its readiness check for now; the API starts without Postgres and connects when it can
-      DatabaseModule.forRootAsync({ useFactory: () => ({ url: config.DATABASE_URL, poolSize: 2, applicationName: 'sacp-api', connect: 'in-background', log }) }),
+      // credentials and sessions; the API starts without Postgres and connects when it can (readiness says so)
+      DatabaseModule.forRootAsync({ useFactory: () => ({ url: config.DATABASE_URL, poolSize: 4, applicationName: 'sacp-api', connect: 'in-background', log }) }),
       // a REST request is answered within API_BUS_TIMEOUT_MS: a query is not retried (the caller can)
       BusModule.forRoot({
         service: 'api',
@@ -27,11 +31,12 @@ export function apiModule(config: ApiConfig, log: JsonLogger) {
         log: (l, m, x) => log.write(l, m, x),
         client: { requestTimeoutMs: config.API_BUS_TIMEOUT_MS },
       }),
+      AuthModule.forRoot({ config, log, publicControllers: [HealthController, MetricsController] }),
       // the dashboard at / (dist/apps/api/web); /api, /health and /metrics stay the controllers'
       WebModule.forRoot(),
     ],
-    controllers: [HealthController, StatusController],
-    providers: coreProviders('api', config, log, { nats: false }),
+    controllers: [HealthController, AgentsController, AgentCommandsController, UsersController],
+    providers: [...coreProviders('api', config, log, { nats: false }), { provide: APP_FILTER, useValue: new ApiExceptionFilter(log) }],
   })
   class ApiModule {}
   return ApiModule;

@@ -23,5 +23,6 @@ export * from './projections/projector';
 export * from './projections/agent-registry.projection';
 export * from './projections/template-registry.projection';
 export * from './repositories/credential.repository';
+export * from './repositories/session.repository';
 export * from './credentials/credential-hashes';
 export * from './credentials/credential-verifier';

@@ -24,7 +24,7 @@ const OPERATOR_COMMANDS = [
 ] as const satisfies readonly CommandType[];
 
 /** Users and tokens: only the CLI (on the control-plane machine) and the API (which checks the admin role) send them. */
-const USER_COMMANDS = ['user.add', 'user.set_role', 'user.remove', 'token.create', 'token.revoke'] as const satisfies readonly CommandType[];
+const USER_COMMANDS = ['user.add', 'user.set_role', 'user.set_password', 'user.remove', 'token.create', 'token.revoke'] as const satisfies readonly CommandType[];
 
 /**
  * The command types each actor kind may send. `system` is the monitor: recovery,

@@ -1,5 +1,6 @@
 import { describe, test, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
+import { TestApi } from '../../support/api';
 import { TestControlPlane } from '../../support/control-plane';
 import { ServiceProcess } from '../../support/service-process';
 
@@ -57,24 +58,26 @@ describe('every service boots on the shared configuration and reports health (re
     const api = running.find((s) => s.service === 'api')!;
     const id = await cp.deploy('sim', 'via-api');
     await cp.waitForAgent(id, (a) => a.state.observed === 'running', 'running');
-    const res = await fetch(`http://127.0.0.1:${api.port}/api/status`);
+    const { token } = await new TestApi(cp).createToken('boot-viewer', 'viewer');
+    const res = await fetch(`http://127.0.0.1:${api.port}/api/v1/agents`, { headers: { authorization: `Bearer ${token}` } });
     assert.equal(res.status, 200);
     // JSON.parse of the text, not res.json(): fetch builds its objects in Node's realm, not in this
     // file's VM context, and deepEqual compares prototypes
-    const body = JSON.parse(await res.text()) as { agents: { id: string; name: string; state: { observed: string } }[] };
+    const body = JSON.parse(await res.text()) as { items: { id: string; name: string; state: { observed: string } }[] };
     assert.deepEqual(
-      body.agents.map((a) => [a.name, a.state.observed]),
+      body.items.map((a) => [a.name, a.state.observed]),
       [['via-api', 'running']],
     );
   });
 
   test('the api says plainly when no orchestrator answers', async () => {
     const api = running.find((s) => s.service === 'api')!;
+    const { token } = await new TestApi(cp).createToken('boot-viewer-2', 'viewer');
     for (const o of cp.orchestrators) await o.kill();
-    const res = await fetch(`http://127.0.0.1:${api.port}/api/status`);
+    const res = await fetch(`http://127.0.0.1:${api.port}/api/v1/agents`, { headers: { authorization: `Bearer ${token}` } });
     assert.equal(res.status, 503);
-    const body = (await res.json()) as { error: { code: string; message: string } };
-    assert.equal(body.error.code, 'BUS.NO_RESPONDERS');
-    assert.match(body.error.message, /is the orchestrator running\?/);
+    const body = (await res.json()) as { code: string; message: string };
+    assert.equal(body.code, 'BUS.NO_RESPONDERS');
+    assert.match(body.message, /is the orchestrator running\?/);
   });
 });

@@ -79,13 +79,12 @@ describe('every service serves its Prometheus metrics and logs through pino (rea
 
   test('HTTP requests are logged one line each, health probes and scrapes are not', async () => {
     const api = services[3]!;
-    const res = await fetch(`http://127.0.0.1:${api.port}/api/status`, { headers: { authorization: 'Bearer not-for-the-log', 'x-request-id': 'req-metrics-test' } });
-    assert.equal(res.status, 200);
-    const line = await waitFor('the request line', async () => lines(api).find((l) => l.msg === 'GET /api/status 200'));
-    assert.equal(line.level, 'info');
+    const res = await fetch(`http://127.0.0.1:${api.port}/api/v1/agents`, { headers: { authorization: 'Bearer not-for-the-log', 'x-request-id': 'req-metrics-test' } });
+    assert.equal(res.status, 401);
+    const line = await waitFor('the request line', async () => lines(api).find((l) => l.msg === 'GET /api/v1/agents 401'));
     assert.equal(line.service, 'api');
-    assert.deepEqual(line.req, { id: 'req-metrics-test', method: 'GET', url: '/api/status' });
-    assert.deepEqual(line.res, { statusCode: 200 });
+    assert.deepEqual(line.req, { id: 'req-metrics-test', method: 'GET', url: '/api/v1/agents' });
+    assert.deepEqual(line.res, { statusCode: 401 });
     assert.equal(typeof line.responseTime, 'number');
     assert.ok(!api.logs.includes('not-for-the-log'), 'request headers are not logged');
     for (const s of services) {

@@ -161,3 +161,19 @@ describe('users decider: tokens', () => {
       .then({ error: 'TOKEN.NOT_FOUND', message: /sacp token list/ });
   });
 });
+
+describe('users decider: passwords', () => {
+  test('a password change is recorded for the user, without the password', () => {
+    const d = given([added('alice', 'admin')])
+      .when({ type: 'set_password', name: 'alice' })
+      .then([{ stream: USERS_STREAM_ID, type: 'user.password_changed', data: { userId: 'usr-alice', name: 'alice' } }]);
+    assert.equal(d.appends[0]!.expectedVersion, 1);
+  });
+
+  test('an unknown or removed user has no password to change', () => {
+    given([]).when({ type: 'set_password', name: 'nobody' }).then({ error: 'USER.NOT_FOUND', message: /sacp user list/ });
+    given([added('alice', 'admin'), added('bob', 'viewer'), at('user.removed', { userId: 'usr-bob', name: 'bob' })])
+      .when({ type: 'set_password', name: 'bob' })
+      .then({ error: 'USER.NOT_FOUND' });
+  });
+});

@@ -1,9 +1,9 @@
-import { HttpException } from '@nestjs/common';
 import { ErrorCodes, type WireError } from '@sacp/events';
+import { ApiError } from './api-error';
 
 /**
  * The one place where a stable error code (from the bus or from the orchestrator's
- * reply) becomes an HTTP status. Body: `{ error: { code, message, details? } }`.
+ * reply) becomes an HTTP status. Body: `{ code, message, details? }` (ApiErrorBody).
  */
 const STATUS: Record<string, number> = {
   [ErrorCodes.COMMAND_MALFORMED]: 400,
@@ -39,9 +39,11 @@ const STATUS: Record<string, number> = {
   [ErrorCodes.DOCKER_UNAVAILABLE]: 503,
   [ErrorCodes.STORE_UNAVAILABLE]: 503,
   [ErrorCodes.BUS_TIMEOUT]: 504,
+  [ErrorCodes.COMMAND_TOO_LARGE]: 413,
+  [ErrorCodes.QUERY_TOO_LARGE]: 413,
+  [ErrorCodes.QUERY_CURSOR_INVALID]: 400,
 };
 
 export const httpStatusOf = (code: string): number => STATUS[code] ?? 500;
 
-export const toHttpException = (error: WireError): HttpException =>
-  new HttpException({ error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } }, httpStatusOf(error.code));
+export const toHttpException = (error: WireError): ApiError => new ApiError(httpStatusOf(error.code), error.code, error.message, error.details);

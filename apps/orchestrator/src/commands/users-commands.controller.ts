@@ -3,7 +3,7 @@ import { CredentialRepository, EventStore } from '@sacp/event-store';
 import { Subjects, type CommandReply } from '@sacp/events';
 import { CommandHandlers } from '../bus/handlers.decorator';
 import { Commands } from './commands';
-import { addUser, createToken, removeUser, revokeToken, setUserRole, type UsersDeps } from './users.use-cases';
+import { addUser, createToken, removeUser, revokeToken, setUserPassword, setUserRole, type UsersDeps } from './users.use-cases';
 
 /** Users and API tokens: sent by the CLI and the API only (libs/events/src/senders.ts); the password and the token are seen here and by their sender only. */
 @CommandHandlers()
@@ -26,6 +26,11 @@ export class UsersCommandsController {
   @MessagePattern(Subjects.commandOf('user.set_role'))
   setUserRole(@Payload() body: unknown, @Ctx() ctx: NatsContext): Promise<CommandReply> {
     return this.commands.run(ctx, body, (c) => setUserRole(c, this.deps));
+  }
+
+  @MessagePattern(Subjects.commandOf('user.set_password'))
+  setUserPassword(@Payload() body: unknown, @Ctx() ctx: NatsContext): Promise<CommandReply> {
+    return this.commands.run(ctx, body, (c) => setUserPassword(c, this.deps));
   }
 
   @MessagePattern(Subjects.commandOf('user.remove'))

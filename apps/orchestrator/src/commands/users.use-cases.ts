@@ -1,6 +1,14 @@
 import { decideUsers, evolveUsers, initialUsersState, type EvolvableEvent, type UsersCommand, type UsersDecision, type UsersState, USERS_STREAM_ID } from '@sacp/domain';
 import { type CredentialRepository, type EventStore, hashPassword, newApiToken, uuidv7 } from '@sacp/event-store';
-import type { AddUserPayloadV1, CommandEnvelope, CreateTokenPayloadV1, RemoveUserPayloadV1, RevokeTokenPayloadV1, SetUserRolePayloadV1 } from '@sacp/events';
+import type {
+  AddUserPayloadV1,
+  CommandEnvelope,
+  CreateTokenPayloadV1,
+  RemoveUserPayloadV1,
+  RevokeTokenPayloadV1,
+  SetUserPasswordPayloadV1,
+  SetUserRolePayloadV1,
+} from '@sacp/events';
 import type { StoreTransaction } from '@sacp/event-store';
 import type { UseCaseOutcome } from './command-pipeline';
 
@@ -41,6 +49,18 @@ export async function setUserRole(cmd: CommandEnvelope<SetUserRolePayloadV1>, de
     result: userResult(d),
     target: 'the user directory',
     ...(d.changed ? { alsoInTransaction: (tx: StoreTransaction) => deps.credentials.setRole(tx, cmd.payload.name, cmd.payload.role) } : {}),
+  };
+}
+
+/** user.set_password: the new argon2id hash replaces the old with the event, and every session of the user ends in the same commit. */
+export async function setUserPassword(cmd: CommandEnvelope<SetUserPasswordPayloadV1>, deps: UsersDeps): Promise<UseCaseOutcome> {
+  const d = await decide(deps, { type: 'set_password', name: cmd.payload.name });
+  const passwordHash = await hashPassword(cmd.payload.password);
+  return {
+    appends: d.appends,
+    result: userResult(d),
+    target: 'the user directory',
+    alsoInTransaction: (tx: StoreTransaction) => deps.credentials.setPassword(tx, d.user!.userId, passwordHash),
   };
 }
 

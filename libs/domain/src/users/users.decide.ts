@@ -36,6 +36,7 @@ export const initialUsersState = (): UsersState => ({ version: 0, users: {}, tok
 export type UsersCommand =
   | { type: 'add'; userId: string; name: string; role: Role }
   | { type: 'set_role'; name: string; role: Role }
+  | { type: 'set_password'; name: string }
   | { type: 'remove'; name: string }
   | { type: 'create_token'; tokenId: string; name: string; role: Role; user: string | null; expiresAt: string | null; now: string }
   | { type: 'revoke_token'; tokenId: string };
@@ -122,6 +123,10 @@ export function decideUsers(command: UsersCommand, state: UsersState): UsersDeci
       if (user.role === command.role) return decided([], { user });
       if (ROLE_RANK[command.role] < ROLE_RANK.admin) assertNotLastAdmin(state, user, `make ${command.role} of`);
       return decided([newEvent('user.role_changed', { userId: user.userId, name: user.name, from: user.role, to: command.role })], { user: { ...user, role: command.role } });
+    }
+    case 'set_password': {
+      const user = requireUser(state, command.name);
+      return decided([newEvent('user.password_changed', { userId: user.userId, name: user.name })], { user });
     }
     case 'remove': {
       const user = requireUser(state, command.name);

@@ -9,6 +9,7 @@ import { CommandBinding1700000000008 } from './008-command-binding';
 import { SecretGrants1700000000009 } from './009-secret-grants';
 import { StoreIdentity1700000000010 } from './010-store-identity';
 import { Credentials1700000000011 } from './011-credentials';
+import { ApiSessions1700000000012 } from './012-api-sessions';
 import type { SqlMigration } from './sql-migration';
 
 export { MIGRATIONS_TABLE, SqlMigration } from './sql-migration';
@@ -26,6 +27,7 @@ export const MIGRATIONS: (new () => SqlMigration)[] = [
   SecretGrants1700000000009,
   StoreIdentity1700000000010,
   Credentials1700000000011,
+  ApiSessions1700000000012,
 ];
 
 /** The names TypeORM records for them, in order. */

@@ -51,6 +51,13 @@ export class CredentialRepository {
     await (tx ?? this.dataSource.manager).update(UserCredentialEntity, { name }, { role, updatedAt: () => 'clock_timestamp()' });
   }
 
+  /** A new password hash; every session of the user ends with it (migration 012). */
+  async setPassword(tx: EntityManager | undefined, userId: string, passwordHash: string): Promise<void> {
+    const m = tx ?? this.dataSource.manager;
+    await m.update(UserCredentialEntity, { userId }, { passwordHash, updatedAt: () => 'clock_timestamp()' });
+    await m.query('delete from api_sessions where user_id = $1', [userId]);
+  }
+
   async removeUser(tx: EntityManager | undefined, name: string): Promise<void> {
     await (tx ?? this.dataSource.manager).delete(UserCredentialEntity, { name });
   }

@@ -63,6 +63,7 @@ export interface CommandResults {
   'container.remove_quarantined': { containerId: string; containerName: string; removed: true };
   'user.add': UserChangeResult;
   'user.set_role': UserChangeResult;
+  'user.set_password': UserChangeResult;
   'user.remove': UserChangeResult & { revokedTokens: string[] };
   /** `token` is in the reply to the first delivery only: it is never stored, so a duplicate's reply lacks it */
   'token.create': TokenChangeResult & { token?: string };

@@ -15,7 +15,7 @@ import { RaiseAlertV1 } from './raise-alert.v1';
 import { ResolveAlertV1 } from './resolve-alert.v1';
 import { RefuseAccessV1 } from './refuse-access.v1';
 import { RemoveQuarantinedV1 } from './remove-quarantined.v1';
-import { AddUserV1, CreateTokenV1, RemoveUserV1, RevokeTokenV1, SetUserRoleV1 } from './users.v1';
+import { AddUserV1, CreateTokenV1, RemoveUserV1, RevokeTokenV1, SetUserPasswordV1, SetUserRoleV1 } from './users.v1';
 import type { CommandResults } from './command-results';
 
 export * from './command-envelope';
@@ -59,6 +59,7 @@ export const CommandContracts = {
   'container.remove_quarantined': RemoveQuarantinedV1,
   'user.add': AddUserV1,
   'user.set_role': SetUserRoleV1,
+  'user.set_password': SetUserPasswordV1,
   'user.remove': RemoveUserV1,
   'token.create': CreateTokenV1,
   'token.revoke': RevokeTokenV1,

@@ -33,6 +33,23 @@ export const SetUserRoleV1 = {
 } as const;
 export type SetUserRolePayloadV1 = z.infer<typeof SetUserRoleV1.payload>;
 
+/**
+ * Sets a user's password (an admin for anyone; through the API, a user for themself
+ * after giving the current one). The new hash replaces the old in the commit that
+ * records the change, and every session of the user ends with it.
+ */
+export const SetUserPasswordV1 = {
+  type: 'user.set_password',
+  version: 1,
+  payload: z.object({
+    name: userName,
+    password: z.string().min(12, 'the password is shorter than 12 characters; choose a longer one').max(1024, 'the password is longer than 1024 characters'),
+  }),
+  example: { name: 'alice', password: 'correct-horse-battery-staple-2' },
+  redact: ['password'],
+} as const;
+export type SetUserPasswordPayloadV1 = z.infer<typeof SetUserPasswordV1.payload>;
+
 /** Removes a user and revokes their tokens. The last admin cannot be removed. */
 export const RemoveUserV1 = {
   type: 'user.remove',

@@ -27,7 +27,7 @@ import { AccessRefusedV1 } from './access-refused.v1';
 import { TemplateVersionRegisteredV1 } from './template-version-registered.v1';
 import { ContainerQuarantinedV1 } from './container-quarantined.v1';
 import { ContainerQuarantineRemovedV1 } from './container-quarantine-removed.v1';
-import { TokenCreatedV1, TokenRevokedV1, UserAddedV1, UserRemovedV1, UserRoleChangedV1 } from './users.v1';
+import { TokenCreatedV1, TokenRevokedV1, UserAddedV1, UserPasswordChangedV1, UserRemovedV1, UserRoleChangedV1 } from './users.v1';
 
 export * from './template-ref';
 export * from './agent-deployed.v1';
@@ -92,6 +92,7 @@ export const EventContracts = {
   'container.quarantine_removed': ContainerQuarantineRemovedV1,
   'user.added': UserAddedV1,
   'user.role_changed': UserRoleChangedV1,
+  'user.password_changed': UserPasswordChangedV1,
   'user.removed': UserRemovedV1,
   'token.created': TokenCreatedV1,
   'token.revoked': TokenRevokedV1,

@@ -22,6 +22,15 @@ export const UserRoleChangedV1 = {
 } as const;
 export type UserRoleChangedDataV1 = z.infer<typeof UserRoleChangedV1.data>;
 
+/** The user's password was changed (by whom: the metadata); every session of theirs ended. */
+export const UserPasswordChangedV1 = {
+  type: 'user.password_changed',
+  version: 1,
+  data: z.object({ userId: z.string(), name: z.string() }),
+  example: { userId: 'usr_7f3c2a9e4b1d', name: 'alice' },
+} as const;
+export type UserPasswordChangedDataV1 = z.infer<typeof UserPasswordChangedV1.data>;
+
 export const UserRemovedV1 = {
   type: 'user.removed',
   version: 1,

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import type { Server } from 'node:http';
-import { Module, type DynamicModule, type Type } from '@nestjs/common';
+import { Module, type DynamicModule, type INestApplication, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { CustomStrategy } from '@nestjs/microservices';
 import { Logger } from 'nestjs-pino';
@@ -16,6 +16,8 @@ export interface ServiceDefinition<C extends { LOG_LEVEL: 'debug' | 'info' | 'wa
   host?: (config: C) => string;
   /** the transport of the service's `@MessagePattern` handlers (see busTransport in libs/bus) */
   bus?: (config: C, log: JsonLogger) => CustomStrategy;
+  /** the HTTP application's own set-up before it listens (security headers, body limits, OpenAPI, WebSockets) */
+  configure?: (app: INestApplication, config: C, log: JsonLogger) => void | Promise<void>;
 }
 
 /**
@@ -43,6 +45,7 @@ export function runService<C extends { LOG_LEVEL: 'debug' | 'info' | 'warn' | 'e
     const app = await NestFactory.create(serviceRoot(d.module(config, log), log), { logger: log, abortOnError: false });
     app.useLogger(app.get(Logger));
     app.enableShutdownHooks();
+    await d.configure?.(app, config, log);
     const bus = d.bus?.(config, log);
     if (bus) {
       // a hybrid app: the bus handlers start once every component has started (init runs the bootstrap hooks), before health says ready
