@@ -9,6 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { TestControlPlane } from '../../support/control-plane';
 import { TestApi, type TestSession } from '../../support/api';
 import { launchBrowser, openPage, type PageOptions } from '../../support/browser';
+import { waitFor } from '../../support/ports';
 
 const run = promisify(execFile);
 
@@ -58,9 +59,10 @@ export class DashboardStack {
   async deployRunning(name: string, template = 'sim'): Promise<string> {
     const r = await this.api.request('POST', '/api/v1/agents', { session: this.admin, body: { name, template } });
     if (r.status !== 202) throw new Error(`deploy ${name}: ${r.status} ${JSON.stringify(r.body)}`);
-    const [view] = await this.cp.status(name);
-    await this.cp.waitForAgent(view!.id, (a) => a.state.observed === 'running', 'running', 60_000);
-    return view!.id;
+    // accepted means committed; the read model follows a moment later
+    const view = await waitFor(`${name} registered`, async () => (await this.cp.status(name))[0], 30_000, 200);
+    await this.cp.waitForAgent(view.id, (a) => a.state.observed === 'running', 'running', 60_000);
+    return view.id;
   }
 
   async containerOf(name: string): Promise<string> {
