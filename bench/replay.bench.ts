@@ -23,7 +23,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { uuidv7, START, checkpointOf, agentRegistryProjection, Projector, templateRegistryProjection } from '@sacp/event-store';
+import { uuidv7, START, checkpointOf, agentRegistryProjection, Projector, templateRegistryProjection, alertsProjection } from '@sacp/event-store';
 import type { EventMetadata } from '@sacp/events';
 import { testEventStore } from '../test/support/event-store';
 import { type BenchResult, mean, ms, onInterrupt, perSec, progressFor, ratio, round, runStandalone } from './report';
@@ -225,7 +225,7 @@ export async function run(): Promise<BenchResult> {
       seen.paged.push(n);
       return performance.now() - t0;
     };
-    const projector = new Projector(store, [agentRegistryProjection, templateRegistryProjection]);
+    const projector = new Projector(store, [agentRegistryProjection, templateRegistryProjection, alertsProjection]);
     const rebuild = async () => {
       const t0 = performance.now();
       const r = await projector.rebuild();

@@ -14,6 +14,7 @@ import { run as eventAppend } from './event-append.bench';
 import { run as replay } from './replay.bench';
 import { run as monitorFootprint } from './monitor-footprint.bench';
 import { run as discordCommand } from './discord-command.bench';
+import { run as liveLatency } from './live-latency.bench';
 import { run as dashboardGrid } from './dashboard-grid.bench';
 import { type BenchResult, machineNote, printResult, printTable } from './report';
 
@@ -24,6 +25,7 @@ const BENCHES: [string, () => Promise<BenchResult>][] = [
   ['crash-recovery', crashRecovery],
   ['monitor-footprint', monitorFootprint],
   ['discord-command', discordCommand],
+  ['live-latency', liveLatency],
   ['dashboard-grid', dashboardGrid],
 ];
 

@@ -1,6 +1,6 @@
 /*
  * The API service: REST under /api/v1 (OpenAPI at /api/docs), users, sessions and
- * tokens, and health and metrics. It changes nothing itself: every change is a bus
+ * tokens, live updates (WS /api/v1/live), and health and metrics. It changes nothing itself: every change is a bus
  * command sent with the API's own credential and the caller as its actor; reads are
  * bus queries. Postgres is read for credentials and sessions only.
  */
@@ -12,9 +12,15 @@ import type { JsonLogger } from '@sacp/platform';
 import { coreProviders, HealthController, MetricsController } from '@sacp/platform/nest';
 import { AgentCommandsController } from './agents/agent-commands.controller';
 import { AgentsController } from './agents/agents.controller';
+import { LogStreamController } from './agents/log-stream.controller';
+import { AlertsController } from './alerts/alerts.controller';
+import { AuditController } from './audit/audit.controller';
 import { AuthModule } from './auth';
 import type { ApiConfig } from './config';
 import { ApiExceptionFilter } from './http/api-exception.filter';
+import { LiveModule } from './live/live.module';
+import { ResourcesController } from './resources/resources.controller';
+import { TemplatesController } from './templates/templates.controller';
 import { UsersController } from './users/users.controller';
 import { WebModule } from './web';
 
@@ -34,8 +40,19 @@ export function apiModule(config: ApiConfig, log: JsonLogger) {
       AuthModule.forRoot({ config, log, publicControllers: [HealthController, MetricsController] }),
       // the dashboard at / (dist/apps/api/web); /api, /health and /metrics stay the controllers'
       WebModule.forRoot(),
+      LiveModule.forRoot(log),
     ],
-    controllers: [HealthController, AgentsController, AgentCommandsController, UsersController],
+    controllers: [
+      HealthController,
+      AgentsController,
+      LogStreamController,
+      AgentCommandsController,
+      UsersController,
+      TemplatesController,
+      AuditController,
+      AlertsController,
+      ResourcesController,
+    ],
     providers: [...coreProviders('api', config, log, { nats: false }), { provide: APP_FILTER, useValue: new ApiExceptionFilter(log) }],
   })
   class ApiModule {}

@@ -7,6 +7,7 @@ import { Subjects } from '@sacp/events';
 import { type JsonLogger } from '@sacp/platform';
 import { coreProviders, factory, HealthController, NATS, READINESS } from '@sacp/platform/nest';
 import { AgentCommandsController } from './commands/agent-commands.controller';
+import { AlertCommandsController } from './commands/alert-commands.controller';
 import { AgentLocator } from './commands/agent-locator';
 import { CommandAccess } from './commands/command-access';
 import { CommandPipeline } from './commands/command-pipeline';
@@ -19,6 +20,7 @@ import { CommitHints } from './leadership/commit-hints';
 import { Leadership } from './leadership/leadership';
 import { ProjectionRunner } from './projection/projection-runner';
 import { AgentRegistryReader } from './queries/agent-registry.reader';
+import { AlertsReader } from './queries/alerts.reader';
 import { CommandAuditReader } from './queries/audit.reader';
 import { TemplateRegistryReader } from './queries/template-registry.reader';
 import { LogFollower } from './queries/log-follower';
@@ -56,7 +58,15 @@ export function orchestratorModule(config: OrchestratorConfig, log: JsonLogger) 
         useFactory: () => ({ url: config.DATABASE_URL, poolSize: 10, applicationName: 'sacp-orchestrator', migrationUrl: config.DATABASE_MIGRATION_URL, log }),
       }),
     ],
-    controllers: [HealthController, AgentCommandsController, RecoveryCommandsController, SystemCommandsController, UsersCommandsController, QueriesController],
+    controllers: [
+      HealthController,
+      AgentCommandsController,
+      RecoveryCommandsController,
+      SystemCommandsController,
+      UsersCommandsController,
+      AlertCommandsController,
+      QueriesController,
+    ],
     providers: [
       ...coreProviders('orchestrator', config, log),
       factory(POLICY, [DockerDriver], async (docker) => containerPolicyFromConfig(config, await hostSize(docker, log))),
@@ -67,6 +77,7 @@ export function orchestratorModule(config: OrchestratorConfig, log: JsonLogger) 
         }),
       ),
       AgentRegistryReader,
+      AlertsReader,
       CommandAuditReader,
       TemplateRegistryReader,
       factory(SecretStore, [SecretRepository], (secrets) => new SecretStore(secrets, config.SACP_SECRET_KEY)),

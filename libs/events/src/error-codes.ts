@@ -19,6 +19,8 @@ export const ErrorCodes = {
   COMMAND_ID_REUSED: 'COMMAND.ID_REUSED',
   /** the command id has a prefix only the control plane itself may use */
   COMMAND_ID_RESERVED: 'COMMAND.ID_RESERVED',
+  /** no command with this id was received */
+  COMMAND_NOT_FOUND: 'COMMAND.NOT_FOUND',
   AGENT_NOT_FOUND: 'AGENT.NOT_FOUND',
   AGENT_NAME_IN_USE: 'AGENT.NAME_IN_USE',
   AGENT_NAME_INVALID: 'AGENT.NAME_INVALID',
@@ -48,6 +50,10 @@ export const ErrorCodes = {
   TOKEN_REVOKED: 'TOKEN.REVOKED',
   /** an expiry not in the future, or a role above its user's */
   TOKEN_INVALID: 'TOKEN.INVALID',
+  /** no alert with this key (or id) was raised */
+  ALERT_NOT_FOUND: 'ALERT.NOT_FOUND',
+  /** the alert is resolved already: only an open alert can be acknowledged */
+  ALERT_RESOLVED: 'ALERT.RESOLVED',
   DOCKER_UNAVAILABLE: 'DOCKER.UNAVAILABLE',
   DOCKER_PERMISSION_DENIED: 'DOCKER.PERMISSION_DENIED',
   DOCKER_IMAGE_NOT_FOUND: 'DOCKER.IMAGE_NOT_FOUND',

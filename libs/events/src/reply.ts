@@ -12,4 +12,10 @@ export type CommandReply<R = Record<string, unknown>> =
  * A query's reply. A paginated query (status, history, logs, audit) answers one page:
  * `nextCursor` is there when more remains; send it back as `cursor` for the next page.
  */
-export type QueryReply<R = unknown> = { ok: true; result: R; nextCursor?: string } | { ok: false; error: WireError };
+export type QueryReply<R = unknown> = { ok: true; result: R; nextCursor?: string; asOf?: AsOf } | { ok: false; error: WireError };
+
+/** What a read "as it was" (`agent.status` with `at`) was rebuilt from: the moment asked for, and the global position of the last event folded ('0': none). */
+export interface AsOf {
+  at: string;
+  position: string;
+}

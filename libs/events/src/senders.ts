@@ -32,9 +32,9 @@ const USER_COMMANDS = ['user.add', 'user.set_role', 'user.set_password', 'user.r
  * chat and HTTP front doors check roles themselves, so only they report refusals.
  */
 export const SENDER_COMMANDS: Record<SenderKind, readonly CommandType[]> = {
-  cli: [...OPERATOR_COMMANDS, ...USER_COMMANDS],
+  cli: [...OPERATOR_COMMANDS, ...USER_COMMANDS, 'alert.acknowledge'],
   discord: ['agent.deploy', 'agent.start', 'agent.stop', 'agent.restart', 'agent.remove', 'agent.adopt', 'access.refuse'],
-  api: [...OPERATOR_COMMANDS, ...USER_COMMANDS, 'access.refuse'],
+  api: [...OPERATOR_COMMANDS, ...USER_COMMANDS, 'alert.acknowledge', 'access.refuse'],
   system: ['agent.schedule_restart', 'agent.abandon_recovery', 'agent.report_health', 'alert.raise', 'alert.resolve', 'agent.stop'],
 };
 

@@ -43,6 +43,24 @@ export const Metrics = {
     buckets: SECONDS,
     registers: [metricsRegistry],
   }),
+  /** WebSocket clients connected to the API's live feed (`/api/v1/live`). */
+  liveConnections: new Gauge({ name: 'sacp_live_connections', help: 'WebSocket clients connected to /api/v1/live', registers: [metricsRegistry] }),
+  /** Messages sent to live clients, by message type (hello, event, alert, resource, resync, error). */
+  liveMessages: new Counter({
+    name: 'sacp_live_messages_total',
+    help: 'Messages sent to live WebSocket clients, by type',
+    labelNames: ['type'] as const,
+    registers: [metricsRegistry],
+  }),
+  /** Live clients sent a resync and closed, by reason (slow-consumer, unknown-position, too-far-behind, ...). */
+  liveResyncs: new Counter({
+    name: 'sacp_live_resyncs_total',
+    help: 'Live WebSocket clients told to resync, by reason',
+    labelNames: ['reason'] as const,
+    registers: [metricsRegistry],
+  }),
+  /** Bytes queued for live clients and not yet written to their sockets (all connections). */
+  liveBufferedBytes: new Gauge({ name: 'sacp_live_buffered_bytes', help: 'Bytes queued for live WebSocket clients, not yet written', registers: [metricsRegistry] }),
 } as const;
 
 /** Times `fn` into `histogram` (with `labels`), whether it succeeds or throws. */

@@ -17,6 +17,7 @@ import {
   Projector,
   agentRegistryProjection,
   templateRegistryProjection,
+  alertsProjection,
 } from '@sacp/event-store';
 import { metadata, testDataSource, testEvent, testEventStore } from '../../support/event-store';
 import { waitFor } from '../../support/ports';
@@ -35,6 +36,7 @@ const SERVICE_ACCESS: Record<string, string[]> = {
   checkpoints: ['SELECT', 'INSERT', 'UPDATE'],
   agent_registry: ['SELECT', 'INSERT', 'UPDATE', 'DELETE'],
   template_registry: ['SELECT', 'INSERT', 'UPDATE', 'DELETE'],
+  alerts: ['SELECT', 'INSERT', 'UPDATE', 'DELETE'],
   secrets: ['SELECT', 'INSERT', 'UPDATE'],
   secret_grants: ['SELECT', 'INSERT', 'DELETE'],
   store_identity: ['SELECT'],
@@ -221,7 +223,7 @@ describe('the database enforces its own rules on the services (real Postgres, th
     assert.deepEqual(await store.recordRejection('stop-1', stopBinding, { ok: false, n: 2 }), { first: false, reply: { ok: false, n: 1 } });
 
     // the projector's batches, its rebuild (which empties the read models) and its checkpoint
-    const projector = new Projector(store, [agentRegistryProjection, templateRegistryProjection]);
+    const projector = new Projector(store, [agentRegistryProjection, templateRegistryProjection, alertsProjection]);
     assert.ok((await projector.catchUp()) >= 4);
     await store.append([{ streamId: 'alerts', expectedVersion: 0, events: [{ type: 'alert.raised', schemaVersion: 1, data: example('alert.raised') }] }], metadata());
     await waitFor('the alert to be projected', async () => (await projector.catchUp()) === 1);

@@ -42,6 +42,7 @@ describe('EventStoreModule and DatabaseModule (real Postgres)', () => {
       const lag = (await Metrics.projectorLagEvents.get()).values.map((v) => [v.labels.projection, v.value]).sort();
       assert.deepEqual(lag, [
         ['agent_registry', 0],
+        ['alerts', 0],
         ['template_registry', 0],
       ]);
       const ready = app.get<() => Promise<unknown>>(DATABASE_READINESS);

@@ -28,6 +28,12 @@ describe('who may send what', () => {
     }
   });
 
+  test('operators acknowledge alerts from the CLI and the API; the monitor raises and resolves them but never acknowledges', () => {
+    assert.equal(maySend('cli', 'alert.acknowledge'), true);
+    assert.equal(maySend('api', 'alert.acknowledge'), true);
+    assert.equal(maySend('system', 'alert.acknowledge'), false);
+  });
+
   test('command subjects carry the kind, and parse back', () => {
     assert.equal(Subjects.command('agent.stop', 'cli'), 'sacp.cmd.agent.stop.cli');
     assert.deepEqual(parseCommandSubject('sacp.cmd.agent.schedule_restart.system'), { type: 'agent.schedule_restart', kind: 'system' });

@@ -6,10 +6,11 @@ import type { Role } from '@sacp/events';
 import { ApiCodes, ApiError } from '../http/api-error';
 import { IS_PUBLIC, MIN_ROLE } from './auth.decorators';
 import type { AuthService } from './auth.service';
+import type { RefusalRecorder } from './refusal-recorder';
 import { hasRole, type Principal } from './principal';
 import { CSRF_HEADER } from './session-cookie';
 
-type Req = { method: string; headers: IncomingHttpHeaders; principal?: Principal };
+type Req = { method: string; headers: IncomingHttpHeaders; principal?: Principal; route?: { path?: string }; params?: Record<string, string> };
 
 /** Methods that change nothing: no CSRF token needed. */
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -41,6 +42,7 @@ export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly auth: AuthService,
+    private readonly refusals: RefusalRecorder,
     private readonly publicControllers: ReadonlySet<Type>,
   ) {}
 
@@ -52,11 +54,14 @@ export class AuthGuard implements CanActivate {
     const principal = await this.auth.authenticate(req.headers);
     if (!principal) throw new ApiError(401, ApiCodes.AUTH_REQUIRED, 'sign in first (POST /api/v1/auth/sign-in), or send a valid API token as "Authorization: Bearer <token>"');
     const needed = this.reflector.getAllAndOverride<Role>(MIN_ROLE, [ctx.getHandler(), ctx.getClass()]) ?? 'viewer';
-    if (!hasRole(principal.role, needed))
+    if (!hasRole(principal.role, needed)) {
+      // a refused change is audited; a refused read is only answered
+      if (!SAFE_METHODS.has(req.method.toUpperCase())) this.refusals.record(principal, { method: req.method, route: req.route?.path ?? '', params: req.params ?? {} }, needed);
       throw new ApiError(403, ApiCodes.ROLE_FORBIDDEN, `this needs the ${needed} role; you have ${principal.role}. Ask an admin for a higher role`, {
         needed,
         held: principal.role,
       });
+    }
     if (principal.via === 'session' && !SAFE_METHODS.has(req.method.toUpperCase())) {
       const sent = req.headers[CSRF_HEADER];
       if (crossSite(req.headers) || typeof sent !== 'string' || !sameText(sent, principal.csrfToken))

@@ -12,6 +12,7 @@ import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
 import { FirstAdmin } from './first-admin';
 import { rateLimits } from './rate-limits';
+import { RefusalRecorder } from './refusal-recorder';
 
 export interface AuthModuleOptions {
   config: ApiConfig;
@@ -41,7 +42,8 @@ export class AuthModule {
         AuthService,
         CommandSender,
         FirstAdmin,
-        factory(APP_GUARD, [Reflector, AuthService], (reflector, auth) => new AuthGuard(reflector, auth, new Set(o.publicControllers))),
+        RefusalRecorder,
+        factory(APP_GUARD, [Reflector, AuthService, RefusalRecorder], (reflector, auth, refusals) => new AuthGuard(reflector, auth, refusals, new Set(o.publicControllers))),
       ],
       exports: [AuthService, CommandSender, CredentialVerifier, SessionRepository],
     };

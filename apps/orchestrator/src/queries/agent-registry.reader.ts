@@ -8,7 +8,8 @@ import type { OperationFailureState } from '@sacp/domain';
 /** The folded state's fields the view shows beside the columns. */
 type ViewedState = { runningSince?: string | null; operationFailure?: OperationFailureState | null } | null;
 
-const toView = (r: AgentRegistryEntity): AgentStatusView => {
+/** A registry row as `sacp status` shows it (a row of the table, or one folded in memory by `registryRowOf`). */
+export const registryView = (r: AgentRegistryEntity): AgentStatusView => {
   const state = r.state as ViewedState;
   return {
     id: r.agentId,
@@ -45,6 +46,27 @@ function failingView(f: OperationFailureState | null): AgentStatusView['failing'
   return { operation: f.operation, code: f.code, message: f.message, failures: f.failures, limit: f.limit, since: f.firstAt, nextAttemptAt: f.nextAttemptAt, gaveUp: f.gaveUp };
 }
 
+/** What a status list may be narrowed to (every one given must hold). */
+export interface StatusFilters {
+  desired?: string;
+  observed?: string;
+  template?: string;
+  health?: string;
+  /** a part of the name, any case */
+  q?: string;
+}
+
+/** Whether a view passes the filters: the same test as `page`'s SQL, for lists folded in memory. */
+export function matchesFilters(v: AgentStatusView, f: StatusFilters): boolean {
+  return (
+    (!f.desired || v.state.desired === f.desired) &&
+    (!f.observed || v.state.observed === f.observed) &&
+    (!f.template || v.template?.name === f.template) &&
+    (!f.health || v.health === f.health) &&
+    (!f.q || v.name.toLowerCase().includes(f.q.toLowerCase()))
+  );
+}
+
 /** The registry's order: creation time (agents without one first), then name, then id. */
 const ORDER_KEY = "coalesce(a.created_at, '-infinity'::timestamptz)";
 
@@ -55,14 +77,14 @@ export class AgentRegistryReader {
 
   async list(options: { includeRemoved?: boolean } = {}): Promise<AgentStatusView[]> {
     const rows = await this.rows.find({ where: options.includeRemoved ? {} : { observed: Not('removed') }, order: { createdAt: 'ASC', name: 'ASC' } });
-    return rows.map(toView);
+    return rows.map(registryView);
   }
 
   /**
    * One page of `list`, in the same order (creation, then name), after the row whose
    * key is `after` (a keyset: no offset scans). `limit` rows at most; each comes with its key.
    */
-  async page(after: StatusKey | null, limit: number): Promise<{ view: AgentStatusView; key: StatusKey }[]> {
+  async page(after: StatusKey | null, limit: number, filters: StatusFilters = {}): Promise<{ view: AgentStatusView; key: StatusKey }[]> {
     const q = this.rows
       .createQueryBuilder('a')
       .addSelect(`${ORDER_KEY}::text`, 'key_at')
@@ -71,19 +93,30 @@ export class AgentRegistryReader {
       .addOrderBy('a.name')
       .addOrderBy('a.agentId')
       .limit(limit);
+    if (filters.desired) q.andWhere('a.desired = :desired', { desired: filters.desired });
+    if (filters.observed) q.andWhere('a.observed = :observed', { observed: filters.observed });
+    if (filters.template) q.andWhere('a.templateName = :template', { template: filters.template });
+    if (filters.health) q.andWhere('a.health = :health', { health: filters.health });
+    if (filters.q) q.andWhere('strpos(lower(a.name), lower(:q)) > 0', { q: filters.q });
     if (after) q.andWhere(`(${ORDER_KEY}, a.name, a.agentId) > (CAST(:at AS timestamptz), CAST(:name AS text), CAST(:id AS text))`, after);
     const { entities, raw } = await q.getRawAndEntities<{ key_at: string }>();
-    return entities.map((r, i) => ({ view: toView(r), key: { at: raw[i]!.key_at, name: r.name, id: r.agentId } }));
+    return entities.map((r, i) => ({ view: registryView(r), key: { at: raw[i]!.key_at, name: r.name, id: r.agentId } }));
   }
 
   async get(agentId: string): Promise<AgentStatusView | null> {
     const row = await this.rows.findOneBy({ agentId });
-    return row ? toView(row) : null;
+    return row ? registryView(row) : null;
+  }
+
+  /** The agents (not removed) deployed from a template, by name, at most `limit`. */
+  async byTemplate(template: string, limit: number): Promise<AgentStatusView[]> {
+    const rows = await this.rows.find({ where: { templateName: template, observed: Not('removed') }, order: { name: 'ASC' }, take: limit });
+    return rows.map(registryView);
   }
 
   async findByContainer(containerId: string): Promise<AgentStatusView | null> {
     const row = await this.rows.findOneBy({ containerId, observed: Not('removed') });
-    return row ? toView(row) : null;
+    return row ? registryView(row) : null;
   }
 
   /** Agents whose desired state still needs Docker work; the reconciler's worklist. */

@@ -3,26 +3,34 @@ import { MessagePattern, Payload } from '@nestjs/microservices';
 import { DomainError } from '@sacp/domain';
 import { DockerDriver } from '@sacp/docker';
 import { CredentialRepository, EventStore } from '@sacp/event-store';
-import { DEFAULT_PAGE_SIZE, ErrorCodes, Subjects, type QueryReply } from '@sacp/events';
+import { DEFAULT_PAGE_SIZE, ErrorCodes, Subjects, type AsOf, type QueryReply } from '@sacp/events';
 import { QueryHandlers } from '../bus/handlers.decorator';
 import { QueryPipe, type QueryOf } from '../bus/query.pipe';
 import { AgentLocator } from '../commands/agent-locator';
 import { TemplateCatalog } from '../templates/template-catalog';
 import { AgentRegistryReader } from './agent-registry.reader';
+import { AlertsReader } from './alerts.reader';
 import { readAuditPage } from './audit-page';
 import { CommandAuditReader } from './audit.reader';
+import { readCommand } from './command-get';
 import { readHistoryPage } from './history-page';
 import { FOLLOW_LEASE_MS, LogFollower } from './log-follower';
 import { readLogsPage } from './logs-page';
 import { listQuarantine } from './quarantine-list';
+import { readAgentAt, readFleetAtPage } from './fleet-at';
 import { readStatusPage } from './status-page';
 import { listTemplates } from './template-list';
+import { readTemplate, readTemplateDiff, readTemplateVersion, readTemplateVersions, type TemplateReads } from './template-details';
 import { TemplateRegistryReader } from './template-registry.reader';
 
 const ok = <R>(result: R): QueryReply<R> => ({ ok: true, result });
 /** One page of a paginated query; `nextCursor` only when more remains. */
-const page = <R>(p: { result: R; nextCursor?: string }): QueryReply<R> =>
-  p.nextCursor ? { ok: true, result: p.result, nextCursor: p.nextCursor } : { ok: true, result: p.result };
+const page = <R>(p: { result: R; nextCursor?: string; asOf?: AsOf }): QueryReply<R> => ({
+  ok: true,
+  result: p.result,
+  ...(p.nextCursor ? { nextCursor: p.nextCursor } : {}),
+  ...(p.asOf ? { asOf: p.asOf } : {}),
+});
 
 /** Read-only requests, answered by any replica. Each body is validated against its contract by QueryPipe. */
 @QueryHandlers()
@@ -37,16 +45,37 @@ export class QueriesController {
     private readonly auditReader: CommandAuditReader,
     private readonly templateRegistry: TemplateRegistryReader,
     private readonly credentials: CredentialRepository,
-  ) {}
+    private readonly alerts: AlertsReader,
+  ) {
+    this.templateReads = { store, catalog, registry };
+  }
+
+  private readonly templateReads: TemplateReads;
+
+  /** The name and id an agent reference stands for (an unknown one stands for itself: a removed agent's old name, say). */
+  private async agentRefs(ref: string): Promise<string[]> {
+    const refs = new Set([ref]);
+    try {
+      const { agentId } = await this.agents.resolveId(ref);
+      refs.add(agentId);
+      const view = await this.registry.get(agentId);
+      if (view) refs.add(view.name);
+    } catch (err) {
+      if (!(err instanceof DomainError && err.code === ErrorCodes.AGENT_NOT_FOUND)) throw err;
+    }
+    return [...refs];
+  }
 
   @MessagePattern(Subjects.query('agent.status'))
   async status(@Payload(new QueryPipe('agent.status')) q: QueryOf<'agent.status'>): Promise<QueryReply> {
+    const pageSize = q.pageSize ?? DEFAULT_PAGE_SIZE['agent.status'];
+    if (q.at) return page(q.agent ? await readAgentAt(this.store, q.agent, q.at) : await readFleetAtPage(this.store, { ...q, at: q.at, pageSize }));
     if (q.agent) {
       const { agentId } = await this.agents.resolveId(q.agent);
       const view = await this.registry.get(agentId);
       return ok(view ? [view] : []);
     }
-    return page(await readStatusPage(this.registry, { cursor: q.cursor, pageSize: q.pageSize ?? DEFAULT_PAGE_SIZE['agent.status'] }));
+    return page(await readStatusPage(this.registry, { ...q, pageSize }));
   }
 
   @MessagePattern(Subjects.query('agent.history'))
@@ -76,12 +105,44 @@ export class QueriesController {
 
   @MessagePattern(Subjects.query('audit.list'))
   async audit(@Payload(new QueryPipe('audit.list')) q: QueryOf<'audit.list'>): Promise<QueryReply> {
-    return page(await readAuditPage(this.auditReader, { ...q, pageSize: q.pageSize ?? DEFAULT_PAGE_SIZE['audit.list'] }));
+    const agentRefs = q.agent ? await this.agentRefs(q.agent) : undefined;
+    return page(await readAuditPage(this.auditReader, { ...q, agentRefs, pageSize: q.pageSize ?? DEFAULT_PAGE_SIZE['audit.list'] }));
+  }
+
+  @MessagePattern(Subjects.query('command.get'))
+  async command(@Payload(new QueryPipe('command.get')) q: QueryOf<'command.get'>): Promise<QueryReply> {
+    return ok(await readCommand({ audit: this.auditReader, store: this.store }, q.commandId));
+  }
+
+  @MessagePattern(Subjects.query('alert.list'))
+  async alertList(@Payload(new QueryPipe('alert.list')) q: QueryOf<'alert.list'>): Promise<QueryReply> {
+    const agentRefs = q.agent ? await this.agentRefs(q.agent) : undefined;
+    return page(await this.alerts.page({ state: q.state, agentRefs, cursor: q.cursor, pageSize: q.pageSize ?? DEFAULT_PAGE_SIZE['alert.list'] }));
   }
 
   @MessagePattern(Subjects.query('template.list'))
   async templates(@Payload(new QueryPipe('template.list')) _q: QueryOf<'template.list'>): Promise<QueryReply> {
     return ok(await listTemplates({ catalog: this.catalog, templates: this.templateRegistry }));
+  }
+
+  @MessagePattern(Subjects.query('template.get'))
+  async template(@Payload(new QueryPipe('template.get')) q: QueryOf<'template.get'>): Promise<QueryReply> {
+    return ok(await readTemplate(this.templateReads, q.name));
+  }
+
+  @MessagePattern(Subjects.query('template.versions'))
+  async templateVersions(@Payload(new QueryPipe('template.versions')) q: QueryOf<'template.versions'>): Promise<QueryReply> {
+    return ok(await readTemplateVersions(this.templateReads, q.name));
+  }
+
+  @MessagePattern(Subjects.query('template.version'))
+  async templateVersion(@Payload(new QueryPipe('template.version')) q: QueryOf<'template.version'>): Promise<QueryReply> {
+    return ok(await readTemplateVersion(this.templateReads, q.name, q.version));
+  }
+
+  @MessagePattern(Subjects.query('template.diff'))
+  async templateDiff(@Payload(new QueryPipe('template.diff')) q: QueryOf<'template.diff'>): Promise<QueryReply> {
+    return ok(await readTemplateDiff(this.templateReads, q.name, q.from, q.to));
   }
 
   @MessagePattern(Subjects.query('quarantine.list'))

@@ -83,7 +83,8 @@ export function permissionsFor(c: BusCredential): Permissions {
           allow: [...commandSubjects(kind), Subjects.queryWildcard, ...frontDoorLogControl, ...(c.role === 'cli' ? [] : serviceConsumerApi)],
           ...(c.role === 'discord-gateway' ? { deny: ADMIN_QUERIES.map((q) => Subjects.query(q)) } : {}),
         },
-        subscribe: { allow: [Subjects.logsWildcard, Subjects.eventWildcard, inbox] },
+        // the api forwards the monitor's resource samples to its live WebSocket clients
+        subscribe: { allow: [Subjects.logsWildcard, Subjects.eventWildcard, ...(c.role === 'api' ? [Subjects.metricsWildcard] : []), inbox] },
         allowResponses: false,
       };
     }

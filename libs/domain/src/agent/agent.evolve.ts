@@ -139,9 +139,11 @@ export function evolveAgent(state: AgentState, event: EvolvableEvent): AgentStat
 export function evolveAlert(state: AlertState, event: EvolvableEvent): AlertState {
   switch (event.type) {
     case 'alert.raised':
-      return { open: true, version: state.version + 1 };
+      return { open: true, version: state.version + 1, acknowledged: false };
     case 'alert.resolved':
-      return { open: false, version: state.version + 1 };
+      return { open: false, version: state.version + 1, acknowledged: false };
+    case 'alert.acknowledged':
+      return { ...state, version: state.version + 1, acknowledged: true };
     default:
       return { ...state, version: state.version + 1 };
   }

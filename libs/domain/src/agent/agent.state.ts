@@ -107,8 +107,10 @@ export const agentNameStreamId = (name: string) => `agent-name-${name}`;
 export const templateStreamId = (name: string) => `template-${name}`;
 export const alertStreamId = (key: string) => `alert-${key}`;
 
-/** An alert's stream: open or not. */
+/** An alert's stream: open or not, and whether an operator acknowledged the open one. */
 export interface AlertState {
   open: boolean;
   version: number;
+  /** the open alert was acknowledged (absent: not) */
+  acknowledged?: boolean;
 }

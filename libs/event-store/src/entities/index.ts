@@ -1,4 +1,5 @@
 import { AgentRegistryEntity } from './agent-registry.entity';
+import { AlertEntity } from './alert.entity';
 import { CheckpointEntity } from './checkpoint.entity';
 import { CommandAuditEntity } from './command-audit.entity';
 import { ApiTokenEntity, UserCredentialEntity } from './credential.entity';
@@ -6,6 +7,7 @@ import { SecretEntity, SecretGrantEntity } from './secret.entity';
 import { TemplateRegistryEntity } from './template-registry.entity';
 
 export { AgentRegistryEntity, type RegistryAlert } from './agent-registry.entity';
+export { AlertEntity, type AlertAcknowledgement } from './alert.entity';
 export { CheckpointEntity } from './checkpoint.entity';
 export { CommandAuditEntity } from './command-audit.entity';
 export { ApiTokenEntity, UserCredentialEntity } from './credential.entity';
@@ -13,4 +15,14 @@ export { SecretEntity, SecretGrantEntity } from './secret.entity';
 export { TemplateRegistryEntity } from './template-registry.entity';
 
 /** Every table mapped to an entity. The event store's own tables (events, streams, commands) are read and written by hand-written SQL. */
-export const ENTITIES = [AgentRegistryEntity, TemplateRegistryEntity, CommandAuditEntity, SecretEntity, SecretGrantEntity, CheckpointEntity, UserCredentialEntity, ApiTokenEntity];
+export const ENTITIES = [
+  AgentRegistryEntity,
+  TemplateRegistryEntity,
+  CommandAuditEntity,
+  SecretEntity,
+  SecretGrantEntity,
+  CheckpointEntity,
+  UserCredentialEntity,
+  ApiTokenEntity,
+  AlertEntity,
+];

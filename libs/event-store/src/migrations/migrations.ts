@@ -10,6 +10,7 @@ import { SecretGrants1700000000009 } from './009-secret-grants';
 import { StoreIdentity1700000000010 } from './010-store-identity';
 import { Credentials1700000000011 } from './011-credentials';
 import { ApiSessions1700000000012 } from './012-api-sessions';
+import { Alerts1700000000013 } from './013-alerts';
 import type { SqlMigration } from './sql-migration';
 
 export { MIGRATIONS_TABLE, SqlMigration } from './sql-migration';
@@ -28,6 +29,7 @@ export const MIGRATIONS: (new () => SqlMigration)[] = [
   StoreIdentity1700000000010,
   Credentials1700000000011,
   ApiSessions1700000000012,
+  Alerts1700000000013,
 ];
 
 /** The names TypeORM records for them, in order. */

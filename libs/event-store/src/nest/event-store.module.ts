@@ -6,6 +6,7 @@ import { PgEventStore } from '../postgres/pg-event-store';
 import { agentRegistryProjection } from '../projections/agent-registry.projection';
 import { Projector } from '../projections/projector';
 import { templateRegistryProjection } from '../projections/template-registry.projection';
+import { alertsProjection } from '../projections/alerts.projection';
 import { CommandAudit } from '../repositories/command-audit';
 import { SecretRepository } from '../repositories/secret.repository';
 import { CredentialRepository } from '../repositories/credential.repository';
@@ -36,7 +37,7 @@ export class EventStoreModule {
         {
           provide: Projector,
           useFactory: (store: PgEventStore) =>
-            new Projector(store, [agentRegistryProjection, templateRegistryProjection], {
+            new Projector(store, [agentRegistryProjection, templateRegistryProjection, alertsProjection], {
               onLag: (projection, events) => Metrics.projectorLagEvents.set({ projection }, events),
             }),
           inject: [PgEventStore],

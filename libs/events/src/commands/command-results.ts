@@ -59,6 +59,8 @@ export interface CommandResults {
   'agent.report_health': AgentChangeResult;
   'alert.raise': AlertChangeResult;
   'alert.resolve': AlertChangeResult;
+  /** `changed: false`: it was acknowledged already */
+  'alert.acknowledge': { key: string; alertId: string; changed: boolean };
   'access.refuse': { refused: string };
   'container.remove_quarantined': { containerId: string; containerName: string; removed: true };
   'user.add': UserChangeResult;

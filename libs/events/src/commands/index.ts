@@ -13,6 +13,7 @@ import { AbandonRecoveryV1 } from './abandon-recovery.v1';
 import { ReportHealthV1 } from './report-health.v1';
 import { RaiseAlertV1 } from './raise-alert.v1';
 import { ResolveAlertV1 } from './resolve-alert.v1';
+import { AcknowledgeAlertV1 } from './acknowledge-alert.v1';
 import { RefuseAccessV1 } from './refuse-access.v1';
 import { RemoveQuarantinedV1 } from './remove-quarantined.v1';
 import { AddUserV1, CreateTokenV1, RemoveUserV1, RevokeTokenV1, SetUserPasswordV1, SetUserRoleV1 } from './users.v1';
@@ -35,6 +36,7 @@ export * from './abandon-recovery.v1';
 export * from './report-health.v1';
 export * from './raise-alert.v1';
 export * from './resolve-alert.v1';
+export * from './acknowledge-alert.v1';
 export * from './refuse-access.v1';
 export * from './remove-quarantined.v1';
 export * from './users.v1';
@@ -55,6 +57,7 @@ export const CommandContracts = {
   'agent.report_health': ReportHealthV1,
   'alert.raise': RaiseAlertV1,
   'alert.resolve': ResolveAlertV1,
+  'alert.acknowledge': AcknowledgeAlertV1,
   'access.refuse': RefuseAccessV1,
   'container.remove_quarantined': RemoveQuarantinedV1,
   'user.add': AddUserV1,

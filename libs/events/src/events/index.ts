@@ -23,6 +23,7 @@ import { AgentRecoveryAbandonedV1 } from './agent-recovery-abandoned.v1';
 import { AgentHealthChangedV1 } from './agent-health-changed.v1';
 import { AlertRaisedV1 } from './alert-raised.v1';
 import { AlertResolvedV1 } from './alert-resolved.v1';
+import { AlertAcknowledgedV1 } from './alert-acknowledged.v1';
 import { AccessRefusedV1 } from './access-refused.v1';
 import { TemplateVersionRegisteredV1 } from './template-version-registered.v1';
 import { ContainerQuarantinedV1 } from './container-quarantined.v1';
@@ -56,6 +57,7 @@ export * from './agent-recovery-abandoned.v1';
 export * from './agent-health-changed.v1';
 export * from './alert-raised.v1';
 export * from './alert-resolved.v1';
+export * from './alert-acknowledged.v1';
 export * from './access-refused.v1';
 export * from './container-quarantined.v1';
 export * from './container-quarantine-removed.v1';
@@ -87,6 +89,7 @@ export const EventContracts = {
   'agent.health_changed': AgentHealthChangedV1,
   'alert.raised': AlertRaisedV1,
   'alert.resolved': AlertResolvedV1,
+  'alert.acknowledged': AlertAcknowledgedV1,
   'access.refused': AccessRefusedV1,
   'container.quarantined': ContainerQuarantinedV1,
   'container.quarantine_removed': ContainerQuarantineRemovedV1,

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { Limits } from '../limits';
 import type { MetricsAgentsReply } from '../metrics';
 import type { MONITOR_QUERIES } from '../senders';
-import type { LogFollowView, TemplateListView } from './query-results';
+import type { LogFollowView, TemplateDetailView, TemplateDiffView, TemplateListView, TemplateVersionDetailView, TemplateVersionView } from './query-results';
 
 /**
  * Paging, shared by the list queries: `cursor` is the `nextCursor` of the previous
@@ -15,9 +15,34 @@ const paging = {
   pageSize: z.number().int().min(1).max(Limits.PAGE_MAX_ITEMS).optional(),
 };
 
+/** An ISO time with its offset, e.g. 2026-11-26T10:00:00Z. */
+const isoTime = z.iso.datetime({ offset: true, message: 'expected an ISO time such as 2026-11-26T10:00:00Z' });
+
+const templateName = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'template names use a-z, 0-9, "_" and "-"');
+const templateVersion = z.number().int().min(1).max(1_000_000);
+
+/** What the control plane last saw of an agent's container. */
+export const OBSERVED_STATES = ['none', 'pending', 'created', 'running', 'stopped', 'exited', 'absent', 'removed'] as const;
+
 /** Read-only requests on `sacp.qry.<type>`; answered from read models and Docker. */
 export const QueryContracts = {
-  'agent.status': z.object({ agent: z.string().min(1).max(100).optional(), ...paging }),
+  /**
+   * The agents (one with `agent`), live from the registry, or with `at` as they were
+   * at that moment: the registry folded in memory over the events recorded up to
+   * then (the reply's `asOf` says up to which event). The filters apply to both.
+   */
+  'agent.status': z.object({
+    agent: z.string().min(1).max(100).optional(),
+    at: isoTime.optional(),
+    desired: z.enum(['running', 'stopped', 'removed']).optional(),
+    observed: z.enum(OBSERVED_STATES).optional(),
+    /** a template's name */
+    template: z.string().min(1).max(100).optional(),
+    health: z.enum(['unknown', 'healthy', 'unhealthy']).optional(),
+    /** a part of the agent's name, any case */
+    q: z.string().min(1).max(100).optional(),
+    ...paging,
+  }),
   'agent.history': z.object({
     agent: z.string().min(1).max(100),
     /** only the last n events (all of them when absent), in pages */
@@ -32,16 +57,34 @@ export const QueryContracts = {
     ...paging,
   }),
   'template.list': z.object({}),
+  /** one template: its current definition, hash and registered version, and which agents run which version */
+  'template.get': z.object({ name: templateName }),
+  /** every registered version of one template, newest first: version, hash, when and who */
+  'template.versions': z.object({ name: templateName }),
+  /** one registered version's definition */
+  'template.version': z.object({ name: templateName, version: templateVersion }),
+  /** what changed between two registered versions, field by field */
+  'template.diff': z.object({ name: templateName, from: templateVersion, to: templateVersion }),
   /** the audit trail: every command received, newest first */
   'audit.list': z.object({
     outcome: z.enum(['accepted', 'rejected', 'refused', 'duplicate', 'conflict', 'failed', 'malformed']).optional(),
     /** "<kind>:<id>" (e.g. "discord:1189403234567890123") or a bare id */
     actor: z.string().min(1).max(200).optional(),
     commandType: z.string().min(1).max(100).optional(),
+    /** commands about this agent (its name or id): the agent commands that named it */
+    agent: z.string().min(1).max(100).optional(),
+    /** recorded at or after this time */
+    from: isoTime.optional(),
+    /** recorded at or before this time */
+    to: isoTime.optional(),
     /** how many entries in all, across pages */
     limit: z.number().int().min(1).max(1_000_000).default(50),
     ...paging,
   }),
+  /** one command by its id: its outcome, every time the id arrived, and the events it appended */
+  'command.get': z.object({ commandId: z.string().min(1).max(200) }),
+  /** alerts, newest first: the open ones, or with `all` the past ones too; about one agent (name or id) with `agent` */
+  'alert.list': z.object({ state: z.enum(['open', 'all']).default('open'), agent: z.string().min(1).max(100).optional(), ...paging }),
   /** containers quarantined by this control plane, newest first; removed ones only with `all` */
   'quarantine.list': z.object({ all: z.boolean().default(false), limit: z.number().int().min(1).max(500).default(100) }),
   /** users and their roles, by name; never a password hash */
@@ -55,6 +98,7 @@ export const DEFAULT_PAGE_SIZE = {
   'agent.history': 500,
   'agent.logs': 1000,
   'audit.list': 500,
+  'alert.list': 200,
 } as const;
 /** The queries the orchestrator answers (validated against QueryContracts). */
 export type OrchestratorQueryType = keyof typeof QueryContracts;
@@ -156,6 +200,41 @@ export interface AuditEntryView {
   message: string | null;
 }
 
+/** The result of `command.get`: what became of one command. */
+export interface CommandView {
+  commandId: string;
+  commandType: string | null;
+  /** the outcome of its first arrival: accepted, rejected, refused, conflict, failed, malformed */
+  outcome: string;
+  errorCode: string | null;
+  message: string | null;
+  actor: { kind: string; id: string; displayName: string } | null;
+  at: string;
+  /** every arrival of the id, oldest first (a retry is a `duplicate`), at most COMMAND_ENTRIES_MAX */
+  entries: AuditEntryView[];
+  /** the events it appended (accepted commands), as its reply listed them */
+  events: { eventId: string; type: string; streamId: string; streamPosition: number }[];
+}
+/** One alert, open or past, as `alert.list` shows it. */
+export interface AlertView {
+  /** the id of its `alert.raised` event */
+  alertId: string;
+  key: string;
+  state: 'open' | 'resolved';
+  severity: 'info' | 'warning' | 'critical';
+  agentId: string | null;
+  agentName: string | null;
+  cause: string;
+  message: string;
+  lastLogLines: string[];
+  raisedAt: string;
+  resolved: { at: string; message: string } | null;
+  acknowledged: { by: { kind: string; id: string; displayName: string }; at: string; note: string | null } | null;
+}
+
+/** How many arrivals of one command id `command.get` lists. */
+export const COMMAND_ENTRIES_MAX = 50;
+
 /** The result of agent.logs (not following): the page's lines, oldest first. */
 export interface LogsPage {
   agent: string;
@@ -179,7 +258,13 @@ export interface QueryResults {
   'agent.history': HistoryEntry[];
   'agent.logs': LogsPage | LogFollowView;
   'template.list': TemplateListView;
+  'template.get': TemplateDetailView;
+  'template.versions': TemplateVersionView[];
+  'template.version': TemplateVersionDetailView;
+  'template.diff': TemplateDiffView;
   'audit.list': AuditEntryView[];
+  'command.get': CommandView;
+  'alert.list': AlertView[];
   'quarantine.list': QuarantineView[];
   'user.list': UserView[];
   'token.list': TokenView[];

@@ -24,3 +24,52 @@ export interface LogFollowView {
   subject: string;
   keepAliveMs: number;
 }
+
+/** One registered version of a template, from its `template.version_registered` event. */
+export interface TemplateVersionView {
+  name: string;
+  version: number;
+  hash: string;
+  file: string;
+  /** when it was registered, and by whose command (a deploy or a sync) */
+  at: string;
+  actor: { kind: string; id: string; displayName: string };
+  commandId: string | null;
+}
+
+/** The result of `template.version`: one version with its definition (defaults applied). */
+export interface TemplateVersionDetailView extends TemplateVersionView {
+  definition: Record<string, unknown>;
+}
+
+/** The result of `template.get`. */
+export interface TemplateDetailView {
+  name: string;
+  /** the file's definition when the file is valid (what the next deploy uses), else the latest registered one */
+  definition: Record<string, unknown>;
+  hash: string;
+  file: string;
+  /** where `definition` comes from */
+  source: 'file' | 'registry';
+  /** the latest registered version and when it was registered; null when never registered */
+  version: number | null;
+  registeredAt: string | null;
+  /** the file differs from the latest registered version: the next deploy registers a new one */
+  changedSinceRegistered: boolean;
+  /** what is wrong with the file now, if anything */
+  problems: TemplateProblemView[];
+  /** the agents (not removed) deployed from it and the version each runs, by name */
+  agents: { agent: string; agentId: string; version: number }[];
+}
+
+/** One difference between two versions; `path` is a JSON Pointer (`/resources/memory`). */
+export type TemplateChangeView =
+  { path: string; kind: 'added'; after: unknown } | { path: string; kind: 'removed'; before: unknown } | { path: string; kind: 'changed'; before: unknown; after: unknown };
+
+/** The result of `template.diff`. */
+export interface TemplateDiffView {
+  name: string;
+  from: { version: number; hash: string };
+  to: { version: number; hash: string };
+  changes: TemplateChangeView[];
+}
