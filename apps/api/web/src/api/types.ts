@@ -83,7 +83,13 @@ export interface TemplateSummary {
   resources?: { memory?: string; cpus?: number; pids?: number };
 }
 
-export interface TemplateDetail extends TemplateSummary {
+export interface TemplateDetail {
+  name: string;
+  /** what the next deploy uses: image, resources, … */
+  definition: { description?: string; image?: string; resources?: { memory?: string; cpus?: number; pids?: number } };
+  version: number | null;
+  registeredAt: string | null;
+  changedSinceRegistered: boolean;
   agents?: { agent: string; version: number }[];
 }
 

@@ -19,7 +19,8 @@ export function DeployDialog(props: { onClose: () => void; onDeployed: (name: st
     api
       .templates()
       .then((page) => {
-        const usable = page.items.filter((t) => t.version !== null);
+        // a template never registered yet is registered by its first deploy
+        const usable = page.items;
         setTemplates(usable);
         if (usable[0]) setTemplate(usable[0].name);
       })
@@ -51,7 +52,7 @@ export function DeployDialog(props: { onClose: () => void; onDeployed: (name: st
           <select name="template" value={template} onChange={(e) => setTemplate(e.currentTarget.value)} disabled={!templates?.length}>
             {(templates ?? []).map((t) => (
               <option key={t.name} value={t.name}>
-                {t.name}@{t.version}
+                {t.version === null ? `${t.name} (new)` : `${t.name}@${t.version}`}
               </option>
             ))}
           </select>
@@ -69,7 +70,7 @@ export function DeployDialog(props: { onClose: () => void; onDeployed: (name: st
             <dd>{chosen.resources?.pids ?? 'policy default'}</dd>
           </dl>
         ) : templates ? (
-          <p class="muted">No registered template to deploy from.</p>
+          <p class="muted">No template to deploy from.</p>
         ) : (
           <p class="muted">Loading templates…</p>
         )}

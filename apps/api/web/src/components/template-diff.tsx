@@ -3,15 +3,17 @@ import { api, messageOf } from '../api/client';
 import { lineDiff, stableJson, type DiffLine } from '../line-diff';
 import { ErrorNote } from './error-note';
 
+/** `path` is a JSON Pointer (`/resources/memory`); `kind` added, removed or changed */
 interface Change {
   path: string;
-  from?: unknown;
-  to?: unknown;
+  kind?: string;
+  before?: unknown;
+  after?: unknown;
 }
 
 const show = (v: unknown) => (v === undefined ? '∅' : JSON.stringify(v));
 /** the template itself inside a version's body, whichever way the API wraps it */
-const bodyOf = (v: unknown): unknown => (v && typeof v === 'object' && 'template' in v ? v.template : v);
+const bodyOf = (v: unknown): unknown => (v && typeof v === 'object' && 'definition' in v ? v.definition : v);
 
 /** What changed between two versions: the API's field changes, or a line diff of both versions. */
 export function TemplateDiff(props: { name: string; from: number; to: number }) {
@@ -51,8 +53,8 @@ export function TemplateDiff(props: { name: string; from: number; to: number }) 
               {changes.map((c) => (
                 <tr key={c.path}>
                   <td class="mono">{c.path}</td>
-                  <td class="del mono">{show(c.from)}</td>
-                  <td class="add mono">{show(c.to)}</td>
+                  <td class="del mono">{show(c.before)}</td>
+                  <td class="add mono">{show(c.after)}</td>
                 </tr>
               ))}
             </tbody>

@@ -52,8 +52,10 @@ export function TemplateDetailPage(props: { name: string }) {
       <ErrorNote error={error} />
       {t ? (
         <p class="small">
-          {t.description ? `${t.description} · ` : ''}
-          <span class="mono">{t.image}</span> · memory {t.resources?.memory ?? 'default'} · CPUs {t.resources?.cpus ?? 'default'} · pids {t.resources?.pids ?? 'default'}
+          {t.definition.description ? `${t.definition.description} · ` : ''}
+          <span class="mono">{t.definition.image}</span> · memory {t.definition.resources?.memory ?? 'default'} · CPUs {t.definition.resources?.cpus ?? 'default'} · pids{' '}
+          {t.definition.resources?.pids ?? 'default'}
+          {t.changedSinceRegistered ? ' · the file changed: the next deploy registers a new version' : ''}
         </p>
       ) : null}
       <div class="two">
