@@ -52,9 +52,9 @@ describe('the dashboard for a viewer, and on a phone (Chromium, real services)',
     });
     const code = (b: { code?: string; error?: { code?: string } }) => b.code ?? b.error?.code;
     assert.equal(answers.withToken.status, 403);
-    assert.equal(code(answers.withToken.body), 'ROLE_FORBIDDEN');
+    assert.equal(code(answers.withToken.body), 'AUTH.ROLE_FORBIDDEN');
     assert.equal(answers.without.status, 403);
-    assert.ok(['CSRF_INVALID', 'ROLE_FORBIDDEN'].includes(code(answers.without.body)!), JSON.stringify(answers.without.body));
+    assert.ok(['AUTH.CSRF_INVALID', 'AUTH.ROLE_FORBIDDEN'].includes(code(answers.without.body)!), JSON.stringify(answers.without.body));
     const [view] = await stack.cp.status('watcher-1');
     assert.equal(view?.state.desired, 'running');
   });

@@ -108,7 +108,6 @@ export const api = {
   logs: (name: string, lines = 200) => call<Page<LogLine> & { lines?: LogLine[] }>('GET', path(`/agents/${seg(name)}/logs`, { lines })),
   logStreamUrl: (name: string) => path(`/agents/${seg(name)}/logs/stream`),
   history: (name: string) => all<HistoryEntry>(`/agents/${seg(name)}/history`, { limit: 200 }, 2000),
-  agentResources: (name: string) => call<unknown>('GET', path(`/agents/${seg(name)}/resources`)),
 
   templates: () => call<Page<TemplateSummary>>('GET', path('/templates')),
   template: (name: string) => call<TemplateDetail>('GET', path(`/templates/${seg(name)}`)),

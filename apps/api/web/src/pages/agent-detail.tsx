@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, messageOf } from '../api/client';
-import type { Agent, AgentSample, Me } from '../api/types';
+import type { Agent, Me } from '../api/types';
 import { AgentActions } from '../components/agent-actions';
 import { ErrorNote } from '../components/error-note';
 import { HistoryTimeline } from '../components/history-timeline';
@@ -12,21 +12,11 @@ import { since, time } from '../format';
 import { fleet } from '../state/fleet';
 import { useStore } from '../state/store';
 
-const samplesOf = (body: unknown): AgentSample[] => {
-  const list = Array.isArray(body)
-    ? body
-    : body && typeof body === 'object'
-      ? ((body as { items?: unknown; samples?: unknown }).items ?? (body as { samples?: unknown }).samples)
-      : null;
-  return Array.isArray(list) ? (list as AgentSample[]).filter((s) => typeof s?.cpuPercent === 'number') : [];
-};
-
 /** One agent: its state, controls, live log, history with the why chain, and resources. */
 export function AgentDetailPage(props: { name: string; me: Me }) {
   const state = useStore(fleet);
   const fromFleet = [...state.agents.values()].find((a) => a.name === props.name);
   const [fetched, setFetched] = useState<Agent | null>(null);
-  const [earlier, setEarlier] = useState<AgentSample[]>([]);
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
@@ -34,10 +24,6 @@ export function AgentDetailPage(props: { name: string; me: Me }) {
       .agent(props.name)
       .then(setFetched)
       .catch((err: unknown) => setError(messageOf(err)));
-    api
-      .agentResources(props.name)
-      .then((b) => setEarlier(samplesOf(b)))
-      .catch(() => undefined);
   }, [props.name]);
 
   const agent = fromFleet ?? fetched;
@@ -50,9 +36,8 @@ export function AgentDetailPage(props: { name: string; me: Me }) {
         {error ? <ErrorNote error={error} /> : <p class="muted">Loading {props.name}…</p>}
       </main>
     );
-  const live = state.samples.get(agent.id) ?? [];
-  const lastEarlier = earlier[earlier.length - 1]?.at ?? '';
-  const samples = [...earlier, ...live.filter((s) => s.at > lastEarlier)].slice(-120);
+  // the samples the live connection brought since the page opened (GET /resources gave the latest)
+  const samples = state.samples.get(agent.id) ?? [];
 
   return (
     <main id="main" class="page" data-testid="agent-detail" data-agent={agent.name}>
