@@ -15,6 +15,7 @@ export default tseslint.config(
   { ignores: ['dist/**'] },
   {
     files: ['apps/**/*.ts', 'libs/**/*.ts', 'cli/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
+    ignores: ['apps/api/web/**'],
     extends: [js.configs.recommended, ...tseslint.configs.recommendedTypeChecked],
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
@@ -43,6 +44,22 @@ export default tseslint.config(
           ],
         },
       ],
+    },
+  },
+  {
+    // the dashboard: browser code (DOM globals, Preact's JSX), type-checked through its own
+    // tsconfig (apps/api/web/tsconfig.json), with the same rules as the rest
+    files: ['apps/api/web/**/*.ts', 'apps/api/web/**/*.tsx', 'apps/api/web/**/*.mts'],
+    extends: [js.configs.recommended, ...tseslint.configs.recommendedTypeChecked],
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+      globals: globals.browser,
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': ['error', { ignoreVoid: true }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_', ignoreRestSiblings: true }],
+      '@typescript-eslint/consistent-type-imports': ['error', { prefer: 'type-imports', fixStyle: 'separate-type-imports' }],
+      '@typescript-eslint/require-await': 'off',
     },
   },
   {

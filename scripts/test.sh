@@ -3,7 +3,8 @@
 # real Postgres, NATS with JetStream and Docker.
 #   1. installs npm dependencies and builds (the built CLI writes the NATS config)
 #   2. installs and starts Postgres, NATS and Docker (scripts/services.sh), with the
-#      Postgres test admin role (test/support/postgres.ts)
+#      Postgres test admin role (test/support/postgres.ts), and Debian's chromium for the
+#      dashboard's browser tests
 #   3. builds the images offline
 #   4. checks dependency rules, ESLint and Prettier formatting (npm run lint), then runs
 #      unit, integration and end-to-end tests with jest (jest.config.mjs)
@@ -19,7 +20,12 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
 fi
 npm run build
 
-step "2/5 services: Postgres, NATS with JetStream, Docker"
+step "2/5 services: Postgres, NATS with JetStream, Docker; Chromium for the dashboard's browser tests"
+# Debian's chromium, driven headless by playwright-core (test/support/browser.ts); no browser download
+if ! command -v chromium >/dev/null 2>&1; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y -q chromium || { apt-get update -q && apt-get install -y -q chromium; }
+fi
 # with the test admin role: the tests create (as it) and drop a database per test file
 SACP_PG_TEST_ADMIN=1 bash scripts/services.sh
 

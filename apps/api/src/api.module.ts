@@ -24,6 +24,7 @@ import { LiveModule } from './live/live.module';
 import { ResourcesController } from './resources/resources.controller';
 import { TemplatesController } from './templates/templates.controller';
 import { UsersController } from './users/users.controller';
+import { WebModule } from './web';
 
 export function apiModule(config: ApiConfig, log: JsonLogger) {
   @Module({
@@ -39,6 +40,8 @@ export function apiModule(config: ApiConfig, log: JsonLogger) {
         client: { requestTimeoutMs: config.API_BUS_TIMEOUT_MS },
       }),
       AuthModule.forRoot({ config, log, publicControllers: [HealthController, MetricsController] }),
+      // the dashboard at / (dist/apps/api/web); /api, /health and /metrics stay the controllers'
+      WebModule.forRoot(),
       LiveModule.forRoot(log),
     ],
     controllers: [

@@ -1,0 +1,88 @@
+import { useEffect, useState } from 'preact/hooks';
+import { api, messageOf } from '../api/client';
+import type { AuditEntry } from '../api/types';
+import { ErrorNote } from '../components/error-note';
+import { Pill } from '../components/state-badge';
+import { actorName, time } from '../format';
+
+interface AuditFilters {
+  actor: string;
+  agent: string;
+  commandType: string;
+  outcome: string;
+}
+
+/** The audit trail: every command, refused ones included, filtered by actor, agent, type and outcome. */
+export function AuditPage() {
+  const [f, setF] = useState<AuditFilters>({ actor: '', agent: '', commandType: '', outcome: '' });
+  const [items, setItems] = useState<AuditEntry[]>([]);
+  const [cursor, setCursor] = useState<string | undefined>();
+  const [error, setError] = useState<string | null>(null);
+
+  const load = (more: boolean) =>
+    api
+      .audit({ ...f, cursor: more ? cursor : undefined })
+      .then((p) => {
+        setItems((prev) => (more ? [...prev, ...p.items] : p.items));
+        setCursor(p.nextCursor);
+        setError(null);
+      })
+      .catch((err: unknown) => setError(messageOf(err)));
+
+  useEffect(() => {
+    const t = setTimeout(() => void load(false), 250);
+    return () => clearTimeout(t);
+  }, [f.actor, f.agent, f.commandType, f.outcome]);
+
+  const field = (key: keyof AuditFilters, label: string) => (
+    <label>
+      <span class="small muted">{label}</span>
+      <input value={f[key]} onInput={(e) => setF({ ...f, [key]: e.currentTarget.value })} />
+    </label>
+  );
+
+  return (
+    <main id="main" class="page">
+      <h1>Audit</h1>
+      <form class="filters" role="search" onSubmit={(e) => e.preventDefault()}>
+        {field('actor', 'Actor')}
+        {field('agent', 'Agent')}
+        {field('commandType', 'Command')}
+        <label>
+          <span class="small muted">Outcome</span>
+          <select value={f.outcome} onChange={(e) => setF({ ...f, outcome: e.currentTarget.value })}>
+            <option value="">any</option>
+            <option value="accepted">accepted</option>
+            <option value="rejected">rejected</option>
+            <option value="refused">refused</option>
+          </select>
+        </label>
+      </form>
+      <ErrorNote error={error} />
+      <ul class="list" data-testid="audit">
+        {items.map((e, i) => (
+          <li key={`${e.commandId ?? ''}-${i}`}>
+            <div class="row wrap between">
+              <strong>{e.commandType ?? 'command'}</strong>
+              <Pill value={e.outcome} />
+            </div>
+            <span class="small block">
+              {time(e.at)} · {actorName(e.actor)} <span class="muted">via {e.source ?? '–'}</span>
+              {e.reason ? <em> — “{e.reason}”</em> : null}
+            </span>
+            {e.errorCode ? (
+              <span class="small block error-text">
+                {e.errorCode}: {e.message}
+              </span>
+            ) : null}
+          </li>
+        ))}
+      </ul>
+      {cursor ? (
+        <button type="button" onClick={() => void load(true)}>
+          More
+        </button>
+      ) : null}
+    </main>
+  );
+}
