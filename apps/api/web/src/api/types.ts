@@ -34,8 +34,8 @@ export interface Agent {
 
 /** The agent list with `?at=`: the fleet rebuilt from the events up to that moment. */
 export interface FleetAt extends Page<Agent> {
-  at: string;
-  position: string;
+  /** the time asked for, and the global position of the last event included */
+  asOf: { at: string; position: string };
 }
 
 export interface Actor {

@@ -45,7 +45,7 @@ export function AgentsPage({ me }: { me: Me }) {
     setPastError(null);
     api
       .fleetAt(new Date(at).toISOString())
-      .then((r) => live && setPast({ at: r.at, position: r.position, agents: r.items }))
+      .then((r) => live && setPast({ at: r.asOf.at, position: r.asOf.position, agents: r.items }))
       .catch((err: unknown) => live && setPastError(messageOf(err)));
     return () => {
       live = false;
