@@ -13,6 +13,10 @@
 #                               the only step that gets the owner's URL
 #   5. a secret key, once       $SACP_STATE_DIR/secret.key (base64 of 32 bytes, mode 600),
 #                               unless SACP_SECRET_KEY is set
+#   5b. the first admin        SACP_ADMIN_USER (admin) with a password made once in
+#                               $SACP_STATE_DIR/api/admin-password (mode 600), unless
+#                               SACP_ADMIN_PASSWORD_FILE is set: the api adds that admin
+#                               when no user exists yet (then the file is no longer read)
 #   6. the four services        orchestrator, monitor, discord-gateway, api under a
 #                               supervisor that starts again one that dies
 #                               (scripts/supervise.sh): systemd units where systemd is
@@ -152,6 +156,18 @@ if [ -z "${SACP_SECRET_KEY:-}" ]; then
   SACP_SECRET_KEY=$(tr -d '\n' <"$KEY_FILE")
 fi
 
+# 5b. the dashboard's first admin: used by the api only while no user exists
+export SACP_ADMIN_USER=${SACP_ADMIN_USER:-admin}
+if [ -z "${SACP_ADMIN_PASSWORD_FILE:-}" ]; then
+  SACP_ADMIN_PASSWORD_FILE=$STATE_DIR/api/admin-password
+  if [ ! -s "$SACP_ADMIN_PASSWORD_FILE" ]; then
+    log "generating the first admin's password in $SACP_ADMIN_PASSWORD_FILE"
+    (umask 077 && mkdir -p "$STATE_DIR/api" && head -c 18 /dev/urandom | base64 | tr '+/' '-_' >"$SACP_ADMIN_PASSWORD_FILE.tmp" && mv "$SACP_ADMIN_PASSWORD_FILE.tmp" "$SACP_ADMIN_PASSWORD_FILE")
+  fi
+  chmod 600 "$SACP_ADMIN_PASSWORD_FILE"
+fi
+export SACP_ADMIN_PASSWORD_FILE
+
 # 6. the services, under a supervisor that starts again whichever dies (scripts/supervise.sh)
 # Each service's environment is what its function below prints (KEY=value lines, any value
 # but one with a newline): add a key for one service in its function, for all in env_common.
@@ -251,7 +267,8 @@ api="http://$(host_of api):$(port_of api)"
 cat <<EOF
 
 SuperAgent Control Plane is up.
-  api              $api/api/status     (health: $api/health/ready)
+  dashboard        $api/     (sign in as $SACP_ADMIN_USER: password in $SACP_ADMIN_PASSWORD_FILE, until you add users)
+  api              $api/api/v1     (OpenAPI: $api/api/docs, health: $api/health/ready)
   orchestrator     http://127.0.0.1:$(port_of orchestrator)/health/ready
   monitor          http://127.0.0.1:$(port_of monitor)/health/ready
   discord-gateway  http://127.0.0.1:$(port_of discord-gateway)/health/ready
@@ -262,6 +279,6 @@ SuperAgent Control Plane is up.
 
   bus credentials  $NATS_CREDENTIALS_DIR/<service>.json   (add one for a tool: npx sacp bus add-reader <name>)
 
-Try:   NATS_URL=$NATS_URL SACP_NATS_CREDENTIALS=$NATS_CREDENTIALS_DIR/cli.json npx sacp status      or   curl $api/api/status
+Try:   NATS_URL=$NATS_URL SACP_NATS_CREDENTIALS=$NATS_CREDENTIALS_DIR/cli.json npx sacp status      or   open $api/
 Stop:  bash scripts/down.sh
 EOF
