@@ -15,6 +15,7 @@ import { run as replay } from './replay.bench';
 import { run as monitorFootprint } from './monitor-footprint.bench';
 import { run as discordCommand } from './discord-command.bench';
 import { run as liveLatency } from './live-latency.bench';
+import { run as apiAgents } from './api-agents.bench';
 import { run as dashboardGrid } from './dashboard-grid.bench';
 import { type BenchResult, machineNote, printResult, printTable } from './report';
 
@@ -26,6 +27,7 @@ const BENCHES: [string, () => Promise<BenchResult>][] = [
   ['monitor-footprint', monitorFootprint],
   ['discord-command', discordCommand],
   ['live-latency', liveLatency],
+  ['api-agents', apiAgents],
   ['dashboard-grid', dashboardGrid],
 ];
 
