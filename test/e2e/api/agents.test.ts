@@ -2,6 +2,7 @@ import { describe, test, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { TestApi } from '../../support/api';
 import { TestControlPlane } from '../../support/control-plane';
+import { dockerTestContext, removeTestObjects, testAgentSpec } from '../../support/docker';
 import { waitFor } from '../../support/ports';
 
 type SseEvent = { event: string; data: { [k: string]: unknown; line?: string; stream?: string } | null };
@@ -34,6 +35,7 @@ async function readEvents(res: Response, until: (events: SseEvent[]) => boolean,
 describe('agents over HTTP: deploy, watch, change and remove (real api, orchestrator, Docker)', () => {
   const cp = new TestControlPlane();
   const api = new TestApi(cp);
+  const docker = dockerTestContext();
   let operator = '';
   let viewer = '';
   beforeAll(async () => {
@@ -45,6 +47,7 @@ describe('agents over HTTP: deploy, watch, change and remove (real api, orchestr
   afterAll(async () => {
     await api.stop();
     await cp.stop();
+    await removeTestObjects(docker).catch(() => undefined);
   });
 
   test('a deploy answers 202 with the command id and links; the agent appears and runs', async () => {
@@ -87,7 +90,12 @@ describe('agents over HTTP: deploy, watch, change and remove (real api, orchestr
   });
 
   test('stop, start and restart answer 202 and the agent follows; each is in its history with actor and reason; ?at= shows the fleet before the stop', async () => {
-    const before = (await api.request('GET', '/api/v1/agents', { token: viewer })).body.items;
+    // a settled fleet: the read model lags the events a little, and ?at= answers from the events
+    const before = await waitFor('both agents running', async () => {
+      type Row = { name: string; state: { observed: string }; template: object; restarts: number; health: string };
+      const items = (await api.request('GET', '/api/v1/agents', { token: viewer })).body.items as Row[];
+      return items.length === 2 && items.every((a) => a.state.observed === 'running') ? items : null;
+    });
     await new Promise((r) => setTimeout(r, 20));
     const beforeStop = new Date().toISOString();
     await new Promise((r) => setTimeout(r, 20));
@@ -170,12 +178,29 @@ describe('agents over HTTP: deploy, watch, change and remove (real api, orchestr
     assert.equal((await api.request('GET', '/api/v1/agents?bogus=1', { token: viewer })).status, 400);
   });
 
+  test('adopt brings a running container under management (202); an unknown container is 404', async () => {
+    const created = await cp.docker.createContainer(testAgentSpec(docker, 'legacy'));
+    await cp.docker.start(created.id);
+    const r = await api.request('POST', '/api/v1/agents/adopt', { token: operator, body: { container: docker.name('legacy'), name: 'legacy-1', reason: 'take it over' } });
+    assert.equal(r.status, 202, JSON.stringify(r.body));
+    assert.equal(r.body.result.containerId, created.id);
+    assert.equal(r.body.links.agent, '/api/v1/agents/legacy-1');
+    const a = await api.request('GET', '/api/v1/agents/legacy-1', { token: viewer });
+    assert.equal(a.body.containerId, created.id);
+    const missing = await api.request('POST', '/api/v1/agents/adopt', { token: operator, body: { container: 'no-such-container-here' } });
+    assert.equal(missing.status, 404);
+    assert.equal(missing.body.code, 'CONTAINER.NOT_FOUND');
+    assert.equal((await api.request('DELETE', '/api/v1/agents/legacy-1', { token: operator })).status, 202);
+  });
+
   test('remove answers 202; the agent and its container go, and ?at= still shows it as it was', async () => {
+    const web2 = async () => (await cp.containers()).filter((c) => c.labels['sacp.agent.name'] === 'web-2').length;
+    assert.equal(await web2(), 1);
     const beforeRemove = new Date().toISOString();
     await new Promise((r) => setTimeout(r, 20));
     const r = await api.request('DELETE', '/api/v1/agents/web-2', { token: operator, body: { reason: 'done' } });
     assert.equal(r.status, 202, JSON.stringify(r.body));
-    await waitFor('web-2 gone', async () => ((await cp.containers()).length === 1 ? true : null));
+    await waitFor('web-2 gone', async () => ((await web2()) === 0 ? true : null));
     const now = await api.request('GET', '/api/v1/agents?desired=running', { token: viewer });
     assert.deepEqual(
       now.body.items.map((a: { name: string }) => a.name),
