@@ -26,6 +26,12 @@ export interface BusClientOptions {
   requestTimeoutMs: number;
   /** how commands and queries are retried when the bus does not deliver (default: one attempt) */
   retry?: RetryPolicy;
+  /**
+   * within one attempt, the same request is sent again after this long without a reply
+   * (default RESEND_AFTER_MS; 0: never): NATS may have handed it to a replica that just
+   * died or froze, and does not redeliver (see requestJson)
+   */
+  resendAfterMs?: number;
   /** who sends, and from where, unless a command says otherwise */
   actor?: Actor;
   source?: string;
@@ -55,6 +61,15 @@ export interface SendOptions extends RequestOptions {
 
 /** Where the connection comes from: one already open, or a way to open it on first use (then the client closes it). */
 export type BusConnectionSource = NatsConnection | (() => Promise<NatsConnection>);
+
+/**
+ * How long a request waits for its reply before the same request is sent again. A
+ * command is answered once committed, some 20 ms after it is sent; a copy of one that
+ * is merely slow costs a duplicate lookup (and a "duplicate" audit entry). A request
+ * NATS handed to a frozen replica is lost, and each copy has the same chance of
+ * meeting it again: with 2 replicas, 15 copies in the CLI's 30 s all lost is 1 in 32768.
+ */
+export const RESEND_AFTER_MS = 2000;
 
 /** Failures the bus reports about delivery, never the control plane's answer. */
 const UNDELIVERED_CODES: ReadonlySet<string> = new Set(['BUS.UNAVAILABLE', 'BUS.NO_RESPONDERS', 'BUS.TIMEOUT', 'BUS.UNAUTHORIZED', 'BUS.FORBIDDEN', 'REQUEST.TOO_LARGE']);
@@ -183,7 +198,8 @@ export class BusClient {
   private async request<R>(subject: string, body: unknown, timeoutMs: number): Promise<R> {
     const nc = await this.connection();
     if (!this.connected || nc.isClosed()) throw busUnavailable(this.o.url, new Error(nc.isClosed() ? 'connection closed' : 'disconnected; reconnecting'));
-    return requestJson<R>(nc, subject, body, timeoutMs, this.o.url);
+    // the same body every time: a command keeps its id, so a copy a second replica answers is carried out once
+    return requestJson<R>(nc, subject, body, timeoutMs, { url: this.o.url, resendAfterMs: this.o.resendAfterMs ?? RESEND_AFTER_MS });
   }
 
   private watch(nc: NatsConnection): void {
