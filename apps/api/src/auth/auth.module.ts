@@ -13,6 +13,7 @@ import { AuthService } from './auth.service';
 import { FirstAdmin } from './first-admin';
 import { rateLimits } from './rate-limits';
 import { RefusalRecorder } from './refusal-recorder';
+import { SessionSweeper } from './session-sweeper';
 
 export interface AuthModuleOptions {
   config: ApiConfig;
@@ -43,6 +44,7 @@ export class AuthModule {
         CommandSender,
         FirstAdmin,
         RefusalRecorder,
+        SessionSweeper,
         factory(APP_GUARD, [Reflector, AuthService, RefusalRecorder], (reflector, auth, refusals) => new AuthGuard(reflector, auth, refusals, new Set(o.publicControllers))),
       ],
       exports: [AuthService, CommandSender, CredentialVerifier, SessionRepository],

@@ -61,7 +61,10 @@ export class SessionRepository {
 
   /** Removes sessions that expired (any replica may; the lookup ignores them anyway). */
   async deleteExpired(): Promise<number> {
-    const rows: unknown[] = await this.dataSource.query('delete from api_sessions where expires_at <= clock_timestamp() returning 1');
-    return rows.length;
+    // through a CTE: TypeORM answers a bare DELETE with [rows, count] rather than the rows
+    const rows: { n: number }[] = await this.dataSource.query(
+      'with gone as (delete from api_sessions where expires_at <= clock_timestamp() returning 1) select count(*)::int as n from gone',
+    );
+    return rows[0]?.n ?? 0;
   }
 }
