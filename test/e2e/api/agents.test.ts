@@ -214,4 +214,23 @@ describe('agents over HTTP: deploy, watch, change and remove (real api, orchestr
     assert.equal(commandLink.body.outcome, 'accepted');
     assert.equal((await api.request('GET', '/api/v1/commands/no-such-command', { token: viewer })).body.code, 'COMMAND.NOT_FOUND');
   });
+
+  test('on SIGTERM the api ends its open log streams with an "end" event and exits within seconds', async () => {
+    const res = await fetch(api.url('/api/v1/agents/web-1/logs/stream?lines=1'), { headers: { authorization: `Bearer ${viewer}` } });
+    assert.equal(res.status, 200);
+    const reading = readEvents(res, (ev) => ev.some((e) => e.event === 'end'), 20_000);
+    await new Promise((r) => setTimeout(r, 500));
+    const replica = api.replicas[0]!;
+    const proc = replica.proc!;
+    const t0 = Date.now();
+    proc.kill('SIGTERM');
+    await replica.exited(15_000);
+    // Nest closes the app, then ends the process with the signal it got
+    assert.ok(proc.exitCode === 0 || proc.signalCode === 'SIGTERM', `exit ${proc.exitCode} ${proc.signalCode}`);
+    assert.match(replica.logs, /"msg":"stopped"/);
+    assert.ok(Date.now() - t0 < 10_000, `exited after ${Date.now() - t0} ms`);
+    const events = await reading;
+    assert.equal(events.at(-1)!.event, 'end');
+    assert.match(String(events.at(-1)!.data?.reason), /shutting down/);
+  });
 });

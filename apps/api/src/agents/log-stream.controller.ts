@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Param, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query, Req, Res, type BeforeApplicationShutdown } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { z } from 'zod';
@@ -34,7 +34,10 @@ const HEARTBEAT_MS = 15_000;
  */
 @ApiTags('agents')
 @Controller('api/v1/agents')
-export class LogStreamController {
+export class LogStreamController implements BeforeApplicationShutdown {
+  /** the open streams' closers: a shutdown ends them (with `event: end`) instead of waiting on them */
+  private readonly open = new Set<(last?: string) => void>();
+
   constructor(
     private readonly bus: BusClient,
     @Inject(NATS) private readonly nc: NatsConnection,
@@ -68,6 +71,7 @@ export class LogStreamController {
     const close = (last?: string) => {
       if (closed) return;
       closed = true;
+      this.open.delete(close);
       clearInterval(alive);
       clearInterval(heartbeat);
       if (!this.nc.isClosed()) this.nc.publish(`${subject}.stop`, 'stop');
@@ -77,6 +81,7 @@ export class LogStreamController {
     };
     const alive = setInterval(() => !this.nc.isClosed() && this.nc.publish(`${subject}.alive`, 'alive'), Math.max(1000, follow.result.keepAliveMs));
     const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
+    this.open.add(close);
     req.on('close', () => close());
     void (async () => {
       for await (const msg of sub) {
@@ -94,5 +99,9 @@ export class LogStreamController {
       this.log.warn('log stream failed', { agent: found.name, error: (err as Error).message });
       close();
     });
+  }
+
+  beforeApplicationShutdown(): void {
+    for (const close of [...this.open]) close('event: end\ndata: {"reason":"the API is shutting down; reconnect"}\n\n');
   }
 }
