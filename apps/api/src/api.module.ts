@@ -14,6 +14,7 @@ import { coreProviders, HealthController, MetricsController } from '@sacp/platfo
 import { AgentCommandsController } from './agents/agent-commands.controller';
 import { AgentsController } from './agents/agents.controller';
 import { LogStreamController } from './agents/log-stream.controller';
+import { TimelineController } from './agents/timeline.controller';
 import { AlertsController } from './alerts/alerts.controller';
 import { AuditController } from './audit/audit.controller';
 import { AuthModule } from './auth';
@@ -48,6 +49,7 @@ export function apiModule(config: ApiConfig, log: JsonLogger) {
       HealthController,
       AgentsController,
       LogStreamController,
+      TimelineController,
       AgentCommandsController,
       CommandsController,
       UsersController,

@@ -185,8 +185,12 @@ describe('agents over HTTP: deploy, watch, change and remove (real api, orchestr
     assert.equal(r.status, 202, JSON.stringify(r.body));
     assert.equal(r.body.result.containerId, created.id);
     assert.equal(r.body.links.agent, '/api/v1/agents/legacy-1');
-    const a = await api.request('GET', '/api/v1/agents/legacy-1', { token: viewer });
-    assert.equal(a.body.containerId, created.id);
+    // the read model follows the events a moment later
+    const a = await waitFor('legacy-1 in the read model', async () => {
+      const r = await api.request('GET', '/api/v1/agents/legacy-1', { token: viewer });
+      return r.status === 200 ? r.body : null;
+    });
+    assert.equal(a.containerId, created.id);
     const missing = await api.request('POST', '/api/v1/agents/adopt', { token: operator, body: { container: 'no-such-container-here' } });
     assert.equal(missing.status, 404);
     assert.equal(missing.body.code, 'CONTAINER.NOT_FOUND');
@@ -201,11 +205,19 @@ describe('agents over HTTP: deploy, watch, change and remove (real api, orchestr
     const r = await api.request('DELETE', '/api/v1/agents/web-2', { token: operator, body: { reason: 'done' } });
     assert.equal(r.status, 202, JSON.stringify(r.body));
     await waitFor('web-2 gone', async () => ((await web2()) === 0 ? true : null));
-    const now = await api.request('GET', '/api/v1/agents?desired=running', { token: viewer });
+    const now = await waitFor('only web-1 wanted running', async () => {
+      const r = await api.request('GET', '/api/v1/agents?desired=running', { token: viewer });
+      return r.body.items.length === 1 ? r.body : null;
+    });
     assert.deepEqual(
-      now.body.items.map((a: { name: string }) => a.name),
+      now.items.map((a: { name: string }) => a.name),
       ['web-1'],
     );
+    const timeline = await api.request('GET', '/api/v1/timeline', { token: viewer });
+    assert.ok(Date.parse(timeline.body.first.at) < Date.parse(beforeRemove), 'the history begins before the removal');
+    assert.ok(Date.parse(timeline.body.now) >= Date.parse(beforeRemove));
+    const atFirst = await api.request('GET', `/api/v1/agents?at=${encodeURIComponent(timeline.body.first.at)}`, { token: viewer });
+    assert.equal(atFirst.status, 200);
     const then = await api.request('GET', `/api/v1/agents/web-2?at=${encodeURIComponent(beforeRemove)}`, { token: viewer });
     assert.equal(then.status, 200);
     assert.equal(then.body.state.desired, 'running');

@@ -32,6 +32,7 @@ const ROUTES: Record<string, Need> = {
   'POST /api/v1/agents/{agent}/restart': 'operator',
   'DELETE /api/v1/agents/{agent}': 'operator',
   'GET /api/v1/commands/{commandId}': 'viewer',
+  'GET /api/v1/timeline': 'viewer',
   'GET /api/v1/templates': 'viewer',
   'POST /api/v1/templates/validate': 'viewer',
   'GET /api/v1/templates/{name}': 'viewer',

@@ -13,6 +13,7 @@ import { AlertsReader } from './alerts.reader';
 import { readAuditPage } from './audit-page';
 import { CommandAuditReader } from './audit.reader';
 import { readCommand } from './command-get';
+import { readEventsSpan } from './events-span';
 import { readHistoryPage } from './history-page';
 import { FOLLOW_LEASE_MS, LogFollower } from './log-follower';
 import { readLogsPage } from './logs-page';
@@ -107,6 +108,11 @@ export class QueriesController {
   async audit(@Payload(new QueryPipe('audit.list')) q: QueryOf<'audit.list'>): Promise<QueryReply> {
     const agentRefs = q.agent ? await this.agentRefs(q.agent) : undefined;
     return page(await readAuditPage(this.auditReader, { ...q, agentRefs, pageSize: q.pageSize ?? DEFAULT_PAGE_SIZE['audit.list'] }));
+  }
+
+  @MessagePattern(Subjects.query('events.span'))
+  async eventsSpan(@Payload(new QueryPipe('events.span')) _q: QueryOf<'events.span'>): Promise<QueryReply> {
+    return ok(await readEventsSpan(this.store));
   }
 
   @MessagePattern(Subjects.query('command.get'))

@@ -81,6 +81,8 @@ export const QueryContracts = {
     limit: z.number().int().min(1).max(1_000_000).default(50),
     ...paging,
   }),
+  /** where the recorded history begins: the first event, for a time slider's start */
+  'events.span': z.object({}),
   /** one command by its id: its outcome, every time the id arrived, and the events it appended */
   'command.get': z.object({ commandId: z.string().min(1).max(200) }),
   /** alerts, newest first: the open ones, or with `all` the past ones too; about one agent (name or id) with `agent` */
@@ -252,6 +254,11 @@ export * from './query-results';
 /** What a sender puts in a query's body (before the orchestrator applies defaults). */
 export type QueryRequest<Q extends QueryType> = Q extends OrchestratorQueryType ? z.input<(typeof QueryContracts)[Q]> : Record<string, never>;
 
+/** Where the recorded history begins (null when nothing is recorded yet); it ends now. */
+export interface EventsSpanView {
+  first: { at: string; globalPosition: string } | null;
+}
+
 /** What each query answers in `result`. */
 export interface QueryResults {
   'agent.status': AgentStatusView[];
@@ -264,6 +271,7 @@ export interface QueryResults {
   'template.diff': TemplateDiffView;
   'audit.list': AuditEntryView[];
   'command.get': CommandView;
+  'events.span': EventsSpanView;
   'alert.list': AlertView[];
   'quarantine.list': QuarantineView[];
   'user.list': UserView[];
