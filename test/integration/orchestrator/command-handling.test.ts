@@ -12,6 +12,8 @@ import { COMMAND_TYPES, QueryContracts, Subjects, type CommandReply } from '@sac
 import { JsonLogger, Metrics, logContext } from '@sacp/platform';
 import { CONFIG, LOGGER } from '@sacp/platform/nest';
 import { AgentCommandsController } from '../../../apps/orchestrator/src/commands/agent-commands.controller';
+import { AlertCommandsController } from '../../../apps/orchestrator/src/commands/alert-commands.controller';
+import { AlertsReader } from '../../../apps/orchestrator/src/queries/alerts.reader';
 import { AgentLocator } from '../../../apps/orchestrator/src/commands/agent-locator';
 import { CommandAccess } from '../../../apps/orchestrator/src/commands/command-access';
 import { CommandPipeline } from '../../../apps/orchestrator/src/commands/command-pipeline';
@@ -72,7 +74,7 @@ describe('command handling: controllers, sender check, exception filter, log con
     [nats, es] = await Promise.all([startNats(), testEventStore()]);
     const unused = {};
     const module = await Test.createTestingModule({
-      controllers: [AgentCommandsController, RecoveryCommandsController, SystemCommandsController, UsersCommandsController],
+      controllers: [AgentCommandsController, AlertCommandsController, RecoveryCommandsController, SystemCommandsController, UsersCommandsController],
       providers: [
         Commands,
         CommandAccess,
@@ -89,6 +91,7 @@ describe('command handling: controllers, sender check, exception filter, log con
         { provide: AgentRegistryReader, useValue: unused },
         { provide: Projector, useValue: unused },
         { provide: CredentialRepository, useValue: unused },
+        { provide: AlertsReader, useValue: unused },
       ],
     }).compile();
     server = new BusServer({ url: nats.url, name: 'test-orchestrator', credentials: nats.credential('orchestrator'), queue: 'sacp-orchestrator' });
