@@ -103,6 +103,19 @@ describe('users and tokens over HTTP, as an admin (real api and orchestrator)', 
     assert.equal((await api.request('GET', '/api/v1/tokens', { session: admin })).body.items.length, 0);
   });
 
+  test('an Idempotency-Key makes a retried token creation one token, and the retry does not show the token again', async () => {
+    const headers = { 'idempotency-key': 'make-nightly-token' };
+    const first = await api.request('POST', '/api/v1/tokens', { session: admin, headers, body: { name: 'nightly', role: 'viewer' } });
+    const again = await api.request('POST', '/api/v1/tokens', { session: admin, headers, body: { name: 'nightly', role: 'viewer' } });
+    assert.equal(first.status, 201);
+    assert.equal(again.body.duplicate, true);
+    assert.equal(again.body.result.tokenId, first.body.result.tokenId);
+    assert.match(first.body.result.token, /^sacp_/);
+    assert.equal(again.body.result.token, undefined, 'shown once');
+    const nightly = (await api.request('GET', '/api/v1/tokens', { session: admin })).body.items.filter((t: { name: string }) => t.name === 'nightly');
+    assert.equal(nightly.length, 1);
+  });
+
   test("a token made by an admin for a user cannot hold more than that user's role", async () => {
     await api.addUser('vic', 'viewer');
     const r = await api.request('POST', '/api/v1/tokens', { session: admin, body: { name: 'vic-script', role: 'admin', user: 'vic' } });

@@ -1,5 +1,5 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
+import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { BusClient } from '@sacp/bus';
 import { USER_NAME_PATTERN } from '@sacp/events';
@@ -23,6 +23,11 @@ const CreateToken = z
     expiresAt: z.iso.datetime({ offset: true, message: 'expiresAt is an ISO time, e.g. 2027-01-31T00:00:00Z' }).optional(),
   })
   .strict();
+const IDEMPOTENCY = {
+  name: 'Idempotency-Key',
+  required: false,
+  description: 'becomes the command id: the same key again is carried out once; with another body it is refused (409)',
+};
 const TokenList = z.object({ all: z.enum(['true', 'false']).optional() }).strict();
 
 /** Users and API tokens: admins only. Every change is a command, recorded as an event (never a password, hash or token). */
@@ -46,30 +51,44 @@ export class UsersController {
 
   @Post('users')
   @HttpCode(201)
+  @ApiHeader(IDEMPOTENCY)
   @ApiOperation({ summary: 'Adds a user who signs in with a password' })
   @ApiZodBody(AddUser)
-  addUser(@CurrentPrincipal() p: Principal, @Body(new ZodPipe(AddUser)) b: z.infer<typeof AddUser>) {
-    return this.commands.send(p, 'user.add', b, { links: { users: '/api/v1/users' } });
+  addUser(@CurrentPrincipal() p: Principal, @Body(new ZodPipe(AddUser)) b: z.infer<typeof AddUser>, @Headers('idempotency-key') key?: string) {
+    return this.commands.send(p, 'user.add', b, { idempotencyKey: key, links: { users: '/api/v1/users' } });
   }
 
   @Patch('users/:name')
+  @ApiHeader(IDEMPOTENCY)
   @ApiOperation({ summary: "Changes a user's role (the last admin stays admin)" })
   @ApiZodBody(SetRole)
-  setRole(@CurrentPrincipal() p: Principal, @Param('name', new ZodPipe(name, 'query')) user: string, @Body(new ZodPipe(SetRole)) b: z.infer<typeof SetRole>) {
-    return this.commands.send(p, 'user.set_role', { name: user, role: b.role });
+  setRole(
+    @CurrentPrincipal() p: Principal,
+    @Param('name', new ZodPipe(name, 'query')) user: string,
+    @Body(new ZodPipe(SetRole)) b: z.infer<typeof SetRole>,
+    @Headers('idempotency-key') key?: string,
+  ) {
+    return this.commands.send(p, 'user.set_role', { name: user, role: b.role }, { idempotencyKey: key });
   }
 
   @Put('users/:name/password')
+  @ApiHeader(IDEMPOTENCY)
   @ApiOperation({ summary: "Sets a user's password; every session of theirs ends" })
   @ApiZodBody(SetPassword)
-  setPassword(@CurrentPrincipal() p: Principal, @Param('name', new ZodPipe(name, 'query')) user: string, @Body(new ZodPipe(SetPassword)) b: z.infer<typeof SetPassword>) {
-    return this.commands.send(p, 'user.set_password', { name: user, password: b.password });
+  setPassword(
+    @CurrentPrincipal() p: Principal,
+    @Param('name', new ZodPipe(name, 'query')) user: string,
+    @Body(new ZodPipe(SetPassword)) b: z.infer<typeof SetPassword>,
+    @Headers('idempotency-key') key?: string,
+  ) {
+    return this.commands.send(p, 'user.set_password', { name: user, password: b.password }, { idempotencyKey: key });
   }
 
   @Delete('users/:name')
+  @ApiHeader(IDEMPOTENCY)
   @ApiOperation({ summary: 'Removes a user, ends their sessions and revokes their tokens (the last admin stays)' })
-  removeUser(@CurrentPrincipal() p: Principal, @Param('name', new ZodPipe(name, 'query')) user: string) {
-    return this.commands.send(p, 'user.remove', { name: user });
+  removeUser(@CurrentPrincipal() p: Principal, @Param('name', new ZodPipe(name, 'query')) user: string, @Headers('idempotency-key') key?: string) {
+    return this.commands.send(p, 'user.remove', { name: user }, { idempotencyKey: key });
   }
 
   @Get('tokens')
@@ -83,15 +102,17 @@ export class UsersController {
 
   @Post('tokens')
   @HttpCode(201)
+  @ApiHeader(IDEMPOTENCY)
   @ApiOperation({ summary: 'Creates an API token; the token is in this answer only, never again' })
   @ApiZodBody(CreateToken)
-  async createToken(@CurrentPrincipal() p: Principal, @Body(new ZodPipe(CreateToken)) b: z.infer<typeof CreateToken>) {
-    return this.commands.send(p, 'token.create', b, { links: { tokens: '/api/v1/tokens' } });
+  async createToken(@CurrentPrincipal() p: Principal, @Body(new ZodPipe(CreateToken)) b: z.infer<typeof CreateToken>, @Headers('idempotency-key') key?: string) {
+    return this.commands.send(p, 'token.create', b, { idempotencyKey: key, links: { tokens: '/api/v1/tokens' } });
   }
 
   @Delete('tokens/:id')
+  @ApiHeader(IDEMPOTENCY)
   @ApiOperation({ summary: 'Revokes an API token; it stops working at once on every replica' })
-  revoke(@CurrentPrincipal() p: Principal, @Param('id', new ZodPipe(z.string().min(1).max(100), 'query')) tokenId: string) {
-    return this.commands.send(p, 'token.revoke', { tokenId });
+  revoke(@CurrentPrincipal() p: Principal, @Param('id', new ZodPipe(z.string().min(1).max(100), 'query')) tokenId: string, @Headers('idempotency-key') key?: string) {
+    return this.commands.send(p, 'token.revoke', { tokenId }, { idempotencyKey: key });
   }
 }
