@@ -4,6 +4,7 @@ import type { Agent, Me } from '../api/types';
 import { AgentActions } from '../components/agent-actions';
 import { ErrorNote } from '../components/error-note';
 import { HistoryTimeline } from '../components/history-timeline';
+import { LastChangeWhy } from '../components/last-change-why';
 import { Link } from '../components/link';
 import { LogViewer } from '../components/log-viewer';
 import { ResourceCharts } from '../components/resource-chart';
@@ -36,6 +37,7 @@ export function AgentDetailPage(props: { name: string; me: Me }) {
         {error ? <ErrorNote error={error} /> : <p class="muted">Loading {props.name}…</p>}
       </main>
     );
+  const tick = Date.parse(agent.updatedAt) || 0;
   // the samples the live connection brought since the page opened (GET /resources gave the latest)
   const samples = state.samples.get(agent.id) ?? [];
 
@@ -86,8 +88,9 @@ export function AgentDetailPage(props: { name: string; me: Me }) {
       </dl>
       <div class="two">
         <ResourceCharts samples={samples} />
-        <HistoryTimeline agent={agent.name} tick={Date.parse(agent.updatedAt) || 0} />
+        <LastChangeWhy agent={agent.name} tick={tick} />
       </div>
+      <HistoryTimeline agent={agent.name} tick={tick} />
       <LogViewer agent={agent.name} />
     </main>
   );
