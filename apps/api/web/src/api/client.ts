@@ -100,7 +100,8 @@ export const api = {
   me: () => call<Me>('GET', path('/auth/me')),
   changePassword: (current: string, next: string) => call<void>('POST', path('/auth/password'), { current, next }),
 
-  agents: (query: { state?: string; template?: string; health?: string; q?: string } = {}) => all<Agent>('/agents', query),
+  // pages of 1000 (the API's most): 500 agents in one request, not a second for an empty page
+  agents: (query: { state?: string; template?: string; health?: string; q?: string } = {}) => all<Agent>('/agents', { ...query, limit: 1000 }),
   fleetAt: (at: string) => call<FleetAt>('GET', path('/agents', { at, limit: 500 })),
   agent: (name: string, at?: string) => call<Agent>('GET', path(`/agents/${seg(name)}`, { at })),
   deploy: (body: { name: string; template: string; reason?: string }) => command('POST', path('/agents'), body),

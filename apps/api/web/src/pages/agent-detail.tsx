@@ -9,7 +9,8 @@ import { Link } from '../components/link';
 import { LogViewer } from '../components/log-viewer';
 import { ResourceCharts } from '../components/resource-chart';
 import { Pill, StateBadge } from '../components/state-badge';
-import { since, time } from '../format';
+import { Uptime } from '../components/uptime';
+import { time } from '../format';
 import { fleet } from '../state/fleet';
 import { useStore } from '../state/store';
 
@@ -62,7 +63,15 @@ export function AgentDetailPage(props: { name: string; me: Me }) {
           <Pill value={agent.health} />
         </dd>
         <dt>Uptime</dt>
-        <dd>{agent.runningSince ? `${since(agent.runningSince)} (since ${time(agent.runningSince)})` : '–'}</dd>
+        <dd>
+          {agent.runningSince ? (
+            <>
+              <Uptime from={agent.runningSince} /> (since {time(agent.runningSince)})
+            </>
+          ) : (
+            '–'
+          )}
+        </dd>
         <dt>Restarts</dt>
         <dd>{agent.restarts}</dd>
         <dt>Container</dt>
