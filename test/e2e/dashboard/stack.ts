@@ -6,7 +6,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
-import { TestControlPlane } from '../../support/control-plane';
+import { TestControlPlane, type ControlPlaneOptions } from '../../support/control-plane';
 import { TestApi, type TestSession } from '../../support/api';
 import { launchBrowser, openPage, type PageOptions } from '../../support/browser';
 import { waitFor } from '../../support/ports';
@@ -14,12 +14,18 @@ import { waitFor } from '../../support/ports';
 const run = promisify(execFile);
 
 export class DashboardStack {
-  readonly cp = new TestControlPlane();
-  readonly api = new TestApi(this.cp);
+  readonly cp: TestControlPlane;
+  readonly api: TestApi;
   browser!: Browser;
   /** an admin's session for setting the scene through the API */
   admin!: TestSession;
   readonly pages: { page: Page; problems: string[] }[] = [];
+
+  /** `options.configDir`: a templates directory of the test's own (to change a template file) */
+  constructor(options: ControlPlaneOptions = {}) {
+    this.cp = new TestControlPlane(options);
+    this.api = new TestApi(this.cp);
+  }
 
   async start(): Promise<this> {
     await this.cp.start();

@@ -10,7 +10,8 @@ import type { AgentSample, HostSample, StoredEvent } from './types';
 export type LiveState = 'connecting' | 'live' | 'reconnecting' | 'offline';
 
 export type LiveMessage =
-  | { type: 'hello'; position: string }
+  /** `gap` (added here): this connection could not resume from an event seen before, after earlier attempts failed; what happened meanwhile was missed */
+  | { type: 'hello'; position: string; gap?: boolean }
   | { type: 'event'; event: StoredEvent }
   | { type: 'resource'; sample: AgentSample | HostSample }
   | { type: 'alert'; [k: string]: unknown }
@@ -80,6 +81,8 @@ export class LiveConnection {
       return;
     }
     if (message.type === 'hello') {
+      // the page's first connection at its first try starts as the page reads its lists: no gap
+      message.gap = this.position === null && this.attempts > 0;
       this.attempts = 0;
       this.position ??= message.position;
       this.setState('live');

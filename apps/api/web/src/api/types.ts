@@ -95,22 +95,25 @@ export interface TemplateDetail {
 
 export interface TemplateVersion {
   version: number;
-  hash?: string;
-  registeredAt?: string;
-  at?: string;
+  hash: string;
+  /** when it was registered, and by whose command (a deploy or a sync) */
+  at: string;
+  actor: Actor;
 }
 
 export interface Alert {
+  /** the id of its alert.raised event (a key raised again is another alert) */
+  alertId: string;
   key: string;
-  /** open, resolved, acknowledged */
-  state: string;
-  severity: string | null;
-  agentName?: string | null;
-  cause?: string | null;
+  /** an acknowledged alert stays open until its condition is over */
+  state: 'open' | 'resolved';
+  severity: 'info' | 'warning' | 'critical';
+  agentName: string | null;
+  cause: string;
   message: string;
-  raisedAt?: string;
-  at?: string;
-  acknowledged?: { by?: string; at?: string; note?: string | null } | null;
+  raisedAt: string;
+  resolved: { at: string; message: string } | null;
+  acknowledged: { by: Actor; at: string; note: string | null } | null;
 }
 
 export interface AgentSample {
@@ -136,24 +139,35 @@ export interface Resources {
 export interface User {
   name: string;
   role: Role;
-  createdAt?: string;
+  createdAt: string;
 }
 
 export interface ApiToken {
-  tokenId?: string;
-  id?: string;
+  tokenId: string;
   name: string;
   role: Role;
-  expiresAt?: string | null;
-  lastUsedAt?: string | null;
-  revokedAt?: string | null;
-  createdBy?: string;
+  /** the user it acts for, or null */
+  user: string | null;
+  expiresAt: string | null;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
 }
 
-export interface Accepted {
+/** What a command endpoint answers (202, 201 for users and tokens): the command's id, its result, where to follow it. */
+export interface Accepted<R = unknown> {
   commandId: string;
-  outcome?: string;
-  links?: { command?: string; agent?: string };
+  duplicate: boolean;
+  result: R;
+  links: { command: string } & Record<string, string>;
+}
+
+/** GET /agents/{agent}/why: the events that led to the agent's last state change, oldest first. */
+export interface WhyChain {
+  steps: (HistoryEntry & { summary: string })[];
+  /** the first step's cause when it is not in this agent's history */
+  unresolvedCause: string | null;
+  truncated: boolean;
 }
 
 export interface StoredEvent {

@@ -1,13 +1,19 @@
 import type { Agent, AgentSample, Me } from '../api/types';
-import { bytes, percent, since } from '../format';
+import { bytes, percent } from '../format';
 import { AgentActions } from './agent-actions';
 import { Link } from './link';
+import { pure } from './pure';
 import { Sparkline } from './sparkline';
 import { Pill, StateBadge } from './state-badge';
+import { Uptime } from './uptime';
 
-/** One agent in the grid: a table row on a wide screen, a card on a phone (styles.css). */
-export function AgentRow(props: { agent: Agent; samples: AgentSample[]; me: Me; now: number; past: boolean }) {
-  const { agent, samples, me, now } = props;
+/**
+ * One agent in the grid: a table row on a wide screen, a card on a phone (styles.css).
+ * Rendered again only when its agent, its samples or the page's mode change; the uptime
+ * counts by itself.
+ */
+export const AgentRow = pure(function AgentRow(props: { agent: Agent; samples: AgentSample[]; me: Me; past: boolean }) {
+  const { agent, samples, me } = props;
   const last = samples[samples.length - 1];
   const alert = agent.lastAlert?.state === 'open' ? agent.lastAlert : null;
   const running = agent.state.observed === 'running' && !props.past;
@@ -35,7 +41,7 @@ export function AgentRow(props: { agent: Agent; samples: AgentSample[]; me: Me; 
       </span>
       <span role="cell" class="c-up">
         <span class="label">Up</span>
-        {running && agent.runningSince ? since(agent.runningSince, now) : '–'}
+        {running && agent.runningSince ? <Uptime from={agent.runningSince} /> : '–'}
       </span>
       <span role="cell" class="c-restarts">
         <span class="label">Restarts</span>
@@ -53,4 +59,4 @@ export function AgentRow(props: { agent: Agent; samples: AgentSample[]; me: Me; 
       </span>
     </div>
   );
-}
+});

@@ -4,7 +4,16 @@ import { Dialog } from './dialog';
 import { ErrorNote } from './error-note';
 
 /** "Stop coder-1?" with an optional reason; the action runs only after the confirm button. */
-export function ConfirmDialog(props: { title: string; body: string; confirm: string; danger?: boolean; onConfirm: (reason: string) => Promise<unknown>; onClose: () => void }) {
+export function ConfirmDialog(props: {
+  title: string;
+  body: string;
+  confirm: string;
+  danger?: boolean;
+  /** what the free text is called (default a reason kept in the history); null: no free text, the command takes none */
+  label?: string | null;
+  onConfirm: (reason: string) => Promise<unknown>;
+  onClose: () => void;
+}) {
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -24,10 +33,12 @@ export function ConfirmDialog(props: { title: string; body: string; confirm: str
     <Dialog title={props.title} onClose={props.onClose} testId="confirm-dialog">
       <form class="stack" onSubmit={(e) => void submit(e)}>
         <p>{props.body}</p>
-        <label>
-          Reason (kept in the history)
-          <input value={reason} onInput={(e) => setReason(e.currentTarget.value)} maxLength={500} placeholder="optional" />
-        </label>
+        {props.label === null ? null : (
+          <label>
+            {props.label ?? 'Reason (kept in the history)'}
+            <input value={reason} onInput={(e) => setReason(e.currentTarget.value)} maxLength={500} placeholder="optional" />
+          </label>
+        )}
         <ErrorNote error={error} />
         <div class="row end">
           <button type="button" onClick={props.onClose}>

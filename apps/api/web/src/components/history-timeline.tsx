@@ -36,7 +36,7 @@ export function HistoryTimeline(props: { agent: string; tick: number }) {
         {newestFirst.map((e) => {
           const cause = e.causationId ? byId.get(e.causationId) : undefined;
           return (
-            <li key={e.eventId} class={e.actor.kind === 'system' ? 'sys' : 'human'}>
+            <li key={e.eventId} class={e.actor.kind === 'system' ? 'sys' : 'human'} data-type={e.type}>
               <div class="row wrap between">
                 <span>
                   <strong>{words(e.type)}</strong> <span class="muted small">{time(e.at)}</span>

@@ -4,11 +4,13 @@ import type { Agent, Me } from '../api/types';
 import { AgentActions } from '../components/agent-actions';
 import { ErrorNote } from '../components/error-note';
 import { HistoryTimeline } from '../components/history-timeline';
+import { LastChangeWhy } from '../components/last-change-why';
 import { Link } from '../components/link';
 import { LogViewer } from '../components/log-viewer';
 import { ResourceCharts } from '../components/resource-chart';
 import { Pill, StateBadge } from '../components/state-badge';
-import { since, time } from '../format';
+import { Uptime } from '../components/uptime';
+import { time } from '../format';
 import { fleet } from '../state/fleet';
 import { useStore } from '../state/store';
 
@@ -36,6 +38,7 @@ export function AgentDetailPage(props: { name: string; me: Me }) {
         {error ? <ErrorNote error={error} /> : <p class="muted">Loading {props.name}…</p>}
       </main>
     );
+  const tick = Date.parse(agent.updatedAt) || 0;
   // the samples the live connection brought since the page opened (GET /resources gave the latest)
   const samples = state.samples.get(agent.id) ?? [];
 
@@ -60,7 +63,15 @@ export function AgentDetailPage(props: { name: string; me: Me }) {
           <Pill value={agent.health} />
         </dd>
         <dt>Uptime</dt>
-        <dd>{agent.runningSince ? `${since(agent.runningSince)} (since ${time(agent.runningSince)})` : '–'}</dd>
+        <dd>
+          {agent.runningSince ? (
+            <>
+              <Uptime from={agent.runningSince} /> (since {time(agent.runningSince)})
+            </>
+          ) : (
+            '–'
+          )}
+        </dd>
         <dt>Restarts</dt>
         <dd>{agent.restarts}</dd>
         <dt>Container</dt>
@@ -86,8 +97,9 @@ export function AgentDetailPage(props: { name: string; me: Me }) {
       </dl>
       <div class="two">
         <ResourceCharts samples={samples} />
-        <HistoryTimeline agent={agent.name} tick={Date.parse(agent.updatedAt) || 0} />
+        <LastChangeWhy agent={agent.name} tick={tick} />
       </div>
+      <HistoryTimeline agent={agent.name} tick={tick} />
       <LogViewer agent={agent.name} />
     </main>
   );

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, messageOf } from '../api/client';
-import type { Agent, Me } from '../api/types';
+import type { Agent, AgentSample, Me } from '../api/types';
 import { AgentFilters, NO_FILTERS, type Filters } from '../components/agent-filters';
 import { AgentRow } from '../components/agent-row';
 import { DeployDialog } from '../components/deploy-dialog';
@@ -21,6 +21,9 @@ const matches = (a: Agent, f: Filters): boolean => {
   return true;
 };
 
+/** one empty list for every row without samples: a row is rendered again only when its own props change */
+const NO_SAMPLES: AgentSample[] = [];
+
 /** The agent grid: live, filterable, and with the time slider the fleet as it was at any moment. */
 export function AgentsPage({ me }: { me: Me }) {
   const state = useStore(fleet);
@@ -31,13 +34,7 @@ export function AgentsPage({ me }: { me: Me }) {
   const [deploying, setDeploying] = useState(false);
   const [past, setPast] = useState<{ at: string; position: string; agents: Agent[] } | null>(null);
   const [pastError, setPastError] = useState<string | null>(null);
-  const [now, setNow] = useState(Date.now());
   const [showSlider, setShowSlider] = useState(at !== null);
-
-  useEffect(() => {
-    const t = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(t);
-  }, []);
 
   useEffect(() => {
     if (at === null || Number.isNaN(at)) return setPast(null);
@@ -52,7 +49,8 @@ export function AgentsPage({ me }: { me: Me }) {
     };
   }, [at]);
 
-  const source = past ? past.agents : [...state.agents.values()];
+  // a new list only when the agents change (not on a resource sample), so the filter and sort below run then only
+  const source = useMemo(() => (past ? past.agents : [...state.agents.values()]), [past, state.agents]);
   const first = useMemo(() => Math.min(Date.now() - 3600_000, ...source.map((a) => Date.parse(a.createdAt)).filter(Number.isFinite)), [source]);
   const templates = useMemo(() => [...new Set(source.map((a) => a.template?.name).filter((t): t is string => !!t))].sort(), [source]);
   const shown = useMemo(() => source.filter((a) => matches(a, filters)).sort((a, b) => a.name.localeCompare(b.name)), [source, filters]);
@@ -101,7 +99,7 @@ export function AgentsPage({ me }: { me: Me }) {
           ))}
         </div>
         {shown.map((a) => (
-          <AgentRow key={a.id} agent={a} samples={past ? [] : (state.samples.get(a.id) ?? [])} me={me} now={now} past={!!past} />
+          <AgentRow key={a.id} agent={a} samples={(!past && state.samples.get(a.id)) || NO_SAMPLES} me={me} past={!!past} />
         ))}
       </div>
       {state.loaded && !shown.length ? <p class="muted">{source.length ? 'No agent matches these filters.' : 'No agents yet.'}</p> : null}

@@ -5,7 +5,7 @@ import type { Alert, Me } from '../api/types';
 import { ConfirmDialog } from '../components/confirm-dialog';
 import { ErrorNote } from '../components/error-note';
 import { Pill } from '../components/state-badge';
-import { time } from '../format';
+import { actorName, time } from '../format';
 import { can } from '../state/session';
 
 /** Open alerts first (or all, past ones too), each acknowledged with a note by an operator. */
@@ -16,7 +16,17 @@ export function AlertsPage({ me }: { me: Me }) {
   const [acking, setAcking] = useState<Alert | null>(null);
   const [tick, setTick] = useState(0);
 
-  useEffect(() => live.on((m) => (m.type === 'alert' || (m.type === 'event' && m.event.type.startsWith('alert.')) ? setTick((t) => t + 1) : undefined)), []);
+  // an alert change reloads the list, and once more a moment later: the alerts read model follows the event
+  useEffect(() => {
+    const timers = new Set<ReturnType<typeof setTimeout>>();
+    const off = live.on((m) => {
+      if (m.type !== 'alert' && !(m.type === 'event' && m.event.type.startsWith('alert.'))) return;
+      setTick((t) => t + 1);
+      const t = setTimeout(() => (timers.delete(t), setTick((n) => n + 1)), 1000);
+      timers.add(t);
+    });
+    return () => (off(), timers.forEach(clearTimeout));
+  }, []);
   useEffect(() => {
     api
       .alerts(which)
@@ -40,15 +50,21 @@ export function AlertsPage({ me }: { me: Me }) {
       <ErrorNote error={error} />
       <ul class="list" data-testid="alerts">
         {items.map((a) => (
-          <li key={a.key} class={`alert-item sev-${a.severity ?? 'warning'}`}>
+          <li key={a.alertId} class={`alert-item sev-${a.severity}`} data-testid="alert" data-key={a.key} data-state={a.state} data-acknowledged={a.acknowledged ? 'yes' : 'no'}>
             <div class="row wrap between">
               <strong>{a.message}</strong>
               <Pill value={a.state} />
             </div>
             <span class="small muted block">
-              {a.severity ?? 'warning'} · {a.agentName ?? 'host'} · {a.cause ?? ''} · {time(a.raisedAt ?? a.at)}
-              {a.acknowledged ? ` · acknowledged by ${a.acknowledged.by ?? '?'}${a.acknowledged.note ? `: “${a.acknowledged.note}”` : ''}` : ''}
+              {a.severity} · {a.agentName ?? 'host'} · {a.cause} · raised {time(a.raisedAt)}
+              {a.resolved ? ` · resolved ${time(a.resolved.at)}` : ''}
             </span>
+            {a.acknowledged ? (
+              <span class="small block" data-testid="acknowledged">
+                Acknowledged by {actorName(a.acknowledged.by)} at {time(a.acknowledged.at)}
+                {a.acknowledged.note ? <em> — “{a.acknowledged.note}”</em> : null}
+              </span>
+            ) : null}
             {a.state === 'open' && !a.acknowledged && can(me, 'operator') ? (
               <button type="button" onClick={() => setAcking(a)}>
                 Acknowledge
@@ -62,6 +78,7 @@ export function AlertsPage({ me }: { me: Me }) {
         <ConfirmDialog
           title="Acknowledge alert"
           body={acking.message}
+          label="Note (kept with the alert)"
           confirm="Acknowledge"
           onConfirm={(note) => api.acknowledge(acking.key, note || undefined).then(() => setTick((t) => t + 1))}
           onClose={() => setAcking(null)}

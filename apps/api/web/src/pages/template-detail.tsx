@@ -4,7 +4,7 @@ import type { TemplateDetail, TemplateVersion } from '../api/types';
 import { ErrorNote } from '../components/error-note';
 import { Link } from '../components/link';
 import { TemplateDiff } from '../components/template-diff';
-import { time } from '../format';
+import { actorName, time } from '../format';
 
 /** One template: its versions, who runs which, and the diff between any two versions. */
 export function TemplateDetailPage(props: { name: string }) {
@@ -61,10 +61,11 @@ export function TemplateDetailPage(props: { name: string }) {
       <div class="two">
         <section class="card">
           <h2>Versions</h2>
-          <ol class="list compact">
+          <ol class="list compact" data-testid="template-versions">
             {[...versions].reverse().map((v) => (
-              <li key={v.version}>
-                v{v.version} <span class="muted small">{time(v.registeredAt ?? v.at)}</span> {v.hash ? <span class="mono small muted">{v.hash.slice(0, 12)}</span> : null}
+              <li key={v.version} data-version={v.version}>
+                v{v.version} <span class="muted small">{time(v.at)}</span> <span class="small">by {actorName(v.actor)}</span>{' '}
+                <span class="mono small muted">{v.hash.replace(/^sha256:/, '').slice(0, 12)}</span>
               </li>
             ))}
           </ol>

@@ -24,8 +24,11 @@ export function TokensPage() {
   const create = async (e: Event) => {
     e.preventDefault();
     try {
-      const r = await api.createToken({ name: draft.name.trim(), role: draft.role, expiresInDays: draft.days });
-      setCreated(r.token);
+      const expiresAt = new Date(Date.now() + draft.days * 86_400_000).toISOString();
+      const r = await api.createToken({ name: draft.name.trim(), role: draft.role, expiresAt });
+      // the one time the token is seen: kept in this page's memory only, until Done
+      setCreated(r.result.token ?? null);
+      setDraft({ ...draft, name: '' });
       setError(null);
       setTick((t) => t + 1);
     } catch (err) {
@@ -49,32 +52,37 @@ export function TokensPage() {
         </div>
       ) : null}
       <ul class="list" data-testid="tokens">
-        {tokens.map((t) => {
-          const id = t.tokenId ?? t.id ?? '';
-          return (
-            <li key={id} class="row wrap between">
-              <span>
-                <strong>{t.name}</strong> <span class="muted">{t.role}</span>
-                <span class="small block muted">
-                  expires {time(t.expiresAt)} · last used {time(t.lastUsedAt)}
-                  {t.revokedAt ? ` · revoked ${time(t.revokedAt)}` : ''}
-                </span>
+        {tokens.map((t) => (
+          <li key={t.tokenId} class="row wrap between" data-testid="token" data-name={t.name} data-revoked={t.revokedAt ? 'yes' : 'no'}>
+            <span>
+              <strong>{t.name}</strong> <span class="muted">{t.role}</span>
+              <span class="small block muted">
+                {t.user ? `for ${t.user} · ` : ''}created {time(t.createdAt)} · expires {t.expiresAt ? time(t.expiresAt) : 'never'} · last used{' '}
+                {t.lastUsedAt ? time(t.lastUsedAt) : 'never'}
+                {t.revokedAt ? ` · revoked ${time(t.revokedAt)}` : ''}
               </span>
-              {t.revokedAt ? null : (
-                <button type="button" class="danger-outline" onClick={() => setRevoking(t)}>
-                  Revoke
-                </button>
-              )}
-            </li>
-          );
-        })}
+            </span>
+            {t.revokedAt ? null : (
+              <button type="button" class="danger-outline" onClick={() => setRevoking(t)}>
+                Revoke
+              </button>
+            )}
+          </li>
+        ))}
       </ul>
-      <form class="card stack" onSubmit={(e) => void create(e)}>
+      <form class="card stack" onSubmit={(e) => void create(e)} data-testid="create-token">
         <h2>Create a token</h2>
         <div class="row wrap">
           <label class="grow">
             Name
-            <input value={draft.name} onInput={(e) => setDraft({ ...draft, name: e.currentTarget.value })} required autoComplete="off" />
+            <input
+              value={draft.name}
+              onInput={(e) => setDraft({ ...draft, name: e.currentTarget.value })}
+              required
+              pattern="[a-z0-9][a-z0-9_.\-]{0,63}"
+              title="a-z, 0-9, _ . and - (up to 64)"
+              autoComplete="off"
+            />
           </label>
           <label>
             Role
@@ -101,7 +109,8 @@ export function TokensPage() {
           body="Scripts using it stop working within a second."
           confirm="Revoke"
           danger
-          onConfirm={() => api.revokeToken(revoking.tokenId ?? revoking.id ?? '').then(() => setTick((t) => t + 1))}
+          label={null}
+          onConfirm={() => api.revokeToken(revoking.tokenId).then(() => setTick((t) => t + 1))}
           onClose={() => setRevoking(null)}
         />
       ) : null}

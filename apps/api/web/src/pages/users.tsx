@@ -3,6 +3,7 @@ import { api, messageOf } from '../api/client';
 import type { Me, Role, User } from '../api/types';
 import { ConfirmDialog } from '../components/confirm-dialog';
 import { ErrorNote } from '../components/error-note';
+import { time } from '../format';
 
 const ROLES: Role[] = ['viewer', 'operator', 'admin'];
 
@@ -34,8 +35,10 @@ export function UsersPage({ me }: { me: Me }) {
       <ErrorNote error={error} />
       <ul class="list" data-testid="users">
         {users.map((u) => (
-          <li key={u.name} class="row wrap between">
-            <strong>{u.name}</strong>
+          <li key={u.name} class="row wrap between" data-testid="user" data-name={u.name} data-role={u.role}>
+            <span>
+              <strong>{u.name}</strong> <span class="small muted">since {time(u.createdAt)}</span>
+            </span>
             <span class="row">
               <label>
                 <span class="sr-only">Role of {u.name}</span>
@@ -56,7 +59,7 @@ export function UsersPage({ me }: { me: Me }) {
           </li>
         ))}
       </ul>
-      <form class="card stack" onSubmit={add}>
+      <form class="card stack" onSubmit={add} data-testid="add-user">
         <h2>Add a user</h2>
         <div class="row wrap">
           <label class="grow">
@@ -80,7 +83,7 @@ export function UsersPage({ me }: { me: Me }) {
               value={draft.password}
               onInput={(e) => setDraft({ ...draft, password: e.currentTarget.value })}
               required
-              minLength={8}
+              minLength={12}
               autoComplete="new-password"
             />
           </label>
@@ -95,6 +98,7 @@ export function UsersPage({ me }: { me: Me }) {
           body="Their sessions end at once."
           confirm="Remove"
           danger
+          label={null}
           onConfirm={() => act(api.removeUser(removing))}
           onClose={() => setRemoving(null)}
         />

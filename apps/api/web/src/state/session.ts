@@ -2,6 +2,7 @@
 import { api, onSessionLost, setCsrfToken } from '../api/client';
 import { live } from '../api/live';
 import type { Me, Role } from '../api/types';
+import { prefetchFleet } from './fleet';
 import { createStore } from './store';
 
 export type Session = { status: 'loading' } | { status: 'signed-out'; notice?: string } | { status: 'signed-in'; me: Me };
@@ -12,6 +13,7 @@ const RANK: Record<Role, number> = { viewer: 0, operator: 1, admin: 2 };
 export const can = (me: Me, role: Role): boolean => RANK[me.role] >= RANK[role];
 
 export async function loadSession(): Promise<void> {
+  prefetchFleet();
   try {
     const me = await api.me();
     setCsrfToken(me.csrfToken);
