@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
+import { waitFor } from '../../support/ports';
 import type { Page } from 'playwright-core';
 import { signInThroughForm, waitForText } from '../../support/browser';
 import { DashboardStack } from './stack';
@@ -83,6 +84,10 @@ describe('the dashboard, as an operator (Chromium, real services)', () => {
     await page.goto('/');
     await page.locator('[data-testid="agent-row"][data-agent="ephemeral"][data-observed="running"]').waitFor({ state: 'detached', timeout: 60_000 });
     await page.getByTestId('time-travel').click();
+    // the slider reaches back to the first recorded event, whichever agents are left
+    const timeline = await stack.api.request('GET', '/api/v1/timeline', { session: stack.admin });
+    const firstSecond = String(Math.floor(Date.parse(timeline.body.first.at) / 1000));
+    await waitFor('the slider to start at the first event', async () => ((await page.getByTestId('slider-range').getAttribute('min')) === firstSecond ? true : null), 10_000);
     // the exact-time field of the slider, in UTC (the page's time zone here)
     await page.getByTestId('slider-exact').fill(whileItRan.toISOString().slice(0, 19));
     await page.getByTestId('past-banner').waitFor({ timeout: 15_000 });

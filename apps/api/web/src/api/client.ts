@@ -103,6 +103,8 @@ export const api = {
   // pages of 1000 (the API's most): 500 agents in one request, not a second for an empty page
   agents: (query: { state?: string; template?: string; health?: string; q?: string } = {}) => all<Agent>('/agents', { ...query, limit: 1000 }),
   fleetAt: (at: string) => call<FleetAt>('GET', path('/agents', { at, limit: 500 })),
+  /** where the recorded history begins: the time slider's start */
+  timeline: () => call<{ first: { at: string; globalPosition: string } | null; now: string }>('GET', path('/timeline')),
   agent: (name: string, at?: string) => call<Agent>('GET', path(`/agents/${seg(name)}`, { at })),
   deploy: (body: { name: string; template: string; reason?: string }) => command('POST', path('/agents'), body),
   act: (name: string, action: 'start' | 'stop' | 'restart', reason?: string) => command('POST', path(`/agents/${seg(name)}/${action}`), reason ? { reason } : {}),

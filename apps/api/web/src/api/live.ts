@@ -10,7 +10,7 @@ import type { AgentSample, HostSample, StoredEvent } from './types';
 export type LiveState = 'connecting' | 'live' | 'reconnecting' | 'offline';
 
 export type LiveMessage =
-  /** `gap` (added here): this connection could not resume from an event seen before, after earlier attempts failed; what happened meanwhile was missed */
+  /** `gap` (added here): the page's first connection, or one that could not resume from an event seen before: what happened before it may have been missed */
   | { type: 'hello'; position: string; gap?: boolean }
   | { type: 'event'; event: StoredEvent }
   | { type: 'resource'; sample: AgentSample | HostSample }
@@ -81,8 +81,10 @@ export class LiveConnection {
       return;
     }
     if (message.type === 'hello') {
-      // the page's first connection at its first try starts as the page reads its lists: no gap
-      message.gap = this.position === null && this.attempts > 0;
+      // no position yet: the page's first connection. Whatever was committed between the page
+      // reading its lists and this hello came before the live feed starts, so it is a gap
+      // the page closes by reading its lists once more (a reconnect resumes instead)
+      message.gap = this.position === null;
       this.attempts = 0;
       this.position ??= message.position;
       this.setState('live');

@@ -35,6 +35,20 @@ export function AgentsPage({ me }: { me: Me }) {
   const [past, setPast] = useState<{ at: string; position: string; agents: Agent[] } | null>(null);
   const [pastError, setPastError] = useState<string | null>(null);
   const [showSlider, setShowSlider] = useState(at !== null);
+  const [historyStart, setHistoryStart] = useState<number | null>(null);
+
+  // the slider reaches back to the first recorded event (agents removed long ago included)
+  useEffect(() => {
+    if (!showSlider && at === null) return;
+    let live = true;
+    api
+      .timeline()
+      .then((t) => live && t.first && setHistoryStart(Date.parse(t.first.at)))
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, [showSlider, at !== null]);
 
   useEffect(() => {
     if (at === null || Number.isNaN(at)) return setPast(null);
@@ -51,7 +65,9 @@ export function AgentsPage({ me }: { me: Me }) {
 
   // a new list only when the agents change (not on a resource sample), so the filter and sort below run then only
   const source = useMemo(() => (past ? past.agents : [...state.agents.values()]), [past, state.agents]);
-  const first = useMemo(() => Math.min(Date.now() - 3600_000, ...source.map((a) => Date.parse(a.createdAt)).filter(Number.isFinite)), [source]);
+  // until the history's start is known: an hour back, or the oldest agent's creation if older
+  const fallbackFirst = useMemo(() => Math.min(Date.now() - 3600_000, ...source.map((a) => Date.parse(a.createdAt)).filter(Number.isFinite)), [source]);
+  const first = historyStart ?? fallbackFirst;
   const templates = useMemo(() => [...new Set(source.map((a) => a.template?.name).filter((t): t is string => !!t))].sort(), [source]);
   const shown = useMemo(() => source.filter((a) => matches(a, filters)).sort((a, b) => a.name.localeCompare(b.name)), [source, filters]);
 

@@ -100,9 +100,9 @@ function onLive(message: LiveMessage): void {
     if ('agentId' in sample) addSample(sample);
     else fleet.set((s) => ({ ...s, host: sample }));
   } else if (message.type === 'resync' || (message.type === 'hello' && message.gap)) {
-    // the server could not keep up with this client, or it connected only after failing: the
-    // list is read again. Not on every `hello`: the list was read as the page opened, and a
-    // reconnect resumes from the last event seen, so nothing was missed
+    // the server could not keep up with this client, or this is the first connection (the list
+    // read as the page opened may miss what was committed before the live feed began): the
+    // list is read again. Not on a reconnect's `hello`: it resumes from the last event seen
     void reloadFleet();
   }
 }
