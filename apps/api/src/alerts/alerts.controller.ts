@@ -1,11 +1,12 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { BusClient } from '@sacp/bus';
 import { Limits } from '@sacp/events';
 import { CommandRateLimit, CurrentPrincipal, MinRole, type Principal } from '../auth';
 import { CommandSender } from '../http/command-sender';
 import { toHttpException } from '../http/wire-error.to-http';
+import { CommandRoute, IdempotencyKey } from '../http/command-route';
 import { ZodPipe } from '../http/zod-pipe';
 import { ApiZodBody, ApiZodQuery } from '../openapi/zod-openapi';
 
@@ -47,17 +48,15 @@ export class AlertsController {
   }
 
   @Post(':key/acknowledge')
-  @HttpCode(202)
   @MinRole('operator')
   @CommandRateLimit()
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'becomes the command id' })
-  @ApiOperation({ summary: 'Acknowledges the open alert with this key (it stays open until its condition is over); a resolved or unknown alert is refused' })
+  @CommandRoute('Acknowledges the open alert with this key (it stays open until its condition is over); a resolved or unknown alert is refused')
   @ApiZodBody(AcknowledgeBody)
   acknowledge(
     @CurrentPrincipal() p: Principal,
     @Param('key', new ZodPipe(AlertKey, 'query')) key: string,
     @Body(new ZodPipe(AcknowledgeBody)) b: z.infer<typeof AcknowledgeBody>,
-    @Headers('idempotency-key') idempotencyKey?: string,
+    @IdempotencyKey() idempotencyKey?: string,
   ) {
     return this.commands.send(p, 'alert.acknowledge', { key, ...(b.note ? { note: b.note } : {}) }, { idempotencyKey, links: { alerts: '/api/v1/alerts' } });
   }

@@ -1,11 +1,12 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
-import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, Param, Patch, Post, Put, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { BusClient } from '@sacp/bus';
 import { USER_NAME_PATTERN } from '@sacp/events';
 import { CommandRateLimit, CurrentPrincipal, MinRole, type Principal } from '../auth';
 import { CommandSender } from '../http/command-sender';
 import { toHttpException } from '../http/wire-error.to-http';
+import { CommandRoute, IdempotencyKey } from '../http/command-route';
 import { ZodPipe } from '../http/zod-pipe';
 import { ApiZodBody, ApiZodQuery } from '../openapi/zod-openapi';
 
@@ -23,11 +24,6 @@ const CreateToken = z
     expiresAt: z.iso.datetime({ offset: true, message: 'expiresAt is an ISO time, e.g. 2027-01-31T00:00:00Z' }).optional(),
   })
   .strict();
-const IDEMPOTENCY = {
-  name: 'Idempotency-Key',
-  required: false,
-  description: 'becomes the command id: the same key again is carried out once; with another body it is refused (409)',
-};
 const TokenList = z.object({ all: z.enum(['true', 'false']).optional() }).strict();
 
 /** Users and API tokens: admins only. Every change is a command, recorded as an event (never a password, hash or token). */
@@ -50,44 +46,39 @@ export class UsersController {
   }
 
   @Post('users')
-  @HttpCode(201)
-  @ApiHeader(IDEMPOTENCY)
-  @ApiOperation({ summary: 'Adds a user who signs in with a password' })
+  @CommandRoute('Adds a user who signs in with a password', 201)
   @ApiZodBody(AddUser)
-  addUser(@CurrentPrincipal() p: Principal, @Body(new ZodPipe(AddUser)) b: z.infer<typeof AddUser>, @Headers('idempotency-key') key?: string) {
+  addUser(@CurrentPrincipal() p: Principal, @Body(new ZodPipe(AddUser)) b: z.infer<typeof AddUser>, @IdempotencyKey() key?: string) {
     return this.commands.send(p, 'user.add', b, { idempotencyKey: key, links: { users: '/api/v1/users' } });
   }
 
   @Patch('users/:name')
-  @ApiHeader(IDEMPOTENCY)
-  @ApiOperation({ summary: "Changes a user's role (the last admin stays admin)" })
+  @CommandRoute("Changes a user's role (the last admin stays admin)", 200)
   @ApiZodBody(SetRole)
   setRole(
     @CurrentPrincipal() p: Principal,
     @Param('name', new ZodPipe(name, 'query')) user: string,
     @Body(new ZodPipe(SetRole)) b: z.infer<typeof SetRole>,
-    @Headers('idempotency-key') key?: string,
+    @IdempotencyKey() key?: string,
   ) {
     return this.commands.send(p, 'user.set_role', { name: user, role: b.role }, { idempotencyKey: key });
   }
 
   @Put('users/:name/password')
-  @ApiHeader(IDEMPOTENCY)
-  @ApiOperation({ summary: "Sets a user's password; every session of theirs ends" })
+  @CommandRoute("Sets a user's password; every session of theirs ends", 200)
   @ApiZodBody(SetPassword)
   setPassword(
     @CurrentPrincipal() p: Principal,
     @Param('name', new ZodPipe(name, 'query')) user: string,
     @Body(new ZodPipe(SetPassword)) b: z.infer<typeof SetPassword>,
-    @Headers('idempotency-key') key?: string,
+    @IdempotencyKey() key?: string,
   ) {
     return this.commands.send(p, 'user.set_password', { name: user, password: b.password }, { idempotencyKey: key });
   }
 
   @Delete('users/:name')
-  @ApiHeader(IDEMPOTENCY)
-  @ApiOperation({ summary: 'Removes a user, ends their sessions and revokes their tokens (the last admin stays)' })
-  removeUser(@CurrentPrincipal() p: Principal, @Param('name', new ZodPipe(name, 'query')) user: string, @Headers('idempotency-key') key?: string) {
+  @CommandRoute('Removes a user, ends their sessions and revokes their tokens (the last admin stays)', 200)
+  removeUser(@CurrentPrincipal() p: Principal, @Param('name', new ZodPipe(name, 'query')) user: string, @IdempotencyKey() key?: string) {
     return this.commands.send(p, 'user.remove', { name: user }, { idempotencyKey: key });
   }
 
@@ -101,18 +92,15 @@ export class UsersController {
   }
 
   @Post('tokens')
-  @HttpCode(201)
-  @ApiHeader(IDEMPOTENCY)
-  @ApiOperation({ summary: 'Creates an API token; the token is in this answer only, never again' })
+  @CommandRoute('Creates an API token; the token is in this answer only, never again', 201)
   @ApiZodBody(CreateToken)
-  async createToken(@CurrentPrincipal() p: Principal, @Body(new ZodPipe(CreateToken)) b: z.infer<typeof CreateToken>, @Headers('idempotency-key') key?: string) {
+  async createToken(@CurrentPrincipal() p: Principal, @Body(new ZodPipe(CreateToken)) b: z.infer<typeof CreateToken>, @IdempotencyKey() key?: string) {
     return this.commands.send(p, 'token.create', b, { idempotencyKey: key, links: { tokens: '/api/v1/tokens' } });
   }
 
   @Delete('tokens/:id')
-  @ApiHeader(IDEMPOTENCY)
-  @ApiOperation({ summary: 'Revokes an API token; it stops working at once on every replica' })
-  revoke(@CurrentPrincipal() p: Principal, @Param('id', new ZodPipe(z.string().min(1).max(100), 'query')) tokenId: string, @Headers('idempotency-key') key?: string) {
+  @CommandRoute('Revokes an API token; it stops working at once on every replica', 200)
+  revoke(@CurrentPrincipal() p: Principal, @Param('id', new ZodPipe(z.string().min(1).max(100), 'query')) tokenId: string, @IdempotencyKey() key?: string) {
     return this.commands.send(p, 'token.revoke', { tokenId }, { idempotencyKey: key });
   }
 }
