@@ -7,7 +7,7 @@ import { waitFor } from '../../support/ports';
 
 /** Volumes over HTTP: the list (any role), removal with the agent (?volumes=true) and of an orphan (operator), and their refusals. */
 describe('volumes over HTTP (real api, orchestrator, Docker)', () => {
-  const cp = new TestControlPlane({ env: { SACP_VOLUME_SIZES_TTL_MS: '500', SACP_VOLUME_SIZES_WAIT_MS: '10000' } });
+  const cp = new TestControlPlane({ env: { SACP_VOLUME_SIZES_TTL_MS: '500', SACP_VOLUME_SIZES_WAIT_MS: '3000' } });
   const api = new TestApi(cp);
   const docker = cp.docker['client'].api;
   let operator = '';

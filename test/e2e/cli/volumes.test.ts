@@ -20,7 +20,7 @@ const inContainer = async (containerId: string, script: string) => (await run$('
  */
 describe('sacp: workspace volumes', () => {
   // sizes measured again after half a second, so a listing after a write sees it
-  const cp = new TestControlPlane({ env: { SACP_VOLUME_SIZES_TTL_MS: '500', SACP_VOLUME_SIZES_WAIT_MS: '10000' } });
+  const cp = new TestControlPlane({ env: { SACP_VOLUME_SIZES_TTL_MS: '500', SACP_VOLUME_SIZES_WAIT_MS: '3000' } });
   let env: Record<string, string>;
   const run = (...args: string[]) => sacp(args, { env });
   const api = cp.docker['client'].api;
