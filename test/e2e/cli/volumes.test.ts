@@ -169,11 +169,12 @@ describe('sacp: workspace volumes', () => {
     const v = (await list('--orphaned')).volumes.find((x) => x.name === volumeA);
     assert.deepEqual([v?.orphaned, v?.agent.exists, v?.agent.name], [true, false, 'vol-a']);
     await waitFor('the orphan report', async () => cp.orchestrators[0]!.logs.includes('orphaned volume kept'), 15_000, 200);
-    assert.match(cp.orchestrators[0]!.logs, new RegExp(`orphaned volume kept[^\\n]*${volumeA}`));
+    const reports = cp.orchestrators[0]!.logs.split('\n').filter((l) => l.includes('orphaned volume kept') && l.includes(volumeA));
+    assert.equal(reports.length, 1, 'logged once, however many passes saw it');
 
     const removed = await run('volumes', 'rm', volumeA, '--reason', 'copied out');
     assert.equal(removed.code, 0, explain(removed));
-    assert.match(removed.stdout, new RegExp(`removed orphaned volume ${volumeA} of the removed agent vol-a`));
+    assert.equal(removed.stdout, `removed orphaned volume ${volumeA} of the removed agent vol-a\n`);
     await assert.rejects(api.getVolume(volumeA).inspect(), /no such volume/i);
     const [record] = (await events('volume.removed')).filter((e) => e.data.volume === volumeA);
     assert.equal(record?.data.by, 'operator');
