@@ -19,6 +19,7 @@ import { registerStop } from './commands/stop.command';
 import { registerTemplates } from './commands/templates.command';
 import { registerToken } from './commands/token.command';
 import { registerUser } from './commands/user.command';
+import { registerVolumes } from './commands/volumes.command';
 import { registerWhy } from './commands/why.command';
 import { DEFAULT_NATS_URL, ENVIRONMENT_HELP, readCliEnvironment, type CliEnvironment } from './config';
 import { processIo, type Io } from './context';
@@ -92,6 +93,7 @@ ${EXIT_CODES_HELP}`,
   registerBus(program, rt);
   registerAdopt(program, rt);
   registerQuarantine(program, rt);
+  registerVolumes(program, rt);
   registerUser(program, rt);
   registerToken(program, rt);
 

@@ -31,6 +31,8 @@ export interface ChangeOptions {
   /** commander's `--no-wait` sets wait: false */
   wait: boolean;
   json?: boolean;
+  /** rm only: remove the agent's volumes too */
+  volumes?: boolean;
 }
 
 export const REASON_HELP = 'why: recorded in the audit trail and shown by "sacp history"';

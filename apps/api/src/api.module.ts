@@ -25,6 +25,7 @@ import { LiveModule } from './live/live.module';
 import { ResourcesController } from './resources/resources.controller';
 import { TemplatesController } from './templates/templates.controller';
 import { UsersController } from './users/users.controller';
+import { VolumesController } from './volumes/volumes.controller';
 import { WebModule } from './web';
 
 export function apiModule(config: ApiConfig, log: JsonLogger) {
@@ -57,6 +58,7 @@ export function apiModule(config: ApiConfig, log: JsonLogger) {
       AuditController,
       AlertsController,
       ResourcesController,
+      VolumesController,
     ],
     providers: [...coreProviders('api', config, log, { nats: false }), { provide: APP_FILTER, useValue: new ApiExceptionFilter(log) }],
   })

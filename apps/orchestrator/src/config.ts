@@ -67,6 +67,13 @@ const OrchestratorConfigSchema = z.object({
    * its containers (besides any carrying the sacp.component label)
    */
   SACP_COMPOSE_PROJECT: z.string().default(''),
+  /**
+   * volume sizes come from Docker's disk-usage report, which walks every volume (seconds
+   * on a big host): one measurement at a time, reused for this long, and a \`volume.list\`
+   * waits at most SACP_VOLUME_SIZES_WAIT_MS for a fresh one (else it answers with the last)
+   */
+  SACP_VOLUME_SIZES_TTL_MS: millis(60_000),
+  SACP_VOLUME_SIZES_WAIT_MS: millis(3_000),
   /** base64 of 32 bytes; encrypts secret values at rest */
   SACP_SECRET_KEY: z
     .string()

@@ -32,6 +32,10 @@ import { ControlPlaneLabels } from './reconcile/control-plane-labels';
 import { DockerWatch } from './reconcile/docker-watch';
 import { Quarantine } from './reconcile/quarantine';
 import { Reconciler } from './reconcile/reconciler';
+import { AgentVolumes } from './volumes/agent-volumes';
+import { VolumeCatalog } from './volumes/volume-catalog';
+import { VolumeSizes } from './volumes/volume-sizes';
+import { VolumeCommandsController, VolumeQueriesController } from './volumes/volumes.controller';
 import { EventRelay } from './relay/event-relay';
 import { RelayLag } from './relay/relay-lag';
 import { SecretStore } from './secrets/secret-store';
@@ -66,6 +70,8 @@ export function orchestratorModule(config: OrchestratorConfig, log: JsonLogger) 
       UsersCommandsController,
       AlertCommandsController,
       QueriesController,
+      VolumeQueriesController,
+      VolumeCommandsController,
     ],
     providers: [
       ...coreProviders('orchestrator', config, log),
@@ -102,6 +108,9 @@ export function orchestratorModule(config: OrchestratorConfig, log: JsonLogger) 
       ControlPlaneLabels,
       Quarantine,
       DockerWatch,
+      VolumeSizes,
+      VolumeCatalog,
+      AgentVolumes,
       factory(READINESS, [DockerDriver, Leadership], (docker, leadership) => ({
         probes: { docker: () => docker.ping(2000) },
         details: () => ({ leader: leadership.holdsLease }),

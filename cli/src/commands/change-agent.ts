@@ -20,18 +20,24 @@ export interface ChangeSpec {
    */
   isDone(now: Observation, before: AgentStatusView | null, seen: string[]): boolean;
   /** what the human-readable line says once done */
-  describeDone(view: AgentStatusView | null, changed: boolean): string;
+  describeDone(view: AgentStatusView | null, changed: boolean, o: ChangeOptions): string;
+  /** options of this command only, e.g. rm's --volumes: [flags, description] */
+  options?: Array<[string, string]>;
+  /** what those options add to the command's payload */
+  payload?: (o: ChangeOptions) => { volumes?: boolean };
 }
 
 export function registerChange(program: Command, rt: Runtime, spec: ChangeSpec): void {
-  program
+  const command = program
     .command(spec.name)
     .summary(spec.summary)
     .description(`${spec.summary.charAt(0).toUpperCase()}${spec.summary.slice(1)}; unless --no-wait, waits until the agent is ${spec.goal}.`)
     .argument('<agent>', 'agent name or id')
     .option('--reason <text>', REASON_HELP)
     .option('--no-wait', 'return once the control plane has recorded the request')
-    .option('--json', 'print the agent as JSON')
+    .option('--json', 'print the agent as JSON');
+  for (const [flags, description] of spec.options ?? []) command.option(flags, description);
+  command
     .addHelpText('after', `\nExamples:\n${spec.examples.map((e) => `  $ ${e}`).join('\n')}`)
     .action(rt.action((ctx: CliContext, agent: string, o: ChangeOptions) => changeAgent(ctx, agent, o, spec)));
 }
@@ -40,7 +46,7 @@ async function changeAgent(ctx: CliContext, agent: string, o: ChangeOptions, spe
   // the state before the command: restart waits for its restart count to move, and an
   // error recorded before this command is not this command's failure
   const [before = null] = await ctx.query('agent.status', { agent }, spec.name);
-  const reply = await ctx.command(spec.type, { agent }, { reason: o.reason, what: spec.name });
+  const reply = await ctx.command(spec.type, { agent, ...spec.payload?.(o) }, { reason: o.reason, what: spec.name });
   const r = reply.result;
   if (reply.duplicate && !o.json) ctx.io.err(`sacp: command ${reply.commandId} was already processed; showing the agent's state\n`);
 
@@ -74,7 +80,7 @@ async function changeAgent(ctx: CliContext, agent: string, o: ChangeOptions, spe
   if (o.json) return ctx.io.out(json(output(r, view)));
   const who = `agent ${r.name} (${shortId(r.agentId)})`;
   if (!o.wait) return ctx.io.out(`${spec.name} of ${who} recorded (desired ${r.desired}, observed ${view?.state.observed ?? 'unknown'}); follow it with "sacp status ${r.name}"\n`);
-  ctx.io.out(`${who} ${spec.describeDone(view, r.changed)}\n`);
+  ctx.io.out(`${who} ${spec.describeDone(view, r.changed, o)}\n`);
 }
 
 function output(r: AgentChangeResult, view: AgentStatusView | null) {

@@ -10,7 +10,7 @@ import { DockerImages } from './docker-images';
 import type { LogLine } from './docker-log-lines';
 import { DockerLogs, type FollowLogsOptions } from './docker-logs';
 import { DockerNetworks, type NetworkSummary } from './docker-networks';
-import { DockerVolumes, type VolumeSummary } from './docker-volumes';
+import { DockerVolumes, type VolumeInfo, type VolumeSummary, type VolumeUsage } from './docker-volumes';
 
 /**
  * Every Docker side effect of the control plane, behind one small class. Methods
@@ -164,6 +164,26 @@ export class DockerDriver {
   /** Missing is fine; a volume in use by a container is an error. */
   removeVolume(name: string): Promise<void> {
     return this.volumes.remove(name);
+  }
+
+  /** Volumes carrying these labels. */
+  listVolumes(labels: LabelSelector): Promise<VolumeInfo[]> {
+    return this.volumes.list(labels);
+  }
+
+  /** One volume's name and labels; null when there is none. */
+  inspectVolume(name: string): Promise<Omit<VolumeSummary, 'created'> | null> {
+    return this.volumes.get(name);
+  }
+
+  /** The containers (running or not) that mount this volume, by name. */
+  volumeUsers(name: string): Promise<string[]> {
+    return this.volumes.usedBy(name);
+  }
+
+  /** Every volume's size and reference count from Docker's disk-usage report: slow, cache it. */
+  volumeUsage(): Promise<Map<string, VolumeUsage>> {
+    return this.volumes.usage();
   }
 
   imageExists(image: string): Promise<boolean> {

@@ -23,3 +23,4 @@ export * from './monitoring/threshold-alert';
 export * from './recovery/recovery.policy';
 export * from './templates/template.hostile-fields';
 export * from './users/users.decide';
+export * from './volumes/agent-volumes';

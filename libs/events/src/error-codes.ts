@@ -34,6 +34,14 @@ export const ErrorCodes = {
   CONTAINER_OF_OTHER_CONTROL_PLANE: 'CONTAINER.OF_OTHER_CONTROL_PLANE',
   /** the container is not (or no longer) quarantined */
   CONTAINER_NOT_QUARANTINED: 'CONTAINER.NOT_QUARANTINED',
+  /** no volume of this control plane has that name */
+  VOLUME_NOT_FOUND: 'VOLUME.NOT_FOUND',
+  /** the volume's agent still exists: it is removed with the agent (`rm --volumes`), not alone */
+  VOLUME_NOT_ORPHANED: 'VOLUME.NOT_ORPHANED',
+  /** the volume belongs to another control plane (another instance or event store), or to none */
+  VOLUME_NOT_OURS: 'VOLUME.NOT_OURS',
+  /** a container still uses the volume */
+  VOLUME_IN_USE: 'VOLUME.IN_USE',
   TEMPLATE_NOT_FOUND: 'TEMPLATE.NOT_FOUND',
   TEMPLATE_INVALID: 'TEMPLATE.INVALID',
   POLICY_VIOLATION: 'POLICY.VIOLATION',

@@ -21,6 +21,7 @@ const OPERATOR_COMMANDS = [
   'system.replay',
   'secret.set',
   'container.remove_quarantined',
+  'volume.remove',
 ] as const satisfies readonly CommandType[];
 
 /** Users and tokens: only the CLI (on the control-plane machine) and the API (which checks the admin role) send them. */

@@ -36,6 +36,11 @@ export const Metrics = {
     registers: [metricsRegistry],
   }),
   agents: new Gauge({ name: 'sacp_agents', help: 'Agents by state', labelNames: ['state'] as const, registers: [metricsRegistry] }),
+  volumesOrphaned: new Gauge({
+    name: 'sacp_volumes_orphaned',
+    help: "Volumes of this control plane whose agent no longer exists (kept, never removed by themselves; see 'sacp volumes')",
+    registers: [metricsRegistry],
+  }),
   monitorPassDuration: new Histogram({
     name: 'sacp_monitor_pass_duration_seconds',
     help: 'Duration of one monitor pass, by pass (health, resources, thresholds, idle, recovery)',

@@ -20,7 +20,7 @@ const SUMMARIZERS: Summarizers = {
   'agent.start_requested': () => 'start requested',
   'agent.stop_requested': () => 'stop requested',
   'agent.restart_requested': (d) => `restart #${d.restartSeq} requested`,
-  'agent.remove_requested': () => 'removal requested',
+  'agent.remove_requested': (d) => (d.volumes ? 'removal requested, volumes too' : 'removal requested'),
   'agent.container_created': (d) => `container ${d.containerName} created (generation ${d.generation})`,
   'agent.container_started': (d) => `started container ${shortContainer(d.containerId)}`,
   'agent.container_stopped': (d) => (d.exitCode === null ? 'stopped' : `stopped (exit ${d.exitCode})`),
@@ -38,6 +38,7 @@ const SUMMARIZERS: Summarizers = {
   'alert.resolved': (d) => `alert resolved: ${truncate(d.message, MAX_OUTPUT)}`,
   'agent.name_claimed': (d) => `name ${d.name} claimed`,
   'agent.name_released': (d) => `name ${d.name} released`,
+  'volume.removed': (d) => `volume ${d.volume} removed (${d.by === 'operator' ? 'orphaned, by an operator' : 'with its agent'})`,
 };
 
 export function summarizeEvent(e: Pick<HistoryEntry, 'type' | 'data'>): string {

@@ -43,6 +43,8 @@ const ROUTES: Record<string, Need> = {
   'GET /api/v1/alerts': 'viewer',
   'POST /api/v1/alerts/{key}/acknowledge': 'operator',
   'GET /api/v1/resources': 'viewer',
+  'GET /api/v1/volumes': 'viewer',
+  'DELETE /api/v1/volumes/{volume}': 'operator',
   'GET /api/v1/users': 'admin',
   'POST /api/v1/users': 'admin',
   'PATCH /api/v1/users/{name}': 'admin',
@@ -55,7 +57,15 @@ const ROUTES: Record<string, Need> = {
 
 const RANK = { viewer: 0, operator: 1, admin: 2 } as const;
 /** Path parameters naming nothing that exists: an allowed caller gets a 404 or 400, never a change. */
-const PARAMS: Record<string, string> = { agent: 'nobody', commandId: 'no-such-command', name: 'nobody', version: '1', key: 'no-such-alert', id: 'no-such-token' };
+const PARAMS: Record<string, string> = {
+  agent: 'nobody',
+  commandId: 'no-such-command',
+  name: 'nobody',
+  version: '1',
+  key: 'no-such-alert',
+  id: 'no-such-token',
+  volume: 'no-such-volume',
+};
 /** Bodies that pass validation where a route would otherwise stop at it before its own check. */
 const BODIES: Record<string, unknown> = { 'POST /api/v1/auth/password': { current: 'not-the-password', next: 'long-enough-new-password' } };
 const fill = (path: string) => path.replace(/\{(\w+)\}/g, (_m, p: string) => PARAMS[p]!);

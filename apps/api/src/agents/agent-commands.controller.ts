@@ -1,12 +1,12 @@
-import { Body, Controller, Delete, Param, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Param, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { z } from 'zod';
 import { CommandRateLimit, CurrentPrincipal, MinRole, type Principal } from '../auth';
 import { CommandSender } from '../http/command-sender';
 import { CommandRoute, IdempotencyKey } from '../http/command-route';
 import { ZodPipe } from '../http/zod-pipe';
-import { AdoptBody, AgentRef, DeployBody, ReasonBody } from './agents.schemas';
-import { ApiZodBody } from '../openapi/zod-openapi';
+import { AdoptBody, AgentRef, DeployBody, ReasonBody, RemoveQuery } from './agents.schemas';
+import { ApiZodBody, ApiZodQuery } from '../openapi/zod-openapi';
 
 const agentLink = (name: string) => ({ agent: `/api/v1/agents/${encodeURIComponent(name)}` });
 /**
@@ -74,14 +74,17 @@ export class AgentCommandsController {
   }
 
   @Delete(':agent')
-  @CommandRoute('Removes an agent and its container (its history stays)')
+  @CommandRoute('Removes an agent and its container (its history stays); its volumes too with volumes=true, else they are kept and listed as orphaned')
   @ApiZodBody(ReasonBody)
+  @ApiZodQuery(RemoveQuery)
   remove(
     @CurrentPrincipal() p: Principal,
     @Param('agent', new ZodPipe(AgentRef, 'query')) agent: string,
+    @Query(new ZodPipe(RemoveQuery, 'query')) q: z.infer<typeof RemoveQuery>,
     @Body(new ZodPipe(ReasonBody)) b: z.infer<typeof ReasonBody>,
     @IdempotencyKey() key?: string,
   ) {
-    return this.commands.send(p, 'agent.remove', { agent }, { idempotencyKey: key, reason: b.reason, links: agentLink(agent) });
+    const volumes = q.volumes === 'true';
+    return this.commands.send(p, 'agent.remove', { agent, ...(volumes ? { volumes } : {}) }, { idempotencyKey: key, reason: b.reason, links: agentLink(agent) });
   }
 }

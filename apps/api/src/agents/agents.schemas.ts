@@ -6,6 +6,8 @@ const reason = z.string().max(500, 'a reason is at most 500 characters').optiona
 export const AgentRef = AgentRefSchema;
 export const ReasonBody = z.object({ reason }).strict();
 export const DeployBody = z.object({ template: z.string().min(1, 'name a template, e.g. "grok4"').max(100), name: AgentNameSchema.optional(), reason }).strict();
+/** DELETE /agents/{agent}?volumes=true also removes the agent's volumes (kept otherwise) */
+export const RemoveQuery = z.object({ volumes: z.enum(['true', 'false'], { message: 'volumes is "true" or "false"' }).default('false') }).strict();
 export const AdoptBody = z.object({ container: z.string().min(1, 'name the container by its id or name').max(200), name: AgentNameSchema.optional(), reason }).strict();
 
 const count = (max: number) => z.coerce.number().int().min(1).max(max);

@@ -57,11 +57,11 @@ export async function deployAgent(
 /** start, stop, restart, remove: a change of desired state, carried out by the reconciler. */
 export async function changeAgent(
   type: 'start' | 'stop' | 'restart' | 'remove',
-  cmd: CommandEnvelope<StartAgentPayloadV1>,
+  cmd: CommandEnvelope<StartAgentPayloadV1 & { volumes?: boolean }>,
   deps: { agents: AgentLocator },
 ): Promise<UseCaseOutcome> {
   const { state } = await deps.agents.resolve(cmd.payload.agent);
-  const decision = decideAgent({ type }, state);
+  const decision = decideAgent(type === 'remove' ? { type, volumes: cmd.payload.volumes === true } : { type }, state);
   return { appends: decision.appends, result: decision.result, target: `agent "${state.name}"` };
 }
 

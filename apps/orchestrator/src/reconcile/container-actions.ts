@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { agentNameStreamId, buildContainerSpec, Labels, MissingSecretError, type AgentState, type ContainerPolicy, type ContainerSpec, type ReconcileAction } from '@sacp/domain';
+import { agentNameStreamId, buildContainerSpec, MissingSecretError, type AgentState, type ContainerPolicy, type ContainerSpec, type ReconcileAction } from '@sacp/domain';
 import { DockerDriver } from '@sacp/docker';
 import { EventStore, type AppendRequest } from '@sacp/event-store';
 import { ErrorCodes, newEvent, type NewKnownEvent, type StoredEvent } from '@sacp/events';
@@ -10,6 +10,7 @@ import { SecretStore } from '../secrets/secret-store';
 import { guardContainerSpec } from '../templates/container-guard';
 import { TemplateCatalog } from '../templates/template-catalog';
 import { POLICY } from '../tokens';
+import { AgentVolumes } from '../volumes/agent-volumes';
 import { AgentRecorder } from './agent-recorder';
 import { ControlPlaneLabels } from './control-plane-labels';
 import { LeaseLost, OperationFailure, type Live } from './reconcile-errors';
@@ -31,6 +32,7 @@ export class ContainerActions {
     private readonly store: EventStore,
     private readonly labels: ControlPlaneLabels,
     private readonly recorder: AgentRecorder,
+    private readonly volumes: AgentVolumes,
     @Inject(POLICY) private readonly policy: ContainerPolicy,
     @Inject(LOGGER) private readonly log: JsonLogger,
   ) {}
@@ -85,8 +87,10 @@ export class ContainerActions {
           nameState.holder === agentId
             ? [{ streamId: agentNameStreamId(state.name), expectedVersion: nameState.version, events: [e('agent.name_released', { name: state.name, agentId })] }]
             : [];
-        this.log.info('agent removed', { agentId, name: state.name });
-        return record([e('agent.removed', { agentId, name: state.name })], release);
+        // the volumes go only when the removal asked for them (`rm --volumes`); kept, they are listed as orphaned
+        const volumes = state.removeVolumes ? await docker('remove', () => this.volumes.removeAll(state)) : [];
+        this.log.info('agent removed', { agentId, name: state.name, volumesRemoved: volumes.length });
+        return record([e('agent.removed', { agentId, name: state.name })], [...release, ...volumes]);
       }
       case 'report-missing':
         throw new OperationFailure('start', ErrorCodes.CONTAINER_NOT_FOUND, action.why);
@@ -120,8 +124,7 @@ export class ContainerActions {
     if (violations.length)
       throw new OperationFailure('create', ErrorCodes.POLICY_VIOLATION, `container refused by policy: ${violations.map((v) => `${v.field}: ${v.message}`).join('; ')}`);
     const own = await this.labels.own();
-    const labels = { ...own, [Labels.agentId]: agentId };
-    for (const m of spec.mounts) if (m.type === 'volume' && m.source) await this.dockerCall(live, 'create', () => this.docker.ensureVolume(m.source!, labels));
+    for (const m of spec.mounts) await this.dockerCall(live, 'create', () => this.volumes.ensure(state, m));
     if (spec.networkMode !== 'bridge') await this.dockerCall(live, 'create', () => this.docker.ensureNetwork(spec.networkMode, own));
     const created = await this.dockerCall(live, 'create', () => this.docker.createContainer(spec));
     this.log.info('container created', { agentId, name: state.name, containerId: created.id, existed: !created.created });

@@ -9,6 +9,7 @@ import { AgentRegistryReader } from '../queries/agent-registry.reader';
 import { AgentConvergence, type AgentPass } from './agent-convergence';
 import { ControlPlaneLabels } from './control-plane-labels';
 import { DockerWatch } from './docker-watch';
+import { VolumeCatalog } from '../volumes/volume-catalog';
 import { Quarantine } from './quarantine';
 import { WakeTimers } from './wake-timers';
 
@@ -40,6 +41,7 @@ export class Reconciler implements LeaderRole, BeforeApplicationShutdown {
     private readonly quarantine: Quarantine,
     private readonly dockerWatch: DockerWatch,
     private readonly leadership: Leadership,
+    private readonly volumes: VolumeCatalog,
     @Inject(CONFIG) private readonly config: OrchestratorConfig,
     @Inject(LOGGER) private readonly log: JsonLogger,
   ) {
@@ -78,6 +80,7 @@ export class Reconciler implements LeaderRole, BeforeApplicationShutdown {
     this.dockerWatch.stop();
     this.observed.clear();
     Metrics.agents.reset();
+    Metrics.volumesOrphaned.reset();
   }
 
   /** Stops with the application: no new pass starts, and the running ones end first. */
@@ -126,6 +129,8 @@ export class Reconciler implements LeaderRole, BeforeApplicationShutdown {
       }
       await Promise.all([...ids].map((id) => this.schedule(id)));
       this.countAgents(ids);
+      // orphaned volumes are reported (a log line once, the sacp_volumes_orphaned gauge), never removed
+      if (this.live) await this.volumes.reportOrphans(new Set(await this.registry.activeAgentIds())).catch((err: unknown) => this.log.warn('volume scan failed', { error: err }));
     } finally {
       end();
     }

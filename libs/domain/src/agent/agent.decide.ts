@@ -8,7 +8,7 @@ export type AgentCommand =
   | { type: 'start' }
   | { type: 'stop' }
   | { type: 'restart' }
-  | { type: 'remove' }
+  | { type: 'remove'; volumes?: boolean }
   | { type: 'schedule_restart'; attempt: number; delayMs: number; cause: RecoveryCause; now: string }
   | { type: 'abandon_recovery'; attempts: number; windowSeconds: number; cause: RecoveryCause }
   | { type: 'report_health'; containerId: string; status: 'healthy' | 'unhealthy'; probe: 'docker' | 'command' | 'http'; output: string };
@@ -99,12 +99,14 @@ export function decideAgent(command: AgentCommand, state: AgentState, nameState?
         appends: onAgent([newEvent('agent.restart_requested', { agentId: state.agentId, restartSeq: state.restartSeqRequested + 1 })]),
         result: result(true, 'running'),
       };
-    case 'remove':
+    case 'remove': {
+      const requested = newEvent('agent.remove_requested', { agentId: state.agentId, ...(command.volumes ? { volumes: true } : {}) });
       // a removal Docker keeps failing: asking again is how an operator resets its back-off
       if (state.exists && state.desired === 'removed' && state.observed !== 'removed' && state.operationFailure)
-        return { appends: onAgent([newEvent('agent.remove_requested', { agentId: state.agentId })]), result: result(true, 'removed') };
+        return { appends: onAgent([requested]), result: result(true, 'removed') };
       requireLive(state, 'remove');
-      return { appends: onAgent([newEvent('agent.remove_requested', { agentId: state.agentId })]), result: result(true, 'removed') };
+      return { appends: onAgent([requested]), result: result(true, 'removed') };
+    }
     case 'schedule_restart': {
       requireLive(state, 'restart');
       // an operator's stop, a policy that gave up, the same failure reported twice, or a restart

@@ -1,8 +1,10 @@
-import type { EventDataMap, AgentOperationFailedDataV1 } from '@sacp/events';
+import type { Actor, EventDataMap, AgentOperationFailedDataV1 } from '@sacp/events';
 import type { AgentNameState, AgentState, AlertState } from './agent.state';
 
 /** The part of a stored event that folding needs. */
-export type EvolvableEvent = { [K in keyof EventDataMap]: { type: K; data: EventDataMap[K]; metadata: { occurredAt: string } } }[keyof EventDataMap];
+export type EvolvableEvent = {
+  [K in keyof EventDataMap]: { type: K; data: EventDataMap[K]; metadata: { occurredAt: string; actor?: Actor } };
+}[keyof EventDataMap];
 
 /** Folds one event of the agent's stream into its state. Unknown types pass through, so newer writers do not break older readers. */
 export function evolveAgent(state: AgentState, event: EvolvableEvent): AgentState {
@@ -56,8 +58,17 @@ export function evolveAgent(state: AgentState, event: EvolvableEvent): AgentStat
       return { ...s, recoveryAbandoned: true, lastRecoveryCauseId: event.data.cause.eventId };
     case 'agent.health_changed':
       return event.data.containerId === s.containerId ? { ...s, health: event.data.status } : s;
-    case 'agent.remove_requested':
-      return { ...s, desired: 'removed', operationFailure: null };
+    case 'agent.remove_requested': {
+      const by = event.metadata.actor;
+      return {
+        ...s,
+        desired: 'removed',
+        operationFailure: null,
+        // a second request (the reset of a failing removal) may add the volumes, never take them back
+        removeVolumes: s.removeVolumes || event.data.volumes === true,
+        removeRequestedBy: by ? { kind: by.kind, id: by.id, displayName: by.displayName } : s.removeRequestedBy,
+      };
+    }
     case 'agent.container_created':
       return {
         ...s,

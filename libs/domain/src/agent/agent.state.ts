@@ -1,4 +1,4 @@
-import type { TemplateRef } from '@sacp/events';
+import type { Actor, TemplateRef } from '@sacp/events';
 
 export type DesiredState = 'running' | 'stopped' | 'removed';
 /** What the control plane last saw of the container. */
@@ -39,6 +39,10 @@ export interface AgentState {
   operationFailure: OperationFailureState | null;
   /** an alert about a failing operation was raised and is resolved when the agent next reaches its desired state */
   operationAlertOpen: boolean;
+  /** the removal asked for takes the agent's volumes too (`rm --volumes`) */
+  removeVolumes: boolean;
+  /** who asked for the removal (from the request's metadata), for the volumes' removal records */
+  removeRequestedBy: Actor | null;
   createdAt: string | null;
   updatedAt: string | null;
   /** number of events in the agent's stream: the version the next append expects */
@@ -73,6 +77,8 @@ export function initialAgentState(agentId = ''): AgentState {
     lastError: null,
     operationFailure: null,
     operationAlertOpen: false,
+    removeVolumes: false,
+    removeRequestedBy: null,
     createdAt: null,
     updatedAt: null,
     version: 0,

@@ -1,6 +1,6 @@
 import type { Template } from '../templates/template.schema';
 import { parseMemorySize } from '../templates/memory-size';
-import type { ContainerSpec } from './container-spec';
+import type { ContainerMount, ContainerSpec } from './container-spec';
 
 export interface AgentIdentity {
   agentId: string;
@@ -23,7 +23,13 @@ export const Labels = {
   template: 'sacp.template',
   templateVersion: 'sacp.template.version',
   templateHash: 'sacp.template.hash',
+  /** on a volume: its role for the agent ("workspace", or the template's volume name) */
+  volume: 'sacp.volume',
 } as const;
+
+/** The workspace every agent gets unless its template says `workspace: false`. */
+export const WORKSPACE_VOLUME = 'workspace';
+export const WORKSPACE_TARGET = '/workspace';
 
 export function containerName(agent: Pick<AgentIdentity, 'agentId' | 'name' | 'generation'>): string {
   return `sacp-${agent.name}-${agent.agentId.replace(/-/g, '').slice(-8)}-g${agent.generation}`;
@@ -96,11 +102,7 @@ export function buildContainerSpec(agent: AgentIdentity, template: Template, opt
       user: template.security.user,
     },
     networkMode: template.network,
-    mounts: template.volumes.map((v) =>
-      'hostPath' in v
-        ? { type: 'bind' as const, source: v.hostPath, target: v.target, readOnly: v.readOnly }
-        : { type: 'volume' as const, source: volumeName(agent.agentId, v.name), target: v.target, readOnly: v.readOnly },
-    ),
+    mounts: agentMounts(agent.agentId, template),
     healthcheck:
       hc?.type === 'command'
         ? {
@@ -114,4 +116,22 @@ export function buildContainerSpec(agent: AgentIdentity, template: Template, opt
     ports,
     stopTimeoutSeconds: template.stopTimeoutSeconds,
   };
+}
+
+/**
+ * The template's mounts, and the agent's workspace volume unless the template opts
+ * out, already declares a volume named "workspace" (that one is the workspace), or
+ * mounts something else at the workspace's target.
+ */
+export function agentMounts(agentId: string, template: Template): ContainerMount[] {
+  const mounts: ContainerMount[] = template.volumes.map((v) =>
+    'hostPath' in v
+      ? { type: 'bind' as const, source: v.hostPath, target: v.target, readOnly: v.readOnly }
+      : { type: 'volume' as const, source: volumeName(agentId, v.name), target: v.target, readOnly: v.readOnly, volume: v.name },
+  );
+  if (template.workspace === false) return mounts;
+  const target = template.workspace?.target ?? WORKSPACE_TARGET;
+  const declared = template.volumes.some((v) => 'name' in v && v.name === WORKSPACE_VOLUME);
+  if (declared || mounts.some((m) => m.target === target)) return mounts;
+  return [...mounts, { type: 'volume', source: volumeName(agentId, WORKSPACE_VOLUME), target, readOnly: false, volume: WORKSPACE_VOLUME }];
 }

@@ -9,6 +9,8 @@ export interface ContainerMount {
   source?: string;
   target: string;
   readOnly: boolean;
+  /** a named volume's role for its agent (label sacp.volume), e.g. "workspace" */
+  volume?: string;
 }
 
 export interface ContainerHealthcheck {

@@ -91,6 +91,15 @@ export const TemplateSchema = z
     idleTimeoutSeconds: z.number().int().min(5).max(604_800).nullable().default(null),
     healthCheck: HealthCheckSchema.nullable().default(null),
     volumes: z.array(VolumeSchema).default([]),
+    /**
+     * The agent's workspace volume (made, labelled and kept by the control plane):
+     * absent means the default, a volume "workspace" at /workspace; `false` opts out;
+     * `{ target }` mounts it elsewhere. Optional without a default, so templates that do
+     * not mention it keep their content hash (and version).
+     */
+    workspace: z
+      .union([z.literal(false), z.object({ target: z.string().startsWith('/', 'the workspace target must be an absolute path').default('/workspace') }).strict()])
+      .optional(),
     ports: z.array(z.object({ container: z.number().int().min(1).max(65535), host: z.number().int().min(0).max(65535).default(0) }).strict()).default([]),
     network: z.string().min(1).default('bridge'),
     security: z

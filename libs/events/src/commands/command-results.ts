@@ -63,6 +63,7 @@ export interface CommandResults {
   'alert.acknowledge': { key: string; alertId: string; changed: boolean };
   'access.refuse': { refused: string };
   'container.remove_quarantined': { containerId: string; containerName: string; removed: true };
+  'volume.remove': { volume: string; agentId: string | null; agentName: string | null; removed: true };
   'user.add': UserChangeResult;
   'user.set_role': UserChangeResult;
   'user.set_password': UserChangeResult;

@@ -16,6 +16,7 @@ import { ResolveAlertV1 } from './resolve-alert.v1';
 import { AcknowledgeAlertV1 } from './acknowledge-alert.v1';
 import { RefuseAccessV1 } from './refuse-access.v1';
 import { RemoveQuarantinedV1 } from './remove-quarantined.v1';
+import { RemoveVolumeV1 } from './remove-volume.v1';
 import { AddUserV1, CreateTokenV1, RemoveUserV1, RevokeTokenV1, SetUserPasswordV1, SetUserRoleV1 } from './users.v1';
 import type { CommandResults } from './command-results';
 
@@ -39,6 +40,7 @@ export * from './resolve-alert.v1';
 export * from './acknowledge-alert.v1';
 export * from './refuse-access.v1';
 export * from './remove-quarantined.v1';
+export * from './remove-volume.v1';
 export * from './users.v1';
 
 /** Every command contract, keyed by type. The subject is `sacp.cmd.<type>`. */
@@ -60,6 +62,7 @@ export const CommandContracts = {
   'alert.acknowledge': AcknowledgeAlertV1,
   'access.refuse': RefuseAccessV1,
   'container.remove_quarantined': RemoveQuarantinedV1,
+  'volume.remove': RemoveVolumeV1,
   'user.add': AddUserV1,
   'user.set_role': SetUserRoleV1,
   'user.set_password': SetUserPasswordV1,

@@ -28,6 +28,7 @@ import { AccessRefusedV1 } from './access-refused.v1';
 import { TemplateVersionRegisteredV1 } from './template-version-registered.v1';
 import { ContainerQuarantinedV1 } from './container-quarantined.v1';
 import { ContainerQuarantineRemovedV1 } from './container-quarantine-removed.v1';
+import { VolumeRemovedV1 } from './volume-removed.v1';
 import { TokenCreatedV1, TokenRevokedV1, UserAddedV1, UserPasswordChangedV1, UserRemovedV1, UserRoleChangedV1 } from './users.v1';
 
 export * from './template-ref';
@@ -61,6 +62,7 @@ export * from './alert-acknowledged.v1';
 export * from './access-refused.v1';
 export * from './container-quarantined.v1';
 export * from './container-quarantine-removed.v1';
+export * from './volume-removed.v1';
 export * from './users.v1';
 
 /** Every event contract, keyed by type. Published on `sacp.evt.<type>`. */
@@ -93,6 +95,7 @@ export const EventContracts = {
   'access.refused': AccessRefusedV1,
   'container.quarantined': ContainerQuarantinedV1,
   'container.quarantine_removed': ContainerQuarantineRemovedV1,
+  'volume.removed': VolumeRemovedV1,
   'user.added': UserAddedV1,
   'user.role_changed': UserRoleChangedV1,
   'user.password_changed': UserPasswordChangedV1,

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { Limits } from '../limits';
 import type { MetricsAgentsReply } from '../metrics';
 import type { MONITOR_QUERIES } from '../senders';
-import type { LogFollowView, TemplateDetailView, TemplateDiffView, TemplateListView, TemplateVersionDetailView, TemplateVersionView } from './query-results';
+import type { LogFollowView, TemplateDetailView, TemplateDiffView, TemplateListView, TemplateVersionDetailView, TemplateVersionView, VolumeListView } from './query-results';
 
 /**
  * Paging, shared by the list queries: `cursor` is the `nextCursor` of the previous
@@ -89,6 +89,8 @@ export const QueryContracts = {
   'alert.list': z.object({ state: z.enum(['open', 'all']).default('open'), agent: z.string().min(1).max(100).optional(), ...paging }),
   /** containers quarantined by this control plane, newest first; removed ones only with `all` */
   'quarantine.list': z.object({ all: z.boolean().default(false), limit: z.number().int().min(1).max(500).default(100) }),
+  /** this control plane's volumes with their agents and sizes, newest first; only orphaned ones with `orphaned` */
+  'volume.list': z.object({ orphaned: z.boolean().default(false), limit: z.number().int().min(1).max(1000).default(500) }),
   /** users and their roles, by name; never a password hash */
   'user.list': z.object({}),
   /** API tokens, newest first (revoked ones only with `all`); never a token or its hash */
@@ -274,6 +276,7 @@ export interface QueryResults {
   'events.span': EventsSpanView;
   'alert.list': AlertView[];
   'quarantine.list': QuarantineView[];
+  'volume.list': VolumeListView;
   'user.list': UserView[];
   'token.list': TokenView[];
   'metrics.agents': MetricsAgentsReply;

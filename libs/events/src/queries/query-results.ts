@@ -73,3 +73,36 @@ export interface TemplateDiffView {
   to: { version: number; hash: string };
   changes: TemplateChangeView[];
 }
+
+/** One volume of this control plane (labels sacp.instance and sacp.store), as `volume.list` shows it. */
+export interface VolumeView {
+  name: string;
+  /** its role for the agent (label sacp.volume), e.g. "workspace"; null when unlabelled */
+  kind: string | null;
+  agent: {
+    id: string | null;
+    /** the name the store knows, else the volume's label */
+    name: string | null;
+    /** false once the agent is removed (or when this store never knew it) */
+    exists: boolean;
+  };
+  /** the agent no longer exists: kept on purpose, never removed by itself (`sacp volumes rm`) */
+  orphaned: boolean;
+  /** bytes used, from Docker's disk-usage report as of `sizesAt`; null when not known yet */
+  sizeBytes: number | null;
+  /** containers using it, from the same report; null when not known */
+  refCount: number | null;
+  /** when Docker created it */
+  createdAt: string | null;
+}
+
+/** The result of `volume.list`: the volumes, newest first, and how fresh their sizes are. */
+export interface VolumeListView {
+  volumes: VolumeView[];
+  /** volumes in all, before `limit` */
+  total: number;
+  /** when Docker measured the sizes (cached for a while: the measurement walks every volume); null when none is known */
+  sizesAt: string | null;
+  /** a measurement was running and did not finish within the query's wait: sizes are older or null */
+  sizesPending: boolean;
+}
