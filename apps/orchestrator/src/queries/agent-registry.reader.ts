@@ -6,7 +6,7 @@ import type { AgentStatusView } from '@sacp/events';
 import type { OperationFailureState } from '@sacp/domain';
 
 /** The folded state's fields the view shows beside the columns. */
-type ViewedState = { runningSince?: string | null; operationFailure?: OperationFailureState | null } | null;
+type ViewedState = { team?: string | null; runningSince?: string | null; operationFailure?: OperationFailureState | null } | null;
 
 /** A registry row as `sacp status` shows it (a row of the table, or one folded in memory by `registryRowOf`). */
 export const registryView = (r: AgentRegistryEntity): AgentStatusView => {
@@ -15,6 +15,7 @@ export const registryView = (r: AgentRegistryEntity): AgentStatusView => {
     id: r.agentId,
     name: r.name,
     template: r.templateName ? { name: r.templateName, version: r.templateVersion ?? 0 } : null,
+    team: state?.team ?? null,
     state: { desired: r.desired as AgentStatusView['state']['desired'], observed: r.observed },
     containerId: r.containerId,
     containerName: r.containerName,
