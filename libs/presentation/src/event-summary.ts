@@ -38,6 +38,12 @@ const SUMMARIZERS: Summarizers = {
   'alert.resolved': (d) => `alert resolved: ${truncate(d.message, MAX_OUTPUT)}`,
   'agent.name_claimed': (d) => `name ${d.name} claimed`,
   'agent.name_released': (d) => `name ${d.name} released`,
+  'agent.team_changed': (d) => (d.team ? `joined team ${d.team}${d.role ? ` as ${d.role}` : ''}` : 'left its team'),
+  'team.created': (d) => `team ${d.team} created (${d.config.members.length} member${d.config.members.length === 1 ? '' : 's'} configured, config v${d.configVersion}${d.file ? ` from ${d.file}` : ''})`,
+  'team.changed': (d) => `team ${d.team} changed: ${d.changed.join(', ') || 'nothing visible'} (config v${d.configVersion})`,
+  'team.deleted': (d) => `team ${d.team} deleted`,
+  'team.member_added': (d) => `${d.agent} joined team ${d.team}${d.role ? ` as ${d.role}` : ''}${d.template ? ` (${d.template.name}@${d.template.version})` : ''}`,
+  'team.member_removed': (d) => `${d.agent} left team ${d.team}${d.cause === 'agent_removed' ? ' (agent removed)' : ''}`,
 };
 
 export function summarizeEvent(e: Pick<HistoryEntry, 'type' | 'data'>): string {
