@@ -25,6 +25,8 @@ import { LiveModule } from './live/live.module';
 import { ResourcesController } from './resources/resources.controller';
 import { TemplatesController } from './templates/templates.controller';
 import { UsersController } from './users/users.controller';
+import { TeamCommandsController } from './teams/team-commands.controller';
+import { TeamsController } from './teams/teams.controller';
 import { WebModule } from './web';
 
 export function apiModule(config: ApiConfig, log: JsonLogger) {
@@ -57,6 +59,8 @@ export function apiModule(config: ApiConfig, log: JsonLogger) {
       AuditController,
       AlertsController,
       ResourcesController,
+      TeamsController,
+      TeamCommandsController,
     ],
     providers: [...coreProviders('api', config, log, { nats: false }), { provide: APP_FILTER, useValue: new ApiExceptionFilter(log) }],
   })
