@@ -6,7 +6,7 @@ import { parseCount, REASON_HELP } from '../options';
 import { dash, json, timeLabel } from '../output/format';
 import { renderTable } from '../output/table';
 import type { Runtime } from '../runtime';
-import { renderTeam, usageLine } from './team.command';
+import { renderTeam, usageLine } from '../output/team';
 
 export function registerTeamMembers(team: Command, rt: Runtime): void {
   team

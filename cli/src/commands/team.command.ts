@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { describeTeamConfigProblems, formatBytes, parseTeamConfig } from '@sacp/domain';
-import type { ResourceAmounts, TeamChangeResult, TeamView } from '@sacp/events';
+import { amounts, renderTeam, usageLine } from '../output/team';
 import type { CliContext } from '../context';
 import { CliError, ExitCode, UsageError } from '../errors';
 import { REASON_HELP } from '../options';
@@ -83,9 +83,6 @@ async function readConfigFile(path: string): Promise<unknown> {
   return JSON.parse(text);
 }
 
-export const amounts = (a: ResourceAmounts) => `${formatBytes(a.memory)} memory, ${a.cpus} CPUs, ${a.pids} pids`;
-export const usageLine = (r: Pick<TeamChangeResult, 'usage' | 'quota'>) => `uses ${amounts(r.usage)} of ${amounts(r.quota)}`;
-
 async function create(ctx: CliContext, config: string | undefined, o: { file?: string; name?: string; reason?: string; json?: boolean }): Promise<void> {
   if ((config === undefined) === (o.file === undefined)) throw new UsageError('give a configuration of the control plane (sacp team create coding) or --file PATH, not both');
   const source = o.file ? { definition: await readConfigFile(o.file) } : { config: config! };
@@ -116,27 +113,6 @@ async function list(ctx: CliContext, o: { json?: boolean }): Promise<void> {
       ]),
     ),
   );
-}
-
-export function renderTeam(t: TeamView): string {
-  const head = [
-    `team ${t.name}: ${t.description || '(no description)'}`,
-    `configuration v${t.configVersion} ${t.hash.slice(0, 19)}${t.file ? ` from ${t.file}` : ''}; egress ${t.config.egress ? 'allowed' : 'none (internal)'}`,
-    `quota: ${amounts(t.quota)}; used by members: ${amounts(t.usage)}`,
-    `configured members: ${t.config.members.map((m) => `${m.name} (${m.role}, ${m.template})`).join(', ') || 'none'}`,
-  ].join('\n');
-  if (!t.members.length) return `${head}\nno member deployed; deploy them with: sacp team deploy ${t.name}\n`;
-  const rows = t.members.map((m) => [
-    m.agent,
-    dash(m.role),
-    m.template ? `${m.template.name}@${m.template.version}` : '-',
-    m.state ? `${m.state.desired}/${m.state.observed}` : '-',
-    m.state?.health ?? '-',
-    formatBytes(m.resources.memory),
-    String(m.resources.cpus),
-    String(m.resources.pids),
-  ]);
-  return `${head}\n\n${renderTable(['AGENT', 'ROLE', 'TEMPLATE', 'DESIRED/OBSERVED', 'HEALTH', 'MEMORY', 'CPUS', 'PIDS'], rows)}`;
 }
 
 async function show(ctx: CliContext, team: string, o: { json?: boolean }): Promise<void> {
