@@ -45,7 +45,8 @@ export interface TokenChangeResult {
  * reply with it). A command type without an entry here does not compile.
  */
 export interface CommandResults {
-  'agent.deploy': AgentChangeResult & { template: TemplateRef };
+  /** `team`: the team it was deployed into */
+  'agent.deploy': AgentChangeResult & { template: TemplateRef; team?: string };
   'agent.start': AgentChangeResult;
   'agent.stop': AgentChangeResult;
   'agent.restart': AgentChangeResult;
