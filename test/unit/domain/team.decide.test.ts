@@ -42,7 +42,9 @@ describe('team decider: create, change, delete', () => {
   });
 
   test('a second team of the same name is refused', () => {
-    given([created]).when({ type: 'create', name: 'coding', config, hash: parsed.hash, file: null }).then({ error: 'TEAM.EXISTS', message: /exists already/ });
+    given([created])
+      .when({ type: 'create', name: 'coding', config, hash: parsed.hash, file: null })
+      .then({ error: 'TEAM.EXISTS', message: /exists already/ });
   });
 
   test('a change to the same content changes nothing; a new quota is a new configuration version naming what changed', () => {
@@ -64,12 +66,18 @@ describe('team decider: create, change, delete', () => {
     given([created, added(member('coding-coder', 256, 0.5, 128))])
       .when({ type: 'delete' })
       .then({ error: 'TEAM.NOT_EMPTY', message: /1 member \(coding-coder\)/ });
-    given([created]).when({ type: 'delete' }).then([{ type: 'team.deleted', data: { team: 'coding' } }]);
+    given([created])
+      .when({ type: 'delete' })
+      .then([{ type: 'team.deleted', data: { team: 'coding' } }]);
   });
 
   test('commands on a team that does not exist are refused', () => {
-    given([]).when({ type: 'delete' }).then({ error: 'TEAM.NOT_FOUND', message: /no team named "coding"/ });
-    given([created, at('team.deleted', { team: 'coding' })]).when({ type: 'join', joiners: [], what: 'x' }).then({ error: 'TEAM.NOT_FOUND' });
+    given([])
+      .when({ type: 'delete' })
+      .then({ error: 'TEAM.NOT_FOUND', message: /no team named "coding"/ });
+    given([created, at('team.deleted', { team: 'coding' })])
+      .when({ type: 'join', joiners: [], what: 'x' })
+      .then({ error: 'TEAM.NOT_FOUND' });
   });
 
   test('a deleted team can be created again; its configuration version goes on', () => {
@@ -112,7 +120,10 @@ describe('team decider: members and the quota', () => {
   test('every resource over the quota is named', () => {
     const err = given([created])
       .when({ type: 'join', joiners: [joiner(member('big', 1024, 2, 512))], what: 'deploying big' })
-      .then({ error: 'TEAM.QUOTA_EXCEEDED', message: /memory 0m used \+ 1g asked = 1g > 768m quota; cpus 0 used \+ 2 asked = 2 > 1.5 quota; pids 0 used \+ 512 asked = 512 > 384 quota/ });
+      .then({
+        error: 'TEAM.QUOTA_EXCEEDED',
+        message: /memory 0m used \+ 1g asked = 1g > 768m quota; cpus 0 used \+ 2 asked = 2 > 1.5 quota; pids 0 used \+ 512 asked = 512 > 384 quota/,
+      });
     assert.deepEqual(err.details.exceeded, ['memory', 'cpus', 'pids']);
   });
 
@@ -126,7 +137,9 @@ describe('team decider: members and the quota', () => {
     given([created])
       .when({ type: 'join', joiners: [joiner(member('x', 1, 0.1, 8), { agentVersion: 2, team: 'other' })], what: 'adding x' })
       .then({ error: 'TEAM.MEMBERSHIP', message: /member of team "other"/ });
-    given([created, added(member('x', 1, 0.1, 8))]).when({ type: 'join', joiners: [joiner(member('x', 1, 0.1, 8))], what: 'adding x' }).then([]);
+    given([created, added(member('x', 1, 0.1, 8))])
+      .when({ type: 'join', joiners: [joiner(member('x', 1, 0.1, 8))], what: 'adding x' })
+      .then([]);
   });
 
   test('a member leaves (its agent stream records it); a removed agent frees its share of the quota', () => {

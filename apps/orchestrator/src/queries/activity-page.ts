@@ -44,21 +44,19 @@ async function readFeed(
   const events = await deps.activity.page(scope, before, q.pageSize + 1);
   const ids = [...new Set(events.map(agentIdOf).filter((id): id is string => id !== null))];
   const names = await deps.registry.byIds(ids);
-  const entries = events.map(
-    (e): ActivityEntry => ({
-      eventId: e.eventId,
-      position: e.globalPosition,
-      at: e.metadata.occurredAt,
-      type: e.type,
-      summary: summarizeEvent(e),
-      agent: ((id) => (id ? (names.get(id)?.name ?? id) : null))(agentIdOf(e)),
-      team: e.streamId.startsWith('team-') ? e.streamId.slice('team-'.length) : team,
-      actor: e.metadata.actor,
-      source: e.metadata.source,
-      reason: e.metadata.reason,
-      commandId: e.metadata.commandId,
-    }),
-  );
+  const entries = events.map((e): ActivityEntry => ({
+    eventId: e.eventId,
+    position: e.globalPosition,
+    at: e.metadata.occurredAt,
+    type: e.type,
+    summary: summarizeEvent(e),
+    agent: ((id) => (id ? (names.get(id)?.name ?? id) : null))(agentIdOf(e)),
+    team: e.streamId.startsWith('team-') ? e.streamId.slice('team-'.length) : team,
+    actor: e.metadata.actor,
+    source: e.metadata.source,
+    reason: e.metadata.reason,
+    commandId: e.metadata.commandId,
+  }));
   const n = fitPage(entries, q.pageSize, Limits.PAGE_MAX_BYTES);
   const page = entries.slice(0, n);
   const last = page[page.length - 1];

@@ -1,14 +1,4 @@
-import {
-  DomainError,
-  decideAgent,
-  decideTeam,
-  initialAgentState,
-  templateAmounts,
-  teamQuota,
-  teamUsage,
-  type Joiner,
-  type TeamState,
-} from '@sacp/domain';
+import { DomainError, decideAgent, decideTeam, initialAgentState, templateAmounts, teamQuota, teamUsage, type Joiner, type TeamState } from '@sacp/domain';
 import { uuidv7, type AppendRequest } from '@sacp/event-store';
 import { ErrorCodes, type AddTeamMemberPayloadV1, type CommandEnvelope, type DeployTeamPayloadV1, type RemoveTeamMemberPayloadV1, type TemplateRef } from '@sacp/events';
 import type { AgentLocator } from '../commands/agent-locator';
@@ -28,8 +18,7 @@ export interface MemberDeps {
 export async function addMember(cmd: CommandEnvelope<AddTeamMemberPayloadV1>, deps: MemberDeps): Promise<UseCaseOutcome> {
   const team = await deps.teams.resolve(cmd.payload.team);
   const { state: agent } = await deps.agents.resolve(cmd.payload.agent);
-  if (agent.desired === 'removed')
-    throw new DomainError(ErrorCodes.AGENT_REMOVED, `agent "${agent.name}" has been removed; it cannot join a team`, { agent: agent.name });
+  if (agent.desired === 'removed') throw new DomainError(ErrorCodes.AGENT_REMOVED, `agent "${agent.name}" has been removed; it cannot join a team`, { agent: agent.name });
   if (!agent.template)
     throw new DomainError(
       ErrorCodes.TEAM_MEMBERSHIP,
@@ -108,10 +97,7 @@ export type { TemplateResolutions };
  * deployed as `<team>-<member>`, in one command (one transaction: all or none, the
  * quota counted over all of them); a member whose agent is stopped is started.
  */
-export async function deployTeam(
-  cmd: CommandEnvelope<DeployTeamPayloadV1>,
-  deps: MemberDeps & { secrets: Pick<SecretStore, 'assertGranted'> },
-): Promise<UseCaseOutcome> {
+export async function deployTeam(cmd: CommandEnvelope<DeployTeamPayloadV1>, deps: MemberDeps & { secrets: Pick<SecretStore, 'assertGranted'> }): Promise<UseCaseOutcome> {
   const team = await deps.teams.resolve(cmd.payload.team);
   const templates = templateResolutions(deps.catalog, deps.secrets);
   const byMember = new Map(Object.values(team.members).map((m) => [m.member, m]));

@@ -10,7 +10,11 @@ export interface TeamDeps {
 }
 
 /** What every team command's reply reports. */
-export const teamResult = (state: TeamState, d: Pick<TeamDecision, 'changed' | 'usage' | 'quota'>, next?: { configVersion: number; hash: string }): TeamChangeResult & Record<string, unknown> => ({
+export const teamResult = (
+  state: TeamState,
+  d: Pick<TeamDecision, 'changed' | 'usage' | 'quota'>,
+  next?: { configVersion: number; hash: string },
+): TeamChangeResult & Record<string, unknown> => ({
   team: state.name,
   changed: d.changed,
   configVersion: next?.configVersion ?? state.configVersion,
@@ -45,7 +49,8 @@ export async function createTeam(cmd: CommandEnvelope<CreateTeamPayloadV1>, deps
 export async function changeTeam(cmd: CommandEnvelope<ChangeTeamPayloadV1>, deps: TeamDeps): Promise<UseCaseOutcome> {
   const p = cmd.payload;
   const state = await deps.teams.resolve(p.team);
-  const base = p.config !== undefined ? deps.files.read(p.config) : p.definition !== undefined ? { ...posted(p.definition), file: null } : { config: state.config!, file: state.file };
+  const base =
+    p.config !== undefined ? deps.files.read(p.config) : p.definition !== undefined ? { ...posted(p.definition), file: null } : { config: state.config!, file: state.file };
   const merged: TeamConfig = {
     ...base.config,
     name: state.name,
@@ -66,5 +71,9 @@ export async function changeTeam(cmd: CommandEnvelope<ChangeTeamPayloadV1>, deps
 export async function deleteTeam(cmd: CommandEnvelope<DeleteTeamPayloadV1>, deps: TeamDeps): Promise<UseCaseOutcome> {
   const state = await deps.teams.resolve(cmd.payload.team);
   const decision = decideTeam({ type: 'delete' }, state);
-  return { appends: decision.appends, result: teamResult(state, { ...decision, usage: teamUsage(state), quota: quotaAmounts(state.config!.quota) }), target: `team "${state.name}"` };
+  return {
+    appends: decision.appends,
+    result: teamResult(state, { ...decision, usage: teamUsage(state), quota: quotaAmounts(state.config!.quota) }),
+    target: `team "${state.name}"`,
+  };
 }

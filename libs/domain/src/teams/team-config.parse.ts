@@ -32,7 +32,11 @@ export function validateTeamConfig(file: string, raw: unknown, expectedName?: st
       const at = issue.path.map(String);
       if (issue.code === 'unrecognized_keys')
         for (const key of issue.keys)
-          problems.push({ file, field: [...at, key].join('.'), message: `unknown field "${key}"${at.length ? '' : `: a team configuration has only ${TOP_LEVEL_FIELDS.join(', ')}`}` });
+          problems.push({
+            file,
+            field: [...at, key].join('.'),
+            message: `unknown field "${key}"${at.length ? '' : `: a team configuration has only ${TOP_LEVEL_FIELDS.join(', ')}`}`,
+          });
       else problems.push({ file, field: at.length ? at.join('.') : '(root)', message: issue.message });
     }
     return { ok: false, problems };

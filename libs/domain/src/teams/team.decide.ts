@@ -33,8 +33,7 @@ function requireTeam(state: TeamState): void {
     });
 }
 
-const changedFields = (a: TeamConfig, b: TeamConfig): string[] =>
-  (Object.keys(b) as (keyof TeamConfig)[]).filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]));
+const changedFields = (a: TeamConfig, b: TeamConfig): string[] => (Object.keys(b) as (keyof TeamConfig)[]).filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]));
 
 /** Decides a command on one team's stream (and, for an existing agent joining or leaving, its agent stream). Pure. */
 export function decideTeam(command: TeamCommand, state: TeamState): TeamDecision {
@@ -44,9 +43,13 @@ export function decideTeam(command: TeamCommand, state: TeamState): TeamDecision
   switch (command.type) {
     case 'create': {
       if (state.exists)
-        throw new DomainError(ErrorCodes.TEAM_EXISTS, `a team named "${command.name}" exists already; choose another name (--name) or change it with: sacp team change ${command.name}`, {
-          team: command.name,
-        });
+        throw new DomainError(
+          ErrorCodes.TEAM_EXISTS,
+          `a team named "${command.name}" exists already; choose another name (--name) or change it with: sacp team change ${command.name}`,
+          {
+            team: command.name,
+          },
+        );
       const configVersion = state.configVersion + 1;
       return decided(
         onTeam([newEvent('team.created', { team: command.name, config: { ...command.config, name: command.name }, hash: command.hash, configVersion, file: command.file })]),
@@ -83,10 +86,14 @@ export function decideTeam(command: TeamCommand, state: TeamState): TeamDecision
       const fresh = command.joiners.filter((j) => !state.members[j.agentId]);
       for (const j of fresh)
         if (j.existing?.team && j.existing.team !== state.name)
-          throw new DomainError(ErrorCodes.TEAM_MEMBERSHIP, `agent "${j.agent}" is a member of team "${j.existing.team}"; remove it from there first (sacp team remove ${j.existing.team} ${j.agent})`, {
-            agent: j.agent,
-            team: j.existing.team,
-          });
+          throw new DomainError(
+            ErrorCodes.TEAM_MEMBERSHIP,
+            `agent "${j.agent}" is a member of team "${j.existing.team}"; remove it from there first (sacp team remove ${j.existing.team} ${j.agent})`,
+            {
+              agent: j.agent,
+              team: j.existing.team,
+            },
+          );
       const asked = fresh.reduce((sum, j) => addAmounts(sum, j.resources), NO_RESOURCES);
       assertWithinQuota(state.name, command.what, teamUsage(state), asked, teamQuota(state));
       const events = fresh.map((j) =>
@@ -109,7 +116,13 @@ export function decideTeam(command: TeamCommand, state: TeamState): TeamDecision
       const agentAppend: StreamAppend[] =
         command.agentVersion === null
           ? []
-          : [{ streamId: agentStreamId(command.agentId), expectedVersion: command.agentVersion, events: [newEvent('agent.team_changed', { agentId: command.agentId, team: null, role: null })] }];
+          : [
+              {
+                streamId: agentStreamId(command.agentId),
+                expectedVersion: command.agentVersion,
+                events: [newEvent('agent.team_changed', { agentId: command.agentId, team: null, role: null })],
+              },
+            ];
       const { [command.agentId]: _gone, ...rest } = state.members;
       return decided(
         onTeam([newEvent('team.member_removed', { team: state.name, agentId: member.agentId, agent: member.agent, cause: command.cause })], agentAppend),

@@ -14,7 +14,11 @@ export const TeamRefSchema = z.string().min(1, 'name the team').max(100);
 
 /** "512m", "1g", "256k" or a number of bytes, as in templates */
 export const TeamMemorySchema = z.union([
-  z.number().int().positive().max(2 ** 50),
+  z
+    .number()
+    .int()
+    .positive()
+    .max(2 ** 50),
   z.string().regex(/^\d+(\.\d+)?\s*[kmg]i?b?$/i, 'expected a size like "768m" or "2g"'),
 ]);
 
@@ -41,7 +45,12 @@ export type TeamMemberSpec = z.infer<typeof TeamMemberSpecSchema>;
 const LogRetentionSchema = z
   .object({
     maxAgeDays: z.number().int().min(1).max(3650).optional(),
-    maxBytes: z.number().int().min(1024).max(2 ** 45).optional(),
+    maxBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .max(2 ** 45)
+      .optional(),
   })
   .strict();
 
