@@ -72,13 +72,16 @@ async function removeMember(ctx: CliContext, team: string, agent: string, o: { r
   ctx.io.out(`removed ${r.agent} from team ${r.team}; the team ${usageLine(r)}\n`);
 }
 
-/** Polls the team until every member runs, one fails, or the deadline passes. */
-async function waitForTeam(ctx: CliContext, team: string): Promise<TeamView> {
+/** Polls the team until the members the deploy names are all in it and run, one fails, or the deadline passes. */
+async function waitForTeam(ctx: CliContext, team: string, members: string[]): Promise<TeamView> {
   for (;;) {
     const t = await ctx.query('team.get', { team }, 'team show');
+    // the read model follows the commit: a member it does not show yet is still on its way
+    const shown = new Set(t.members.map((m) => m.agent));
+    const arrived = members.every((m) => shown.has(m));
     const failed = t.members.filter((m) => m.state && ['exited', 'removed'].includes(m.state.observed));
     if (failed.length) throw new CliError(`team ${team}: ${failed.map((m) => `${m.agent} is ${m.state!.observed}`).join(', ')}; see "sacp why <agent>"`, ExitCode.FAILED);
-    if (t.members.every((m) => m.state?.observed === 'running')) return t;
+    if (arrived && t.members.every((m) => m.state?.observed === 'running')) return t;
     if (Date.now() > ctx.deadline) {
       const waiting = t.members.filter((m) => m.state?.observed !== 'running').map((m) => `${m.agent} (${m.state?.observed ?? 'pending'})`);
       throw new CliError(`team ${team}: still waiting for ${waiting.join(', ')} after ${ctx.timeoutMs / 1000}s; follow it with "sacp team show ${team}"`, ExitCode.FAILED);
@@ -91,7 +94,7 @@ async function waitForTeam(ctx: CliContext, team: string): Promise<TeamView> {
 async function deploy(ctx: CliContext, team: string, o: { reason?: string; wait: boolean; json?: boolean }): Promise<void> {
   const reply = await ctx.command('team.deploy', { team }, { reason: o.reason, what: 'team deploy' });
   const r = reply.result;
-  const view = o.wait ? await waitForTeam(ctx, team) : null;
+  const view = o.wait ? await waitForTeam(ctx, team, [...r.deployed, ...r.started, ...r.unchanged]) : null;
   if (o.json) return ctx.io.out(json({ commandId: reply.commandId, duplicate: reply.duplicate, ...r, ...(view ? { view } : {}) }));
   const parts = [
     r.deployed.length ? `deployed ${r.deployed.join(', ')}` : '',

@@ -98,7 +98,8 @@ describe('sacp team: create, deploy, show, quota refusal, stop, activity', () =>
     assert.equal(rows.filter((r) => r.WHAT === 'stop requested' && r.WHY === 'lunch').length, 2, a.stdout);
     const j = await run('team', 'activity', '--agent', 'pair-a', '--json');
     const entries = JSON.parse(j.stdout) as { type: string; agent: string }[];
-    assert.equal(entries[0]!.type, 'agent.stop_requested');
+    assert.ok(entries.some((e) => e.type === 'agent.stop_requested'));
+    assert.equal(entries.at(-1)!.type, 'agent.deployed', 'newest first: the deploy comes last');
     assert.ok(entries.every((e) => e.agent === 'pair-a'));
   });
 });
