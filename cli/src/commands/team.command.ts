@@ -2,8 +2,9 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { describeTeamConfigProblems, formatBytes, parseTeamConfig } from '@sacp/domain';
 import { amounts, renderTeam, usageLine } from '../output/team';
+import type { TeamView } from '@sacp/events';
 import type { CliContext } from '../context';
-import { CliError, ExitCode, UsageError } from '../errors';
+import { CliError, ExitCode, refused, UsageError } from '../errors';
 import { REASON_HELP } from '../options';
 import { dash, json } from '../output/format';
 import { renderTable } from '../output/table';
@@ -95,7 +96,14 @@ async function create(ctx: CliContext, config: string | undefined, o: { file?: s
 }
 
 async function list(ctx: CliContext, o: { json?: boolean }): Promise<void> {
-  const teams = await ctx.query('team.list', {}, 'team list');
+  const teams: TeamView[] = [];
+  let cursor: string | undefined;
+  do {
+    const reply = await ctx.bus.query('team.list', cursor ? { cursor } : {});
+    if (!reply.ok) throw refused(reply.error, 'team list');
+    teams.push(...reply.result);
+    cursor = reply.nextCursor;
+  } while (cursor);
   if (o.json) return ctx.io.out(json(teams));
   if (!teams.length) return ctx.io.out('no teams; create one with: sacp team create coding\n');
   ctx.io.out(

@@ -54,6 +54,24 @@ describe('teams over HTTP: create, deploy, quota, members, stop, activity (real 
       list.body.items.map((t: { name: string }) => t.name),
       ['squad'],
     );
+    // a second team from the same configuration, under another name; the list comes in pages
+    const second = await api.request('POST', '/api/v1/teams', { token: operator, body: { definition: squad, name: 'squad-2' } });
+    assert.equal(second.status, 202, JSON.stringify(second.body));
+    const first = await waitFor('two teams', async () => {
+      const p = await api.request('GET', '/api/v1/teams?limit=1', { token: viewer });
+      return p.body.nextCursor ? p.body : null;
+    });
+    assert.deepEqual(
+      first.items.map((t: { name: string }) => t.name),
+      ['squad'],
+    );
+    const rest = await api.request('GET', `/api/v1/teams?limit=1&cursor=${encodeURIComponent(first.nextCursor)}`, { token: viewer });
+    assert.deepEqual(
+      rest.body.items.map((t: { name: string }) => t.name),
+      ['squad-2'],
+    );
+    const gone = await api.request('DELETE', '/api/v1/teams/squad-2', { token: operator, body: { reason: 'one is enough' } });
+    assert.equal(gone.status, 202, JSON.stringify(gone.body));
   });
 
   test('an invalid configuration is 400 naming each field; an unknown team is 404; a viewer cannot change teams', async () => {

@@ -18,11 +18,12 @@ export class TeamsController {
   constructor(private readonly bus: BusClient) {}
 
   @Get('teams')
-  @ApiOperation({ summary: 'Every team with its configuration, quota, usage and members' })
-  async list() {
-    const reply = await this.bus.query('team.list', {});
+  @ApiOperation({ summary: 'The teams by name, with configuration, quota, usage and members, one page at a time (nextCursor → ?cursor=)' })
+  @ApiZodQuery(ActivityQuery)
+  async list(@Query(new ZodPipe(ActivityQuery, 'query')) q: z.infer<typeof ActivityQuery>) {
+    const reply = await this.bus.query('team.list', { ...(q.cursor ? { cursor: q.cursor } : {}), ...(q.limit ? { pageSize: q.limit } : {}) });
     if (!reply.ok) throw toHttpException(reply.error);
-    return { items: reply.result };
+    return list(reply);
   }
 
   @Get('teams/:team')

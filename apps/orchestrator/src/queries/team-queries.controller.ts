@@ -1,13 +1,14 @@
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { ActivityRepository } from '@sacp/event-store';
-import { DEFAULT_ACTIVITY_PAGE_SIZE, Subjects, type QueryReply } from '@sacp/events';
+import { DomainError } from '@sacp/domain';
+import { DEFAULT_ACTIVITY_PAGE_SIZE, ErrorCodes, Limits, Subjects, decodeCursor, encodeCursor, fitPage, type QueryReply } from '@sacp/events';
 import { QueryHandlers } from '../bus/handlers.decorator';
 import { QueryPipe, type QueryOf } from '../bus/query.pipe';
 import { AgentLocator } from '../commands/agent-locator';
 import { TeamLocator } from '../teams/team-locator';
 import { readAgentActivity, readTeamActivity } from './activity-page';
 import { AgentRegistryReader } from './agent-registry.reader';
-import { TeamReader } from './team.reader';
+import { TEAM_LIST_MAX, TeamReader } from './team.reader';
 
 const ok = <R>(result: R): QueryReply<R> => ({ ok: true, result });
 const page = <R>(p: { result: R; nextCursor?: string }): QueryReply<R> => ({ ok: true, result: p.result, ...(p.nextCursor ? { nextCursor: p.nextCursor } : {}) });
@@ -24,8 +25,18 @@ export class TeamQueriesController {
   ) {}
 
   @MessagePattern(Subjects.query('team.list'))
-  async list(@Payload(new QueryPipe('team.list')) _q: QueryOf<'team.list'>): Promise<QueryReply> {
-    return ok(await this.teams.list());
+  async list(@Payload(new QueryPipe('team.list')) q: QueryOf<'team.list'>): Promise<QueryReply> {
+    let after: string | null = null;
+    if (q.cursor) {
+      const c = decodeCursor<{ n: string }>('team.list', q.cursor);
+      if (!c || typeof c.n !== 'string') throw new DomainError(ErrorCodes.QUERY_CURSOR_INVALID, 'this cursor is not one team.list handed out; start again without a cursor');
+      after = c.n;
+    }
+    const size = q.pageSize ?? TEAM_LIST_MAX;
+    const teams = await this.teams.list(after, size + 1);
+    const n = fitPage(teams, size, Limits.PAGE_MAX_BYTES);
+    const result = teams.slice(0, n);
+    return page({ result, ...(teams.length > n ? { nextCursor: encodeCursor('team.list', { n: result[n - 1]!.name }) } : {}) });
   }
 
   @MessagePattern(Subjects.query('team.get'))

@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { Repository } from 'typeorm';
+import { MoreThan, type Repository } from 'typeorm';
 import { teamQuota, teamUsage, type TeamState } from '@sacp/domain';
 import { TeamRegistryEntity } from '@sacp/event-store';
 import type { AgentStatusView, TeamView } from '@sacp/events';
 import { teamNotFound } from '../teams/team-locator';
 import { AgentRegistryReader } from './agent-registry.reader';
 
-/** At most this many teams in one `team.list` reply (each with its members). */
+/** At most this many teams in one `team.list` page (each with its members); a page also stops at Limits.PAGE_MAX_BYTES. */
 export const TEAM_LIST_MAX = 200;
 
 /** Reads the team registry projection, with the members' state from the agent registry. */
@@ -18,8 +18,9 @@ export class TeamReader {
     private readonly agents: AgentRegistryReader,
   ) {}
 
-  async list(): Promise<TeamView[]> {
-    const rows = await this.rows.find({ where: { live: true }, order: { name: 'ASC' }, take: TEAM_LIST_MAX });
+  /** The live teams after `after` (by name), at most `limit`. */
+  async list(after: string | null, limit: number): Promise<TeamView[]> {
+    const rows = await this.rows.find({ where: { live: true, ...(after ? { name: MoreThan(after) } : {}) }, order: { name: 'ASC' }, take: Math.min(limit, TEAM_LIST_MAX) });
     const states = rows.map((r) => r.state as unknown as TeamState);
     const views = await this.agents.byIds(states.flatMap((s) => Object.keys(s.members)));
     return states.map((s) => teamView(s, views));

@@ -48,14 +48,15 @@ export interface ActivityEntry {
 }
 
 const paging = {
+  /** the nextCursor of the previous page */
   cursor: z.string().min(1).max(2000).optional(),
   pageSize: z.number().int().min(1).max(500).optional(),
 };
 
 /** The team queries, merged into QueryContracts. */
 export const TeamQueryContracts = {
-  /** every team, by name, with its members */
-  'team.list': z.object({}),
+  /** the teams by name, with their members, one page at a time (a page also stops at Limits.PAGE_MAX_BYTES) */
+  'team.list': z.object({ ...paging }),
   'team.get': z.object({ team: z.string().min(1).max(100) }),
   /** the team's activity, newest first: its own events, its members' (also past members') and the alerts about them */
   'team.activity': z.object({ team: z.string().min(1).max(100), ...paging }),
