@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { BotHarness, textOf } from '../../support/discord-bot-harness';
 import type { Json } from '../../support/discord-stand-in';
 import { sacp } from '../cli/sacp';
+import { waitFor } from '../../support/ports';
 
 /**
  * The bot as operators use it: the real discord-gateway process with the real
@@ -148,13 +149,19 @@ describe('Discord bot: commands become control-plane commands', () => {
 
   test("!team and !activity: a team with its quota and members; its activity, and an agent's, with who did what", async () => {
     const created = await h.cp.command('team.create', {
-      definition: { name: 'pair', members: [{ name: 'a', role: 'coder', template: 'sim' }], quota: { memory: '128m', cpus: 0.5, pids: 128 } },
+      definition: { name: 'pair', members: [{ name: 'a', role: 'manager', template: 'manager' }], quota: { memory: '128m', cpus: 0.25, pids: 64 } },
     });
     assert.ok(created.ok, JSON.stringify(created));
-    assert.ok((await h.cp.command('team.deploy', { team: 'pair' }, { reason: 'pairing' })).ok);
+    const deploy = await h.cp.command('team.deploy', { team: 'pair' }, { reason: 'pairing' });
+    assert.ok(deploy.ok, JSON.stringify(deploy));
+    // the reply shows the read model: wait until it has the member
+    await waitFor('the member in the team read model', async () => {
+      const t = await h.cp.query<{ members: unknown[] }>('team.get', { team: 'pair' });
+      return t.ok && t.result.members.length === 1 ? true : null;
+    });
     const team = h.say('bob', '!team pair');
     const tText = textOf(await h.waitReply(team, (x) => x.includes('pair-a'), 'shows the member', 30_000));
-    assert.match(tText, /quota: 128MiB · 0.5 CPUs · 128 pids/);
+    assert.match(tText, /quota: 128MiB · 0.25 CPUs · 64 pids/);
     const activity = h.slash('bob', 'activity', { team: 'pair' });
     const aText = textOf(await h.waitResponse(activity.id, (x) => x.includes('team pair created'), 'lists the activity'));
     assert.match(aText, /pairing/);
