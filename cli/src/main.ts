@@ -16,6 +16,7 @@ import { registerSecret } from './commands/secret.command';
 import { registerStart } from './commands/start.command';
 import { registerStatus } from './commands/status.command';
 import { registerStop } from './commands/stop.command';
+import { registerTeam } from './commands/team.command';
 import { registerTemplates } from './commands/templates.command';
 import { registerToken } from './commands/token.command';
 import { registerUser } from './commands/user.command';
@@ -87,6 +88,7 @@ ${EXIT_CODES_HELP}`,
   registerAudit(program, rt);
   registerWhy(program, rt);
   registerTemplates(program, rt);
+  registerTeam(program, rt);
   registerReplay(program, rt);
   registerSecret(program, rt);
   registerDiscord(program, rt);

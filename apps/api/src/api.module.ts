@@ -26,6 +26,8 @@ import { ResourcesController } from './resources/resources.controller';
 import { TemplatesController } from './templates/templates.controller';
 import { UsersController } from './users/users.controller';
 import { VolumesController } from './volumes/volumes.controller';
+import { TeamCommandsController } from './teams/team-commands.controller';
+import { TeamsController } from './teams/teams.controller';
 import { WebModule } from './web';
 
 export function apiModule(config: ApiConfig, log: JsonLogger) {
@@ -59,6 +61,8 @@ export function apiModule(config: ApiConfig, log: JsonLogger) {
       AlertsController,
       ResourcesController,
       VolumesController,
+      TeamsController,
+      TeamCommandsController,
     ],
     providers: [...coreProviders('api', config, log, { nats: false }), { provide: APP_FILTER, useValue: new ApiExceptionFilter(log) }],
   })

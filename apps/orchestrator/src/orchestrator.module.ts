@@ -42,6 +42,11 @@ import { SecretStore } from './secrets/secret-store';
 import { OrchestratorStartup } from './startup/orchestrator-startup';
 import { containerPolicyFromConfig, hostSize } from './templates/container-policy.config';
 import { TemplateCatalog } from './templates/template-catalog';
+import { TeamCommandsController } from './teams/team-commands.controller';
+import { TeamQueriesController } from './queries/team-queries.controller';
+import { TeamReader } from './queries/team.reader';
+import { TeamFiles } from './teams/team-files';
+import { TeamLocator } from './teams/team-locator';
 import { APPEND_HINTS, POLICY } from './tokens';
 
 /**
@@ -69,9 +74,11 @@ export function orchestratorModule(config: OrchestratorConfig, log: JsonLogger) 
       SystemCommandsController,
       UsersCommandsController,
       AlertCommandsController,
+      TeamCommandsController,
       QueriesController,
       VolumeQueriesController,
       VolumeCommandsController,
+      TeamQueriesController,
     ],
     providers: [
       ...coreProviders('orchestrator', config, log),
@@ -86,9 +93,12 @@ export function orchestratorModule(config: OrchestratorConfig, log: JsonLogger) 
       AlertsReader,
       CommandAuditReader,
       TemplateRegistryReader,
+      TeamReader,
       factory(SecretStore, [SecretRepository], (secrets) => new SecretStore(secrets, config.SACP_SECRET_KEY)),
       factory(TemplateCatalog, [POLICY, EventStore], (policy, store) => new TemplateCatalog(config.SACP_CONFIG_DIR, policy, store)),
       AgentLocator,
+      TeamLocator,
+      factory(TeamFiles, [], () => new TeamFiles(config.SACP_CONFIG_DIR)),
       OrchestratorStartup,
       // commands and queries
       CommandAccess,

@@ -13,6 +13,8 @@ export function registerDeploy(program: Command, rt: Runtime): void {
     .description('Deploys a new agent from a template and, unless --no-wait, waits until its container runs.')
     .argument('<template>', 'template name (see "sacp templates list")')
     .option('--name <name>', 'agent name (default: <template>-<random>)')
+    .option('--team <team>', "deploy into a team (refused past the team's quota, with the numbers)")
+    .option('--role <role>', 'its role in the team')
     .option('--reason <text>', REASON_HELP)
     .option('--no-wait', 'return once the control plane has recorded the deployment')
     .option('--json', 'print the agent as JSON')
@@ -27,9 +29,10 @@ Examples:
     .action(rt.action(deploy));
 }
 
-async function deploy(ctx: CliContext, template: string, o: ChangeOptions & { name?: string }): Promise<void> {
+async function deploy(ctx: CliContext, template: string, o: ChangeOptions & { name?: string; team?: string; role?: string }): Promise<void> {
   if (o.name !== undefined) checkLocally(AgentNameSchema, o.name, '--name');
-  const reply = await ctx.command('agent.deploy', { template, ...(o.name ? { name: o.name } : {}) }, { reason: o.reason, what: 'deploy' });
+  const payload = { template, ...(o.name ? { name: o.name } : {}), ...(o.team ? { team: o.team } : {}), ...(o.role ? { role: o.role } : {}) };
+  const reply = await ctx.command('agent.deploy', payload, { reason: o.reason, what: 'deploy' });
   const r = reply.result;
   if (reply.duplicate && !o.json) ctx.io.err(`sacp: command ${reply.commandId} was already processed; showing the agent it deployed\n`);
 

@@ -16,6 +16,7 @@ export function registerStatus(program: Command, rt: Runtime): void {
     .summary('list agents with their state, health, resource use, restarts and alerts')
     .description('Lists every agent that is not removed, or one agent (removed ones included when named by id).')
     .argument('[agent]', 'agent name or id')
+    .option('--team <team>', 'only the agents of one team')
     .option('--json', 'print the AgentStatusView objects as JSON, each with a "resources" field (null when no monitor answers)')
     .addHelpText(
       'after',
@@ -43,21 +44,24 @@ Examples:
     .action(rt.action(status));
 }
 
-async function status(ctx: CliContext, agent: string | undefined, o: { json?: boolean }): Promise<void> {
+async function status(ctx: CliContext, agent: string | undefined, o: { json?: boolean; team?: string }): Promise<void> {
   // both at once: the monitor's figures never delay the table by more than its short timeout
-  const [views, resources] = await Promise.all([queryAll(ctx, 'agent.status', agent ? { agent } : {}, 'status'), fetchAgentResources(ctx.bus)]);
+  const [views, resources] = await Promise.all([queryAll(ctx, 'agent.status', agent ? { agent } : o.team ? { team: o.team } : {}, 'status'), fetchAgentResources(ctx.bus)]);
   const resourcesOf = (v: AgentStatusView): AgentResources | null => resources?.[v.id] ?? null;
   if (o.json) return ctx.io.out(json(views.map((v) => ({ ...v, resources: resourcesOf(v) }))));
   if (!views.length) return ctx.io.out('no agents: deploy one with "sacp deploy <template>" (see "sacp templates list")\n');
   const now = Date.now();
+  // the TEAM column only when an agent shown is in a team
+  const teams = views.some((v) => v.team);
   ctx.io.out(
     renderTable(
-      ['NAME', 'ID', 'TEMPLATE', 'DESIRED', 'OBSERVED', 'HEALTH', 'CPU', 'MEM', 'RESTARTS', 'LAST EXIT', 'NEXT RESTART', 'CONTAINER', 'ALERT', 'ERROR'],
+      ['NAME', 'ID', ...(teams ? ['TEAM'] : []), 'TEMPLATE', 'DESIRED', 'OBSERVED', 'HEALTH', 'CPU', 'MEM', 'RESTARTS', 'LAST EXIT', 'NEXT RESTART', 'CONTAINER', 'ALERT', 'ERROR'],
       views.map((v) => {
         const r = resourcesOf(v);
         return [
           v.name,
           shortId(v.id),
+          ...(teams ? [dash(v.team)] : []),
           templateLabel(v.template),
           v.state.desired,
           v.state.observed,

@@ -24,3 +24,7 @@ export * from './recovery/recovery.policy';
 export * from './templates/template.hostile-fields';
 export * from './users/users.decide';
 export * from './volumes/agent-volumes';
+export * from './teams/team-config.parse';
+export * from './teams/team.quota';
+export * from './teams/team.state';
+export * from './teams/team.decide';

@@ -24,6 +24,8 @@ export * from './projections/agent-registry.projection';
 export * from './projections/agent-registry.fold';
 export * from './projections/template-registry.projection';
 export * from './projections/alerts.projection';
+export * from './projections/team-registry.projection';
+export * from './repositories/activity.repository';
 export * from './repositories/credential.repository';
 export * from './repositories/session.repository';
 export * from './credentials/credential-hashes';

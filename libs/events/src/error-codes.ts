@@ -62,6 +62,17 @@ export const ErrorCodes = {
   ALERT_NOT_FOUND: 'ALERT.NOT_FOUND',
   /** the alert is resolved already: only an open alert can be acknowledged */
   ALERT_RESOLVED: 'ALERT.RESOLVED',
+  TEAM_NOT_FOUND: 'TEAM.NOT_FOUND',
+  /** a team of this name exists already */
+  TEAM_EXISTS: 'TEAM.EXISTS',
+  /** a team configuration that does not validate; every problem names its field */
+  TEAM_INVALID: 'TEAM.INVALID',
+  /** the members' limits would exceed the team's quota; the details give used, asked and quota per resource */
+  TEAM_QUOTA_EXCEEDED: 'TEAM.QUOTA_EXCEEDED',
+  /** a team with members cannot be deleted */
+  TEAM_NOT_EMPTY: 'TEAM.NOT_EMPTY',
+  /** the agent is in another team, or not in this one */
+  TEAM_MEMBERSHIP: 'TEAM.MEMBERSHIP',
   DOCKER_UNAVAILABLE: 'DOCKER.UNAVAILABLE',
   DOCKER_PERMISSION_DENIED: 'DOCKER.PERMISSION_DENIED',
   DOCKER_IMAGE_NOT_FOUND: 'DOCKER.IMAGE_NOT_FOUND',

@@ -10,3 +10,7 @@ export * from './queries';
 export * from './metrics';
 export * from './limits';
 export * from './senders';
+export * from './teams/team-config';
+export * from './teams/team-commands.v1';
+export * from './teams/team-events.v1';
+export * from './teams/team-views';

@@ -22,6 +22,13 @@ const OPERATOR_COMMANDS = [
   'secret.set',
   'container.remove_quarantined',
   'volume.remove',
+  'team.create',
+  'team.change',
+  'team.delete',
+  'team.add_member',
+  'team.remove_member',
+  'team.deploy',
+  'team.stop',
 ] as const satisfies readonly CommandType[];
 
 /** Users and tokens: only the CLI (on the control-plane machine) and the API (which checks the admin role) send them. */

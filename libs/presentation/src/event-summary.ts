@@ -15,7 +15,7 @@ const causeText = (c: RecoveryCause): string => `${c.kind}${c.detail ? `: ${trun
  * have the expected shape (a newer writer) falls back to the event type.
  */
 const SUMMARIZERS: Summarizers = {
-  'agent.deployed': (d) => `deployed as ${d.name} from ${d.template.name}@${d.template.version}`,
+  'agent.deployed': (d) => `deployed as ${d.name} from ${d.template.name}@${d.template.version}${d.team ? ` into team ${d.team}${d.role ? ` as ${d.role}` : ''}` : ''}`,
   'agent.adopted': (d) => `adopted container ${d.containerName} (${d.image}, ${d.running ? 'running' : 'not running'})`,
   'agent.start_requested': () => 'start requested',
   'agent.stop_requested': () => 'stop requested',
@@ -39,6 +39,13 @@ const SUMMARIZERS: Summarizers = {
   'agent.name_claimed': (d) => `name ${d.name} claimed`,
   'agent.name_released': (d) => `name ${d.name} released`,
   'volume.removed': (d) => `volume ${d.volume} removed (${d.by === 'operator' ? 'orphaned, by an operator' : 'with its agent'})`,
+  'agent.team_changed': (d) => (d.team ? `joined team ${d.team}${d.role ? ` as ${d.role}` : ''}` : 'left its team'),
+  'team.created': (d) =>
+    `team ${d.team} created (${d.config.members.length} member${d.config.members.length === 1 ? '' : 's'} configured, config v${d.configVersion}${d.file ? ` from ${d.file}` : ''})`,
+  'team.changed': (d) => `team ${d.team} changed: ${d.changed.join(', ') || 'nothing visible'} (config v${d.configVersion})`,
+  'team.deleted': (d) => `team ${d.team} deleted`,
+  'team.member_added': (d) => `${d.agent} joined team ${d.team}${d.role ? ` as ${d.role}` : ''}${d.template ? ` (${d.template.name}@${d.template.version})` : ''}`,
+  'team.member_removed': (d) => `${d.agent} left team ${d.team}${d.cause === 'agent_removed' ? ' (agent removed)' : ''}`,
 };
 
 export function summarizeEvent(e: Pick<HistoryEntry, 'type' | 'data'>): string {

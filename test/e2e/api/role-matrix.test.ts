@@ -53,6 +53,17 @@ const ROUTES: Record<string, Need> = {
   'GET /api/v1/tokens': 'admin',
   'POST /api/v1/tokens': 'admin',
   'DELETE /api/v1/tokens/{id}': 'admin',
+  'GET /api/v1/teams': 'viewer',
+  'GET /api/v1/teams/{team}': 'viewer',
+  'GET /api/v1/teams/{team}/activity': 'viewer',
+  'GET /api/v1/agents/{agent}/activity': 'viewer',
+  'POST /api/v1/teams': 'operator',
+  'PATCH /api/v1/teams/{team}': 'operator',
+  'DELETE /api/v1/teams/{team}': 'operator',
+  'POST /api/v1/teams/{team}/members': 'operator',
+  'DELETE /api/v1/teams/{team}/members/{agent}': 'operator',
+  'POST /api/v1/teams/{team}/deploy': 'operator',
+  'POST /api/v1/teams/{team}/stop': 'operator',
 };
 
 const RANK = { viewer: 0, operator: 1, admin: 2 } as const;
@@ -65,6 +76,7 @@ const PARAMS: Record<string, string> = {
   key: 'no-such-alert',
   id: 'no-such-token',
   volume: 'no-such-volume',
+  team: 'nobody',
 };
 /** Bodies that pass validation where a route would otherwise stop at it before its own check. */
 const BODIES: Record<string, unknown> = { 'POST /api/v1/auth/password': { current: 'not-the-password', next: 'long-enough-new-password' } };
@@ -103,7 +115,7 @@ describe('who may call what: every route × viewer, operator, admin, a revoked t
     // bodies and query strings are documented from the schemas that check them
     const deploy = doc.paths['/api/v1/agents'].post.requestBody.content['application/json'].schema;
     assert.deepEqual([...deploy.required], ['template']);
-    assert.deepEqual(Object.keys(deploy.properties).sort(), ['name', 'reason', 'template']);
+    assert.deepEqual(Object.keys(deploy.properties).sort(), ['name', 'reason', 'role', 'team', 'template']);
     const listParams = doc.paths['/api/v1/agents'].get.parameters.map((p: { name: string }) => p.name);
     for (const name of ['at', 'desired', 'observed', 'template', 'health', 'q', 'cursor', 'limit']) assert.ok(listParams.includes(name), name);
     assert.equal((await api.request('GET', '/api/docs')).status, 200, 'the page that shows it');

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { BotHarness, textOf } from '../../support/discord-bot-harness';
 import type { Json } from '../../support/discord-stand-in';
 import { sacp } from '../cli/sacp';
+import { waitFor } from '../../support/ports';
 
 /**
  * The bot as operators use it: the real discord-gateway process with the real
@@ -29,7 +30,7 @@ describe('Discord bot: commands become control-plane commands', () => {
       .commands(h.guildId)
       .map((c) => c.name as string)
       .sort();
-    assert.deepEqual(names, ['adopt', 'deploy', 'help', 'history', 'logs', 'restart', 'rm', 'start', 'status', 'stop', 'templates', 'why']);
+    assert.deepEqual(names, ['activity', 'adopt', 'deploy', 'help', 'history', 'logs', 'restart', 'rm', 'start', 'status', 'stop', 'team', 'templates', 'why']);
     const stop = h.standIn.commands(h.guildId).find((c) => c.name === 'stop')!;
     assert.deepEqual(
       (stop.options as Json[]).map((o) => [o.name, o.required === true]),
@@ -144,6 +145,30 @@ describe('Discord bot: commands become control-plane commands', () => {
     assert.match(helpText, /Your role here: \*\*viewer\*\*/);
     assert.match(helpText, /🔒 `!stop <agent>/);
     assert.match(helpText, /✅ `!status \[target\]`/);
+  });
+
+  test("!team and !activity: a team with its quota and members; its activity, and an agent's, with who did what", async () => {
+    const created = await h.cp.command('team.create', {
+      definition: { name: 'pair', members: [{ name: 'a', role: 'manager', template: 'manager' }], quota: { memory: '128m', cpus: 0.25, pids: 64 } },
+    });
+    assert.ok(created.ok, JSON.stringify(created));
+    const deploy = await h.cp.command('team.deploy', { team: 'pair' }, { reason: 'pairing' });
+    assert.ok(deploy.ok, JSON.stringify(deploy));
+    // the reply shows the read model: wait until it has the member
+    await waitFor('the member in the team read model', async () => {
+      const t = await h.cp.query<{ members: unknown[] }>('team.get', { team: 'pair' });
+      return t.ok && t.result.members.length === 1 ? true : null;
+    });
+    const team = h.say('bob', '!team pair');
+    const tText = textOf(await h.waitReply(team, (x) => x.includes('pair-a'), 'shows the member', 30_000));
+    assert.match(tText, /quota: 128MiB · 0.25 CPUs · 64 pids/);
+    const activity = h.slash('bob', 'activity', { team: 'pair' });
+    const aText = textOf(await h.waitResponse(activity.id, (x) => x.includes('team pair created'), 'lists the activity'));
+    assert.match(aText, /pairing/);
+    const ofAgent = h.slash('bob', 'activity', { team: deployed });
+    assert.match(textOf(await h.waitResponse(ofAgent.id, (x) => x.includes('deployed as'), 'an agent')), /discord:alice/);
+    const none = h.say('bob', '!activity nothing-here');
+    assert.match(textOf(await h.waitReply(none, (x) => x.startsWith('❌'), 'is an error')), /no team or agent named "nothing-here"/);
   });
 
   test('/restart and /stop yes:true by an operator; /start brings it back', async () => {

@@ -18,6 +18,7 @@ import {
   agentRegistryProjection,
   templateRegistryProjection,
   alertsProjection,
+  teamRegistryProjection,
 } from '@sacp/event-store';
 import { metadata, testDataSource, testEvent, testEventStore } from '../../support/event-store';
 import { waitFor } from '../../support/ports';
@@ -37,6 +38,7 @@ const SERVICE_ACCESS: Record<string, string[]> = {
   agent_registry: ['SELECT', 'INSERT', 'UPDATE', 'DELETE'],
   template_registry: ['SELECT', 'INSERT', 'UPDATE', 'DELETE'],
   alerts: ['SELECT', 'INSERT', 'UPDATE', 'DELETE'],
+  team_registry: ['SELECT', 'INSERT', 'UPDATE', 'DELETE'],
   secrets: ['SELECT', 'INSERT', 'UPDATE'],
   secret_grants: ['SELECT', 'INSERT', 'DELETE'],
   store_identity: ['SELECT'],
@@ -224,13 +226,16 @@ describe('the database enforces its own rules on the services (real Postgres, th
     assert.deepEqual(await store.recordRejection('stop-1', stopBinding, { ok: false, n: 2 }), { first: false, reply: { ok: false, n: 1 } });
 
     // the projector's batches, its rebuild (which empties the read models) and its checkpoint
-    const projector = new Projector(store, [agentRegistryProjection, templateRegistryProjection, alertsProjection]);
+    const projector = new Projector(store, [agentRegistryProjection, templateRegistryProjection, alertsProjection, teamRegistryProjection]);
     assert.ok((await projector.catchUp()) >= 4);
     await store.append([{ streamId: 'alerts', expectedVersion: 0, events: [{ type: 'alert.raised', schemaVersion: 1, data: example('alert.raised') }] }], metadata());
     await waitFor('the alert to be projected', async () => (await projector.catchUp()) === 1);
     const registry = async () => (await pool.query('select agent_id, name, last_alert is not null as alerted from agent_registry')).rows;
     assert.deepEqual(await registry(), [{ agent_id: agentId, name: 'coder-1', alerted: true }]);
     assert.deepEqual((await pool.query('select name, version from template_registry')).rows, [{ name: 'grok4', version: 2 }]);
+    await store.append([{ streamId: 'team-coding', expectedVersion: 0, events: [{ type: 'team.created', schemaVersion: 1, data: example('team.created') }] }], metadata());
+    await waitFor('the team to be projected', async () => (await projector.catchUp()) === 1);
+    assert.deepEqual((await pool.query('select name, live from team_registry')).rows, [{ name: 'coding', live: true }]);
     await projector.rebuild();
     await projector.rebuild();
     assert.deepEqual(

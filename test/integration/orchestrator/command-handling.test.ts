@@ -24,6 +24,9 @@ import { UsersCommandsController } from '../../../apps/orchestrator/src/commands
 import { AgentRegistryReader } from '../../../apps/orchestrator/src/queries/agent-registry.reader';
 import { SecretStore } from '../../../apps/orchestrator/src/secrets/secret-store';
 import { TemplateCatalog } from '../../../apps/orchestrator/src/templates/template-catalog';
+import { TeamCommandsController } from '../../../apps/orchestrator/src/teams/team-commands.controller';
+import { TeamFiles } from '../../../apps/orchestrator/src/teams/team-files';
+import { TeamLocator } from '../../../apps/orchestrator/src/teams/team-locator';
 import { testEventStore, type TestEventStore } from '../../support/event-store';
 import { startNats, type TestNats } from '../../support/nats-server';
 
@@ -74,12 +77,13 @@ describe('command handling: controllers, sender check, exception filter, log con
     [nats, es] = await Promise.all([startNats(), testEventStore()]);
     const unused = {};
     const module = await Test.createTestingModule({
-      controllers: [AgentCommandsController, AlertCommandsController, RecoveryCommandsController, SystemCommandsController, UsersCommandsController],
+      controllers: [AgentCommandsController, AlertCommandsController, RecoveryCommandsController, SystemCommandsController, UsersCommandsController, TeamCommandsController],
       providers: [
         Commands,
         CommandAccess,
         CommandPipeline,
         AgentLocator,
+        TeamLocator,
         { provide: EventStore, useValue: es.store },
         { provide: CommandAudit, useValue: new CommandAudit(es.dataSource) },
         { provide: LOGGER, useValue: log },
@@ -92,6 +96,7 @@ describe('command handling: controllers, sender check, exception filter, log con
         { provide: Projector, useValue: unused },
         { provide: CredentialRepository, useValue: unused },
         { provide: AlertsReader, useValue: unused },
+        { provide: TeamFiles, useValue: unused },
       ],
     }).compile();
     server = new BusServer({ url: nats.url, name: 'test-orchestrator', credentials: nats.credential('orchestrator'), queue: 'sacp-orchestrator' });

@@ -15,6 +15,7 @@ function view(name: string, over: Partial<AgentStatusView> = {}): AgentStatusVie
     id: `id-${name}`,
     name,
     template: { name: 'grok4', version: 3 },
+    team: null,
     state: { desired: 'running', observed: 'running' },
     containerId: '4f2a9c0e1b2d3c4e5f60718293a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2',
     containerName: `sacp-${name}`,

@@ -25,7 +25,12 @@ export class AgentCommandsController {
   @CommandRoute('Deploys a new agent from a template')
   @ApiZodBody(DeployBody)
   async deploy(@CurrentPrincipal() p: Principal, @Body(new ZodPipe(DeployBody)) b: z.infer<typeof DeployBody>, @IdempotencyKey() key?: string) {
-    const accepted = await this.commands.send(p, 'agent.deploy', { template: b.template, ...(b.name ? { name: b.name } : {}) }, { idempotencyKey: key, reason: b.reason });
+    const accepted = await this.commands.send(
+      p,
+      'agent.deploy',
+      { template: b.template, ...(b.name ? { name: b.name } : {}), ...(b.team ? { team: b.team } : {}), ...(b.role ? { role: b.role } : {}) },
+      { idempotencyKey: key, reason: b.reason },
+    );
     return { ...accepted, links: { ...accepted.links, ...agentLink(accepted.result.name) } };
   }
 

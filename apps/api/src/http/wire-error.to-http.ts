@@ -49,6 +49,12 @@ const STATUS: Record<string, number> = {
   [ErrorCodes.COMMAND_TOO_LARGE]: 413,
   [ErrorCodes.QUERY_TOO_LARGE]: 413,
   [ErrorCodes.QUERY_CURSOR_INVALID]: 400,
+  [ErrorCodes.TEAM_NOT_FOUND]: 404,
+  [ErrorCodes.TEAM_EXISTS]: 409,
+  [ErrorCodes.TEAM_INVALID]: 400,
+  [ErrorCodes.TEAM_QUOTA_EXCEEDED]: 409,
+  [ErrorCodes.TEAM_NOT_EMPTY]: 409,
+  [ErrorCodes.TEAM_MEMBERSHIP]: 409,
 };
 
 export const httpStatusOf = (code: string): number => STATUS[code] ?? 500;

@@ -14,6 +14,7 @@ import type { ParsedCommand } from './command-specs';
 import { changedReply, errorReply, helpReply, historyReply, logsReply, templatesReply, whyReply } from './replies';
 import type { BotReply } from './reply-types';
 import { StatusReader } from './status-reader';
+import { activityReply, teamReply } from './team-replies';
 
 export interface RunContext {
   commandId: string;
@@ -24,6 +25,9 @@ export interface RunContext {
   /** shows an interim reply (e.g. "deploying…", "the bus is away, retrying") */
   progress: (reply: BotReply) => Promise<void>;
 }
+
+/** Entries one activity reply shows (newest first; the rest is in `sacp team activity`). */
+const ACTIVITY_ENTRIES = 15;
 
 /** Events `why` reads back through (the causation chain of the latest change). */
 const WHY_EVENTS = 500;
@@ -79,6 +83,20 @@ export class CommandRunner {
         const r = await this.reader.list({ type: 'agent.history', body: { agent: String(a.agent), limit } }, this.waiting(ctx));
         if (!r.ok) return errorReply(r.error, this.prefix);
         return cmd.spec.name === 'why' ? whyReply(String(a.agent), r.items) : historyReply(String(a.agent), r.items, limit);
+      }
+      case 'team': {
+        const r = await this.bus.query('team.get', { team: String(a.team) }, reading);
+        return r.ok ? teamReply(r.result) : errorReply(r.error, this.prefix);
+      }
+      case 'activity': {
+        // a team's name, else an agent's
+        const target = String(a.team);
+        const team = await this.bus.query('team.activity', { team: target, pageSize: ACTIVITY_ENTRIES }, reading);
+        if (team.ok) return activityReply(`team ${target}`, team.result);
+        if (team.error.code !== 'TEAM.NOT_FOUND') return errorReply(team.error, this.prefix);
+        const agent = await this.bus.query('agent.activity', { agent: target, pageSize: ACTIVITY_ENTRIES }, reading);
+        if (agent.ok) return activityReply(target, agent.result);
+        return errorReply(agent.error.code === 'AGENT.NOT_FOUND' ? { code: 'TEAM.NOT_FOUND', message: `there is no team or agent named "${target}"` } : agent.error, this.prefix);
       }
       case 'deploy':
         return this.deploy(cmd, ctx);

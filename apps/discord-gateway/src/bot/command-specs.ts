@@ -5,7 +5,7 @@
  */
 import type { CommandType, Role } from '@sacp/events';
 
-export type ArgKind = 'agent' | 'template' | 'name' | 'target' | 'lines' | 'limit' | 'container';
+export type ArgKind = 'agent' | 'template' | 'name' | 'target' | 'lines' | 'limit' | 'container' | 'team';
 
 export interface ArgSpec {
   name: ArgKind;
@@ -13,7 +13,7 @@ export interface ArgSpec {
   description: string;
 }
 
-export type CommandName = 'status' | 'deploy' | 'stop' | 'start' | 'restart' | 'rm' | 'adopt' | 'logs' | 'history' | 'why' | 'templates' | 'help';
+export type CommandName = 'status' | 'deploy' | 'stop' | 'start' | 'restart' | 'rm' | 'adopt' | 'logs' | 'history' | 'why' | 'templates' | 'team' | 'activity' | 'help';
 
 export interface CommandSpec {
   name: CommandName;
@@ -150,6 +150,26 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
     takesReason: false,
     busCommand: null,
     doing: 'listing templates',
+  },
+  {
+    name: 'team',
+    summary: 'a team: its members and their state, its quota and what the members use',
+    role: 'viewer',
+    args: [{ name: 'team', required: true, description: 'team name' }],
+    destructive: false,
+    takesReason: false,
+    busCommand: null,
+    doing: 'reading a team',
+  },
+  {
+    name: 'activity',
+    summary: "a team's latest activity (or an agent's): what happened, who did it and why",
+    role: 'viewer',
+    args: [{ name: 'team', required: true, description: 'a team name (or an agent name)' }],
+    destructive: false,
+    takesReason: false,
+    busCommand: null,
+    doing: 'reading activity',
   },
   { name: 'help', summary: 'what the bot can do and who may do it', role: null, args: [], destructive: false, takesReason: false, busCommand: null, doing: 'reading help' },
 ];

@@ -9,6 +9,7 @@ import type { OrchestratorConfig } from '../config';
 import { AgentRegistryReader } from '../queries/agent-registry.reader';
 import { SecretStore } from '../secrets/secret-store';
 import { TemplateCatalog } from '../templates/template-catalog';
+import { TeamLocator } from '../teams/team-locator';
 import { AgentLocator } from './agent-locator';
 import { adoptAgent, changeAgent, deployAgent } from './agent.use-cases';
 import { Commands } from './commands';
@@ -28,32 +29,33 @@ export class AgentCommandsController {
     private readonly docker: DockerDriver,
     private readonly registry: AgentRegistryReader,
     private readonly store: EventStore,
+    private readonly teams: TeamLocator,
     @Inject(CONFIG) private readonly config: OrchestratorConfig,
   ) {}
 
   @MessagePattern(Subjects.commandOf('agent.deploy'))
   deploy(@Payload() body: unknown, @Ctx() ctx: NatsContext): Promise<CommandReply> {
-    return this.commands.run(ctx, body, (c) => deployAgent(c, { catalog: this.catalog, agents: this.agents, secrets: this.secrets }));
+    return this.commands.run(ctx, body, (c) => deployAgent(c, { catalog: this.catalog, agents: this.agents, secrets: this.secrets, teams: this.teams }));
   }
 
   @MessagePattern(Subjects.commandOf('agent.start'))
   start(@Payload() body: unknown, @Ctx() ctx: NatsContext): Promise<CommandReply> {
-    return this.commands.run(ctx, body, (c) => changeAgent('start', c, { agents: this.agents }));
+    return this.commands.run(ctx, body, (c) => changeAgent('start', c, { agents: this.agents, teams: this.teams }));
   }
 
   @MessagePattern(Subjects.commandOf('agent.stop'))
   stop(@Payload() body: unknown, @Ctx() ctx: NatsContext): Promise<CommandReply> {
-    return this.commands.run(ctx, body, (c) => changeAgent('stop', c, { agents: this.agents }));
+    return this.commands.run(ctx, body, (c) => changeAgent('stop', c, { agents: this.agents, teams: this.teams }));
   }
 
   @MessagePattern(Subjects.commandOf('agent.restart'))
   restart(@Payload() body: unknown, @Ctx() ctx: NatsContext): Promise<CommandReply> {
-    return this.commands.run(ctx, body, (c) => changeAgent('restart', c, { agents: this.agents }));
+    return this.commands.run(ctx, body, (c) => changeAgent('restart', c, { agents: this.agents, teams: this.teams }));
   }
 
   @MessagePattern(Subjects.commandOf('agent.remove'))
   remove(@Payload() body: unknown, @Ctx() ctx: NatsContext): Promise<CommandReply> {
-    return this.commands.run(ctx, body, (c) => changeAgent('remove', c, { agents: this.agents }));
+    return this.commands.run(ctx, body, (c) => changeAgent('remove', c, { agents: this.agents, teams: this.teams }));
   }
 
   @MessagePattern(Subjects.commandOf('agent.adopt'))

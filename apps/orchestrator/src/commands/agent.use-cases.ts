@@ -27,42 +27,71 @@ import {
   decideAlert,
   Labels,
   DomainError,
+  decideTeam,
+  templateAmounts,
+  type StreamAppend,
 } from '@sacp/domain';
 import { type EventStore, uuidv7 } from '@sacp/event-store';
 import type { DockerDriver } from '@sacp/docker';
 import type { AgentRegistryReader } from '../queries/agent-registry.reader';
 import type { SecretStore } from '../secrets/secret-store';
 import type { TemplateCatalog } from '../templates/template-catalog';
+import type { TeamLocator } from '../teams/team-locator';
 import type { AgentLocator } from './agent-locator';
 import type { UseCaseOutcome } from './command-pipeline';
 
-/** deploy: claim the name, register the template version if the file changed, and ask for a running agent. */
+/**
+ * deploy: claim the name, register the template version if the file changed, and ask
+ * for a running agent. Into a team (`team`): the team's stream records the member and
+ * what it counts against the quota, in the same transaction; past the quota it is refused.
+ */
 export async function deployAgent(
   cmd: CommandEnvelope<DeployAgentPayloadV1>,
-  deps: { catalog: TemplateCatalog; agents: AgentLocator; secrets: Pick<SecretStore, 'assertGranted'> },
+  deps: { catalog: TemplateCatalog; agents: AgentLocator; secrets: Pick<SecretStore, 'assertGranted'>; teams: TeamLocator },
 ): Promise<UseCaseOutcome> {
   const { ref, template, registration } = await deps.catalog.resolve(cmd.payload.template);
   await deps.secrets.assertGranted(ref.name, template);
   const agentId = uuidv7();
   const name = cmd.payload.name ?? `${cmd.payload.template}-${agentId.replace(/-/g, '').slice(-6)}`;
+  const team = cmd.payload.team ? await deps.teams.resolve(cmd.payload.team) : null;
+  const role = cmd.payload.role ?? null;
   const nameState = await deps.agents.loadName(name);
-  const decision = decideAgent({ type: 'deploy', agentId, name, template: ref }, initialAgentState(agentId), nameState);
+  const decision = decideAgent({ type: 'deploy', agentId, name, template: ref, ...(team ? { team: { name: team.name, role } } : {}) }, initialAgentState(agentId), nameState);
+  const joined = team
+    ? decideTeam(
+        {
+          type: 'join',
+          joiners: [{ agentId, agent: name, member: null, role, template: { name: ref.name, version: ref.version }, resources: templateAmounts(template) }],
+          what: `deploying agent "${name}" (${ref.name})`,
+        },
+        team,
+      ).appends
+    : [];
   return {
-    appends: [...(registration ? [registration] : []), ...decision.appends],
-    result: { ...decision.result, template: ref },
+    appends: [...(registration ? [registration] : []), ...decision.appends, ...joined],
+    result: { ...decision.result, template: ref, ...(team ? { team: team.name } : {}) },
     target: `agent "${name}"`,
   };
 }
 
-/** start, stop, restart, remove: a change of desired state, carried out by the reconciler. */
+/**
+ * start, stop, restart, remove: a change of desired state, carried out by the
+ * reconciler. A removed member leaves its team in the same transaction (its share of
+ * the quota is free at once).
+ */
 export async function changeAgent(
   type: 'start' | 'stop' | 'restart' | 'remove',
   cmd: CommandEnvelope<StartAgentPayloadV1 & { volumes?: boolean }>,
-  deps: { agents: AgentLocator },
+  deps: { agents: AgentLocator; teams: TeamLocator },
 ): Promise<UseCaseOutcome> {
   const { state } = await deps.agents.resolve(cmd.payload.agent);
   const decision = decideAgent(type === 'remove' ? { type, volumes: cmd.payload.volumes === true } : { type }, state);
-  return { appends: decision.appends, result: decision.result, target: `agent "${state.name}"` };
+  let left: StreamAppend[] = [];
+  if (type === 'remove' && state.team && decision.appends.length) {
+    const team = await deps.teams.load(state.team);
+    if (team.members[state.agentId]) left = decideTeam({ type: 'leave', agentId: state.agentId, agentVersion: null, cause: 'agent_removed' }, team).appends;
+  }
+  return { appends: [...decision.appends, ...left], result: decision.result, target: `agent "${state.name}"` };
 }
 
 /** What adopt needs to know about the control plane doing the adopting. */

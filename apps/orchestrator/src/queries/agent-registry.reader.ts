@@ -6,7 +6,7 @@ import type { AgentStatusView } from '@sacp/events';
 import type { OperationFailureState } from '@sacp/domain';
 
 /** The folded state's fields the view shows beside the columns. */
-type ViewedState = { runningSince?: string | null; operationFailure?: OperationFailureState | null } | null;
+type ViewedState = { team?: string | null; runningSince?: string | null; operationFailure?: OperationFailureState | null } | null;
 
 /** A registry row as `sacp status` shows it (a row of the table, or one folded in memory by `registryRowOf`). */
 export const registryView = (r: AgentRegistryEntity): AgentStatusView => {
@@ -15,6 +15,7 @@ export const registryView = (r: AgentRegistryEntity): AgentStatusView => {
     id: r.agentId,
     name: r.name,
     template: r.templateName ? { name: r.templateName, version: r.templateVersion ?? 0 } : null,
+    team: state?.team ?? null,
     state: { desired: r.desired as AgentStatusView['state']['desired'], observed: r.observed },
     containerId: r.containerId,
     containerName: r.containerName,
@@ -54,6 +55,8 @@ export interface StatusFilters {
   health?: string;
   /** a part of the name, any case */
   q?: string;
+  /** the agents of one team */
+  team?: string;
 }
 
 /** Whether a view passes the filters: the same test as `page`'s SQL, for lists folded in memory. */
@@ -63,7 +66,8 @@ export function matchesFilters(v: AgentStatusView, f: StatusFilters): boolean {
     (!f.observed || v.state.observed === f.observed) &&
     (!f.template || v.template?.name === f.template) &&
     (!f.health || v.health === f.health) &&
-    (!f.q || v.name.toLowerCase().includes(f.q.toLowerCase()))
+    (!f.q || v.name.toLowerCase().includes(f.q.toLowerCase())) &&
+    (!f.team || v.team === f.team)
   );
 }
 
@@ -98,6 +102,7 @@ export class AgentRegistryReader {
     if (filters.template) q.andWhere('a.templateName = :template', { template: filters.template });
     if (filters.health) q.andWhere('a.health = :health', { health: filters.health });
     if (filters.q) q.andWhere('strpos(lower(a.name), lower(:q)) > 0', { q: filters.q });
+    if (filters.team) q.andWhere("a.state->>'team' = :team", { team: filters.team });
     if (after) q.andWhere(`(${ORDER_KEY}, a.name, a.agentId) > (CAST(:at AS timestamptz), CAST(:name AS text), CAST(:id AS text))`, after);
     const { entities, raw } = await q.getRawAndEntities<{ key_at: string }>();
     return entities.map((r, i) => ({ view: registryView(r), key: { at: raw[i]!.key_at, name: r.name, id: r.agentId } }));
@@ -112,6 +117,13 @@ export class AgentRegistryReader {
   async byTemplate(template: string, limit: number): Promise<AgentStatusView[]> {
     const rows = await this.rows.find({ where: { templateName: template, observed: Not('removed') }, order: { name: 'ASC' }, take: limit });
     return rows.map(registryView);
+  }
+
+  /** Agents by id (removed ones too), for the members of a team. */
+  async byIds(agentIds: string[]): Promise<Map<string, AgentStatusView>> {
+    if (!agentIds.length) return new Map();
+    const rows = await this.rows.createQueryBuilder('a').where('a.agentId = any(:ids)', { ids: agentIds }).getMany();
+    return new Map(rows.map((r) => [r.agentId, registryView(r)]));
   }
 
   async findByContainer(containerId: string): Promise<AgentStatusView | null> {

@@ -3,7 +3,7 @@ import { DomainError } from '../domain-error';
 import { agentNameStreamId, agentStreamId, type AgentNameState, type AgentState } from './agent.state';
 
 export type AgentCommand =
-  | { type: 'deploy'; agentId: string; name: string; template: TemplateRef }
+  | { type: 'deploy'; agentId: string; name: string; template: TemplateRef; team?: { name: string; role: string | null } }
   | { type: 'adopt'; agentId: string; name: string; containerId: string; containerName: string; image: string; running: boolean }
   | { type: 'start' }
   | { type: 'stop' }
@@ -68,7 +68,13 @@ export function decideAgent(command: AgentCommand, state: AgentState, nameState?
       const claim = claimName(command.name, command.agentId, nameState ?? { holder: null, version: 0 });
       const event =
         command.type === 'deploy'
-          ? newEvent('agent.deployed', { agentId: command.agentId, name: command.name, template: command.template, generation: 1 })
+          ? newEvent('agent.deployed', {
+              agentId: command.agentId,
+              name: command.name,
+              template: command.template,
+              generation: 1,
+              ...(command.team ? { team: command.team.name, role: command.team.role } : {}),
+            })
           : newEvent('agent.adopted', {
               agentId: command.agentId,
               name: command.name,

@@ -18,6 +18,8 @@ export function evolveAgent(state: AgentState, event: EvolvableEvent): AgentStat
         agentId: event.data.agentId,
         name: event.data.name,
         template: event.data.template,
+        team: event.data.team ?? null,
+        teamRole: event.data.role ?? null,
         generation: event.data.generation,
         desired: 'running',
         observed: 'pending',
@@ -54,6 +56,8 @@ export function evolveAgent(state: AgentState, event: EvolvableEvent): AgentStat
         restartHistory: [...s.restartHistory, at].slice(-50),
         lastRecoveryCauseId: event.data.cause.eventId,
       };
+    case 'agent.team_changed':
+      return { ...s, team: event.data.team, teamRole: event.data.role };
     case 'agent.recovery_abandoned':
       return { ...s, recoveryAbandoned: true, lastRecoveryCauseId: event.data.cause.eventId };
     case 'agent.health_changed':

@@ -9,6 +9,9 @@ export interface AgentState {
   agentId: string;
   name: string;
   template: TemplateRef | null;
+  /** the team it belongs to (its name) and its role there; absent in states folded before teams existed */
+  team?: string | null;
+  teamRole?: string | null;
   adopted: boolean;
   generation: number;
   desired: DesiredState;
@@ -55,6 +58,8 @@ export function initialAgentState(agentId = ''): AgentState {
     agentId,
     name: '',
     template: null,
+    team: null,
+    teamRole: null,
     adopted: false,
     generation: 0,
     desired: 'stopped',

@@ -5,6 +5,7 @@ import { CommandAuditEntity } from './command-audit.entity';
 import { ApiTokenEntity, UserCredentialEntity } from './credential.entity';
 import { SecretEntity, SecretGrantEntity } from './secret.entity';
 import { TemplateRegistryEntity } from './template-registry.entity';
+import { TeamRegistryEntity } from './team-registry.entity';
 
 export { AgentRegistryEntity, type RegistryAlert } from './agent-registry.entity';
 export { AlertEntity, type AlertAcknowledgement } from './alert.entity';
@@ -13,6 +14,7 @@ export { CommandAuditEntity } from './command-audit.entity';
 export { ApiTokenEntity, UserCredentialEntity } from './credential.entity';
 export { SecretEntity, SecretGrantEntity } from './secret.entity';
 export { TemplateRegistryEntity } from './template-registry.entity';
+export { TeamRegistryEntity } from './team-registry.entity';
 
 /** Every table mapped to an entity. The event store's own tables (events, streams, commands) are read and written by hand-written SQL. */
 export const ENTITIES = [
@@ -25,4 +27,5 @@ export const ENTITIES = [
   UserCredentialEntity,
   ApiTokenEntity,
   AlertEntity,
+  TeamRegistryEntity,
 ];

@@ -6,6 +6,8 @@ import { PgEventStore } from '../postgres/pg-event-store';
 import { agentRegistryProjection } from '../projections/agent-registry.projection';
 import { Projector } from '../projections/projector';
 import { templateRegistryProjection } from '../projections/template-registry.projection';
+import { ActivityRepository } from '../repositories/activity.repository';
+import { teamRegistryProjection } from '../projections/team-registry.projection';
 import { alertsProjection } from '../projections/alerts.projection';
 import { CommandAudit } from '../repositories/command-audit';
 import { SecretRepository } from '../repositories/secret.repository';
@@ -33,17 +35,18 @@ export class EventStoreModule {
         { provide: EventStore, useExisting: PgEventStore },
         { provide: CommandAudit, useFactory: (ds: DataSource) => new CommandAudit(ds), inject: [DataSource] },
         { provide: SecretRepository, useFactory: (ds: DataSource) => new SecretRepository(ds), inject: [DataSource] },
+        { provide: ActivityRepository, useFactory: (ds: DataSource) => new ActivityRepository(ds), inject: [DataSource] },
         { provide: CredentialRepository, useFactory: (ds: DataSource) => new CredentialRepository(ds), inject: [DataSource] },
         {
           provide: Projector,
           useFactory: (store: PgEventStore) =>
-            new Projector(store, [agentRegistryProjection, templateRegistryProjection, alertsProjection], {
+            new Projector(store, [agentRegistryProjection, templateRegistryProjection, alertsProjection, teamRegistryProjection], {
               onLag: (projection, events) => Metrics.projectorLagEvents.set({ projection }, events),
             }),
           inject: [PgEventStore],
         },
       ],
-      exports: [database, PgEventStore, EventStore, CommandAudit, SecretRepository, CredentialRepository, Projector],
+      exports: [database, PgEventStore, EventStore, CommandAudit, SecretRepository, CredentialRepository, Projector, ActivityRepository],
     };
   }
 }

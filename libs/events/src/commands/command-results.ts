@@ -1,3 +1,4 @@
+import type { ResourceAmounts } from '../teams/team-config';
 import type { TemplateRef } from '../events/template-ref';
 
 /** The agent after a lifecycle command: `changed: false` means it was already as asked. */
@@ -44,7 +45,8 @@ export interface TokenChangeResult {
  * reply with it). A command type without an entry here does not compile.
  */
 export interface CommandResults {
-  'agent.deploy': AgentChangeResult & { template: TemplateRef };
+  /** `team`: the team it was deployed into */
+  'agent.deploy': AgentChangeResult & { template: TemplateRef; team?: string };
   'agent.start': AgentChangeResult;
   'agent.stop': AgentChangeResult;
   'agent.restart': AgentChangeResult;
@@ -71,4 +73,22 @@ export interface CommandResults {
   /** `token` is in the reply to the first delivery only: it is never stored, so a duplicate's reply lacks it */
   'token.create': TokenChangeResult & { token?: string };
   'token.revoke': TokenChangeResult;
+  'team.create': TeamChangeResult;
+  'team.change': TeamChangeResult;
+  'team.delete': TeamChangeResult;
+  'team.add_member': TeamChangeResult & { agentId: string; agent: string };
+  'team.remove_member': TeamChangeResult & { agentId: string; agent: string };
+  /** the members deployed (new agents) and started (stopped ones), by agent name */
+  'team.deploy': TeamChangeResult & { deployed: string[]; started: string[]; unchanged: string[] };
+  'team.stop': TeamChangeResult & { stopped: string[]; unchanged: string[] };
+}
+
+/** A team after a team command: `changed: false` means it was already as asked. */
+export interface TeamChangeResult {
+  team: string;
+  changed: boolean;
+  configVersion: number;
+  hash: string;
+  usage: ResourceAmounts;
+  quota: ResourceAmounts;
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Limits } from '../limits';
 import type { MetricsAgentsReply } from '../metrics';
 import type { MONITOR_QUERIES } from '../senders';
+import { TeamQueryContracts, type ActivityEntry, type TeamView } from '../teams/team-views';
 import type { LogFollowView, TemplateDetailView, TemplateDiffView, TemplateListView, TemplateVersionDetailView, TemplateVersionView, VolumeListView } from './query-results';
 
 /**
@@ -41,6 +42,8 @@ export const QueryContracts = {
     health: z.enum(['unknown', 'healthy', 'unhealthy']).optional(),
     /** a part of the agent's name, any case */
     q: z.string().min(1).max(100).optional(),
+    /** the agents of one team (its name) */
+    team: z.string().min(1).max(100).optional(),
     ...paging,
   }),
   'agent.history': z.object({
@@ -95,6 +98,7 @@ export const QueryContracts = {
   'user.list': z.object({}),
   /** API tokens, newest first (revoked ones only with `all`); never a token or its hash */
   'token.list': z.object({ all: z.boolean().default(false) }),
+  ...TeamQueryContracts,
 } as const;
 /** Items per page when a request does not say. */
 export const DEFAULT_PAGE_SIZE = {
@@ -149,6 +153,8 @@ export interface AgentStatusView {
   id: string;
   name: string;
   template: { name: string; version: number } | null;
+  /** the team it belongs to (its name), null when in none */
+  team: string | null;
   state: { desired: 'running' | 'stopped' | 'removed'; observed: string };
   containerId: string | null;
   containerName: string | null;
@@ -280,6 +286,10 @@ export interface QueryResults {
   'user.list': UserView[];
   'token.list': TokenView[];
   'metrics.agents': MetricsAgentsReply;
+  'team.list': TeamView[];
+  'team.get': TeamView;
+  'team.activity': ActivityEntry[];
+  'agent.activity': ActivityEntry[];
 }
 
 /** A query's result for this body: `agent.logs` with `follow: true` answers where its lines go, otherwise a page of lines. */
