@@ -1,6 +1,6 @@
 export { createDockerClient, pingDocker, DEFAULT_DOCKER_HOST, type DockerClient } from './docker-connection';
 export { DockerDriver } from './docker.driver';
-export type { CreatedContainer, LabelSelector } from './docker-containers';
+export type { ContainerBrief, CreatedContainer, LabelSelector } from './docker-containers';
 export type { DockerEventsOptions } from './docker-events';
 export type { FollowLogsOptions } from './docker-logs';
 export { rfc3339Nanos, type NetworkSummary } from './docker-networks';

@@ -26,5 +26,6 @@ export * from './projections/template-registry.projection';
 export * from './projections/alerts.projection';
 export * from './repositories/credential.repository';
 export * from './repositories/session.repository';
+export * from './repositories/agent-log.repository';
 export * from './credentials/credential-hashes';
 export * from './credentials/credential-verifier';

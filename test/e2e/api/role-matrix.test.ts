@@ -43,6 +43,7 @@ const ROUTES: Record<string, Need> = {
   'GET /api/v1/alerts': 'viewer',
   'POST /api/v1/alerts/{key}/acknowledge': 'operator',
   'GET /api/v1/resources': 'viewer',
+  'GET /api/v1/logs': 'viewer',
   'GET /api/v1/users': 'admin',
   'POST /api/v1/users': 'admin',
   'PATCH /api/v1/users/{name}': 'admin',
