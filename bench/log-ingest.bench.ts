@@ -166,7 +166,13 @@ export async function run(): Promise<BenchResult> {
         found = r.result.length;
         const b = q.body as { agent?: string; from?: string; to?: string; text?: string; limit: number };
         t = performance.now();
-        await repo.search({ ...(b.agent ? { agentIds: [b.agent] } : {}), ...(b.from ? { from: b.from } : {}), ...(b.to ? { to: b.to } : {}), ...(b.text ? { text: b.text } : {}), limit: b.limit + 1 });
+        await repo.search({
+          ...(b.agent ? { agentIds: [b.agent] } : {}),
+          ...(b.from ? { from: b.from } : {}),
+          ...(b.to ? { to: b.to } : {}),
+          ...(b.text ? { text: b.text } : {}),
+          limit: b.limit + 1,
+        });
         direct.push(performance.now() - t);
         if (q.like && i < 3) {
           t = performance.now();
@@ -197,18 +203,37 @@ export async function run(): Promise<BenchResult> {
             ['lag Docker time → live subject, p99', ms(percentile(windowLags, 99)), '-', '-'],
             [`burst of ${expected.toLocaleString('en-US')} lines: all delivered`, ms(storedDone), ms(rawDone), ratio(storedDone, rawDone)],
           ],
-          notes: ['stored: lines in agent_log_lines whose Docker timestamp is in the window; docker logs -f: the same containers followed through dockerode in this process, concurrently'],
+          notes: [
+            'stored: lines in agent_log_lines whose Docker timestamp is in the window; docker logs -f: the same containers followed through dockerode in this process, concurrently',
+          ],
         },
         {
           title: `Log search over ${(SEARCH_LINES + storedCount).toLocaleString('en-US')}+ lines (${SEARCH_RUNS} runs each; seeded in ${seedSeconds.toFixed(0)} s)`,
           headers: ['query', 'lines found', 'logs.search p50', 'p99', 'same SQL direct p50', 'ilike scan p50'],
           rows,
-          notes: ['logs.search: request/reply over NATS, answered by the monitor (keyset page, full-text GIN index); ilike: the same filter as a substring scan, what a search without the index costs'],
+          notes: [
+            'logs.search: request/reply over NATS, answered by the monitor (keyset page, full-text GIN index); ilike: the same filter as a substring scan, what a search without the index costs',
+          ],
         },
       ],
-      summary: { agents: AGENTS, linesPerSecond: rate, dockerLogsPerSecond: rawRate, lagP50: percentile(windowLags, 50), lagP99: percentile(windowLags, 99), burstMs: storedDone, burstRawMs: rawDone, searchLines: SEARCH_LINES, search: summary },
+      summary: {
+        agents: AGENTS,
+        linesPerSecond: rate,
+        dockerLogsPerSecond: rawRate,
+        lagP50: percentile(windowLags, 50),
+        lagP99: percentile(windowLags, 99),
+        burstMs: storedDone,
+        burstRawMs: rawDone,
+        searchLines: SEARCH_LINES,
+        search: summary,
+      },
       headline: [
-        { measure: `log ingestion, ${AGENTS} agents × ${Math.round(1000 / HEARTBEAT_MS)} lines/s`, subject: perSec(rate), baseline: `docker logs -f: ${perSec(rawRate)}`, ratio: ratio(rate, rawRate) },
+        {
+          measure: `log ingestion, ${AGENTS} agents × ${Math.round(1000 / HEARTBEAT_MS)} lines/s`,
+          subject: perSec(rate),
+          baseline: `docker logs -f: ${perSec(rawRate)}`,
+          ratio: ratio(rate, rawRate),
+        },
         {
           measure: `log search, a phrase in one line of ${SEARCH_LINES.toLocaleString('en-US')}, p50`,
           subject: ms((summary['a phrase in one line of all'] as { busP50: number }).busP50),

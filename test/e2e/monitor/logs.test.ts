@@ -121,7 +121,10 @@ describe('log aggregation (real monitor, orchestrator, Postgres and sim agents)'
 
     const cli = await sacp(['logs', 'search', '"line 4999/5000"', '--agent', 'log-b', '--json'], { env: cp.cliEnv });
     assert.equal(cli.code, 0, cli.stderr);
-    const printed = cli.stdout.trim().split('\n').map((l) => JSON.parse(l) as StoredLogLine);
+    const printed = cli.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as StoredLogLine);
     assert.equal(printed.length, 1);
     assert.equal(printed[0]!.containerId, gone!.containerId);
   }, 120_000);

@@ -19,7 +19,15 @@ const C3 = 'c'.repeat(64);
 
 /** A line `s` seconds after `base`, microsecond precise. */
 const at = (base: number, s: number) => `${new Date(base + Math.floor(s * 1000)).toISOString().slice(0, 23)}${String(Math.round((s * 1e6) % 1000)).padStart(3, '0')}Z`;
-const line = (over: Partial<AgentLogRow> & { ts: string; line: string }): AgentLogRow => ({ containerId: C1, stream: 'stdout', seq: 0, agentId: A, agentName: 'coder-1', team: null, ...over });
+const line = (over: Partial<AgentLogRow> & { ts: string; line: string }): AgentLogRow => ({
+  containerId: C1,
+  stream: 'stdout',
+  seq: 0,
+  agentId: A,
+  agentName: 'coder-1',
+  team: null,
+  ...over,
+});
 
 describe('stored agent logs (migration 014, real Postgres, the services role)', () => {
   let close: () => Promise<void>;
@@ -63,9 +71,15 @@ describe('stored agent logs (migration 014, real Postgres, the services role)', 
 
   test('search: by agent, time range, words (full text), newest first, in pages; a removed agent is found by its name', async () => {
     const more: AgentLogRow[] = [];
-    for (let i = 0; i < 30; i++) more.push(line({ ts: at(base, 60 + i), containerId: C2, agentId: B, agentName: 'reviewer-1', line: `review ${i} ${i % 3 === 0 ? 'error: timeout' : 'ok'}` }));
+    for (let i = 0; i < 30; i++)
+      more.push(line({ ts: at(base, 60 + i), containerId: C2, agentId: B, agentName: 'reviewer-1', line: `review ${i} ${i % 3 === 0 ? 'error: timeout' : 'ok'}` }));
     assert.equal(await repo.store(more), 30);
-    const fleet = { everAgents: () => [{ agentId: A, name: 'coder-1' }, { agentId: B, name: 'reviewer-1' }] } as unknown as FleetView;
+    const fleet = {
+      everAgents: () => [
+        { agentId: A, name: 'coder-1' },
+        { agentId: B, name: 'reviewer-1' },
+      ],
+    } as unknown as FleetView;
     const search = new LogSearchHandler(repo, fleet);
 
     const byAgent = await search.search({ agent: 'coder-1', limit: 100 });
@@ -120,7 +134,7 @@ describe('stored agent logs (migration 014, real Postgres, the services role)', 
     assert.equal(await count(`line like '%yyyy%'`), 100, 'the newest 100 lines of 300 bytes fit the size');
     assert.equal(await count(`line not like '%yyyy%'`), 0, 'the lines of 2026-01-01T10:00 are past the age');
     assert.equal(deleted, 34 + 500);
-    const kept = (await ownerPool.query<{ line: string }>("select line from agent_log_lines order by ts limit 1")).rows[0]!.line;
+    const kept = (await ownerPool.query<{ line: string }>('select line from agent_log_lines order by ts limit 1')).rows[0]!.line;
     assert.match(kept, /^00500 /, 'the oldest line kept is the 501st: the newest ones stay');
     const v = await repo.volume();
     assert.equal(
@@ -130,10 +144,11 @@ describe('stored agent logs (migration 014, real Postgres, the services role)', 
     assert.equal(await retention.prune(), 0, 'within limits: nothing more');
   });
 
-  test("what a stored line costs beside its text (LINE_OVERHEAD_BYTES is that estimate)", async () => {
+  test('what a stored line costs beside its text (LINE_OVERHEAD_BYTES is that estimate)', async () => {
     const rows: AgentLogRow[] = [];
     const t0 = Date.now();
-    for (let i = 0; i < 20_000; i++) rows.push(line({ ts: at(t0, i / 1000), containerId: C3, agentName: 'bulk', line: `2026-11-30 level=info msg="tick ${i}" worker=${i % 7} took=${i % 97}ms` }));
+    for (let i = 0; i < 20_000; i++)
+      rows.push(line({ ts: at(t0, i / 1000), containerId: C3, agentName: 'bulk', line: `2026-11-30 level=info msg="tick ${i}" worker=${i % 7} took=${i % 97}ms` }));
     for (let i = 0; i < rows.length; i += 2000) await repo.store(rows.slice(i, i + 2000));
     await ownerPool.query('vacuum analyze agent_log_lines');
     const { rows: r } = await ownerPool.query<{ total: string; text: string; n: number }>(

@@ -18,7 +18,8 @@ const LOG: [Stream, string, string][] = [
 ];
 
 /** Docker's answer to `since`: every entry at or after it, in file order. */
-const dockerFrom = (since: string | undefined) => LOG.filter(([, ts]) => since === undefined || BigInt(sinceNanos(toMicros(ts)!)) + BigInt(ts.match(/\.\d{6}(\d*)Z$/)?.[1]?.padEnd(3, '0') ?? '0') >= BigInt(since));
+const dockerFrom = (since: string | undefined) =>
+  LOG.filter(([, ts]) => since === undefined || BigInt(sinceNanos(toMicros(ts)!)) + BigInt(ts.match(/\.\d{6}(\d*)Z$/)?.[1]?.padEnd(3, '0') ?? '0') >= BigInt(since));
 
 /** Reads as the collector does; `stopAfter` lines stored and the reader killed. */
 function read(cursors: ConstructorParameters<typeof ResumeFilter>[0], stopAfter = Infinity) {
@@ -78,7 +79,16 @@ describe('collected lines: keys from Docker timestamps, resume without loss or d
   });
 });
 
-const row = (i: number, line = `line ${i}`): AgentLogRow => ({ ts: `2026-11-30T10:00:00.${String(i).padStart(6, '0')}Z`, containerId: 'c', stream: 'stdout', seq: 0, agentId: 'a', agentName: 'n', team: null, line });
+const row = (i: number, line = `line ${i}`): AgentLogRow => ({
+  ts: `2026-11-30T10:00:00.${String(i).padStart(6, '0')}Z`,
+  containerId: 'c',
+  stream: 'stdout',
+  seq: 0,
+  agentId: 'a',
+  agentName: 'n',
+  team: null,
+  line,
+});
 
 describe('the queue between Docker and Postgres: batches, bounded, with backpressure', () => {
   test('takes batches in order; a push into a full queue waits until the queue is down to half', async () => {
@@ -120,7 +130,7 @@ describe('the queue between Docker and Postgres: batches, bounded, with backpres
     await q.waitForData(50);
     assert.ok(Date.now() - started >= 40);
     const waiting = q.waitForData(10_000);
-    q.push(row(1));
+    void q.push(row(1));
     await waiting;
     assert.ok(Date.now() - started < 5000);
   });

@@ -29,7 +29,9 @@ export class LogsController {
   constructor(private readonly bus: BusClient) {}
 
   @Get()
-  @ApiOperation({ summary: "Searches every agent's collected log lines (removed agents' too, within retention), newest first, by agent, team, time range and words; one page at a time" })
+  @ApiOperation({
+    summary: "Searches every agent's collected log lines (removed agents' too, within retention), newest first, by agent, team, time range and words; one page at a time",
+  })
   @ApiOkResponse({ description: '{ items: [{ at, agentId, agentName, team, containerId, stream, line }], nextCursor? }' })
   @ApiZodQuery(LogsSearchQuery)
   async search(@Query(new ZodPipe(LogsSearchQuery, 'query')) q: z.infer<typeof LogsSearchQuery>) {

@@ -205,4 +205,12 @@ export class LogCollector implements OnApplicationBootstrap, BeforeApplicationSh
   }
 }
 
-const toLive = (r: AgentLogRow): LiveLogLine => ({ at: r.ts, agentId: r.agentId, agentName: r.agentName, team: r.team, containerId: r.containerId, stream: r.stream, line: r.line });
+const toLive = (r: AgentLogRow): LiveLogLine => ({
+  at: r.ts,
+  agentId: r.agentId,
+  agentName: r.agentName,
+  team: r.team,
+  containerId: r.containerId,
+  stream: r.stream,
+  line: r.line,
+});

@@ -25,7 +25,13 @@ export class LogRetention implements OnApplicationBootstrap, BeforeApplicationSh
     private readonly settings: MonitorSettings,
     private readonly log: JsonLogger,
   ) {
-    this.loop = new PassLoop('log-retention', settings.logs.pruneIntervalMs, () => leader.isLeader, () => this.prune(), log);
+    this.loop = new PassLoop(
+      'log-retention',
+      settings.logs.pruneIntervalMs,
+      () => leader.isLeader,
+      () => this.prune(),
+      log,
+    );
   }
 
   onApplicationBootstrap(): void {

@@ -40,7 +40,10 @@ export class LogSearchHandler {
   /** An agent's id, or every agent that had this name (removed ones too: their lines stay searchable). */
   private agentIds(agent: string): string[] {
     if (UUID.test(agent)) return [agent.toLowerCase()];
-    const ids = this.fleet.everAgents().filter((a) => a.name === agent).map((a) => a.agentId);
+    const ids = this.fleet
+      .everAgents()
+      .filter((a) => a.name === agent)
+      .map((a) => a.agentId);
     if (ids.length === 0) throw new DomainError(ErrorCodes.AGENT_NOT_FOUND, `no agent named "${agent}" was ever deployed here`, { agent });
     return ids;
   }
@@ -48,4 +51,12 @@ export class LogSearchHandler {
 
 const keyOf = (r: AgentLogRow): LogSearchKey & Record<string, unknown> => ({ ts: r.ts, containerId: r.containerId, stream: r.stream, seq: r.seq });
 
-const toView = (r: AgentLogRow): StoredLogLine => ({ at: r.ts, agentId: r.agentId, agentName: r.agentName, team: r.team, containerId: r.containerId, stream: r.stream, line: r.line });
+const toView = (r: AgentLogRow): StoredLogLine => ({
+  at: r.ts,
+  agentId: r.agentId,
+  agentName: r.agentName,
+  team: r.team,
+  containerId: r.containerId,
+  stream: r.stream,
+  line: r.line,
+});

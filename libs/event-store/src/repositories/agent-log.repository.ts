@@ -152,7 +152,9 @@ export class AgentLogRepository {
   /** Every minute's volume, newest first. */
   async volume(): Promise<LogVolumeBucket[]> {
     const rows: { team: string; minute: string; lines: string; bytes: string }[] = await storeCall(() =>
-      this.dataSource.query(`select team, to_char(minute at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as minute, lines, bytes from agent_log_volume order by minute desc, team`),
+      this.dataSource.query(
+        `select team, to_char(minute at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as minute, lines, bytes from agent_log_volume order by minute desc, team`,
+      ),
     );
     return rows.map((r) => ({ team: r.team, minute: r.minute, lines: Number(r.lines), bytes: Number(r.bytes) }));
   }
@@ -178,10 +180,11 @@ export class AgentLogRepository {
   /** Deletes at most `limit` lines of this team ('' = none) older than `before`; returns how many. */
   async deleteBefore(team: string, before: string, limit: number): Promise<number> {
     const result: unknown = await storeCall(() =>
-      this.dataSource.query(
-        `delete from agent_log_lines where ctid = any(array(select ctid from agent_log_lines where ts < $2::timestamptz and ${teamIs('$1')} limit $3))`,
-        [team, before, limit],
-      ),
+      this.dataSource.query(`delete from agent_log_lines where ctid = any(array(select ctid from agent_log_lines where ts < $2::timestamptz and ${teamIs('$1')} limit $3))`, [
+        team,
+        before,
+        limit,
+      ]),
     );
     return affected(result);
   }

@@ -254,7 +254,11 @@ export * from './log-search';
 export * from './query-results';
 
 /** What a sender puts in a query's body (before the orchestrator applies defaults). */
-export type QueryRequest<Q extends QueryType> = Q extends OrchestratorQueryType ? z.input<(typeof QueryContracts)[Q]> : Q extends 'logs.search' ? LogSearchRequest : Record<string, never>;
+export type QueryRequest<Q extends QueryType> = Q extends OrchestratorQueryType
+  ? z.input<(typeof QueryContracts)[Q]>
+  : Q extends 'logs.search'
+    ? LogSearchRequest
+    : Record<string, never>;
 
 /** Where the recorded history begins (null when nothing is recorded yet); it ends now. */
 export interface EventsSpanView {
