@@ -6,6 +6,7 @@ import { CliError, ExitCode } from '../errors';
 import { parseCount } from '../options';
 import type { Runtime } from '../runtime';
 import { registerLogsSearch } from './logs-search.command';
+import { registerLogsTail } from './logs-tail.command';
 
 interface LogsOptions {
   lines: number;
@@ -37,6 +38,7 @@ Examples:
     )
     .action(rt.action(logs));
   registerLogsSearch(command, rt);
+  registerLogsTail(command, rt);
 }
 
 async function logs(ctx: CliContext, agent: string, o: LogsOptions): Promise<void> {

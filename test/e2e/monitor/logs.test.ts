@@ -9,7 +9,7 @@ import type { LiveLogLine, StoredLogLine } from '@sacp/events';
 import { TestControlPlane } from '../../support/control-plane';
 import { waitFor } from '../../support/ports';
 import { ServiceProcess } from '../../support/service-process';
-import { sacp } from '../cli/sacp';
+import { sacp, spawnSacp } from '../cli/sacp';
 
 const run = promisify(execFile);
 const simCtl = (containerId: string, ...args: string[]) => run('docker', ['exec', containerId, 'sim-ctl', ...args]);
@@ -130,7 +130,7 @@ describe('log aggregation (real monitor, orchestrator, Postgres and sim agents)'
   }, 120_000);
 
   test('retention holds: the monitor keeps at most SACP_LOG_RETENTION_MB (estimated) and nothing older than SACP_LOG_RETENTION_DAYS', async () => {
-    await cp.monitors[0]!.kill('SIGTERM');
+    for (const m of cp.monitors) await m.kill('SIGTERM');
     cp.monitors.length = 0;
     // 0.5 MB, and 15 s (0.000174 days)
     const m = new ServiceProcess('monitor', { ...cp.serviceEnv('monitor'), SACP_LOG_RETENTION_MB: '0.5', SACP_LOG_RETENTION_DAYS: '0.000174' }, 'MONITOR_HTTP_PORT');
@@ -151,6 +151,14 @@ describe('log aggregation (real monitor, orchestrator, Postgres and sim agents)'
       assert.ok(Number(s.bytes) <= 512 * 1024 + 50 * 2 * 300, `size ${s.bytes} (a prune every second, 50 lines a second in between)`);
       assert.ok(s.oldest === null || Date.now() - s.oldest.getTime() < 15_000 + 3000, `oldest line ${s.oldest?.toISOString()}`);
     }
+    // the CLI tails the lines as they are stored
+    const tail = spawnSacp(['logs', 'tail', '--agent', 'log-a', '--json'], { env: cp.cliEnv });
+    tail.stdin!.end();
+    await waitFor('tailed lines', async () => tail.out.join('').split('\n').length > 5, 15_000);
+    const exited = new Promise<number | null>((r) => tail.once('exit', (code) => r(code)));
+    tail.kill('SIGINT');
+    assert.equal(await exited, 0, tail.err.join(''));
+    assert.equal((JSON.parse(tail.out.join('').split('\n')[0]!) as LiveLogLine).agentName, 'log-a');
     const newest = await search({ agent: 'log-a', limit: 1 });
     assert.ok(Date.now() - Date.parse(newest.result[0]!.at) < 5000, 'the newest lines are there');
     const volume = (await cp.pool.query<{ lines: number }>('select coalesce(sum(lines), 0)::int as lines from agent_log_volume')).rows[0]!.lines;
