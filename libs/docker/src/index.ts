@@ -9,7 +9,7 @@ export { toCreateOptions, LOG_MAX_FILES, LOG_MAX_SIZE, PUBLISH_HOST_IP } from '.
 export type { ContainerHealth, ContainerState, ContainerSummary } from './container-summary';
 export type { ContainerHealthDetail, ContainerStats } from './container-stats';
 export type { DockerEvent } from './docker-event';
-export type { LogLine, LogStream } from './docker-log-lines';
+export { LogLineDecoder, MAX_LINE_CHARS, type LogLine, type LogStream } from './docker-log-lines';
 export {
   DockerContainerNotFoundError,
   DockerError,

@@ -1,7 +1,9 @@
 import { describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import type { AgentLogRow, LogVolumeBucket } from '@sacp/event-store';
-import { ResumeFilter, sinceNanos, toMicros } from '../../../apps/monitor/src/logs/line-keys';
+import { cutMarker, Limits } from '@sacp/events';
+import { LogLineDecoder, MAX_LINE_CHARS } from '@sacp/docker';
+import { ResumeFilter, sinceNanos, storable, toMicros } from '../../../apps/monitor/src/logs/line-keys';
 import { LogQueue } from '../../../apps/monitor/src/logs/log-queue';
 import { LINE_OVERHEAD_BYTES, planPrune } from '../../../apps/monitor/src/logs/retention';
 
@@ -160,5 +162,41 @@ describe('retention: what the prune deletes, planned from the volume per team an
     assert.equal(red.sizeCut, null, 'the old minute goes by age; the new one fits');
     const none = plans.find((p) => p.team === '')!;
     assert.deepEqual(none.sizeCut, { minute: '2026-11-30T12:00:00Z', keepBytes: 5 * perLine });
+  });
+});
+
+describe('a line as stored: bounded, and text Postgres takes', () => {
+  test('cut to the log line limit with the marker; NUL characters replaced', () => {
+    assert.equal(storable('plain'), 'plain');
+    assert.equal(storable('a\u0000b'), 'a\uFFFDb');
+    const long = storable('x'.repeat(100_000));
+    assert.ok(Buffer.byteLength(long) <= Limits.LOG_LINE_MAX_BYTES);
+    assert.match(long, / … \[cut \d+ bytes\]$/);
+  });
+
+  test('what the decoder dropped of an endless line is counted in the marker, and the line stays within the limit', () => {
+    const line = storable('y'.repeat(MAX_LINE_CHARS), 5_000_000);
+    assert.ok(Buffer.byteLength(line) <= Limits.LOG_LINE_MAX_BYTES);
+    const cut = Number(/\[cut (\d+) bytes\]$/.exec(line)![1]);
+    assert.equal(cut, MAX_LINE_CHARS + 5_000_000 - (Buffer.byteLength(line) - Buffer.byteLength(cutMarker(cut))));
+  });
+
+  test("Docker's decoder keeps at most MAX_LINE_CHARS of a line without end, however many frames it comes in", () => {
+    const decoder = new LogLineDecoder(false);
+    const frame = (text: string) => {
+      const payload = Buffer.from(text);
+      const header = Buffer.alloc(8);
+      header.writeUInt8(1, 0);
+      header.writeUInt32BE(payload.length, 4);
+      return Buffer.concat([header, payload]);
+    };
+    const out = [];
+    out.push(...decoder.push(frame(`2026-11-30T10:00:00.000000001Z ${'z'.repeat(16 * 1024)}`)));
+    for (let i = 0; i < 100; i++) out.push(...decoder.push(frame(`2026-11-30T10:00:00.000000002Z ${'z'.repeat(16 * 1024)}`)));
+    out.push(...decoder.push(frame('2026-11-30T10:00:00.000000003Z end\n')));
+    assert.equal(out.length, 1);
+    assert.equal(out[0]!.ts, '2026-11-30T10:00:00.000000001Z');
+    assert.ok(out[0]!.line.length <= MAX_LINE_CHARS + 16 * 1024);
+    assert.equal(out[0]!.line.length + out[0]!.droppedBytes!, 101 * 16 * 1024 + 'end'.length);
   });
 });

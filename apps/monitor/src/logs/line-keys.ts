@@ -1,4 +1,5 @@
 import type { LogCursor, LogStreamName } from '@sacp/event-store';
+import { cutMarker, Limits, truncateLine } from '@sacp/events';
 
 /*
  * The key of a collected line is Docker's own: its timestamp, to the microsecond
@@ -67,4 +68,16 @@ export class ResumeFilter {
   position(): Partial<Record<LogStreamName, LogCursor>> {
     return { ...this.cursors };
   }
+}
+
+/**
+ * A line Postgres takes: at most Limits.LOG_LINE_MAX_BYTES (the cut counting what the
+ * decoder already dropped of an endless line), without NUL characters (text cannot hold them).
+ */
+export function storable(line: string, droppedBytes = 0): string {
+  const clean = line.includes('\u0000') ? line.replaceAll('\u0000', '\uFFFD') : line;
+  if (droppedBytes === 0) return truncateLine(clean).line;
+  const t = truncateLine(clean, Limits.LOG_LINE_MAX_BYTES - 32);
+  const head = t.cutBytes ? t.line.slice(0, -cutMarker(t.cutBytes).length) : t.line;
+  return head + cutMarker(t.cutBytes + droppedBytes);
 }

@@ -4,13 +4,13 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { Labels } from '@sacp/domain';
 import { DockerDriver, type ContainerBrief } from '@sacp/docker';
 import { AgentLogRepository, type AgentLogRow, type LogCursor, type LogStreamName } from '@sacp/event-store';
-import { Subjects, truncateLine, type LiveLogLine } from '@sacp/events';
+import { Subjects, type LiveLogLine } from '@sacp/events';
 import { JsonLogger } from '@sacp/platform';
 import { NATS } from '@sacp/platform/nest';
 import { FleetView } from '../fleet/fleet-view';
 import { MonitorLeader } from '../monitor-leader';
 import { MonitorSettings } from '../monitor.settings';
-import { ResumeFilter } from './line-keys';
+import { ResumeFilter, storable } from './line-keys';
 import { LogQueue } from './log-queue';
 
 /** How far before the earliest cursor a read starts again: stdout and stderr may be stamped out of file order by this much at most (a hair in practice). */
@@ -150,7 +150,7 @@ export class LogCollector implements OnApplicationBootstrap, BeforeApplicationSh
       for await (const l of this.docker.followLogs(c.id, { since: filter.since(RESUME_OVERLAP_MS, fallback), signal: abort.signal })) {
         const key = filter.accept(l.stream, l.ts);
         if (!key?.fresh) continue;
-        const wait = this.queue.push({ ts: key.ts, containerId: c.id, stream: l.stream, seq: key.seq, agentId, agentName, team, line: truncateLine(l.line).line });
+        const wait = this.queue.push({ ts: key.ts, containerId: c.id, stream: l.stream, seq: key.seq, agentId, agentName, team, line: storable(l.line, l.droppedBytes ?? 0) });
         if (wait) await wait;
         if (term !== this.term || abort.signal.aborted) return;
       }
@@ -197,9 +197,24 @@ export class LogCollector implements OnApplicationBootstrap, BeforeApplicationSh
         for (const r of batch) this.nc.publish(Subjects.agentLogs(r.agentId), JSON.stringify(toLive(r)));
         return;
       } catch (err) {
+        // a data error (SQLSTATE class 22) would fail the batch forever: store line by line, dropping (and reporting) the ones Postgres refuses
+        if ((err as { code?: string }).code?.startsWith('22') && batch.length > 1) return this.storeOneByOne(batch, term);
         if (attempt === 0 || attempt % 30 === 0) this.log.warn('log collection: storing lines failed; retrying', { lines: batch.length, error: err });
         if (this.stopping.signal.aborted && attempt >= 3) return;
         await delay(Math.min(100 * 2 ** attempt, 2000));
+      }
+    }
+  }
+
+  private async storeOneByOne(batch: AgentLogRow[], term: number): Promise<void> {
+    for (const row of batch) {
+      if (term !== this.term || !this.leader.isLeader) return;
+      try {
+        await this.repo.store([row]);
+        this.nc.publish(Subjects.agentLogs(row.agentId), JSON.stringify(toLive(row)));
+      } catch (err) {
+        if (!(err as { code?: string }).code?.startsWith('22')) return this.store([row], term);
+        this.log.warn('log collection: Postgres refused a line; it is skipped', { containerId: row.containerId, at: row.ts, error: err });
       }
     }
   }
