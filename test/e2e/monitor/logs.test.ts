@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { LiveLogLine, StoredLogLine } from '@sacp/events';
+import { TestApi } from '../../support/api';
 import { TestControlPlane } from '../../support/control-plane';
 import { waitFor } from '../../support/ports';
 import { ServiceProcess } from '../../support/service-process';
@@ -127,6 +128,23 @@ describe('log aggregation (real monitor, orchestrator, Postgres and sim agents)'
       .map((l) => JSON.parse(l) as StoredLogLine);
     assert.equal(printed.length, 1);
     assert.equal(printed[0]!.containerId, gone!.containerId);
+
+    // the API, for any signed-in role
+    const api = new TestApi(cp);
+    await api.start();
+    try {
+      const { token } = await api.createToken('log-reader', 'viewer');
+      const r = await api.request<{ items: StoredLogLine[]; nextCursor?: string }>('GET', '/api/v1/logs?agent=log-b&q=%22line%2019999%2F20000%22&limit=3', { token });
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      assert.deepEqual(
+        r.body.items.map((l) => [l.agentName, l.line.slice(0, 16)]),
+        [['log-b', 'line 19999/20000']],
+      );
+      const bad = await api.request('GET', '/api/v1/logs?from=yesterday', { token });
+      assert.equal(bad.status, 400);
+    } finally {
+      await api.stop();
+    }
   }, 120_000);
 
   test('retention holds: the monitor keeps at most SACP_LOG_RETENTION_MB (estimated) and nothing older than SACP_LOG_RETENTION_DAYS', async () => {
