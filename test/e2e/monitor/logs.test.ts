@@ -10,6 +10,7 @@ import { TestApi } from '../../support/api';
 import { TestControlPlane } from '../../support/control-plane';
 import { waitFor } from '../../support/ports';
 import { ServiceProcess } from '../../support/service-process';
+import { LINE_OVERHEAD_BYTES } from '../../../apps/monitor/src/logs/retention';
 import { sacp, spawnSacp } from '../cli/sacp';
 
 const run = promisify(execFile);
@@ -158,7 +159,7 @@ describe('log aggregation (real monitor, orchestrator, Postgres and sim agents)'
     const size = async () =>
       (
         await cp.pool.query<{ bytes: string; lines: number; oldest: Date | null }>(
-          'select coalesce(sum(octet_length(line) + 200), 0) as bytes, count(*)::int as lines, min(ts) as oldest from agent_log_lines',
+          `select coalesce(sum(octet_length(line) + ${LINE_OVERHEAD_BYTES}), 0) as bytes, count(*)::int as lines, min(ts) as oldest from agent_log_lines`,
         )
       ).rows[0]!;
     await waitFor('the prune to bring the logs within 0.5 MB', async () => Number((await size()).bytes) <= 512 * 1024, 60_000, 500);
@@ -166,7 +167,7 @@ describe('log aggregation (real monitor, orchestrator, Postgres and sim agents)'
     for (let i = 0; i < 5; i++) {
       await new Promise((r) => setTimeout(r, 2000));
       const s = await size();
-      assert.ok(Number(s.bytes) <= 512 * 1024 + 50 * 2 * 300, `size ${s.bytes} (a prune every second, 50 lines a second in between)`);
+      assert.ok(Number(s.bytes) <= 512 * 1024 + 50 * 2 * (200 + LINE_OVERHEAD_BYTES), `size ${s.bytes} (a prune every second, 50 lines a second in between)`);
       assert.ok(s.oldest === null || Date.now() - s.oldest.getTime() < 15_000 + 3000, `oldest line ${s.oldest?.toISOString()}`);
     }
     // the CLI tails the lines as they are stored
