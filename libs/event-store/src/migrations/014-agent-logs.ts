@@ -35,8 +35,9 @@ create table agent_log_lines (
   tsv          tsvector    generated always as (to_tsvector('simple'::regconfig, line)) stored
 );
 create unique index agent_log_lines_key on agent_log_lines (ts, container_id, stream, seq);
-create index agent_log_lines_agent on agent_log_lines (agent_id, ts);
-create index agent_log_lines_team on agent_log_lines (team, ts) where team is not null;
+-- an agent's (a team's) lines newest first, in the order of the key: a page is an index range, however rare the agent
+create index agent_log_lines_agent on agent_log_lines (agent_id, ts, container_id, stream, seq);
+create index agent_log_lines_team on agent_log_lines (team, ts, container_id, stream, seq) where team is not null;
 create index agent_log_lines_text on agent_log_lines using gin (tsv);
 
 create table agent_log_cursors (

@@ -52,7 +52,7 @@ export interface LogVolumeBucket {
 }
 
 /** `ts` as text to the microsecond, in UTC: a JS Date would keep milliseconds only. */
-const TS = `to_char(ts at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+const TS = (table: string) => `to_char(${table}.ts at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
 /**
  * The stored agent log lines (migration 014): batched inserts with the cursors in the
@@ -75,7 +75,7 @@ export class AgentLogRepository {
   /** The cursors of these containers, by `${containerId}/${stream}`. */
   async cursors(containerIds: string[]): Promise<Map<string, LogCursor>> {
     const rows: { container_id: string; stream: string; ts: string; seq: number }[] = await storeCall(() =>
-      this.dataSource.query(`select container_id, stream, ${TS} as ts, seq from agent_log_cursors where container_id = any($1::text[])`, [containerIds]),
+      this.dataSource.query(`select container_id, stream, ${TS('agent_log_cursors')} as ts, seq from agent_log_cursors where container_id = any($1::text[])`, [containerIds]),
     );
     return new Map(rows.map((r) => [`${r.container_id}/${r.stream}`, { ts: r.ts, seq: r.seq }]));
   }
@@ -138,15 +138,16 @@ export class AgentLogRepository {
     if (f.to) where.push(`ts < ${p(f.to)}::timestamptz`);
     if (f.text) where.push(`tsv @@ websearch_to_tsquery('simple', ${p(f.text)})`);
     if (f.after) where.push(`(ts, container_id, stream, seq) < (${p(f.after.ts)}::timestamptz, ${p(f.after.containerId)}, ${p(f.after.stream)}, ${p(f.after.seq)}::int)`);
-    const sql = `select ${TS} as ts, container_id, stream, seq, agent_id, agent_name, team, line from agent_log_lines
+    // the output's time is named `at`: an output column named `ts` would be what `order by ts` sorts by (text, no index)
+    const sql = `select ${TS('agent_log_lines')} as at, container_id, stream, seq, agent_id, agent_name, team, line from agent_log_lines
       ${where.length ? `where ${where.join(' and ')}` : ''}
-      order by ts desc, container_id desc, stream desc, seq desc limit ${p(f.limit)}`;
-    const rows: { ts: string; container_id: string; stream: LogStreamName; seq: number; agent_id: string; agent_name: string; team: string | null; line: string }[] =
+      order by agent_log_lines.ts desc, container_id desc, stream desc, seq desc limit ${p(f.limit)}`;
+    const rows: { at: string; container_id: string; stream: LogStreamName; seq: number; agent_id: string; agent_name: string; team: string | null; line: string }[] =
       await inTransaction(this.dataSource, async (tx) => {
         await tx.query(`select set_config('statement_timeout', $1, true)`, [String(f.timeoutMs ?? 10_000)]);
         return tx.query(sql, params);
       });
-    return rows.map((r) => ({ ts: r.ts, containerId: r.container_id, stream: r.stream, seq: r.seq, agentId: r.agent_id, agentName: r.agent_name, team: r.team, line: r.line }));
+    return rows.map((r) => ({ ts: r.at, containerId: r.container_id, stream: r.stream, seq: r.seq, agentId: r.agent_id, agentName: r.agent_name, team: r.team, line: r.line }));
   }
 
   /** Every minute's volume, newest first. */
