@@ -17,6 +17,7 @@ import { run as discordCommand } from './discord-command.bench';
 import { run as liveLatency } from './live-latency.bench';
 import { run as apiAgents } from './api-agents.bench';
 import { run as dashboardGrid } from './dashboard-grid.bench';
+import { run as logIngest } from './log-ingest.bench';
 import { type BenchResult, machineNote, printResult, printTable } from './report';
 
 const BENCHES: [string, () => Promise<BenchResult>][] = [
@@ -29,6 +30,7 @@ const BENCHES: [string, () => Promise<BenchResult>][] = [
   ['live-latency', liveLatency],
   ['api-agents', apiAgents],
   ['dashboard-grid', dashboardGrid],
+  ['log-ingest', logIngest],
 ];
 
 async function main(): Promise<void> {

@@ -22,6 +22,7 @@ import { CommandsController } from './commands/commands.controller';
 import type { ApiConfig } from './config';
 import { ApiExceptionFilter } from './http/api-exception.filter';
 import { LiveModule } from './live/live.module';
+import { LogsController } from './logs/logs.controller';
 import { ResourcesController } from './resources/resources.controller';
 import { TemplatesController } from './templates/templates.controller';
 import { UsersController } from './users/users.controller';
@@ -63,6 +64,7 @@ export function apiModule(config: ApiConfig, log: JsonLogger) {
       VolumesController,
       TeamsController,
       TeamCommandsController,
+      LogsController,
     ],
     providers: [...coreProviders('api', config, log, { nats: false }), { provide: APP_FILTER, useValue: new ApiExceptionFilter(log) }],
   })

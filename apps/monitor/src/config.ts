@@ -28,6 +28,19 @@ const MonitorConfigSchema = z.object({
    */
   MONITOR_IDLE_CPU_PERCENT: z.coerce.number().min(0).max(100).default(2),
   MONITOR_IDLE_CPU_WINDOW_MS: millis(10_000),
+  /** collected agent logs are kept this many days (fractions allowed) and at most this many MB (estimated: text and per-line overhead); the prune runs on the leader */
+  SACP_LOG_RETENTION_DAYS: z.coerce.number().positive().max(36_500).default(14),
+  SACP_LOG_RETENTION_MB: z.coerce.number().positive().max(100_000_000).default(1024),
+  /** 'false' turns log collection off (search still answers from what is stored) */
+  MONITOR_LOG_COLLECT: z.enum(['true', 'false']).default('true'),
+  /** how often managed containers are listed to find new ones to follow (Docker's start events also wake it) */
+  MONITOR_LOG_DISCOVER_MS: millis(2000),
+  MONITOR_LOG_PRUNE_INTERVAL_MS: millis(60_000),
+  /** most lines stored in one insert */
+  MONITOR_LOG_BATCH_LINES: z.coerce.number().int().min(1).max(50_000).default(2000),
+  /** lines read and not yet stored, at most (then the Docker streams are paused) */
+  MONITOR_LOG_QUEUE_LINES: z.coerce.number().int().min(100).max(1_000_000).default(50_000),
+  MONITOR_LOG_QUEUE_MB: z.coerce.number().int().min(1).max(4096).default(32),
 });
 
 export type MonitorConfig = z.infer<typeof MonitorConfigSchema>;

@@ -1,14 +1,17 @@
 /*
  * The monitor service: it folds the event stream into a picture of the fleet and
  * reacts to it — auto-recovery from failures; on the elected replica, health checks,
- * resource sampling with threshold alerts, and the idle stop — and reports whether it
+ * resource sampling with threshold alerts, the idle stop, and the collection of the agents'
+ * logs (searched by any replica) — and reports whether it
  * can reach Postgres, NATS and Docker (GET /health/live, GET /health/ready).
  * Each part is a Nest component that starts and stops itself (see each class).
  */
 import { Module, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { DockerDriver } from '@sacp/docker';
 import { DockerModule } from '@sacp/docker/nest';
+import { AgentLogRepository } from '@sacp/event-store';
 import { DatabaseModule } from '@sacp/event-store/nest';
+import { DataSource } from 'typeorm';
 import { JsonLogger } from '@sacp/platform';
 import { coreProviders, factory, HealthController, NATS, READINESS } from '@sacp/platform/nest';
 import type { MonitorConfig } from './config';
@@ -16,6 +19,10 @@ import { FleetView } from './fleet/fleet-view';
 import { DockerHealthWatcher } from './health/docker-health.watcher';
 import { HealthChecker } from './health/health-check.service';
 import { IdleStopper } from './idle/idle-stop.service';
+import { LogCollector } from './logs/log-collector.service';
+import { LogRetention } from './logs/log-retention.service';
+import { LogSearchController } from './logs/log-search.controller';
+import { LogSearchHandler } from './logs/log-search.handler';
 import { MonitorLeader } from './monitor-leader';
 import { MonitorSettings } from './monitor.settings';
 import { ControlPlaneCommands } from './recovery/control-plane-commands';
@@ -31,10 +38,10 @@ export function monitorModule(config: MonitorConfig, log: JsonLogger) {
   @Module({
     imports: [
       DockerModule.forRoot({ host: config.DOCKER_HOST }),
-      // Postgres is for its readiness check (the leader lock keeps a session of its own): the monitor starts without it and connects when it can
-      DatabaseModule.forRootAsync({ useFactory: () => ({ url: config.DATABASE_URL, poolSize: 2, applicationName: 'sacp-monitor', connect: 'in-background', log }) }),
+      // Postgres: the collected logs (stored, pruned, searched) and the readiness check (the leader lock keeps a session of its own); the monitor starts without it and connects when it can
+      DatabaseModule.forRootAsync({ useFactory: () => ({ url: config.DATABASE_URL, poolSize: 4, applicationName: 'sacp-monitor', connect: 'in-background', log }) }),
     ],
-    controllers: [HealthController, MetricsQueryController],
+    controllers: [HealthController, MetricsQueryController, LogSearchController],
     providers: [
       ...coreProviders('monitor', config, log),
       factory(READINESS, [DockerDriver], (docker) => ({ probes: { docker: () => docker.ping(2000) } })),
@@ -50,6 +57,10 @@ export function monitorModule(config: MonitorConfig, log: JsonLogger) {
       OpenAlerts,
       ThresholdAlerts,
       IdleStopper,
+      factory(AgentLogRepository, [DataSource], (ds) => new AgentLogRepository(ds)),
+      LogCollector,
+      LogRetention,
+      LogSearchHandler,
       factory(MetricsQueryHandler, [NATS, FleetView, MonitorSettings, JsonLogger], (nc, fleet, s, log) => new MetricsQueryHandler(nc, fleet, s.sampleMaxAgeMs, log)),
     ],
   })

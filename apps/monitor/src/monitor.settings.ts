@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { IdleThresholds } from '@sacp/domain';
 import { CONFIG } from '@sacp/platform/nest';
 import type { MonitorConfig } from './config';
+import type { RetentionPolicy } from './logs/retention';
 
 /** Alert thresholds, in % used (load: the 5-minute average per CPU). */
 export interface ThresholdConfig {
@@ -10,6 +11,18 @@ export interface ThresholdConfig {
   hostLoadPerCpu: number;
   agentMemoryPercent: number;
   hysteresisPercent: number;
+}
+
+/** Log collection and retention (apps/monitor/src/logs). */
+export interface LogSettings {
+  collect: boolean;
+  /** the global policy; per-team policies come with teams (see logs/retention.ts) */
+  retention: RetentionPolicy;
+  discoverMs: number;
+  pruneIntervalMs: number;
+  batchLines: number;
+  queueLines: number;
+  queueBytes: number;
 }
 
 /** The monitor's configuration as its parts use it: each injects this, typed, instead of the raw environment. */
@@ -26,6 +39,7 @@ export class MonitorSettings {
   readonly idle: IdleThresholds;
   /** a metrics answer leaves out samples older than this: the agent stopped, or sampling did */
   readonly sampleMaxAgeMs: number;
+  readonly logs: LogSettings;
 
   constructor(@Inject(CONFIG) config: MonitorConfig) {
     this.instance = config.SACP_INSTANCE;
@@ -43,5 +57,14 @@ export class MonitorSettings {
     // a gap of more than two sample intervals and a half means a missed sample: that stretch was not watched
     this.idle = { cpuPercentThreshold: config.MONITOR_IDLE_CPU_PERCENT, cpuWindowMs: config.MONITOR_IDLE_CPU_WINDOW_MS, maxGapMs: config.MONITOR_SAMPLE_INTERVAL_MS * 2.5 };
     this.sampleMaxAgeMs = config.MONITOR_SAMPLE_INTERVAL_MS * 3;
+    this.logs = {
+      collect: config.MONITOR_LOG_COLLECT === 'true',
+      retention: { maxAgeMs: Math.round(config.SACP_LOG_RETENTION_DAYS * 86_400_000), maxBytes: Math.round(config.SACP_LOG_RETENTION_MB * 1024 * 1024) },
+      discoverMs: config.MONITOR_LOG_DISCOVER_MS,
+      pruneIntervalMs: config.MONITOR_LOG_PRUNE_INTERVAL_MS,
+      batchLines: config.MONITOR_LOG_BATCH_LINES,
+      queueLines: config.MONITOR_LOG_QUEUE_LINES,
+      queueBytes: config.MONITOR_LOG_QUEUE_MB * 1024 * 1024,
+    };
   }
 }

@@ -2,7 +2,7 @@ import { Metrics, timed, withLogContext } from '@sacp/platform';
 import type { JsonLogger } from '@sacp/platform';
 
 /** The monitor's passes, as `sacp_monitor_pass_duration_seconds{pass}` and the `monitorPass` field of their log lines name them. */
-export type MonitorPass = 'health' | 'resources' | 'thresholds' | 'idle' | 'recovery';
+export type MonitorPass = 'health' | 'resources' | 'thresholds' | 'idle' | 'recovery' | 'log-retention';
 
 /** Runs one pass: timed into sacp_monitor_pass_duration_seconds, its log lines marked with the pass. */
 export function runPass<T>(pass: MonitorPass, work: () => Promise<T> | T): Promise<T> {

@@ -5,6 +5,8 @@ import type { CliContext } from '../context';
 import { CliError, ExitCode } from '../errors';
 import { parseCount } from '../options';
 import type { Runtime } from '../runtime';
+import { registerLogsSearch } from './logs-search.command';
+import { registerLogsTail } from './logs-tail.command';
 
 interface LogsOptions {
   lines: number;
@@ -15,7 +17,7 @@ interface LogsOptions {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function registerLogs(program: Command, rt: Runtime): void {
-  program
+  const command = program
     .command('logs')
     .summary("print an agent's container logs")
     .description(
@@ -31,9 +33,12 @@ export function registerLogs(program: Command, rt: Runtime): void {
 Examples:
   $ sacp logs coder-1 -n 20
   $ sacp logs coder-1 -f
-  $ sacp logs coder-1 -n 1000 | grep -i error`,
+  $ sacp logs coder-1 -n 1000 | grep -i error
+  $ sacp logs search error --agent coder-1     (the collected logs, also of removed agents: sacp logs search --help)`,
     )
     .action(rt.action(logs));
+  registerLogsSearch(command, rt);
+  registerLogsTail(command, rt);
 }
 
 async function logs(ctx: CliContext, agent: string, o: LogsOptions): Promise<void> {

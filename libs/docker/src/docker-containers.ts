@@ -14,6 +14,16 @@ export interface CreatedContainer {
   created: boolean;
 }
 
+/** What Docker's list endpoint says of a container, without inspecting it. */
+export interface ContainerBrief {
+  id: string;
+  name: string;
+  labels: Record<string, string>;
+  /** created | running | paused | restarting | removing | exited | dead */
+  state: string;
+  running: boolean;
+}
+
 /** label key → exact value, or `true` for "has this label, any value" */
 export type LabelSelector = Record<string, string | true>;
 
@@ -133,6 +143,17 @@ export class DockerContainers {
       for (const summary of batch) if (summary) summaries.push(summary);
     }
     return summaries;
+  }
+
+  /** The list endpoint alone (no inspect per container): cheap enough to poll. */
+  async listBriefByLabels(labels: LabelSelector): Promise<ContainerBrief[]> {
+    const filter = Object.entries(labels).map(([key, value]) => (value === true ? key : `${key}=${value}`));
+    try {
+      const listed = await this.docker.api.listContainers({ all: true, filters: { label: filter } });
+      return listed.map((c) => ({ id: c.Id, name: (c.Names[0] ?? '').replace(/^\//, ''), labels: { ...(c.Labels ?? {}) }, state: c.State, running: c.State === 'running' }));
+    } catch (error) {
+      throw this.docker.fail(error, { operation: 'list containers', target: `with labels ${filter.join(',')}` });
+    }
   }
 
   private container(id: string) {

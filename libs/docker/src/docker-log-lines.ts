@@ -7,7 +7,12 @@ export interface LogLine {
   line: string;
   /** Docker's RFC 3339 timestamp (nanosecond precision) of the log entry */
   ts?: string;
+  /** bytes of an endless line dropped past MAX_LINE_CHARS while it was assembled (memory stays bounded) */
+  droppedBytes?: number;
 }
+
+/** The most of one line kept while it is assembled; the rest is counted, not kept. Well above Limits.LOG_LINE_MAX_BYTES, which every reader cuts to. */
+export const MAX_LINE_CHARS = 64 * 1024;
 
 const TIMESTAMP = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})) ?/;
 
@@ -60,6 +65,7 @@ export class LogLineDecoder {
 class LineAssembler {
   private readonly decoder = new StringDecoder('utf8');
   private partial = '';
+  private dropped = 0;
 
   constructor(private readonly stream: LogStream) {}
 
@@ -70,19 +76,28 @@ class LineAssembler {
     text = this.partial + text;
     const pieces = text.split('\n');
     this.partial = pieces.pop() ?? '';
-    return pieces.map((piece) => this.toLine(piece));
+    const lines = pieces.map((piece, i) => this.toLine(piece, i === 0 ? this.dropped : 0));
+    if (lines.length) this.dropped = 0;
+    if (this.partial.length > MAX_LINE_CHARS) {
+      this.dropped += Buffer.byteLength(this.partial.slice(MAX_LINE_CHARS), 'utf8');
+      this.partial = this.partial.slice(0, MAX_LINE_CHARS);
+    }
+    return lines;
   }
 
   flush(): LogLine[] {
     const rest = this.partial + this.decoder.end();
+    const dropped = this.dropped;
     this.partial = '';
-    return rest === '' ? [] : [this.toLine(rest)];
+    this.dropped = 0;
+    return rest === '' ? [] : [this.toLine(rest, dropped)];
   }
 
-  private toLine(raw: string): LogLine {
+  private toLine(raw: string, dropped: number): LogLine {
     const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     const match = TIMESTAMP.exec(text);
-    if (!match) return { stream: this.stream, line: text };
-    return { stream: this.stream, line: text.slice(match[0].length), ts: match[1] };
+    const cut = dropped > 0 ? { droppedBytes: dropped } : {};
+    if (!match) return { stream: this.stream, line: text, ...cut };
+    return { stream: this.stream, line: text.slice(match[0].length), ts: match[1], ...cut };
   }
 }

@@ -5,8 +5,8 @@ import { toDockerSince } from './docker-since';
 import { readDockerStream } from './docker-stream';
 
 export interface FollowLogsOptions {
-  /** only entries at or after this time */
-  since?: Date;
+  /** only entries at or after this time: a Date, or nanoseconds since the epoch as a decimal string (to resume exactly) */
+  since?: Date | string;
   /** start with the last N existing lines (default: all) */
   tail?: number;
   signal: AbortSignal;

@@ -3,7 +3,7 @@ import type { ContainerHealthDetail, ContainerStats } from './container-stats';
 import type { ContainerSummary } from './container-summary';
 import { DockerApi } from './docker-api';
 import { createDockerClient, pingDocker, type DockerClient } from './docker-connection';
-import { DockerContainers, type CreatedContainer, type LabelSelector } from './docker-containers';
+import { DockerContainers, type ContainerBrief, type CreatedContainer, type LabelSelector } from './docker-containers';
 import type { DockerEvent } from './docker-event';
 import { readDockerEvents, type DockerEventsOptions } from './docker-events';
 import { DockerImages } from './docker-images';
@@ -117,6 +117,11 @@ export class DockerDriver {
   /** All containers (running or not) carrying every given label. */
   listByLabels(labels: LabelSelector): Promise<ContainerSummary[]> {
     return this.containers.listByLabels(labels);
+  }
+
+  /** Containers carrying every given label, as the list endpoint has them (no inspect: cheap to poll). */
+  listBriefByLabels(labels: LabelSelector): Promise<ContainerBrief[]> {
+    return this.containers.listBriefByLabels(labels);
   }
 
   /** The last `lines` log lines, stdout and stderr interleaved as Docker stored them. */

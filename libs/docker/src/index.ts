@@ -1,6 +1,6 @@
 export { createDockerClient, pingDocker, DEFAULT_DOCKER_HOST, type DockerClient } from './docker-connection';
 export { DockerDriver } from './docker.driver';
-export type { CreatedContainer, LabelSelector } from './docker-containers';
+export type { ContainerBrief, CreatedContainer, LabelSelector } from './docker-containers';
 export type { DockerEventsOptions } from './docker-events';
 export type { FollowLogsOptions } from './docker-logs';
 export { rfc3339Nanos, type NetworkSummary } from './docker-networks';
@@ -9,7 +9,7 @@ export { toCreateOptions, LOG_MAX_FILES, LOG_MAX_SIZE, PUBLISH_HOST_IP } from '.
 export type { ContainerHealth, ContainerState, ContainerSummary } from './container-summary';
 export type { ContainerHealthDetail, ContainerStats } from './container-stats';
 export type { DockerEvent } from './docker-event';
-export type { LogLine, LogStream } from './docker-log-lines';
+export { LogLineDecoder, MAX_LINE_CHARS, type LogLine, type LogStream } from './docker-log-lines';
 export {
   DockerContainerNotFoundError,
   DockerError,

@@ -28,5 +28,6 @@ export * from './projections/team-registry.projection';
 export * from './repositories/activity.repository';
 export * from './repositories/credential.repository';
 export * from './repositories/session.repository';
+export * from './repositories/agent-log.repository';
 export * from './credentials/credential-hashes';
 export * from './credentials/credential-verifier';

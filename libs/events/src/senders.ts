@@ -51,7 +51,7 @@ export const isSenderKind = (s: string): s is SenderKind => (SENDER_KINDS as rea
 export const maySend = (kind: SenderKind, type: string): boolean => (SENDER_COMMANDS[kind] as readonly string[]).includes(type);
 
 /** Queries answered by the monitor; every other query type is the orchestrator's. */
-export const MONITOR_QUERIES = ['metrics.agents'] as const;
+export const MONITOR_QUERIES = ['metrics.agents', 'logs.search'] as const;
 
 /** Queries about users and tokens: answered only to the CLI and the API (the API checks the admin role); the Discord gateway may not publish them. */
 export const ADMIN_QUERIES = ['user.list', 'token.list'] as const;

@@ -30,12 +30,15 @@ export const Subjects = {
   /** a followed log stream, one subject per follow session; readers send `.stop` / `.alive` under it */
   logStream: (agentId: string, session: string) => `sacp.logs.${agentId}.${session}`,
   logsWildcard: 'sacp.logs.>',
+  /** every line the log collector stores, as it stores it (NATS core, live tail): one subject per agent */
+  agentLogs: (agentId: string) => `sacp.agentlogs.${agentId}`,
+  agentLogsWildcard: 'sacp.agentlogs.>',
 } as const;
 
 export const EVENT_STREAM = 'SACP_EVENTS';
 /** queue group shared by orchestrator replicas: each command is handled once */
 export const ORCHESTRATOR_QUEUE = 'sacp-orchestrator';
-/** queue group shared by monitor replicas: each metrics query is answered once */
+/** queue group shared by monitor replicas: each metrics or log search query is answered once */
 export const MONITOR_QUEUE = 'sacp-monitor';
 
 /** `sacp.cmd.agent.stop.cli` → { type: 'agent.stop', kind: 'cli' }; null when the subject has no kind token. */

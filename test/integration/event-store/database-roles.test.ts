@@ -45,6 +45,9 @@ const SERVICE_ACCESS: Record<string, string[]> = {
   user_credentials: ['SELECT', 'INSERT', 'UPDATE(password_hash,role,updated_at)', 'DELETE'],
   api_sessions: ['SELECT', 'INSERT', 'UPDATE(last_seen_at)', 'DELETE'],
   api_tokens: ['SELECT', 'INSERT', 'UPDATE(last_used_at,revoked_at)'],
+  agent_log_lines: ['SELECT', 'INSERT', 'DELETE'],
+  agent_log_cursors: ['SELECT', 'INSERT', 'UPDATE', 'DELETE'],
+  agent_log_volume: ['SELECT'],
   typeorm_migrations: ['SELECT'],
 };
 const TABLE_PRIVILEGES = ['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'REFERENCES', 'TRIGGER'];

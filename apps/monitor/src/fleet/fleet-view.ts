@@ -51,6 +51,11 @@ export class FleetView implements OnApplicationBootstrap, BeforeApplicationShutd
     return [...this.agents.values()].filter((a) => a.exists && a.observed !== 'removed');
   }
 
+  /** Every agent the events name, removed ones included (log search finds their lines by name). */
+  everAgents(): AgentState[] {
+    return [...this.agents.values()];
+  }
+
   template(ref: { name: string; version: number } | null): Template | undefined {
     return ref ? this.templates.get(`${ref.name}@${ref.version}`) : undefined;
   }

@@ -70,7 +70,7 @@ export function permissionsFor(c: BusCredential): Permissions {
       };
     case 'monitor':
       return {
-        publish: { allow: [...commandSubjects('system'), Subjects.metricsWildcard, ...serviceConsumerApi] },
+        publish: { allow: [...commandSubjects('system'), Subjects.metricsWildcard, Subjects.agentLogsWildcard, ...serviceConsumerApi] },
         subscribe: { allow: [Subjects.metricsWildcard, ...MONITOR_QUERIES.map(Subjects.query), Subjects.eventWildcard, inbox] },
         allowResponses: true,
       };
@@ -83,8 +83,8 @@ export function permissionsFor(c: BusCredential): Permissions {
           allow: [...commandSubjects(kind), Subjects.queryWildcard, ...frontDoorLogControl, ...(c.role === 'cli' ? [] : serviceConsumerApi)],
           ...(c.role === 'discord-gateway' ? { deny: ADMIN_QUERIES.map((q) => Subjects.query(q)) } : {}),
         },
-        // the api forwards the monitor's resource samples to its live WebSocket clients
-        subscribe: { allow: [Subjects.logsWildcard, Subjects.eventWildcard, ...(c.role === 'api' ? [Subjects.metricsWildcard] : []), inbox] },
+        // the api forwards the monitor's resource samples to its live WebSocket clients; every front door may tail the collected logs
+        subscribe: { allow: [Subjects.logsWildcard, Subjects.agentLogsWildcard, Subjects.eventWildcard, ...(c.role === 'api' ? [Subjects.metricsWildcard] : []), inbox] },
         allowResponses: false,
       };
     }

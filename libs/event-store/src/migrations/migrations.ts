@@ -11,6 +11,7 @@ import { StoreIdentity1700000000010 } from './010-store-identity';
 import { Credentials1700000000011 } from './011-credentials';
 import { ApiSessions1700000000012 } from './012-api-sessions';
 import { Alerts1700000000013 } from './013-alerts';
+import { AgentLogs1700000000014 } from './014-agent-logs';
 import { Teams1700000000015 } from './015-teams';
 import type { SqlMigration } from './sql-migration';
 
@@ -31,6 +32,7 @@ export const MIGRATIONS: (new () => SqlMigration)[] = [
   Credentials1700000000011,
   ApiSessions1700000000012,
   Alerts1700000000013,
+  AgentLogs1700000000014,
   Teams1700000000015,
 ];
 

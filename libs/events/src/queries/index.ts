@@ -3,6 +3,7 @@ import { Limits } from '../limits';
 import type { MetricsAgentsReply } from '../metrics';
 import type { MONITOR_QUERIES } from '../senders';
 import { TeamQueryContracts, type ActivityEntry, type TeamView } from '../teams/team-views';
+import type { LogSearchRequest, StoredLogLine } from './log-search';
 import type { LogFollowView, TemplateDetailView, TemplateDiffView, TemplateListView, TemplateVersionDetailView, TemplateVersionView, VolumeListView } from './query-results';
 
 /**
@@ -257,10 +258,15 @@ export interface LogsPage {
   note?: string;
 }
 export * from './cursor';
+export * from './log-search';
 export * from './query-results';
 
 /** What a sender puts in a query's body (before the orchestrator applies defaults). */
-export type QueryRequest<Q extends QueryType> = Q extends OrchestratorQueryType ? z.input<(typeof QueryContracts)[Q]> : Record<string, never>;
+export type QueryRequest<Q extends QueryType> = Q extends OrchestratorQueryType
+  ? z.input<(typeof QueryContracts)[Q]>
+  : Q extends 'logs.search'
+    ? LogSearchRequest
+    : Record<string, never>;
 
 /** Where the recorded history begins (null when nothing is recorded yet); it ends now. */
 export interface EventsSpanView {
@@ -290,6 +296,7 @@ export interface QueryResults {
   'team.get': TeamView;
   'team.activity': ActivityEntry[];
   'agent.activity': ActivityEntry[];
+  'logs.search': StoredLogLine[];
 }
 
 /** A query's result for this body: `agent.logs` with `follow: true` answers where its lines go, otherwise a page of lines. */

@@ -1,0 +1,161 @@
+import { describe, test, beforeAll, afterAll } from '@jest/globals';
+import assert from 'node:assert/strict';
+import type { Pool } from 'pg';
+import { AgentLogRepository, type AgentLogRow } from '@sacp/event-store';
+import { JsonLogger } from '@sacp/platform';
+import type { FleetView } from '../../../apps/monitor/src/fleet/fleet-view';
+import type { MonitorLeader } from '../../../apps/monitor/src/monitor-leader';
+import type { MonitorSettings } from '../../../apps/monitor/src/monitor.settings';
+import { LogRetention } from '../../../apps/monitor/src/logs/log-retention.service';
+import { LogSearchHandler } from '../../../apps/monitor/src/logs/log-search.handler';
+import { LINE_OVERHEAD_BYTES } from '../../../apps/monitor/src/logs/retention';
+import { testEventStore } from '../../support/event-store';
+
+const A = '0b1c5e9e-3f6a-4f7e-9d2a-000000000001';
+const B = '0b1c5e9e-3f6a-4f7e-9d2a-000000000002';
+const C1 = 'a'.repeat(64);
+const C2 = 'b'.repeat(64);
+const C3 = 'c'.repeat(64);
+
+/** A line `s` seconds after `base`, microsecond precise. */
+const at = (base: number, s: number) => `${new Date(base + Math.floor(s * 1000)).toISOString().slice(0, 23)}${String(Math.round((s * 1e6) % 1000)).padStart(3, '0')}Z`;
+const line = (over: Partial<AgentLogRow> & { ts: string; line: string }): AgentLogRow => ({
+  containerId: C1,
+  stream: 'stdout',
+  seq: 0,
+  agentId: A,
+  agentName: 'coder-1',
+  team: null,
+  ...over,
+});
+
+describe('stored agent logs (migration 014, real Postgres, the services role)', () => {
+  let close: () => Promise<void>;
+  let ownerPool: Pool;
+  let repo: AgentLogRepository;
+  const base = Date.parse('2026-01-01T10:00:00Z');
+  beforeAll(async () => {
+    const s = await testEventStore();
+    close = s.close;
+    ownerPool = s.ownerPool;
+    repo = new AgentLogRepository(s.dataSource);
+  });
+  afterAll(async () => close());
+
+  const count = async (where = 'true') => (await ownerPool.query<{ n: number }>(`select count(*)::int as n from agent_log_lines where ${where}`)).rows[0]!.n;
+
+  test('a batch is stored with its cursors in one transaction; stored again, nothing is added and no cursor moves back', async () => {
+    const batch = [
+      line({ ts: at(base, 0), line: 'starting worker pid=7' }),
+      line({ ts: at(base, 0), seq: 1, line: 'connection refused by upstream' }),
+      line({ ts: at(base, 0.5), stream: 'stderr', line: 'WARN retrying in 2s' }),
+      line({ ts: at(base, 1), line: 'task 42 done' }),
+    ];
+    assert.equal(await repo.store(batch), 4);
+    assert.equal(await repo.store(batch), 0, 'the same keys again: nothing');
+    assert.equal(await repo.store(batch.slice(0, 2)), 0);
+    assert.equal(await count(), 4);
+    const cursors = await repo.cursors([C1]);
+    assert.deepEqual(Object.fromEntries(cursors), { [`${C1}/stdout`]: { ts: at(base, 1), seq: 0 }, [`${C1}/stderr`]: { ts: at(base, 0.5), seq: 0 } });
+    // the microsecond survives the round trip
+    assert.equal((await repo.search({ limit: 1 }))[0]!.ts, '2026-01-01T10:00:01.000000Z');
+  });
+
+  test('the volume per minute follows inserts and deletes (triggers run as the owner; the services may only read it)', async () => {
+    const v = await repo.volume();
+    const bytes = ['starting worker pid=7', 'connection refused by upstream', 'WARN retrying in 2s', 'task 42 done'].reduce((n, s) => n + Buffer.byteLength(s), 0);
+    assert.deepEqual(v, [{ team: '', minute: '2026-01-01T10:00:00Z', lines: 4, bytes }]);
+    await assert.rejects(repo['dataSource'].query('update agent_log_volume set bytes = 0'), /permission denied/);
+    await assert.rejects(repo['dataSource'].query("update agent_log_lines set line = 'forged'"), /permission denied/);
+  });
+
+  test('search: by agent, time range, words (full text), newest first, in pages; a removed agent is found by its name', async () => {
+    const more: AgentLogRow[] = [];
+    for (let i = 0; i < 30; i++)
+      more.push(line({ ts: at(base, 60 + i), containerId: C2, agentId: B, agentName: 'reviewer-1', line: `review ${i} ${i % 3 === 0 ? 'error: timeout' : 'ok'}` }));
+    assert.equal(await repo.store(more), 30);
+    const fleet = {
+      everAgents: () => [
+        { agentId: A, name: 'coder-1' },
+        { agentId: B, name: 'reviewer-1' },
+      ],
+    } as unknown as FleetView;
+    const search = new LogSearchHandler(repo, fleet);
+
+    const byAgent = await search.search({ agent: 'coder-1', limit: 100 });
+    assert.ok(byAgent.ok);
+    assert.deepEqual(
+      byAgent.result.map((l) => l.line),
+      ['task 42 done', 'WARN retrying in 2s', 'connection refused by upstream', 'starting worker pid=7'],
+    );
+    const phrase = await search.search({ text: '"connection refused"', limit: 100 });
+    assert.ok(phrase.ok);
+    assert.deepEqual(
+      phrase.result.map((l) => [l.agentName, l.line, l.stream]),
+      [['coder-1', 'connection refused by upstream', 'stdout']],
+    );
+    const words = await search.search({ agent: B, text: 'error -review', limit: 100 });
+    assert.ok(words.ok && words.result.length === 0, 'every error line also says review');
+    const errors = await search.search({ agent: 'reviewer-1', text: 'timeout', from: at(base, 70), to: at(base, 80), limit: 100 });
+    assert.ok(errors.ok);
+    assert.deepEqual(
+      errors.result.map((l) => l.line),
+      ['review 18 error: timeout', 'review 15 error: timeout', 'review 12 error: timeout'],
+    );
+
+    // pages of 7 over the 30 lines of reviewer-1: each line once, newest first
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await search.search({ agent: 'reviewer-1', limit: 7, ...(cursor ? { cursor } : {}) });
+      assert.ok(page.ok);
+      seen.push(...page.result.map((l) => l.line));
+      cursor = page.nextCursor;
+    } while (cursor);
+    assert.equal(seen.length, 30);
+    assert.equal(new Set(seen).size, 30);
+    assert.equal(seen[0], 'review 29 ok');
+
+    await assert.rejects(search.search({ agent: 'nobody', limit: 1 }), /no agent named "nobody"/);
+    await assert.rejects(search.search({ cursor: 'bogus', limit: 1 }), /cursor/);
+  });
+
+  test('retention: by age, then by size per team (cut to the line), and the volume says what is left', async () => {
+    // 600 lines of 300 bytes over the last 10 minutes, for a third container
+    const now = Date.now();
+    const recent: AgentLogRow[] = [];
+    for (let i = 0; i < 600; i++) recent.push(line({ ts: at(now - 600_000, i), containerId: C3, line: `${String(i).padStart(5, '0')} ${'y'.repeat(294)}` }));
+    assert.equal(await repo.store(recent), 600);
+    const settings = { logs: { retention: { maxAgeMs: 3_600_000, maxBytes: 100 * (300 + LINE_OVERHEAD_BYTES) } } } as unknown as MonitorSettings;
+    const leader = { isLeader: true } as MonitorLeader;
+    const retention = new LogRetention(repo, leader, settings, new JsonLogger('test', 'error'));
+
+    const deleted = await retention.prune();
+    assert.equal(await count(`line like '%yyyy%'`), 100, 'the newest 100 lines of 300 bytes fit the size');
+    assert.equal(await count(`line not like '%yyyy%'`), 0, 'the lines of 2026-01-01T10:00 are past the age');
+    assert.equal(deleted, 34 + 500);
+    const kept = (await ownerPool.query<{ line: string }>('select line from agent_log_lines order by ts limit 1')).rows[0]!.line;
+    assert.match(kept, /^00500 /, 'the oldest line kept is the 501st: the newest ones stay');
+    const v = await repo.volume();
+    assert.equal(
+      v.reduce((n, b) => n + b.lines, 0),
+      100,
+    );
+    assert.equal(await retention.prune(), 0, 'within limits: nothing more');
+  });
+
+  test('what a stored line costs beside its text (LINE_OVERHEAD_BYTES is that estimate)', async () => {
+    const rows: AgentLogRow[] = [];
+    const t0 = Date.now();
+    for (let i = 0; i < 20_000; i++)
+      rows.push(line({ ts: at(t0, i / 1000), containerId: C3, agentName: 'bulk', line: `2026-11-30 level=info msg="tick ${i}" worker=${i % 7} took=${i % 97}ms` }));
+    for (let i = 0; i < rows.length; i += 2000) await repo.store(rows.slice(i, i + 2000));
+    await ownerPool.query('vacuum analyze agent_log_lines');
+    const { rows: r } = await ownerPool.query<{ total: string; text: string; n: number }>(
+      "select pg_total_relation_size('agent_log_lines') as total, sum(octet_length(line)) as text, count(*)::int as n from agent_log_lines",
+    );
+    const overhead = (Number(r[0]!.total) - Number(r[0]!.text)) / r[0]!.n;
+    process.stdout.write(`agent_log_lines: ${r[0]!.n} lines, ${Math.round(overhead)} bytes a line beside its text (estimate ${LINE_OVERHEAD_BYTES})\n`);
+    assert.ok(overhead > LINE_OVERHEAD_BYTES / 2 && overhead < LINE_OVERHEAD_BYTES * 2, `measured ${overhead}`);
+  });
+});
