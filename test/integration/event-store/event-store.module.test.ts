@@ -43,6 +43,7 @@ describe('EventStoreModule and DatabaseModule (real Postgres)', () => {
       assert.deepEqual(lag, [
         ['agent_registry', 0],
         ['alerts', 0],
+        ['team_registry', 0],
         ['template_registry', 0],
       ]);
       const ready = app.get<() => Promise<unknown>>(DATABASE_READINESS);

@@ -25,6 +25,9 @@ import { AgentRegistryReader } from '../../../apps/orchestrator/src/queries/agen
 import { SecretStore } from '../../../apps/orchestrator/src/secrets/secret-store';
 import { TemplateCatalog } from '../../../apps/orchestrator/src/templates/template-catalog';
 import { TeamCommandsController } from '../../../apps/orchestrator/src/teams/team-commands.controller';
+import { VolumeCommandsController } from '../../../apps/orchestrator/src/volumes/volumes.controller';
+import { VolumeSizes } from '../../../apps/orchestrator/src/volumes/volume-sizes';
+import { ControlPlaneLabels } from '../../../apps/orchestrator/src/reconcile/control-plane-labels';
 import { TeamFiles } from '../../../apps/orchestrator/src/teams/team-files';
 import { TeamLocator } from '../../../apps/orchestrator/src/teams/team-locator';
 import { testEventStore, type TestEventStore } from '../../support/event-store';
@@ -77,7 +80,15 @@ describe('command handling: controllers, sender check, exception filter, log con
     [nats, es] = await Promise.all([startNats(), testEventStore()]);
     const unused = {};
     const module = await Test.createTestingModule({
-      controllers: [AgentCommandsController, AlertCommandsController, RecoveryCommandsController, SystemCommandsController, UsersCommandsController, TeamCommandsController],
+      controllers: [
+        AgentCommandsController,
+        AlertCommandsController,
+        RecoveryCommandsController,
+        SystemCommandsController,
+        UsersCommandsController,
+        TeamCommandsController,
+        VolumeCommandsController,
+      ],
       providers: [
         Commands,
         CommandAccess,
@@ -96,6 +107,8 @@ describe('command handling: controllers, sender check, exception filter, log con
         { provide: Projector, useValue: unused },
         { provide: CredentialRepository, useValue: unused },
         { provide: AlertsReader, useValue: unused },
+        { provide: VolumeSizes, useValue: unused },
+        { provide: ControlPlaneLabels, useValue: unused },
         { provide: TeamFiles, useValue: unused },
       ],
     }).compile();
