@@ -160,6 +160,8 @@ export async function run(): Promise<BenchResult> {
       { name: 'a phrase in one line of all', body: { text: rare, limit: 100 }, like: `request ${Math.floor(SEARCH_LINES / 3)} handled` },
       { name: 'a word in 1/4 of the lines', body: { text: 'timeout', limit: 100 }, like: 'timeout' },
       { name: 'a word, one agent', body: { agent, text: 'refused', limit: 100 }, like: 'refused' },
+      // worker=3 is on odd lines, error on lines 2 mod 4: each word is common, together they never are (the planner's trap)
+      { name: 'two common words, never on one line', body: { text: 'worker=3 error', limit: 100 } },
     ];
     const ds = await testDataSource(cp.databaseUrl);
     const repo = new AgentLogRepository(ds);

@@ -158,4 +158,29 @@ describe('stored agent logs (migration 014, real Postgres, the services role)', 
     process.stdout.write(`agent_log_lines: ${r[0]!.n} lines, ${Math.round(overhead)} bytes a line beside its text (estimate ${LINE_OVERHEAD_BYTES})\n`);
     assert.ok(overhead > LINE_OVERHEAD_BYTES / 2 && overhead < LINE_OVERHEAD_BYTES * 2, `measured ${overhead}`);
   });
+
+  test('search with words past the newest 20,000 lines: common words from the newest lines, rare ones from the index, one exact page', async () => {
+    const D = '0b1c5e9e-3f6a-4f7e-9d2a-000000000004';
+    // 30,000 lines of one agent, one a millisecond: "alpha" on even lines, "beta" on odd ones (never together),
+    // "needle" on three of the oldest and two of the newest
+    await ownerPool.query(
+      `insert into agent_log_lines (ts, container_id, stream, seq, agent_id, agent_name, team, line)
+       select $1::timestamptz + g * interval '1 millisecond', $2, 'stdout', 0, $3, 'searcher', null,
+              'line ' || g || case when g % 2 = 0 then ' alpha' else ' beta' end || case when g in (5, 10, 15, 29990, 29995) then ' needle' else '' end
+         from generate_series(1, 30000) g`,
+      [new Date(base + 86_400_000).toISOString(), 'd'.repeat(64), D],
+    );
+    await ownerPool.query('analyze agent_log_lines');
+    const words = (rows: AgentLogRow[]) => rows.map((r) => r.line);
+    const needles = await repo.search({ agentIds: [D], text: 'needle', limit: 10 });
+    assert.deepEqual(words(needles), ['line 29995 beta needle', 'line 29990 alpha needle', 'line 15 beta needle', 'line 10 alpha needle', 'line 5 beta needle']);
+    const first = await repo.search({ agentIds: [D], text: 'needle', limit: 3 });
+    assert.deepEqual(words(first), ['line 29995 beta needle', 'line 29990 alpha needle', 'line 15 beta needle']);
+    const last = first[2]!;
+    const next = await repo.search({ agentIds: [D], text: 'needle', limit: 3, after: { ts: last.ts, containerId: last.containerId, stream: last.stream, seq: last.seq } });
+    assert.deepEqual(words(next), ['line 10 alpha needle', 'line 5 beta needle'], 'the next page goes on below the last line shown');
+    assert.deepEqual(await repo.search({ agentIds: [D], text: 'alpha beta', limit: 10 }), [], 'two common words that never meet: nothing, from the index');
+    assert.deepEqual(words(await repo.search({ agentIds: [D], text: 'alpha', limit: 3 })), ['line 30000 alpha', 'line 29998 alpha', 'line 29996 alpha']);
+    assert.deepEqual(words(await repo.search({ text: 'needle', limit: 2 })), ['line 29995 beta needle', 'line 29990 alpha needle'], 'without an agent filter too');
+  });
 });

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { inTransaction, storeCall } from '../database/transaction';
+import { logTs, searchLogLines } from './agent-log-search';
 
 export type LogStreamName = 'stdout' | 'stderr';
 
@@ -51,9 +52,6 @@ export interface LogVolumeBucket {
   bytes: number;
 }
 
-/** `ts` as text to the microsecond, in UTC: a JS Date would keep milliseconds only. */
-const TS = (table: string) => `to_char(${table}.ts at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
-
 /**
  * The stored agent log lines (migration 014): batched inserts with the cursors in the
  * same transaction, full-text search, the volume per minute, and the prune's deletes.
@@ -75,7 +73,7 @@ export class AgentLogRepository {
   /** The cursors of these containers, by `${containerId}/${stream}`. */
   async cursors(containerIds: string[]): Promise<Map<string, LogCursor>> {
     const rows: { container_id: string; stream: string; ts: string; seq: number }[] = await storeCall(() =>
-      this.dataSource.query(`select container_id, stream, ${TS('agent_log_cursors')} as ts, seq from agent_log_cursors where container_id = any($1::text[])`, [containerIds]),
+      this.dataSource.query(`select container_id, stream, ${logTs('agent_log_cursors')} as ts, seq from agent_log_cursors where container_id = any($1::text[])`, [containerIds]),
     );
     return new Map(rows.map((r) => [`${r.container_id}/${r.stream}`, { ts: r.ts, seq: r.seq }]));
   }
@@ -126,28 +124,10 @@ export class AgentLogRepository {
 
   /** Lines matching the filter, newest first, at most `limit`. */
   async search(f: LogSearchFilter): Promise<AgentLogRow[]> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const p = (v: unknown) => {
-      params.push(v);
-      return `$${params.length}`;
-    };
-    if (f.agentIds) where.push(`agent_id = any(${p(f.agentIds)}::text[])`);
-    if (f.team) where.push(`team = ${p(f.team)}`);
-    if (f.from) where.push(`ts >= ${p(f.from)}::timestamptz`);
-    if (f.to) where.push(`ts < ${p(f.to)}::timestamptz`);
-    if (f.text) where.push(`tsv @@ websearch_to_tsquery('simple', ${p(f.text)})`);
-    if (f.after) where.push(`(ts, container_id, stream, seq) < (${p(f.after.ts)}::timestamptz, ${p(f.after.containerId)}, ${p(f.after.stream)}, ${p(f.after.seq)}::int)`);
-    // the output's time is named `at`: an output column named `ts` would be what `order by ts` sorts by (text, no index)
-    const sql = `select ${TS('agent_log_lines')} as at, container_id, stream, seq, agent_id, agent_name, team, line from agent_log_lines
-      ${where.length ? `where ${where.join(' and ')}` : ''}
-      order by agent_log_lines.ts desc, container_id desc, stream desc, seq desc limit ${p(f.limit)}`;
-    const rows: { at: string; container_id: string; stream: LogStreamName; seq: number; agent_id: string; agent_name: string; team: string | null; line: string }[] =
-      await inTransaction(this.dataSource, async (tx) => {
-        await tx.query(`select set_config('statement_timeout', $1, true)`, [String(f.timeoutMs ?? 10_000)]);
-        return tx.query(sql, params);
-      });
-    return rows.map((r) => ({ ts: r.at, containerId: r.container_id, stream: r.stream, seq: r.seq, agentId: r.agent_id, agentName: r.agent_name, team: r.team, line: r.line }));
+    return inTransaction(this.dataSource, async (tx) => {
+      await tx.query(`select set_config('statement_timeout', $1, true)`, [String(f.timeoutMs ?? 10_000)]);
+      return searchLogLines(tx, f);
+    });
   }
 
   /** Every minute's volume, newest first. */
