@@ -23,6 +23,7 @@ import type { ApiConfig } from './config';
 import { ApiExceptionFilter } from './http/api-exception.filter';
 import { LiveModule } from './live/live.module';
 import { LogsController } from './logs/logs.controller';
+import { LogsTailController } from './logs/logs-tail.controller';
 import { ResourcesController } from './resources/resources.controller';
 import { TemplatesController } from './templates/templates.controller';
 import { UsersController } from './users/users.controller';
@@ -64,6 +65,7 @@ export function apiModule(config: ApiConfig, log: JsonLogger) {
       VolumesController,
       TeamsController,
       TeamCommandsController,
+      LogsTailController,
       LogsController,
     ],
     providers: [...coreProviders('api', config, log, { nats: false }), { provide: APP_FILTER, useValue: new ApiExceptionFilter(log) }],

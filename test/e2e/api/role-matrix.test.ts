@@ -46,6 +46,7 @@ const ROUTES: Record<string, Need> = {
   'GET /api/v1/volumes': 'viewer',
   'DELETE /api/v1/volumes/{volume}': 'operator',
   'GET /api/v1/logs': 'viewer',
+  'GET /api/v1/logs/stream': 'viewer',
   'GET /api/v1/users': 'admin',
   'POST /api/v1/users': 'admin',
   'PATCH /api/v1/users/{name}': 'admin',
