@@ -5,6 +5,7 @@ import { AgentDetailPage } from './pages/agent-detail';
 import { AgentsPage } from './pages/agents';
 import { AlertsPage } from './pages/alerts';
 import { AuditPage } from './pages/audit';
+import { LogsPage } from './pages/logs';
 import { SignInPage } from './pages/sign-in';
 import { TemplateDetailPage } from './pages/template-detail';
 import { TemplatesPage } from './pages/templates';
@@ -22,6 +23,7 @@ function Page({ me }: { me: Me }) {
   if ((m = match('/agents/:name', path))) return <AgentDetailPage key={m.name} name={m.name!} me={me} />;
   if (match('/alerts', path)) return <AlertsPage me={me} />;
   if (match('/audit', path)) return <AuditPage />;
+  if (match('/logs', path)) return <LogsPage />;
   if (match('/templates', path)) return <TemplatesPage />;
   if ((m = match('/templates/:name', path))) return <TemplateDetailPage key={m.name} name={m.name!} />;
   if (match('/users', path) && can(me, 'admin')) return <UsersPage me={me} />;

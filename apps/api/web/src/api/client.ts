@@ -15,6 +15,7 @@ import type {
   Page,
   Resources,
   Role,
+  StoredLogLine,
   TemplateDetail,
   TemplateSummary,
   TemplateVersion,
@@ -120,6 +121,10 @@ export const api = {
   templateVersion: (name: string, version: number) => call<unknown>('GET', path(`/templates/${seg(name)}/versions/${version}`)),
   templateDiff: (name: string, from: number, to: number) => call<unknown>('GET', path(`/templates/${seg(name)}/diff`, { from, to })),
 
+  /** the collected lines, newest first (q: full-text words) */
+  logSearch: (query: Query) => call<Page<StoredLogLine>>('GET', path('/logs', { limit: 200, ...query })),
+  /** server-sent events of the lines as they are collected: one of agent, team or all=true */
+  logTailUrl: (query: Query) => path('/logs/stream', query),
   audit: (query: Query) => call<Page<AuditEntry>>('GET', path('/audit', { limit: 100, ...query })),
   alerts: (state: 'open' | 'all') => call<Page<Alert>>('GET', path('/alerts', { state })),
   acknowledge: (key: string, note?: string) => command('POST', path(`/alerts/${seg(key)}/acknowledge`), note ? { note } : {}),

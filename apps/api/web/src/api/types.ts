@@ -63,6 +63,17 @@ export interface LogLine {
   ts?: string;
 }
 
+/** A line the monitor collected (GET /api/v1/logs, /logs/stream): kept after its container is gone, within retention. */
+export interface StoredLogLine {
+  at: string;
+  agentId: string;
+  agentName: string;
+  team: string | null;
+  containerId: string;
+  stream: 'stdout' | 'stderr';
+  line: string;
+}
+
 export interface AuditEntry {
   at: string;
   commandId: string | null;

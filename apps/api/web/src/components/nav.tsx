@@ -10,6 +10,7 @@ export function Nav({ me }: { me: Me }) {
   const links: [string, string][] = [
     ['/', 'Agents'],
     ['/alerts', 'Alerts'],
+    ['/logs', 'Logs'],
     ['/audit', 'Audit'],
     ['/templates', 'Templates'],
     ...(can(me, 'admin')

@@ -101,6 +101,9 @@ export function AgentDetailPage(props: { name: string; me: Me }) {
       </div>
       <HistoryTimeline agent={agent.name} tick={tick} />
       <LogViewer agent={agent.name} />
+      <p class="small">
+        <Link href={`/logs?agent=${encodeURIComponent(agent.name)}`}>Search this agent's collected logs</Link> (kept after its container is gone)
+      </p>
     </main>
   );
 }
