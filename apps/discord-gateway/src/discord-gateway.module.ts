@@ -17,6 +17,7 @@ import { AgentFollower } from './bot/agent-follow';
 import { ButtonHandler } from './bot/button-handler';
 import { CommandIntake } from './bot/command-intake';
 import { CommandRunner } from './bot/command-runner';
+import { LogTailer } from './bot/log-tail';
 import { Confirmations } from './bot/confirmations';
 import { DiscordBot } from './bot/discord-bot';
 import { InFlight } from './bot/in-flight';
@@ -46,6 +47,7 @@ export function discordGatewayModule(config: DiscordGatewayConfig, log: JsonLogg
       AgentEvents,
       StatusReader,
       AgentFollower,
+      LogTailer,
       CommandRunner,
       Confirmations,
       CommandIntake,

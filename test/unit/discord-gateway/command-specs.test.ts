@@ -201,6 +201,11 @@ describe('parseSlash', () => {
   test('the same range and presence checks as the prefix form', () => {
     assert.equal(problem(parseSlash('logs', { agent: 'coder-1', lines: 500 })).problem, 'lines must be a whole number from 1 to 200, not "500"');
     assert.equal(problem(parseSlash('history', { agent: 'coder-1', limit: 2.5 })).problem, 'limit must be a whole number from 1 to 50, not "2.5"');
+    assert.equal(problem(parseSlash('tail', { target: 'coder-1', seconds: 4 })).problem, 'seconds must be a whole number from 5 to 120, not "4"');
+    assert.equal(problem(parseSlash('tail', {})).problem, 'tail needs a target (an agent or a team name)');
+    const tail = parseSlash('tail', { target: 'coding', seconds: 60 });
+    assert.ok(tail?.ok);
+    assert.deepEqual(tail.command.args, { target: 'coding', seconds: 60 });
     const missing = problem(parseSlash('rm', {}));
     assert.equal(missing.problem, 'rm needs an agent (agent name or id)');
     assert.equal(missing.usage, '/rm <agent> [--yes] [--reason "<text>"]');
@@ -212,6 +217,7 @@ describe('usageLine', () => {
     assert.equal(usageLine(specOf('deploy')!), '!deploy <template> [name] [--reason "<text>"]');
     assert.equal(usageLine(specOf('rm')!), '!rm <agent> [--yes] [--reason "<text>"]');
     assert.equal(usageLine(specOf('history')!, '/'), '/history <agent> [limit]');
+    assert.equal(usageLine(specOf('tail')!), '!tail <target> [seconds]');
     assert.equal(usageLine(specOf('help')!, '?'), '?help');
   });
 });
@@ -295,7 +301,18 @@ describe('slashDefinitions: suggestions', () => {
     const flagged = slashDefinitions()
       .flatMap((c) => c.options.filter((o) => o.autocomplete === true).map((o) => `${c.name}.${o.name as string}`))
       .sort();
-    assert.deepEqual(flagged, ['deploy.template', 'history.agent', 'logs.agent', 'restart.agent', 'rm.agent', 'start.agent', 'status.target', 'stop.agent', 'why.agent']);
+    assert.deepEqual(flagged, [
+      'deploy.template',
+      'history.agent',
+      'logs.agent',
+      'restart.agent',
+      'rm.agent',
+      'start.agent',
+      'status.target',
+      'stop.agent',
+      'tail.target',
+      'why.agent',
+    ]);
     for (const c of slashDefinitions()) for (const o of c.options) if (o.autocomplete === true) assert.equal(o.type, 3, `${c.name}.${o.name as string} is a string option`);
   });
 });

@@ -13,6 +13,7 @@ import { AgentFollower, queryRetry, type Goal } from './agent-follow';
 import type { ParsedCommand } from './command-specs';
 import { changedReply, errorReply, helpReply, historyReply, logsReply, templatesReply, whyReply } from './replies';
 import type { BotReply } from './reply-types';
+import { LogTailer } from './log-tail';
 import { StatusReader } from './status-reader';
 import { activityReply, teamReply } from './team-replies';
 
@@ -49,6 +50,7 @@ export class CommandRunner {
     @Inject(BusClient) private readonly bus: BusClient,
     @Inject(StatusReader) private readonly reader: StatusReader,
     @Inject(AgentFollower) private readonly follower: AgentFollower,
+    @Inject(LogTailer) private readonly tailer: LogTailer,
     @Inject(CONFIG) config: DiscordGatewayConfig,
   ) {
     this.prefix = config.DISCORD_PREFIX;
@@ -76,6 +78,8 @@ export class CommandRunner {
       }
       case 'logs':
         return this.logs(String(a.agent), Number(a.lines ?? 20), reading);
+      case 'tail':
+        return this.tailer.tail(String(a.target), Number(a.seconds ?? 30), this.prefix, reading, ctx.progress);
       case 'history':
       case 'why': {
         // only what a message can show: the last events (a longer history is in `sacp history`)
@@ -120,6 +124,8 @@ export class CommandRunner {
 
   private async logs(agent: string, lines: number, reading: { retry: RetryPolicy; onWaiting: OnWaiting }): Promise<BotReply> {
     const first = await this.bus.query('agent.logs', { agent, lines, follow: false }, reading);
+    // a removed agent's container is gone: what the monitor collected of it is kept within retention
+    if (!first.ok && first.error.code === 'AGENT.NOT_FOUND') return (await this.tailer.collected(agent, lines, reading)) ?? errorReply(first.error, this.prefix);
     if (!first.ok) return errorReply(first.error, this.prefix);
     if (!first.nextCursor) return logsReply(first.result.agent, first.result.lines);
     // more than a page: pages come oldest first, and a message shows the newest

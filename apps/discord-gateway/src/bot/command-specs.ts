@@ -5,7 +5,7 @@
  */
 import type { CommandType, Role } from '@sacp/events';
 
-export type ArgKind = 'agent' | 'template' | 'name' | 'target' | 'lines' | 'limit' | 'container' | 'team';
+export type ArgKind = 'agent' | 'template' | 'name' | 'target' | 'lines' | 'limit' | 'container' | 'team' | 'seconds';
 
 export interface ArgSpec {
   name: ArgKind;
@@ -13,7 +13,7 @@ export interface ArgSpec {
   description: string;
 }
 
-export type CommandName = 'status' | 'deploy' | 'stop' | 'start' | 'restart' | 'rm' | 'adopt' | 'logs' | 'history' | 'why' | 'templates' | 'team' | 'activity' | 'help';
+export type CommandName = 'status' | 'deploy' | 'stop' | 'start' | 'restart' | 'rm' | 'adopt' | 'logs' | 'tail' | 'history' | 'why' | 'templates' | 'team' | 'activity' | 'help';
 
 export interface CommandSpec {
   name: CommandName;
@@ -122,6 +122,19 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
     doing: 'reading logs',
   },
   {
+    name: 'tail',
+    summary: 'follow the collected log lines of an agent or a team, live, for a while',
+    role: 'viewer',
+    args: [
+      { name: 'target', required: true, description: 'an agent or a team name' },
+      { name: 'seconds', required: false, description: 'how long to follow, 5-120 (default 30)' },
+    ],
+    destructive: false,
+    takesReason: false,
+    busCommand: null,
+    doing: 'following logs',
+  },
+  {
     name: 'history',
     summary: "an agent's events: who did what, when and why",
     role: 'viewer',
@@ -192,7 +205,7 @@ export function usageLine(spec: CommandSpec, prefix = '!'): string {
 }
 
 /** Numeric arguments and their bounds. */
-export const ARG_LIMITS: Partial<Record<ArgKind, { min: number; max: number }>> = { lines: { min: 1, max: 200 }, limit: { min: 1, max: 50 } };
+export const ARG_LIMITS: Partial<Record<ArgKind, { min: number; max: number }>> = { lines: { min: 1, max: 200 }, limit: { min: 1, max: 50 }, seconds: { min: 5, max: 120 } };
 
 /** arguments whose values the bot suggests (slash command autocomplete) */
 export const SUGGESTED: ReadonlySet<ArgKind> = new Set<ArgKind>(['agent', 'template', 'target']);
