@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import type { AgentLogRow, LogSearchFilter, LogStreamName } from './agent-log.repository';
+import type { AgentLogRow, LogSearchFilter, LogStreamName } from './agent-log.types';
 
 /** `ts` as text to the microsecond, in UTC: a JS Date would keep milliseconds only. */
 export const logTs = (table: string) => `to_char(${table}.ts at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
