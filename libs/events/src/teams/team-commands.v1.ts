@@ -53,11 +53,15 @@ export const ChangeTeamV1 = {
 } as const;
 export type ChangeTeamPayloadV1 = z.infer<typeof ChangeTeamV1.payload>;
 
-/** Deletes a team. Refused while it has members: remove them (or their agents) first, so no agent is left holding a team that is gone. */
+/**
+ * Deletes a team. Refused while it has members: remove them (or their agents) first, so
+ * no agent is left holding a team that is gone. Its shared volume is kept (reported as
+ * orphaned) unless `volumes` is true; its networks go once no container uses them.
+ */
 export const DeleteTeamV1 = {
   type: 'team.delete',
   version: 1,
-  payload: z.object({ team: TeamRefSchema }),
+  payload: z.object({ team: TeamRefSchema, volumes: z.boolean().optional() }),
   example: { team: 'coding' },
 } as const;
 export type DeleteTeamPayloadV1 = z.infer<typeof DeleteTeamV1.payload>;
