@@ -64,6 +64,7 @@ export function registerTeam(program: Command, rt: Runtime): void {
     .command('delete')
     .summary('delete a team (refused while it has members)')
     .argument('<team>', 'team name')
+    .option('--volumes', "also remove the team's shared volume (kept and listed as orphaned otherwise)")
     .option('--reason <text>', REASON_HELP)
     .option('--json', 'print the result as JSON')
     .action(rt.action(remove));
@@ -160,8 +161,9 @@ async function change(ctx: CliContext, team: string, o: ChangeFlags): Promise<vo
   );
 }
 
-async function remove(ctx: CliContext, team: string, o: { reason?: string; json?: boolean }): Promise<void> {
-  const reply = await ctx.command('team.delete', { team }, { reason: o.reason, what: 'team delete' });
+async function remove(ctx: CliContext, team: string, o: { volumes?: boolean; reason?: string; json?: boolean }): Promise<void> {
+  const reply = await ctx.command('team.delete', { team, ...(o.volumes ? { volumes: true } : {}) }, { reason: o.reason, what: 'team delete' });
   if (o.json) return ctx.io.out(json({ commandId: reply.commandId, duplicate: reply.duplicate, ...reply.result }));
-  ctx.io.out(`deleted team ${reply.result.team}\n`);
+  const removed = (reply.result as { volumesRemoved?: string[] }).volumesRemoved ?? [];
+  ctx.io.out(`deleted team ${reply.result.team}${removed.length ? `; removed volume ${removed.join(', ')}` : ''}\n`);
 }

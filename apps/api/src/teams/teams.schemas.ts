@@ -10,6 +10,10 @@ export const TeamRef = TeamRefSchema;
 export const AgentRef = AgentRefSchema;
 export const ReasonBody = z.object({ reason }).strict();
 
+/** DELETE /teams/{team}: `volumes` (in the query, "true", or the body, true) also removes the team's shared volume (kept otherwise) */
+export const DeleteTeamQuery = z.object({ volumes: z.enum(['true', 'false'], { message: 'volumes is "true" or "false"' }).default('false') }).strict();
+export const DeleteTeamBody = z.object({ reason, volumes: z.boolean().optional() }).strict();
+
 export const CreateTeamBody = z
   .object({
     /** a file of configs/teams on the server */
