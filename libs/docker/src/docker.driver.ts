@@ -10,6 +10,7 @@ import { DockerImages } from './docker-images';
 import type { LogLine } from './docker-log-lines';
 import { DockerLogs, type FollowLogsOptions } from './docker-logs';
 import { DockerNetworks, type NetworkOptions, type NetworkSummary } from './docker-networks';
+import { shareVolume } from './docker-volume-share';
 import { DockerVolumes, type VolumeInfo, type VolumeSummary, type VolumeUsage } from './docker-volumes';
 
 /**
@@ -179,6 +180,11 @@ export class DockerDriver {
   /** Returns the named volume, creating it (local driver) when missing. */
   ensureVolume(name: string, labels: Record<string, string>): Promise<VolumeSummary> {
     return this.volumes.ensure(name, labels);
+  }
+
+  /** Makes the volume writable by every uid (mode 1777) with a short-lived helper container from `image`; see docker-volume-share.ts. */
+  shareVolume(name: string, image: string, labels: Record<string, string>): Promise<void> {
+    return shareVolume(this.docker, name, image, labels);
   }
 
   /** Missing is fine; a volume in use by a container is an error. */

@@ -39,7 +39,7 @@ describe('agent placement: networks, team label, team volume', () => {
     assert.equal(teamNetworkName('default', 'coding', false), 'sacp-team-coding');
     assert.equal(teamNetworkName('default', 'coding', true), 'sacp-team-coding_egress');
     assert.equal(teamNetworkName('ci-7', 'coding', false), 'sacp-ci-7-team-coding');
-    assert.equal(soloNetworkName('default'), 'sacp-agents');
+    assert.equal(soloNetworkName('default'), 'sacp-solo');
     assert.equal(teamVolumeName('default', 'coding'), 'sacp-team-coding-shared');
   });
 
@@ -69,7 +69,7 @@ describe('agent placement: networks, team label, team volume', () => {
 
   test('an agent in no team is on the shared network without inter-container traffic, and has no team label', () => {
     const p = placeAgent(spec(), 'solo-1', null, own, 'default');
-    assert.equal(p.spec.networkMode, 'sacp-agents');
+    assert.equal(p.spec.networkMode, 'sacp-solo');
     assert.equal(p.spec.networkAliases, undefined);
     assert.equal(p.spec.labels[Labels.team], undefined);
     assert.deepEqual(p.networks[0]!.options, { 'com.docker.network.bridge.enable_icc': 'false' });
@@ -103,16 +103,16 @@ describe('agent placement: networks, team label, team volume', () => {
     assert.deepEqual(networkChanges(['sacp-team-coding_egress'], wanted), { connect: [], disconnect: [] });
     // a container made before teams, on Docker's default bridge, moves to the network of agents in no team
     const solo = networkChanges(['bridge'], wantedNetworks('bridge', 'x', null, own, 'default'));
-    assert.deepEqual([solo.connect.map((n) => n.name), solo.disconnect], [['sacp-agents'], ['bridge']]);
+    assert.deepEqual([solo.connect.map((n) => n.name), solo.disconnect], [['sacp-solo'], ['bridge']]);
   });
 
-  test('a team network is unwanted once its team is gone or has the other egress setting; the agents network never', () => {
+  test('a team network is unwanted once its team is gone or has the other egress setting; the solo network never', () => {
     const labels = { ...own, [Labels.network]: 'team', [Labels.team]: 'coding' };
     assert.equal(networkUnwanted(labels, 'sacp-team-coding', 'default', { exists: true, egress: false }), false);
     assert.equal(networkUnwanted(labels, 'sacp-team-coding', 'default', { exists: true, egress: true }), true);
     assert.equal(networkUnwanted(labels, 'sacp-team-coding', 'default', { exists: false, egress: false }), true);
     assert.equal(networkUnwanted(labels, 'sacp-team-coding', 'default', null), true);
-    assert.equal(networkUnwanted({ ...own, [Labels.network]: 'agents' }, 'sacp-agents', 'default', null), false);
+    assert.equal(networkUnwanted({ ...own, [Labels.network]: 'solo' }, 'sacp-solo', 'default', null), false);
   });
 });
 

@@ -55,7 +55,7 @@ export class AgentNetworks {
     const own = await this.labels.own();
     const placed = placeAgent(spec, state.name, await this.teamOf(state), own, this.labels.instance);
     for (const n of placed.networks) await this.ensureNetwork(n);
-    if (placed.teamVolume) await this.ensureTeamVolume(placed.teamVolume);
+    if (placed.teamVolume) await this.ensureTeamVolume(placed.teamVolume, spec.image);
     return placed.spec;
   }
 
@@ -120,12 +120,20 @@ export class AgentNetworks {
       );
   }
 
-  private async ensureTeamVolume(v: TeamVolume): Promise<void> {
+  /**
+   * Makes the team's volume and opens it to every member's uid. The mode is set again
+   * each time a member's container is made (a helper container, about a quarter of a
+   * second): a crash between the volume's creation and its first chmod cannot leave it
+   * closed, and nothing but the volume itself would have to remember that it was done.
+   */
+  private async ensureTeamVolume(v: TeamVolume, image: string): Promise<void> {
     const got = await this.docker.ensureVolume(v.name, v.labels);
     if (got.created) this.log.info('team volume created', { volume: v.name, team: v.labels[Labels.team] });
     const wrong = IDENTITY.filter((k) => (got.labels[k] ?? null) !== (v.labels[k] ?? null));
     if (wrong.length)
       throw new OperationFailure('create', ErrorCodes.POLICY_VIOLATION, `volume "${v.name}" exists but is not this team's shared volume (labels ${wrong.join(', ')} differ)`);
+    // not the control plane's container labels (managed, store): the reconciler never takes it for an agent
+    await this.docker.shareVolume(v.name, image, { [Labels.instance]: this.labels.instance, [Labels.component]: 'team-volume-helper' });
   }
 
   private async dockerCall(live: Live, fn: () => Promise<void>): Promise<void> {

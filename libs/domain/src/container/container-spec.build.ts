@@ -27,7 +27,7 @@ export const Labels = {
   volume: 'sacp.volume',
   /** on an agent's container, a team's network and its shared volume: the team */
   team: 'sacp.team',
-  /** on a network the control plane made: "team" or "agents" (the one of agents in no team) */
+  /** on a network the control plane made: "team" or "solo" (the one of agents in no team) */
   network: 'sacp.network',
 } as const;
 

@@ -57,14 +57,14 @@ export interface Placement {
 
 export const TEAM_SHARED_VOLUME = 'team-shared';
 export const TEAM_SHARED_TARGET = '/team';
-export const NETWORK_KIND = { team: 'team', agents: 'agents' } as const;
+export const NETWORK_KIND = { team: 'team', solo: 'solo' } as const;
 
 const prefix = (instance: string) => (instance === 'default' ? 'sacp' : `sacp-${instance}`);
 
 /** A team's network. Team names have no "_", so the egress variant never collides with another team's network. */
 export const teamNetworkName = (instance: string, team: string, egress: boolean) => `${prefix(instance)}-team-${team}${egress ? '_egress' : ''}`;
-/** The network of the agents in no team. */
-export const soloNetworkName = (instance: string) => `${prefix(instance)}-agents`;
+/** The network of the agents in no team ("solo" is no team's name: team networks are named sacp-team-<team>). */
+export const soloNetworkName = (instance: string) => `${prefix(instance)}-solo`;
 export const teamVolumeName = (instance: string, team: string) => `${prefix(instance)}-team-${team}-shared`;
 
 export function teamNetwork(own: Record<string, string>, instance: string, team: Pick<TeamPlacement, 'name' | 'egress'>, aliases: string[]): WantedNetwork {
@@ -84,7 +84,7 @@ export function soloNetwork(own: Record<string, string>, instance: string): Want
     managed: true,
     internal: false,
     options: { 'com.docker.network.bridge.enable_icc': 'false' },
-    labels: { ...own, [Labels.network]: NETWORK_KIND.agents },
+    labels: { ...own, [Labels.network]: NETWORK_KIND.solo },
     aliases: [],
   };
 }
