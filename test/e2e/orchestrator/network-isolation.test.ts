@@ -62,7 +62,14 @@ describe('network isolation: team networks, agents in no team, and what no agent
     return c;
   };
   const ipOf = async (name: string) => Object.values((await container(name)).networks)[0]!;
-  const networkInfo = (name: string) => cp.docker['client'].api.getNetwork(name).inspect() as Promise<{ Id: string; Internal: boolean; Labels: Record<string, string>; Options: Record<string, string>; IPAM: { Config: Array<{ Subnet: string; Gateway: string }> } }>;
+  const networkInfo = (name: string) =>
+    cp.docker['client'].api.getNetwork(name).inspect() as Promise<{
+      Id: string;
+      Internal: boolean;
+      Labels: Record<string, string>;
+      Options: Record<string, string>;
+      IPAM: { Config: Array<{ Subnet: string; Gateway: string }> };
+    }>;
   const net = (team: string, egress = false) => `sacp-${cp.instance}-team-${team}${egress ? '_egress' : ''}`;
   const events = async (agentId: string) => (await (await cp.eventStore()).readStream(`agent-${agentId}`)).map((e) => e.type);
   const running = (name: string, notContainer?: string | null) =>
@@ -79,7 +86,13 @@ describe('network isolation: team networks, agents in no team, and what no agent
   beforeAll(async () => {
     await cp.start();
     for (const [name, members] of [
-      ['alpha', [['a1', 'probed'], ['a2', 'sim']]],
+      [
+        'alpha',
+        [
+          ['a1', 'probed'],
+          ['a2', 'sim'],
+        ],
+      ],
       ['beta', [['b1', 'sim']]],
     ] as const) {
       const created = await cp.command('team.create', team(name, members as unknown as Array<[string, string]>));
@@ -116,7 +129,7 @@ describe('network isolation: team networks, agents in no team, and what no agent
     assert.equal(await probe(a1, await ipOf('alpha-a2'), SIM_PORT), 'OPEN', 'alpha-a1 → alpha-a2 by address');
     assert.notEqual(await probe(a1, 'beta-b1', SIM_PORT), 'OPEN', 'alpha-a1 → beta-b1 by name');
     assert.doesNotMatch(await lookup(a1, 'beta-b1'), /^ADDR/, 'the other team is not even resolved');
-    assert.match(await lookup(a1, 'alpha-a2'), /^ADDR 172\./);
+    assert.match(await lookup(a1, 'alpha-a2'), /^ADDR \d/);
     assert.equal(await probe(a1, await ipOf('beta-b1'), SIM_PORT), 'TIMEOUT', 'alpha-a1 → beta-b1 by address');
     assert.equal(await probe(b1, await ipOf('alpha-a1'), SIM_PORT), 'TIMEOUT', 'beta-b1 → alpha-a1 by address');
     assert.equal(await probe(s1, await ipOf('solo-2'), SIM_PORT), 'TIMEOUT', 'solo-1 → solo-2: no inter-container traffic');

@@ -166,9 +166,9 @@ describe('stored agent logs (migration 014, real Postgres, the services role)', 
     const teams = new TeamRetentions(noFleet);
     const config = (logRetention: unknown) => ({ name: 'x', members: [], quota: { memory: '1g', cpus: 1, pids: 64 }, egress: false, logRetention, sharedVolume: false });
     // "tight": 50 lines' worth of megabytes, and 150 seconds; "loose": a setting that a change takes back to the global one
-    teams.observe({ type: 'team.created', data: { team: 'tight', config: config({ maxMb: (50 * (300 + LINE_OVERHEAD_BYTES)) / 1024 / 1024, days: 150 / 86_400 }) } } as never);
-    teams.observe({ type: 'team.created', data: { team: 'loose', config: config({ maxMb: 0.001 }) } } as never);
-    teams.observe({ type: 'team.changed', data: { team: 'loose', config: config(null) } } as never);
+    teams.observe({ type: 'team.created', data: { team: 'tight', config: config({ maxMb: (50 * (300 + LINE_OVERHEAD_BYTES)) / 1024 / 1024, days: 150 / 86_400 }) } });
+    teams.observe({ type: 'team.created', data: { team: 'loose', config: config({ maxMb: 0.001 }) } });
+    teams.observe({ type: 'team.changed', data: { team: 'loose', config: config(null) } });
     const retention = new LogRetention(repo, { isLeader: true } as MonitorLeader, settings, new JsonLogger('test', 'error'), teams);
     assert.deepEqual(retention.policyFor('loose'), settings.logs.retention);
     assert.deepEqual(retention.policyFor(''), settings.logs.retention);
@@ -185,7 +185,11 @@ describe('stored agent logs (migration 014, real Postgres, the services role)', 
     // its age limit: 150 seconds on, only the lines of the last 150 seconds are left (the last 50 are younger)
     await retention.prune(new Date(now + 100_000));
     assert.ok((await of(T1)) <= 50);
-    const age = (await ownerPool.query<{ n: number }>(`select count(*)::int as n from agent_log_lines where container_id = '${T1}' and ts < $1`, [new Date(now + 100_000 - 150_000).toISOString()])).rows[0]!.n;
+    const age = (
+      await ownerPool.query<{ n: number }>(`select count(*)::int as n from agent_log_lines where container_id = '${T1}' and ts < $1`, [
+        new Date(now + 100_000 - 150_000).toISOString(),
+      ])
+    ).rows[0]!.n;
     assert.equal(age, 0, 'nothing of team "tight" older than its 150 seconds');
     assert.equal(await of(T2), 200);
     await ownerPool.query(`delete from agent_log_lines where container_id in ('${T1}', '${T2}', '${T3}')`);

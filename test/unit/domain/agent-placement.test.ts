@@ -48,7 +48,10 @@ describe('agent placement: networks, team label, team volume', () => {
     assert.equal(p.spec.networkMode, 'sacp-team-coding');
     assert.deepEqual(p.spec.networkAliases, ['coding-coder']);
     assert.equal(p.spec.labels[Labels.team], 'coding');
-    assert.deepEqual(p.networks.map((n) => [n.name, n.internal, n.labels[Labels.team], n.labels[Labels.network]]), [['sacp-team-coding', true, 'coding', 'team']]);
+    assert.deepEqual(
+      p.networks.map((n) => [n.name, n.internal, n.labels[Labels.team], n.labels[Labels.network]]),
+      [['sacp-team-coding', true, 'coding', 'team']],
+    );
     assert.deepEqual(p.spec.mounts.at(-1), { type: 'volume', source: 'sacp-team-coding-shared', target: '/team', readOnly: false, volume: 'team-shared' });
     assert.deepEqual(p.teamVolume, { name: 'sacp-team-coding-shared', labels: { ...own, [Labels.volume]: 'team-shared', [Labels.team]: 'coding' } });
     const options = toCreateOptions(p.spec);
@@ -96,10 +99,10 @@ describe('agent placement: networks, team label, team volume', () => {
 
   test('network changes of a running container: join the wanted, leave the rest', () => {
     const wanted = wantedNetworks('bridge', 'x', { name: 'coding', egress: true }, own, 'default');
-    assert.deepEqual(
-      (({ connect, disconnect }) => [connect.map((n) => n.name), disconnect])(networkChanges(['sacp-team-coding'], wanted)),
-      [['sacp-team-coding_egress'], ['sacp-team-coding']],
-    );
+    assert.deepEqual((({ connect, disconnect }) => [connect.map((n) => n.name), disconnect])(networkChanges(['sacp-team-coding'], wanted)), [
+      ['sacp-team-coding_egress'],
+      ['sacp-team-coding'],
+    ]);
     assert.deepEqual(networkChanges(['sacp-team-coding_egress'], wanted), { connect: [], disconnect: [] });
     // a container made before teams, on Docker's default bridge, moves to the network of agents in no team
     const solo = networkChanges(['bridge'], wantedNetworks('bridge', 'x', null, own, 'default'));
@@ -133,7 +136,7 @@ describe('a change of team makes a new container generation', () => {
       type: 'agent.container_removed',
       data: { agentId: 'a1', containerId: 'x1' },
       metadata: { occurredAt: '2026-11-30T10:00:02.000Z' },
-    } as EvolvableEvent);
+    });
     assert.deepEqual(planReconcile(removed, [], '2026-11-30T10:00:03.000Z'), [{ kind: 'create' }]);
     assert.notEqual(containerName(removed), before.containerName);
   });

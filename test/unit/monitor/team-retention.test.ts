@@ -17,14 +17,14 @@ describe('per-team log retention', () => {
 
   test('folded from team events: created, changed back to null, deleted; a setting the schema refuses counts as none', () => {
     const teams = new TeamRetentions(noFleet);
-    teams.observe({ type: 'team.created', data: { team: 'a', config: config({ days: 1, maxMb: 10 }) } } as never);
-    teams.observe({ type: 'team.created', data: { team: 'b', config: config({ maxMb: 3 }) } } as never);
-    teams.observe({ type: 'team.created', data: { team: 'c', config: config({ maxAgeDays: 3 }) } } as never);
+    teams.observe({ type: 'team.created', data: { team: 'a', config: config({ days: 1, maxMb: 10 }) } });
+    teams.observe({ type: 'team.created', data: { team: 'b', config: config({ maxMb: 3 }) } });
+    teams.observe({ type: 'team.created', data: { team: 'c', config: config({ maxAgeDays: 3 }) } });
     assert.deepEqual(teams.of('a'), { days: 1, maxMb: 10 });
     assert.equal(teams.of('c'), undefined);
-    teams.observe({ type: 'team.changed', data: { team: 'a', config: config(null) } } as never);
-    teams.observe({ type: 'team.deleted', data: { team: 'b' } } as never);
-    teams.observe({ type: 'agent.deployed', data: { team: 'b' } } as never);
+    teams.observe({ type: 'team.changed', data: { team: 'a', config: config(null) } });
+    teams.observe({ type: 'team.deleted', data: { team: 'b' } });
+    teams.observe({ type: 'agent.deployed', data: { team: 'b' } });
     assert.equal(teams.of('a'), undefined);
     assert.equal(teams.of('b'), undefined);
     assert.equal(teams.of(''), undefined);

@@ -42,7 +42,7 @@ export class TeamCommandsController {
   }
 
   @Delete(':team')
-  @CommandRoute("Deletes a team (refused while it has members); its shared volume too with volumes=true (query) or volumes: true (body), else it is kept and listed as orphaned")
+  @CommandRoute('Deletes a team (refused while it has members); its shared volume too with volumes=true (query) or volumes: true (body), else it is kept and listed as orphaned')
   @ApiZodBody(DeleteTeamBody)
   @ApiZodQuery(DeleteTeamQuery)
   delete(

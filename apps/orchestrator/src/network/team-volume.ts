@@ -26,10 +26,14 @@ export async function removeTeamVolume(team: string, actor: Actor, deps: TeamVol
   if (!found || !isOwnVolume(found.labels, me) || !isTeamVolume(found.labels) || found.labels[Labels.team] !== team) return [];
   const usedBy = await deps.docker.volumeUsers(name);
   if (usedBy.length)
-    throw new DomainError(ErrorCodes.VOLUME_IN_USE, `the shared volume of team "${team}" (${name}) is still mounted by ${usedBy.join(', ')}: wait for those containers to go, then delete again`, {
-      volume: name,
-      usedBy,
-    });
+    throw new DomainError(
+      ErrorCodes.VOLUME_IN_USE,
+      `the shared volume of team "${team}" (${name}) is still mounted by ${usedBy.join(', ')}: wait for those containers to go, then delete again`,
+      {
+        volume: name,
+        usedBy,
+      },
+    );
   const sizeBytes = deps.lastSize(name);
   await deps.docker.removeVolume(name);
   const streamId = volumeStreamId(name);

@@ -32,10 +32,14 @@ export async function removeOrphanVolume(cmd: CommandEnvelope<RemoveVolumePayloa
   assertRemovableOrphan({ name, labels: found?.labels ?? null, agent, usedBy }, await deps.identity());
   const team = found && isTeamVolume(found.labels) ? found.labels[Labels.team]! : null;
   if (team && deps.teams && (await deps.teams.load(team)).exists)
-    throw new DomainError(ErrorCodes.VOLUME_NOT_ORPHANED, `volume "${name}" is the shared volume of team "${team}", which still exists: delete the team with its volumes ("sacp team delete ${team} --volumes")`, {
-      volume: name,
-      team,
-    });
+    throw new DomainError(
+      ErrorCodes.VOLUME_NOT_ORPHANED,
+      `volume "${name}" is the shared volume of team "${team}", which still exists: delete the team with its volumes ("sacp team delete ${team} --volumes")`,
+      {
+        volume: name,
+        team,
+      },
+    );
   const agentName = (agent?.exists ? agent.name : null) || (found?.labels[Labels.agentName] ?? null);
   const sizeBytes = deps.lastSize(name);
   await deps.docker.removeVolume(name);

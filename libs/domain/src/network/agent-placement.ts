@@ -94,7 +94,13 @@ export function teamVolume(own: Record<string, string>, instance: string, team: 
 }
 
 /** The networks an agent should be on, from its template's `network` (already held to the policy) and its team. */
-export function wantedNetworks(templateNetwork: string, agentName: string, team: Pick<TeamPlacement, 'name' | 'egress'> | null, own: Record<string, string>, instance: string): WantedNetwork[] {
+export function wantedNetworks(
+  templateNetwork: string,
+  agentName: string,
+  team: Pick<TeamPlacement, 'name' | 'egress'> | null,
+  own: Record<string, string>,
+  instance: string,
+): WantedNetwork[] {
   if (templateNetwork === 'none') return [];
   const ofTeam = team ? [teamNetwork(own, instance, team, [agentName])] : [];
   if (templateNetwork === 'bridge') return ofTeam.length ? ofTeam : [soloNetwork(own, instance)];
