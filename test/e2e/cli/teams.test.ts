@@ -26,6 +26,7 @@ describe('sacp team: create, deploy, show, quota refusal, stop, activity', () =>
           { name: 'b', role: 'reviewer', template: 'sim' },
         ],
         quota: { memory: '128m', cpus: 0.5, pids: 128 },
+        sharedVolume: true,
       }),
     );
   }, 120_000);
@@ -102,4 +103,15 @@ describe('sacp team: create, deploy, show, quota refusal, stop, activity', () =>
     assert.equal(entries.at(-1)!.type, 'agent.deployed', 'newest first: the deploy comes last');
     assert.ok(entries.every((e) => e.agent === 'pair-a'));
   });
+
+  test('team delete --volumes takes the shared volume with the team; without the flag it would stay, listed as orphaned', async () => {
+    const shared = `sacp-${cp.instance}-team-pair-shared`;
+    const v = await run('volumes', '--json');
+    assert.ok(JSON.parse(v.stdout).volumes.some((x: { name: string; team: { name: string } | null }) => x.name === shared && x.team?.name === 'pair'), v.stdout);
+    for (const agent of ['pair-a', 'pair-b']) assert.equal((await run('rm', agent)).code, 0);
+    const d = await run('team', 'delete', 'pair', '--volumes', '--reason', 'done');
+    assert.equal(d.code, 0, explain(d));
+    assert.equal(d.stdout, `deleted team pair; removed volume ${shared}\n`);
+    assert.equal(await cp.docker.inspectVolume(shared), null);
+  }, 60_000);
 });
