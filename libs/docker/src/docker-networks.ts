@@ -87,7 +87,7 @@ export class DockerNetworks {
     try {
       await this.docker.api.getNetwork(name).connect({ Container: containerId, EndpointConfig: { Aliases: aliases } });
     } catch (error) {
-      if (dockerStatusCode(error) === 403 && /already exists/i.test(dockerMessage(error))) return;
+      if (/already exists/i.test(dockerMessage(error))) return;
       throw this.docker.fail(error, { operation: 'connect container to network', target: `${containerId} → ${name}` });
     }
   }
@@ -98,8 +98,20 @@ export class DockerNetworks {
       await this.docker.api.getNetwork(name).disconnect({ Container: containerId, Force: true });
     } catch (error) {
       const status = dockerStatusCode(error);
-      if (status === 404 || (status === 403 && /not connected/i.test(dockerMessage(error)))) return;
+      // Docker 20.10 answers 500 "is not connected" (newer engines 403)
+      if (status === 404 || /is not connected/i.test(dockerMessage(error))) return;
       throw this.docker.fail(error, { operation: 'disconnect container from network', target: `${containerId} ← ${name}` });
+    }
+  }
+
+  /** The network's IPv4 gateway: the host's address on its bridge, where a service bound there is reachable from the network's containers. Null when there is no such network. */
+  async gateway(name: string): Promise<string | null> {
+    try {
+      const info = (await this.docker.api.getNetwork(name).inspect()) as Docker.NetworkInspectInfo;
+      return info.IPAM?.Config?.find((c) => c.Gateway && !c.Gateway.includes(':'))?.Gateway ?? null;
+    } catch (error) {
+      if (dockerStatusCode(error) === 404) return null;
+      throw this.docker.fail(error, { operation: 'inspect network', target: name });
     }
   }
 

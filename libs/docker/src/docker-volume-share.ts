@@ -14,13 +14,23 @@ const HELPER_TIMEOUT_MS = 30_000;
  * it: from `image` (the member's own image, present here), as root but with every
  * capability dropped (root owns the directory: chmod needs none), no network, only
  * that volume mounted. Idempotent; it carries `labels` (never the labels of an agent's
- * container) so a crash leaves nothing the reconciler mistakes for an agent.
+ * container) so the reconciler never mistakes it for an agent, and a deterministic name
+ * (`<volume>-opener`) so one a crash left behind is removed by the next run.
  */
 export async function shareVolume(docker: DockerApi, volume: string, image: string, labels: Record<string, string>): Promise<void> {
   const context = { operation: 'open shared volume', target: volume, image };
+  // one helper per volume, by name: one left by a crash is removed before the next runs
+  const name = `${volume}-opener`;
+  await docker.api
+    .getContainer(name)
+    .remove({ force: true })
+    .catch((error: unknown) => {
+      if (dockerStatusCode(error) !== 404) throw docker.fail(error, { ...context, operation: 'remove helper container' });
+    });
   let id: string;
   try {
     ({ id } = await docker.api.createContainer({
+      name,
       Image: image,
       Entrypoint: ['chmod'],
       Cmd: ['1777', '/shared'],

@@ -167,6 +167,11 @@ export class DockerDriver {
     return this.networks.disconnect(name, containerId);
   }
 
+  /** The network's IPv4 gateway (the host's address on its bridge); null when there is no such network. */
+  networkGateway(name: string): Promise<string | null> {
+    return this.networks.gateway(name);
+  }
+
   /** Networks carrying these labels, each with how many containers are on it. */
   listNetworks(labels: Record<string, string>): Promise<Array<Omit<NetworkSummary, 'created'> & { containers: number }>> {
     return this.networks.listByLabels(labels);
