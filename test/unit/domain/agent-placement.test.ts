@@ -76,6 +76,9 @@ describe('agent placement: networks, team label, team volume', () => {
     assert.equal(p.spec.networkAliases, undefined);
     assert.equal(p.spec.labels[Labels.team], undefined);
     assert.deepEqual(p.networks[0]!.options, { 'com.docker.network.bridge.enable_icc': 'false' });
+    // another store under the same instance name may have made it: nothing passes between its containers anyway
+    assert.ok(!p.networks[0]!.identity.includes(Labels.store));
+    assert.ok(placeAgent(spec(), 'x', coding, own, 'default').networks[0]!.identity.includes(Labels.store), "a team's network must be this store's");
     assert.equal(p.networks[0]!.internal, false);
   });
 

@@ -21,8 +21,8 @@ import { LeaseLost, OperationFailure, type Live } from '../reconcile/reconcile-e
 import { TeamLocator } from '../teams/team-locator';
 import { TemplateCatalog } from '../templates/template-catalog';
 
-/** The labels that must match on a network or volume found by name before an agent is put on it. */
-const IDENTITY = [Labels.managed, Labels.instance, Labels.store, Labels.network, Labels.team, Labels.volume];
+/** The labels that must match on a team's volume found by name before it is mounted. */
+const VOLUME_IDENTITY = [Labels.managed, Labels.instance, Labels.store, Labels.team, Labels.volume];
 
 /**
  * Where the reconciler puts an agent's container (libs/domain `placeAgent`): its team's
@@ -111,7 +111,7 @@ export class AgentNetworks {
     const got = await this.docker.ensureNetwork(n.name, n.labels, { internal: n.internal, options: n.options });
     if (got.created) this.log.info('network created', { network: n.name, internal: n.internal, team: n.labels[Labels.team] ?? null });
     if (!n.managed) return;
-    const wrong = IDENTITY.filter((k) => (got.labels[k] ?? null) !== (n.labels[k] ?? null));
+    const wrong = n.identity.filter((k) => (got.labels[k] ?? null) !== (n.labels[k] ?? null));
     if (wrong.length || got.internal !== n.internal)
       throw new OperationFailure(
         'create',
@@ -129,7 +129,7 @@ export class AgentNetworks {
   private async ensureTeamVolume(v: TeamVolume, image: string): Promise<void> {
     const got = await this.docker.ensureVolume(v.name, v.labels);
     if (got.created) this.log.info('team volume created', { volume: v.name, team: v.labels[Labels.team] });
-    const wrong = IDENTITY.filter((k) => (got.labels[k] ?? null) !== (v.labels[k] ?? null));
+    const wrong = VOLUME_IDENTITY.filter((k) => (got.labels[k] ?? null) !== (v.labels[k] ?? null));
     if (wrong.length)
       throw new OperationFailure('create', ErrorCodes.POLICY_VIOLATION, `volume "${v.name}" exists but is not this team's shared volume (labels ${wrong.join(', ')} differ)`);
     // not the control plane's container labels (managed, store): the reconciler never takes it for an agent

@@ -41,6 +41,13 @@ export interface WantedNetwork {
   options: Record<string, string>;
   labels: Record<string, string>;
   aliases: string[];
+  /**
+   * The labels a network found by this name must carry with these values before the agent
+   * is put on it. A team's network must be this store's (two stores under one instance name
+   * never share a team's network); the solo network may be another store's of the same
+   * instance: nothing passes between its containers anyway.
+   */
+  identity: string[];
 }
 
 export interface TeamVolume {
@@ -75,6 +82,7 @@ export function teamNetwork(own: Record<string, string>, instance: string, team:
     options: {},
     labels: { ...own, [Labels.network]: NETWORK_KIND.team, [Labels.team]: team.name },
     aliases,
+    identity: [Labels.managed, Labels.instance, Labels.store, Labels.network, Labels.team],
   };
 }
 
@@ -86,6 +94,7 @@ export function soloNetwork(own: Record<string, string>, instance: string): Want
     options: { 'com.docker.network.bridge.enable_icc': 'false' },
     labels: { ...own, [Labels.network]: NETWORK_KIND.solo },
     aliases: [],
+    identity: [Labels.managed, Labels.instance, Labels.network, Labels.team],
   };
 }
 
@@ -105,7 +114,7 @@ export function wantedNetworks(
   const ofTeam = team ? [teamNetwork(own, instance, team, [agentName])] : [];
   if (templateNetwork === 'bridge') return ofTeam.length ? ofTeam : [soloNetwork(own, instance)];
   // an admin-allowed network named by the template: made with this control plane's labels if missing, never removed by it
-  return [{ name: templateNetwork, managed: false, internal: false, options: {}, labels: own, aliases: [agentName] }, ...ofTeam];
+  return [{ name: templateNetwork, managed: false, internal: false, options: {}, labels: own, aliases: [agentName], identity: [] }, ...ofTeam];
 }
 
 /**
