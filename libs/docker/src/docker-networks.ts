@@ -107,7 +107,7 @@ export class DockerNetworks {
   /** The network's IPv4 gateway: the host's address on its bridge, where a service bound there is reachable from the network's containers. Null when there is no such network. */
   async gateway(name: string): Promise<string | null> {
     try {
-      const info = (await this.docker.api.getNetwork(name).inspect());
+      const info = await this.docker.api.getNetwork(name).inspect();
       return info.IPAM?.Config?.find((c) => c.Gateway && !c.Gateway.includes(':'))?.Gateway ?? null;
     } catch (error) {
       if (dockerStatusCode(error) === 404) return null;
@@ -128,7 +128,7 @@ export class DockerNetworks {
     for (const n of listed) {
       let info: Docker.NetworkInspectInfo;
       try {
-        info = (await this.docker.api.getNetwork(n.Id).inspect());
+        info = await this.docker.api.getNetwork(n.Id).inspect();
       } catch (error) {
         if (dockerStatusCode(error) === 404) continue;
         throw this.docker.fail(error, { operation: 'inspect network', target: n.Name });

@@ -107,7 +107,10 @@ describe('sacp team: create, deploy, show, quota refusal, stop, activity', () =>
   test('team delete --volumes takes the shared volume with the team; without the flag it would stay, listed as orphaned', async () => {
     const shared = `sacp-${cp.instance}-team-pair-shared`;
     const v = await run('volumes', '--json');
-    assert.ok(JSON.parse(v.stdout).volumes.some((x: { name: string; team: { name: string } | null }) => x.name === shared && x.team?.name === 'pair'), v.stdout);
+    assert.ok(
+      JSON.parse(v.stdout).volumes.some((x: { name: string; team: { name: string } | null }) => x.name === shared && x.team?.name === 'pair'),
+      v.stdout,
+    );
     for (const agent of ['pair-a', 'pair-b']) assert.equal((await run('rm', agent)).code, 0);
     const d = await run('team', 'delete', 'pair', '--volumes', '--reason', 'done');
     assert.equal(d.code, 0, explain(d));
