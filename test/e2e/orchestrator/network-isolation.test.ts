@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { networkInterfaces } from 'node:os';
 import { promisify } from 'node:util';
-import type { AgentStatusView, VolumeListView } from '@sacp/events';
+import type { AgentStatusView, StoredLogLine, VolumeListView } from '@sacp/events';
 import { TestControlPlane } from '../../support/control-plane';
 import { waitFor } from '../../support/ports';
 
@@ -51,7 +51,7 @@ const team = (name: string, members: Array<[string, string]>, over: Record<strin
 });
 
 describe('network isolation: team networks, agents in no team, and what no agent reaches (real Docker, real sim agents)', () => {
-  const cp = new TestControlPlane({ monitors: 1 });
+  const cp = new TestControlPlane({ monitors: 1, env: { MONITOR_LOG_DISCOVER_MS: '500' } });
   const ids: Record<string, string> = {};
 
   const view = async (name: string): Promise<AgentStatusView> => (await cp.status(name))[0]!;
@@ -195,6 +195,18 @@ describe('network isolation: team networks, agents in no team, and what no agent
     assert.deepEqual([shared?.kind, shared?.team, shared?.orphaned], ['team-shared', { name: 'alpha', exists: true }, false]);
     assert.ok(!(await execIn((await container('solo-1')).name, 'ls', '/')).split('\n').includes('team'), 'an agent in no team has no /team');
   });
+
+  test("the log collector files a member's lines under its team (the sacp.team label), an agent in no team's under none", async () => {
+    const search = async (body: Record<string, unknown>) => {
+      const r = await cp.query<StoredLogLine[]>('logs.search', { limit: 50, ...body });
+      assert.ok(r.ok, JSON.stringify(r));
+      return r.result;
+    };
+    const lines = await waitFor('lines of team alpha', async () => ((await search({ team: 'alpha' })).length ? search({ team: 'alpha' }) : null), 30_000, 500);
+    assert.ok(lines.every((l) => l.team === 'alpha' && l.agentName.startsWith('alpha-')));
+    const solo = await waitFor('lines of solo-1', async () => ((await search({ agent: 'solo-1' })).length ? search({ agent: 'solo-1' }) : null), 30_000, 500);
+    assert.ok(solo.every((l) => l.team === null));
+  }, 70_000);
 
   test('an HTTP health check works for a member of an internal team, where Docker publishes no port: the monitor probes the container address', async () => {
     const c = await container('alpha-a1');
