@@ -104,6 +104,15 @@ describe('sacp team: create, deploy, show, quota refusal, stop, activity', () =>
     assert.ok(entries.every((e) => e.agent === 'pair-a'));
   });
 
+  test("team change sets the team's log retention and takes it back to the global one", async () => {
+    const c = await run('team', 'change', 'pair', '--log-days', '2', '--log-mb', '50', '--reason', 'short memory');
+    assert.equal(c.code, 0, explain(c));
+    const shown = async () => JSON.parse((await run('team', 'show', 'pair', '--json')).stdout) as { config: { logRetention: unknown } };
+    assert.deepEqual((await shown()).config.logRetention, { days: 2, maxMb: 50 });
+    assert.equal((await run('team', 'change', 'pair', '--log-global')).code, 0);
+    assert.equal((await shown()).config.logRetention, null);
+  });
+
   test('team delete --volumes takes the shared volume with the team; without the flag it would stay, listed as orphaned', async () => {
     const shared = `sacp-${cp.instance}-team-pair-shared`;
     const v = await run('volumes', '--json');

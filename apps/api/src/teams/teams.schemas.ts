@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AgentRefSchema, TeamMemberSpecSchema, TeamQuotaSchema, TeamRefSchema } from '@sacp/events';
+import { AgentRefSchema, TeamLogRetentionSchema, TeamMemberSpecSchema, TeamQuotaSchema, TeamRefSchema } from '@sacp/events';
 
 const reason = z.string().max(500, 'a reason is at most 500 characters').optional();
 const configFile = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'name a file of configs/teams without ".json", e.g. "coding"');
@@ -37,11 +37,14 @@ export const ChangeTeamBody = z
     quota: TeamQuotaSchema.partial().strict().optional(),
     description: z.string().max(500).optional(),
     egress: z.boolean().optional(),
+    sharedVolume: z.boolean().optional(),
+    /** {days, maxMb} (either may be left out), or null for the global limits */
+    logRetention: TeamLogRetentionSchema.nullable().optional(),
     reason,
   })
   .strict()
-  .refine((b) => [b.config, b.definition, b.quota, b.description, b.egress].some((x) => x !== undefined), {
-    message: 'nothing to change: give a definition, a config file, a quota, a description or egress',
+  .refine((b) => [b.config, b.definition, b.quota, b.description, b.egress, b.sharedVolume, b.logRetention].some((x) => x !== undefined), {
+    message: 'nothing to change: give a definition, a config file, a quota, a description, egress, sharedVolume or logRetention',
     path: ['quota'],
   });
 

@@ -57,6 +57,8 @@ export async function changeTeam(cmd: CommandEnvelope<ChangeTeamPayloadV1>, deps
     name: state.name,
     ...(p.description !== undefined ? { description: p.description } : {}),
     ...(p.egress !== undefined ? { egress: p.egress } : {}),
+    ...(p.sharedVolume !== undefined ? { sharedVolume: p.sharedVolume } : {}),
+    ...(p.logRetention !== undefined ? { logRetention: p.logRetention } : {}),
     ...(p.quota ? { quota: { ...base.config.quota, ...p.quota } } : {}),
   };
   const { config, hash } = revalidated(merged);
