@@ -250,6 +250,14 @@ describe('network isolation: team networks, agents in no team, and what no agent
     assert.equal((await networkInfo(net('beta', true))).Internal, false);
     assert.equal(await probe((await container('beta-b1')).name, 'alpha-a2', SIM_PORT), 'OPEN', 'members still reach each other by name');
     await waitFor('the internal network of beta removed', async () => !(await networkInfo(net('beta')).catch(() => null)), 30_000);
+
+    // a member with an HTTP check moved while it runs stays healthy: the monitor looks its address up again
+    const a1 = await view('alpha-a1');
+    assert.ok((await cp.command('team.change', { team: 'alpha', egress: true })).ok);
+    await waitFor('alpha-a1 on the egress network', async () => Object.keys((await container('alpha-a1')).networks).join() === net('alpha', true), 30_000);
+    await new Promise((r) => setTimeout(r, 5000));
+    const after = await view('alpha-a1');
+    assert.deepEqual([after.containerId, after.restarts, after.health], [a1.containerId, a1.restarts, 'healthy']);
   }, 90_000);
 
   test("a deleted team's network goes once no container uses it; its volume stays (orphaned) unless the delete asks for it", async () => {
@@ -265,7 +273,11 @@ describe('network isolation: team networks, agents in no team, and what no agent
     }
     const alpha = await cp.command('team.delete', { team: 'alpha' });
     assert.ok(alpha.ok, JSON.stringify(alpha));
-    await waitFor('the network of alpha removed', async () => !(await networkInfo(net('alpha')).catch(() => null)), 30_000);
+    await waitFor(
+      'the networks of alpha removed',
+      async () => !(await networkInfo(net('alpha')).catch(() => null)) && !(await networkInfo(net('alpha', true)).catch(() => null)),
+      30_000,
+    );
     const list = await cp.query<VolumeListView>('volume.list', { orphaned: true, limit: 100 });
     assert.ok(list.ok);
     assert.deepEqual(

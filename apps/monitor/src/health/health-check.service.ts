@@ -130,6 +130,8 @@ export class HealthChecker implements OnApplicationBootstrap, BeforeApplicationS
       const outcome = target
         ? await httpProbe(target.host, target.port, hc.path, hc.timeoutSeconds * 1000, at)
         : { ok: false, output: `port ${hc.port} is not published and the container has no address`, at: at() };
+      // a failed probe looks the address up again next time: the container may have moved networks (its team's egress changed)
+      if (!outcome.ok) this.ports.delete(agent.agentId);
       const current = this.http.get(agent.agentId);
       if (!current || `${current.containerId}:${current.runningSince}` !== runKey) return; // the run changed meanwhile
       const step = recordProbe(current, hc, outcome);
