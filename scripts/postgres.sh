@@ -55,6 +55,15 @@ fi
 psql_admin() { PGOPTIONS="-c client_min_messages=warning" runuser -u postgres -- psql -X -q -v ON_ERROR_STOP=1 -p "$PG_PORT" "$@"; }
 for _ in $(seq 1 60); do psql_admin -Atc 'select 1' >/dev/null 2>&1 && break; sleep 0.5; done
 psql_admin -Atc 'select 1' >/dev/null || fail "Postgres 15/$CLUSTER does not answer on port $PG_PORT"
+# loopback only: an address an agent container can reach (a bridge gateway, the host's own
+# address, "*") would put the event store one password away from every agent
+IFS=', ' read -r -a listen_addrs <<<"$(psql_admin -Atc 'show listen_addresses')"
+for addr in "${listen_addrs[@]}"; do
+  case "$addr" in
+    localhost | 127.0.0.1 | ::1) ;;
+    *) fail "Postgres 15/$CLUSTER listens on \"$addr\" (listen_addresses): agent containers could reach it; set it to localhost (pg_conftool 15 $CLUSTER set listen_addresses localhost) and restart the cluster" ;;
+  esac
+done
 
 # passwords: made once, kept for root only
 mkdir -p "$CRED_DIR"

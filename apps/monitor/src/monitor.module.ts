@@ -21,6 +21,7 @@ import { HealthChecker } from './health/health-check.service';
 import { IdleStopper } from './idle/idle-stop.service';
 import { LogCollector } from './logs/log-collector.service';
 import { LogRetention } from './logs/log-retention.service';
+import { TeamRetentions } from './logs/team-retention';
 import { LogSearchController } from './logs/log-search.controller';
 import { LogSearchHandler } from './logs/log-search.handler';
 import { MonitorLeader } from './monitor-leader';
@@ -60,6 +61,7 @@ export function monitorModule(config: MonitorConfig, log: JsonLogger) {
       factory(AgentLogRepository, [DataSource], (ds) => new AgentLogRepository(ds)),
       LogCollector,
       LogRetention,
+      TeamRetentions,
       LogSearchHandler,
       factory(MetricsQueryHandler, [NATS, FleetView, MonitorSettings, JsonLogger], (nc, fleet, s, log) => new MetricsQueryHandler(nc, fleet, s.sampleMaxAgeMs, log)),
     ],

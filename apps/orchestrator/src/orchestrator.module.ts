@@ -33,6 +33,7 @@ import { DockerWatch } from './reconcile/docker-watch';
 import { Quarantine } from './reconcile/quarantine';
 import { Reconciler } from './reconcile/reconciler';
 import { AgentVolumes } from './volumes/agent-volumes';
+import { AgentNetworks } from './network/agent-networks';
 import { VolumeCatalog } from './volumes/volume-catalog';
 import { VolumeSizes } from './volumes/volume-sizes';
 import { VolumeCommandsController, VolumeQueriesController } from './volumes/volumes.controller';
@@ -121,6 +122,7 @@ export function orchestratorModule(config: OrchestratorConfig, log: JsonLogger) 
       VolumeSizes,
       VolumeCatalog,
       AgentVolumes,
+      AgentNetworks,
       factory(READINESS, [DockerDriver, Leadership], (docker, leadership) => ({
         probes: { docker: () => docker.ping(2000) },
         details: () => ({ leader: leadership.holdsLease }),

@@ -45,7 +45,7 @@ export function registerTeam(program: Command, rt: Runtime): void {
 
   team
     .command('change')
-    .summary("change a team's quota, description or egress, or its whole configuration")
+    .summary("change a team's quota, description, egress, shared volume or log retention, or its whole configuration")
     .argument('<team>', 'team name')
     .option('--memory <size>', 'memory quota, e.g. 1g')
     .option('--cpus <n>', 'CPU quota, e.g. 2', Number)
@@ -53,6 +53,11 @@ export function registerTeam(program: Command, rt: Runtime): void {
     .option('--description <text>', 'a new description')
     .option('--egress', 'let the team route out')
     .option('--no-egress', 'keep the team internal')
+    .option('--shared-volume', 'give the members a shared volume at /team (with their next container)')
+    .option('--no-shared-volume', 'no shared volume (an existing one is kept until the team is deleted with --volumes)')
+    .option('--log-days <n>', "keep the members' collected logs this many days (with --log-mb, replaces the team's retention)", Number)
+    .option('--log-mb <n>', "keep at most this many megabytes of the members' collected logs", Number)
+    .option('--log-global', "the global log retention (SACP_LOG_RETENTION_*) for the team's agents")
     .option('--config <name>', 'read configs/teams/<name>.json on the control plane again')
     .option('--file <path>', 'a whole new configuration from a file here')
     .option('--reason <text>', REASON_HELP)
@@ -64,6 +69,7 @@ export function registerTeam(program: Command, rt: Runtime): void {
     .command('delete')
     .summary('delete a team (refused while it has members)')
     .argument('<team>', 'team name')
+    .option('--volumes', "also remove the team's shared volume (kept and listed as orphaned otherwise)")
     .option('--reason <text>', REASON_HELP)
     .option('--json', 'print the result as JSON')
     .action(rt.action(remove));
@@ -134,6 +140,10 @@ interface ChangeFlags {
   pids?: number;
   description?: string;
   egress?: boolean;
+  sharedVolume?: boolean;
+  logDays?: number;
+  logMb?: number;
+  logGlobal?: boolean;
   config?: string;
   file?: string;
   reason?: string;
@@ -147,6 +157,8 @@ async function change(ctx: CliContext, team: string, o: ChangeFlags): Promise<vo
     ...(Object.keys(quota).length ? { quota } : {}),
     ...(o.description !== undefined ? { description: o.description } : {}),
     ...(o.egress !== undefined ? { egress: o.egress } : {}),
+    ...(o.sharedVolume !== undefined ? { sharedVolume: o.sharedVolume } : {}),
+    ...logRetention(o),
     ...(o.config !== undefined ? { config: o.config } : {}),
     ...(o.file !== undefined ? { definition: await readConfigFile(o.file) } : {}),
   };
@@ -160,8 +172,16 @@ async function change(ctx: CliContext, team: string, o: ChangeFlags): Promise<vo
   );
 }
 
-async function remove(ctx: CliContext, team: string, o: { reason?: string; json?: boolean }): Promise<void> {
-  const reply = await ctx.command('team.delete', { team }, { reason: o.reason, what: 'team delete' });
+/** --log-days/--log-mb replace the team's retention (a limit left out is the global one); --log-global drops it. */
+function logRetention(o: ChangeFlags): { logRetention?: { days?: number; maxMb?: number } | null } {
+  if (o.logGlobal) return { logRetention: null };
+  if (o.logDays === undefined && o.logMb === undefined) return {};
+  return { logRetention: { ...(o.logDays !== undefined ? { days: o.logDays } : {}), ...(o.logMb !== undefined ? { maxMb: o.logMb } : {}) } };
+}
+
+async function remove(ctx: CliContext, team: string, o: { volumes?: boolean; reason?: string; json?: boolean }): Promise<void> {
+  const reply = await ctx.command('team.delete', { team, ...(o.volumes ? { volumes: true } : {}) }, { reason: o.reason, what: 'team delete' });
   if (o.json) return ctx.io.out(json({ commandId: reply.commandId, duplicate: reply.duplicate, ...reply.result }));
-  ctx.io.out(`deleted team ${reply.result.team}\n`);
+  const removed = (reply.result as { volumesRemoved?: string[] }).volumesRemoved ?? [];
+  ctx.io.out(`deleted team ${reply.result.team}${removed.length ? `; removed volume ${removed.join(', ')}` : ''}\n`);
 }

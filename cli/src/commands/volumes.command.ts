@@ -15,7 +15,7 @@ export function registerVolumes(program: Command, rt: Runtime): void {
     );
   v.command('list', { isDefault: true })
     .summary('the volumes, newest first (the default)')
-    .option('--orphaned', 'only the volumes whose agent is gone')
+    .option('--orphaned', 'only the volumes whose agent (or, for a shared volume, team) is gone')
     .option('--json', 'print the VolumeListView as JSON')
     .action(rt.action(list));
   v.command('rm')
@@ -40,8 +40,9 @@ export function renderVolumes(view: VolumeListView): string {
     view.volumes.map((v) => [
       v.name,
       v.kind ?? '-',
-      v.agent.name ? `${v.agent.name} (${shortId(v.agent.id)})` : shortId(v.agent.id),
-      v.orphaned ? 'orphaned' : v.agent.id ? 'in use by agent' : '-',
+      // a team's shared volume names its team where an agent's names its agent
+      v.team ? `team ${v.team.name}` : v.agent.name ? `${v.agent.name} (${shortId(v.agent.id)})` : shortId(v.agent.id),
+      v.orphaned ? 'orphaned' : v.team ? 'in use by team' : v.agent.id ? 'in use by agent' : '-',
       v.sizeBytes === null ? '?' : bytes(v.sizeBytes),
       timeLabel(v.createdAt),
     ]),

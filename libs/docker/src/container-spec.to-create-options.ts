@@ -65,6 +65,8 @@ export function toCreateOptions(spec: ContainerSpec): Docker.ContainerCreateOpti
           },
         }
       : {}),
+    // DNS aliases on a user-defined network (a team member is found by its agent's name)
+    ...(spec.networkAliases?.length ? { NetworkingConfig: { EndpointsConfig: { [spec.networkMode]: { Aliases: [...spec.networkAliases] } } } } : {}),
     HostConfig: {
       Memory: spec.resources.memoryBytes,
       // Equal to Memory: no swap, so the memory limit is a real limit.

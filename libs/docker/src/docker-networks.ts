@@ -1,12 +1,20 @@
 import type Docker from 'dockerode';
 import type { DockerApi } from './docker-api';
-import { dockerStatusCode } from './docker-error.map';
+import { dockerMessage, dockerStatusCode } from './docker-error.map';
 
 export interface NetworkSummary {
   id: string;
   name: string;
   labels: Record<string, string>;
+  /** Docker's Internal: no traffic leaves the network's subnet */
+  internal: boolean;
   created: boolean;
+}
+
+/** How a missing network is made: internal or not, and the bridge driver's options (e.g. enable_icc=false). */
+export interface NetworkOptions {
+  internal?: boolean;
+  options?: Record<string, string>;
 }
 
 /**
@@ -20,10 +28,10 @@ export class DockerNetworks {
 
   constructor(private readonly docker: DockerApi) {}
 
-  async ensure(name: string, labels: Record<string, string>): Promise<NetworkSummary> {
+  async ensure(name: string, labels: Record<string, string>, how: NetworkOptions = {}): Promise<NetworkSummary> {
     const running = this.inFlight.get(name);
     if (running) return { ...(await running), created: false };
-    const ensuring = this.ensureOnce(name, labels);
+    const ensuring = this.ensureOnce(name, labels, how);
     this.inFlight.set(name, ensuring);
     try {
       return await ensuring;
@@ -32,19 +40,26 @@ export class DockerNetworks {
     }
   }
 
-  private async ensureOnce(name: string, labels: Record<string, string>): Promise<NetworkSummary> {
+  private async ensureOnce(name: string, labels: Record<string, string>, how: NetworkOptions): Promise<NetworkSummary> {
     const existing = await this.find(name);
     if (existing[0]) return { ...existing[0], created: false };
     let id: string;
     try {
-      ({ id } = await this.docker.api.createNetwork({ Name: name, Driver: 'bridge', Labels: labels, CheckDuplicate: true }));
+      ({ id } = await this.docker.api.createNetwork({
+        Name: name,
+        Driver: 'bridge',
+        Labels: labels,
+        CheckDuplicate: true,
+        Internal: how.internal === true,
+        ...(how.options ? { Options: how.options } : {}),
+      }));
     } catch (error) {
       const raced = dockerStatusCode(error) === 409 ? await this.find(name) : [];
       if (raced[0]) return { ...raced[0], created: false };
       throw this.docker.fail(error, { operation: 'create network', target: name });
     }
     const [winner] = await this.find(name);
-    if (!winner || winner.id === id) return { id, name, labels: { ...labels }, created: true };
+    if (!winner || winner.id === id) return { id, name, labels: { ...labels }, internal: how.internal === true, created: true };
     await this.removeById(id, name);
     return { ...winner, created: false };
   }
@@ -64,7 +79,63 @@ export class DockerNetworks {
     return listed
       .filter((network) => network.Name === name)
       .sort((a, b) => compareBigInt(rfc3339Nanos(a.Created), rfc3339Nanos(b.Created)) || a.Id.localeCompare(b.Id))
-      .map((network) => ({ id: network.Id, name: network.Name, labels: { ...(network.Labels ?? {}) } }));
+      .map((network) => ({ id: network.Id, name: network.Name, labels: { ...(network.Labels ?? {}) }, internal: network.Internal === true }));
+  }
+
+  /** Joins a container to a network with DNS aliases; joining a network it is on already is a no-op. */
+  async connect(name: string, containerId: string, aliases: string[]): Promise<void> {
+    try {
+      await this.docker.api.getNetwork(name).connect({ Container: containerId, EndpointConfig: { Aliases: aliases } });
+    } catch (error) {
+      if (/already exists/i.test(dockerMessage(error))) return;
+      throw this.docker.fail(error, { operation: 'connect container to network', target: `${containerId} → ${name}` });
+    }
+  }
+
+  /** Takes a container off a network; one that is not on it (or a network that is gone) is fine. */
+  async disconnect(name: string, containerId: string): Promise<void> {
+    try {
+      await this.docker.api.getNetwork(name).disconnect({ Container: containerId, Force: true });
+    } catch (error) {
+      const status = dockerStatusCode(error);
+      // Docker 20.10 answers 500 "is not connected" (newer engines 403)
+      if (status === 404 || /is not connected/i.test(dockerMessage(error))) return;
+      throw this.docker.fail(error, { operation: 'disconnect container from network', target: `${containerId} ← ${name}` });
+    }
+  }
+
+  /** The network's IPv4 gateway: the host's address on its bridge, where a service bound there is reachable from the network's containers. Null when there is no such network. */
+  async gateway(name: string): Promise<string | null> {
+    try {
+      const info = await this.docker.api.getNetwork(name).inspect();
+      return info.IPAM?.Config?.find((c) => c.Gateway && !c.Gateway.includes(':'))?.Gateway ?? null;
+    } catch (error) {
+      if (dockerStatusCode(error) === 404) return null;
+      throw this.docker.fail(error, { operation: 'inspect network', target: name });
+    }
+  }
+
+  /** Networks carrying every given label, with the number of containers on each (an inspect each: Docker's list leaves them out). */
+  async listByLabels(labels: Record<string, string>): Promise<Array<Omit<NetworkSummary, 'created'> & { containers: number }>> {
+    const filter = Object.entries(labels).map(([k, v]) => `${k}=${v}`);
+    let listed: Docker.NetworkInspectInfo[];
+    try {
+      listed = await this.docker.api.listNetworks({ filters: { label: filter } });
+    } catch (error) {
+      throw this.docker.fail(error, { operation: 'list networks', target: `with labels ${filter.join(',')}` });
+    }
+    const out: Array<Omit<NetworkSummary, 'created'> & { containers: number }> = [];
+    for (const n of listed) {
+      let info: Docker.NetworkInspectInfo;
+      try {
+        info = await this.docker.api.getNetwork(n.Id).inspect();
+      } catch (error) {
+        if (dockerStatusCode(error) === 404) continue;
+        throw this.docker.fail(error, { operation: 'inspect network', target: n.Name });
+      }
+      out.push({ id: n.Id, name: n.Name, labels: { ...(n.Labels ?? {}) }, internal: n.Internal === true, containers: Object.keys(info.Containers ?? {}).length });
+    }
+    return out;
   }
 
   private async removeById(id: string, name: string): Promise<void> {

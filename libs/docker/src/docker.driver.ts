@@ -9,7 +9,8 @@ import { readDockerEvents, type DockerEventsOptions } from './docker-events';
 import { DockerImages } from './docker-images';
 import type { LogLine } from './docker-log-lines';
 import { DockerLogs, type FollowLogsOptions } from './docker-logs';
-import { DockerNetworks, type NetworkSummary } from './docker-networks';
+import { DockerNetworks, type NetworkOptions, type NetworkSummary } from './docker-networks';
+import { shareVolume } from './docker-volume-share';
 import { DockerVolumes, type VolumeInfo, type VolumeSummary, type VolumeUsage } from './docker-volumes';
 
 /**
@@ -151,9 +152,29 @@ export class DockerDriver {
     return readDockerEvents(this.docker, options);
   }
 
-  /** Returns the network with this name, creating it (bridge driver) when missing; concurrent callers end up with one. */
-  ensureNetwork(name: string, labels: Record<string, string>): Promise<NetworkSummary> {
-    return this.networks.ensure(name, labels);
+  /** Returns the network with this name, creating it (bridge driver) when missing; concurrent callers end up with one. An existing network is returned as it is: check its labels. */
+  ensureNetwork(name: string, labels: Record<string, string>, how?: NetworkOptions): Promise<NetworkSummary> {
+    return this.networks.ensure(name, labels, how);
+  }
+
+  /** Joins the container to the network with these DNS aliases; already on it is fine. */
+  connectNetwork(name: string, containerId: string, aliases: string[]): Promise<void> {
+    return this.networks.connect(name, containerId, aliases);
+  }
+
+  /** Takes the container off the network; not on it is fine. */
+  disconnectNetwork(name: string, containerId: string): Promise<void> {
+    return this.networks.disconnect(name, containerId);
+  }
+
+  /** The network's IPv4 gateway (the host's address on its bridge); null when there is no such network. */
+  networkGateway(name: string): Promise<string | null> {
+    return this.networks.gateway(name);
+  }
+
+  /** Networks carrying these labels, each with how many containers are on it. */
+  listNetworks(labels: Record<string, string>): Promise<Array<Omit<NetworkSummary, 'created'> & { containers: number }>> {
+    return this.networks.listByLabels(labels);
   }
 
   /** Removes every network with exactly this name; none is fine. Fails if containers are still attached. */
@@ -164,6 +185,11 @@ export class DockerDriver {
   /** Returns the named volume, creating it (local driver) when missing. */
   ensureVolume(name: string, labels: Record<string, string>): Promise<VolumeSummary> {
     return this.volumes.ensure(name, labels);
+  }
+
+  /** Makes the volume writable by every uid (mode 1777) with a short-lived helper container from `image`; see docker-volume-share.ts. */
+  shareVolume(name: string, image: string, labels: Record<string, string>): Promise<void> {
+    return shareVolume(this.docker, name, image, labels);
   }
 
   /** Missing is fine; a volume in use by a container is an error. */

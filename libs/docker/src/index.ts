@@ -3,7 +3,7 @@ export { DockerDriver } from './docker.driver';
 export type { ContainerBrief, CreatedContainer, LabelSelector } from './docker-containers';
 export type { DockerEventsOptions } from './docker-events';
 export type { FollowLogsOptions } from './docker-logs';
-export { rfc3339Nanos, type NetworkSummary } from './docker-networks';
+export { rfc3339Nanos, type NetworkOptions, type NetworkSummary } from './docker-networks';
 export type { VolumeInfo, VolumeSummary, VolumeUsage } from './docker-volumes';
 export { toCreateOptions, LOG_MAX_FILES, LOG_MAX_SIZE, PUBLISH_HOST_IP } from './container-spec.to-create-options';
 export type { ContainerHealth, ContainerState, ContainerSummary } from './container-summary';

@@ -28,3 +28,4 @@ export * from './teams/team-config.parse';
 export * from './teams/team.quota';
 export * from './teams/team.state';
 export * from './teams/team.decide';
+export * from './network/agent-placement';

@@ -38,7 +38,9 @@ const SUMMARIZERS: Summarizers = {
   'alert.resolved': (d) => `alert resolved: ${truncate(d.message, MAX_OUTPUT)}`,
   'agent.name_claimed': (d) => `name ${d.name} claimed`,
   'agent.name_released': (d) => `name ${d.name} released`,
-  'volume.removed': (d) => `volume ${d.volume} removed (${d.by === 'operator' ? 'orphaned, by an operator' : 'with its agent'})`,
+  'volume.removed': (d) =>
+    `volume ${d.volume} removed (${d.kind === 'team-shared' ? 'the shared volume of a deleted team' : d.by === 'operator' ? 'orphaned, by an operator' : 'with its agent'})`,
+  'agent.networks_changed': (d) => `moved between networks: ${[...d.connected.map((n) => `joined ${n}`), ...d.disconnected.map((n) => `left ${n}`)].join(', ') || 'no change'}`,
   'agent.team_changed': (d) => (d.team ? `joined team ${d.team}${d.role ? ` as ${d.role}` : ''}` : 'left its team'),
   'team.created': (d) =>
     `team ${d.team} created (${d.config.members.length} member${d.config.members.length === 1 ? '' : 's'} configured, config v${d.configVersion}${d.file ? ` from ${d.file}` : ''})`,

@@ -70,8 +70,12 @@ describe('teams over HTTP: create, deploy, quota, members, stop, activity (real 
       rest.body.items.map((t: { name: string }) => t.name),
       ['squad-2'],
     );
-    const gone = await api.request('DELETE', '/api/v1/teams/squad-2', { token: operator, body: { reason: 'one is enough' } });
+    const bad = await api.request('DELETE', '/api/v1/teams/squad-2?volumes=maybe', { token: operator });
+    assert.equal(bad.status, 400, JSON.stringify(bad.body));
+    // volumes (query or body): the team's shared volume goes too; squad-2 never ran a member, so it has none
+    const gone = await api.request('DELETE', '/api/v1/teams/squad-2?volumes=true', { token: operator, body: { reason: 'one is enough', volumes: true } });
     assert.equal(gone.status, 202, JSON.stringify(gone.body));
+    assert.deepEqual(gone.body.result.volumesRemoved, []);
   });
 
   test('an invalid configuration is 400 naming each field; an unknown team is 404; a viewer cannot change teams', async () => {

@@ -26,6 +26,7 @@ describe('sacp team: create, deploy, show, quota refusal, stop, activity', () =>
           { name: 'b', role: 'reviewer', template: 'sim' },
         ],
         quota: { memory: '128m', cpus: 0.5, pids: 128 },
+        sharedVolume: true,
       }),
     );
   }, 120_000);
@@ -102,4 +103,27 @@ describe('sacp team: create, deploy, show, quota refusal, stop, activity', () =>
     assert.equal(entries.at(-1)!.type, 'agent.deployed', 'newest first: the deploy comes last');
     assert.ok(entries.every((e) => e.agent === 'pair-a'));
   });
+
+  test("team change sets the team's log retention and takes it back to the global one", async () => {
+    const c = await run('team', 'change', 'pair', '--log-days', '2', '--log-mb', '50', '--reason', 'short memory');
+    assert.equal(c.code, 0, explain(c));
+    const shown = async () => JSON.parse((await run('team', 'show', 'pair', '--json')).stdout) as { config: { logRetention: unknown } };
+    assert.deepEqual((await shown()).config.logRetention, { days: 2, maxMb: 50 });
+    assert.equal((await run('team', 'change', 'pair', '--log-global')).code, 0);
+    assert.equal((await shown()).config.logRetention, null);
+  });
+
+  test('team delete --volumes takes the shared volume with the team; without the flag it would stay, listed as orphaned', async () => {
+    const shared = `sacp-${cp.instance}-team-pair-shared`;
+    const v = await run('volumes', '--json');
+    assert.ok(
+      JSON.parse(v.stdout).volumes.some((x: { name: string; team: { name: string } | null }) => x.name === shared && x.team?.name === 'pair'),
+      v.stdout,
+    );
+    for (const agent of ['pair-a', 'pair-b']) assert.equal((await run('rm', agent)).code, 0);
+    const d = await run('team', 'delete', 'pair', '--volumes', '--reason', 'done');
+    assert.equal(d.code, 0, explain(d));
+    assert.equal(d.stdout, `deleted team pair; removed volume ${shared}\n`);
+    assert.equal(await cp.docker.inspectVolume(shared), null);
+  }, 60_000);
 });

@@ -121,6 +121,7 @@ describe('sacp: workspace volumes', () => {
         name: volumeA,
         kind: 'workspace',
         agent: { id: a!.id, name: 'vol-a', exists: true },
+        team: null,
         orphaned: false,
         sizeBytes: 0,
         refCount: 1,

@@ -9,6 +9,7 @@ import type { MonitorSettings } from '../../../apps/monitor/src/monitor.settings
 import { LogRetention } from '../../../apps/monitor/src/logs/log-retention.service';
 import { LogSearchHandler } from '../../../apps/monitor/src/logs/log-search.handler';
 import { LINE_OVERHEAD_BYTES } from '../../../apps/monitor/src/logs/retention';
+import { TeamRetentions } from '../../../apps/monitor/src/logs/team-retention';
 import { testEventStore } from '../../support/event-store';
 
 const A = '0b1c5e9e-3f6a-4f7e-9d2a-000000000001';
@@ -19,6 +20,8 @@ const C3 = 'c'.repeat(64);
 
 /** A line `s` seconds after `base`, microsecond precise. */
 const at = (base: number, s: number) => `${new Date(base + Math.floor(s * 1000)).toISOString().slice(0, 23)}${String(Math.round((s * 1e6) % 1000)).padStart(3, '0')}Z`;
+/** The retention's team settings are fed their events by hand here (the fleet view reads them from JetStream in the service). */
+const noFleet = { onChange: () => undefined } as unknown as FleetView;
 const line = (over: Partial<AgentLogRow> & { ts: string; line: string }): AgentLogRow => ({
   containerId: C1,
   stream: 'stdout',
@@ -128,7 +131,7 @@ describe('stored agent logs (migration 014, real Postgres, the services role)', 
     assert.equal(await repo.store(recent), 600);
     const settings = { logs: { retention: { maxAgeMs: 3_600_000, maxBytes: 100 * (300 + LINE_OVERHEAD_BYTES) } } } as unknown as MonitorSettings;
     const leader = { isLeader: true } as MonitorLeader;
-    const retention = new LogRetention(repo, leader, settings, new JsonLogger('test', 'error'));
+    const retention = new LogRetention(repo, leader, settings, new JsonLogger('test', 'error'), new TeamRetentions(noFleet));
 
     const deleted = await retention.prune();
     assert.equal(await count(`line like '%yyyy%'`), 100, 'the newest 100 lines of 300 bytes fit the size');
@@ -142,6 +145,54 @@ describe('stored agent logs (migration 014, real Postgres, the services role)', 
       100,
     );
     assert.equal(await retention.prune(), 0, 'within limits: nothing more');
+  });
+
+  test("per-team retention: a team's tighter limits hold for its lines, other teams and agents in no team keep the global ones", async () => {
+    const now = Date.now();
+    const rows: AgentLogRow[] = [];
+    const T1 = 'd'.repeat(64);
+    const T2 = 'e'.repeat(64);
+    const T3 = 'f'.repeat(64);
+    // 200 lines of 300 bytes over the last 200 seconds for each of: team "tight", team "loose", no team
+    for (let i = 0; i < 200; i++) {
+      const ts = at(now - 200_000, i);
+      const text = `${String(i).padStart(5, '0')} ${'z'.repeat(294)}`;
+      rows.push(line({ ts, containerId: T1, agentName: 'tight-coder', team: 'tight', line: text }));
+      rows.push(line({ ts, containerId: T2, agentName: 'loose-coder', team: 'loose', line: text }));
+      rows.push(line({ ts, containerId: T3, agentName: 'solo', team: null, line: text }));
+    }
+    assert.equal(await repo.store(rows), 600);
+    const settings = { logs: { retention: { maxAgeMs: 3_600_000, maxBytes: 10_000 * (300 + LINE_OVERHEAD_BYTES) } } } as unknown as MonitorSettings;
+    const teams = new TeamRetentions(noFleet);
+    const config = (logRetention: unknown) => ({ name: 'x', members: [], quota: { memory: '1g', cpus: 1, pids: 64 }, egress: false, logRetention, sharedVolume: false });
+    // "tight": 50 lines' worth of megabytes, and 150 seconds; "loose": a setting that a change takes back to the global one
+    teams.observe({ type: 'team.created', data: { team: 'tight', config: config({ maxMb: (50 * (300 + LINE_OVERHEAD_BYTES)) / 1024 / 1024, days: 150 / 86_400 }) } });
+    teams.observe({ type: 'team.created', data: { team: 'loose', config: config({ maxMb: 0.001 }) } });
+    teams.observe({ type: 'team.changed', data: { team: 'loose', config: config(null) } });
+    const retention = new LogRetention(repo, { isLeader: true } as MonitorLeader, settings, new JsonLogger('test', 'error'), teams);
+    assert.deepEqual(retention.policyFor('loose'), settings.logs.retention);
+    assert.deepEqual(retention.policyFor(''), settings.logs.retention);
+
+    await retention.prune(new Date(now));
+    const of = (c: string) => count(`container_id = '${c}'`);
+    assert.equal(await of(T2), 200, 'team "loose" keeps the global limits');
+    assert.equal(await of(T3), 200, 'agents in no team keep the global limits');
+    const tight = await of(T1);
+    assert.ok(tight <= 50 && tight >= 45, `team "tight" is cut to its size (50 lines' worth): ${tight} kept`);
+    const oldest = (await ownerPool.query<{ line: string }>(`select line from agent_log_lines where container_id = '${T1}' order by ts limit 1`)).rows[0]!.line;
+    assert.ok(Number(oldest.slice(0, 5)) >= 150, `the newest lines of team "tight" stay: the oldest kept is ${oldest.slice(0, 5)}`);
+
+    // its age limit: 150 seconds on, only the lines of the last 150 seconds are left (the last 50 are younger)
+    await retention.prune(new Date(now + 100_000));
+    assert.ok((await of(T1)) <= 50);
+    const age = (
+      await ownerPool.query<{ n: number }>(`select count(*)::int as n from agent_log_lines where container_id = '${T1}' and ts < $1`, [
+        new Date(now + 100_000 - 150_000).toISOString(),
+      ])
+    ).rows[0]!.n;
+    assert.equal(age, 0, 'nothing of team "tight" older than its 150 seconds');
+    assert.equal(await of(T2), 200);
+    await ownerPool.query(`delete from agent_log_lines where container_id in ('${T1}', '${T2}', '${T3}')`);
   });
 
   test('what a stored line costs beside its text (LINE_OVERHEAD_BYTES is that estimate)', async () => {

@@ -7,7 +7,7 @@ const MIB = 1024 ** 2;
 const team = (members: number): TeamView => ({
   name: 'coding',
   description: 'a **bold** @everyone team',
-  config: { name: 'coding', description: '', members: [], quota: { memory: '768m', cpus: 1.5, pids: 384 }, egress: false, logRetention: null },
+  config: { name: 'coding', description: '', members: [], quota: { memory: '768m', cpus: 1.5, pids: 384 }, egress: false, logRetention: null, sharedVolume: false },
   hash: 'sha256:1',
   configVersion: 2,
   file: null,

@@ -129,6 +129,18 @@ describe('team use cases: from the shipped configuration to the events', () => {
     await assert.rejects(addMember(cmd({ team: 'other', agent: 'solo' }), s.deps), (e: DomainError) => e.code === 'TEAM.MEMBERSHIP' && /member of team "coding"/.test(e.message));
   });
 
+  test('single settings: the shared volume and the log retention (null: the global limits) change the configuration', async () => {
+    const s = setup();
+    await commit(s.store, await createTeam(cmd({ config: 'coding' }), s));
+    const retention = await commit(s.store, await changeTeam(cmd({ team: 'coding', logRetention: { days: 3, maxMb: 64 }, sharedVolume: false }), s));
+    assert.equal(retention.configVersion, 2);
+    const team = await s.teams.resolve('coding');
+    assert.deepEqual([team.config!.logRetention, team.config!.sharedVolume], [{ days: 3, maxMb: 64 }, false]);
+    await commit(s.store, await changeTeam(cmd({ team: 'coding', logRetention: null }), s));
+    assert.equal((await s.teams.resolve('coding')).config!.logRetention, null);
+    await assert.rejects(changeTeam(cmd({ team: 'coding', logRetention: { days: -1 } }), s), (e: DomainError) => e.code === 'TEAM.INVALID' && /logRetention\.days/.test(e.message));
+  });
+
   test('a posted configuration is validated field by field; a second team from the same file takes another name', async () => {
     const s = setup();
     await assert.rejects(

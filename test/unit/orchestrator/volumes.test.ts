@@ -81,6 +81,7 @@ describe('listed volumes', () => {
       name: 'sacp-aaa-workspace',
       kind: 'workspace',
       agent: { id: AGENT, name: 'coder-1', exists: true },
+      team: null,
       orphaned: false,
       sizeBytes: 4096,
       refCount: 1,
@@ -94,8 +95,17 @@ describe('listed volumes', () => {
     assert.deepEqual([unknown.orphaned, unknown.agent.name], [true, 'coder-1'], 'the name comes from the label');
   });
 
-  test('a volume that names no agent (a team volume, later) is listed, never called orphaned', () => {
+  test('a volume that names no agent nor team is listed, never called orphaned', () => {
     assert.equal(toVolumeView(info({ labels: OWN }), null, null).orphaned, false);
+  });
+
+  test("a team's shared volume is listed with its team, and orphaned once the team is gone", () => {
+    const shared = info({ name: 'sacp-team-coding-shared', labels: { ...OWN, 'sacp.volume': 'team-shared', 'sacp.team': 'coding' } });
+    const kept = toVolumeView(shared, null, null, { exists: true });
+    assert.deepEqual([kept.kind, kept.team, kept.orphaned, kept.agent.id], ['team-shared', { name: 'coding', exists: true }, false, null]);
+    const gone = toVolumeView(shared, null, null, { exists: false });
+    assert.deepEqual([gone.team, gone.orphaned], [{ name: 'coding', exists: false }, true]);
+    assert.equal(toVolumeView(shared, null, null, null).orphaned, true, 'a team the store never knew');
   });
 
   test('newest first, whatever the offset Docker writes', () => {

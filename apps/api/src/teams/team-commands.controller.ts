@@ -1,12 +1,12 @@
-import { Body, Controller, Delete, Param, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { z } from 'zod';
 import { CommandRateLimit, CurrentPrincipal, MinRole, type Principal } from '../auth';
 import { CommandSender } from '../http/command-sender';
 import { CommandRoute, IdempotencyKey } from '../http/command-route';
 import { ZodPipe } from '../http/zod-pipe';
-import { ApiZodBody } from '../openapi/zod-openapi';
-import { AddMemberBody, AgentRef, ChangeTeamBody, CreateTeamBody, ReasonBody, TeamRef } from './teams.schemas';
+import { ApiZodBody, ApiZodQuery } from '../openapi/zod-openapi';
+import { AddMemberBody, AgentRef, ChangeTeamBody, CreateTeamBody, DeleteTeamBody, DeleteTeamQuery, ReasonBody, TeamRef } from './teams.schemas';
 
 const teamLink = (name: string) => ({ team: `/api/v1/teams/${encodeURIComponent(name)}` });
 type Reason = z.infer<typeof ReasonBody>;
@@ -42,10 +42,18 @@ export class TeamCommandsController {
   }
 
   @Delete(':team')
-  @CommandRoute('Deletes a team (refused while it has members)')
-  @ApiZodBody(ReasonBody)
-  delete(@CurrentPrincipal() p: Principal, @Param('team', new ZodPipe(TeamRef, 'query')) team: string, @Body(new ZodPipe(ReasonBody)) b: Reason, @IdempotencyKey() key?: string) {
-    return this.commands.send(p, 'team.delete', { team }, { idempotencyKey: key, reason: b.reason });
+  @CommandRoute('Deletes a team (refused while it has members); its shared volume too with volumes=true (query) or volumes: true (body), else it is kept and listed as orphaned')
+  @ApiZodBody(DeleteTeamBody)
+  @ApiZodQuery(DeleteTeamQuery)
+  delete(
+    @CurrentPrincipal() p: Principal,
+    @Param('team', new ZodPipe(TeamRef, 'query')) team: string,
+    @Query(new ZodPipe(DeleteTeamQuery, 'query')) q: z.infer<typeof DeleteTeamQuery>,
+    @Body(new ZodPipe(DeleteTeamBody)) b: z.infer<typeof DeleteTeamBody>,
+    @IdempotencyKey() key?: string,
+  ) {
+    const volumes = q.volumes === 'true' || b.volumes === true;
+    return this.commands.send(p, 'team.delete', { team, ...(volumes ? { volumes } : {}) }, { idempotencyKey: key, reason: b.reason });
   }
 
   @Post(':team/members')

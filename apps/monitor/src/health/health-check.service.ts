@@ -17,8 +17,9 @@ type HttpCheck = Extract<TemplateHealthCheck, { type: 'http' }>;
  * - `docker` and `command`: Docker runs them (the orchestrator turns a `command` check
  *   into the container's HEALTHCHECK); the monitor reads Docker's verdict at each
  *   interval and at once on a `health_status` event;
- * - `http`: the monitor GETs the path on the port's published loopback address, with
- *   the template's interval, timeout, retries and start period (probe-threshold.ts).
+ * - `http`: the monitor GETs the path on the port's published loopback address (or, for an
+ *   agent on an internal team network, where Docker publishes nothing, at the container's
+ *   address), with the template's interval, timeout, retries and start period (probe-threshold.ts).
  * A verdict that differs from the recorded health is reported with agent.report_health;
  * the orchestrator records agent.health_changed, and recovery restarts an unhealthy agent.
  * Run only by the elected replica, one scheduler step every MONITOR_HEALTH_TICK_MS
@@ -128,7 +129,9 @@ export class HealthChecker implements OnApplicationBootstrap, BeforeApplicationS
       const at = () => new Date().toISOString();
       const outcome = target
         ? await httpProbe(target.host, target.port, hc.path, hc.timeoutSeconds * 1000, at)
-        : { ok: false, output: `port ${hc.port} is not published`, at: at() };
+        : { ok: false, output: `port ${hc.port} is not published and the container has no address`, at: at() };
+      // a failed probe looks the address up again next time: the container may have moved networks (its team's egress changed)
+      if (!outcome.ok) this.ports.delete(agent.agentId);
       const current = this.http.get(agent.agentId);
       if (!current || `${current.containerId}:${current.runningSince}` !== runKey) return; // the run changed meanwhile
       const step = recordProbe(current, hc, outcome);
@@ -144,10 +147,13 @@ export class HealthChecker implements OnApplicationBootstrap, BeforeApplicationS
     const cached = this.ports.get(agent.agentId);
     if (cached && cached.runKey === runKey) return cached;
     const published = await this.docker.publishedPort(agent.containerId!, containerPort);
-    if (!published) return null;
+    // Docker publishes no port of a container on an internal network (a team without egress):
+    // the monitor, on the Docker host, probes the container at its address on that network
+    const address = published ? null : Object.values((await this.docker.inspect(agent.containerId!))?.networks ?? {}).find((ip) => ip !== '');
+    if (!published && !address) return null;
     // published on all addresses or on loopback: probe through loopback either way
-    const host = published.hostIp === '0.0.0.0' || published.hostIp === '' ? '127.0.0.1' : published.hostIp;
-    const t = { runKey, host, port: published.hostPort };
+    const host = published ? (published.hostIp === '0.0.0.0' || published.hostIp === '' ? '127.0.0.1' : published.hostIp) : address!;
+    const t = { runKey, host, port: published ? published.hostPort : containerPort };
     this.ports.set(agent.agentId, t);
     return t;
   }

@@ -5,6 +5,7 @@ import { MonitorLeader } from '../monitor-leader';
 import { MonitorSettings } from '../monitor.settings';
 import { PassLoop } from '../passes';
 import { LINE_OVERHEAD_BYTES, planPrune, type RetentionPolicy } from './retention';
+import { TeamRetentions, teamRetentionPolicy } from './team-retention';
 
 /** Lines deleted per statement: short transactions, no long lock on the collector's inserts. */
 const DELETE_BATCH = 5000;
@@ -24,6 +25,7 @@ export class LogRetention implements OnApplicationBootstrap, BeforeApplicationSh
     private readonly leader: MonitorLeader,
     private readonly settings: MonitorSettings,
     private readonly log: JsonLogger,
+    private readonly teams: TeamRetentions,
   ) {
     this.loop = new PassLoop(
       'log-retention',
@@ -42,9 +44,9 @@ export class LogRetention implements OnApplicationBootstrap, BeforeApplicationSh
     this.loop.stop();
   }
 
-  /** The policy of a team's lines ('' = agents in no team). The hook for per-team retention: today every team has the global one. */
-  policyFor(_team: string): RetentionPolicy {
-    return this.settings.logs.retention;
+  /** The policy of a team's lines ('' = agents in no team): the team's `logRetention` where it sets a limit, the global one elsewhere. */
+  policyFor(team: string): RetentionPolicy {
+    return teamRetentionPolicy(this.settings.logs.retention, this.teams.of(team));
   }
 
   /** One prune; returns the lines deleted. */

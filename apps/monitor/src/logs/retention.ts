@@ -28,9 +28,8 @@ export interface PrunePlan {
 /**
  * The prune's plan from the volume per team and minute (newest first): the age limit
  * for every team, and for a team over its size, the minute where its newest lines
- * reach the limit. `policyFor` gives each team its policy; today every team has the
- * global one (SACP_LOG_RETENTION_DAYS, SACP_LOG_RETENTION_MB): per-team settings plug
- * in there when teams exist.
+ * reach the limit. `policyFor` gives each team its policy: the team's `logRetention`
+ * where it sets a limit, else the global one (SACP_LOG_RETENTION_DAYS, SACP_LOG_RETENTION_MB).
  */
 export function planPrune(buckets: LogVolumeBucket[], policyFor: (team: string) => RetentionPolicy, now: Date): PrunePlan[] {
   const byTeam = new Map<string, LogVolumeBucket[]>();

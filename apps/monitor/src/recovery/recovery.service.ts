@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { StoredEvent, RecoveryCause } from '@sacp/events';
-import { type AgentState, classifyExit, decideRecovery, TemplateSchema } from '@sacp/domain';
+import { type AgentState, classifyExit, containerName, decideRecovery, TemplateSchema } from '@sacp/domain';
 import { DockerDriver } from '@sacp/docker';
 import { JsonLogger } from '@sacp/platform';
 import { FleetView, type FleetChange } from '../fleet/fleet-view';
@@ -81,7 +81,13 @@ export class RecoveryService implements OnApplicationBootstrap, BeforeApplicatio
       }
       case 'agent.container_removed':
         // the recorded container disappeared while the agent should run: removed outside the control plane
-        if (before.containerId === (event.data as { containerId: string }).containerId && before.desired === 'running' && after.observed === 'absent')
+        // (a container of an earlier generation, replaced after a change of team, is not a failure)
+        if (
+          before.containerId === (event.data as { containerId: string }).containerId &&
+          before.desired === 'running' &&
+          after.observed === 'absent' &&
+          (before.adopted || before.containerName === containerName(before))
+        )
           return { ...base, cause: { eventId: event.eventId, kind: 'vanished', detail: 'the container was removed outside the control plane' } };
         return null;
       case 'agent.health_changed':

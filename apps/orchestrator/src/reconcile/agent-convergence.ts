@@ -17,6 +17,7 @@ import { type JsonLogger } from '@sacp/platform';
 import { CONFIG, LOGGER } from '@sacp/platform/nest';
 import { AgentLocator } from '../commands/agent-locator';
 import type { OrchestratorConfig } from '../config';
+import { AgentNetworks } from '../network/agent-networks';
 import { AgentRecorder } from './agent-recorder';
 import { ContainerActions } from './container-actions';
 import { ControlPlaneLabels } from './control-plane-labels';
@@ -59,6 +60,7 @@ export class AgentConvergence {
     private readonly actions: ContainerActions,
     private readonly recorder: AgentRecorder,
     private readonly quarantine: Quarantine,
+    private readonly networks: AgentNetworks,
     @Inject(CONFIG) config: OrchestratorConfig,
     @Inject(LOGGER) private readonly log: JsonLogger,
   ) {
@@ -87,7 +89,12 @@ export class AgentConvergence {
       const now = new Date().toISOString();
       const [action] = planReconcile(state, containers.map(toObserved), now);
       pass.timers.clearRetry(agentId);
-      if (!action) return last;
+      if (!action) {
+        // converged; the container may still be on networks its team no longer wants (egress changed)
+        const current = containers.find((c) => c.id === state.containerId);
+        if (current && (await this.moveNetworks(pass, state, current, events[events.length - 1]!))) continue;
+        return last;
+      }
       if (DOCKER_ACTIONS.has(action.kind)) {
         const gate = operationGate(state, now);
         if (!gate.go) {
@@ -106,6 +113,17 @@ export class AgentConvergence {
       }
     }
     return last;
+  }
+
+  private async moveNetworks(pass: AgentPass, state: AgentState, container: ContainerSummary, cause: StoredEvent): Promise<boolean> {
+    try {
+      return await this.networks.converge(pass.live, state, container, cause);
+    } catch (err) {
+      if (err instanceof ConcurrencyError) return true;
+      if (err instanceof OperationFailure) await this.recordFailure(pass, state, cause, err);
+      else if (!(err instanceof LeaseLost)) throw err;
+      return false;
+    }
   }
 
   private async containersOf(state: AgentState): Promise<ContainerSummary[]> {

@@ -11,6 +11,7 @@ import { guardContainerSpec } from '../templates/container-guard';
 import { TemplateCatalog } from '../templates/template-catalog';
 import { POLICY } from '../tokens';
 import { AgentVolumes } from '../volumes/agent-volumes';
+import { AgentNetworks } from '../network/agent-networks';
 import { AgentRecorder } from './agent-recorder';
 import { ControlPlaneLabels } from './control-plane-labels';
 import { LeaseLost, OperationFailure, type Live } from './reconcile-errors';
@@ -33,6 +34,7 @@ export class ContainerActions {
     private readonly labels: ControlPlaneLabels,
     private readonly recorder: AgentRecorder,
     private readonly volumes: AgentVolumes,
+    private readonly networks: AgentNetworks,
     @Inject(POLICY) private readonly policy: ContainerPolicy,
     @Inject(LOGGER) private readonly log: JsonLogger,
   ) {}
@@ -123,9 +125,9 @@ export class ContainerActions {
     spec = guarded.spec;
     if (violations.length)
       throw new OperationFailure('create', ErrorCodes.POLICY_VIOLATION, `container refused by policy: ${violations.map((v) => `${v.field}: ${v.message}`).join('; ')}`);
-    const own = await this.labels.own();
+    // the team's network (or the one of agents in no team), the sacp.team label and the team's volume, made first
+    spec = await this.dockerCall(live, 'create', () => this.networks.prepare(spec, state));
     for (const m of spec.mounts) await this.dockerCall(live, 'create', () => this.volumes.ensure(state, m));
-    if (spec.networkMode !== 'bridge') await this.dockerCall(live, 'create', () => this.docker.ensureNetwork(spec.networkMode, own));
     const created = await this.dockerCall(live, 'create', () => this.docker.createContainer(spec));
     this.log.info('container created', { agentId, name: state.name, containerId: created.id, existed: !created.created });
     return created;

@@ -10,6 +10,7 @@ import { AgentConvergence, type AgentPass } from './agent-convergence';
 import { ControlPlaneLabels } from './control-plane-labels';
 import { DockerWatch } from './docker-watch';
 import { VolumeCatalog } from '../volumes/volume-catalog';
+import { AgentNetworks } from '../network/agent-networks';
 import { Quarantine } from './quarantine';
 import { WakeTimers } from './wake-timers';
 
@@ -42,6 +43,7 @@ export class Reconciler implements LeaderRole, BeforeApplicationShutdown {
     private readonly dockerWatch: DockerWatch,
     private readonly leadership: Leadership,
     private readonly volumes: VolumeCatalog,
+    private readonly networks: AgentNetworks,
     @Inject(CONFIG) private readonly config: OrchestratorConfig,
     @Inject(LOGGER) private readonly log: JsonLogger,
   ) {
@@ -99,6 +101,8 @@ export class Reconciler implements LeaderRole, BeforeApplicationShutdown {
     if (!this.active) return;
     if (streamId === '') return void this.fullPass().catch((err: unknown) => this.log.warn('reconcile pass failed', { error: err }));
     if (streamId.startsWith('agent-') && !streamId.startsWith('agent-name-')) void this.schedule(streamId.slice('agent-'.length));
+    // a team's change (its egress) moves its members between networks
+    if (streamId.startsWith('team-')) void this.networks.members(streamId.slice('team-'.length)).then((ids) => ids.forEach((id) => void this.schedule(id)));
   }
 
   private async loop(): Promise<void> {
@@ -130,6 +134,7 @@ export class Reconciler implements LeaderRole, BeforeApplicationShutdown {
       await Promise.all([...ids].map((id) => this.schedule(id)));
       this.countAgents(ids);
       // orphaned volumes are reported (a log line once, the sacp_volumes_orphaned gauge), never removed
+      if (this.live) await this.networks.sweep(this.pass.live).catch((err: unknown) => this.log.warn('network sweep failed', { error: err }));
       if (this.live) await this.volumes.reportOrphans(new Set(await this.registry.activeAgentIds())).catch((err: unknown) => this.log.warn('volume scan failed', { error: err }));
     } finally {
       end();

@@ -1,9 +1,13 @@
 import { Ctx, MessagePattern, Payload, type NatsContext } from '@nestjs/microservices';
+import { DockerDriver } from '@sacp/docker';
+import { EventStore } from '@sacp/event-store';
 import { Subjects, type CommandReply } from '@sacp/events';
 import { CommandHandlers } from '../bus/handlers.decorator';
 import { AgentLocator } from '../commands/agent-locator';
 import { Commands } from '../commands/commands';
+import { ControlPlaneLabels } from '../reconcile/control-plane-labels';
 import { SecretStore } from '../secrets/secret-store';
+import { VolumeSizes } from '../volumes/volume-sizes';
 import { TemplateCatalog } from '../templates/template-catalog';
 import { TeamFiles } from './team-files';
 import { TeamLocator } from './team-locator';
@@ -20,6 +24,10 @@ export class TeamCommandsController {
     private readonly agents: AgentLocator,
     private readonly catalog: TemplateCatalog,
     private readonly secrets: SecretStore,
+    private readonly docker: DockerDriver,
+    private readonly store: EventStore,
+    private readonly labels: ControlPlaneLabels,
+    private readonly sizes: VolumeSizes,
   ) {}
 
   @MessagePattern(Subjects.commandOf('team.create'))
@@ -34,7 +42,18 @@ export class TeamCommandsController {
 
   @MessagePattern(Subjects.commandOf('team.delete'))
   delete(@Payload() body: unknown, @Ctx() ctx: NatsContext): Promise<CommandReply> {
-    return this.commands.run(ctx, body, (c) => deleteTeam(c, { teams: this.teams, files: this.files }));
+    return this.commands.run(ctx, body, (c) =>
+      deleteTeam(c, {
+        teams: this.teams,
+        files: this.files,
+        volumes: {
+          docker: this.docker,
+          store: this.store,
+          identity: async () => ({ instance: this.labels.instance, store: await this.store.storeId() }),
+          lastSize: (name) => this.sizes.lastSize(name),
+        },
+      }),
+    );
   }
 
   @MessagePattern(Subjects.commandOf('team.add_member'))

@@ -1,6 +1,7 @@
 import { decideTeam, quotaAmounts, teamUsage, validateTeamConfig, type TeamDecision, type TeamState } from '@sacp/domain';
 import type { ChangeTeamPayloadV1, CommandEnvelope, CreateTeamPayloadV1, DeleteTeamPayloadV1, TeamChangeResult, TeamConfig } from '@sacp/events';
 import type { UseCaseOutcome } from '../commands/command-pipeline';
+import { removeTeamVolume, type TeamVolumeDeps } from '../network/team-volume';
 import { invalid, type TeamFiles } from './team-files';
 import type { TeamLocator } from './team-locator';
 
@@ -56,6 +57,8 @@ export async function changeTeam(cmd: CommandEnvelope<ChangeTeamPayloadV1>, deps
     name: state.name,
     ...(p.description !== undefined ? { description: p.description } : {}),
     ...(p.egress !== undefined ? { egress: p.egress } : {}),
+    ...(p.sharedVolume !== undefined ? { sharedVolume: p.sharedVolume } : {}),
+    ...(p.logRetention !== undefined ? { logRetention: p.logRetention } : {}),
     ...(p.quota ? { quota: { ...base.config.quota, ...p.quota } } : {}),
   };
   const { config, hash } = revalidated(merged);
@@ -67,13 +70,17 @@ export async function changeTeam(cmd: CommandEnvelope<ChangeTeamPayloadV1>, deps
   };
 }
 
-/** team.delete: refused while the team has members. */
-export async function deleteTeam(cmd: CommandEnvelope<DeleteTeamPayloadV1>, deps: TeamDeps): Promise<UseCaseOutcome> {
+/** team.delete: refused while the team has members; with `volumes`, its shared volume goes too. */
+export async function deleteTeam(cmd: CommandEnvelope<DeleteTeamPayloadV1>, deps: TeamDeps & { volumes?: TeamVolumeDeps }): Promise<UseCaseOutcome> {
   const state = await deps.teams.resolve(cmd.payload.team);
   const decision = decideTeam({ type: 'delete' }, state);
+  const volumes = cmd.payload.volumes && deps.volumes ? await removeTeamVolume(state.name, cmd.actor, deps.volumes) : [];
   return {
-    appends: decision.appends,
-    result: teamResult(state, { ...decision, usage: teamUsage(state), quota: quotaAmounts(state.config!.quota) }),
+    appends: [...decision.appends, ...volumes],
+    result: {
+      ...teamResult(state, { ...decision, usage: teamUsage(state), quota: quotaAmounts(state.config!.quota) }),
+      volumesRemoved: volumes.map((a) => a.streamId.slice('volume-'.length)),
+    },
     target: `team "${state.name}"`,
   };
 }

@@ -1,11 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Labels, type AgentState } from '@sacp/domain';
+import { Labels, TEAM_SHARED_VOLUME, type AgentState } from '@sacp/domain';
 import { DockerDriver, type VolumeInfo } from '@sacp/docker';
 import type { VolumeListView } from '@sacp/events';
 import { Metrics, type JsonLogger } from '@sacp/platform';
 import { LOGGER } from '@sacp/platform/nest';
 import { AgentLocator } from '../commands/agent-locator';
 import { ControlPlaneLabels } from '../reconcile/control-plane-labels';
+import { TeamLocator } from '../teams/team-locator';
 import { sortVolumes, toVolumeView } from './volume-view';
 import { VolumeSizes } from './volume-sizes';
 
@@ -29,14 +30,15 @@ export class VolumeCatalog {
     private readonly agents: AgentLocator,
     private readonly labels: ControlPlaneLabels,
     private readonly sizes: VolumeSizes,
+    private readonly teams: TeamLocator,
     @Inject(LOGGER) private readonly log: JsonLogger,
   ) {}
 
   async list(q: { orphaned: boolean; limit: number }): Promise<VolumeListView> {
     const [volumes, sizes] = await Promise.all([this.docker.listVolumes(await this.labels.own()), this.sizes.read()]);
-    const agents = await this.agentsOf(volumes);
+    const [agents, teams] = await Promise.all([this.agentsOf(volumes), this.teamsOf(volumes)]);
     const usage = sizes.last?.value;
-    let views = sortVolumes(volumes.map((v) => toVolumeView(v, this.agentOf(v, agents), usage?.get(v.name) ?? null)));
+    let views = sortVolumes(volumes.map((v) => toVolumeView(v, this.agentOf(v, agents), usage?.get(v.name) ?? null, teams.get(v.labels[Labels.team] ?? '') ?? null)));
     if (q.orphaned) views = views.filter((v) => v.orphaned);
     return { volumes: views.slice(0, q.limit), total: views.length, sizesAt: sizes.last?.at ?? null, sizesPending: sizes.pending };
   }
@@ -48,20 +50,22 @@ export class VolumeCatalog {
   async reportOrphans(live: Set<string>): Promise<void> {
     const volumes = await this.docker.listVolumes(await this.labels.own());
     const agents = await this.agentsOf(volumes.filter((v) => !live.has(v.labels[Labels.agentId] ?? '')));
+    const teams = await this.teamsOf(volumes);
     let orphans = 0;
     const names = new Set<string>();
     for (const v of volumes) {
       names.add(v.name);
       const agentId = v.labels[Labels.agentId] ?? '';
       if (live.has(agentId) && !this.gone.has(agentId)) continue;
-      const view = toVolumeView(v, this.agentOf(v, agents), null);
+      const view = toVolumeView(v, this.agentOf(v, agents), null, teams.get(v.labels[Labels.team] ?? '') ?? null);
       if (!view.orphaned) continue;
       orphans++;
       if (this.reported.has(v.name)) continue;
       this.reported.add(v.name);
-      this.log.warn('orphaned volume kept: its agent no longer exists', {
+      this.log.warn(view.team ? 'orphaned volume kept: its team no longer exists' : 'orphaned volume kept: its agent no longer exists', {
         volume: v.name,
         kind: view.kind,
+        team: view.team?.name ?? null,
         agentId: view.agent.id,
         agentName: view.agent.name,
         hint: `inspect it, then remove it on purpose with: sacp volumes rm ${v.name}`,
@@ -84,6 +88,14 @@ export class VolumeCatalog {
         out.set(id, state);
       }),
     );
+    return out;
+  }
+
+  /** Whether each team a shared volume names still exists. */
+  private async teamsOf(volumes: VolumeInfo[]): Promise<Map<string, { exists: boolean }>> {
+    const names = [...new Set(volumes.filter((v) => v.labels[Labels.volume] === TEAM_SHARED_VOLUME).map((v) => v.labels[Labels.team] ?? ''))].filter(Boolean);
+    const out = new Map<string, { exists: boolean }>();
+    await Promise.all(names.map(async (name) => out.set(name, { exists: (await this.teams.load(name).catch(() => null))?.exists === true })));
     return out;
   }
 

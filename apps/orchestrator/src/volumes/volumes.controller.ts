@@ -7,6 +7,7 @@ import { QueryPipe, type QueryOf } from '../bus/query.pipe';
 import { AgentLocator } from '../commands/agent-locator';
 import { Commands } from '../commands/commands';
 import { ControlPlaneLabels } from '../reconcile/control-plane-labels';
+import { TeamLocator } from '../teams/team-locator';
 import { VolumeCatalog } from './volume-catalog';
 import { VolumeSizes } from './volume-sizes';
 import { removeOrphanVolume } from './volume.use-cases';
@@ -32,6 +33,7 @@ export class VolumeCommandsController {
     private readonly agents: AgentLocator,
     private readonly store: EventStore,
     private readonly labels: ControlPlaneLabels,
+    private readonly teams: TeamLocator,
   ) {}
 
   @MessagePattern(Subjects.commandOf('volume.remove'))
@@ -40,6 +42,7 @@ export class VolumeCommandsController {
       removeOrphanVolume(c, {
         docker: this.docker,
         agents: this.agents,
+        teams: this.teams,
         store: this.store,
         identity: async () => ({ instance: this.labels.instance, store: await this.store.storeId() }),
         lastSize: (name) => this.sizes.lastSize(name),

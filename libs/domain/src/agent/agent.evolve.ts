@@ -57,7 +57,15 @@ export function evolveAgent(state: AgentState, event: EvolvableEvent): AgentStat
         lastRecoveryCauseId: event.data.cause.eventId,
       };
     case 'agent.team_changed':
-      return { ...s, team: event.data.team, teamRole: event.data.role };
+      // a new generation: the container is made again with the team's network, label and volume
+      // (Docker cannot change a container's labels or mounts); a running agent runs again in it
+      return {
+        ...s,
+        team: event.data.team,
+        teamRole: event.data.role,
+        generation: s.generation + 1,
+        ...(s.desired === 'running' ? { startSeqRequested: s.startSeqRequested + 1 } : {}),
+      };
     case 'agent.recovery_abandoned':
       return { ...s, recoveryAbandoned: true, lastRecoveryCauseId: event.data.cause.eventId };
     case 'agent.health_changed':

@@ -41,7 +41,8 @@ export function planReconcile(state: AgentState, containers: ObservedContainer[]
   }
 
   const expectedName = state.adopted ? state.containerName : containerName(state);
-  const current = containers.find((c) => c.id === state.containerId) ?? containers.find((c) => c.name === expectedName) ?? null;
+  // a container of an earlier generation (the agent changed teams) is stale: it goes, and the new generation is made
+  const current = containers.find((c) => c.id === state.containerId && (state.adopted || c.name === expectedName)) ?? containers.find((c) => c.name === expectedName) ?? null;
   const actions: ReconcileAction[] = containers
     .filter((c) => c !== current)
     .map((c) => ({ kind: 'remove' as const, containerId: c.id, why: c.name === expectedName ? ('duplicate' as const) : ('stale' as const) }));

@@ -2,10 +2,11 @@ import type { ContainerPolicy, PolicyViolation } from './container-policy.types'
 
 // The checks of one field each that both the template check and the container check run (container-policy.ts).
 
-const FORBIDDEN_NETWORK_MODES = new Set(['host', 'none']);
+const FORBIDDEN_NETWORK_MODES = new Set(['host']);
 
+/** "bridge": the network the control plane chooses (the team's, or the one of agents in no team); "none": no network at all. */
 export function checkNetwork(network: string, policy: ContainerPolicy, field: string): PolicyViolation[] {
-  if (network === 'bridge') return [];
+  if (network === 'bridge' || network === 'none') return [];
   if (FORBIDDEN_NETWORK_MODES.has(network) || network.startsWith('container:'))
     return [{ field, message: `network "${network}" is refused: agents never share the host's or another container's network` }];
   if (!policy.allowedNetworks.includes(network))

@@ -23,8 +23,12 @@ export const Labels = {
   template: 'sacp.template',
   templateVersion: 'sacp.template.version',
   templateHash: 'sacp.template.hash',
-  /** on a volume: its role for the agent ("workspace", or the template's volume name) */
+  /** on a volume: its role for the agent ("workspace", or the template's volume name); "team-shared" for a team's */
   volume: 'sacp.volume',
+  /** on an agent's container, a team's network and its shared volume: the team */
+  team: 'sacp.team',
+  /** on a network the control plane made: "team" or "solo" (the one of agents in no team) */
+  network: 'sacp.network',
 } as const;
 
 /** The workspace every agent gets unless its template says `workspace: false`. */

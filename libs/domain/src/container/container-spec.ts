@@ -50,8 +50,10 @@ export interface ContainerSpec {
     readOnlyRootfs: boolean;
     user?: string;
   };
-  /** 'bridge' or the name of a user-defined network; never 'host' */
+  /** 'bridge', 'none' or the name of a user-defined network; never 'host' */
   networkMode: string;
+  /** DNS names of the container on `networkMode` (a user-defined network), besides its own name */
+  networkAliases?: string[];
   mounts: ContainerMount[];
   healthcheck?: ContainerHealthcheck;
   /** ports are published on 127.0.0.1 only */

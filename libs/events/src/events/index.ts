@@ -29,6 +29,7 @@ import { TemplateVersionRegisteredV1 } from './template-version-registered.v1';
 import { ContainerQuarantinedV1 } from './container-quarantined.v1';
 import { ContainerQuarantineRemovedV1 } from './container-quarantine-removed.v1';
 import { VolumeRemovedV1 } from './volume-removed.v1';
+import { AgentNetworksChangedV1 } from './agent-networks-changed.v1';
 import { TeamEventContracts } from '../teams/team-events.v1';
 import { TokenCreatedV1, TokenRevokedV1, UserAddedV1, UserPasswordChangedV1, UserRemovedV1, UserRoleChangedV1 } from './users.v1';
 
@@ -64,6 +65,7 @@ export * from './access-refused.v1';
 export * from './container-quarantined.v1';
 export * from './container-quarantine-removed.v1';
 export * from './volume-removed.v1';
+export * from './agent-networks-changed.v1';
 export * from './users.v1';
 
 /** Every event contract, keyed by type. Published on `sacp.evt.<type>`. */
@@ -97,6 +99,7 @@ export const EventContracts = {
   'container.quarantined': ContainerQuarantinedV1,
   'container.quarantine_removed': ContainerQuarantineRemovedV1,
   'volume.removed': VolumeRemovedV1,
+  'agent.networks_changed': AgentNetworksChangedV1,
   'user.added': UserAddedV1,
   'user.role_changed': UserRoleChangedV1,
   'user.password_changed': UserPasswordChangedV1,

@@ -86,7 +86,9 @@ export interface VolumeView {
     /** false once the agent is removed (or when this store never knew it) */
     exists: boolean;
   };
-  /** the agent no longer exists: kept on purpose, never removed by itself (`sacp volumes rm`) */
+  /** a team's shared volume (kind "team-shared"): the team (label sacp.team) and whether the store still has it; null for an agent's volume */
+  team?: { name: string; exists: boolean } | null;
+  /** its agent (or, for a shared volume, its team) no longer exists: kept on purpose, never removed by itself (`sacp volumes rm`) */
   orphaned: boolean;
   /** bytes used, from Docker's disk-usage report as of `sizesAt`; null when not known yet */
   sizeBytes: number | null;

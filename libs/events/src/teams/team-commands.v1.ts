@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AgentRefSchema } from '../commands/command-envelope';
-import { TeamConfigSchema, TeamMemberSpecSchema, TeamNameSchema, TeamQuotaSchema, TeamRefSchema } from './team-config';
+import { TeamConfigSchema, TeamLogRetentionSchema, TeamMemberSpecSchema, TeamNameSchema, TeamQuotaSchema, TeamRefSchema } from './team-config';
 
 const configFile = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'name a file of configs/teams without ".json", e.g. "coding"');
 const role = TeamMemberSpecSchema.shape.role;
@@ -29,7 +29,8 @@ export type CreateTeamPayloadV1 = z.infer<typeof CreateTeamV1.payload>;
 
 /**
  * Changes a team's configuration: a whole new `definition`, the file again
- * (`config`), or single settings (`quota`, `description`, `egress`). The result is
+ * (`config`), or single settings (`quota`, `description`, `egress`, `sharedVolume`,
+ * `logRetention`: null for the global limits). The result is
  * validated like a new configuration; a quota below what the members use is refused
  * with the numbers. The same content again changes nothing.
  */
@@ -44,20 +45,26 @@ export const ChangeTeamV1 = {
       quota: TeamQuotaSchema.partial().strict().optional(),
       description: TeamConfigSchema.shape.description.optional(),
       egress: z.boolean().optional(),
+      sharedVolume: z.boolean().optional(),
+      logRetention: TeamLogRetentionSchema.nullable().optional(),
     })
     .refine((p) => [p.config, p.definition].filter((x) => x !== undefined).length <= 1, { message: 'give "config" or "definition", not both' })
-    .refine((p) => [p.config, p.definition, p.quota, p.description, p.egress].some((x) => x !== undefined), {
-      message: 'nothing to change: give a definition, a config file, a quota, a description or egress',
+    .refine((p) => [p.config, p.definition, p.quota, p.description, p.egress, p.sharedVolume, p.logRetention].some((x) => x !== undefined), {
+      message: 'nothing to change: give a definition, a config file, a quota, a description, egress, sharedVolume or logRetention',
     }),
   example: { team: 'coding', quota: { memory: '1g' } },
 } as const;
 export type ChangeTeamPayloadV1 = z.infer<typeof ChangeTeamV1.payload>;
 
-/** Deletes a team. Refused while it has members: remove them (or their agents) first, so no agent is left holding a team that is gone. */
+/**
+ * Deletes a team. Refused while it has members: remove them (or their agents) first, so
+ * no agent is left holding a team that is gone. Its shared volume is kept (reported as
+ * orphaned) unless `volumes` is true; its networks go once no container uses them.
+ */
 export const DeleteTeamV1 = {
   type: 'team.delete',
   version: 1,
-  payload: z.object({ team: TeamRefSchema }),
+  payload: z.object({ team: TeamRefSchema, volumes: z.boolean().optional() }),
   example: { team: 'coding' },
 } as const;
 export type DeleteTeamPayloadV1 = z.infer<typeof DeleteTeamV1.payload>;

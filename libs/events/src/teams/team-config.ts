@@ -41,18 +41,18 @@ export const TeamMemberSpecSchema = z
   .strict();
 export type TeamMemberSpec = z.infer<typeof TeamMemberSpecSchema>;
 
-/** Log retention per team: decided by the log aggregation work; absent or null until then. */
-const LogRetentionSchema = z
+/**
+ * Log retention per team: how many days and how many megabytes of its agents' collected
+ * lines the monitor keeps (either may be left out: that limit is the global one,
+ * SACP_LOG_RETENTION_DAYS or SACP_LOG_RETENTION_MB). null: the global limits.
+ */
+export const TeamLogRetentionSchema = z
   .object({
-    maxAgeDays: z.number().int().min(1).max(3650).optional(),
-    maxBytes: z
-      .number()
-      .int()
-      .min(1024)
-      .max(2 ** 45)
-      .optional(),
+    days: z.number().positive().max(36_500).optional(),
+    maxMb: z.number().positive().max(100_000_000).optional(),
   })
   .strict();
+export type TeamLogRetention = z.infer<typeof TeamLogRetentionSchema>;
 
 export const TEAM_MEMBERS_MAX = 50;
 
@@ -64,7 +64,9 @@ export const TeamConfigSchema = z
     quota: TeamQuotaSchema,
     /** whether the team's network routes out (network isolation; false: internal) */
     egress: z.boolean().default(false),
-    logRetention: LogRetentionSchema.nullable().default(null),
+    logRetention: TeamLogRetentionSchema.nullable().default(null),
+    /** a volume shared by the members, mounted at /team in each (kept until the team is deleted with its volumes) */
+    sharedVolume: z.boolean().default(false),
   })
   .strict();
 /** A configuration as written (defaults not yet applied). */
