@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import type { NatsConnection } from '@nats-io/nats-core';
+import type Docker from 'dockerode';
+import type { ReportKind } from '@sacp/agent-protocol';
 import { DockerDriver } from '@sacp/docker';
 import { JsonLogger } from '@sacp/platform';
 import { AgentChannel } from '../../../apps/orchestrator/src/agent-bus/agent-channel';
@@ -66,15 +68,31 @@ describe('agent bus gateway on an internal Docker network (real Docker and NATS)
     assert.equal(first.url(gatewayIp), `nats://${gatewayIp}:${port}`);
   });
 
+  const agentId = randomUUID();
+  let container: Docker.Container;
+  /** every report the channel received, and how the test wants each kind answered */
+  const reports: Array<{ kind: ReportKind; body: Record<string, unknown> }> = [];
+  const answers: Partial<Record<ReportKind, (body: Record<string, unknown>) => unknown>> = {};
+  const reported = (kind: ReportKind, taskId: string) => reports.find((r) => r.kind === kind && (r.body.taskId ?? r.body.parentTaskId) === taskId);
+  const offer = (sim: Record<string, unknown>) => ({
+    taskId: randomUUID(),
+    attempt: 1,
+    title: 'sim',
+    instructions: '',
+    inputs: { sim },
+    priority: 'normal' as const,
+    deadline: null,
+    timeoutMs: 30_000,
+  });
+
   test('a sim agent on the internal network logs in through the gateway and says hello', async () => {
-    const agentId = randomUUID();
     const credential = await new AgentCredentials(nats.natsDir, nats.url, log).ensure(agentId);
-    const hellos: string[] = [];
-    channel.onReport(async (id, kind) => {
-      hellos.push(`${id} ${kind}`);
-      return { ok: true } as never;
+    channel.onReport(async (id, kind, body) => {
+      if (id !== agentId) return { ok: false, error: { code: 'TEST.WRONG_AGENT' } } as never;
+      reports.push({ kind, body: body });
+      return (answers[kind]?.(body) ?? { ok: true }) as never;
     });
-    const container = await ctx.client.api.createContainer({
+    container = await ctx.client.api.createContainer({
       name: ctx.name('agent'),
       Image: TEST_AGENT_IMAGE,
       Labels: ctx.labels,
@@ -89,9 +107,71 @@ describe('agent bus gateway on an internal Docker network (real Docker and NATS)
       HostConfig: { NetworkMode: network, Memory: 64 * 1024 * 1024, CapDrop: ['ALL'], SecurityOpt: ['no-new-privileges:true'] },
     });
     await container.start();
-    await waitFor('the hello through the gateway', async () => hellos.includes(`${agentId} hello`), 30_000, 100);
+    await waitFor('the hello through the gateway', async () => reports.some((r) => r.kind === 'hello'), 30_000, 100);
     const logs = (await container.logs({ stdout: true, stderr: true })).toString('utf8');
     assert.match(logs, /"bus connected"/);
     assert.doesNotMatch(logs, new RegExp(credential.password));
+  });
+
+  test('inputs.sim: fail reports the reason; subtasks are created before success', async () => {
+    const failing = offer({ outcome: 'fail', workMs: 50, progressSteps: 0, reason: 'no luck' });
+    assert.deepEqual(await channel.offer(agentId, failing), { accepted: true });
+    await waitFor('the failure', async () => reported('task.fail', failing.taskId), 15_000, 50);
+    assert.equal(reported('task.fail', failing.taskId)!.body.reason, 'no luck');
+
+    const subtaskId = randomUUID();
+    answers['subtask.create'] = () => ({ ok: true, taskId: subtaskId });
+    const manager = offer({ workMs: 0, progressSteps: 1, subtasks: [{ member: 'worker-1', title: 'part one', instructions: 'do it' }] });
+    assert.deepEqual(await channel.offer(agentId, manager), { accepted: true });
+    await waitFor('the success', async () => reported('task.succeed', manager.taskId), 15_000, 50);
+    const sub = reported('subtask.create', manager.taskId)!.body;
+    assert.equal(sub.member, 'worker-1');
+    assert.equal(sub.role, null);
+    assert.equal(sub.title, 'part one');
+    assert.deepEqual((reported('task.succeed', manager.taskId)!.body.result as { subtasks: string[] }).subtasks, [subtaskId]);
+    assert.ok(reported('task.progress', manager.taskId));
+  });
+
+  test('inputs.sim: refuse; hang keeps it busy until cancelled; a stale attempt is dropped', async () => {
+    const refused = await channel.offer(agentId, offer({ outcome: 'refuse' }));
+    assert.equal(refused.accepted, false);
+    const hanging = offer({ outcome: 'hang', workMs: 0, progressSteps: 0 });
+    assert.deepEqual(await channel.offer(agentId, hanging), { accepted: true });
+    const busy = await channel.offer(agentId, offer({}));
+    assert.equal(busy.accepted, false);
+    assert.match((busy as { reason: string }).reason, /busy with task/);
+    assert.deepEqual(await channel.cancel(agentId, { taskId: hanging.taskId, attempt: 1, reason: 'enough' }), { ok: true });
+
+    answers['task.progress'] = () => ({ ok: false, error: { code: 'TASK.STALE_ATTEMPT', message: 'attempt 2 runs now' } });
+    const stale = offer({ workMs: 100, progressSteps: 1 });
+    assert.deepEqual(await channel.offer(agentId, stale), { accepted: true });
+    await waitFor('the refused progress', async () => reported('task.progress', stale.taskId), 15_000, 50);
+    // dropped: free for the next task (fresh task ids: a refused offer is answered the same when asked again), and never reported as done
+    answers['task.progress'] = undefined;
+    const next = await waitFor(
+      'free again',
+      async () => {
+        const o = offer({ workMs: 0, progressSteps: 0 });
+        return (await channel.offer(agentId, o)).accepted ? o : null;
+      },
+      5000,
+      50,
+    );
+    await waitFor('the next success', async () => reported('task.succeed', next.taskId), 15_000, 50);
+    assert.equal(reported('task.succeed', stale.taskId), undefined);
+  });
+
+  test('inputs.sim: crash ends the process with exit code 1', async () => {
+    assert.deepEqual(await channel.offer(agentId, offer({ outcome: 'crash', workMs: 0, progressSteps: 0 })), { accepted: true });
+    const state = await waitFor(
+      'the crash',
+      async () => {
+        const s = (await container.inspect()).State;
+        return s.Running ? null : s;
+      },
+      15_000,
+      100,
+    );
+    assert.equal(state.ExitCode, 1);
   });
 });
