@@ -10,6 +10,8 @@ import { BusGateway } from './bus-gateway';
 
 /** Docker's names for its default bridge; a container's NetworkMode "default" is the bridge too. */
 const DEFAULT_BRIDGE = new Set(['bridge', 'default']);
+/** every this many rounds of SACP_AGENT_BUS_RETRY_MS, the networks of our containers are looked up again */
+const RESCAN_EVERY = 4;
 /** Modes with no network of their own to serve (no network, the host's, another container's). */
 const NO_GATEWAY = /^(none|host|container:.*)$/;
 
@@ -23,6 +25,7 @@ export class AgentBus implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly credentials: AgentCredentials | null;
   private readonly gateway: BusGateway;
   private timer: NodeJS.Timeout | null = null;
+  private rounds = 0;
   /** networks whose gateway address this replica keeps trying to serve */
   private readonly networks = new Set<string>(['bridge']);
 
@@ -83,10 +86,12 @@ export class AgentBus implements OnApplicationBootstrap, OnApplicationShutdown {
 
   /** The gateway on every network our agents use (and Docker's bridge): bound here, or known to be served by another replica. */
   private async serveAll(): Promise<void> {
-    for (const c of await this.docker.listByLabels(await this.labels.own())) {
-      const mode = c.networkMode ?? 'bridge';
-      if (!NO_GATEWAY.test(mode)) this.networks.add(DEFAULT_BRIDGE.has(mode) ? 'bridge' : mode);
-    }
+    // the networks of our containers (some made by other replicas), looked up at start and every few rounds: listing inspects each container
+    if (this.rounds++ % RESCAN_EVERY === 0)
+      for (const c of await this.docker.listByLabels(await this.labels.own())) {
+        const mode = c.networkMode ?? 'bridge';
+        if (!NO_GATEWAY.test(mode)) this.networks.add(DEFAULT_BRIDGE.has(mode) ? 'bridge' : mode);
+      }
     for (const network of this.networks) await this.serve(network).catch((err: Error) => this.log.warn('agent bus gateway not served', { network, error: err.message }));
   }
 
