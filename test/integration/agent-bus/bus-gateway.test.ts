@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type Docker from 'dockerode';
@@ -8,7 +9,7 @@ import { DockerDriver } from '@sacp/docker';
 import { JsonLogger } from '@sacp/platform';
 import { AgentChannel } from '../../../apps/orchestrator/src/agent-bus/agent-channel';
 import { AgentCredentials } from '../../../apps/orchestrator/src/agent-bus/agent-credentials';
-import { BusGateway } from '../../../apps/orchestrator/src/agent-bus/bus-gateway';
+import { BusGateway, natsServerIdAt } from '../../../apps/orchestrator/src/agent-bus/bus-gateway';
 import { dockerTestContext, removeTestObjects, requireTestAgentImage, TEST_AGENT_IMAGE } from '../../support/docker';
 import { startNats, type TestNats } from '../../support/nats-server';
 import { freePort, waitFor } from '../../support/ports';
@@ -66,6 +67,26 @@ describe('agent bus gateway on an internal Docker network (real Docker and NATS)
     await second.ensure(gatewayIp);
     assert.deepEqual(second.serving(), []);
     assert.equal(first.url(gatewayIp), `nats://${gatewayIp}:${port}`);
+    // what the second replica checks: the address leads to our NATS (its INFO names the same server)
+    assert.equal(await natsServerIdAt(gatewayIp, port), orchestrator.info!.server_id);
+  });
+
+  test('a port held by something else is told apart from another replica', async () => {
+    const stranger = createServer((s) => s.end('HELLO\r\n'));
+    const strangerPort = await freePort();
+    await new Promise<void>((r) => stranger.listen(strangerPort, gatewayIp, r));
+    try {
+      assert.equal(await natsServerIdAt(gatewayIp, strangerPort), null);
+      const errors: string[] = [];
+      const spy = Object.assign(Object.create(log) as JsonLogger, { error: (msg: string) => void errors.push(msg), info: () => undefined });
+      const g = new BusGateway({ port: strangerPort, target: { host: '127.0.0.1', port: nats.port }, maxConnections: 4, serverId: () => orchestrator.info!.server_id }, spy);
+      gateways.push(g);
+      await g.ensure(gatewayIp);
+      assert.deepEqual(g.serving(), []);
+      assert.match(errors.join('\n'), /not this control plane's NATS.*SACP_AGENT_BUS_PORT/);
+    } finally {
+      stranger.close();
+    }
   });
 
   const agentId = randomUUID();

@@ -2,7 +2,8 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import { AgentBusEnv } from '@sacp/agent-protocol';
 import { DockerDriver } from '@sacp/docker';
 import { type JsonLogger } from '@sacp/platform';
-import { CONFIG, LOGGER } from '@sacp/platform/nest';
+import { CONFIG, LOGGER, NATS } from '@sacp/platform/nest';
+import type { NatsConnection } from '@nats-io/nats-core';
 import type { OrchestratorConfig } from '../config';
 import { ControlPlaneLabels } from '../reconcile/control-plane-labels';
 import { AgentCredentials } from './agent-credentials';
@@ -34,11 +35,17 @@ export class AgentBus implements OnApplicationBootstrap, OnApplicationShutdown {
     private readonly labels: ControlPlaneLabels,
     @Inject(CONFIG) private readonly config: OrchestratorConfig,
     @Inject(LOGGER) private readonly log: JsonLogger,
+    @Inject(NATS) nc: NatsConnection,
   ) {
     const nats = new URL(config.NATS_URL.split(',')[0]!.trim());
     this.credentials = config.SACP_NATS_DIR ? new AgentCredentials(config.SACP_NATS_DIR, config.NATS_URL, log) : null;
     this.gateway = new BusGateway(
-      { port: config.SACP_AGENT_BUS_PORT, target: { host: nats.hostname, port: Number(nats.port || 4222) }, maxConnections: config.SACP_AGENT_BUS_MAX_CONNECTIONS },
+      {
+        port: config.SACP_AGENT_BUS_PORT,
+        target: { host: nats.hostname, port: Number(nats.port || 4222) },
+        maxConnections: config.SACP_AGENT_BUS_MAX_CONNECTIONS,
+        serverId: () => nc.info?.server_id,
+      },
       log,
     );
   }
