@@ -172,6 +172,22 @@ describe('agent bus credentials and the agent channel (real nats-server)', () =>
     assert.equal(err.code, 'AGENT.UNREACHABLE');
   });
 
+  test('after a NATS restart the client is back: offers reach it again, and a report sent during the outage is answered', async () => {
+    const a = await client(credA, A);
+    let reconnected = 0;
+    a.onReconnect(() => reconnected++);
+    a.onOffer(() => ({ accepted: true }));
+    channel.onReport(async () => ({ ok: true }) as never);
+    await nats.kill();
+    const during = a.progress({ taskId: randomUUID(), attempt: 1, message: 'sent while NATS was away' });
+    await new Promise((r) => setTimeout(r, 500));
+    await nats.start();
+    assert.deepEqual(await during, { ok: true });
+    await waitFor('the reconnect', async () => reconnected > 0, 10_000, 50);
+    const o = offer();
+    assert.deepEqual(await waitFor('an offer after the restart', async () => channel.offer(A, o).catch(() => null), 10_000, 100), { accepted: true });
+  });
+
   test('a removed agent’s credential is refused, and its open connection is closed', async () => {
     const b = await asAgent(credB, B);
     await credentials.remove(B);
