@@ -128,7 +128,7 @@ describe('agent bus gateway on an internal Docker network (real Docker and NATS)
   test('a sim agent on the internal network logs in through the gateway and says hello', async () => {
     const credential = await new AgentCredentials(nats.natsDir, nats.url, log).ensure(agentId);
     channel.onReport(async (id, kind, body) => {
-      if (id !== agentId) return { ok: false, error: { code: 'TEST.WRONG_AGENT' } } as never;
+      if (id !== agentId) return { ok: false, error: { code: 'TEST.WRONG_AGENT' } };
       reports.push({ kind, body: body });
       return (answers[kind]?.(body) ?? { ok: true }) as never;
     });
