@@ -37,9 +37,8 @@ describe('agent bus gateway on an internal Docker network (real Docker and NATS)
     nats = await startNats();
     await ctx.client.api.createNetwork({ Name: network, Driver: 'bridge', Internal: true, Labels: ctx.labels });
     const gw = await docker.networkGateway(network);
-    assert.ok(gw?.gatewayIp, JSON.stringify(gw));
-    assert.equal(gw.internal, true);
-    gatewayIp = gw.gatewayIp;
+    assert.ok(gw);
+    gatewayIp = gw;
     port = await freePort();
     orchestrator = await nats.connectAs('orchestrator');
     channel = new AgentChannel(orchestrator, log);
