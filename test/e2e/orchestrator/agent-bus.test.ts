@@ -100,6 +100,15 @@ describe('agent bus: per-agent credentials and the gateway (real Docker, NATS, P
     assert.equal(refused.accepted, false);
   });
 
+  test('after an orchestrator restart the gateway is back, and the agent reconnects and says hello again', async () => {
+    const hellos = () => reports().filter((r) => r.agentId === agentId && r.kind === 'hello').length;
+    await cp.orchestrators[0]!.kill('SIGKILL');
+    cp.orchestrators.shift();
+    await cp.addOrchestrator();
+    // the new process's own log: its gateway listens again, and the agent's client, reconnected, says hello
+    await waitFor('a hello to the new orchestrator', async () => hellos() > 0, 60_000, 200);
+  });
+
   test('after the agent is removed, its credential is gone and NATS refuses it', async () => {
     const credential = cp.nats.credential(agentBusUser(agentId));
     await cp.command('agent.remove', { agent: 'talker' });
