@@ -9,8 +9,13 @@ import { readDockerEvents, type DockerEventsOptions } from './docker-events';
 import { DockerImages } from './docker-images';
 import type { LogLine } from './docker-log-lines';
 import { DockerLogs, type FollowLogsOptions } from './docker-logs';
+<<<<<<< HEAD
 import { DockerNetworks, type NetworkOptions, type NetworkSummary } from './docker-networks';
 import { shareVolume } from './docker-volume-share';
+=======
+import { inspectNetworkGateway } from './docker-network-gateway';
+import { DockerNetworks, type NetworkSummary } from './docker-networks';
+>>>>>>> i11-agentbus
 import { DockerVolumes, type VolumeInfo, type VolumeSummary, type VolumeUsage } from './docker-volumes';
 
 /**
@@ -175,6 +180,11 @@ export class DockerDriver {
   /** Networks carrying these labels, each with how many containers are on it. */
   listNetworks(labels: Record<string, string>): Promise<Array<Omit<NetworkSummary, 'created'> & { containers: number }>> {
     return this.networks.listByLabels(labels);
+  }
+
+  /** The network's IPv4 gateway (the host's address on its bridge); null when there is no such network. */
+  networkGateway(name: string): Promise<string | null> {
+    return inspectNetworkGateway(this.docker, name);
   }
 
   /** Removes every network with exactly this name; none is fine. Fails if containers are still attached. */
