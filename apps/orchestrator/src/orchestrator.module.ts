@@ -6,6 +6,7 @@ import { EventStoreModule } from '@sacp/event-store/nest';
 import { Subjects } from '@sacp/events';
 import { type JsonLogger } from '@sacp/platform';
 import { coreProviders, factory, HealthController, NATS, READINESS } from '@sacp/platform/nest';
+import { AgentChannel } from './agent-bus/agent-channel';
 import { AgentCommandsController } from './commands/agent-commands.controller';
 import { AlertCommandsController } from './commands/alert-commands.controller';
 import { AgentLocator } from './commands/agent-locator';
@@ -123,6 +124,8 @@ export function orchestratorModule(config: OrchestratorConfig, log: JsonLogger) 
       CommandPipeline,
       Commands,
       LogFollower,
+      // agent protocol v1: offers and cancels to agents, their reports (every replica, one queue group)
+      AgentChannel,
       // the elected replica's roles
       Leadership,
       CommitHints,
