@@ -56,7 +56,7 @@ import { TaskOffers } from './tasks/task-offers';
 import { TaskQueriesController } from './tasks/task-queries.controller';
 import { TaskReports } from './tasks/task-reports';
 import { TaskWriter } from './tasks/task-writer';
-import { unavailableChannel } from './tasks/unavailable-channel';
+import { taskChannelOf } from './tasks/task-channel';
 import { APPEND_HINTS, POLICY } from './tokens';
 
 /**
@@ -113,7 +113,7 @@ export function orchestratorModule(config: OrchestratorConfig, log: JsonLogger) 
       factory(TeamFiles, [], () => new TeamFiles(config.SACP_CONFIG_DIR)),
       OrchestratorStartup,
       // tasks: reports from agents (any replica), the dispatcher (the elected one)
-      factory(TASK_AGENT_CHANNEL, [], () => unavailableChannel),
+      factory(TASK_AGENT_CHANNEL, [AgentChannel], taskChannelOf),
       TaskLocator,
       TaskWriter,
       TaskOffers,
