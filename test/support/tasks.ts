@@ -4,11 +4,14 @@ import type { TestControlPlane } from './control-plane';
 import { waitFor } from './ports';
 
 /** A team of sim agents posted whole: two workers and a manager (64 MiB each). */
-export const simTeam = (name: string, members: { name: string; role: string }[] = [
-  { name: 'w1', role: 'worker' },
-  { name: 'w2', role: 'worker' },
-  { name: 'boss', role: 'manager' },
-]) => ({
+export const simTeam = (
+  name: string,
+  members: { name: string; role: string }[] = [
+    { name: 'w1', role: 'worker' },
+    { name: 'w2', role: 'worker' },
+    { name: 'boss', role: 'manager' },
+  ],
+) => ({
   name,
   description: 'sim agents for task tests',
   members: members.map((m) => ({ ...m, template: 'sim' })),
@@ -30,10 +33,15 @@ export async function getTask(cp: TestControlPlane, taskId: string): Promise<Tas
 
 /** Waits until the task (from the read model) satisfies `predicate`. */
 export function waitForTask(cp: TestControlPlane, taskId: string, predicate: (t: TaskDetailView) => boolean, what: string, timeoutMs = 30_000): Promise<TaskDetailView> {
-  return waitFor(`task ${taskId}: ${what}`, async () => {
-    const t = await getTask(cp, taskId);
-    return t && predicate(t) ? t : null;
-  }, timeoutMs, 100);
+  return waitFor(
+    `task ${taskId}: ${what}`,
+    async () => {
+      const t = await getTask(cp, taskId);
+      return t && predicate(t) ? t : null;
+    },
+    timeoutMs,
+    100,
+  );
 }
 
 /** The task's events, in order, from the store. */

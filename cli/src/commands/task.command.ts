@@ -103,7 +103,10 @@ async function create(ctx: CliContext, title: string, o: CreateFlags): Promise<v
   if (o.priority !== undefined && !(TASK_PRIORITIES as readonly string[]).includes(o.priority)) throw new UsageError(`--priority is one of ${TASK_PRIORITIES.join(', ')}`);
   if (o.runTimeout !== undefined && !(Number.isInteger(o.runTimeout) && o.runTimeout > 0)) throw new UsageError('--run-timeout is a whole number of seconds');
   if (o.maxAttempts !== undefined && !(Number.isInteger(o.maxAttempts) && o.maxAttempts > 0)) throw new UsageError('--max-attempts is a whole number from 1');
-  const instructions = o.instructionsFile !== undefined ? await readFile(o.instructionsFile, 'utf8').catch((err: Error) => Promise.reject(new UsageError(`cannot read ${o.instructionsFile}: ${err.message}`))) : o.instructions;
+  const instructions =
+    o.instructionsFile !== undefined
+      ? await readFile(o.instructionsFile, 'utf8').catch((err: Error) => Promise.reject(new UsageError(`cannot read ${o.instructionsFile}: ${err.message}`)))
+      : o.instructions;
   const payload = {
     title,
     ...(o.agent !== undefined ? { agent: o.agent } : {}),

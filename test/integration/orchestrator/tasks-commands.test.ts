@@ -54,7 +54,10 @@ describe('task commands and queries through the orchestrator (real NATS and Post
     assert.ok(again.ok && !again.result.changed, JSON.stringify(again));
     const t = await waitForTask(cp, taskId, (x) => x.status === 'cancelled', 'cancelled');
     assert.equal(t.status, 'cancelled');
-    assert.deepEqual((await taskEvents(cp, taskId)).map((e) => e.type), ['task.created', 'task.cancelled']);
+    assert.deepEqual(
+      (await taskEvents(cp, taskId)).map((e) => e.type),
+      ['task.created', 'task.cancelled'],
+    );
   });
 
   test('refusals name the problem: no such team, no such role, both agent and team, sizes over the limits, an unknown task', async () => {
@@ -75,7 +78,14 @@ describe('task commands and queries through the orchestrator (real NATS and Post
   });
 
   test('no bus sender may claim the agent actor kind: on its own subject nobody may publish, on another it is refused', async () => {
-    const envelope = { type: 'task.create', version: 1, commandId: randomUUID(), actor: { kind: 'agent', id: randomUUID(), displayName: 'impostor' }, source: 'test', payload: { title: 'x', team: 'idle-crew' } };
+    const envelope = {
+      type: 'task.create',
+      version: 1,
+      commandId: randomUUID(),
+      actor: { kind: 'agent', id: randomUUID(), displayName: 'impostor' },
+      source: 'test',
+      payload: { title: 'x', team: 'idle-crew' },
+    };
     const viaCli = await requestJson<{ ok: boolean; error?: { code: string } }>(cp.nc, Subjects.command('task.create', 'cli'), envelope, 10_000);
     assert.equal(viaCli.error?.code, 'ACCESS.DENIED');
     await assert.rejects(requestJson(cp.nc, Subjects.command('task.create', 'agent'), envelope, 5_000), /Permissions Violation|permission/i);

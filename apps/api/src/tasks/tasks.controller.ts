@@ -58,7 +58,12 @@ export class TasksController {
   @CommandRateLimit()
   @CommandRoute('Cancels a task that is not finished; the agent holding it is told')
   @ApiZodBody(CancelTaskBody)
-  cancel(@CurrentPrincipal() p: Principal, @Param('taskId', new ZodPipe(TaskRef, 'query')) taskId: string, @Body(new ZodPipe(CancelTaskBody)) b: z.infer<typeof CancelTaskBody>, @IdempotencyKey() key?: string) {
+  cancel(
+    @CurrentPrincipal() p: Principal,
+    @Param('taskId', new ZodPipe(TaskRef, 'query')) taskId: string,
+    @Body(new ZodPipe(CancelTaskBody)) b: z.infer<typeof CancelTaskBody>,
+    @IdempotencyKey() key?: string,
+  ) {
     return this.commands.send(p, 'task.cancel', { taskId }, { idempotencyKey: key, reason: b.reason, links: taskLink(taskId) });
   }
 }

@@ -1,5 +1,17 @@
 import { z } from 'zod';
-import { AgentRefSchema, TASK_PAGE_MAX, TASK_STATUSES, TaskBounds, TaskIdSchema, TaskInstructionsSchema, TaskPrioritySchema, TaskRoleSchema, TaskTeamSchema, TaskTitleSchema, taskJsonObject } from '@sacp/events';
+import {
+  AgentRefSchema,
+  TASK_PAGE_MAX,
+  TASK_STATUSES,
+  TaskBounds,
+  TaskIdSchema,
+  TaskInstructionsSchema,
+  TaskPrioritySchema,
+  TaskRoleSchema,
+  TaskTeamSchema,
+  TaskTitleSchema,
+  taskJsonObject,
+} from '@sacp/events';
 
 const reason = z.string().max(500, 'a reason is at most 500 characters').optional();
 

@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Ctx, MessagePattern, Payload, type NatsContext } from '@nestjs/microservices';
 import { TaskRepository } from '@sacp/event-store';
-import { Subjects, type CancelTaskPayloadV1, type CommandEnvelope, type CommandReply, type CreateTaskPayloadV1 } from '@sacp/events';
+import { Subjects, type CancelTaskPayloadV1, type CommandReply } from '@sacp/events';
 import { type JsonLogger } from '@sacp/platform';
 import { LOGGER } from '@sacp/platform/nest';
 import { CommandHandlers } from '../bus/handlers.decorator';
@@ -27,14 +27,14 @@ export class TaskCommandsController {
 
   @MessagePattern(Subjects.commandOf('task.create'))
   create(@Payload() body: unknown, @Ctx() ctx: NatsContext): Promise<CommandReply> {
-    return this.commands.run(ctx, body, (c) => createTask(c as CommandEnvelope<CreateTaskPayloadV1>, { tasks: this.tasks, agents: this.agents, teams: this.teams, repository: this.repository }));
+    return this.commands.run(ctx, body, (c) => createTask(c, { tasks: this.tasks, agents: this.agents, teams: this.teams, repository: this.repository }));
   }
 
   /** The agent holding the task is told after the commit; if it does not hear it, its later reports are answered TASK.STALE_ATTEMPT. */
   @MessagePattern(Subjects.commandOf('task.cancel'))
   cancel(@Payload() body: unknown, @Ctx() ctx: NatsContext): Promise<CommandReply> {
     return this.commands.run(ctx, body, async (c) => {
-      const outcome = await cancelTask(c as CommandEnvelope<CancelTaskPayloadV1>, { tasks: this.tasks });
+      const outcome = await cancelTask(c, { tasks: this.tasks });
       const held = outcome.held;
       if (!held) return outcome;
       return {

@@ -148,7 +148,8 @@ export class TaskDispatcher implements LeaderRole, OnApplicationBootstrap, Befor
     const acceptTimeoutMs = this.config.SACP_TASK_ACCEPT_TIMEOUT_MS;
     const w = await this.writer.write(
       taskId,
-      (fresh) => (fresh.status === 'queued' ? { type: 'assign', agentId: pick.agentId, agent: pick.agent, policy: pick.policy, startsAgent: pick.startsAgent, now, acceptTimeoutMs } : null),
+      (fresh) =>
+        fresh.status === 'queued' ? { type: 'assign', agentId: pick.agentId, agent: pick.agent, policy: pick.policy, startsAgent: pick.startsAgent, now, acceptTimeoutMs } : null,
       { actor: SYSTEM_ACTOR, source: SOURCE },
     );
     const assigned = w.events.find((e) => e.type === 'task.assigned');
@@ -174,7 +175,16 @@ export class TaskDispatcher implements LeaderRole, OnApplicationBootstrap, Befor
     const out: TaskCandidate[] = [];
     for (const m of members) {
       const a = await agent(m.agentId);
-      out.push({ agentId: m.agentId, name: a.name || m.agentId, role: m.role, exists: a.exists, desired: a.desired, observed: a.observed, recoveryAbandoned: a.recoveryAbandoned, openTasks: (open.get(m.agentId) ?? 0) + (extra.get(m.agentId) ?? 0) });
+      out.push({
+        agentId: m.agentId,
+        name: a.name || m.agentId,
+        role: m.role,
+        exists: a.exists,
+        desired: a.desired,
+        observed: a.observed,
+        recoveryAbandoned: a.recoveryAbandoned,
+        openTasks: (open.get(m.agentId) ?? 0) + (extra.get(m.agentId) ?? 0),
+      });
     }
     if (t.kind === 'agent' && (!out[0]!.exists || out[0]!.desired === 'removed')) return 'gone';
     return out;

@@ -73,11 +73,18 @@ export class TaskOffers {
       if (answer.accepted) {
         await this.writer.write(
           s.taskId,
-          (f) => (f.status === 'assigned' && f.attempt === attempt && f.agentId === a.agentId ? { type: 'accept', agentId: a.agentId, attempt, now: new Date().toISOString(), agentRunningSince: a.runningSince } : null),
+          (f) =>
+            f.status === 'assigned' && f.attempt === attempt && f.agentId === a.agentId
+              ? { type: 'accept', agentId: a.agentId, attempt, now: new Date().toISOString(), agentRunningSince: a.runningSince }
+              : null,
           meta,
         );
       } else {
-        await this.writer.write(s.taskId, (f) => (f.status === 'assigned' && f.attempt === attempt ? { type: 'refuse', agentId: a.agentId, attempt, reason: answer.reason } : null), meta);
+        await this.writer.write(
+          s.taskId,
+          (f) => (f.status === 'assigned' && f.attempt === attempt ? { type: 'refuse', agentId: a.agentId, attempt, reason: answer.reason } : null),
+          meta,
+        );
       }
     } catch (err) {
       if (!(err instanceof DomainError)) this.log.warn('could not record the answer to an offer', { taskId: s.taskId, attempt, error: err });

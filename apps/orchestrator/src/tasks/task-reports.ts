@@ -1,5 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { DomainError, isTaskHeld, type AgentState } from '@sacp/domain';
+import type { Fail, Progress, SubtaskCreate, Succeed } from '@sacp/agent-protocol';
+import { DomainError, isTaskHeld, type AgentState, type TaskCommand } from '@sacp/domain';
 import { TaskRepository } from '@sacp/event-store';
 import { ErrorCodes, type CommandEnvelope, type CreateTaskPayloadV1 } from '@sacp/events';
 import { type JsonLogger } from '@sacp/platform';
@@ -15,21 +16,7 @@ import { agentActor } from './task-offers';
 import { TaskWriter } from './task-writer';
 import { createTask } from './task.use-cases';
 
-interface Report {
-  reportId: string;
-  taskId: string;
-  attempt: number;
-}
-interface SubtaskReport {
-  reportId: string;
-  parentTaskId: string;
-  member: string | null;
-  role: string | null;
-  title: string;
-  instructions: string;
-  inputs: Record<string, unknown>;
-  priority: 'low' | 'normal' | 'high' | 'urgent';
-}
+type TaskReport = { kind: 'task.progress'; body: Progress } | { kind: 'task.succeed'; body: Succeed } | { kind: 'task.fail'; body: Fail };
 
 const refusal = (code: string, message: string): ReportAnswer => ({ ok: false, error: { code, message } });
 
@@ -56,7 +43,7 @@ export class TaskReports implements OnApplicationBootstrap {
   ) {}
 
   onApplicationBootstrap(): void {
-    this.channel.onReport((agentId, kind, body) => this.handle(agentId, kind, body as unknown));
+    this.channel.onReport((agentId, kind, body) => this.handle(agentId, kind, body));
   }
 
   async handle(agentId: string, kind: ReportKindName, body: unknown): Promise<ReportAnswer> {
@@ -70,9 +57,9 @@ export class TaskReports implements OnApplicationBootstrap {
         case 'task.progress':
         case 'task.succeed':
         case 'task.fail':
-          return await this.taskReport(agent, kind, body as Report & Record<string, unknown>);
+          return await this.taskReport(agent, { kind, body } as TaskReport);
         case 'subtask.create':
-          return await this.subtask(agent, body as SubtaskReport);
+          return await this.subtask(agent, body as SubtaskCreate);
         default:
           return refusal('PROTOCOL.INVALID', `unknown report kind ${String(kind)}`);
       }
@@ -83,26 +70,23 @@ export class TaskReports implements OnApplicationBootstrap {
     }
   }
 
-  private async taskReport(agent: AgentState, kind: 'task.progress' | 'task.succeed' | 'task.fail', r: Report & Record<string, unknown>): Promise<ReportAnswer> {
+  private async taskReport(agent: AgentState, r: TaskReport): Promise<ReportAnswer> {
     const meta = { actor: agentActor(agent), source: `agent:${agent.name}` };
-    const base = { agentId: agent.agentId, attempt: r.attempt, reportId: r.reportId };
+    const base = { agentId: agent.agentId, attempt: r.body.attempt, reportId: r.body.reportId };
     const now = new Date().toISOString();
-    const w = await this.writer.write(
-      r.taskId,
-      () =>
-        kind === 'task.progress'
-          ? { type: 'progress', ...base, percent: typeof r.percent === 'number' ? r.percent : null, message: String(r.message ?? ''), now }
-          : kind === 'task.succeed'
-            ? { type: 'succeed', ...base, result: r.result as Record<string, unknown>, now }
-            : { type: 'fail', ...base, reason: String(r.reason ?? '') },
-      meta,
-    );
-    if (kind !== 'task.progress' && w.events.length) this.dispatcher.schedule();
+    const command: TaskCommand =
+      r.kind === 'task.progress'
+        ? { type: 'progress', ...base, percent: r.body.percent ?? null, message: r.body.message, now }
+        : r.kind === 'task.succeed'
+          ? { type: 'succeed', ...base, result: r.body.result, now }
+          : { type: 'fail', ...base, reason: r.body.reason };
+    const w = await this.writer.write(r.body.taskId, () => command, meta);
+    if (r.kind !== 'task.progress' && w.events.length) this.dispatcher.schedule();
     return { ok: true };
   }
 
   /** A manager's subtask: for a member of its own team (by name), a role of it, or the whole team; recorded as a task.create by the agent. */
-  private async subtask(manager: AgentState, r: SubtaskReport): Promise<ReportAnswer> {
+  private async subtask(manager: AgentState, r: SubtaskCreate): Promise<ReportAnswer> {
     const parent = await this.tasks.resolve(r.parentTaskId);
     if (parent.agentId !== manager.agentId || !isTaskHeld(parent))
       throw new DomainError(ErrorCodes.TASK_STALE_ATTEMPT, `task ${r.parentTaskId} is not held by ${manager.name} now; subtasks are created for the task it works on`);
@@ -128,7 +112,7 @@ export class TaskReports implements OnApplicationBootstrap {
       payload: { title: r.title, instructions: r.instructions, inputs: r.inputs, priority: r.priority, parentTaskId: r.parentTaskId, ...target },
     };
     const deps = { tasks: this.tasks, agents: this.agents, teams: this.teams, repository: this.repository };
-    const reply = await this.pipeline.handle('task.create', envelope, (c) => createTask(c as CommandEnvelope<CreateTaskPayloadV1>, deps));
+    const reply = await this.pipeline.handle('task.create', envelope, (c) => createTask(c, deps));
     if (!reply.ok) return refusal(reply.error.code, reply.error.message);
     return { ok: true, taskId: (reply.result as { taskId: string }).taskId };
   }

@@ -19,7 +19,8 @@ const result = (s: Pick<TaskState, 'taskId' | 'status'>, changed: boolean): Task
 export async function resolveTarget(p: Pick<CreateTaskPayloadV1, 'agent' | 'team' | 'role'>, deps: Pick<TaskDeps, 'agents' | 'teams'>): Promise<TaskTarget> {
   if (p.agent !== undefined) {
     const { state } = await deps.agents.resolve(p.agent);
-    if (state.desired === 'removed') throw new DomainError(ErrorCodes.AGENT_REMOVED, `agent "${state.name}" is being removed; give the task to another agent or to a team`, { agent: state.name });
+    if (state.desired === 'removed')
+      throw new DomainError(ErrorCodes.AGENT_REMOVED, `agent "${state.name}" is being removed; give the task to another agent or to a team`, { agent: state.name });
     return { kind: 'agent', agentId: state.agentId, agent: state.name, team: state.team ?? null };
   }
   const team = await deps.teams.resolve(p.team!);
@@ -71,9 +72,17 @@ export async function createTask(cmd: CommandEnvelope<CreateTaskPayloadV1>, deps
 }
 
 /** task.cancel: the task ends; the agent holding it is told (after the commit, by the caller). */
-export async function cancelTask(cmd: CommandEnvelope<CancelTaskPayloadV1>, deps: Pick<TaskDeps, 'tasks'>): Promise<UseCaseOutcome & { held: { agentId: string; attempt: number } | null }> {
+export async function cancelTask(
+  cmd: CommandEnvelope<CancelTaskPayloadV1>,
+  deps: Pick<TaskDeps, 'tasks'>,
+): Promise<UseCaseOutcome & { held: { agentId: string; attempt: number } | null }> {
   const state = await deps.tasks.resolve(cmd.payload.taskId);
   const decision = decideTask({ type: 'cancel' }, state);
   const held = decision.changed && (state.status === 'assigned' || state.status === 'running') && state.agentId ? { agentId: state.agentId, attempt: state.attempt } : null;
-  return { appends: decision.appends, result: result({ taskId: state.taskId, status: decision.changed ? 'cancelled' : state.status }, decision.changed), target: `task ${state.taskId}`, held };
+  return {
+    appends: decision.appends,
+    result: result({ taskId: state.taskId, status: decision.changed ? 'cancelled' : state.status }, decision.changed),
+    target: `task ${state.taskId}`,
+    held,
+  };
 }

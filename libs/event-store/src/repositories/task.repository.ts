@@ -32,10 +32,9 @@ export class TaskRepository {
 
   /** Queued tasks, most urgent first, then oldest first. */
   async queued(limit: number): Promise<string[]> {
-    const rows: { task_id: string }[] = await this.dataSource.query(
-      `select task_id from tasks where status = 'queued' order by priority_rank desc, created_at, task_id limit $1`,
-      [limit],
-    );
+    const rows: { task_id: string }[] = await this.dataSource.query(`select task_id from tasks where status = 'queued' order by priority_rank desc, created_at, task_id limit $1`, [
+      limit,
+    ]);
     return rows.map((r) => r.task_id);
   }
 
@@ -56,7 +55,9 @@ export class TaskRepository {
 
   /** The earliest timer not yet due, if any: the dispatcher sleeps until then at most. */
   async nextDue(): Promise<Date | null> {
-    const rows: { due: Date | null }[] = await this.dataSource.query(`select min(due_at) as due from tasks where due_at is not null and status in ('queued', 'assigned', 'running')`);
+    const rows: { due: Date | null }[] = await this.dataSource.query(
+      `select min(due_at) as due from tasks where due_at is not null and status in ('queued', 'assigned', 'running')`,
+    );
     return rows[0]?.due ? new Date(rows[0].due) : null;
   }
 
