@@ -6,6 +6,7 @@ import { EventStoreModule } from '@sacp/event-store/nest';
 import { Subjects } from '@sacp/events';
 import { type JsonLogger } from '@sacp/platform';
 import { coreProviders, factory, HealthController, NATS, READINESS } from '@sacp/platform/nest';
+import { AgentBus } from './agent-bus/agent-bus';
 import { AgentChannel } from './agent-bus/agent-channel';
 import { AgentCommandsController } from './commands/agent-commands.controller';
 import { AlertCommandsController } from './commands/alert-commands.controller';
@@ -126,6 +127,8 @@ export function orchestratorModule(config: OrchestratorConfig, log: JsonLogger) 
       LogFollower,
       // agent protocol v1: offers and cancels to agents, their reports (every replica, one queue group)
       AgentChannel,
+      // per-agent NATS credentials and the gateway agents reach the bus through (every replica)
+      AgentBus,
       // the elected replica's roles
       Leadership,
       CommitHints,
