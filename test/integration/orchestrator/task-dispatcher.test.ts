@@ -1,15 +1,12 @@
 import { describe, test, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { connect } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { AgentClient, AgentSubjects, agentInboxPrefix, type TaskCancel, type TaskOffer } from '@sacp/agent-protocol';
-import { FIXTURE_CONFIG_DIR, TestControlPlane } from '../../support/control-plane';
+import { TestControlPlane } from '../../support/control-plane';
 import { waitFor } from '../../support/ports';
-import { createTask, simTeam, taskEvents, waitForTask } from '../../support/tasks';
+import { createTask, deployMuteTeam, muteConfigDir, taskEvents, waitForTask } from '../../support/tasks';
 
 /**
  * The dispatcher against real NATS and Postgres, with real containers for the members
@@ -18,20 +15,8 @@ import { createTask, simTeam, taskEvents, waitForTask } from '../../support/task
  * refusals and cancels, decided by the test.
  */
 describe('the task dispatcher with the agent protocol client in-process as the agents', () => {
-  const configs = mkdtempSync(join(tmpdir(), 'sacp-tasks-'));
-  cpSync(FIXTURE_CONFIG_DIR, configs, { recursive: true });
-  writeFileSync(
-    join(configs, 'agents', 'mute.json'),
-    JSON.stringify({
-      name: 'mute',
-      image: 'sacp/sim-agent:latest',
-      command: ['sleep', '100000'],
-      resources: { memory: '32m', cpus: 0.1, pids: 16 },
-      security: { user: '1000' },
-      stopTimeoutSeconds: 1,
-    }),
-  );
-  const cp = new TestControlPlane({ configDir: configs, env: { SACP_TASK_ACCEPT_TIMEOUT_MS: '4000', SACP_TASK_OFFER_RETRY_MS: '500' } });
+  const configs = muteConfigDir();
+  const cp = new TestControlPlane({ configDir: configs.dir, env: { SACP_TASK_ACCEPT_TIMEOUT_MS: '4000', SACP_TASK_OFFER_RETRY_MS: '500' } });
   const agents: Record<
     string,
     { id: string; client: AgentClient; offers: TaskOffer[]; cancels: TaskCancel[]; answer: (o: TaskOffer) => { accepted: true } | { accepted: false; reason: string } }
@@ -40,27 +25,12 @@ describe('the task dispatcher with the agent protocol client in-process as the a
 
   beforeAll(async () => {
     await cp.start();
-    const team = simTeam('pair', [
-      { name: 'a', role: 'worker' },
-      { name: 'b', role: 'worker' },
-    ]);
-    const created = await cp.command('team.create', { definition: { ...team, members: team.members.map((m) => ({ ...m, template: 'mute' })) } });
-    assert.ok(created.ok, JSON.stringify(created));
-    const deployed = await cp.command('team.deploy', { team: 'pair' });
-    assert.ok(deployed.ok, JSON.stringify(deployed));
-    const views = await waitFor(
-      'both members running',
-      async () => {
-        const v = (await cp.status()).filter((x) => x.team === 'pair');
-        return v.length === 2 && v.every((x) => x.state.observed === 'running') ? v : null;
-      },
-      60_000,
-    );
-    for (const v of views) {
-      const cred = cp.nats.credential(`agent-${v.id}`);
-      const client = await AgentClient.connectWith({ url: cp.nats.url, user: cred.user, password: cred.password, agentId: v.id }, { requestTimeoutMs: 2000 });
+    const ids = await deployMuteTeam(cp, 'pair', ['a', 'b']);
+    for (const [name, id] of Object.entries(ids)) {
+      const cred = cp.nats.credential(`agent-${id}`);
+      const client = await AgentClient.connectWith({ url: cp.nats.url, user: cred.user, password: cred.password, agentId: id }, { requestTimeoutMs: 2000 });
       const agent = {
-        id: v.id,
+        id,
         client,
         offers: [] as TaskOffer[],
         cancels: [] as TaskCancel[],
@@ -68,7 +38,7 @@ describe('the task dispatcher with the agent protocol client in-process as the a
       };
       client.onOffer((o) => (agent.offers.push(o), agent.answer(o)));
       client.onCancel((c) => void agent.cancels.push(c));
-      agents[v.name] = agent;
+      agents[name] = agent;
     }
     const a = cp.nats.credential(`agent-${agents['pair-a']!.id}`);
     raw = await connect({ servers: cp.nats.url, user: a.user, pass: a.password, inboxPrefix: agentInboxPrefix(agents['pair-a']!.id) });
@@ -77,7 +47,7 @@ describe('the task dispatcher with the agent protocol client in-process as the a
     for (const a of Object.values(agents)) await a.client.close();
     await raw?.close();
     await cp.stop();
-    rmSync(configs, { recursive: true, force: true });
+    configs.remove();
   });
 
   const holder = (taskId: string) => Object.values(agents).find((a) => a.offers.some((o) => o.taskId === taskId));
