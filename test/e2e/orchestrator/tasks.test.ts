@@ -133,12 +133,18 @@ describe('tasks done by real sim agents over agent protocol v1 (real orchestrato
     assert.match(logs, /TASK\.NOT_SAME_TEAM/);
   });
 
-  test('a task for an idle-stopped agent starts it, and it does the task', async () => {
+  test('a task for an idle-stopped agent starts it, and it does the task (not idle-stopped while it holds it)', async () => {
     const sleepy = await cp.deploy('sleepy', 'sleepy-1');
     await cp.waitForAgent(sleepy, (a) => a.state.desired === 'stopped' && a.state.observed === 'stopped', 'idle-stopped', 40_000);
-    const taskId = await createTask(cp, { title: 'wake up', agent: 'sleepy-1', inputs: { sim: { workMs: 300 } } });
+    // quiet work (no progress, no log line) for longer than its 5 s idle timeout: holding a task, it is not idle-stopped
+    const taskId = await createTask(cp, { title: 'wake up', agent: 'sleepy-1', inputs: { sim: { workMs: 15000, progressSteps: 0 } } });
     const t = await waitForTask(cp, taskId, finished, 'finished', 60_000);
     assert.equal(t.status, 'succeeded', JSON.stringify(t));
+    const { rows: stops } = await cp.pool.query<{ n: string }>(`select count(*) as n from events where stream_id = $1 and type = 'agent.stop_requested' and recorded_at > $2`, [
+      `agent-${sleepy}`,
+      t.attempts[0]!.startedAt,
+    ]);
+    assert.equal(Number(stops[0]!.n), 0, 'not idle-stopped while it held the task');
     const events = await taskEvents(cp, taskId);
     const assigned = events.find((e) => e.type === 'task.assigned')!;
     assert.equal(assigned.data.startsAgent, true);
