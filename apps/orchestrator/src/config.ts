@@ -22,6 +22,10 @@ const OrchestratorConfigSchema = z.object({
   SACP_OPERATION_RETRY_INITIAL_MS: millis(5000),
   SACP_OPERATION_RETRY_MAX_MS: millis(300_000),
   SACP_OPERATION_RETRY_MULTIPLIER: z.coerce.number().min(1).max(10).default(2),
+  /** how long an agent has to accept a task offered to it (starting a stopped agent included) before the attempt ends */
+  SACP_TASK_ACCEPT_TIMEOUT_MS: millis(30_000),
+  /** an offer nobody answered is sent again this often until the accept timeout */
+  SACP_TASK_OFFER_RETRY_MS: millis(2000),
   /** how often the relay and projector poll when no notification arrives */
   SACP_POLL_INTERVAL_MS: millis(1000),
   /** Docker's event stream is a hint for faster reaction; off, the periodic pass alone converges */

@@ -50,6 +50,15 @@ import { TeamQueriesController } from './queries/team-queries.controller';
 import { TeamReader } from './queries/team.reader';
 import { TeamFiles } from './teams/team-files';
 import { TeamLocator } from './teams/team-locator';
+import { TASK_AGENT_CHANNEL } from './tasks/agent-channel.port';
+import { TaskCommandsController } from './tasks/task-commands.controller';
+import { TaskDispatcher } from './tasks/task-dispatcher';
+import { TaskLocator } from './tasks/task-locator';
+import { TaskOffers } from './tasks/task-offers';
+import { TaskQueriesController } from './tasks/task-queries.controller';
+import { TaskReports } from './tasks/task-reports';
+import { TaskWriter } from './tasks/task-writer';
+import { taskChannelOf } from './tasks/task-channel';
 import { APPEND_HINTS, POLICY } from './tokens';
 
 /**
@@ -82,6 +91,8 @@ export function orchestratorModule(config: OrchestratorConfig, log: JsonLogger) 
       VolumeQueriesController,
       VolumeCommandsController,
       TeamQueriesController,
+      TaskCommandsController,
+      TaskQueriesController,
     ],
     providers: [
       ...coreProviders('orchestrator', config, log),
@@ -103,6 +114,13 @@ export function orchestratorModule(config: OrchestratorConfig, log: JsonLogger) 
       TeamLocator,
       factory(TeamFiles, [], () => new TeamFiles(config.SACP_CONFIG_DIR)),
       OrchestratorStartup,
+      // tasks: reports from agents (any replica), the dispatcher (the elected one)
+      factory(TASK_AGENT_CHANNEL, [AgentChannel], taskChannelOf),
+      TaskLocator,
+      TaskWriter,
+      TaskOffers,
+      TaskReports,
+      TaskDispatcher,
       // commands and queries
       CommandAccess,
       CommandPipeline,

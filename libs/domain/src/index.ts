@@ -29,3 +29,6 @@ export * from './teams/team.quota';
 export * from './teams/team.state';
 export * from './teams/team.decide';
 export * from './network/agent-placement';
+export * from './tasks/task.state';
+export * from './tasks/task.decide';
+export * from './tasks/task.policy';

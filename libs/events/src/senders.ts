@@ -6,7 +6,8 @@ import type { CommandType } from './commands';
  * command whose sender may not claim its actor kind) and by the NATS server config
  * generator (the server refuses the publish before it reaches anyone).
  */
-export type SenderKind = Actor['kind'];
+/** `agent` is no sender: an agent reaches the control plane only through the agent protocol, never on sacp.cmd. */
+export type SenderKind = Exclude<Actor['kind'], 'agent'>;
 export const SENDER_KINDS: readonly SenderKind[] = ['cli', 'discord', 'api', 'system'];
 
 /** What a person may ask for through a front door; roles inside each door decide further. */
@@ -29,6 +30,8 @@ const OPERATOR_COMMANDS = [
   'team.remove_member',
   'team.deploy',
   'team.stop',
+  'task.create',
+  'task.cancel',
 ] as const satisfies readonly CommandType[];
 
 /** Users and tokens: only the CLI (on the control-plane machine) and the API (which checks the admin role) send them. */
@@ -41,7 +44,7 @@ const USER_COMMANDS = ['user.add', 'user.set_role', 'user.set_password', 'user.r
  */
 export const SENDER_COMMANDS: Record<SenderKind, readonly CommandType[]> = {
   cli: [...OPERATOR_COMMANDS, ...USER_COMMANDS, 'alert.acknowledge'],
-  discord: ['agent.deploy', 'agent.start', 'agent.stop', 'agent.restart', 'agent.remove', 'agent.adopt', 'access.refuse'],
+  discord: ['task.create', 'task.cancel', 'agent.deploy', 'agent.start', 'agent.stop', 'agent.restart', 'agent.remove', 'agent.adopt', 'access.refuse'],
   api: [...OPERATOR_COMMANDS, ...USER_COMMANDS, 'alert.acknowledge', 'access.refuse'],
   system: ['agent.schedule_restart', 'agent.abandon_recovery', 'agent.report_health', 'alert.raise', 'alert.resolve', 'agent.stop'],
 };

@@ -2,8 +2,9 @@ import { z } from 'zod';
 import { Limits } from '../limits';
 import type { MetricsAgentsReply } from '../metrics';
 import type { MONITOR_QUERIES } from '../senders';
-import { TeamQueryContracts, type ActivityEntry, type TeamView } from '../teams/team-views';
-import type { LogSearchRequest, StoredLogLine } from './log-search';
+import { TeamQueryContracts, type TeamQueryResults } from '../teams/team-views';
+import { TaskQueryContracts, type TaskQueryResults } from '../tasks/task-views';
+import type { LogQueryResults, LogSearchRequest } from './log-search';
 import type { LogFollowView, TemplateDetailView, TemplateDiffView, TemplateListView, TemplateVersionDetailView, TemplateVersionView, VolumeListView } from './query-results';
 
 /**
@@ -100,6 +101,7 @@ export const QueryContracts = {
   /** API tokens, newest first (revoked ones only with `all`); never a token or its hash */
   'token.list': z.object({ all: z.boolean().default(false) }),
   ...TeamQueryContracts,
+  ...TaskQueryContracts,
 } as const;
 /** Items per page when a request does not say. */
 export const DEFAULT_PAGE_SIZE = {
@@ -274,7 +276,7 @@ export interface EventsSpanView {
 }
 
 /** What each query answers in `result`. */
-export interface QueryResults {
+export interface QueryResults extends TeamQueryResults, TaskQueryResults, LogQueryResults {
   'agent.status': AgentStatusView[];
   'agent.history': HistoryEntry[];
   'agent.logs': LogsPage | LogFollowView;
@@ -292,11 +294,6 @@ export interface QueryResults {
   'user.list': UserView[];
   'token.list': TokenView[];
   'metrics.agents': MetricsAgentsReply;
-  'team.list': TeamView[];
-  'team.get': TeamView;
-  'team.activity': ActivityEntry[];
-  'agent.activity': ActivityEntry[];
-  'logs.search': StoredLogLine[];
 }
 
 /** A query's result for this body: `agent.logs` with `follow: true` answers where its lines go, otherwise a page of lines. */

@@ -41,6 +41,8 @@ export interface ActivityEntry {
   /** the agent it is about, if any (its name when known) */
   agent: string | null;
   team: string | null;
+  /** the task it is about, for task events */
+  taskId?: string;
   actor: { kind: string; id: string; displayName: string };
   source: string;
   reason: string | null;
@@ -65,3 +67,11 @@ export const TeamQueryContracts = {
 } as const;
 
 export const DEFAULT_ACTIVITY_PAGE_SIZE = 50;
+
+/** What the team queries answer in `result` (part of QueryResults). */
+export interface TeamQueryResults {
+  'team.list': TeamView[];
+  'team.get': TeamView;
+  'team.activity': ActivityEntry[];
+  'agent.activity': ActivityEntry[];
+}
