@@ -17,6 +17,7 @@ import { AgentFollower } from './bot/agent-follow';
 import { ButtonHandler } from './bot/button-handler';
 import { CommandIntake } from './bot/command-intake';
 import { CommandRunner } from './bot/command-runner';
+import { TeamCommandRunner } from './bot/team-command-runner';
 import { Confirmations } from './bot/confirmations';
 import { DiscordBot } from './bot/discord-bot';
 import { InFlight } from './bot/in-flight';
@@ -47,6 +48,7 @@ export function discordGatewayModule(config: DiscordGatewayConfig, log: JsonLogg
       StatusReader,
       AgentFollower,
       CommandRunner,
+      TeamCommandRunner,
       Confirmations,
       CommandIntake,
       ButtonHandler,

@@ -14,6 +14,7 @@ import type { ParsedCommand } from './command-specs';
 import { changedReply, errorReply, helpReply, historyReply, logsReply, templatesReply, whyReply } from './replies';
 import type { BotReply } from './reply-types';
 import { StatusReader } from './status-reader';
+import { TeamCommandRunner } from './team-command-runner';
 import { activityReply, teamReply } from './team-replies';
 
 export interface RunContext {
@@ -49,6 +50,7 @@ export class CommandRunner {
     @Inject(BusClient) private readonly bus: BusClient,
     @Inject(StatusReader) private readonly reader: StatusReader,
     @Inject(AgentFollower) private readonly follower: AgentFollower,
+    @Inject(TeamCommandRunner) private readonly teams: TeamCommandRunner,
     @Inject(CONFIG) config: DiscordGatewayConfig,
   ) {
     this.prefix = config.DISCORD_PREFIX;
@@ -111,6 +113,13 @@ export class CommandRunner {
       case 'restart':
       case 'rm':
         return this.change(cmd.spec.name, cmd, ctx);
+      case 'team create':
+      case 'team deploy':
+      case 'team stop':
+      case 'team add':
+      case 'team remove':
+      case 'team delete':
+        return this.teams.run(cmd, this.sending(cmd, ctx));
     }
   }
 

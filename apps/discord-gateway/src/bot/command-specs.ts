@@ -5,18 +5,71 @@
  */
 import type { CommandType, Role } from '@sacp/events';
 
-export type ArgKind = 'agent' | 'template' | 'name' | 'target' | 'lines' | 'limit' | 'container' | 'team';
+import { GROUP_SPECS } from './group-command-specs';
+
+export type ArgKind =
+  | 'agent'
+  | 'template'
+  | 'name'
+  | 'target'
+  | 'lines'
+  | 'limit'
+  | 'container'
+  | 'team'
+  | 'config'
+  | 'definition'
+  | 'role'
+  | 'task'
+  | 'assignee'
+  | 'title'
+  | 'instructions'
+  | 'priority'
+  | 'deadline';
 
 export interface ArgSpec {
   name: ArgKind;
   required: boolean;
   description: string;
+  /**
+   * How the prefix form gives it, when not as the next word: `rest`, every word left
+   * (a title); `option`, as `--<name> <value>`; `dashes`, the raw text after a lone
+   * `--` (instructions, line breaks kept); `json`, the raw text when it starts with `{`
+   * or a code block (a whole configuration).
+   */
+  form?: 'rest' | 'option' | 'dashes' | 'json';
 }
 
-export type CommandName = 'status' | 'deploy' | 'stop' | 'start' | 'restart' | 'rm' | 'adopt' | 'logs' | 'history' | 'why' | 'templates' | 'team' | 'activity' | 'help';
+export type CommandName =
+  | 'status'
+  | 'deploy'
+  | 'stop'
+  | 'start'
+  | 'restart'
+  | 'rm'
+  | 'adopt'
+  | 'logs'
+  | 'history'
+  | 'why'
+  | 'templates'
+  | 'team'
+  | 'team create'
+  | 'team deploy'
+  | 'team stop'
+  | 'team add'
+  | 'team remove'
+  | 'team delete'
+  | 'activity'
+  | 'help';
 
 export interface CommandSpec {
+  /** a word, or a group's word and a sub-command's (`team deploy`): a group is one slash command with sub-commands */
   name: CommandName;
+  /** in a group, its sub-command on Discord (`show` for `!team <team>`); the prefix form needs no word for the group's default */
+  sub?: string;
+  /** checks between arguments (one of two given, a time that parses): the problem, or null */
+  check?: (args: Partial<Record<ArgKind, string | number>>) => string | null;
+  /** the confirmation's words for a destructive command: "Delete team **x**?" */
+  confirm?: { verb: string; what: string };
   summary: string;
   /** null: anyone in the guild may run it */
   role: Role | null;
@@ -151,16 +204,7 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
     busCommand: null,
     doing: 'listing templates',
   },
-  {
-    name: 'team',
-    summary: 'a team: its members and their state, its quota and what the members use',
-    role: 'viewer',
-    args: [{ name: 'team', required: true, description: 'team name' }],
-    destructive: false,
-    takesReason: false,
-    busCommand: null,
-    doing: 'reading a team',
-  },
+  ...GROUP_SPECS,
   {
     name: 'activity',
     summary: "a team's latest activity (or an agent's): what happened, who did it and why",
@@ -186,13 +230,31 @@ export interface ParsedCommand {
 export type ParseResult = { ok: true; command: ParsedCommand } | { ok: false; problem: string; usage: string | null };
 
 export function usageLine(spec: CommandSpec, prefix = '!'): string {
-  const args = spec.args.map((a) => (a.required ? `<${a.name}>` : `[${a.name}]`));
+  const slash = prefix === '/';
+  const args = spec.args.map((a) => {
+    const form = slash ? undefined : a.form;
+    if (form === 'option') return `[--${a.name} <${a.name}>]`;
+    if (form === 'dashes') return `[-- <${a.name}>]`;
+    if (form === 'json') return `[{${a.name} as JSON}]`;
+    const word = form === 'rest' ? `${a.name}…` : a.name;
+    return a.required ? `<${word}>` : `[${word}]`;
+  });
   const flags = [...(spec.destructive ? ['[--yes]'] : []), ...(spec.takesReason ? ['[--reason "<text>"]'] : [])];
-  return [`${prefix}${spec.name}`, ...args, ...flags].join(' ');
+  const name = slash && spec.sub ? `${spec.name.split(' ')[0]} ${spec.sub}` : spec.name;
+  return [`${prefix}${name}`, ...args, ...flags].join(' ');
 }
 
 /** Numeric arguments and their bounds. */
 export const ARG_LIMITS: Partial<Record<ArgKind, { min: number; max: number }>> = { lines: { min: 1, max: 200 }, limit: { min: 1, max: 50 } };
+
+/** Text arguments longer than 100 characters may be (Discord's slash options hold at most 6000). */
+export const TEXT_LIMITS: Partial<Record<ArgKind, number>> = { title: 200, instructions: 6000, definition: 6000 };
+
+/** Arguments that are one of a few words. */
+export const ARG_CHOICES: Partial<Record<ArgKind, readonly string[]>> = { priority: ['low', 'normal', 'high', 'urgent'] };
+
+/** The thing a command is about (its first argument), for confirmations. */
+export const subjectOf = (cmd: ParsedCommand): string => String(cmd.args[cmd.spec.args[0]?.name ?? 'agent'] ?? '');
 
 /** arguments whose values the bot suggests (slash command autocomplete) */
 export const SUGGESTED: ReadonlySet<ArgKind> = new Set<ArgKind>(['agent', 'template', 'target']);
