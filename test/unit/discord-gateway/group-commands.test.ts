@@ -57,6 +57,10 @@ describe('team commands: the prefix form', () => {
     const json = '{"name": "pair", "members": [{"name": "a", "role": "coder", "template": "sim"}],\n "quota": {"memory": "128m", "cpus": 0.5, "pids": 64}}';
     assert.equal(ok(parsePrefixed(`!team create ${json}`)).args.definition, json);
     assert.equal(ok(parsePrefixed(`!team create \`\`\`json\n${json}\n\`\`\``)).args.definition, json);
+    const flagged = ok(parsePrefixed(`!team create \`\`\`\n${json}\n\`\`\` --reason "two of them"`));
+    assert.equal(flagged.args.definition, json);
+    assert.equal(flagged.reason, 'two of them');
+    assert.equal(ok(parsePrefixed(`!team create ${json} --reason why`)).reason, 'why');
     assert.match(problem(parsePrefixed('!team create')), /team create needs a configuration: the name of one in configs\/teams/);
     assert.match(problem(parsePrefixed(`!team create {${'"a":1,'.repeat(1100)}}`)), /definition is too long \(\d+ characters; at most 6000\)/);
   });

@@ -79,12 +79,14 @@ function findSpec(first: string, second: string | undefined): { spec: CommandSpe
   return spec ? { spec, words: 1 } : null;
 }
 
-/** A configuration given whole: `{…}` or in a code block (```json … ```). */
-function rawJson(text: string): string | null {
-  const t = text.trim();
-  const fenced = /^```(?:json)?\s*([\s\S]*?)\s*```$/i.exec(t);
-  if (fenced) return fenced[1]!;
-  return t.startsWith('{') ? t : null;
+/** A configuration given whole, `{…}` or in a code block (```json … ```), and the text after it (flags). */
+function splitJson(text: string): { json: string; after: string } | null {
+  const t = text.trimStart();
+  const fenced = /^```(?:json)?\s*([\s\S]*?)\s*```/i.exec(t);
+  if (fenced) return { json: fenced[1]!, after: t.slice(fenced[0].length) };
+  if (!t.startsWith('{')) return null;
+  const end = t.lastIndexOf('}');
+  return end < 0 ? { json: t, after: '' } : { json: t.slice(0, end + 1), after: t.slice(end + 1) };
 }
 
 /** Parses `!deploy grok4 coder-1 --reason "sprint 12"`. Returns null when the text is not for the bot. */
@@ -112,10 +114,10 @@ export function parsePrefixed(content: string, prefix = '!'): ParseResult | null
     }
   }
   const json = spec.args.find((a) => a.form === 'json');
-  const raw = json ? rawJson(rest) : null;
-  if (json && raw !== null) {
-    given[json.name] = raw;
-    rest = '';
+  const raw = json ? splitJson(rest) : null;
+  if (json && raw) {
+    given[json.name] = raw.json;
+    rest = raw.after;
   }
   const t = tokenize(rest);
   if (!t.ok) return { ok: false, problem: t.problem, usage: null };
