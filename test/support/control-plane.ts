@@ -170,7 +170,7 @@ export class TestControlPlane {
   private readonly byRole = new Map<string, Promise<NatsConnection>>();
   /** One shared connection per credential, closed in stop(). */
   private connectionFor(kind: Actor['kind']): Promise<NatsConnection> {
-    if (kind === 'cli') return Promise.resolve(this.nc);
+    if (kind === 'cli' || kind === 'agent') return Promise.resolve(this.nc);
     const role = ({ system: 'monitor', discord: 'discord-gateway', api: 'api' } as const)[kind];
     let c = this.byRole.get(role);
     if (!c) this.byRole.set(role, (c = this.connectAs(role)));

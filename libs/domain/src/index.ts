@@ -28,3 +28,6 @@ export * from './teams/team-config.parse';
 export * from './teams/team.quota';
 export * from './teams/team.state';
 export * from './teams/team.decide';
+export * from './tasks/task.state';
+export * from './tasks/task.decide';
+export * from './tasks/task.policy';

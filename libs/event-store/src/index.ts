@@ -25,6 +25,8 @@ export * from './projections/agent-registry.fold';
 export * from './projections/template-registry.projection';
 export * from './projections/alerts.projection';
 export * from './projections/team-registry.projection';
+export * from './projections/tasks.projection';
+export * from './repositories/task.repository';
 export * from './repositories/activity.repository';
 export * from './repositories/credential.repository';
 export * from './repositories/session.repository';

@@ -73,6 +73,15 @@ export const ErrorCodes = {
   TEAM_NOT_EMPTY: 'TEAM.NOT_EMPTY',
   /** the agent is in another team, or not in this one */
   TEAM_MEMBERSHIP: 'TEAM.MEMBERSHIP',
+  TASK_NOT_FOUND: 'TASK.NOT_FOUND',
+  /** a report about an attempt that is not the agent's current one: the agent drops that work */
+  TASK_STALE_ATTEMPT: 'TASK.STALE_ATTEMPT',
+  /** a manager's subtask for an agent or team that is not its own team */
+  TASK_NOT_SAME_TEAM: 'TASK.NOT_SAME_TEAM',
+  /** the task is finished (succeeded, failed or cancelled) and cannot change */
+  TASK_FINISHED: 'TASK.FINISHED',
+  /** a task id given twice for different tasks */
+  TASK_EXISTS: 'TASK.EXISTS',
   DOCKER_UNAVAILABLE: 'DOCKER.UNAVAILABLE',
   DOCKER_PERMISSION_DENIED: 'DOCKER.PERMISSION_DENIED',
   DOCKER_IMAGE_NOT_FOUND: 'DOCKER.IMAGE_NOT_FOUND',

@@ -14,3 +14,7 @@ export * from './teams/team-config';
 export * from './teams/team-commands.v1';
 export * from './teams/team-events.v1';
 export * from './teams/team-views';
+export * from './tasks/task-common';
+export * from './tasks/task-commands.v1';
+export * from './tasks/task-events.v1';
+export * from './tasks/task-views';

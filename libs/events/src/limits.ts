@@ -23,6 +23,14 @@ export const Limits = {
   PAGE_MAX_ITEMS: 1000,
   /** one log line as text; longer lines are cut and end with a marker saying how much was cut */
   LOG_LINE_MAX_BYTES: 32 * 1024,
+  /** a task's title, in characters */
+  TASK_TITLE_MAX_CHARS: 200,
+  /** a task's instructions, in characters */
+  TASK_INSTRUCTIONS_MAX_CHARS: 20_000,
+  /** a task's inputs, and its result, as JSON */
+  TASK_JSON_MAX_BYTES: 64 * 1024,
+  /** a progress message or a failure reason, in characters */
+  TASK_MESSAGE_MAX_CHARS: 1000,
 } as const;
 export type LimitName = keyof typeof Limits;
 

@@ -1,8 +1,12 @@
 import { z } from 'zod';
 
-/** Who issued a command: a Discord user, an API token, a CLI user, or the control plane itself. */
+/**
+ * Who issued a command: a Discord user, an API token, a CLI user, the control plane
+ * itself, or an agent (a manager's subtasks, recorded by the orchestrator from the
+ * agent protocol: no bus sender may claim `agent`, see senders.ts).
+ */
 export const ActorSchema = z.object({
-  kind: z.enum(['discord', 'api', 'cli', 'system']),
+  kind: z.enum(['discord', 'api', 'cli', 'system', 'agent']),
   id: z.string().min(1).max(200),
   displayName: z.string().min(1).max(200),
 });

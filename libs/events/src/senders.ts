@@ -6,7 +6,8 @@ import type { CommandType } from './commands';
  * command whose sender may not claim its actor kind) and by the NATS server config
  * generator (the server refuses the publish before it reaches anyone).
  */
-export type SenderKind = Actor['kind'];
+/** `agent` is no sender: an agent reaches the control plane only through the agent protocol, never on sacp.cmd. */
+export type SenderKind = Exclude<Actor['kind'], 'agent'>;
 export const SENDER_KINDS: readonly SenderKind[] = ['cli', 'discord', 'api', 'system'];
 
 /** What a person may ask for through a front door; roles inside each door decide further. */
@@ -29,6 +30,8 @@ const OPERATOR_COMMANDS = [
   'team.remove_member',
   'team.deploy',
   'team.stop',
+  'task.create',
+  'task.cancel',
 ] as const satisfies readonly CommandType[];
 
 /** Users and tokens: only the CLI (on the control-plane machine) and the API (which checks the admin role) send them. */
@@ -54,6 +57,8 @@ export const SENDER_COMMANDS: Record<SenderKind, readonly CommandType[]> = {
     'team.remove_member',
     'team.deploy',
     'team.stop',
+    'task.create',
+    'task.cancel',
     'access.refuse',
   ],
   api: [...OPERATOR_COMMANDS, ...USER_COMMANDS, 'alert.acknowledge', 'access.refuse'],

@@ -9,7 +9,8 @@ export const Subjects = {
    * is the sender's actor kind, so NATS permissions can bind each credential to the
    * kinds it may claim and the orchestrator can check the envelope against it.
    */
-  command: (type: CommandType, kind: SenderKind) => `sacp.cmd.${type}.${kind}`,
+  /** an `agent` actor has no command subject any credential may publish: such an envelope is always refused */
+  command: (type: CommandType, kind: SenderKind | 'agent') => `sacp.cmd.${type}.${kind}`,
   commandWildcard: 'sacp.cmd.>',
   /** every subject a sender of this kind may use for one command type (no wildcards in the type) */
   commandOf: (type: CommandType) => `sacp.cmd.${type}.*`,

@@ -46,6 +46,16 @@ const SUMMARIZERS: Summarizers = {
   'team.deleted': (d) => `team ${d.team} deleted`,
   'team.member_added': (d) => `${d.agent} joined team ${d.team}${d.role ? ` as ${d.role}` : ''}${d.template ? ` (${d.template.name}@${d.template.version})` : ''}`,
   'team.member_removed': (d) => `${d.agent} left team ${d.team}${d.cause === 'agent_removed' ? ' (agent removed)' : ''}`,
+  'task.created': (d) =>
+    `task "${truncate(d.title, 60)}" created for ${d.target.kind === 'agent' ? d.target.agent : `team ${d.target.team}${d.target.role ? ` (${d.target.role})` : ''}`}${d.parentTaskId ? ' (subtask)' : ''}`,
+  'task.assigned': (d) => `task assigned to ${d.agent} (attempt ${d.attempt}: ${truncate(d.policy, 60)})${d.startsAgent ? ', starting it' : ''}`,
+  'task.accepted': (d) => `task accepted (attempt ${d.attempt})`,
+  'task.progressed': (d) => `task progress${d.percent === null ? '' : ` ${Math.round(d.percent)}%`}: ${truncate(d.message, 60)}`,
+  'task.succeeded': (d) => `task succeeded (attempt ${d.attempt})`,
+  'task.attempt_failed': (d) => `task attempt ${d.attempt} ${d.cause.replace('_', ' ')}: ${truncate(d.reason, 60)}; ${d.next === 'retry' ? 'queued again' : 'no retry'}`,
+  'task.requeued': (d) => `task back in the queue after attempt ${d.attempt}: ${truncate(d.reason, 60)}`,
+  'task.failed': (d) => `task failed after ${d.attempts} attempt${d.attempts === 1 ? '' : 's'}: ${truncate(d.reason, 80)}`,
+  'task.cancelled': (d) => `task cancelled${d.attempt ? ` (attempt ${d.attempt})` : ''}`,
 };
 
 export function summarizeEvent(e: Pick<HistoryEntry, 'type' | 'data'>): string {

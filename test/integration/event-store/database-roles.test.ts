@@ -39,6 +39,7 @@ const SERVICE_ACCESS: Record<string, string[]> = {
   template_registry: ['SELECT', 'INSERT', 'UPDATE', 'DELETE'],
   alerts: ['SELECT', 'INSERT', 'UPDATE', 'DELETE'],
   team_registry: ['SELECT', 'INSERT', 'UPDATE', 'DELETE'],
+  tasks: ['SELECT', 'INSERT', 'UPDATE', 'DELETE'],
   secrets: ['SELECT', 'INSERT', 'UPDATE'],
   secret_grants: ['SELECT', 'INSERT', 'DELETE'],
   store_identity: ['SELECT'],

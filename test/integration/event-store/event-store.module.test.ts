@@ -43,6 +43,7 @@ describe('EventStoreModule and DatabaseModule (real Postgres)', () => {
       assert.deepEqual(lag, [
         ['agent_registry', 0],
         ['alerts', 0],
+        ['tasks', 0],
         ['team_registry', 0],
         ['template_registry', 0],
       ]);

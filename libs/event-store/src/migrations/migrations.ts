@@ -13,6 +13,7 @@ import { ApiSessions1700000000012 } from './012-api-sessions';
 import { Alerts1700000000013 } from './013-alerts';
 import { AgentLogs1700000000014 } from './014-agent-logs';
 import { Teams1700000000015 } from './015-teams';
+import { Tasks1700000000016 } from './016-tasks';
 import type { SqlMigration } from './sql-migration';
 
 export { MIGRATIONS_TABLE, SqlMigration } from './sql-migration';
@@ -34,6 +35,7 @@ export const MIGRATIONS: (new () => SqlMigration)[] = [
   Alerts1700000000013,
   AgentLogs1700000000014,
   Teams1700000000015,
+  Tasks1700000000016,
 ];
 
 /** The names TypeORM records for them, in order. */

@@ -8,6 +8,8 @@ import { Projector } from '../projections/projector';
 import { templateRegistryProjection } from '../projections/template-registry.projection';
 import { ActivityRepository } from '../repositories/activity.repository';
 import { teamRegistryProjection } from '../projections/team-registry.projection';
+import { tasksProjection } from '../projections/tasks.projection';
+import { TaskRepository } from '../repositories/task.repository';
 import { alertsProjection } from '../projections/alerts.projection';
 import { CommandAudit } from '../repositories/command-audit';
 import { SecretRepository } from '../repositories/secret.repository';
@@ -37,16 +39,17 @@ export class EventStoreModule {
         { provide: SecretRepository, useFactory: (ds: DataSource) => new SecretRepository(ds), inject: [DataSource] },
         { provide: ActivityRepository, useFactory: (ds: DataSource) => new ActivityRepository(ds), inject: [DataSource] },
         { provide: CredentialRepository, useFactory: (ds: DataSource) => new CredentialRepository(ds), inject: [DataSource] },
+        { provide: TaskRepository, useFactory: (ds: DataSource) => new TaskRepository(ds), inject: [DataSource] },
         {
           provide: Projector,
           useFactory: (store: PgEventStore) =>
-            new Projector(store, [agentRegistryProjection, templateRegistryProjection, alertsProjection, teamRegistryProjection], {
+            new Projector(store, [agentRegistryProjection, templateRegistryProjection, alertsProjection, teamRegistryProjection, tasksProjection], {
               onLag: (projection, events) => Metrics.projectorLagEvents.set({ projection }, events),
             }),
           inject: [PgEventStore],
         },
       ],
-      exports: [database, PgEventStore, EventStore, CommandAudit, SecretRepository, CredentialRepository, Projector, ActivityRepository],
+      exports: [database, PgEventStore, EventStore, CommandAudit, SecretRepository, CredentialRepository, Projector, ActivityRepository, TaskRepository],
     };
   }
 }

@@ -1,3 +1,4 @@
+import type { TaskChangeResult } from '../tasks/task-commands.v1';
 import type { ResourceAmounts } from '../teams/team-config';
 import type { TemplateRef } from '../events/template-ref';
 
@@ -81,6 +82,8 @@ export interface CommandResults {
   /** the members deployed (new agents) and started (stopped ones), by agent name */
   'team.deploy': TeamChangeResult & { deployed: string[]; started: string[]; unchanged: string[] };
   'team.stop': TeamChangeResult & { stopped: string[]; unchanged: string[] };
+  'task.create': TaskChangeResult;
+  'task.cancel': TaskChangeResult;
 }
 
 /** A team after a team command: `changed: false` means it was already as asked. */

@@ -20,6 +20,7 @@ import { RemoveVolumeV1 } from './remove-volume.v1';
 import { AddUserV1, CreateTokenV1, RemoveUserV1, RevokeTokenV1, SetUserPasswordV1, SetUserRoleV1 } from './users.v1';
 import type { CommandResults } from './command-results';
 import { TeamCommandContracts } from '../teams/team-commands.v1';
+import { TaskCommandContracts } from '../tasks/task-commands.v1';
 
 export * from './command-envelope';
 export * from './command-id';
@@ -71,6 +72,7 @@ export const CommandContracts = {
   'token.create': CreateTokenV1,
   'token.revoke': RevokeTokenV1,
   ...TeamCommandContracts,
+  ...TaskCommandContracts,
 } as const;
 export type CommandType = keyof typeof CommandContracts;
 export const COMMAND_TYPES = Object.keys(CommandContracts) as CommandType[];

@@ -30,6 +30,7 @@ import { ContainerQuarantinedV1 } from './container-quarantined.v1';
 import { ContainerQuarantineRemovedV1 } from './container-quarantine-removed.v1';
 import { VolumeRemovedV1 } from './volume-removed.v1';
 import { TeamEventContracts } from '../teams/team-events.v1';
+import { TaskEventContracts } from '../tasks/task-events.v1';
 import { TokenCreatedV1, TokenRevokedV1, UserAddedV1, UserPasswordChangedV1, UserRemovedV1, UserRoleChangedV1 } from './users.v1';
 
 export * from './template-ref';
@@ -104,6 +105,7 @@ export const EventContracts = {
   'token.created': TokenCreatedV1,
   'token.revoked': TokenRevokedV1,
   ...TeamEventContracts,
+  ...TaskEventContracts,
 } as const;
 export type EventType = keyof typeof EventContracts;
 

@@ -3,6 +3,7 @@ import { Limits } from '../limits';
 import type { MetricsAgentsReply } from '../metrics';
 import type { MONITOR_QUERIES } from '../senders';
 import { TeamQueryContracts, type ActivityEntry, type TeamView } from '../teams/team-views';
+import { TaskQueryContracts, type TaskDetailView, type TaskView } from '../tasks/task-views';
 import type { LogSearchRequest, StoredLogLine } from './log-search';
 import type { LogFollowView, TemplateDetailView, TemplateDiffView, TemplateListView, TemplateVersionDetailView, TemplateVersionView, VolumeListView } from './query-results';
 
@@ -100,6 +101,7 @@ export const QueryContracts = {
   /** API tokens, newest first (revoked ones only with `all`); never a token or its hash */
   'token.list': z.object({ all: z.boolean().default(false) }),
   ...TeamQueryContracts,
+  ...TaskQueryContracts,
 } as const;
 /** Items per page when a request does not say. */
 export const DEFAULT_PAGE_SIZE = {
@@ -295,6 +297,8 @@ export interface QueryResults {
   'team.list': TeamView[];
   'team.get': TeamView;
   'team.activity': ActivityEntry[];
+  'task.list': TaskView[];
+  'task.get': TaskDetailView;
   'agent.activity': ActivityEntry[];
   'logs.search': StoredLogLine[];
 }
