@@ -17,6 +17,7 @@ import { AgentFollower } from './bot/agent-follow';
 import { ButtonHandler } from './bot/button-handler';
 import { CommandIntake } from './bot/command-intake';
 import { CommandRunner } from './bot/command-runner';
+import { TaskCommandRunner } from './bot/task-command-runner';
 import { TeamCommandRunner } from './bot/team-command-runner';
 import { Confirmations } from './bot/confirmations';
 import { DiscordBot } from './bot/discord-bot';
@@ -49,6 +50,7 @@ export function discordGatewayModule(config: DiscordGatewayConfig, log: JsonLogg
       AgentFollower,
       CommandRunner,
       TeamCommandRunner,
+      TaskCommandRunner,
       Confirmations,
       CommandIntake,
       ButtonHandler,

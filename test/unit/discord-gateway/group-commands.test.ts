@@ -4,6 +4,7 @@ import { specOf, usageLine, type ParseResult, type ParsedCommand } from '../../.
 import { parsePrefixed, parseSlash } from '../../../apps/discord-gateway/src/bot/command-parser';
 import { confirmReply } from '../../../apps/discord-gateway/src/bot/replies';
 import { teamChangedReply } from '../../../apps/discord-gateway/src/bot/team-replies';
+import { taskListReply, taskReply } from '../../../apps/discord-gateway/src/bot/task-replies';
 
 function ok(r: ParseResult | null): ParsedCommand {
   assert.ok(r, 'expected the text to be for the bot');
@@ -106,5 +107,82 @@ describe('teamChangedReply', () => {
     assert.match(teamChangedReply({ kind: 'stop', ...base, changed: false, stopped: [], unchanged: ['a'] }, '!').content!, /no member of team \*\*coding\*\* is running/);
     assert.match(teamChangedReply({ kind: 'add', ...base, agent: 'x_y*', role: 'coder' }, '!').content!, /\*\*x\\_y\\\*\*\* joined team \*\*coding\*\* as coder/);
     assert.match(teamChangedReply({ kind: 'create', ...base }, '!').content!, /deploy its members with `!team deploy coding`/);
+  });
+});
+
+describe('task commands: the prefix and slash forms', () => {
+  const id = '0192f0c8-7f1e-7c3a-9b1d-3c1f7e2a9b20';
+  test('!task <team|agent> <title…> [-- instructions]: the title is every word, instructions keep their lines', () => {
+    const c = ok(parsePrefixed('!task coding Fix the login bug -- see issue 42\nand "test" it'));
+    assert.equal(c.spec.name, 'task');
+    assert.equal(c.spec.busCommand, 'task.create');
+    assert.deepEqual(c.args, { assignee: 'coding', title: 'Fix the login bug', instructions: "see issue 42\nand \"test\" it" });
+    assert.deepEqual(ok(parsePrefixed('!task coder-1 "Review PR 7"')).args, { assignee: 'coder-1', title: 'Review PR 7' });
+    const flags = ok(parsePrefixed('!task coding Ship it --priority HIGH --role reviewer --deadline 2026-12-01T17:00Z -- now'));
+    assert.deepEqual(flags.args, { assignee: 'coding', title: 'Ship it', priority: 'high', role: 'reviewer', deadline: '2026-12-01T17:00Z', instructions: 'now' });
+    assert.equal(ok(parsePrefixed('!task create coding Ship it')).args.title, 'Ship it', 'the sub-command word may be given');
+  });
+
+  test('hostile or wrong input gets a problem naming it', () => {
+    assert.equal(problem(parsePrefixed('!task coding')), 'task needs a title (what to do, in a line (at most 200 characters))');
+    assert.equal(problem(parsePrefixed('!task')), 'task needs an assignee (a team name or an agent name)');
+    assert.equal(problem(parsePrefixed(`!task coding ${'word '.repeat(50)}`)), 'title is too long (249 characters; at most 200)');
+    assert.equal(problem(parsePrefixed('!task coding Fix --priority someday')), 'priority is one of low, normal, high, urgent, not "someday"');
+    assert.match(problem(parsePrefixed('!task coding Fix --deadline tomorrow')), /deadline is an ISO time such as .*not "tomorrow"/);
+    assert.equal(problem(parsePrefixed('!task coding Fix --priority')), '--priority needs a value (low, normal (default), high or urgent)');
+    assert.equal(problem(parsePrefixed('!task coding -- only instructions')), 'task needs a title (what to do, in a line (at most 200 characters))');
+    assert.match(problem(parsePrefixed('!task show 42')), /a task id is a UUID/);
+    assert.match(problem(parsePrefixed("!task cancel '; drop table tasks")), /quote|UUID/);
+  });
+
+  test('list, show and cancel; cancel is confirmed', () => {
+    assert.deepEqual(ok(parsePrefixed('!task list')).args, {});
+    assert.deepEqual(ok(parsePrefixed('!task list coding')).args, { assignee: 'coding' });
+    assert.deepEqual(ok(parsePrefixed(`!task show ${id}`)).args, { task: id });
+    const cancel = ok(parsePrefixed(`!task cancel ${id} --reason "not needed"`));
+    assert.equal(cancel.spec.destructive, true);
+    assert.equal(cancel.reason, 'not needed');
+    assert.match(confirmReply(cancel.spec, id, '1', '2').content!, new RegExp(`^Cancel task \\*\\*${id}\\*\\*\\?`));
+    assert.equal(ok(parseSlash('task', { assignee: 'coding', title: 'Fix it', priority: 'urgent' }, 'create')).args.priority, 'urgent');
+    assert.equal(ok(parseSlash('task', { task: id, yes: true }, 'cancel')).yes, true);
+    assert.equal(usageLine(specOf('task')!), '!task <assignee> <title…> [-- <instructions>] [--priority <priority>] [--role <role>] [--deadline <deadline>]');
+  });
+});
+
+describe('task replies', () => {
+  const view = {
+    taskId: '0192f0c8-7f1e-7c3a-9b1d-3c1f7e2a9b20',
+    title: '**Fix** @everyone',
+    instructions: 'step 1\n# not a heading',
+    inputs: {},
+    priority: 'high' as const,
+    deadline: null,
+    team: 'coding',
+    role: null,
+    agent: { agentId: 'x', name: 'coding-coder' },
+    status: 'running' as const,
+    attempt: 1,
+    maxAttempts: 3,
+    timeoutMs: 60_000,
+    progress: { percent: 40, message: 'half way' },
+    result: null,
+    failureReason: null,
+    parentTaskId: null,
+    createdAt: '2026-11-30T10:00:00Z',
+    updatedAt: '2026-11-30T10:01:00Z',
+    createdBy: { kind: 'discord' as const, id: '1', displayName: 'alice' },
+  };
+  test('a list line per task, titles inert; a long list fits an embed', () => {
+    const r = taskListReply('team coding', [view], '!');
+    const text = r.embeds![0]!.description!;
+    assert.match(text, /⚙️ `0192f0c8-7f1e-7c3a-9b1d-3c1f7e2a9b20` \*\*\\\*\\\*Fix\\\*\\\* @\u200beveryone\*\* — running 40% · coding-coder · high/);
+    const many = taskListReply(null, Array.from({ length: 200 }, () => ({ ...view, title: 'x'.repeat(200) })), '!');
+    assert.ok(many.embeds![0]!.description!.length <= 4000);
+    assert.match(taskListReply('nobody', [], '!').content!, /no tasks for nobody yet/);
+  });
+  test('one task with its fields; a result as a code block', () => {
+    const r = taskReply({ ...view, status: 'succeeded', result: { ok: '```' }, attempts: [{ attempt: 1, agent: view.agent, startedAt: view.createdAt, endedAt: view.updatedAt, outcome: 'succeeded', reason: null }] });
+    const e = r.embeds![0]!;
+    assert.match(e.fields!.map((f) => `${f.name}: ${f.value}`).join('\n'), /Status: ✅ succeeded \(attempt 1 of 3\)[\s\S]*Instructions: step 1\n\\# not a heading[\s\S]*Result: ```\n[\s\S]*ˋˋˋ[\s\S]*Attempts: 1\. coding-coder/);
   });
 });

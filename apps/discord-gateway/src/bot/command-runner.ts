@@ -14,6 +14,7 @@ import type { ParsedCommand } from './command-specs';
 import { changedReply, errorReply, helpReply, historyReply, logsReply, templatesReply, whyReply } from './replies';
 import type { BotReply } from './reply-types';
 import { StatusReader } from './status-reader';
+import { TaskCommandRunner } from './task-command-runner';
 import { TeamCommandRunner } from './team-command-runner';
 import { activityReply, teamReply } from './team-replies';
 
@@ -51,6 +52,7 @@ export class CommandRunner {
     @Inject(StatusReader) private readonly reader: StatusReader,
     @Inject(AgentFollower) private readonly follower: AgentFollower,
     @Inject(TeamCommandRunner) private readonly teams: TeamCommandRunner,
+    @Inject(TaskCommandRunner) private readonly tasks: TaskCommandRunner,
     @Inject(CONFIG) config: DiscordGatewayConfig,
   ) {
     this.prefix = config.DISCORD_PREFIX;
@@ -120,6 +122,11 @@ export class CommandRunner {
       case 'team remove':
       case 'team delete':
         return this.teams.run(cmd, this.sending(cmd, ctx));
+      case 'task':
+      case 'task list':
+      case 'task show':
+      case 'task cancel':
+        return this.tasks.run(cmd, this.sending(cmd, ctx));
     }
   }
 

@@ -58,6 +58,10 @@ export type CommandName =
   | 'team add'
   | 'team remove'
   | 'team delete'
+  | 'task'
+  | 'task list'
+  | 'task show'
+  | 'task cancel'
   | 'activity'
   | 'help';
 
