@@ -9,7 +9,7 @@ export function ActivityFeed(props: { entries: ActivityEntry[] | null }) {
     <ol class="timeline" data-testid="activity">
       {props.entries.map((e) => (
         <li key={e.eventId} data-testid="activity-entry" data-type={e.type}>
-          <span class="mono small muted">{time(e.at)}</span> {e.agent ? <strong>{e.agent} </strong> : null}
+          <span class="mono small muted">{time(e.at)}</span> {e.agent && !e.summary.includes(e.agent) ? <strong>{e.agent} </strong> : null}
           {e.summary} <span class="small muted">— {actorName(e.actor)}</span>
           {e.reason ? <span class="small muted"> ({e.reason})</span> : null}
         </li>

@@ -1,9 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, messageOf } from '../api/client';
 import type { Team } from '../api/team-types';
-import type { TemplateSummary } from '../api/types';
-import { fleet } from '../state/fleet';
-import { useStore } from '../state/store';
+import type { Agent, TemplateSummary } from '../api/types';
 import { Dialog } from './dialog';
 import { ErrorNote } from './error-note';
 
@@ -20,9 +18,22 @@ export function AddMemberDialog(props: { team: Team; onClose: () => void; onAdde
   const [role, setRole] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const agents = useStore(fleet).agents;
+  const [agents, setAgents] = useState<Agent[] | null>(null);
   // agents in no team (the API refuses one that is in a team) that are not removed
-  const free = [...agents.values()].filter((a) => !a.team && a.state.desired !== 'removed').sort((a, b) => a.name.localeCompare(b.name));
+  const free = (agents ?? []).filter((a) => !a.team && a.state.desired !== 'removed').sort((a, b) => a.name.localeCompare(b.name));
+
+  // read when asked for: the list as it is now, not as the page last saw it
+  useEffect(() => {
+    if (mode !== 'existing') return;
+    let alive = true;
+    api
+      .agents()
+      .then((list) => alive && setAgents(list))
+      .catch((err: unknown) => alive && setError(messageOf(err)));
+    return () => {
+      alive = false;
+    };
+  }, [mode]);
 
   useEffect(() => {
     api
@@ -97,7 +108,7 @@ export function AddMemberDialog(props: { team: Team; onClose: () => void; onAdde
           <label>
             Agent
             <select name="agent" value={agent} onChange={(e) => setAgent(e.currentTarget.value)}>
-              <option value="">{free.length ? 'choose…' : 'every agent is in a team'}</option>
+              <option value="">{agents === null ? 'loading…' : free.length ? 'choose…' : 'every agent is in a team'}</option>
               {free.map((a) => (
                 <option key={a.id} value={a.name}>
                   {a.name}
