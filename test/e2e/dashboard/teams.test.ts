@@ -97,9 +97,11 @@ describe('the dashboard team view (Chromium, real services)', () => {
     // and an existing agent in no team joins: squad-extra again, from the list of free agents
     await page.locator('[data-testid="team-actions"] button[data-action="add-member"]').click();
     await dialog.getByLabel(/an agent in no team/).check();
-    await waitFor('squad-extra among the free agents', async () => ((await dialog.getByRole('option', { name: 'squad-extra' }).count()) ? true : null), 15_000).catch(async (err: Error) => {
-      throw new Error(`${err.message}; the dialog: ${await dialog.innerHTML()}; the API: ${JSON.stringify((await stack.cp.status('squad-extra'))[0])}`);
-    });
+    await waitFor('squad-extra among the free agents', async () => ((await dialog.getByRole('option', { name: 'squad-extra' }).count()) ? true : null), 15_000).catch(
+      async (err: Error) => {
+        throw new Error(`${err.message}; the dialog: ${await dialog.innerHTML()}; the API: ${JSON.stringify((await stack.cp.status('squad-extra'))[0])}`);
+      },
+    );
     await dialog.locator('select[name="agent"]').selectOption('squad-extra');
     await dialog.getByTestId('add-member-submit').click();
     await member(page, 'squad-extra').waitFor({ timeout: 15_000 });

@@ -230,7 +230,9 @@ describe('slashDefinitions: what Discord accepts', () => {
   };
   /** every list of options Discord reads: a command's, or each of its sub-commands' */
   const optionLists = (): [string, Json[]][] =>
-    defs.flatMap((d) => (d.options.some((o) => o.type === 1) ? d.options.map((o) => [`${d.name} ${String(o.name)}`, o.options as Json[]] as [string, Json[]]) : [[d.name, d.options]]));
+    defs.flatMap((d) =>
+      d.options.some((o) => o.type === 1) ? d.options.map((o) => [`${d.name} ${String(o.name)}`, o.options as Json[]] as [string, Json[]]) : [[d.name, d.options]],
+    );
 
   test('every command of the table is defined exactly once, as a chat-input command; a group as one command with sub-commands', () => {
     const words = [...new Set(COMMAND_SPECS.map((s) => s.name.split(' ')[0]!))].sort();

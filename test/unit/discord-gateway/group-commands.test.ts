@@ -47,7 +47,7 @@ describe('team commands: the prefix form', () => {
     assert.equal(problem(parsePrefixed('!team deploy coding --yes')), 'team deploy takes no --yes');
     const c = confirmReply(specOf('team delete')!, 'coding', '123', '456');
     assert.match(c.content!, /^Delete team \*\*coding\*\*\? <@456>, confirm within 5 minutes\.$/);
-    assert.equal((c.components![0]!.components[0]!.label), 'Delete coding');
+    assert.equal(c.components![0]!.components[0]!.label, 'Delete coding');
     assert.match(confirmReply(specOf('team stop')!, 'coding', '1', '2').content!, /^Stop every member of team \*\*coding\*\*\?/);
     assert.match(confirmReply(specOf('stop')!, 'coder-1', '1', '2').content!, /^Stop \*\*coder-1\*\*\?/, 'an agent as before');
   });
@@ -116,7 +116,7 @@ describe('task commands: the prefix and slash forms', () => {
     const c = ok(parsePrefixed('!task coding Fix the login bug -- see issue 42\nand "test" it'));
     assert.equal(c.spec.name, 'task');
     assert.equal(c.spec.busCommand, 'task.create');
-    assert.deepEqual(c.args, { assignee: 'coding', title: 'Fix the login bug', instructions: "see issue 42\nand \"test\" it" });
+    assert.deepEqual(c.args, { assignee: 'coding', title: 'Fix the login bug', instructions: 'see issue 42\nand "test" it' });
     assert.deepEqual(ok(parsePrefixed('!task coder-1 "Review PR 7"')).args, { assignee: 'coder-1', title: 'Review PR 7' });
     const flags = ok(parsePrefixed('!task coding Ship it --priority HIGH --role reviewer --deadline 2026-12-01T17:00Z -- now'));
     assert.deepEqual(flags.args, { assignee: 'coding', title: 'Ship it', priority: 'high', role: 'reviewer', deadline: '2026-12-01T17:00Z', instructions: 'now' });
@@ -176,13 +176,25 @@ describe('task replies', () => {
     const r = taskListReply('team coding', [view], '!');
     const text = r.embeds![0]!.description!;
     assert.match(text, /⚙️ `0192f0c8-7f1e-7c3a-9b1d-3c1f7e2a9b20` \*\*\\\*\\\*Fix\\\*\\\* @\u200beveryone\*\* — running 40% · coding-coder · high/);
-    const many = taskListReply(null, Array.from({ length: 200 }, () => ({ ...view, title: 'x'.repeat(200) })), '!');
+    const many = taskListReply(
+      null,
+      Array.from({ length: 200 }, () => ({ ...view, title: 'x'.repeat(200) })),
+      '!',
+    );
     assert.ok(many.embeds![0]!.description!.length <= 4000);
     assert.match(taskListReply('nobody', [], '!').content!, /no tasks for nobody yet/);
   });
   test('one task with its fields; a result as a code block', () => {
-    const r = taskReply({ ...view, status: 'succeeded', result: { ok: '```' }, attempts: [{ attempt: 1, agent: view.agent, startedAt: view.createdAt, endedAt: view.updatedAt, outcome: 'succeeded', reason: null }] });
+    const r = taskReply({
+      ...view,
+      status: 'succeeded',
+      result: { ok: '```' },
+      attempts: [{ attempt: 1, agent: view.agent, startedAt: view.createdAt, endedAt: view.updatedAt, outcome: 'succeeded', reason: null }],
+    });
     const e = r.embeds![0]!;
-    assert.match(e.fields!.map((f) => `${f.name}: ${f.value}`).join('\n'), /Status: ✅ succeeded \(attempt 1 of 3\)[\s\S]*Instructions: step 1\n\\# not a heading[\s\S]*Result: ```\n[\s\S]*ˋˋˋ[\s\S]*Attempts: 1\. coding-coder/);
+    assert.match(
+      e.fields!.map((f) => `${f.name}: ${f.value}`).join('\n'),
+      /Status: ✅ succeeded \(attempt 1 of 3\)[\s\S]*Instructions: step 1\n\\# not a heading[\s\S]*Result: ```\n[\s\S]*ˋˋˋ[\s\S]*Attempts: 1\. coding-coder/,
+    );
   });
 });

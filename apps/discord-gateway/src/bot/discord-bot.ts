@@ -4,7 +4,17 @@
  * when a token is configured, and stops after the commands in progress are answered.
  */
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { ApplicationCommandOptionType, Client, GatewayIntentBits, Partials, type AutocompleteInteraction, type ChatInputCommandInteraction, type Guild, type Interaction, type Message } from 'discord.js';
+import {
+  ApplicationCommandOptionType,
+  Client,
+  GatewayIntentBits,
+  Partials,
+  type AutocompleteInteraction,
+  type ChatInputCommandInteraction,
+  type Guild,
+  type Interaction,
+  type Message,
+} from 'discord.js';
 import { SimpleShardingStrategy, type WebSocketManager } from '@discordjs/ws';
 import { JsonLogger, type ServiceReadiness } from '@sacp/platform';
 import { CONFIG, LOGGER } from '@sacp/platform/nest';

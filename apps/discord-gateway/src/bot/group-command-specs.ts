@@ -4,7 +4,7 @@
  * is a sub-command when it names one; otherwise the group's default runs (`!team
  * coding` shows the team), so a team called "deploy" is shown with `/team show`.
  */
-import type { ArgSpec, CommandSpec } from './command-specs';
+import type { ArgSpec, CommandSpec } from './command-spec.types';
 
 const team: ArgSpec = { name: 'team', required: true, description: 'team name' };
 
@@ -106,7 +106,8 @@ export const GROUP_SUMMARIES: Record<string, string> = {
 
 const taskId: ArgSpec = { name: 'task', required: true, description: 'task id (a UUID, as !task list shows it)' };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const checkTaskId = (a: Partial<Record<string, string | number>>) => (a.task !== undefined && !UUID.test(String(a.task)) ? 'a task id is a UUID such as 0192f0c8-7f1e-7c3a-9b1d-3c1f7e2a9b20 (see !task list)' : null);
+const checkTaskId = (a: Partial<Record<string, string | number>>) =>
+  a.task !== undefined && !UUID.test(String(a.task)) ? 'a task id is a UUID such as 0192f0c8-7f1e-7c3a-9b1d-3c1f7e2a9b20 (see !task list)' : null;
 
 export const TASK_SPECS: readonly CommandSpec[] = [
   {
@@ -122,7 +123,10 @@ export const TASK_SPECS: readonly CommandSpec[] = [
       { name: 'role', required: false, description: 'for a team: only its members of this role', form: 'option' },
       { name: 'deadline', required: false, description: 'done by this time (ISO, e.g. 2026-12-01T17:00Z)', form: 'option' },
     ],
-    check: (a) => (a.deadline !== undefined && Number.isNaN(Date.parse(String(a.deadline))) ? `deadline is an ISO time such as 2026-12-01T17:00:00Z, not "${String(a.deadline).slice(0, 40)}"` : null),
+    check: (a) =>
+      a.deadline !== undefined && Number.isNaN(Date.parse(String(a.deadline)))
+        ? `deadline is an ISO time such as 2026-12-01T17:00:00Z, not "${String(a.deadline).slice(0, 40)}"`
+        : null,
     destructive: false,
     takesReason: false,
     busCommand: 'task.create',
@@ -131,7 +135,7 @@ export const TASK_SPECS: readonly CommandSpec[] = [
   {
     name: 'task list',
     sub: 'list',
-    summary: "the latest tasks, of a team or an agent if named: status, title, who has it",
+    summary: 'the latest tasks, of a team or an agent if named: status, title, who has it',
     role: 'viewer',
     args: [{ name: 'assignee', required: false, description: 'a team name or an agent name' }],
     destructive: false,

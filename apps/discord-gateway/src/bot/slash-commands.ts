@@ -100,6 +100,8 @@ function sameCommands(existing: Record<string, unknown>[], wanted: SlashDefiniti
       options: opts(o.options),
     }));
   const norm = (cmds: readonly object[]) =>
-    JSON.stringify((cmds as Option[]).map((c) => ({ name: c.name, description: c.description, options: opts(c.options) })).sort((a, b) => String(a.name).localeCompare(String(b.name))));
+    JSON.stringify(
+      (cmds as Option[]).map((c) => ({ name: c.name, description: c.description, options: opts(c.options) })).sort((a, b) => String(a.name).localeCompare(String(b.name))),
+    );
   return norm(existing) === norm(wanted);
 }

@@ -39,7 +39,9 @@ export function taskListReply(of: string | null, tasks: TaskView[], prefix: stri
   );
   while (lines.join('\n').length > 4000) lines.pop();
   return {
-    embeds: [{ title: clip(`Tasks${of ? ` of ${inertLine(of)}` : ''}`, 256), description: lines.join('\n'), color: Colors.info, footer: { text: `newest first, ${lines.length} shown` } }],
+    embeds: [
+      { title: clip(`Tasks${of ? ` of ${inertLine(of)}` : ''}`, 256), description: lines.join('\n'), color: Colors.info, footer: { text: `newest first, ${lines.length} shown` } },
+    ],
   };
 }
 
@@ -55,7 +57,8 @@ export function taskReply(t: TaskDetailView): BotReply {
     { name: 'Created', value: `${timeLabel(t.createdAt)} by ${inertLine(t.createdBy.kind)}:${inertLine(t.createdBy.displayName)}`, inline: true },
   ];
   if (t.instructions) fields.push({ name: 'Instructions', value: clip(inert(t.instructions), 1024) });
-  if (t.progress) fields.push({ name: 'Progress', value: clip(`${t.progress.percent != null ? `${Math.round(t.progress.percent)}% ` : ''}${inertLine(t.progress.message)}`, 1024) });
+  if (t.progress)
+    fields.push({ name: 'Progress', value: clip(`${t.progress.percent != null ? `${Math.round(t.progress.percent)}% ` : ''}${inertLine(t.progress.message)}`, 1024) });
   if (t.result) fields.push({ name: 'Result', value: `\`\`\`\n${clip(inertCode(JSON.stringify(t.result, null, 1)), 1000)}\n\`\`\`` });
   if (t.failureReason) fields.push({ name: 'Why it failed', value: clip(inertLine(t.failureReason), 1024) });
   if (t.attempts.length)
@@ -64,12 +67,23 @@ export function taskReply(t: TaskDetailView): BotReply {
       value: clip(
         t.attempts
           .slice(-10)
-          .map((a) => `${a.attempt}. ${inertLine(a.agent.name)} ${timeLabel(a.startedAt).slice(5)} → ${a.outcome ?? 'running'}${a.reason ? `: ${inertLine(clip(a.reason, 100))}` : ''}`)
+          .map(
+            (a) =>
+              `${a.attempt}. ${inertLine(a.agent.name)} ${timeLabel(a.startedAt).slice(5)} → ${a.outcome ?? 'running'}${a.reason ? `: ${inertLine(clip(a.reason, 100))}` : ''}`,
+          )
           .join('\n'),
         1024,
       ),
     });
   return {
-    embeds: [fitEmbed({ title: clip(`Task: ${inertLine(t.title)}`, 256), description: `\`${t.taskId}\``, color: COLOR[t.status] ?? Colors.warn, fields, footer: { text: `updated ${timeLabel(t.updatedAt)}` } })],
+    embeds: [
+      fitEmbed({
+        title: clip(`Task: ${inertLine(t.title)}`, 256),
+        description: `\`${t.taskId}\``,
+        color: COLOR[t.status] ?? Colors.warn,
+        fields,
+        footer: { text: `updated ${timeLabel(t.updatedAt)}` },
+      }),
+    ],
   };
 }

@@ -84,7 +84,9 @@ export function teamChangedReply(c: TeamChange, prefix: string): BotReply {
       if (c.stopped.length && c.unchanged.length) lines.push(`already stopped: ${names(c.unchanged)}`);
       break;
     case 'add':
-      lines.push(c.changed ? `➕ **${inertLine(c.agent)}** joined team ${team}${c.role ? ` as ${inertLine(c.role)}` : ''}` : `ℹ️ **${inertLine(c.agent)}** is in team ${team} already`);
+      lines.push(
+        c.changed ? `➕ **${inertLine(c.agent)}** joined team ${team}${c.role ? ` as ${inertLine(c.role)}` : ''}` : `ℹ️ **${inertLine(c.agent)}** is in team ${team} already`,
+      );
       lines.push(use);
       break;
     case 'remove':

@@ -100,7 +100,10 @@ export function useTeamView(name: string): TeamViewState & { reload: () => void 
 
   const reload = () => {
     void api.team(name).then((team) => setState((s) => ({ ...s, team })));
-    void api.tasks({ team: name }).then((tasks) => setState((s) => ({ ...s, tasks, tasksError: null })), () => undefined);
+    void api.tasks({ team: name }).then(
+      (tasks) => setState((s) => ({ ...s, tasks, tasksError: null })),
+      () => undefined,
+    );
   };
   return { ...state, reload };
 }
