@@ -51,6 +51,14 @@ module.exports = {
       to: { dependencyTypes: ['core', 'npm', 'npm-no-pkg', 'npm-unknown'], path: IO_AND_FRAMEWORKS },
     },
     {
+      name: 'agent-protocol-stands-alone',
+      comment:
+        'libs/agent-protocol is what agent authors use (and what the sim agent bundles): it depends on zod and the NATS client only, nothing else of the repo and no framework.',
+      severity: 'error',
+      from: { path: '^libs/agent-protocol/' },
+      to: { path: ['^(apps|cli|libs/(?!agent-protocol))', 'node_modules/(?!(zod|@nats-io)/)'] },
+    },
+    {
       name: 'libs-never-import-apps',
       severity: 'error',
       from: { path: '^libs/' },

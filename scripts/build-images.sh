@@ -12,7 +12,9 @@
 #                          `docker import`. Runs as root by default; CMD /bin/sh.
 #   sacp/sim-agent:latest  `docker build` of images/sim-agent/ FROM sacp/base:local:
 #                          the sim agent (plain JavaScript) plus `sim-ctl`, running as
-#                          uid 1000 (agent), HEALTHCHECK `sim-ctl health` every 2 s.
+#                          uid 1000 (agent), HEALTHCHECK `sim-ctl health` every 2 s, and
+#                          agent-protocol.js: libs/agent-protocol with zod and the NATS
+#                          client bundled into one file (rolldown from node_modules, offline).
 #                          Verbs and env vars: images/sim-agent/README.md.
 #
 # Usage: scripts/build-images.sh [--force]
@@ -22,7 +24,7 @@
 # Idempotent and fast when nothing changed: every image carries the label
 # sacp.inputs.hash, a sha256 over everything it is made from (for the base: busybox,
 # node, its libraries, mkrootfs.sh and the import settings; for the sim agent: the
-# files in images/sim-agent/ but *.md, and the base image's id). An image whose label matches
+# files in images/sim-agent/ but *.md, the bundled agent-protocol.js, and the base image's id). An image whose label matches
 # is left alone (about a second for both). A fresh build is checked by running it;
 # a build that fails the check is removed again. Concurrent runs serialise on a lock.
 # Progress goes to stdout as one-line JSON: {"level":"info","component":"images",...}.
@@ -135,7 +137,15 @@ fi
 BASE_ID=$(id_of "$BASE_IMAGE")
 
 # ------------------------------------------------------------------ sim agent
-SIM_DIR="$IMAGES_DIR/sim-agent"
+# the build context: images/sim-agent/ plus the protocol client bundled from its sources
+# (deterministic output, so the hash below changes only when the lib or its packages do)
+SIM_DIR="$WORK/sim-agent"
+cp -a "$IMAGES_DIR/sim-agent" "$SIM_DIR"
+ROLLDOWN="$REPO/node_modules/.bin/rolldown"
+[ -x "$ROLLDOWN" ] || fail "node_modules/.bin/rolldown missing: run npm ci (it bundles libs/agent-protocol into the sim agent)"
+"$ROLLDOWN" "$REPO/libs/agent-protocol/src/index.ts" --format cjs --platform node --minify \
+  --file "$SIM_DIR/agent-protocol.js" >"$WORK/bundle.log" 2>&1 ||
+  fail "bundling libs/agent-protocol failed" output="$(tail -n 20 "$WORK/bundle.log")"
 sim_hash() {
   {
     echo "base $BASE_ID"
@@ -156,7 +166,7 @@ else
     -t "$SIM_IMAGE" "$SIM_DIR" >"$WORK/build.log" 2>&1 ||
     fail "docker build failed" output="$(tail -n 20 "$WORK/build.log")"
   out=$(docker run --rm --network none "$SIM_IMAGE" sh -c \
-    'node --check /opt/sim-agent/agent.js && command -v sim-ctl && id -un' 2>&1) || true
+    'node --check /opt/sim-agent/agent.js && node --check /opt/sim-agent/protocol.js && node -e "require(\"/opt/sim-agent/agent-protocol.js\").AgentClient.connect" && command -v sim-ctl && id -un' 2>&1) || true
   if [ "$out" != $'/usr/local/bin/sim-ctl\nagent' ]; then
     docker rmi -f "$SIM_IMAGE" >/dev/null 2>&1 || true
     fail "sim-agent image check failed" output="$out"

@@ -46,6 +46,8 @@
 #                          passwords from $SACP_STATE_DIR, so a second state directory must not run it
 #   SACP_NATS_CREDENTIALS_DIR  where each service's NATS credential <service>.json is
 #                          ($SACP_STATE_DIR/nats/credentials, written by step 3)
+#   SACP_NATS_DIR          the orchestrator's NATS directory (server config, pid file, credentials/),
+#                          where it adds each agent's own credential (the parent of the credentials dir)
 #   SACP_SUPERVISOR        systemd | supervisord: override the choice made from PID 1
 #   SACP_DISCORD_ENV       $SACP_STATE_DIR/discord.env: KEY=value lines for the Discord bot only
 #                          (DISCORD_TOKEN_FILE, DISCORD_TOKEN_KEY_FILE, DISCORD_ROLES, DISCORD_ALERT_CHANNEL_ID, ...);
@@ -189,7 +191,7 @@ env_common() {
   # settings a service's config.ts reads, passed through from this shell (not the secret key, not the bot's)
   for k in $(compgen -e); do
     case $k in
-      SACP_SECRET_KEY | SACP_STATE_DIR | SACP_UP_* | SACP_NATS_CREDENTIALS_DIR | SACP_DISCORD_ENV | SACP_SUPERVISOR | SACP_CONFIG_DIR) ;;
+      SACP_SECRET_KEY | SACP_STATE_DIR | SACP_UP_* | SACP_NATS_CREDENTIALS_DIR | SACP_NATS_DIR | SACP_DISCORD_ENV | SACP_SUPERVISOR | SACP_CONFIG_DIR) ;;
       SACP_* | LOG_* | DOCKER_* | NODE_OPTIONS | NODE_ENV | TZ) echo "$k=${!k}" ;;
     esac
   done
@@ -203,6 +205,8 @@ env_orchestrator() {
   echo "ORCHESTRATOR_HTTP_PORT=$(port_of orchestrator)"
   # only the orchestrator reads the secret key
   echo "SACP_SECRET_KEY=$SACP_SECRET_KEY"
+  # the agent protocol: it adds each agent's NATS credential next to the services' and reloads nats-server
+  echo "SACP_NATS_DIR=${SACP_NATS_DIR:-$(dirname "$NATS_CREDENTIALS_DIR")}"
 }
 env_monitor() {
   env_common monitor

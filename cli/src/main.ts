@@ -17,6 +17,7 @@ import { registerStart } from './commands/start.command';
 import { registerStatus } from './commands/status.command';
 import { registerStop } from './commands/stop.command';
 import { registerTeam } from './commands/team.command';
+import { registerTask } from './commands/task.command';
 import { registerTemplates } from './commands/templates.command';
 import { registerToken } from './commands/token.command';
 import { registerUser } from './commands/user.command';
@@ -89,6 +90,7 @@ ${EXIT_CODES_HELP}`,
   registerWhy(program, rt);
   registerTemplates(program, rt);
   registerTeam(program, rt);
+  registerTask(program, rt);
   registerReplay(program, rt);
   registerSecret(program, rt);
   registerDiscord(program, rt);

@@ -286,3 +286,11 @@ if (cfg.unhealthyAfterMs !== null && cfg.unhealthyAfterMs >= 0) {
 if (cfg.exitAfterMs !== null && cfg.exitAfterMs >= 0) {
   setTimeout(() => shutdown(cfg.exitCode, 'exiting', { reason: 'SIM_EXIT_AFTER_MS' }), cfg.exitAfterMs);
 }
+// agent protocol v1 (protocol.js), when the control plane gave this container a bus credential
+if (env.SACP_BUS_URL && env.SACP_BUS_USER && env.SACP_BUS_PASSWORD && env.SACP_AGENT_ID) {
+  require('./protocol.js')
+    .start({ log, shutdown, agentName: cfg.agent })
+    .catch((err) => log('error', 'agent protocol not started', { error: err.message }));
+} else {
+  log('info', 'no bus credential (SACP_BUS_*): agent protocol off');
+}

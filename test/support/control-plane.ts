@@ -11,7 +11,7 @@ import { migrateWith } from '@sacp/event-store/nest';
 import { testDataSource } from './event-store';
 import { createTestDatabase, testPool } from './postgres';
 import { startNats, type TestNats } from './nats-server';
-import { waitFor } from './ports';
+import { freePort, waitFor } from './ports';
 import { REPO_ROOT, ServiceProcess } from './service-process';
 
 export const FIXTURE_CONFIG_DIR = resolve(REPO_ROOT, 'test/fixtures/configs');
@@ -43,6 +43,8 @@ export class TestControlPlane {
   /** the test's own view of the database (the test admin: the owner's rights, may end the services' connections) */
   pool!: Pool;
   nats!: TestNats;
+  /** the agent bus gateway's port (SACP_AGENT_BUS_PORT), shared by this control plane's orchestrators */
+  agentBusPort?: number;
   /** the services' role (DATABASE_URL): may append and read, never rewrite */
   databaseUrl = '';
   /** the owner, who migrated the database before any service started (DATABASE_MIGRATION_URL) */
@@ -124,7 +126,10 @@ export class TestControlPlane {
   }
 
   async addOrchestrator(options: { waitReady?: boolean; env?: Record<string, string> } = {}): Promise<ServiceProcess> {
-    const o = new ServiceProcess('orchestrator', { ...this.serviceEnv('orchestrator'), ...options.env }, 'ORCHESTRATOR_HTTP_PORT');
+    // agent protocol: each agent gets its own credential in this NATS's directory, and reaches it through the gateway on this port
+    this.agentBusPort ??= await freePort();
+    const bus = { SACP_NATS_DIR: this.nats.natsDir, SACP_AGENT_BUS_PORT: String(this.agentBusPort) };
+    const o = new ServiceProcess('orchestrator', { ...this.serviceEnv('orchestrator'), ...bus, ...options.env }, 'ORCHESTRATOR_HTTP_PORT');
     await o.start(options);
     this.orchestrators.push(o);
     return o;

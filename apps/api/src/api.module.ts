@@ -29,6 +29,7 @@ import { UsersController } from './users/users.controller';
 import { VolumesController } from './volumes/volumes.controller';
 import { TeamCommandsController } from './teams/team-commands.controller';
 import { TeamsController } from './teams/teams.controller';
+import { TasksController } from './tasks/tasks.controller';
 import { WebModule } from './web';
 
 export function apiModule(config: ApiConfig, log: JsonLogger) {
@@ -64,6 +65,7 @@ export function apiModule(config: ApiConfig, log: JsonLogger) {
       VolumesController,
       TeamsController,
       TeamCommandsController,
+      TasksController,
       LogsController,
     ],
     providers: [...coreProviders('api', config, log, { nats: false }), { provide: APP_FILTER, useValue: new ApiExceptionFilter(log) }],

@@ -22,6 +22,10 @@ const OrchestratorConfigSchema = z.object({
   SACP_OPERATION_RETRY_INITIAL_MS: millis(5000),
   SACP_OPERATION_RETRY_MAX_MS: millis(300_000),
   SACP_OPERATION_RETRY_MULTIPLIER: z.coerce.number().min(1).max(10).default(2),
+  /** how long an agent has to accept a task offered to it (starting a stopped agent included) before the attempt ends */
+  SACP_TASK_ACCEPT_TIMEOUT_MS: millis(30_000),
+  /** an offer nobody answered is sent again this often until the accept timeout */
+  SACP_TASK_OFFER_RETRY_MS: millis(2000),
   /** how often the relay and projector poll when no notification arrives */
   SACP_POLL_INTERVAL_MS: millis(1000),
   /** Docker's event stream is a hint for faster reaction; off, the periodic pass alone converges */
@@ -74,6 +78,18 @@ const OrchestratorConfigSchema = z.object({
    */
   SACP_VOLUME_SIZES_TTL_MS: millis(60_000),
   SACP_VOLUME_SIZES_WAIT_MS: millis(3_000),
+  /**
+   * agent protocol: the directory "sacp bus init" writes (nats-server.conf, credentials/,
+   * nats-server.pid). Set, every agent container gets its own NATS credential
+   * (SACP_BUS_URL/USER/PASSWORD); the orchestrator adds it there and reloads nats-server.
+   * Unset, agents get no bus credential.
+   */
+  SACP_NATS_DIR: z.string().min(1).optional(),
+  /** the agent bus gateway's port, on the gateway address of each network agents use (see agent-bus/bus-gateway.ts) */
+  SACP_AGENT_BUS_PORT: port(4222),
+  SACP_AGENT_BUS_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100_000).default(1024),
+  /** how often a replica tries again to serve a gateway address another replica held, or a new network */
+  SACP_AGENT_BUS_RETRY_MS: millis(15_000),
   /** base64 of 32 bytes; encrypts secret values at rest */
   SACP_SECRET_KEY: z
     .string()

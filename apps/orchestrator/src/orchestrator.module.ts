@@ -6,6 +6,8 @@ import { EventStoreModule } from '@sacp/event-store/nest';
 import { Subjects } from '@sacp/events';
 import { type JsonLogger } from '@sacp/platform';
 import { coreProviders, factory, HealthController, NATS, READINESS } from '@sacp/platform/nest';
+import { AgentBus } from './agent-bus/agent-bus';
+import { AgentChannel } from './agent-bus/agent-channel';
 import { AgentCommandsController } from './commands/agent-commands.controller';
 import { AlertCommandsController } from './commands/alert-commands.controller';
 import { AgentLocator } from './commands/agent-locator';
@@ -47,6 +49,15 @@ import { TeamQueriesController } from './queries/team-queries.controller';
 import { TeamReader } from './queries/team.reader';
 import { TeamFiles } from './teams/team-files';
 import { TeamLocator } from './teams/team-locator';
+import { TASK_AGENT_CHANNEL } from './tasks/agent-channel.port';
+import { TaskCommandsController } from './tasks/task-commands.controller';
+import { TaskDispatcher } from './tasks/task-dispatcher';
+import { TaskLocator } from './tasks/task-locator';
+import { TaskOffers } from './tasks/task-offers';
+import { TaskQueriesController } from './tasks/task-queries.controller';
+import { TaskReports } from './tasks/task-reports';
+import { TaskWriter } from './tasks/task-writer';
+import { taskChannelOf } from './tasks/task-channel';
 import { APPEND_HINTS, POLICY } from './tokens';
 
 /**
@@ -79,6 +90,8 @@ export function orchestratorModule(config: OrchestratorConfig, log: JsonLogger) 
       VolumeQueriesController,
       VolumeCommandsController,
       TeamQueriesController,
+      TaskCommandsController,
+      TaskQueriesController,
     ],
     providers: [
       ...coreProviders('orchestrator', config, log),
@@ -100,11 +113,22 @@ export function orchestratorModule(config: OrchestratorConfig, log: JsonLogger) 
       TeamLocator,
       factory(TeamFiles, [], () => new TeamFiles(config.SACP_CONFIG_DIR)),
       OrchestratorStartup,
+      // tasks: reports from agents (any replica), the dispatcher (the elected one)
+      factory(TASK_AGENT_CHANNEL, [AgentChannel], taskChannelOf),
+      TaskLocator,
+      TaskWriter,
+      TaskOffers,
+      TaskReports,
+      TaskDispatcher,
       // commands and queries
       CommandAccess,
       CommandPipeline,
       Commands,
       LogFollower,
+      // agent protocol v1: offers and cancels to agents, their reports (every replica, one queue group)
+      AgentChannel,
+      // per-agent NATS credentials and the gateway agents reach the bus through (every replica)
+      AgentBus,
       // the elected replica's roles
       Leadership,
       CommitHints,

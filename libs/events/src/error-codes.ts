@@ -82,6 +82,8 @@ export const ErrorCodes = {
   TASK_FINISHED: 'TASK.FINISHED',
   /** a task id given twice for different tasks */
   TASK_EXISTS: 'TASK.EXISTS',
+  /** the agent or team has Limits.TASK_OPEN_MAX open tasks already */
+  TASK_QUEUE_FULL: 'TASK.QUEUE_FULL',
   DOCKER_UNAVAILABLE: 'DOCKER.UNAVAILABLE',
   DOCKER_PERMISSION_DENIED: 'DOCKER.PERMISSION_DENIED',
   DOCKER_IMAGE_NOT_FOUND: 'DOCKER.IMAGE_NOT_FOUND',

@@ -31,6 +31,8 @@ export const Limits = {
   TASK_JSON_MAX_BYTES: 64 * 1024,
   /** a progress message or a failure reason, in characters */
   TASK_MESSAGE_MAX_CHARS: 1000,
+  /** open tasks (queued, assigned or running) one agent or one team may have; task.create past it is refused */
+  TASK_OPEN_MAX: 10_000,
 } as const;
 export type LimitName = keyof typeof Limits;
 

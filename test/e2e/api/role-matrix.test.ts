@@ -65,6 +65,10 @@ const ROUTES: Record<string, Need> = {
   'DELETE /api/v1/teams/{team}/members/{agent}': 'operator',
   'POST /api/v1/teams/{team}/deploy': 'operator',
   'POST /api/v1/teams/{team}/stop': 'operator',
+  'GET /api/v1/tasks': 'viewer',
+  'GET /api/v1/tasks/{taskId}': 'viewer',
+  'POST /api/v1/tasks': 'operator',
+  'POST /api/v1/tasks/{taskId}/cancel': 'operator',
 };
 
 const RANK = { viewer: 0, operator: 1, admin: 2 } as const;
@@ -78,6 +82,7 @@ const PARAMS: Record<string, string> = {
   id: 'no-such-token',
   volume: 'no-such-volume',
   team: 'nobody',
+  taskId: '00000000-0000-4000-8000-000000000000',
 };
 /** Bodies that pass validation where a route would otherwise stop at it before its own check. */
 const BODIES: Record<string, unknown> = { 'POST /api/v1/auth/password': { current: 'not-the-password', next: 'long-enough-new-password' } };

@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import assert from 'node:assert/strict';
-import { decideTask, evolveTask, initialTaskState, taskDueAt, type EvolvableEvent, type TaskCommand, type TaskState } from '@sacp/domain';
+import { decideTask, evolveTask, initialTaskState, taskDueAt, type TaskCommand, type TaskState } from '@sacp/domain';
 import { ErrorCodes, type TaskCreatedDataV1 } from '@sacp/events';
 
 const TASK = '0192f0c8-7f1e-7c3a-9b1d-3c1f7e2a9b20';
@@ -31,17 +31,30 @@ function run(commands: TaskCommand[], state = initialTaskState(TASK)): { state: 
     const d = decideTask(c, state);
     const events = d.appends.flatMap((a) => a.events);
     types.push(events.map((e) => e.type));
-    state = events.reduce((s, e) => evolveTask(s, { ...e, metadata: { occurredAt: 'now' in c ? c.now : T0 } } as unknown as EvolvableEvent), state);
+    state = events.reduce((s, e) => evolveTask(s, { ...e, metadata: { occurredAt: 'now' in c ? c.now : T0 } }), state);
   }
   return { state, types };
 }
 
-const assign = (agentId = A, now = T0): TaskCommand => ({ type: 'assign', agentId, agent: agentId.replace('-id', ''), policy: 'idle member', startsAgent: false, now, acceptTimeoutMs: 5000 });
+const assign = (agentId = A, now = T0): TaskCommand => ({
+  type: 'assign',
+  agentId,
+  agent: agentId.replace('-id', ''),
+  policy: 'idle member',
+  startsAgent: false,
+  now,
+  acceptTimeoutMs: 5000,
+});
 const accept = (agentId = A, attempt = 1, now = T0): TaskCommand => ({ type: 'accept', agentId, attempt, now, agentRunningSince: 'run-1' });
 
 describe('task decider', () => {
   test('create → queued; assign → assigned with an accept due time; accept → running with a run due time; succeed → succeeded', () => {
-    const { state, types } = run([{ type: 'create', data: created() }, assign(), accept(A, 1, plus(1000)), { type: 'succeed', agentId: A, attempt: 1, result: { ok: 1 }, reportId: 'r1', now: plus(2000) }]);
+    const { state, types } = run([
+      { type: 'create', data: created() },
+      assign(),
+      accept(A, 1, plus(1000)),
+      { type: 'succeed', agentId: A, attempt: 1, result: { ok: 1 }, reportId: 'r1', now: plus(2000) },
+    ]);
     assert.deepEqual(types, [['task.created'], ['task.assigned'], ['task.accepted'], ['task.succeeded']]);
     assert.equal(state.status, 'succeeded');
     assert.deepEqual(state.result, { ok: 1 });
@@ -66,7 +79,9 @@ describe('task decider', () => {
 
   test('reports from another agent, or for another attempt, are stale; the same report again changes nothing', () => {
     const { state } = run([{ type: 'create', data: created() }, assign(), accept()]);
-    expect(() => decideTask({ type: 'succeed', agentId: B, attempt: 1, result: {}, reportId: 'x', now: T0 }, state)).toThrow(expect.objectContaining({ code: ErrorCodes.TASK_STALE_ATTEMPT }));
+    expect(() => decideTask({ type: 'succeed', agentId: B, attempt: 1, result: {}, reportId: 'x', now: T0 }, state)).toThrow(
+      expect.objectContaining({ code: ErrorCodes.TASK_STALE_ATTEMPT }),
+    );
     expect(() => decideTask({ type: 'progress', agentId: A, attempt: 2, percent: 1, message: 'm', reportId: 'x', now: T0 }, state)).toThrow(
       expect.objectContaining({ code: ErrorCodes.TASK_STALE_ATTEMPT }),
     );
@@ -74,7 +89,11 @@ describe('task decider', () => {
     assert.deepEqual(progressed.progress, { percent: 50, message: 'half' });
     assert.equal(decideTask({ type: 'progress', agentId: A, attempt: 1, percent: 50, message: 'half', reportId: 'p1', now: T0 }, progressed).changed, false);
     const done = run([{ type: 'succeed', agentId: A, attempt: 1, result: {}, reportId: 's1', now: T0 }], progressed).state;
-    assert.equal(decideTask({ type: 'succeed', agentId: A, attempt: 1, result: {}, reportId: 's1', now: T0 }, done).changed, false, 'a result sent again is answered, not recorded twice');
+    assert.equal(
+      decideTask({ type: 'succeed', agentId: A, attempt: 1, result: {}, reportId: 's1', now: T0 }, done).changed,
+      false,
+      'a result sent again is answered, not recorded twice',
+    );
     expect(() => decideTask({ type: 'progress', agentId: A, attempt: 1, percent: 1, message: 'late', reportId: 'p2', now: T0 }, done)).toThrow(
       expect.objectContaining({ code: ErrorCodes.TASK_STALE_ATTEMPT }),
     );
@@ -132,7 +151,10 @@ describe('task decider', () => {
   test('the agent dies: requeued while attempts are left, failed after the last; another agent dying changes nothing', () => {
     const { state } = run([{ type: 'create', data: created() }, assign(), accept()]);
     assert.equal(decideTask({ type: 'agent_died', agentId: B, reason: 'x' }, state).changed, false);
-    const r = run([{ type: 'agent_died', agentId: A, reason: 'agent a exited (137)' }, assign(B), accept(B, 2), { type: 'agent_died', agentId: B, reason: 'agent b removed' }], state);
+    const r = run(
+      [{ type: 'agent_died', agentId: A, reason: 'agent a exited (137)' }, assign(B), accept(B, 2), { type: 'agent_died', agentId: B, reason: 'agent b removed' }],
+      state,
+    );
     assert.deepEqual(r.types[0], ['task.requeued']);
     assert.deepEqual(r.types[3], ['task.attempt_failed', 'task.failed']);
     assert.equal(r.state.status, 'failed');

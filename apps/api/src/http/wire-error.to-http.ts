@@ -55,6 +55,12 @@ const STATUS: Record<string, number> = {
   [ErrorCodes.TEAM_QUOTA_EXCEEDED]: 409,
   [ErrorCodes.TEAM_NOT_EMPTY]: 409,
   [ErrorCodes.TEAM_MEMBERSHIP]: 409,
+  [ErrorCodes.TASK_NOT_FOUND]: 404,
+  [ErrorCodes.TASK_EXISTS]: 409,
+  [ErrorCodes.TASK_QUEUE_FULL]: 429,
+  [ErrorCodes.TASK_STALE_ATTEMPT]: 409,
+  [ErrorCodes.TASK_NOT_SAME_TEAM]: 403,
+  [ErrorCodes.TASK_FINISHED]: 409,
 };
 
 export const httpStatusOf = (code: string): number => STATUS[code] ?? 500;

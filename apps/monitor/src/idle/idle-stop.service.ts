@@ -27,6 +27,8 @@ export class IdleStopper {
   /** the event that started each agent's current run: the cause of an idle stop */
   private readonly runStarts = new Map<string, StoredEvent>();
   private readonly stopping = new Set<string>();
+  /** tasks assigned to or running on an agent (task id → agent id): such an agent is never idle-stopped */
+  private readonly heldTasks = new Map<string, string>();
   private readonly thresholds: IdleThresholds;
 
   constructor(
@@ -41,6 +43,7 @@ export class IdleStopper {
     sampler.onPass('idle', (pass) => this.onPass(pass));
     fleet.onChange(({ event, after }) => {
       if (event.type === 'agent.container_started' || event.type === 'agent.container_restarted') this.runStarts.set(after.agentId, event);
+      else if (event.type.startsWith('task.')) this.onTaskEvent(event);
     });
   }
 
@@ -50,6 +53,11 @@ export class IdleStopper {
       const timeout = this.fleet.template(agent.template)?.idleTimeoutSeconds;
       if (!timeout || agent.desired !== 'running' || !agent.runningSince || sample.containerId !== agent.containerId) continue;
       const runKey = `${agent.containerId}:${agent.runningSince}`;
+      if (this.holdsTask(agent.agentId)) {
+        // working on a task is not idleness, whatever its CPU: the clock starts again when the task ends
+        this.clocks.delete(agent.agentId);
+        continue;
+      }
       seen.add(agent.agentId);
       let clock = this.clocks.get(agent.agentId);
       if (!clock || `${clock.containerId}:${clock.runningSince}` !== runKey) clock = startIdleClock(agent.containerId, agent.runningSince, pass.at);
@@ -72,6 +80,19 @@ export class IdleStopper {
     for (const id of this.clocks.keys()) if (!seen.has(id)) this.clocks.delete(id);
     const current = new Set([...this.clocks.values()].map((c) => `${c.containerId}:${c.runningSince}`));
     for (const k of this.stopping) if (!current.has(k)) this.stopping.delete(k);
+  }
+
+  /** Follows which agent holds which task, from the task events (assigned: held; ended in any way: not). */
+  private onTaskEvent(event: StoredEvent): void {
+    const d = event.data as { taskId?: unknown; agentId?: unknown };
+    if (typeof d.taskId !== 'string') return;
+    if (event.type === 'task.assigned' && typeof d.agentId === 'string') this.heldTasks.set(d.taskId, d.agentId);
+    else if (['task.succeeded', 'task.attempt_failed', 'task.requeued', 'task.failed', 'task.cancelled'].includes(event.type)) this.heldTasks.delete(d.taskId);
+  }
+
+  holdsTask(agentId: string): boolean {
+    for (const a of this.heldTasks.values()) if (a === agentId) return true;
+    return false;
   }
 
   /** timestamp of the newest log line; null when there is none; undefined when it could not be read */

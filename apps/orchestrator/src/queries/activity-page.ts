@@ -52,6 +52,7 @@ async function readFeed(
     summary: summarizeEvent(e),
     agent: ((id) => (id ? (names.get(id)?.name ?? id) : null))(agentIdOf(e)),
     team: e.streamId.startsWith('team-') ? e.streamId.slice('team-'.length) : team,
+    ...(e.streamId.startsWith('task-') ? { taskId: e.streamId.slice('task-'.length) } : {}),
     actor: e.metadata.actor,
     source: e.metadata.source,
     reason: e.metadata.reason,
@@ -68,12 +69,12 @@ async function readFeed(
 export async function readTeamActivity(deps: ActivityDeps & { teams: TeamLocator }, q: { team: string; cursor?: string; pageSize: number }) {
   const state = await deps.teams.load(q.team);
   if (!state.version) throw teamNotFound(q.team);
-  const scope = { streamIds: [teamStreamId(state.name), ...state.everMembers.map(agentStreamId)], alertAgentIds: state.everMembers };
+  const scope = { streamIds: [teamStreamId(state.name), ...state.everMembers.map(agentStreamId)], alertAgentIds: state.everMembers, taskTeam: state.name };
   return readFeed(deps, 'team.activity', state.name, state.name, scope, q);
 }
 
 /** An agent's feed: its stream and the alerts about it. */
 export async function readAgentActivity(deps: ActivityDeps & { agents: AgentLocator }, q: { agent: string; cursor?: string; pageSize: number }) {
   const { agentId } = await deps.agents.resolveId(q.agent);
-  return readFeed(deps, 'agent.activity', agentId, null, { streamIds: [agentStreamId(agentId)], alertAgentIds: [agentId] }, q);
+  return readFeed(deps, 'agent.activity', agentId, null, { streamIds: [agentStreamId(agentId)], alertAgentIds: [agentId], taskAgentIds: [agentId] }, q);
 }

@@ -5,6 +5,7 @@ import { EventStore, type AppendRequest } from '@sacp/event-store';
 import { ErrorCodes, newEvent, type NewKnownEvent, type StoredEvent } from '@sacp/events';
 import { type JsonLogger } from '@sacp/platform';
 import { LOGGER } from '@sacp/platform/nest';
+import { AgentBus } from '../agent-bus/agent-bus';
 import { AgentLocator } from '../commands/agent-locator';
 import { SecretStore } from '../secrets/secret-store';
 import { guardContainerSpec } from '../templates/container-guard';
@@ -33,6 +34,7 @@ export class ContainerActions {
     private readonly labels: ControlPlaneLabels,
     private readonly recorder: AgentRecorder,
     private readonly volumes: AgentVolumes,
+    private readonly agentBus: AgentBus,
     @Inject(POLICY) private readonly policy: ContainerPolicy,
     @Inject(LOGGER) private readonly log: JsonLogger,
   ) {}
@@ -89,6 +91,7 @@ export class ContainerActions {
             : [];
         // the volumes go only when the removal asked for them (`rm --volumes`); kept, they are listed as orphaned
         const volumes = state.removeVolumes ? await docker('remove', () => this.volumes.removeAll(state)) : [];
+        await this.forgetBusCredential(agentId);
         this.log.info('agent removed', { agentId, name: state.name, volumesRemoved: volumes.length });
         return record([e('agent.removed', { agentId, name: state.name })], [...release, ...volumes]);
       }
@@ -126,9 +129,27 @@ export class ContainerActions {
     const own = await this.labels.own();
     for (const m of spec.mounts) await this.dockerCall(live, 'create', () => this.volumes.ensure(state, m));
     if (spec.networkMode !== 'bridge') await this.dockerCall(live, 'create', () => this.docker.ensureNetwork(spec.networkMode, own));
+    // the agent's own bus credential, in its environment only (never in the spec's labels, an event or a log)
+    spec = { ...spec, env: { ...spec.env, ...(await this.busEnv(agentId, spec.networkMode)) } };
     const created = await this.dockerCall(live, 'create', () => this.docker.createContainer(spec));
     this.log.info('container created', { agentId, name: state.name, containerId: created.id, existed: !created.created });
     return created;
+  }
+
+  private async busEnv(agentId: string, networkMode: string): Promise<Record<string, string>> {
+    try {
+      return await this.agentBus.envFor(agentId, networkMode);
+    } catch (err) {
+      throw new OperationFailure('create', ErrorCodes.BUS_UNAVAILABLE, `the agent's bus credential: ${(err as Error).message}`);
+    }
+  }
+
+  private async forgetBusCredential(agentId: string): Promise<void> {
+    try {
+      await this.agentBus.forget(agentId);
+    } catch (err) {
+      throw new OperationFailure('remove', ErrorCodes.BUS_UNAVAILABLE, `removing the agent's bus credential: ${(err as Error).message}`);
+    }
   }
 
   private async dockerCall<T>(live: Live, operation: OperationFailure['operation'], fn: () => Promise<T>): Promise<T> {

@@ -1,8 +1,12 @@
+import { AGENT_ID, AgentSubjects, agentInboxPrefix } from '@sacp/agent-protocol';
 import { ADMIN_QUERIES, EVENT_STREAM, Subjects, MONITOR_QUERIES, SENDER_COMMANDS, type SenderKind, QUERY_TYPES } from '@sacp/events';
 
-/** The kinds of connection the bus knows; a reader is an external tool that only watches events. */
-export type BusRole = 'orchestrator' | 'monitor' | 'discord-gateway' | 'api' | 'cli' | 'reader';
-export const SERVICE_ROLES: readonly Exclude<BusRole, 'reader'>[] = ['orchestrator', 'monitor', 'discord-gateway', 'api', 'cli'];
+/**
+ * The kinds of connection the bus knows; a reader is an external tool that only watches
+ * events; an agent is one agent container (user `agent-<agentId>`, made by the orchestrator).
+ */
+export type BusRole = 'orchestrator' | 'monitor' | 'discord-gateway' | 'api' | 'cli' | 'reader' | 'agent';
+export const SERVICE_ROLES: readonly Exclude<BusRole, 'reader' | 'agent'>[] = ['orchestrator', 'monitor', 'discord-gateway', 'api', 'cli'];
 
 export interface BusCredential {
   /** also the NATS user name and the last token of the connection's inbox prefix */
@@ -58,14 +62,18 @@ const readerConsumerApi = (names: string[]) => [
 const orchestratorQueries = QUERY_TYPES.map((t) => Subjects.query(t));
 const frontDoorLogControl = ['sacp.logs.*.*.stop', 'sacp.logs.*.*.alive'];
 
+/** A subject nobody uses: what a malformed credential may touch (an empty allow list would mean "anything"). */
+const NOTHING = '_SACP.NOTHING';
+
 /** The least each credential needs; anything else the server refuses with "Permissions Violation". */
 export function permissionsFor(c: BusCredential): Permissions {
   const inbox = `${inboxPrefix(c.user)}.>`;
   switch (c.role) {
     case 'orchestrator':
       return {
-        publish: { allow: [Subjects.eventWildcard, Subjects.logsWildcard, 'sacp.internal.>', '$JS.API.>'] },
-        subscribe: { allow: [Subjects.commandWildcard, ...orchestratorQueries, Subjects.logsWildcard, 'sacp.internal.>', inbox] },
+        // agent protocol v1: it offers and cancels tasks (sacp.agent.*.in.>) and answers the agents' reports (sacp.agent.*.out.>)
+        publish: { allow: [Subjects.eventWildcard, Subjects.logsWildcard, 'sacp.internal.>', '$JS.API.>', AgentSubjects.allInbound] },
+        subscribe: { allow: [Subjects.commandWildcard, ...orchestratorQueries, Subjects.logsWildcard, 'sacp.internal.>', AgentSubjects.allOutbound, inbox] },
         allowResponses: true,
       };
     case 'monitor':
@@ -86,6 +94,16 @@ export function permissionsFor(c: BusCredential): Permissions {
         // the api forwards the monitor's resource samples to its live WebSocket clients; every front door may tail the collected logs
         subscribe: { allow: [Subjects.logsWildcard, Subjects.agentLogsWildcard, Subjects.eventWildcard, ...(c.role === 'api' ? [Subjects.metricsWildcard] : []), inbox] },
         allowResponses: false,
+      };
+    }
+    case 'agent': {
+      // only its own subjects and its own inbox; answering the control plane's offers needs allow_responses
+      const agentId = c.user.slice('agent-'.length);
+      if (!c.user.startsWith('agent-') || !AGENT_ID.test(agentId)) return { publish: { allow: [NOTHING] }, subscribe: { allow: [NOTHING] }, allowResponses: false };
+      return {
+        publish: { allow: [AgentSubjects.outbound(agentId)] },
+        subscribe: { allow: [AgentSubjects.inbound(agentId), `${agentInboxPrefix(agentId)}.>`] },
+        allowResponses: true,
       };
     }
     case 'reader':

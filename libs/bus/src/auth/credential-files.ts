@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SERVICE_ROLES, USER_NAME, type BusCredential, type BusRole } from './bus-permissions';
 import { natsServerConfig, type NatsServerSettings } from './nats-server-config';
@@ -76,4 +76,13 @@ export function writeServerConfig(natsDir: string, server?: Omit<NatsServerSetti
   const before = existsSync(configPath) ? readFileSync(configPath, 'utf8') : null;
   if (before !== text) writePrivate(configPath, text);
   return { configPath, changed: before !== text };
+}
+
+/** Deletes a credential file; true when there was one. The server keeps accepting it until its config is rewritten and reloaded. */
+export function removeCredential(natsDir: string, user: string): boolean {
+  if (!USER_NAME.test(user)) throw new Error(`"${user}" is not a valid credential name`);
+  const path = credentialPath(natsDir, user);
+  if (!existsSync(path)) return false;
+  rmSync(path, { force: true });
+  return true;
 }

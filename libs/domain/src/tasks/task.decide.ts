@@ -73,7 +73,15 @@ export function decideTask(command: TaskCommand, s: TaskState): TaskDecision {
     case 'assign': {
       if (s.status !== 'queued') return on([]);
       const acceptDueAt = new Date(ms(command.now) + command.acceptTimeoutMs).toISOString();
-      const data = { taskId: s.taskId, agentId: command.agentId, agent: command.agent, attempt: s.attempt + 1, policy: command.policy.slice(0, 500), acceptDueAt, startsAgent: command.startsAgent };
+      const data = {
+        taskId: s.taskId,
+        agentId: command.agentId,
+        agent: command.agent,
+        attempt: s.attempt + 1,
+        policy: command.policy.slice(0, 500),
+        acceptDueAt,
+        startsAgent: command.startsAgent,
+      };
       return on([newEvent('task.assigned', data)]);
     }
     case 'accept': {
@@ -89,7 +97,10 @@ export function decideTask(command: TaskCommand, s: TaskState): TaskDecision {
       requireCurrent(s, command.agentId, command.attempt);
       if (s.reportIds.includes(command.reportId)) return on([]);
       const { agentId, attempt, percent, message, reportId } = command;
-      return on([...implicitAccept(s, command.agentId, command.now), newEvent('task.progressed', { taskId: s.taskId, agentId, attempt, percent, message: message.slice(0, 1000), reportId })]);
+      return on([
+        ...implicitAccept(s, command.agentId, command.now),
+        newEvent('task.progressed', { taskId: s.taskId, agentId, attempt, percent, message: message.slice(0, 1000), reportId }),
+      ]);
     }
     case 'succeed': {
       if (s.status === 'succeeded' && s.agentId === command.agentId && s.attempt === command.attempt) return on([]);

@@ -148,7 +148,17 @@ export function evolveTask(state: TaskState, event: EvolvableEvent): TaskState {
     case 'task.assigned': {
       const d = event.data;
       const attempt: TaskAttempt = { attempt: d.attempt, agentId: d.agentId, agent: d.agent, startedAt: at, acceptedAt: null, endedAt: null, outcome: null, reason: null };
-      return { ...s, ...cleared, status: 'assigned', attempt: d.attempt, agentId: d.agentId, agent: d.agent, acceptDueAt: d.acceptDueAt, progress: null, attempts: [...s.attempts, attempt] };
+      return {
+        ...s,
+        ...cleared,
+        status: 'assigned',
+        attempt: d.attempt,
+        agentId: d.agentId,
+        agent: d.agent,
+        acceptDueAt: d.acceptDueAt,
+        progress: null,
+        attempts: [...s.attempts, attempt],
+      };
     }
     case 'task.accepted': {
       const d = event.data;

@@ -6,7 +6,13 @@ import { EVENT_COLUMNS, toStoredEvent, type EventRow } from '../postgres/event-r
 export interface ActivityScope {
   streamIds: string[];
   alertAgentIds: string[];
+  /** the team whose tasks' streams are in the feed (its newest ACTIVITY_MAX_STREAMS tasks) */
+  taskTeam?: string | null;
+  /** agents whose task events (assigned, accepted, progress, results, failures) are in the feed */
+  taskAgentIds?: string[];
 }
+
+const AGENT_TASK_EVENTS = ['task.assigned', 'task.accepted', 'task.progressed', 'task.succeeded', 'task.attempt_failed', 'task.requeued'];
 
 /** Streams and agents one feed may cover: a bound on the work one page costs. */
 export const ACTIVITY_MAX_STREAMS = 500;
@@ -40,9 +46,19 @@ export class ActivityRepository {
          select * from events
           where type in ('alert.raised', 'alert.resolved') and data->>'agentId' = any($2::text[])
             and ($3::bigint is null or global_position < $3::bigint)
+         union all
+         select e.* from (select 'task-' || task_id as id from tasks where team = $5 order by created_at desc limit ${ACTIVITY_MAX_STREAMS}) t
+           cross join lateral (
+             select * from events
+              where stream_id = t.id and ($3::bigint is null or global_position < $3::bigint)
+              order by stream_position desc limit $4) e
+         union all
+         select * from events
+          where type = any($7::text[]) and data->>'agentId' = any($6::text[])
+            and ($3::bigint is null or global_position < $3::bigint)
        ) events
        order by global_position desc limit $4`,
-      [streamIds, agentIds, before, limit],
+      [streamIds, agentIds, before, limit, scope.taskTeam ?? null, (scope.taskAgentIds ?? []).slice(0, ACTIVITY_MAX_STREAMS), AGENT_TASK_EVENTS],
     );
     return rows.map(toStoredEvent);
   }

@@ -32,20 +32,16 @@ export class TaskRepository {
 
   /** Queued tasks, most urgent first, then oldest first. */
   async queued(limit: number): Promise<string[]> {
-    const rows: { task_id: string }[] = await this.dataSource.query(
-      `select task_id from tasks where status = 'queued' order by priority_rank desc, created_at, task_id limit $1`,
-      [limit],
-    );
+    const rows: { task_id: string }[] = await this.dataSource.query(`select task_id from tasks where status = 'queued' order by priority_rank desc, created_at, task_id limit $1`, [
+      limit,
+    ]);
     return rows.map((r) => r.task_id);
   }
 
   /** Tasks held by an agent (assigned or running): the dispatcher checks their agents are alive. */
-  async held(limit: number): Promise<{ taskId: string; agentId: string }[]> {
-    const rows: { task_id: string; agent_id: string }[] = await this.dataSource.query(
-      `select task_id, agent_id from tasks where status in ('assigned', 'running') order by updated_at limit $1`,
-      [limit],
-    );
-    return rows.map((r) => ({ taskId: r.task_id, agentId: r.agent_id }));
+  async held(limit: number): Promise<TaskState[]> {
+    const rows: { state: TaskState }[] = await this.dataSource.query(`select state from tasks where status in ('assigned', 'running') order by updated_at limit $1`, [limit]);
+    return rows.map((r) => r.state);
   }
 
   /** Tasks whose timer is due at `now`. */
@@ -59,8 +55,17 @@ export class TaskRepository {
 
   /** The earliest timer not yet due, if any: the dispatcher sleeps until then at most. */
   async nextDue(): Promise<Date | null> {
-    const rows: { due: Date | null }[] = await this.dataSource.query(`select min(due_at) as due from tasks where due_at is not null and status in ('queued', 'assigned', 'running')`);
+    const rows: { due: Date | null }[] = await this.dataSource.query(
+      `select min(due_at) as due from tasks where due_at is not null and status in ('queued', 'assigned', 'running')`,
+    );
     return rows[0]?.due ? new Date(rows[0].due) : null;
+  }
+
+  /** Open tasks (queued, assigned or running) of one agent or one team. */
+  async countOpen(of: { agentId: string } | { team: string }): Promise<number> {
+    const [column, value] = 'agentId' in of ? ['agent_id', of.agentId] : ['team', of.team];
+    const rows: { n: string }[] = await this.dataSource.query(`select count(*) as n from tasks where ${column} = $1 and status in ('queued', 'assigned', 'running')`, [value]);
+    return Number(rows[0]?.n ?? 0);
   }
 
   /** Open (assigned or running) tasks per agent, for the agents given. */

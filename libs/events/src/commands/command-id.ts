@@ -15,6 +15,8 @@ export const RESERVED_COMMAND_ID_PREFIXES: Readonly<Record<string, Actor['kind']
   'alert:': 'system',
   'alert-resolve:': 'system',
   'discord-': 'discord',
+  'task-start:': 'system',
+  'subtask:': 'agent',
 };
 
 /** The reserved prefix `commandId` starts with and the actor kind it is kept for, or null. */

@@ -41,6 +41,8 @@ export interface ActivityEntry {
   /** the agent it is about, if any (its name when known) */
   agent: string | null;
   team: string | null;
+  /** the task it is about, for task events */
+  taskId?: string;
   actor: { kind: string; id: string; displayName: string };
   source: string;
   reason: string | null;

@@ -1,0 +1,5 @@
+export * from './subjects';
+export * from './limits';
+export * from './schemas';
+export * from './client-config';
+export * from './agent-client';
