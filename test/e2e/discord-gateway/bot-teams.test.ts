@@ -76,6 +76,76 @@ describe('Discord bot: team commands', () => {
     );
   });
 
+  test('!task for a team: queued for it with its instructions and priority, alice the creator; !task list and /task show find it', async () => {
+    const m = h.say('alice', '!task pair Write the notes --priority high -- first line\nsecond "line"');
+    const text = textOf(await h.waitReply(m, (t) => /📋|❌|⚠️/.test(t), 'answers'));
+    assert.match(text, /📋 task \*\*Write the notes\*\* for team pair is queued/);
+    const id = /id `([0-9a-f-]{36})`/.exec(text)![1]!;
+    const created = (await h.eventsOfCommand(`discord-${m}`)).find((e) => e.type === 'task.created');
+    assert.ok(created, 'task.created recorded');
+    assert.equal(created.data.taskId, id);
+    assert.equal(created.data.instructions, 'first line\nsecond "line"');
+    assert.equal(created.data.priority, 'high');
+    assert.deepEqual(created.data.target, { kind: 'team', team: 'pair', role: null });
+    assert.deepEqual(created.actor, { kind: 'discord', id: h.userId('alice'), displayName: 'alice' });
+
+    const list = h.say('bob', '!task list pair');
+    assert.match(textOf(await h.waitReply(list, (t) => t.includes(id), 'lists the task', 30_000)), /Tasks of team pair[\s\S]*Write the notes/);
+    const show = h.slash('bob', 'task', [{ type: 1, name: 'show', options: [{ type: 3, name: 'task', value: id }] }]);
+    const shown = textOf(await h.waitResponse(show.id, (t) => t.includes('Task: Write the notes'), 'shows the task'));
+    assert.match(shown, /first line\nsecond "line"/);
+    assert.match(shown, /discord:alice/);
+  });
+
+  test('!task cancel asks for a confirmation; the click cancels the open task', async () => {
+    const created = await h.cp.command<{ taskId: string }>('task.create', { title: 'Hang on', team: 'pair', inputs: { sim: { outcome: 'hang' } } });
+    assert.ok(created.ok, JSON.stringify(created));
+    const id = created.result.taskId;
+    const m = h.say('alice', `!task cancel ${id} --reason "changed plans"`);
+    const prompt = await h.waitReply(m, (t) => t.includes('confirm'), 'asks to confirm');
+    assert.match(textOf(prompt), new RegExp(`Cancel task \\*\\*${id}\\*\\*\\?`));
+    h.standIn.buttonClick({ user: 'alice', messageId: prompt.id as string, customId: confirmButton(prompt) });
+    assert.match(textOf(await h.waitReply(m, (t) => /cancelled|❌/.test(t), 'says cancelled', 30_000)), new RegExp(`✖️ task \`${id}\` is cancelled`));
+    await waitFor('the task cancelled in the read model', async () => {
+      const t = await h.cp.query<{ status: string }>('task.get', { taskId: id });
+      return t.ok && t.result.status === 'cancelled' ? true : null;
+    });
+  });
+
+  test("a viewer's task is refused and audited; unknown names, a role for an agent and bad ids are clear errors", async () => {
+    const i = h.slash('bob', 'task', [
+      {
+        type: 1,
+        name: 'create',
+        options: [
+          { type: 3, name: 'assignee', value: 'pair' },
+          { type: 3, name: 'title', value: 'Sneaky' },
+        ],
+      },
+    ]);
+    await h.standIn.waitFor('a private refusal', () => h.privateRepliesTo(i.id).find((t) => t.includes('⛔')));
+    assert.match(h.privateRepliesTo(i.id)[0]!, /creating a task needs the \*\*operator\*\* role; you have \*\*viewer\*\*/);
+    const refused = await h.standIn.waitFor('the refusal in the event log', async () => {
+      const e = await h.eventsOfCommand(`discord-${i.id}`);
+      return e.length ? e : undefined;
+    });
+    assert.deepEqual(
+      refused.map((e) => [e.type, e.data.command]),
+      [['access.refused', 'task.create']],
+    );
+
+    const nobody = h.say('alice', '!task nobody-here Do it');
+    assert.match(textOf(await h.waitReply(nobody, (t) => t.startsWith('❌'), 'is an error')), /nobody-here/);
+    const role = h.say('alice', '!task solo-1 Do it --role coder');
+    assert.match(textOf(await h.waitReply(role, (t) => t.startsWith('⚠️'), 'is a problem')), /--role goes with a team/);
+    const long = h.say('alice', `!task pair ${'long '.repeat(60)}`);
+    assert.match(textOf(await h.waitReply(long, () => true, 'answers')), /title is too long \(\d+ characters; at most 200\)/);
+    const badId = h.say('bob', '!task show 42');
+    assert.match(textOf(await h.waitReply(badId, () => true, 'answers')), /a task id is a UUID/);
+    const unknownId = h.say('bob', '!task show 00000000-0000-4000-8000-000000000000');
+    assert.match(textOf(await h.waitReply(unknownId, (t) => t.startsWith('❌'), 'is an error')), /00000000-0000-4000-8000-000000000000|task/i);
+  });
+
   test('!team stop asks for a confirmation; the click stops every member, once', async () => {
     const stop = h.say('alice', '!team stop pair');
     const prompt = await h.waitReply(stop, (t) => t.includes('confirm'), 'asks to confirm');
