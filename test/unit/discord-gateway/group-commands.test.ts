@@ -2,7 +2,7 @@ import { describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { specOf, usageLine, type ParseResult, type ParsedCommand } from '../../../apps/discord-gateway/src/bot/command-specs';
 import { parsePrefixed, parseSlash } from '../../../apps/discord-gateway/src/bot/command-parser';
-import { confirmReply } from '../../../apps/discord-gateway/src/bot/replies';
+import { confirmReply, helpReply } from '../../../apps/discord-gateway/src/bot/replies';
 import { teamChangedReply } from '../../../apps/discord-gateway/src/bot/team-replies';
 import { taskListReply, taskReply } from '../../../apps/discord-gateway/src/bot/task-replies';
 
@@ -196,5 +196,15 @@ describe('task replies', () => {
       e.fields!.map((f) => `${f.name}: ${f.value}`).join('\n'),
       /Status: ✅ succeeded \(attempt 1 of 3\)[\s\S]*Instructions: step 1\n\\# not a heading[\s\S]*Result: ```\n[\s\S]*ˋˋˋ[\s\S]*Attempts: 1\. coding-coder/,
     );
+  });
+});
+
+describe('help with the team and task commands', () => {
+  test('lists them with their usage and role, within an embed description', () => {
+    const d = helpReply('viewer', '!').embeds![0]!.description!;
+    assert.ok(d.length <= 4096, `help is ${d.length} characters`);
+    assert.match(d, /🔒 `!team deploy <team> \[--reason "<text>"\]`/);
+    assert.match(d, /✅ `!task list \[assignee\]`/);
+    assert.match(d, /🔒 `!task <assignee> <title…> \[-- <instructions>\]/);
   });
 });
