@@ -18,6 +18,7 @@ import { run as liveLatency } from './live-latency.bench';
 import { run as apiAgents } from './api-agents.bench';
 import { run as dashboardGrid } from './dashboard-grid.bench';
 import { run as logIngest } from './log-ingest.bench';
+import { run as tasksLatency } from './tasks-latency.bench';
 import { type BenchResult, machineNote, printResult, printTable } from './report';
 
 const BENCHES: [string, () => Promise<BenchResult>][] = [
@@ -31,6 +32,7 @@ const BENCHES: [string, () => Promise<BenchResult>][] = [
   ['api-agents', apiAgents],
   ['dashboard-grid', dashboardGrid],
   ['log-ingest', logIngest],
+  ['tasks-latency', tasksLatency],
 ];
 
 async function main(): Promise<void> {

@@ -159,7 +159,9 @@ export class TestControlPlane {
   async command<R = Record<string, unknown>>(type: CommandType, payload: unknown, extra: Record<string, unknown> = {}, via?: NatsConnection): Promise<CommandReply<R>> {
     const envelope = { type, version: 1, commandId: randomUUID(), actor: TEST_ACTOR, source: 'test', payload, ...extra };
     const kind = (envelope.actor as Actor).kind;
-    return requestJson<CommandReply<R>>(via ?? (await this.connectionFor(kind)), Subjects.command(type, kind), envelope, 30_000);
+    // sent again (the same envelope: a duplicate is answered with the first outcome) when a reply is lost, as when
+    // nats-server reloads its config for a new agent credential while the command is being answered
+    return requestJson<CommandReply<R>>(via ?? (await this.connectionFor(kind)), Subjects.command(type, kind), envelope, 30_000, { resendAfterMs: 2000 });
   }
 
   /**
@@ -183,7 +185,7 @@ export class TestControlPlane {
   }
 
   async query<R>(type: QueryType, body: unknown = {}): Promise<QueryReply<R>> {
-    return requestJson<QueryReply<R>>(this.nc, Subjects.query(type), body, 30_000);
+    return requestJson<QueryReply<R>>(this.nc, Subjects.query(type), body, 30_000, { resendAfterMs: 2000 });
   }
 
   async status(agent?: string): Promise<AgentStatusView[]> {

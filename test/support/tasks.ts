@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { TaskDetailView } from '@sacp/events';
-import type { TestControlPlane } from './control-plane';
+import { FIXTURE_CONFIG_DIR, type TestControlPlane } from './control-plane';
 import { waitFor } from './ports';
 
 /** A team of sim agents posted whole: two workers and a manager (64 MiB each). */
@@ -51,4 +54,45 @@ export async function taskEvents(cp: TestControlPlane, taskId: string): Promise<
     [`task-${taskId}`],
   );
   return rows.map((r) => ({ type: r.type, data: r.data, actor: r.metadata.actor }));
+}
+
+/**
+ * A config directory with the fixture templates and `mute`: the sim agent's image
+ * running only `sleep`, so that a test plays the agent's side of the protocol itself,
+ * on the member's own credential, without the container answering too.
+ */
+export function muteConfigDir(): { dir: string; remove: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'sacp-tasks-'));
+  cpSync(FIXTURE_CONFIG_DIR, dir, { recursive: true });
+  const mute = {
+    name: 'mute',
+    image: 'sacp/sim-agent:latest',
+    command: ['sleep', '100000'],
+    resources: { memory: '32m', cpus: 0.1, pids: 16 },
+    security: { user: '1000' },
+    stopTimeoutSeconds: 1,
+  };
+  writeFileSync(join(dir, 'agents', 'mute.json'), JSON.stringify(mute));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Creates a team of `mute` members, deploys it and waits until they run; their ids by agent name. */
+export async function deployMuteTeam(cp: TestControlPlane, team: string, members: string[]): Promise<Record<string, string>> {
+  const definition = simTeam(
+    team,
+    members.map((name) => ({ name, role: 'worker' })),
+  );
+  const created = await cp.command('team.create', { definition: { ...definition, members: definition.members.map((m) => ({ ...m, template: 'mute' })) } });
+  assert.ok(created.ok, JSON.stringify(created));
+  const deployed = await cp.command('team.deploy', { team });
+  assert.ok(deployed.ok, JSON.stringify(deployed));
+  const views = await waitFor(
+    `the members of ${team} running`,
+    async () => {
+      const v = (await cp.status()).filter((x) => x.team === team);
+      return v.length === members.length && v.every((x) => x.state.observed === 'running') ? v : null;
+    },
+    60_000,
+  );
+  return Object.fromEntries(views.map((v) => [v.name, v.id]));
 }

@@ -7,7 +7,7 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { requestJson } from '@sacp/bus';
 import { BusServer } from '@sacp/bus/nest';
 import { DockerDriver } from '@sacp/docker';
-import { CommandAudit, CredentialRepository, EventStore, Projector } from '@sacp/event-store';
+import { CommandAudit, CredentialRepository, EventStore, Projector, TaskRepository } from '@sacp/event-store';
 import { COMMAND_TYPES, QueryContracts, Subjects, type CommandReply } from '@sacp/events';
 import { JsonLogger, Metrics, logContext } from '@sacp/platform';
 import { CONFIG, LOGGER } from '@sacp/platform/nest';
@@ -30,6 +30,9 @@ import { VolumeSizes } from '../../../apps/orchestrator/src/volumes/volume-sizes
 import { ControlPlaneLabels } from '../../../apps/orchestrator/src/reconcile/control-plane-labels';
 import { TeamFiles } from '../../../apps/orchestrator/src/teams/team-files';
 import { TeamLocator } from '../../../apps/orchestrator/src/teams/team-locator';
+import { TASK_AGENT_CHANNEL } from '../../../apps/orchestrator/src/tasks/agent-channel.port';
+import { TaskCommandsController } from '../../../apps/orchestrator/src/tasks/task-commands.controller';
+import { TaskLocator } from '../../../apps/orchestrator/src/tasks/task-locator';
 import { testEventStore, type TestEventStore } from '../../support/event-store';
 import { startNats, type TestNats } from '../../support/nats-server';
 
@@ -88,6 +91,7 @@ describe('command handling: controllers, sender check, exception filter, log con
         UsersCommandsController,
         TeamCommandsController,
         VolumeCommandsController,
+        TaskCommandsController,
       ],
       providers: [
         Commands,
@@ -110,6 +114,9 @@ describe('command handling: controllers, sender check, exception filter, log con
         { provide: VolumeSizes, useValue: unused },
         { provide: ControlPlaneLabels, useValue: unused },
         { provide: TeamFiles, useValue: unused },
+        TaskLocator,
+        { provide: TaskRepository, useValue: unused },
+        { provide: TASK_AGENT_CHANNEL, useValue: unused },
       ],
     }).compile();
     server = new BusServer({ url: nats.url, name: 'test-orchestrator', credentials: nats.credential('orchestrator'), queue: 'sacp-orchestrator' });

@@ -5,7 +5,6 @@ import { Projector, TaskRepository } from '@sacp/event-store';
 import { SYSTEM_ACTOR, Subjects } from '@sacp/events';
 import { type JsonLogger } from '@sacp/platform';
 import { CONFIG, LOGGER, NATS } from '@sacp/platform/nest';
-import { AgentLocator } from '../commands/agent-locator';
 import type { OrchestratorConfig } from '../config';
 import { Leadership, type LeaderRole } from '../leadership/leadership';
 import { TeamLocator } from '../teams/team-locator';
@@ -36,7 +35,6 @@ export class TaskDispatcher implements LeaderRole, OnApplicationBootstrap, Befor
   constructor(
     private readonly repository: TaskRepository,
     private readonly projector: Projector,
-    private readonly agents: AgentLocator,
     private readonly teams: TeamLocator,
     private readonly writer: TaskWriter,
     private readonly tasks: TaskLocator,
@@ -99,7 +97,8 @@ export class TaskDispatcher implements LeaderRole, OnApplicationBootstrap, Befor
     const now = new Date();
     for (const taskId of await this.repository.due(now, PASS_LIMIT)) await this.guard(taskId, () => this.expire(taskId, now));
     const agentCache = new Map<string, AgentState>();
-    const agent = async (id: string) => agentCache.get(id) ?? agentCache.set(id, (await this.agents.load(id)).state).get(id)!;
+    // agents as the registry read model has them (caught up above): a primary-key read each, not a stream
+    const agent = async (id: string) => agentCache.get(id) ?? agentCache.set(id, await this.repository.agentState(id)).get(id)!;
     for (const held of await this.repository.held(PASS_LIMIT)) await this.guard(held.taskId, () => this.checkHolder(held, agent));
     const extra = new Map<string, number>();
     for (const taskId of await this.repository.queued(PASS_LIMIT)) await this.guard(taskId, () => this.assign(taskId, agent, extra));

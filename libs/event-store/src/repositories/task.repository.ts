@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import type { TaskState } from '@sacp/domain';
+import { initialAgentState, type AgentState, type TaskState } from '@sacp/domain';
 
 export interface TaskListFilter {
   team?: string;
@@ -66,6 +66,12 @@ export class TaskRepository {
     const [column, value] = 'agentId' in of ? ['agent_id', of.agentId] : ['team', of.team];
     const rows: { n: string }[] = await this.dataSource.query(`select count(*) as n from tasks where ${column} = $1 and status in ('queued', 'assigned', 'running')`, [value]);
     return Number(rows[0]?.n ?? 0);
+  }
+
+  /** An agent's folded state from the agent registry read model (an agent it has no row for: not existing). */
+  async agentState(agentId: string): Promise<AgentState> {
+    const rows: { state: AgentState }[] = await this.dataSource.query('select state from agent_registry where agent_id = $1', [agentId]);
+    return rows[0]?.state ?? initialAgentState(agentId);
   }
 
   /** Open (assigned or running) tasks per agent, for the agents given. */
