@@ -142,7 +142,12 @@ describe('task commands: the prefix and slash forms', () => {
     const cancel = ok(parsePrefixed(`!task cancel ${id} --reason "not needed"`));
     assert.equal(cancel.spec.destructive, true);
     assert.equal(cancel.reason, 'not needed');
-    assert.match(confirmReply(cancel.spec, id, '1', '2').content!, new RegExp(`^Cancel task \\*\\*${id}\\*\\*\\?`));
+    const prompt = confirmReply(cancel.spec, id, '1', '2');
+    assert.match(prompt.content!, new RegExp(`^Cancel task \\*\\*${id}\\*\\*\\?`));
+    assert.deepEqual(
+      prompt.components![0]!.components.map((b) => b.label),
+      [`Cancel ${id}`, 'Keep it'],
+    );
     assert.equal(ok(parseSlash('task', { assignee: 'coding', title: 'Fix it', priority: 'urgent' }, 'create')).args.priority, 'urgent');
     assert.equal(ok(parseSlash('task', { task: id, yes: true }, 'cancel')).yes, true);
     assert.equal(usageLine(specOf('task')!), '!task <assignee> <title…> [-- <instructions>] [--priority <priority>] [--role <role>] [--deadline <deadline>]');

@@ -163,7 +163,8 @@ export function confirmReply(spec: CommandSpec, subject: string, origin: string,
         type: 1,
         components: [
           { type: 2, style: 4, label: clip(`${verb} ${subject}`, 80), custom_id: `sacp:confirm:${origin}` },
-          { type: 2, style: 2, label: 'Cancel', custom_id: `sacp:cancel:${origin}` },
+          // a task's cancellation is confirmed with "Cancel <id>": the other button must not say "Cancel" too
+          { type: 2, style: 2, label: verb === 'Cancel' ? 'Keep it' : 'Cancel', custom_id: `sacp:cancel:${origin}` },
         ],
       },
     ],

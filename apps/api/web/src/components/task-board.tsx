@@ -67,6 +67,7 @@ export function TaskBoard(props: { tasks: Task[] | null; error: string | null; m
           title={`Cancel “${cancelling.title}”?`}
           body={cancelling.agent ? `${cancelling.agent.name} is told to drop it; the task ends as cancelled.` : 'It is not assigned yet; it ends as cancelled.'}
           confirm="Cancel task"
+          dismiss="Keep it"
           danger
           label={null}
           onConfirm={() => api.cancelTask(cancelling.taskId).then(props.onChanged)}
