@@ -89,6 +89,8 @@ describe('Discord bot: team commands', () => {
     assert.deepEqual(created.data.target, { kind: 'team', team: 'pair', role: null });
     assert.deepEqual(created.actor, { kind: 'discord', id: h.userId('alice'), displayName: 'alice' });
 
+    // the list reads the tasks read model, projected just after the commit
+    await waitFor('the task in the read model', async () => ((await h.cp.query('task.get', { taskId: id })).ok ? true : null));
     const list = h.say('bob', '!task list pair');
     assert.match(textOf(await h.waitReply(list, (t) => t.includes(id), 'lists the task', 30_000)), /Tasks of team pair[\s\S]*Write the notes/);
     const show = h.slash('bob', 'task', [{ type: 1, name: 'show', options: [{ type: 3, name: 'task', value: id }] }]);
