@@ -1,7 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, messageOf } from '../api/client';
 import type { Team } from '../api/team-types';
-import type { Agent, TemplateSummary } from '../api/types';
+import type { TemplateSummary } from '../api/types';
+import { fleet } from '../state/fleet';
+import { useStore } from '../state/store';
 import { Dialog } from './dialog';
 import { ErrorNote } from './error-note';
 
@@ -18,22 +20,11 @@ export function AddMemberDialog(props: { team: Team; onClose: () => void; onAdde
   const [role, setRole] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [agents, setAgents] = useState<Agent[] | null>(null);
+  // the fleet as the live connection keeps it: an agent that just left a team shows up here by itself
+  const state = useStore(fleet);
+  const agents = state.loaded ? [...state.agents.values()] : null;
   // agents in no team (the API refuses one that is in a team) that are not removed
   const free = (agents ?? []).filter((a) => !a.team && a.state.desired !== 'removed').sort((a, b) => a.name.localeCompare(b.name));
-
-  // read when asked for: the list as it is now, not as the page last saw it
-  useEffect(() => {
-    if (mode !== 'existing') return;
-    let alive = true;
-    api
-      .agents()
-      .then((list) => alive && setAgents(list))
-      .catch((err: unknown) => alive && setError(messageOf(err)));
-    return () => {
-      alive = false;
-    };
-  }, [mode]);
 
   useEffect(() => {
     api
