@@ -15,7 +15,7 @@ export interface NetworkGateway {
 export async function inspectNetworkGateway(docker: DockerApi, name: string): Promise<NetworkGateway | null> {
   let info: Docker.NetworkInspectInfo;
   try {
-    info = (await docker.api.getNetwork(name).inspect());
+    info = await docker.api.getNetwork(name).inspect();
   } catch (error) {
     if (dockerStatusCode(error) === 404) return null;
     throw docker.fail(error, { operation: 'inspect network', target: name });

@@ -79,6 +79,8 @@ describe('scripts/up.sh runs the services under supervision (real script, real p
       NATS_URL: nats.url,
       // the test's own nats-server wrote its credentials, as services.sh's "sacp bus init" does
       SACP_NATS_CREDENTIALS_DIR: dirname(nats.credentialFile('orchestrator')),
+      // up.sh gives the orchestrator that directory's parent (SACP_NATS_DIR); its agent bus gateway gets a port of its own
+      SACP_AGENT_BUS_PORT: String(await freePort()),
       SACP_CONFIG_DIR: FIXTURE_CONFIG_DIR,
       SACP_INSTANCE: `sup${Date.now().toString(36)}`,
       SACP_UP_SKIP_BUILD: '1',
@@ -117,6 +119,8 @@ describe('scripts/up.sh runs the services under supervision (real script, real p
       assert.equal(environ.SACP_SECRET_KEY !== undefined, service === 'orchestrator', `${service} and SACP_SECRET_KEY`);
       assert.equal(environ.SACP_TEST_ODD_VALUE, ODD, `${service} got the value as it was`);
       assert.equal(environ.NATS_URL, env.NATS_URL);
+      // only the orchestrator writes agents' bus credentials, next to the services' own
+      assert.equal(environ.SACP_NATS_DIR, service === 'orchestrator' ? nats.natsDir : undefined, `${service} and SACP_NATS_DIR`);
       // the services' role, except for the gateway (bus only); the owner's URL reaches no service
       assert.equal(environ.DATABASE_URL, service === 'discord-gateway' ? undefined : env.DATABASE_URL, `${service} and DATABASE_URL`);
       assert.equal(environ.DATABASE_MIGRATION_URL, undefined, `${service} and DATABASE_MIGRATION_URL`);

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from '@jest/globals';
-import { natsServerConfig, permissionsFor, credentialPath, ensureCredential, initBus, listCredentials } from '@sacp/bus';
+import { natsServerConfig, permissionsFor, credentialPath, ensureCredential, initBus, listCredentials, removeCredential } from '@sacp/bus';
 
 const settings = { host: '127.0.0.1', port: 4222, storeDir: '/var/lib/sacp/nats' };
 
@@ -38,6 +38,24 @@ describe('nats-server config generator', () => {
     }
   });
 
+  test("an agent's credential reaches only its own protocol subjects and inbox; a malformed one reaches nothing", () => {
+    const id = '0b1c5e9e-3f6a-4f7e-9d2a-1c2b3d4e5f60';
+    assert.deepEqual(permissionsFor({ user: `agent-${id}`, password: 'x', role: 'agent' }), {
+      publish: { allow: [`sacp.agent.${id}.out.>`] },
+      subscribe: { allow: [`sacp.agent.${id}.in.>`, `_INBOX.agent-${id}.>`] },
+      allowResponses: true,
+    });
+    for (const user of ['agent-*', 'agent->', 'agent-x', 'someone'])
+      assert.deepEqual(permissionsFor({ user, password: 'x', role: 'agent' }), {
+        publish: { allow: ['_SACP.NOTHING'] },
+        subscribe: { allow: ['_SACP.NOTHING'] },
+        allowResponses: false,
+      });
+    const orchestrator = permissionsFor({ user: 'orchestrator', password: 'x', role: 'orchestrator' });
+    assert.ok(orchestrator.publish.allow.includes('sacp.agent.*.in.>'));
+    assert.ok(orchestrator.subscribe.allow.includes('sacp.agent.*.out.>'));
+  });
+
   test('credentials are created once, mode 600, and kept on the next init', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sacp-bus-'));
     try {
@@ -51,6 +69,9 @@ describe('nats-server config generator', () => {
       assert.equal(readFileSync(credentialPath(dir, 'monitor'), 'utf8'), before);
       ensureCredential(dir, 'grafana', 'reader');
       assert.equal(listCredentials(dir).length, 6);
+      assert.equal(removeCredential(dir, 'grafana'), true);
+      assert.equal(removeCredential(dir, 'grafana'), false);
+      assert.equal(listCredentials(dir).length, 5);
       assert.throws(() => ensureCredential(dir, '../etc', 'reader'), /not a valid credential name/);
     } finally {
       rmSync(dir, { recursive: true, force: true });

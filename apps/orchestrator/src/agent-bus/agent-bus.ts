@@ -2,7 +2,8 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import { AgentBusEnv } from '@sacp/agent-protocol';
 import { DockerDriver } from '@sacp/docker';
 import { type JsonLogger } from '@sacp/platform';
-import { CONFIG, LOGGER } from '@sacp/platform/nest';
+import { CONFIG, LOGGER, NATS } from '@sacp/platform/nest';
+import type { NatsConnection } from '@nats-io/nats-core';
 import type { OrchestratorConfig } from '../config';
 import { ControlPlaneLabels } from '../reconcile/control-plane-labels';
 import { AgentCredentials } from './agent-credentials';
@@ -10,6 +11,8 @@ import { BusGateway } from './bus-gateway';
 
 /** Docker's names for its default bridge; a container's NetworkMode "default" is the bridge too. */
 const DEFAULT_BRIDGE = new Set(['bridge', 'default']);
+/** every this many rounds of SACP_AGENT_BUS_RETRY_MS, the networks of our containers are looked up again */
+const RESCAN_EVERY = 4;
 /** Modes with no network of their own to serve (no network, the host's, another container's). */
 const NO_GATEWAY = /^(none|host|container:.*)$/;
 
@@ -23,6 +26,7 @@ export class AgentBus implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly credentials: AgentCredentials | null;
   private readonly gateway: BusGateway;
   private timer: NodeJS.Timeout | null = null;
+  private rounds = 0;
   /** networks whose gateway address this replica keeps trying to serve */
   private readonly networks = new Set<string>(['bridge']);
 
@@ -31,11 +35,17 @@ export class AgentBus implements OnApplicationBootstrap, OnApplicationShutdown {
     private readonly labels: ControlPlaneLabels,
     @Inject(CONFIG) private readonly config: OrchestratorConfig,
     @Inject(LOGGER) private readonly log: JsonLogger,
+    @Inject(NATS) nc: NatsConnection,
   ) {
     const nats = new URL(config.NATS_URL.split(',')[0]!.trim());
     this.credentials = config.SACP_NATS_DIR ? new AgentCredentials(config.SACP_NATS_DIR, config.NATS_URL, log) : null;
     this.gateway = new BusGateway(
-      { port: config.SACP_AGENT_BUS_PORT, target: { host: nats.hostname, port: Number(nats.port || 4222) }, maxConnections: config.SACP_AGENT_BUS_MAX_CONNECTIONS },
+      {
+        port: config.SACP_AGENT_BUS_PORT,
+        target: { host: nats.hostname, port: Number(nats.port || 4222) },
+        maxConnections: config.SACP_AGENT_BUS_MAX_CONNECTIONS,
+        serverId: () => nc.info?.server_id,
+      },
       log,
     );
   }
@@ -83,10 +93,12 @@ export class AgentBus implements OnApplicationBootstrap, OnApplicationShutdown {
 
   /** The gateway on every network our agents use (and Docker's bridge): bound here, or known to be served by another replica. */
   private async serveAll(): Promise<void> {
-    for (const c of await this.docker.listByLabels(await this.labels.own())) {
-      const mode = c.networkMode ?? 'bridge';
-      if (!NO_GATEWAY.test(mode)) this.networks.add(DEFAULT_BRIDGE.has(mode) ? 'bridge' : mode);
-    }
+    // the networks of our containers (some made by other replicas), looked up at start and every few rounds: listing inspects each container
+    if (this.rounds++ % RESCAN_EVERY === 0)
+      for (const c of await this.docker.listByLabels(await this.labels.own())) {
+        const mode = c.networkMode ?? 'bridge';
+        if (!NO_GATEWAY.test(mode)) this.networks.add(DEFAULT_BRIDGE.has(mode) ? 'bridge' : mode);
+      }
     for (const network of this.networks) await this.serve(network).catch((err: Error) => this.log.warn('agent bus gateway not served', { network, error: err.message }));
   }
 

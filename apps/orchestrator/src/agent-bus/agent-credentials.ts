@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { agentBusUser } from '@sacp/agent-protocol';
 import { connectBus, ensureCredential, pidFilePath, removeCredential, writeServerConfig, type BusCredential } from '@sacp/bus';
-import type { JsonLogger } from '@sacp/platform';
+import { JsonLogger } from '@sacp/platform';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -27,6 +27,8 @@ export class AgentCredentials {
   ensure(agentId: string): Promise<BusCredential> {
     return this.serialized(async () => {
       const { credential, created } = ensureCredential(this.natsDir, agentBusUser(agentId), 'agent');
+      // should it ever reach a log line (an error quoting the environment), it is written [redacted]
+      JsonLogger.redactValue(credential.password);
       if (!created && (await this.accepted(credential))) return credential;
       const started = Date.now();
       for (let round = 0; ; round++) {

@@ -8,6 +8,30 @@ export interface BusGatewayOptions {
   target: { host: string; port: number };
   /** connections at once per address; more are refused (SACP_AGENT_BUS_MAX_CONNECTIONS) */
   maxConnections: number;
+  /** our NATS server's id: an address in use must lead to it, or it is someone else's port */
+  serverId?: () => string | undefined;
+}
+
+/** The server_id in the INFO line a NATS server (or a gateway to one) sends first; null when none comes. */
+export function natsServerIdAt(host: string, port: number, timeoutMs = 2000): Promise<string | null> {
+  return new Promise((resolve) => {
+    const s = connect(port, host);
+    let text = '';
+    const done = (id: string | null) => (s.destroy(), clearTimeout(timer), resolve(id));
+    const timer = setTimeout(() => done(null), timeoutMs);
+    s.on('error', () => done(null));
+    s.on('data', (chunk: Buffer) => {
+      text += chunk.toString('utf8');
+      const end = text.indexOf('\r\n');
+      if (end < 0) return text.length > 64 * 1024 ? done(null) : undefined;
+      const m = /^INFO\s+(\{.*\})\s*$/.exec(text.slice(0, end));
+      try {
+        done(m ? ((JSON.parse(m[1]!) as { server_id?: string }).server_id ?? null) : null);
+      } catch {
+        done(null);
+      }
+    });
+  });
 }
 
 type Listener = { state: 'serving'; server: Server } | { state: 'elsewhere' } | { state: 'binding'; done: Promise<void> };
@@ -75,12 +99,8 @@ export class BusGateway {
     return new Promise<void>((resolve, reject) => {
       server.once('error', (err: NodeJS.ErrnoException) => {
         if (err.code === 'EADDRINUSE') {
-          if (!this.toldElsewhere.has(address)) {
-            this.toldElsewhere.add(address);
-            this.log.info('agent bus gateway address in use: another replica serves it', { address, port: this.options.port });
-          }
           this.listeners.set(address, { state: 'elsewhere' });
-          return resolve();
+          return void this.tellElsewhere(address).finally(resolve);
         }
         this.listeners.delete(address);
         reject(new Error(`the agent bus gateway cannot listen on ${address}:${this.options.port}: ${err.message}`));
@@ -93,6 +113,25 @@ export class BusGateway {
         resolve();
       });
     });
+  }
+
+  /** Says once who holds the address: another replica (it leads to our NATS) or a stranger (agents there cannot reach the bus). */
+  private async tellElsewhere(address: string): Promise<void> {
+    const ours = this.options.serverId?.();
+    const theirs = ours ? await natsServerIdAt(address, this.options.port) : ours;
+    const foreign = ours !== undefined && theirs !== ours;
+    const key = `${address} ${foreign}`;
+    if (this.toldElsewhere.has(key)) return;
+    this.toldElsewhere.add(key);
+    if (foreign)
+      this.log.error(
+        "agent bus gateway address in use by something that is not this control plane's NATS: agents on that network cannot reach the bus; set SACP_AGENT_BUS_PORT to a free port",
+        {
+          address,
+          port: this.options.port,
+        },
+      );
+    else this.log.info('agent bus gateway address in use: another replica serves it', { address, port: this.options.port });
   }
 
   private forward(client: Socket): void {

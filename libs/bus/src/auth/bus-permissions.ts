@@ -62,6 +62,16 @@ const readerConsumerApi = (names: string[]) => [
 const orchestratorQueries = QUERY_TYPES.map((t) => Subjects.query(t));
 const frontDoorLogControl = ['sacp.logs.*.*.stop', 'sacp.logs.*.*.alive'];
 
+/**
+ * The services that answer requests (the orchestrator, the monitor) may publish into any
+ * inbox. allow_responses alone is not enough: nats-server forgets the replies a
+ * connection owes when it reloads its config, and it reloads whenever an agent's
+ * credential is added or removed, so an answer sent at that moment would be refused.
+ * Publishing into an inbox reads nothing: replies stay private (nobody may subscribe to
+ * another's inbox), and these services already answer every request sent to them.
+ */
+const ANSWERS = '_INBOX.>';
+
 /** A subject nobody uses: what a malformed credential may touch (an empty allow list would mean "anything"). */
 const NOTHING = '_SACP.NOTHING';
 
@@ -72,13 +82,13 @@ export function permissionsFor(c: BusCredential): Permissions {
     case 'orchestrator':
       return {
         // agent protocol v1: it offers and cancels tasks (sacp.agent.*.in.>) and answers the agents' reports (sacp.agent.*.out.>)
-        publish: { allow: [Subjects.eventWildcard, Subjects.logsWildcard, 'sacp.internal.>', '$JS.API.>', AgentSubjects.allInbound] },
+        publish: { allow: [Subjects.eventWildcard, Subjects.logsWildcard, 'sacp.internal.>', '$JS.API.>', AgentSubjects.allInbound, ANSWERS] },
         subscribe: { allow: [Subjects.commandWildcard, ...orchestratorQueries, Subjects.logsWildcard, 'sacp.internal.>', AgentSubjects.allOutbound, inbox] },
         allowResponses: true,
       };
     case 'monitor':
       return {
-        publish: { allow: [...commandSubjects('system'), Subjects.metricsWildcard, Subjects.agentLogsWildcard, ...serviceConsumerApi] },
+        publish: { allow: [...commandSubjects('system'), Subjects.metricsWildcard, Subjects.agentLogsWildcard, ...serviceConsumerApi, ANSWERS] },
         subscribe: { allow: [Subjects.metricsWildcard, ...MONITOR_QUERIES.map(Subjects.query), Subjects.eventWildcard, inbox] },
         allowResponses: true,
       };

@@ -2,9 +2,9 @@ import { z } from 'zod';
 import { Limits } from '../limits';
 import type { MetricsAgentsReply } from '../metrics';
 import type { MONITOR_QUERIES } from '../senders';
-import { TeamQueryContracts, type ActivityEntry, type TeamView } from '../teams/team-views';
-import { TaskQueryContracts, type TaskDetailView, type TaskView } from '../tasks/task-views';
-import type { LogSearchRequest, StoredLogLine } from './log-search';
+import { TeamQueryContracts, type TeamQueryResults } from '../teams/team-views';
+import { TaskQueryContracts, type TaskQueryResults } from '../tasks/task-views';
+import type { LogQueryResults, LogSearchRequest } from './log-search';
 import type { LogFollowView, TemplateDetailView, TemplateDiffView, TemplateListView, TemplateVersionDetailView, TemplateVersionView, VolumeListView } from './query-results';
 
 /**
@@ -276,7 +276,7 @@ export interface EventsSpanView {
 }
 
 /** What each query answers in `result`. */
-export interface QueryResults {
+export interface QueryResults extends TeamQueryResults, TaskQueryResults, LogQueryResults {
   'agent.status': AgentStatusView[];
   'agent.history': HistoryEntry[];
   'agent.logs': LogsPage | LogFollowView;
@@ -294,13 +294,6 @@ export interface QueryResults {
   'user.list': UserView[];
   'token.list': TokenView[];
   'metrics.agents': MetricsAgentsReply;
-  'team.list': TeamView[];
-  'team.get': TeamView;
-  'team.activity': ActivityEntry[];
-  'task.list': TaskView[];
-  'task.get': TaskDetailView;
-  'agent.activity': ActivityEntry[];
-  'logs.search': StoredLogLine[];
 }
 
 /** A query's result for this body: `agent.logs` with `follow: true` answers where its lines go, otherwise a page of lines. */

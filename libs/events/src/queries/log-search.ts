@@ -44,3 +44,8 @@ export interface StoredLogLine {
 
 /** What the collector publishes on `sacp.agentlogs.<agentId>` as it stores each line (NATS core, live tail). */
 export type LiveLogLine = StoredLogLine;
+
+/** What the monitor's log search answers in `result` (part of QueryResults). */
+export interface LogQueryResults {
+  'logs.search': StoredLogLine[];
+}

@@ -54,3 +54,9 @@ export const TaskQueryContracts = {
   }),
   'task.get': z.object({ taskId: TaskIdSchema }),
 } as const;
+
+/** What the task queries answer in `result` (part of QueryResults). */
+export interface TaskQueryResults {
+  'task.list': TaskView[];
+  'task.get': TaskDetailView;
+}

@@ -67,3 +67,11 @@ export const TeamQueryContracts = {
 } as const;
 
 export const DEFAULT_ACTIVITY_PAGE_SIZE = 50;
+
+/** What the team queries answer in `result` (part of QueryResults). */
+export interface TeamQueryResults {
+  'team.list': TeamView[];
+  'team.get': TeamView;
+  'team.activity': ActivityEntry[];
+  'agent.activity': ActivityEntry[];
+}
