@@ -2,7 +2,7 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { generateSealingKey, sealSecret } from '@sacp/platform';
-import { DiscordStandIn, type DiscordStandInOptions, type InteractionRecord, type Json } from './discord-stand-in';
+import { DiscordStandIn, type DiscordStandInOptions, type InteractionRecord, type Json, type SlashOptions } from './discord-stand-in';
 import { TestControlPlane, type ControlPlaneOptions } from './control-plane';
 import { REPO_ROOT, type ServiceProcess } from './service-process';
 
@@ -125,7 +125,7 @@ export class BotHarness {
     return this.standIn.waitFor(`a DM to ${user}`, () => this.standIn.directMessagesTo(user).find((m) => pred(textOf(m))), timeoutMs);
   }
 
-  slash(user: string, name: string, options?: Record<string, string | number | boolean>, channel = 'control'): InteractionRecord {
+  slash(user: string, name: string, options?: SlashOptions, channel = 'control'): InteractionRecord {
     return this.standIn.slashCommand({ channel, user, name, ...(options ? { options } : {}) });
   }
 

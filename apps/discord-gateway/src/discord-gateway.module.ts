@@ -18,6 +18,8 @@ import { ButtonHandler } from './bot/button-handler';
 import { CommandIntake } from './bot/command-intake';
 import { CommandRunner } from './bot/command-runner';
 import { LogTailer } from './bot/log-tail';
+import { TaskCommandRunner } from './bot/task-command-runner';
+import { TeamCommandRunner } from './bot/team-command-runner';
 import { Confirmations } from './bot/confirmations';
 import { DiscordBot } from './bot/discord-bot';
 import { InFlight } from './bot/in-flight';
@@ -49,6 +51,8 @@ export function discordGatewayModule(config: DiscordGatewayConfig, log: JsonLogg
       AgentFollower,
       LogTailer,
       CommandRunner,
+      TeamCommandRunner,
+      TaskCommandRunner,
       Confirmations,
       CommandIntake,
       ButtonHandler,

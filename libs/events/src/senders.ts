@@ -44,7 +44,23 @@ const USER_COMMANDS = ['user.add', 'user.set_role', 'user.set_password', 'user.r
  */
 export const SENDER_COMMANDS: Record<SenderKind, readonly CommandType[]> = {
   cli: [...OPERATOR_COMMANDS, ...USER_COMMANDS, 'alert.acknowledge'],
-  discord: ['task.create', 'task.cancel', 'agent.deploy', 'agent.start', 'agent.stop', 'agent.restart', 'agent.remove', 'agent.adopt', 'access.refuse'],
+  discord: [
+    'agent.deploy',
+    'agent.start',
+    'agent.stop',
+    'agent.restart',
+    'agent.remove',
+    'agent.adopt',
+    'team.create',
+    'team.delete',
+    'team.add_member',
+    'team.remove_member',
+    'team.deploy',
+    'team.stop',
+    'task.create',
+    'task.cancel',
+    'access.refuse',
+  ],
   api: [...OPERATOR_COMMANDS, ...USER_COMMANDS, 'alert.acknowledge', 'access.refuse'],
   system: ['agent.schedule_restart', 'agent.abandon_recovery', 'agent.report_health', 'alert.raise', 'alert.resolve', 'agent.stop'],
 };

@@ -30,7 +30,7 @@ describe('Discord bot: commands become control-plane commands', () => {
       .commands(h.guildId)
       .map((c) => c.name as string)
       .sort();
-    assert.deepEqual(names, ['activity', 'adopt', 'deploy', 'help', 'history', 'logs', 'restart', 'rm', 'start', 'status', 'stop', 'tail', 'team', 'templates', 'why']);
+    assert.deepEqual(names, ['activity', 'adopt', 'deploy', 'help', 'history', 'logs', 'restart', 'rm', 'start', 'status', 'stop', 'tail', 'task', 'team', 'templates', 'why']);
     const stop = h.standIn.commands(h.guildId).find((c) => c.name === 'stop')!;
     assert.deepEqual(
       (stop.options as Json[]).map((o) => [o.name, o.required === true]),

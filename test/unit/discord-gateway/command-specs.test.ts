@@ -4,6 +4,8 @@ import { COMMAND_SPECS, specOf, usageLine, type ParseResult, type ParsedCommand 
 import { parsePrefixed, parseSlash } from '../../../apps/discord-gateway/src/bot/command-parser';
 import { slashDefinitions } from '../../../apps/discord-gateway/src/bot/slash-commands';
 
+type Json = Record<string, unknown>;
+
 /** the parsed command, failing the test with the problem when there is none */
 function ok(r: ParseResult | null): ParsedCommand {
   assert.ok(r, 'expected the text to be for the bot');
@@ -226,10 +228,28 @@ describe('slashDefinitions: what Discord accepts', () => {
   const defs = slashDefinitions();
   const NAME = /^[-_\p{Ll}\p{Lo}\p{N}]{1,32}$/u;
 
-  test('every command of the table is defined exactly once, as a chat-input command', () => {
-    assert.deepEqual(defs.map((d) => d.name).sort(), COMMAND_SPECS.map((s) => s.name).sort());
+  /** a command's options as registered: its own, or those of its sub-command in its group's command */
+  const optionsOf = (spec: (typeof COMMAND_SPECS)[number]): Json[] => {
+    const [word] = spec.name.split(' ');
+    const def = defs.find((d) => d.name === word)!;
+    return spec.sub === undefined ? def.options : ((def.options.find((o) => o.name === spec.sub)!.options ?? []) as Json[]);
+  };
+  /** every list of options Discord reads: a command's, or each of its sub-commands' */
+  const optionLists = (): [string, Json[]][] =>
+    defs.flatMap((d) =>
+      d.options.some((o) => o.type === 1) ? d.options.map((o) => [`${d.name} ${String(o.name)}`, o.options as Json[]] as [string, Json[]]) : [[d.name, d.options]],
+    );
+
+  test('every command of the table is defined exactly once, as a chat-input command; a group as one command with sub-commands', () => {
+    const words = [...new Set(COMMAND_SPECS.map((s) => s.name.split(' ')[0]!))].sort();
+    assert.deepEqual(defs.map((d) => d.name).sort(), words);
     assert.equal(new Set(defs.map((d) => d.name)).size, defs.length);
     for (const d of defs) assert.equal(d.type, 1, d.name);
+    const team = defs.find((d) => d.name === 'team')!;
+    assert.deepEqual(
+      team.options.map((o) => [o.type, o.name]),
+      ['show', 'create', 'deploy', 'stop', 'add', 'remove', 'delete'].map((n) => [1, n]),
+    );
   });
 
   test('names are lower-case, at most 32 characters; descriptions 1-100 characters', () => {
@@ -237,38 +257,40 @@ describe('slashDefinitions: what Discord accepts', () => {
       assert.match(d.name, NAME, d.name);
       assert.ok(d.description.length >= 1 && d.description.length <= 100, `${d.name}: description of ${d.description.length}`);
       assert.ok(d.options.length <= 25, d.name);
-      const names = d.options.map((o) => o.name as string);
-      assert.equal(new Set(names).size, names.length, `${d.name}: duplicate option names`);
-      for (const o of d.options) {
-        assert.match(String(o.name), NAME, `${d.name}.${String(o.name)}`);
+    }
+    for (const [name, options] of optionLists()) {
+      const names = options.map((o) => o.name as string);
+      assert.equal(new Set(names).size, names.length, `${name}: duplicate option names`);
+      for (const o of options) {
+        assert.match(String(o.name), NAME, `${name}.${String(o.name)}`);
         const desc = String(o.description);
-        assert.ok(desc.length >= 1 && desc.length <= 100, `${d.name}.${String(o.name)}: description of ${desc.length}`);
-        assert.ok([3, 4, 5].includes(o.type as number), `${d.name}.${String(o.name)}: option type ${String(o.type)}`);
+        assert.ok(desc.length >= 1 && desc.length <= 100, `${name}.${String(o.name)}: description of ${desc.length}`);
+        assert.ok([3, 4, 5].includes(o.type as number), `${name}.${String(o.name)}: option type ${String(o.type)}`);
       }
     }
   });
 
   test('required options come before optional ones (Discord rejects the registration otherwise)', () => {
-    for (const d of defs) {
-      const firstOptional = d.options.findIndex((o) => o.required !== true);
+    for (const [name, options] of optionLists()) {
+      const firstOptional = options.findIndex((o) => o.required !== true);
       if (firstOptional < 0) continue;
       assert.ok(
-        d.options.slice(firstOptional).every((o) => o.required !== true),
-        `${d.name}: ${d.options.map((o) => `${String(o.name)}${o.required ? '*' : ''}`).join(', ')}`,
+        options.slice(firstOptional).every((o) => o.required !== true),
+        `${name}: ${options.map((o) => `${String(o.name)}${o.required ? '*' : ''}`).join(', ')}`,
       );
     }
   });
 
   test('options mirror the table: arguments, then yes for destructive commands, reason where recorded', () => {
     for (const spec of COMMAND_SPECS) {
-      const d = defs.find((x) => x.name === spec.name)!;
+      const options = optionsOf(spec);
       const expected = [...spec.args.map((a) => a.name), ...(spec.destructive ? ['yes'] : []), ...(spec.takesReason ? ['reason'] : [])];
       assert.deepEqual(
-        d.options.map((o) => o.name),
+        options.map((o) => o.name),
         expected,
         spec.name,
       );
-      for (const a of spec.args) assert.equal(d.options.find((o) => o.name === a.name)!.required, a.required, `${spec.name}.${a.name}`);
+      for (const a of spec.args) assert.equal(options.find((o) => o.name === a.name)!.required, a.required, `${spec.name}.${a.name}`);
     }
   });
 
@@ -280,10 +302,10 @@ describe('slashDefinitions: what Discord accepts', () => {
     // what Discord lets through, the parser accepts; one beyond, it refuses
     assert.ok(parseSlash('logs', { agent: 'a', lines: lines.max_value as number }).ok);
     assert.ok(!parseSlash('logs', { agent: 'a', lines: (lines.max_value as number) + 1 }).ok);
-    for (const d of defs)
-      for (const o of d.options) {
-        if (o.type === 4) assert.ok(Number.isInteger(o.min_value) && Number.isInteger(o.max_value), `${d.name}.${String(o.name)}`);
-        if (o.type === 3) assert.ok(typeof o.max_length === 'number' && o.max_length >= 1 && o.max_length <= 6000, `${d.name}.${String(o.name)}`);
+    for (const [name, options] of optionLists())
+      for (const o of options) {
+        if (o.type === 4) assert.ok(Number.isInteger(o.min_value) && Number.isInteger(o.max_value), `${name}.${String(o.name)}`);
+        if (o.type === 3) assert.ok(typeof o.max_length === 'number' && o.max_length >= 1 && o.max_length <= 6000, `${name}.${String(o.name)}`);
       }
   });
 

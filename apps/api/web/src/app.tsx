@@ -8,6 +8,8 @@ import { AuditPage } from './pages/audit';
 import { LogsPage } from './pages/logs';
 import { SignInPage } from './pages/sign-in';
 import { TemplateDetailPage } from './pages/template-detail';
+import { TeamDetailPage } from './pages/team-detail';
+import { TeamsPage } from './pages/teams';
 import { TemplatesPage } from './pages/templates';
 import { TokensPage } from './pages/tokens';
 import { UsersPage } from './pages/users';
@@ -21,6 +23,8 @@ function Page({ me }: { me: Me }) {
   let m: Record<string, string> | null;
   if (match('/', path)) return <AgentsPage me={me} />;
   if ((m = match('/agents/:name', path))) return <AgentDetailPage key={m.name} name={m.name!} me={me} />;
+  if (match('/teams', path)) return <TeamsPage />;
+  if ((m = match('/teams/:name', path))) return <TeamDetailPage key={m.name} name={m.name!} me={me} />;
   if (match('/alerts', path)) return <AlertsPage me={me} />;
   if (match('/audit', path)) return <AuditPage />;
   if (match('/logs', path)) return <LogsPage />;

@@ -8,7 +8,7 @@ import type { ButtonInteraction } from 'discord.js';
 import { JsonLogger } from '@sacp/platform';
 import { LOGGER } from '@sacp/platform/nest';
 import { inertLine } from '../text/inert';
-import { specOf } from './command-specs';
+import { specOf, subjectOf } from './command-specs';
 import { CommandIntake, discordActor } from './command-intake';
 import { Confirmations } from './confirmations';
 import { refusedReply } from './replies';
@@ -55,7 +55,7 @@ export class ButtonHandler {
     if (found.started) return responder.privately({ content: 'already confirmed; the command runs once' });
     if (kind === 'cancel') {
       this.confirmations.forget(origin);
-      await interaction.update({ content: `✖️ cancelled: ${cmd.spec.name} ${inertLine(String(cmd.args.agent))} was not run`, components: [], allowedMentions: NO_PINGS });
+      await interaction.update({ content: `✖️ cancelled: ${cmd.spec.name} ${inertLine(subjectOf(cmd))} was not run`, components: [], allowedMentions: NO_PINGS });
       return;
     }
     const actor = discordActor(interaction.member && 'displayName' in interaction.member ? interaction.member : null, interaction.user);
@@ -67,7 +67,7 @@ export class ButtonHandler {
     }
     found.started = true;
     await interaction.update({
-      content: `⏳ ${cmd.spec.name} ${inertLine(String(cmd.args.agent))}: confirmed by <@${interaction.user.id}>…`,
+      content: `⏳ ${cmd.spec.name} ${inertLine(subjectOf(cmd))}: confirmed by <@${interaction.user.id}>…`,
       components: [],
       allowedMentions: NO_PINGS,
     });

@@ -11,7 +11,7 @@ import type { Actor, Role } from '@sacp/events';
 import { JsonLogger } from '@sacp/platform';
 import { CONFIG, LOGGER } from '@sacp/platform/nest';
 import type { DiscordGatewayConfig } from '../config';
-import type { ParseResult, ParsedCommand, CommandSpec } from './command-specs';
+import { subjectOf, type ParseResult, type ParsedCommand, type CommandSpec } from './command-specs';
 import { CommandRunner } from './command-runner';
 import { Confirmations } from './confirmations';
 import { confirmReply, refusedReply, usageReply } from './replies';
@@ -67,7 +67,7 @@ export class CommandIntake {
     }
     if (cmd.spec.destructive && !cmd.yes) {
       this.confirmations.hold(c.originId, c.userId, { parsed: cmd, responder });
-      return responder.answer(confirmReply(cmd.spec, String(cmd.args.agent), c.originId, c.userId));
+      return responder.answer(confirmReply(cmd.spec, subjectOf(cmd), c.originId, c.userId));
     }
     if (cmd.spec.name !== 'help') await responder.defer();
     await this.run(cmd, { commandId, actor, source, held, responder });

@@ -15,6 +15,8 @@ import { changedReply, errorReply, helpReply, historyReply, logsReply, templates
 import type { BotReply } from './reply-types';
 import { LogTailer } from './log-tail';
 import { StatusReader } from './status-reader';
+import { TaskCommandRunner } from './task-command-runner';
+import { TeamCommandRunner } from './team-command-runner';
 import { activityReply, teamReply } from './team-replies';
 
 export interface RunContext {
@@ -51,6 +53,8 @@ export class CommandRunner {
     @Inject(StatusReader) private readonly reader: StatusReader,
     @Inject(AgentFollower) private readonly follower: AgentFollower,
     @Inject(LogTailer) private readonly tailer: LogTailer,
+    @Inject(TeamCommandRunner) private readonly teams: TeamCommandRunner,
+    @Inject(TaskCommandRunner) private readonly tasks: TaskCommandRunner,
     @Inject(CONFIG) config: DiscordGatewayConfig,
   ) {
     this.prefix = config.DISCORD_PREFIX;
@@ -115,6 +119,18 @@ export class CommandRunner {
       case 'restart':
       case 'rm':
         return this.change(cmd.spec.name, cmd, ctx);
+      case 'team create':
+      case 'team deploy':
+      case 'team stop':
+      case 'team add':
+      case 'team remove':
+      case 'team delete':
+        return this.teams.run(cmd, this.sending(cmd, ctx));
+      case 'task':
+      case 'task list':
+      case 'task show':
+      case 'task cancel':
+        return this.tasks.run(cmd, this.sending(cmd, ctx));
     }
   }
 

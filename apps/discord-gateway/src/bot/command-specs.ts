@@ -3,33 +3,10 @@
  * its usage line. The same table drives the `!` prefix parser, the slash command
  * definitions registered with Discord, `help`, and the authorisation check.
  */
-import type { CommandType, Role } from '@sacp/events';
+import type { ArgKind, ArgSpec, CommandSpec } from './command-spec.types';
+import { GROUP_SPECS } from './group-command-specs';
 
-export type ArgKind = 'agent' | 'template' | 'name' | 'target' | 'lines' | 'limit' | 'container' | 'team' | 'seconds';
-
-export interface ArgSpec {
-  name: ArgKind;
-  required: boolean;
-  description: string;
-}
-
-export type CommandName = 'status' | 'deploy' | 'stop' | 'start' | 'restart' | 'rm' | 'adopt' | 'logs' | 'tail' | 'history' | 'why' | 'templates' | 'team' | 'activity' | 'help';
-
-export interface CommandSpec {
-  name: CommandName;
-  summary: string;
-  /** null: anyone in the guild may run it */
-  role: Role | null;
-  args: ArgSpec[];
-  /** asks for a confirmation button unless `--yes` is given */
-  destructive: boolean;
-  /** takes `--reason <text>`, recorded with the events */
-  takesReason: boolean;
-  /** the bus command it becomes (queries have none) */
-  busCommand: CommandType | null;
-  /** words for refusals: "stopping an agent" */
-  doing: string;
-}
+export type { ArgKind, ArgSpec, CommandName, CommandSpec } from './command-spec.types';
 
 const agentArg: ArgSpec = { name: 'agent', required: true, description: 'agent name or id' };
 
@@ -164,16 +141,7 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
     busCommand: null,
     doing: 'listing templates',
   },
-  {
-    name: 'team',
-    summary: 'a team: its members and their state, its quota and what the members use',
-    role: 'viewer',
-    args: [{ name: 'team', required: true, description: 'team name' }],
-    destructive: false,
-    takesReason: false,
-    busCommand: null,
-    doing: 'reading a team',
-  },
+  ...GROUP_SPECS,
   {
     name: 'activity',
     summary: "a team's latest activity (or an agent's): what happened, who did it and why",
@@ -199,13 +167,31 @@ export interface ParsedCommand {
 export type ParseResult = { ok: true; command: ParsedCommand } | { ok: false; problem: string; usage: string | null };
 
 export function usageLine(spec: CommandSpec, prefix = '!'): string {
-  const args = spec.args.map((a) => (a.required ? `<${a.name}>` : `[${a.name}]`));
+  const slash = prefix === '/';
+  const args = spec.args.map((a) => {
+    const form = slash ? undefined : a.form;
+    if (form === 'option') return `[--${a.name} <${a.name}>]`;
+    if (form === 'dashes') return `[-- <${a.name}>]`;
+    if (form === 'json') return `[{${a.name} as JSON}]`;
+    const word = form === 'rest' ? `${a.name}…` : a.name;
+    return a.required ? `<${word}>` : `[${word}]`;
+  });
   const flags = [...(spec.destructive ? ['[--yes]'] : []), ...(spec.takesReason ? ['[--reason "<text>"]'] : [])];
-  return [`${prefix}${spec.name}`, ...args, ...flags].join(' ');
+  const name = slash && spec.sub ? `${spec.name.split(' ')[0]} ${spec.sub}` : spec.name;
+  return [`${prefix}${name}`, ...args, ...flags].join(' ');
 }
 
 /** Numeric arguments and their bounds. */
 export const ARG_LIMITS: Partial<Record<ArgKind, { min: number; max: number }>> = { lines: { min: 1, max: 200 }, limit: { min: 1, max: 50 }, seconds: { min: 5, max: 120 } };
+
+/** Text arguments longer than 100 characters may be (Discord's slash options hold at most 6000). */
+export const TEXT_LIMITS: Partial<Record<ArgKind, number>> = { title: 200, instructions: 6000, definition: 6000 };
+
+/** Arguments that are one of a few words. */
+export const ARG_CHOICES: Partial<Record<ArgKind, readonly string[]>> = { priority: ['low', 'normal', 'high', 'urgent'] };
+
+/** The thing a command is about (its first argument), for confirmations. */
+export const subjectOf = (cmd: ParsedCommand): string => String(cmd.args[cmd.spec.args[0]?.name ?? 'agent'] ?? '');
 
 /** arguments whose values the bot suggests (slash command autocomplete) */
 export const SUGGESTED: ReadonlySet<ArgKind> = new Set<ArgKind>(['agent', 'template', 'target']);

@@ -3,7 +3,7 @@ import { JsonLogger } from '@sacp/platform';
 import { CONFIG, LOGGER } from '@sacp/platform/nest';
 import type { DiscordGatewayConfig } from '../config';
 import { inertLine } from '../text/inert';
-import type { ParsedCommand } from './command-specs';
+import { subjectOf, type ParsedCommand } from './command-specs';
 import { InFlight } from './in-flight';
 import { PendingConfirmations, type Dropped } from './pending-confirmations';
 import type { Responder } from './responders';
@@ -57,7 +57,7 @@ export class Confirmations implements OnModuleInit, OnModuleDestroy {
 
   private tellDropped(dropped: Dropped<Held>[]): void {
     for (const { entry, reason } of dropped) {
-      const what = `${entry.command.parsed.spec.name} ${inertLine(String(entry.command.parsed.args.agent))}`;
+      const what = `${entry.command.parsed.spec.name} ${inertLine(subjectOf(entry.command.parsed))}`;
       const content =
         reason === 'evicted'
           ? `⌛ ${what} was not run: this confirmation was dropped to make room for newer ones (too many were waiting). Run the command again if you still want it.`

@@ -4,7 +4,17 @@
  * when a token is configured, and stops after the commands in progress are answered.
  */
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { Client, GatewayIntentBits, Partials, type AutocompleteInteraction, type ChatInputCommandInteraction, type Guild, type Interaction, type Message } from 'discord.js';
+import {
+  ApplicationCommandOptionType,
+  Client,
+  GatewayIntentBits,
+  Partials,
+  type AutocompleteInteraction,
+  type ChatInputCommandInteraction,
+  type Guild,
+  type Interaction,
+  type Message,
+} from 'discord.js';
 import { SimpleShardingStrategy, type WebSocketManager } from '@discordjs/ws';
 import { JsonLogger, type ServiceReadiness } from '@sacp/platform';
 import { CONFIG, LOGGER } from '@sacp/platform/nest';
@@ -172,8 +182,10 @@ export class DiscordBot implements OnApplicationBootstrap, BeforeApplicationShut
 
   private async onSlash(interaction: ChatInputCommandInteraction): Promise<void> {
     const options: Record<string, string | number | boolean> = {};
-    for (const o of interaction.options.data) if (o.value !== undefined && o.value !== null) options[o.name] = o.value;
-    await this.intake.handle(parseSlash(interaction.commandName, options), {
+    // a group's sub-command (`/team deploy`) carries the options inside it
+    const sub = interaction.options.data.find((o) => o.type === ApplicationCommandOptionType.Subcommand);
+    for (const o of sub?.options ?? interaction.options.data) if (o.value !== undefined && o.value !== null) options[o.name] = o.value;
+    await this.intake.handle(parseSlash(interaction.commandName, options, sub?.name), {
       originId: interaction.id,
       userId: interaction.user.id,
       member: interaction.member,

@@ -154,16 +154,17 @@ export function refusedReply(spec: CommandSpec, held: Role | null): BotReply {
   };
 }
 
-export function confirmReply(spec: CommandSpec, agent: string, origin: string, requester: string): BotReply {
-  const verb = spec.name === 'rm' ? 'Remove' : 'Stop';
+export function confirmReply(spec: CommandSpec, subject: string, origin: string, requester: string): BotReply {
+  const { verb, what } = spec.confirm ?? (spec.name === 'rm' ? { verb: 'Remove', what: '' } : { verb: 'Stop', what: '' });
   return {
-    content: `${verb} **${inertLine(clip(agent, 200))}**${spec.name === 'rm' ? ' and its container' : ''}? <@${requester}>, confirm within 5 minutes.`,
+    content: `${verb} ${what ? `${what} ` : ''}**${inertLine(clip(subject, 200))}**${spec.name === 'rm' ? ' and its container' : ''}? <@${requester}>, confirm within 5 minutes.`,
     components: [
       {
         type: 1,
         components: [
-          { type: 2, style: 4, label: `${verb} ${clip(agent, 60)}`, custom_id: `sacp:confirm:${origin}` },
-          { type: 2, style: 2, label: 'Cancel', custom_id: `sacp:cancel:${origin}` },
+          { type: 2, style: 4, label: clip(`${verb} ${subject}`, 80), custom_id: `sacp:confirm:${origin}` },
+          // a task's cancellation is confirmed with "Cancel <id>": the other button must not say "Cancel" too
+          { type: 2, style: 2, label: verb === 'Cancel' ? 'Keep it' : 'Cancel', custom_id: `sacp:cancel:${origin}` },
         ],
       },
     ],

@@ -23,6 +23,7 @@ import type {
   Alert,
   WhyChain,
 } from './types';
+import type { ActivityEntry, NewTask, Task, Team } from './team-types';
 
 export class ApiError extends Error {
   override readonly name = 'ApiError';
@@ -107,7 +108,7 @@ export const api = {
   /** where the recorded history begins: the time slider's start */
   timeline: () => call<{ first: { at: string; globalPosition: string } | null; now: string }>('GET', path('/timeline')),
   agent: (name: string, at?: string) => call<Agent>('GET', path(`/agents/${seg(name)}`, { at })),
-  deploy: (body: { name: string; template: string; reason?: string }) => command('POST', path('/agents'), body),
+  deploy: (body: { name: string; template: string; team?: string; role?: string; reason?: string }) => command('POST', path('/agents'), body),
   act: (name: string, action: 'start' | 'stop' | 'restart', reason?: string) => command('POST', path(`/agents/${seg(name)}/${action}`), reason ? { reason } : {}),
   remove: (name: string, reason?: string) => command('DELETE', path(`/agents/${seg(name)}`), reason ? { reason } : undefined),
   logs: (name: string, lines = 200) => call<Page<LogLine> & { lines?: LogLine[] }>('GET', path(`/agents/${seg(name)}/logs`, { lines })),
@@ -125,6 +126,17 @@ export const api = {
   logSearch: (query: Query) => call<Page<StoredLogLine>>('GET', path('/logs', { limit: 200, ...query })),
   /** server-sent events of the lines as they are collected: one of agent, team or all=true */
   logTailUrl: (query: Query) => path('/logs/stream', query),
+  teams: () => all<Team>('/teams', { limit: 200 }, 2000),
+  team: (name: string) => call<Team>('GET', path(`/teams/${seg(name)}`)),
+  teamActivity: (name: string, limit = 50) => call<Page<ActivityEntry>>('GET', path(`/teams/${seg(name)}/activity`, { limit })),
+  teamAct: (name: string, action: 'deploy' | 'stop', reason?: string) => command('POST', path(`/teams/${seg(name)}/${action}`), reason ? { reason } : {}),
+  addMember: (name: string, body: { agent: string; role?: string; reason?: string }) => command('POST', path(`/teams/${seg(name)}/members`), body),
+  removeMember: (name: string, agent: string, reason?: string) => command('DELETE', path(`/teams/${seg(name)}/members/${seg(agent)}`), reason ? { reason } : {}),
+  /** a team's tasks, newest first (the board shows the latest 500) */
+  tasks: (query: { team?: string; agent?: string; status?: string }) => all<Task>('/tasks', { ...query, limit: 200 }, 500),
+  createTask: (body: NewTask) => command<{ taskId: string }>('POST', path('/tasks'), body),
+  cancelTask: (taskId: string) => command('POST', path(`/tasks/${seg(taskId)}/cancel`), {}),
+
   audit: (query: Query) => call<Page<AuditEntry>>('GET', path('/audit', { limit: 100, ...query })),
   alerts: (state: 'open' | 'all') => call<Page<Alert>>('GET', path('/alerts', { state })),
   acknowledge: (key: string, note?: string) => command('POST', path(`/alerts/${seg(key)}/acknowledge`), note ? { note } : {}),

@@ -21,6 +21,8 @@ export interface Agent {
   id: string;
   name: string;
   template: { name: string; version: number } | null;
+  /** the team it belongs to, or null */
+  team?: string | null;
   state: { desired: 'running' | 'stopped' | 'removed'; observed: string };
   containerId: string | null;
   restarts: number;

@@ -11,6 +11,8 @@ export function ConfirmDialog(props: {
   danger?: boolean;
   /** what the free text is called (default a reason kept in the history); null: no free text, the command takes none */
   label?: string | null;
+  /** the button that leaves things as they are (default "Cancel") */
+  dismiss?: string;
   onConfirm: (reason: string) => Promise<unknown>;
   onClose: () => void;
 }) {
@@ -42,7 +44,7 @@ export function ConfirmDialog(props: {
         <ErrorNote error={error} />
         <div class="row end">
           <button type="button" onClick={props.onClose}>
-            Cancel
+            {props.dismiss ?? 'Cancel'}
           </button>
           <button type="submit" class={props.danger ? 'danger' : 'primary'} disabled={busy} data-testid="confirm">
             {busy ? 'Sending…' : props.confirm}

@@ -9,6 +9,7 @@ export function Nav({ me }: { me: Me }) {
   const { path } = useRoute();
   const links: [string, string][] = [
     ['/', 'Agents'],
+    ['/teams', 'Teams'],
     ['/alerts', 'Alerts'],
     ['/logs', 'Logs'],
     ['/audit', 'Audit'],

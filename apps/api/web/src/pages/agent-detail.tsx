@@ -54,6 +54,8 @@ export function AgentDetailPage(props: { name: string; me: Me }) {
       <dl class="facts">
         <dt>Template</dt>
         <dd>{agent.template ? <Link href={`/templates/${encodeURIComponent(agent.template.name)}`}>{`${agent.template.name}@${agent.template.version}`}</Link> : 'adopted'}</dd>
+        <dt>Team</dt>
+        <dd data-testid="agent-team">{agent.team ? <Link href={`/teams/${encodeURIComponent(agent.team)}`}>{agent.team}</Link> : 'none'}</dd>
         <dt>State</dt>
         <dd>
           <StateBadge agent={agent} />
