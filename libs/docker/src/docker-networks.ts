@@ -104,17 +104,6 @@ export class DockerNetworks {
     }
   }
 
-  /** The network's IPv4 gateway: the host's address on its bridge, where a service bound there is reachable from the network's containers. Null when there is no such network. */
-  async gateway(name: string): Promise<string | null> {
-    try {
-      const info = await this.docker.api.getNetwork(name).inspect();
-      return info.IPAM?.Config?.find((c) => c.Gateway && !c.Gateway.includes(':'))?.Gateway ?? null;
-    } catch (error) {
-      if (dockerStatusCode(error) === 404) return null;
-      throw this.docker.fail(error, { operation: 'inspect network', target: name });
-    }
-  }
-
   /** Networks carrying every given label, with the number of containers on each (an inspect each: Docker's list leaves them out). */
   async listByLabels(labels: Record<string, string>): Promise<Array<Omit<NetworkSummary, 'created'> & { containers: number }>> {
     const filter = Object.entries(labels).map(([k, v]) => `${k}=${v}`);

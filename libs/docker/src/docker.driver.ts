@@ -9,13 +9,9 @@ import { readDockerEvents, type DockerEventsOptions } from './docker-events';
 import { DockerImages } from './docker-images';
 import type { LogLine } from './docker-log-lines';
 import { DockerLogs, type FollowLogsOptions } from './docker-logs';
-<<<<<<< HEAD
+import { inspectNetworkGateway } from './docker-network-gateway';
 import { DockerNetworks, type NetworkOptions, type NetworkSummary } from './docker-networks';
 import { shareVolume } from './docker-volume-share';
-=======
-import { inspectNetworkGateway } from './docker-network-gateway';
-import { DockerNetworks, type NetworkSummary } from './docker-networks';
->>>>>>> i11-agentbus
 import { DockerVolumes, type VolumeInfo, type VolumeSummary, type VolumeUsage } from './docker-volumes';
 
 /**
@@ -170,11 +166,6 @@ export class DockerDriver {
   /** Takes the container off the network; not on it is fine. */
   disconnectNetwork(name: string, containerId: string): Promise<void> {
     return this.networks.disconnect(name, containerId);
-  }
-
-  /** The network's IPv4 gateway (the host's address on its bridge); null when there is no such network. */
-  networkGateway(name: string): Promise<string | null> {
-    return this.networks.gateway(name);
   }
 
   /** Networks carrying these labels, each with how many containers are on it. */

@@ -20,7 +20,8 @@ export type ArgKind =
   | 'title'
   | 'instructions'
   | 'priority'
-  | 'deadline';
+  | 'deadline'
+  | 'seconds';
 
 export interface ArgSpec {
   name: ArgKind;
@@ -44,6 +45,7 @@ export type CommandName =
   | 'rm'
   | 'adopt'
   | 'logs'
+  | 'tail'
   | 'history'
   | 'why'
   | 'templates'
