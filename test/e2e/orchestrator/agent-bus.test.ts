@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, test } from '@jest/globals';
@@ -8,6 +7,7 @@ import { agentBusUser, AgentSubjects, type OfferReply } from '@sacp/agent-protoc
 import { connectBus, credentialPath } from '@sacp/bus';
 import { TestControlPlane } from '../../support/control-plane';
 import { waitFor } from '../../support/ports';
+import { createTask, taskEvents, waitForTask } from '../../support/tasks';
 
 interface LogRecord {
   msg?: string;
@@ -48,11 +48,15 @@ describe('agent bus: per-agent credentials and the gateway (real Docker, NATS, P
     agentId = await cp.deploy('sim', 'talker');
     const view = await cp.waitForAgent(agentId, (a) => a.state.observed === 'running', 'running');
     containerId = view.containerId!;
-    const info = (await cp.docker['client'].api.getContainer(containerId).inspect()) as unknown as { Config: { Env: string[]; Labels: Record<string, string> } };
+    const info = (await cp.docker['client'].api.getContainer(containerId).inspect()) as unknown as {
+      Config: { Env: string[]; Labels: Record<string, string> };
+      NetworkSettings: { Networks: Record<string, { Gateway: string }> };
+    };
     env = Object.fromEntries(info.Config.Env.map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]));
-    const bridge = (await cp.docker['client'].api.getNetwork('bridge').inspect()) as { IPAM: { Config: { Gateway?: string }[] } };
-    const gateway = bridge.IPAM.Config.find((c) => c.Gateway)!.Gateway!;
-    assert.equal(env.SACP_BUS_URL, `nats://${gateway}:${cp.agentBusPort}`);
+    // the gateway of the network it sits on (agents in no team share one): the host's address there
+    const [network, ...others] = Object.entries(info.NetworkSettings.Networks);
+    assert.equal(others.length, 0, 'one network');
+    assert.equal(env.SACP_BUS_URL, `nats://${network![1].Gateway}:${cp.agentBusPort}`);
     assert.equal(env.SACP_BUS_USER, agentBusUser(agentId));
     assert.equal(env.SACP_AGENT_ID, agentId);
     const file = cp.nats.credential(agentBusUser(agentId));
@@ -74,31 +78,21 @@ describe('agent bus: per-agent credentials and the gateway (real Docker, NATS, P
     assert.ok(!logs.result.lines.some((l) => l.line.includes(env.SACP_BUS_PASSWORD!)));
   });
 
-  test('an offer is accepted, and its progress and success reach the AgentChannel', async () => {
-    const taskId = randomUUID();
-    const offer = {
-      taskId,
-      attempt: 1,
-      title: 'simulate',
-      instructions: 'work a little, then succeed',
-      inputs: { sim: { outcome: 'succeed', workMs: 400, progressSteps: 2 } },
-      priority: 'normal',
-      deadline: null,
-      timeoutMs: 30_000,
-    };
-    const reply = await orchestratorBus.request(AgentSubjects.offer(agentId), JSON.stringify(offer), { timeout: 5000 });
-    assert.deepEqual(reply.json<OfferReply>(), { accepted: true });
-    await waitFor('the success report', async () => reports().some((r) => r.taskId === taskId && r.kind === 'task.succeed'), 30_000, 200);
-    const kinds = reports()
-      .filter((r) => r.taskId === taskId)
-      .map((r) => r.kind);
-    assert.deepEqual(kinds, ['task.progress', 'task.progress', 'task.succeed']);
-    // asked again (a lost reply), the same answer; a refusal when asked to refuse
+  test('a task for the agent: the offer is accepted, progress and success come back over the bus; the same offer again gets the same answer', async () => {
+    const inputs = { sim: { outcome: 'succeed', workMs: 400, progressSteps: 2 } };
+    const taskId = await createTask(cp, { title: 'simulate', instructions: 'work a little, then succeed', inputs, agent: 'talker', maxAttempts: 1 });
+    const done = await waitForTask(cp, taskId, (t) => t.status === 'succeeded', 'succeeded');
+    assert.equal(done.agent?.name, 'talker');
+    const types = (await taskEvents(cp, taskId)).map((e) => e.type);
+    assert.deepEqual(types, ['task.created', 'task.assigned', 'task.accepted', 'task.progressed', 'task.progressed', 'task.succeeded']);
+    // asked again (as after a lost reply), the agent answers as the first time
+    const offer = { taskId, attempt: 1, title: 'simulate', instructions: 'work a little, then succeed', inputs, priority: 'normal', deadline: null, timeoutMs: 30_000 };
     const again = await orchestratorBus.request(AgentSubjects.offer(agentId), JSON.stringify(offer), { timeout: 5000 });
     assert.deepEqual(again.json<OfferReply>(), { accepted: true });
-    const refuse = { ...offer, taskId: randomUUID(), inputs: { sim: { outcome: 'refuse' } } };
-    const refused = (await orchestratorBus.request(AgentSubjects.offer(agentId), JSON.stringify(refuse), { timeout: 5000 })).json<OfferReply>();
-    assert.equal(refused.accepted, false);
+    // told to refuse, it refuses, and the task says so
+    const refusedId = await createTask(cp, { title: 'refuse it', inputs: { sim: { outcome: 'refuse' } }, agent: 'talker', maxAttempts: 1 });
+    const refused = await waitForTask(cp, refusedId, (t) => t.status === 'failed', 'failed');
+    assert.match(refused.failureReason ?? '', /refus/);
   });
 
   test('after an orchestrator restart the gateway is back, and the agent reconnects and says hello again', async () => {
