@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, expect, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { load } from 'js-yaml';
 import { join } from 'node:path';
 import { z } from 'zod';
 import * as P from '@sacp/agent-protocol';
@@ -16,9 +16,6 @@ interface Doc {
   channels: Record<string, { address: string | null; messages: Record<string, unknown> }>;
   components: { messages: Record<string, unknown>; schemas: Record<string, Schema> };
 }
-// js-yaml comes with the OpenAPI tooling (devDependencies); it has no type declarations of its own
-const yamlModule: string = 'js-yaml';
-const { load } = createRequire(join(REPO_ROOT, 'package.json'))(yamlModule) as { load: (text: string) => unknown };
 const doc = load(readFileSync(join(REPO_ROOT, 'docs/agent-protocol.asyncapi.yaml'), 'utf8')) as Doc;
 const schemas = P as unknown as Record<string, z.ZodType>;
 
