@@ -1,6 +1,6 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { NatsConnection, Subscription } from '@nats-io/nats-core';
-import { pickAssignee, pickTargetAgent, type AgentState, type TaskCandidate, type TaskState } from '@sacp/domain';
+import { agentDeathReason, pickAssignee, pickTargetAgent, taskHolderDied, type AgentState, type TaskCandidate, type TaskState } from '@sacp/domain';
 import { Projector, TaskRepository } from '@sacp/event-store';
 import { SYSTEM_ACTOR, Subjects } from '@sacp/events';
 import { type JsonLogger } from '@sacp/platform';
@@ -132,13 +132,16 @@ export class TaskDispatcher implements LeaderRole, OnApplicationBootstrap, Befor
   private async checkHolder(held: TaskState, agent: (id: string) => Promise<AgentState>): Promise<void> {
     const agentId = held.agentId!;
     const a = await agent(agentId);
-    if (holderDied(held, a)) {
+    if (taskHolderDied(held, a)) {
       const w = await this.writer.write(
         held.taskId,
-        (s) => (s.agentId === agentId && (s.status === 'assigned' || s.status === 'running') && holderDied(s, a) ? { type: 'agent_died', agentId, reason: deathReason(a) } : null),
+        (s) =>
+          s.agentId === agentId && (s.status === 'assigned' || s.status === 'running') && taskHolderDied(s, a)
+            ? { type: 'agent_died', agentId, reason: agentDeathReason(a) }
+            : null,
         { actor: SYSTEM_ACTOR, source: SOURCE },
       );
-      if (w.events.length) this.log.info('task given back: its agent died', { taskId: held.taskId, agentId, reason: deathReason(a) });
+      if (w.events.length) this.log.info('task given back: its agent died', { taskId: held.taskId, agentId, reason: agentDeathReason(a) });
       return;
     }
     if (held.status === 'assigned' && a.desired === 'running' && a.observed === 'running') this.offers.offerIfDue(held, a);
@@ -223,26 +226,4 @@ export class TaskDispatcher implements LeaderRole, OnApplicationBootstrap, Befor
     const reason = s.target?.kind === 'agent' ? `agent ${s.target.agent} was removed before it could take the task` : `team ${s.target?.team} was deleted`;
     await this.writer.write(s.taskId, () => ({ type: 'give_up', reason }), { actor: SYSTEM_ACTOR, source: SOURCE });
   }
-}
-
-const removed = (a: AgentState) => !a.exists || a.desired === 'removed' || a.observed === 'removed';
-
-/**
- * The agent holding the task died: it was removed, or (for a running attempt) its
- * container is no longer the run that accepted it: it exited, was stopped, or runs
- * again as another run (restarted). An assigned attempt whose agent is not running
- * yet waits for its accept timeout (a stopped agent is being started for it).
- */
-export function holderDied(s: TaskState, a: AgentState): boolean {
-  if (removed(a)) return true;
-  if (s.status !== 'running') return false;
-  if (a.observed !== 'running') return true;
-  return s.agentRunningSince !== null && a.runningSince !== s.agentRunningSince;
-}
-
-function deathReason(a: AgentState): string {
-  const name = a.name || a.agentId;
-  if (removed(a)) return `agent ${name} was removed`;
-  if (a.observed === 'running') return `agent ${name} was restarted while it held the task`;
-  return `agent ${name} ${a.observed === 'exited' ? `exited${a.lastExitCode === null ? '' : ` (code ${a.lastExitCode})`}` : `is ${a.observed}`} while it held the task`;
 }
