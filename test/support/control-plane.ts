@@ -129,7 +129,7 @@ export class TestControlPlane {
     // agent protocol: each agent gets its own credential in this NATS's directory, and reaches it through the gateway on this port
     this.agentBusPort ??= await freePort();
     const bus = { SACP_NATS_DIR: this.nats.natsDir, SACP_AGENT_BUS_PORT: String(this.agentBusPort) };
-    const o = new ServiceProcess('orchestrator', { ...this.serviceEnv('orchestrator'), ...bus, ...options.env }, 'ORCHESTRATOR_HTTP_PORT');
+    const o = new ServiceProcess('orchestrator', { ...bus, ...this.serviceEnv('orchestrator'), ...options.env }, 'ORCHESTRATOR_HTTP_PORT');
     await o.start(options);
     this.orchestrators.push(o);
     return o;

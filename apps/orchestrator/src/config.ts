@@ -84,7 +84,7 @@ const OrchestratorConfigSchema = z.object({
    * (SACP_BUS_URL/USER/PASSWORD); the orchestrator adds it there and reloads nats-server.
    * Unset, agents get no bus credential.
    */
-  SACP_NATS_DIR: z.string().min(1).optional(),
+  SACP_NATS_DIR: z.string().optional(), // empty: off, as unset
   /** the agent bus gateway's port, on the gateway address of each network agents use (see agent-bus/bus-gateway.ts) */
   SACP_AGENT_BUS_PORT: port(4222),
   SACP_AGENT_BUS_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100_000).default(1024),

@@ -140,5 +140,11 @@ export interface ReportReplies {
   'task.fail': ReportReply;
   'subtask.create': SubtaskReply;
 }
-/** What handles the agents' reports in the orchestrator: the body is already validated. */
-export type ReportHandler = <K extends ReportKind>(agentId: string, kind: K, body: ReportBodies[K]) => Promise<ReportReplies[K]>;
+/** A report's kind and body, as a tuple union: checking `kind` narrows `body` (dependent parameters). */
+export type ReportArgs = { [K in ReportKind]: [kind: K, body: ReportBodies[K]] }[ReportKind];
+/**
+ * What handles the agents' reports in the orchestrator (the body is already validated):
+ * `async (agentId, kind, body) => { if (kind === 'task.succeed') body.result … }`.
+ * subtask.create is answered `{ok: true, taskId}`; every kind may be answered `{ok: false, error}`.
+ */
+export type ReportHandler = (...report: { [K in ReportKind]: [agentId: string, kind: K, body: ReportBodies[K]] }[ReportKind]) => Promise<ReportReply | SubtaskReply>;

@@ -22,8 +22,8 @@ export interface ContainerSummary {
   finishedAt: string | null;
   /** present only when the container has a healthcheck */
   health?: ContainerHealth;
-  /** the network it was created on (HostConfig.NetworkMode: "default" is Docker's bridge) */
-  networkMode?: string;
+  /** the networks it is on, each with its IPv4 address there ('' when it has none yet) */
+  networks: Record<string, string>;
 }
 
 const STATES: ReadonlySet<string> = new Set(['created', 'running', 'paused', 'restarting', 'removing', 'exited', 'dead']);
@@ -45,7 +45,7 @@ export function toContainerSummary(info: Docker.ContainerInspectInfo): Container
     startedAt: dockerTime(info.State.StartedAt),
     finishedAt: dockerTime(info.State.FinishedAt),
     ...(healthStatus && HEALTH.has(healthStatus) ? { health: healthStatus as ContainerHealth } : {}),
-    ...(info.HostConfig?.NetworkMode ? { networkMode: info.HostConfig.NetworkMode } : {}),
+    networks: Object.fromEntries(Object.entries(info.NetworkSettings?.Networks ?? {}).map(([name, n]) => [name, n?.IPAddress ?? ''])),
   };
 }
 

@@ -9,7 +9,7 @@ import { readDockerEvents, type DockerEventsOptions } from './docker-events';
 import { DockerImages } from './docker-images';
 import type { LogLine } from './docker-log-lines';
 import { DockerLogs, type FollowLogsOptions } from './docker-logs';
-import { inspectNetworkGateway, type NetworkGateway } from './docker-network-gateway';
+import { inspectNetworkGateway } from './docker-network-gateway';
 import { DockerNetworks, type NetworkSummary } from './docker-networks';
 import { DockerVolumes, type VolumeInfo, type VolumeSummary, type VolumeUsage } from './docker-volumes';
 
@@ -157,14 +157,14 @@ export class DockerDriver {
     return this.networks.ensure(name, labels);
   }
 
+  /** The network's IPv4 gateway (the host's address on its bridge); null when there is no such network. */
+  networkGateway(name: string): Promise<string | null> {
+    return inspectNetworkGateway(this.docker, name);
+  }
+
   /** Removes every network with exactly this name; none is fine. Fails if containers are still attached. */
   removeNetwork(name: string): Promise<void> {
     return this.networks.remove(name);
-  }
-
-  /** A network's driver and the host's IPv4 address on it (its gateway); null when there is no such network. */
-  networkGateway(name: string): Promise<NetworkGateway | null> {
-    return inspectNetworkGateway(this.docker, name);
   }
 
   /** Returns the named volume, creating it (local driver) when missing. */

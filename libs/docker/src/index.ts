@@ -4,7 +4,6 @@ export type { ContainerBrief, CreatedContainer, LabelSelector } from './docker-c
 export type { DockerEventsOptions } from './docker-events';
 export type { FollowLogsOptions } from './docker-logs';
 export { rfc3339Nanos, type NetworkSummary } from './docker-networks';
-export type { NetworkGateway } from './docker-network-gateway';
 export type { VolumeInfo, VolumeSummary, VolumeUsage } from './docker-volumes';
 export { toCreateOptions, LOG_MAX_FILES, LOG_MAX_SIZE, PUBLISH_HOST_IP } from './container-spec.to-create-options';
 export type { ContainerHealth, ContainerState, ContainerSummary } from './container-summary';

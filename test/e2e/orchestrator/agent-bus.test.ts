@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { agentBusUser, AgentSubjects, type OfferReply } from '@sacp/agent-protocol';
@@ -100,6 +101,15 @@ describe('agent bus: per-agent credentials and the gateway (real Docker, NATS, P
     assert.equal(refused.accepted, false);
   });
 
+  test('after an orchestrator restart the gateway is back, and the agent reconnects and says hello again', async () => {
+    const hellos = () => reports().filter((r) => r.agentId === agentId && r.kind === 'hello').length;
+    await cp.orchestrators[0]!.kill('SIGKILL');
+    cp.orchestrators.shift();
+    await cp.addOrchestrator();
+    // the new process's own log: its gateway listens again, and the agent's client, reconnected, says hello
+    await waitFor('a hello to the new orchestrator', async () => hellos() > 0, 60_000, 200);
+  });
+
   test('after the agent is removed, its credential is gone and NATS refuses it', async () => {
     const credential = cp.nats.credential(agentBusUser(agentId));
     await cp.command('agent.remove', { agent: 'talker' });
@@ -111,5 +121,28 @@ describe('agent bus: per-agent credentials and the gateway (real Docker, NATS, P
       10_000,
       100,
     );
+  });
+});
+
+describe('agent bus off: no SACP_NATS_DIR (real Docker, NATS, Postgres)', () => {
+  const cp = new TestControlPlane({ env: { SACP_NATS_DIR: '' } });
+  beforeAll(async () => {
+    await cp.start();
+  });
+  afterAll(async () => cp.stop());
+
+  test('the orchestrator says so once at start, and agents run without bus variables', async () => {
+    const logs = () => cp.orchestrators[0]!.logs;
+    assert.match(logs(), /agent bus off: SACP_NATS_DIR is not set/);
+    const id = await cp.deploy('sim', 'quiet');
+    const view = await cp.waitForAgent(id, (a) => a.state.observed === 'running', 'running');
+    const info = (await cp.docker['client'].api.getContainer(view.containerId!).inspect()) as unknown as { Config: { Env: string[] } };
+    assert.deepEqual(
+      info.Config.Env.filter((e) => e.startsWith('SACP_BUS_')),
+      [],
+    );
+    assert.ok(info.Config.Env.includes(`SACP_AGENT_ID=${id}`));
+    assert.equal(logs().split('agent bus off').length - 1, 1);
+    assert.equal(readdirSync(join(cp.nats.natsDir, 'credentials')).filter((f) => f.startsWith('agent-')).length, 0);
   });
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
+import { connect, createServer, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type Docker from 'dockerode';
@@ -9,7 +9,7 @@ import { DockerDriver } from '@sacp/docker';
 import { JsonLogger } from '@sacp/platform';
 import { AgentChannel } from '../../../apps/orchestrator/src/agent-bus/agent-channel';
 import { AgentCredentials } from '../../../apps/orchestrator/src/agent-bus/agent-credentials';
-import { BusGateway, natsServerIdAt } from '../../../apps/orchestrator/src/agent-bus/bus-gateway';
+import { BusGateway, natsServerIdAt, PER_SOURCE_MAX } from '../../../apps/orchestrator/src/agent-bus/bus-gateway';
 import { dockerTestContext, removeTestObjects, requireTestAgentImage, TEST_AGENT_IMAGE } from '../../support/docker';
 import { startNats, type TestNats } from '../../support/nats-server';
 import { freePort, waitFor } from '../../support/ports';
@@ -37,9 +37,8 @@ describe('agent bus gateway on an internal Docker network (real Docker and NATS)
     nats = await startNats();
     await ctx.client.api.createNetwork({ Name: network, Driver: 'bridge', Internal: true, Labels: ctx.labels });
     const gw = await docker.networkGateway(network);
-    assert.ok(gw?.gatewayIp, JSON.stringify(gw));
-    assert.equal(gw.internal, true);
-    gatewayIp = gw.gatewayIp;
+    assert.ok(gw);
+    gatewayIp = gw;
     port = await freePort();
     orchestrator = await nats.connectAs('orchestrator');
     channel = new AgentChannel(orchestrator, log);
@@ -69,6 +68,25 @@ describe('agent bus gateway on an internal Docker network (real Docker and NATS)
     assert.equal(first.url(gatewayIp), `nats://${gatewayIp}:${port}`);
     // what the second replica checks: the address leads to our NATS (its INFO names the same server)
     assert.equal(await natsServerIdAt(gatewayIp, port), orchestrator.info!.server_id);
+  });
+
+  test('one source address gets at most PER_SOURCE_MAX connections at once', async () => {
+    const sockets: Socket[] = [];
+    const greeted = (s: Socket) => new Promise<boolean>((resolve) => (s.once('data', () => resolve(true)), s.once('close', () => resolve(false))));
+    try {
+      const answers: boolean[] = [];
+      for (let i = 0; i <= PER_SOURCE_MAX; i++) {
+        const s = connect(port, gatewayIp);
+        sockets.push(s);
+        s.on('error', () => undefined);
+        answers.push(await greeted(s));
+      }
+      assert.deepEqual(answers, [...Array<boolean>(PER_SOURCE_MAX).fill(true), false]);
+    } finally {
+      for (const s of sockets) s.destroy();
+    }
+    // let go of, they count no more
+    await waitFor('a connection again', async () => natsServerIdAt(gatewayIp, port), 5000, 100);
   });
 
   test('a port held by something else is told apart from another replica', async () => {
@@ -109,7 +127,7 @@ describe('agent bus gateway on an internal Docker network (real Docker and NATS)
   test('a sim agent on the internal network logs in through the gateway and says hello', async () => {
     const credential = await new AgentCredentials(nats.natsDir, nats.url, log).ensure(agentId);
     channel.onReport(async (id, kind, body) => {
-      if (id !== agentId) return { ok: false, error: { code: 'TEST.WRONG_AGENT' } } as never;
+      if (id !== agentId) return { ok: false, error: { code: 'TEST.WRONG_AGENT' } };
       reports.push({ kind, body: body });
       return (answers[kind]?.(body) ?? { ok: true }) as never;
     });

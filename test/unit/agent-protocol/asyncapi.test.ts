@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { describe, expect, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -50,6 +51,28 @@ describe('docs/agent-protocol.asyncapi.yaml describes libs/agent-protocol', () =
       const options = (schema.options as z.ZodType[]).map(fields);
       expect(documented!.oneOf?.map(docFields)).toEqual(options);
     } else expect(docFields(documented!)).toEqual(fields(schema));
+  });
+
+  test("every $ref points at something in the document, and every operation's channels exist", () => {
+    const refs: string[] = [];
+    const walk = (v: unknown): void => {
+      if (Array.isArray(v)) v.forEach(walk);
+      else if (v && typeof v === 'object')
+        for (const [k, x] of Object.entries(v)) {
+          if (k === '$ref' && typeof x === 'string') refs.push(x);
+          else walk(x);
+        }
+    };
+    walk(doc);
+    assert.ok(refs.length > 50);
+    for (const ref of refs) {
+      assert.match(ref, /^#\//, ref);
+      const target = ref
+        .slice(2)
+        .split('/')
+        .reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], doc);
+      assert.ok(target !== undefined, `${ref} points at nothing`);
+    }
   });
 
   test('each report kind and each inbound kind has its schemas', () => {

@@ -95,21 +95,19 @@ export class AgentBus implements OnApplicationBootstrap, OnApplicationShutdown {
   private async serveAll(): Promise<void> {
     // the networks of our containers (some made by other replicas), looked up at start and every few rounds: listing inspects each container
     if (this.rounds++ % RESCAN_EVERY === 0)
-      for (const c of await this.docker.listByLabels(await this.labels.own())) {
-        const mode = c.networkMode ?? 'bridge';
-        if (!NO_GATEWAY.test(mode)) this.networks.add(DEFAULT_BRIDGE.has(mode) ? 'bridge' : mode);
-      }
+      for (const c of await this.docker.listByLabels(await this.labels.own()))
+        for (const network of Object.keys(c.networks)) if (!NO_GATEWAY.test(network)) this.networks.add(DEFAULT_BRIDGE.has(network) ? 'bridge' : network);
     for (const network of this.networks) await this.serve(network).catch((err: Error) => this.log.warn('agent bus gateway not served', { network, error: err.message }));
   }
 
   private async serve(network: string): Promise<string | null> {
-    const gw = await this.docker.networkGateway(network);
-    if (!gw || gw.driver !== 'bridge' || !gw.gatewayIp) {
-      if (!gw && network !== 'bridge') this.networks.delete(network);
+    const address = await this.docker.networkGateway(network);
+    if (!address) {
+      if (network !== 'bridge') this.networks.delete(network);
       return null;
     }
     this.networks.add(network);
-    await this.gateway.ensure(gw.gatewayIp);
-    return gw.gatewayIp;
+    await this.gateway.ensure(address);
+    return address;
   }
 }

@@ -119,7 +119,7 @@ export class AgentChannel implements OnApplicationBootstrap, OnApplicationShutdo
     const body = parsed.data as { taskId?: string; attempt?: number; reportId: string };
     this.log.info('agent report', { agentId: target.agentId, kind: target.kind, reportId: body.reportId, taskId: body.taskId, attempt: body.attempt });
     if (!this.handler) return { ok: true };
-    return this.handler(target.agentId, target.kind, parsed.data);
+    return this.handler(...([target.agentId, target.kind, parsed.data] as Parameters<ReportHandler>));
   }
 
   private async ask<R>(

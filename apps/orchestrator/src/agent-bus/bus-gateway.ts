@@ -34,6 +34,9 @@ export function natsServerIdAt(host: string, port: number, timeoutMs = 2000): Pr
   });
 }
 
+/** connections at once from one container (an agent needs one; its client reconnecting briefly two) */
+export const PER_SOURCE_MAX = 8;
+
 type Listener = { state: 'serving'; server: Server } | { state: 'elsewhere' } | { state: 'binding'; done: Promise<void> };
 
 /**
@@ -54,6 +57,8 @@ export class BusGateway {
   private readonly listeners = new Map<string, Listener>();
   private readonly sockets = new Set<Socket>();
   private readonly toldElsewhere = new Set<string>();
+  private readonly perSource = new Map<string, number>();
+  private readonly toldBusy = new Set<string>();
   private closed = false;
 
   constructor(
@@ -135,6 +140,26 @@ export class BusGateway {
   }
 
   private forward(client: Socket): void {
+    // one agent (one source address) cannot take every connection of its network's gateway
+    const from = client.remoteAddress ?? '?';
+    const open = this.perSource.get(from) ?? 0;
+    if (open >= PER_SOURCE_MAX) {
+      client.destroy();
+      if (!this.toldBusy.has(from)) {
+        this.toldBusy.add(from); // said again only once that address has let go of every connection
+        this.log.warn('agent bus gateway: too many connections from one address; refusing more', { from, max: PER_SOURCE_MAX });
+      }
+      return;
+    }
+    this.perSource.set(from, open + 1);
+    client.once('close', () => {
+      const n = (this.perSource.get(from) ?? 1) - 1;
+      if (n > 0) this.perSource.set(from, n);
+      else {
+        this.perSource.delete(from);
+        this.toldBusy.delete(from);
+      }
+    });
     const upstream = connect(this.options.target.port, this.options.target.host);
     for (const s of [client, upstream]) {
       this.sockets.add(s);
