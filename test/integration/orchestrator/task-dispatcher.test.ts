@@ -105,20 +105,18 @@ describe('the task dispatcher with the agent protocol client in-process as the a
   });
 
   test('a refusal ends the attempt and the retry goes to the other member', async () => {
-    agents['pair-a']!.answer = () => ({ accepted: false, reason: 'not today' });
-    agents['pair-b']!.answer = () => ({ accepted: false, reason: 'not today' });
+    // each member refuses a first attempt, and accepts any later one
+    for (const a of Object.values(agents)) a.answer = (o) => (o.attempt === 1 ? { accepted: false, reason: 'not today' } : { accepted: true });
     try {
       const taskId = await createTask(cp, { title: 'refused', team: 'pair', maxAttempts: 3 });
-      const first = await waitForTask(cp, taskId, (t) => t.attempts.length >= 1 && t.attempts[0]!.outcome === 'refused', 'first attempt refused');
-      agents['pair-a']!.answer = () => ({ accepted: true });
-      agents['pair-b']!.answer = () => ({ accepted: true });
-      const t = await waitForTask(cp, taskId, (x) => x.status === 'running', 'running on a retry');
-      assert.notEqual(t.attempts[1]!.agent.agentId, first.attempts[0]!.agent.agentId, 'not the one that refused');
-      assert.match(first.attempts[0]!.reason ?? '', /refused it: not today/);
+      const t = await waitForTask(cp, taskId, (x) => x.status === 'running', 'running on the retry');
+      assert.equal(t.attempt, 2);
+      assert.equal(t.attempts[0]!.outcome, 'refused');
+      assert.match(t.attempts[0]!.reason ?? '', /refused it: not today/);
+      assert.notEqual(t.attempts[1]!.agent.agentId, t.attempts[0]!.agent.agentId, 'not the one that refused');
       await agents[t.agent!.name]!.client.succeed({ taskId, attempt: t.attempt, result: {} });
     } finally {
-      agents['pair-a']!.answer = () => ({ accepted: true });
-      agents['pair-b']!.answer = () => ({ accepted: true });
+      for (const a of Object.values(agents)) a.answer = () => ({ accepted: true });
     }
   });
 

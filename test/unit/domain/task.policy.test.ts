@@ -1,6 +1,16 @@
 import { describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
-import { pickAssignee, pickTargetAgent, type TaskCandidate } from '@sacp/domain';
+import {
+  agentDeathReason,
+  initialAgentState,
+  initialTaskState,
+  pickAssignee,
+  pickTargetAgent,
+  taskHolderDied,
+  type AgentState,
+  type TaskCandidate,
+  type TaskState,
+} from '@sacp/domain';
 
 const member = (name: string, over: Partial<TaskCandidate> = {}): TaskCandidate => ({
   agentId: `id-${name}`,
@@ -58,5 +68,42 @@ describe('team assignment policy', () => {
     assert.ok(stopped.agentId && stopped.startsAgent);
     const removed = pickTargetAgent(member('a', { desired: 'removed' }));
     assert.ok(removed.agentId === null && removed.waiting === 'a is removed');
+  });
+});
+
+describe('the agent holding a task died', () => {
+  const agent = (over: Partial<AgentState> = {}): AgentState => ({
+    ...initialAgentState('id-a'),
+    exists: true,
+    name: 'a',
+    desired: 'running',
+    observed: 'running',
+    runningSince: 'run-1',
+    ...over,
+  });
+  const task = (over: Partial<TaskState> = {}): TaskState => ({
+    ...initialTaskState('t'),
+    exists: true,
+    status: 'running',
+    agentId: 'id-a',
+    attempt: 1,
+    agentRunningSince: 'run-1',
+    ...over,
+  });
+
+  test('a running attempt: the same run is alive; another run, a container not running, a removed agent is dead', () => {
+    assert.equal(taskHolderDied(task(), agent()), false);
+    assert.equal(taskHolderDied(task(), agent({ runningSince: 'run-2' })), true);
+    assert.equal(agentDeathReason(agent({ runningSince: 'run-2' })), 'agent a was restarted while it held the task');
+    assert.equal(taskHolderDied(task(), agent({ observed: 'exited', lastExitCode: 137 })), true);
+    assert.equal(agentDeathReason(agent({ observed: 'exited', lastExitCode: 137 })), 'agent a exited (code 137) while it held the task');
+    assert.equal(taskHolderDied(task(), agent({ desired: 'removed' })), true);
+    assert.equal(agentDeathReason(agent({ desired: 'removed' })), 'agent a was removed');
+    assert.equal(taskHolderDied(task({ agentRunningSince: null }), agent({ runningSince: 'run-9' })), false, 'accepted without a known run: only a container not running counts');
+  });
+
+  test('an assigned attempt waits for its accept timeout while its agent starts; only a removal ends it at once', () => {
+    assert.equal(taskHolderDied(task({ status: 'assigned', agentRunningSince: null }), agent({ desired: 'running', observed: 'stopped' })), false);
+    assert.equal(taskHolderDied(task({ status: 'assigned', agentRunningSince: null }), agent({ exists: false })), true);
   });
 });

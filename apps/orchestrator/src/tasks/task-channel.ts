@@ -1,4 +1,3 @@
-import type { ReportHandler } from '@sacp/agent-protocol';
 import type { AgentChannel } from '../agent-bus/agent-channel';
 import type { TaskAgentChannel } from './agent-channel.port';
 
@@ -7,6 +6,6 @@ export function taskChannelOf(channel: AgentChannel): TaskAgentChannel {
   return {
     offer: (agentId, offer) => channel.offer(agentId, offer),
     cancel: (agentId, msg) => channel.cancel(agentId, msg),
-    onReport: (listener) => channel.onReport(((agentId, kind, body) => listener(agentId, kind, body as never)) as ReportHandler),
+    onReport: (listener) => channel.onReport((agentId, kind, body) => listener(agentId, kind, body as never)),
   };
 }

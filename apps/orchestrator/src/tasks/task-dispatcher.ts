@@ -1,6 +1,6 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { NatsConnection, Subscription } from '@nats-io/nats-core';
-import { pickAssignee, pickTargetAgent, type AgentState, type TaskCandidate, type TaskState } from '@sacp/domain';
+import { agentDeathReason, pickAssignee, pickTargetAgent, taskHolderDied, type AgentState, type TaskCandidate, type TaskState } from '@sacp/domain';
 import { Projector, TaskRepository } from '@sacp/event-store';
 import { SYSTEM_ACTOR, Subjects } from '@sacp/events';
 import { type JsonLogger } from '@sacp/platform';
@@ -15,6 +15,8 @@ import { TaskWriter } from './task-writer';
 const SOURCE = 'orchestrator:tasks';
 /** tasks looked at in one pass, per kind (queued, held, due): a bound on one pass's work */
 const PASS_LIMIT = 200;
+/** how long an assignment this replica made counts towards its agent's load without the read model showing it */
+const RECENT_ASSIGNMENT_MS = 5000;
 
 /**
  * The dispatcher, on the elected orchestrator: each pass (on election, on a commit
@@ -31,6 +33,12 @@ export class TaskDispatcher implements LeaderRole, OnApplicationBootstrap, Befor
   private again = false;
   private timer: NodeJS.Timeout | null = null;
   private hints: Subscription | null = null;
+  /**
+   * Assignments made here lately (agent → task → when): the read model may not show
+   * them yet (its reader stops below transactions still in flight), and the policy must
+   * count them, or two tasks in a row would both find the same member idle.
+   */
+  private readonly recent = new Map<string, Map<string, { at: number; attempt: number }>>();
 
   constructor(
     private readonly repository: TaskRepository,
@@ -54,6 +62,7 @@ export class TaskDispatcher implements LeaderRole, OnApplicationBootstrap, Befor
 
   onLost(): void {
     this.offers.forget();
+    this.recent.clear();
   }
 
   onApplicationBootstrap(): void {
@@ -100,8 +109,7 @@ export class TaskDispatcher implements LeaderRole, OnApplicationBootstrap, Befor
     // agents as the registry read model has them (caught up above): a primary-key read each, not a stream
     const agent = async (id: string) => agentCache.get(id) ?? agentCache.set(id, await this.repository.agentState(id)).get(id)!;
     for (const held of await this.repository.held(PASS_LIMIT)) await this.guard(held.taskId, () => this.checkHolder(held, agent));
-    const extra = new Map<string, number>();
-    for (const taskId of await this.repository.queued(PASS_LIMIT)) await this.guard(taskId, () => this.assign(taskId, agent, extra));
+    for (const taskId of await this.repository.queued(PASS_LIMIT)) await this.guard(taskId, () => this.assign(taskId, agent));
   }
 
   private async guard(taskId: string, fn: () => Promise<void>): Promise<void> {
@@ -124,22 +132,25 @@ export class TaskDispatcher implements LeaderRole, OnApplicationBootstrap, Befor
   private async checkHolder(held: TaskState, agent: (id: string) => Promise<AgentState>): Promise<void> {
     const agentId = held.agentId!;
     const a = await agent(agentId);
-    if (holderDied(held, a)) {
+    if (taskHolderDied(held, a)) {
       const w = await this.writer.write(
         held.taskId,
-        (s) => (s.agentId === agentId && (s.status === 'assigned' || s.status === 'running') && holderDied(s, a) ? { type: 'agent_died', agentId, reason: deathReason(a) } : null),
+        (s) =>
+          s.agentId === agentId && (s.status === 'assigned' || s.status === 'running') && taskHolderDied(s, a)
+            ? { type: 'agent_died', agentId, reason: agentDeathReason(a) }
+            : null,
         { actor: SYSTEM_ACTOR, source: SOURCE },
       );
-      if (w.events.length) this.log.info('task given back: its agent died', { taskId: held.taskId, agentId, reason: deathReason(a) });
+      if (w.events.length) this.log.info('task given back: its agent died', { taskId: held.taskId, agentId, reason: agentDeathReason(a) });
       return;
     }
     if (held.status === 'assigned' && a.desired === 'running' && a.observed === 'running') this.offers.offerIfDue(held, a);
   }
 
-  private async assign(taskId: string, agent: (id: string) => Promise<AgentState>, extra: Map<string, number>): Promise<void> {
+  private async assign(taskId: string, agent: (id: string) => Promise<AgentState>): Promise<void> {
     const s = await this.tasks.resolve(taskId);
     if (s.status !== 'queued' || !s.target) return;
-    const candidates = await this.candidates(s, agent, extra);
+    const candidates = await this.candidates(s, agent);
     if (candidates === 'gone') return this.giveUp(s);
     const pick = s.target.kind === 'agent' ? pickTargetAgent(candidates[0]!) : pickAssignee({ role: s.target.role, triedAgentIds: s.attempts.map((x) => x.agentId) }, candidates);
     if (pick.agentId === null) return;
@@ -153,7 +164,8 @@ export class TaskDispatcher implements LeaderRole, OnApplicationBootstrap, Befor
     );
     const assigned = w.events.find((e) => e.type === 'task.assigned');
     if (!assigned) return;
-    extra.set(pick.agentId, (extra.get(pick.agentId) ?? 0) + 1);
+    const attempt = (assigned.data as { attempt: number }).attempt;
+    this.recent.set(pick.agentId, (this.recent.get(pick.agentId) ?? new Map<string, { at: number; attempt: number }>()).set(taskId, { at: Date.now(), attempt }));
     this.log.info('task assigned', { taskId, agentId: pick.agentId, agent: pick.agent, policy: pick.policy });
     const a = await agent(pick.agentId);
     if (pick.startsAgent) await this.offers.startAgent(a, assigned);
@@ -161,7 +173,7 @@ export class TaskDispatcher implements LeaderRole, OnApplicationBootstrap, Befor
   }
 
   /** The agents the task could go to, with their open tasks; 'gone' when its agent or team no longer exists. */
-  private async candidates(s: TaskState, agent: (id: string) => Promise<AgentState>, extra: Map<string, number>): Promise<TaskCandidate[] | 'gone'> {
+  private async candidates(s: TaskState, agent: (id: string) => Promise<AgentState>): Promise<TaskCandidate[] | 'gone'> {
     const t = s.target!;
     let members: { agentId: string; role: string | null }[];
     if (t.kind === 'agent') members = [{ agentId: t.agentId, role: null }];
@@ -170,7 +182,8 @@ export class TaskDispatcher implements LeaderRole, OnApplicationBootstrap, Befor
       if (!team.exists) return 'gone';
       members = Object.values(team.members).map((m) => ({ agentId: m.agentId, role: m.role }));
     }
-    const open = await this.repository.openCounts(members.map((m) => m.agentId));
+    const open = await this.repository.openTasks(members.map((m) => m.agentId));
+    await this.forgetProjected(members.map((m) => m.agentId));
     const out: TaskCandidate[] = [];
     for (const m of members) {
       const a = await agent(m.agentId);
@@ -182,37 +195,35 @@ export class TaskDispatcher implements LeaderRole, OnApplicationBootstrap, Befor
         desired: a.desired,
         observed: a.observed,
         recoveryAbandoned: a.recoveryAbandoned,
-        openTasks: (open.get(m.agentId) ?? 0) + (extra.get(m.agentId) ?? 0),
+        openTasks: this.openCount(m.agentId, open.get(m.agentId)),
       });
     }
     if (t.kind === 'agent' && (!out[0]!.exists || out[0]!.desired === 'removed')) return 'gone';
     return out;
   }
 
+  /** An agent's open tasks: those the read model shows, and the assignments made here lately that it does not show yet. */
+  private openCount(agentId: string, shown: Set<string> = new Set()): number {
+    const recent = this.recent.get(agentId);
+    return recent ? new Set([...shown, ...recent.keys()]).size : shown.size;
+  }
+
+  /** Drops the recent assignments the read model shows now (it has that attempt, or a later one), and the old ones. */
+  private async forgetProjected(agentIds: string[]): Promise<void> {
+    const entries = agentIds.flatMap((a) => [...(this.recent.get(a) ?? new Map<string, { at: number; attempt: number }>())].map(([taskId, e]) => ({ a, taskId, ...e })));
+    if (!entries.length) return;
+    const shown = await this.repository.attempts(entries.map((e) => e.taskId));
+    const now = Date.now();
+    for (const e of entries) {
+      if ((shown.get(e.taskId) ?? 0) < e.attempt && now - e.at <= RECENT_ASSIGNMENT_MS) continue;
+      const m = this.recent.get(e.a)!;
+      m.delete(e.taskId);
+      if (!m.size) this.recent.delete(e.a);
+    }
+  }
+
   private async giveUp(s: TaskState): Promise<void> {
     const reason = s.target?.kind === 'agent' ? `agent ${s.target.agent} was removed before it could take the task` : `team ${s.target?.team} was deleted`;
     await this.writer.write(s.taskId, () => ({ type: 'give_up', reason }), { actor: SYSTEM_ACTOR, source: SOURCE });
   }
-}
-
-const removed = (a: AgentState) => !a.exists || a.desired === 'removed' || a.observed === 'removed';
-
-/**
- * The agent holding the task died: it was removed, or (for a running attempt) its
- * container is no longer the run that accepted it: it exited, was stopped, or runs
- * again as another run (restarted). An assigned attempt whose agent is not running
- * yet waits for its accept timeout (a stopped agent is being started for it).
- */
-export function holderDied(s: TaskState, a: AgentState): boolean {
-  if (removed(a)) return true;
-  if (s.status !== 'running') return false;
-  if (a.observed !== 'running') return true;
-  return s.agentRunningSince !== null && a.runningSince !== s.agentRunningSince;
-}
-
-function deathReason(a: AgentState): string {
-  const name = a.name || a.agentId;
-  if (removed(a)) return `agent ${name} was removed`;
-  if (a.observed === 'running') return `agent ${name} was restarted while it held the task`;
-  return `agent ${name} ${a.observed === 'exited' ? `exited${a.lastExitCode === null ? '' : ` (code ${a.lastExitCode})`}` : `is ${a.observed}`} while it held the task`;
 }

@@ -1,4 +1,5 @@
-import type { DesiredState, ObservedState } from '../agent/agent.state';
+import type { AgentState, DesiredState, ObservedState } from '../agent/agent.state';
+import type { TaskState } from './task.state';
 
 /** A member (or the one agent) a task could go to, as the dispatcher sees it now. */
 export interface TaskCandidate {
@@ -59,4 +60,26 @@ export function pickTargetAgent(c: TaskCandidate): TaskPick {
   if (problem) return { agentId: null, waiting: `${c.name} is ${problem}` };
   const running = isRunning(c);
   return { agentId: c.agentId, agent: c.name, startsAgent: !running, policy: `the task's agent${running ? '' : ', stopped: started for the task'}` };
+}
+
+const removed = (a: AgentState) => !a.exists || a.desired === 'removed' || a.observed === 'removed';
+
+/**
+ * The agent holding the task died: it was removed, or (for a running attempt) its
+ * container is no longer the run that accepted it: it exited, was stopped, or runs
+ * again as another run (restarted). An assigned attempt whose agent is not running
+ * yet waits for its accept timeout (a stopped agent is being started for it).
+ */
+export function taskHolderDied(s: TaskState, a: AgentState): boolean {
+  if (removed(a)) return true;
+  if (s.status !== 'running') return false;
+  if (a.observed !== 'running') return true;
+  return s.agentRunningSince !== null && a.runningSince !== s.agentRunningSince;
+}
+
+export function agentDeathReason(a: AgentState): string {
+  const name = a.name || a.agentId;
+  if (removed(a)) return `agent ${name} was removed`;
+  if (a.observed === 'running') return `agent ${name} was restarted while it held the task`;
+  return `agent ${name} ${a.observed === 'exited' ? `exited${a.lastExitCode === null ? '' : ` (code ${a.lastExitCode})`}` : `is ${a.observed}`} while it held the task`;
 }

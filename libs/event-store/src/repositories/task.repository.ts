@@ -74,13 +74,24 @@ export class TaskRepository {
     return rows[0]?.state ?? initialAgentState(agentId);
   }
 
-  /** Open (assigned or running) tasks per agent, for the agents given. */
-  async openCounts(agentIds: string[]): Promise<Map<string, number>> {
-    if (!agentIds.length) return new Map();
-    const rows: { agent_id: string; n: string }[] = await this.dataSource.query(
-      `select agent_id, count(*) as n from tasks where status in ('assigned', 'running') and agent_id = any($1) group by agent_id`,
+  /** The attempt number the read model shows for each task given. */
+  async attempts(taskIds: string[]): Promise<Map<string, number>> {
+    if (!taskIds.length) return new Map();
+    const rows: { task_id: string; attempt: number }[] = await this.dataSource.query(`select task_id, (state->>'attempt')::int as attempt from tasks where task_id = any($1)`, [
+      taskIds,
+    ]);
+    return new Map(rows.map((r) => [r.task_id, r.attempt]));
+  }
+
+  /** The open (assigned or running) tasks of each agent given, by id. */
+  async openTasks(agentIds: string[]): Promise<Map<string, Set<string>>> {
+    const out = new Map<string, Set<string>>();
+    if (!agentIds.length) return out;
+    const rows: { agent_id: string; task_id: string }[] = await this.dataSource.query(
+      `select agent_id, task_id from tasks where status in ('assigned', 'running') and agent_id = any($1)`,
       [agentIds],
     );
-    return new Map(rows.map((r) => [r.agent_id, Number(r.n)]));
+    for (const r of rows) out.set(r.agent_id, (out.get(r.agent_id) ?? new Set()).add(r.task_id));
+    return out;
   }
 }
