@@ -25,7 +25,7 @@ describe('Discord bot: bounded replies over paged queries', () => {
     await new Promise((res, rej) => {
       exec.start({}).then((s) => s.on('end', res).resume(), rej);
     });
-    await waitFor('the last line in the log', async () => (await h.cp.docker.logsTail(view.containerId!, 3)).some((l) => l.line.startsWith('line 399/400 ')), 60_000, 300);
+    await waitFor('the last line in the log', async () => (await h.cp.docker.logsTail(view.containerId!, 20)).some((l) => l.line.startsWith('line 399/400 ')), 60_000, 300);
 
     const msg = h.say('alice', '!logs loud 200');
     const reply = await h.waitReply(msg, (t) => t.includes('sacp logs loud -n 200'), 'says how to see all the lines', 60_000);
