@@ -21,6 +21,7 @@ describe('collected logs followed over HTTP (real api, monitor collecting from s
     const definition = {
       name: 'tailers',
       description: 'one sim agent',
+      // deployed as tailers-tail-member (a member's agent name starts with its team's)
       members: [{ name: 'tail-member', role: 'coder', template: 'sim' }],
       quota: { memory: '128m', cpus: 0.5, pids: 128 },
     };
@@ -63,9 +64,9 @@ describe('collected logs followed over HTTP (real api, monitor collecting from s
   test("a team's lines: its members' only; all=true: every agent's", async () => {
     const team = lines(await readEvents(await follow('team=tailers'), (ev) => lines(ev).length >= 3, 30_000));
     assert.ok(team.length >= 3, `3 lines of the team (got ${team.length})`);
-    assert.deepEqual([...new Set(team.map((l) => `${l.agentName}/${l.team}`))], ['tail-member/tailers']);
+    assert.deepEqual([...new Set(team.map((l) => `${l.agentName}/${l.team}`))], ['tailers-tail-member/tailers']);
     const all = lines(await readEvents(await follow('all=true'), (ev) => new Set(lines(ev).map((l) => l.agentName)).size >= 2, 30_000));
-    assert.deepEqual([...new Set(all.map((l) => l.agentName))].sort(), ['tail-member', 'tail-solo']);
+    assert.deepEqual([...new Set(all.map((l) => l.agentName))].sort(), ['tail-solo', 'tailers-tail-member']);
   });
 
   test('what to follow must be named, and must exist', async () => {
