@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import { DESKTOP, horizontalOverflow, PHONE, screenshot, signInThroughForm } from '../../support/browser';
 import { DashboardStack } from './stack';
 
-const SCREENS = ['/', '/agents/watcher-1', '/alerts', '/audit', '/logs', '/templates', '/templates/sim'];
+const SCREENS = ['/', '/agents/watcher-1', '/alerts', '/audit', '/logs', '/volumes', '/templates', '/templates/sim'];
 
 describe('the dashboard for a viewer, and on a phone (Chromium, real services)', () => {
   const stack = new DashboardStack();

@@ -6,6 +6,7 @@ import { AgentsPage } from './pages/agents';
 import { AlertsPage } from './pages/alerts';
 import { AuditPage } from './pages/audit';
 import { LogsPage } from './pages/logs';
+import { VolumesPage } from './pages/volumes';
 import { SignInPage } from './pages/sign-in';
 import { TemplateDetailPage } from './pages/template-detail';
 import { TeamDetailPage } from './pages/team-detail';
@@ -28,6 +29,7 @@ function Page({ me }: { me: Me }) {
   if (match('/alerts', path)) return <AlertsPage me={me} />;
   if (match('/audit', path)) return <AuditPage />;
   if (match('/logs', path)) return <LogsPage />;
+  if (match('/volumes', path)) return <VolumesPage me={me} />;
   if (match('/templates', path)) return <TemplatesPage />;
   if ((m = match('/templates/:name', path))) return <TemplateDetailPage key={m.name} name={m.name!} />;
   if (match('/users', path) && can(me, 'admin')) return <UsersPage me={me} />;

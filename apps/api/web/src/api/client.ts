@@ -16,6 +16,7 @@ import type {
   Resources,
   Role,
   StoredLogLine,
+  VolumeList,
   TemplateDetail,
   TemplateSummary,
   TemplateVersion,
@@ -137,6 +138,8 @@ export const api = {
   createTask: (body: NewTask) => command<{ taskId: string }>('POST', path('/tasks'), body),
   cancelTask: (taskId: string) => command('POST', path(`/tasks/${seg(taskId)}/cancel`), {}),
 
+  volumes: (orphaned: boolean) => call<VolumeList>('GET', path('/volumes', { orphaned: orphaned ? 'true' : undefined })),
+  removeVolume: (name: string, reason?: string) => command('DELETE', path(`/volumes/${seg(name)}`), reason ? { reason } : {}),
   audit: (query: Query) => call<Page<AuditEntry>>('GET', path('/audit', { limit: 100, ...query })),
   alerts: (state: 'open' | 'all') => call<Page<Alert>>('GET', path('/alerts', { state })),
   acknowledge: (key: string, note?: string) => command('POST', path(`/alerts/${seg(key)}/acknowledge`), note ? { note } : {}),

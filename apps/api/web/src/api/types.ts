@@ -76,6 +76,25 @@ export interface StoredLogLine {
   line: string;
 }
 
+/** GET /api/v1/volumes: an agent's workspace or a team's shared volume, with its size. */
+export interface Volume {
+  name: string;
+  kind: string | null;
+  agent: { id: string | null; name: string | null; exists: boolean };
+  team?: { name: string; exists: boolean } | null;
+  orphaned: boolean;
+  sizeBytes: number | null;
+  refCount: number | null;
+  createdAt: string | null;
+}
+
+export interface VolumeList {
+  volumes: Volume[];
+  total: number;
+  sizesAt: string | null;
+  sizesPending: boolean;
+}
+
 export interface AuditEntry {
   at: string;
   commandId: string | null;

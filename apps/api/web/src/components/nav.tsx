@@ -12,6 +12,7 @@ export function Nav({ me }: { me: Me }) {
     ['/teams', 'Teams'],
     ['/alerts', 'Alerts'],
     ['/logs', 'Logs'],
+    ['/volumes', 'Volumes'],
     ['/audit', 'Audit'],
     ['/templates', 'Templates'],
     ...(can(me, 'admin')
