@@ -64,7 +64,7 @@ describe('bounded replies, requests and events (real orchestrator, NATS, Postgre
     let printed = -1;
     let movedAt = Date.now();
     while (printed < 9999) {
-      const numbers = (await cp.docker.logsTail(containerId, 3)).map((l) => Number(/^line (\d+)\/10000 /.exec(l.line)?.[1] ?? -1));
+      const numbers = (await cp.docker.logsTail(containerId, 50)).map((l) => Number(/^line (\d+)\/10000 /.exec(l.line)?.[1] ?? -1));
       const last = Math.max(-1, ...numbers);
       if (last > printed) [printed, movedAt] = [last, Date.now()];
       assert.ok(Date.now() - movedAt < 60_000, `the sim agent's log stood still at line ${printed} for a minute`);
