@@ -2,7 +2,7 @@ import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationB
 import { setTimeout as delay } from 'node:timers/promises';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { Labels } from '@sacp/domain';
-import { DockerDriver, type ContainerBrief } from '@sacp/docker';
+import { DockerDriver, type ContainerBrief, type LogLine } from '@sacp/docker';
 import { AgentLogRepository, type AgentLogRow, type LogCursor, type LogStreamName } from '@sacp/event-store';
 import { Subjects, type LiveLogLine } from '@sacp/events';
 import { JsonLogger } from '@sacp/platform';
@@ -147,14 +147,23 @@ export class LogCollector implements OnApplicationBootstrap, BeforeApplicationSh
       const filter = new ResumeFilter(position);
       // nothing stored yet: from as far back as retention keeps (older lines would be pruned at once)
       const fallback = (BigInt(Date.now() - this.settings.logs.retention.maxAgeMs) * 1_000_000n).toString();
-      for await (const l of this.docker.followLogs(c.id, { since: filter.since(RESUME_OVERLAP_MS, fallback), signal: abort.signal })) {
-        const key = filter.accept(l.stream, l.ts);
-        if (!key?.fresh) continue;
-        const wait = this.queue.push({ ts: key.ts, containerId: c.id, stream: l.stream, seq: key.seq, agentId, agentName, team, line: storable(l.line, l.droppedBytes ?? 0) });
-        if (wait) await wait;
-        if (term !== this.term || abort.signal.aborted) return;
-      }
-      if (term === this.term && !abort.signal.aborted) this.drained.add(c.id);
+      const take = async (lines: AsyncIterable<LogLine>): Promise<boolean> => {
+        for await (const l of lines) {
+          const key = filter.accept(l.stream, l.ts);
+          if (!key?.fresh) continue;
+          const wait = this.queue.push({ ts: key.ts, containerId: c.id, stream: l.stream, seq: key.seq, agentId, agentName, team, line: storable(l.line, l.droppedBytes ?? 0) });
+          if (wait) await wait;
+          if (term !== this.term || abort.signal.aborted) return false;
+        }
+        return term === this.term && !abort.signal.aborted;
+      };
+      if (!(await take(this.docker.followLogs(c.id, { since: filter.since(RESUME_OVERLAP_MS, fallback), signal: abort.signal })))) return;
+      // Docker may end a follow when the container stops, a moment before the last lines
+      // reach its log file; and the stop's event may come before this follow ends, so no
+      // later pass would look again. Read once more to the end (no follow) before calling
+      // the container drained: the filter skips what was already taken.
+      if (!(await take(this.docker.readLogs(c.id, { sinceNanos: filter.since(RESUME_OVERLAP_MS, fallback), signal: abort.signal })))) return;
+      this.drained.add(c.id);
     } catch (err) {
       if (!abort.signal.aborted) this.log.warn('log collection: following a container failed; trying again at the next pass', { containerId: c.id, agentId, error: err });
     } finally {
